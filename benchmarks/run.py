@@ -1,0 +1,412 @@
+#!/usr/bin/env python3
+"""Benchmark NumPy and legate.numpy side by side.
+
+Runs the programs of examples/ and a few basic operations on large arrays with
+each module in the same process, and prints one table:
+
+    case  size  numpy[s]  legate[s]  ratio  agree
+
+ratio = numpy_time / legate_time: above 1 means legate.numpy is faster.
+Each timed region ends by turning a reduction of the result into a Python
+float, so the asynchronous (deferred) work of legate.numpy is complete when
+the clock stops. Each case is run once to warm up, then --repeat times; the
+median is reported.
+
+    bin/legate benchmarks/run.py                 # full sizes
+    bin/legate benchmarks/run.py --quick         # small sizes (CI smoke)
+    bin/legate benchmarks/run.py --only jacobi --repeat 5 --json out.json
+    /usr/bin/python3 benchmarks/run.py --modules numpy
+
+If legate.numpy cannot be imported the error is printed and only NumPy times
+are reported.
+"""
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(REPO, "examples"))
+
+import channel_flow   # noqa: E402  (examples/, found through sys.path above)
+import jacobi         # noqa: E402
+import black_scholes  # noqa: E402
+
+# Stride of the sampled reduction that ends timed regions whose result is an
+# array (a + b, a @ b): a sum over x[::S, ::S] reads one element in every
+# S x S block, so it depends on every tile that is at least S wide, at a cost
+# that is negligible next to the operation itself. --full-sync sums everything.
+SYNC_STRIDE = 16
+
+
+# ---------------------------------------------------------------------------
+# Cases. Each case has a name, full and quick parameters, a size label, and a
+# setup(np, params) that builds inputs (untimed) and returns a callable: the
+# timed region. The callable returns a tuple of floats (the result summary),
+# which forces completion and is compared across modules.
+# ---------------------------------------------------------------------------
+
+def _summary_values(summary):
+    return tuple(float(summary[k]) for k in sorted(summary))
+
+
+def setup_channel_flow(np, p):
+    def fn():
+        result = channel_flow.run(np, p["nx"], p["ny"], p["nit"], p["max_steps"],
+                                  dt=p["dt"])
+        return _summary_values(channel_flow.summarize(np, result))
+    return fn
+
+
+def setup_jacobi(np, p):
+    def fn():
+        return _summary_values(jacobi.summarize(np, jacobi.run(np, p["n"], p["iters"])))
+    return fn
+
+
+def setup_black_scholes(np, p):
+    def fn():
+        return _summary_values(black_scholes.summarize(np, black_scholes.run(np, p["n"])))
+    return fn
+
+
+def _matrix(np, n, scale, shift):
+    """A deterministic n x n float64 matrix with values of order 1."""
+    x = np.arange(n) / n
+    return (x[:, None] * scale + x[None, :]) + shift
+
+
+def _sync(np, x, full):
+    """Force completion of array x; returns a float that summarizes it."""
+    if full or x.ndim != 2:
+        return float(np.sum(x))
+    return float(np.sum(x[::SYNC_STRIDE, ::SYNC_STRIDE]))
+
+
+def setup_add(np, p, full_sync=False):
+    n = p["n"]
+    a = _matrix(np, n, 0.5, 1.0)
+    b = _matrix(np, n, -0.25, 2.0)
+    _sync(np, a, True), _sync(np, b, True)
+
+    def fn():
+        c = a + b
+        return (_sync(np, c, full_sync),)
+    return fn
+
+
+def setup_sum(np, p, full_sync=False):
+    n = p["n"]
+    a = _matrix(np, n, 0.5, 1.0)
+    _sync(np, a, True)
+
+    def fn():
+        return (float(np.sum(a)),)
+    return fn
+
+
+def setup_matmul(np, p, full_sync=False):
+    n = p["n"]
+    a = _matrix(np, n, 0.5, 1.0) / n
+    b = _matrix(np, n, -0.25, 2.0)
+    _sync(np, a, True), _sync(np, b, True)
+
+    def fn():
+        c = a @ b
+        return (_sync(np, c, full_sync),)
+    return fn
+
+
+def _cf_params(nx, ny, nit, max_steps, dt=None):
+    return {"nx": nx, "ny": ny, "nit": nit, "max_steps": max_steps,
+            "dt": channel_flow.stable_dt(nx, ny) if dt is None else dt}
+
+
+CASES = [
+    {
+        "name": "channel_flow_41",
+        "label": lambda p: "%dx%d nit=%d steps<=%s" % (p["nx"], p["ny"], p["nit"],
+                                                       p["max_steps"] or "conv"),
+        "full": _cf_params(41, 41, 50, None, dt=.01),     # the lesson: 499 steps
+        "quick": _cf_params(41, 41, 50, 50, dt=.01),
+        "setup": setup_channel_flow,
+        "rtol": 1e-7,
+    },
+    {
+        "name": "channel_flow_1024",
+        "label": lambda p: "%dx%d nit=%d steps=%d" % (p["nx"], p["ny"], p["nit"],
+                                                      p["max_steps"]),
+        "full": _cf_params(1024, 1024, 20, 20),
+        "quick": _cf_params(128, 128, 5, 5),
+        "setup": setup_channel_flow,
+        "rtol": 1e-7,
+    },
+    {
+        "name": "jacobi",
+        "label": lambda p: "%dx%d iters=%d" % (p["n"], p["n"], p["iters"]),
+        "full": {"n": 2000, "iters": 100},
+        "quick": {"n": 300, "iters": 20},
+        "setup": setup_jacobi,
+        "rtol": 1e-9,
+    },
+    {
+        "name": "black_scholes",
+        "label": lambda p: "n=%d" % p["n"],
+        "full": {"n": 4_000_000},
+        "quick": {"n": 100_000},
+        "setup": setup_black_scholes,
+        "rtol": 1e-9,
+    },
+    {
+        "name": "add",
+        "label": lambda p: "a + b %dx%d f64" % (p["n"], p["n"]),
+        "full": {"n": 4096},
+        "quick": {"n": 512},
+        "setup": setup_add,
+        "rtol": 1e-12,
+    },
+    {
+        "name": "sum",
+        "label": lambda p: "np.sum(a) %dx%d f64" % (p["n"], p["n"]),
+        "full": {"n": 4096},
+        "quick": {"n": 512},
+        "setup": setup_sum,
+        "rtol": 1e-10,
+    },
+    {
+        "name": "matmul",
+        "label": lambda p: "a @ b %dx%d f64" % (p["n"], p["n"]),
+        "full": {"n": 2048},
+        "quick": {"n": 256},
+        "setup": setup_matmul,
+        "rtol": 1e-9,
+    },
+]
+CASE_NAMES = [c["name"] for c in CASES]
+
+
+# ---------------------------------------------------------------------------
+# Modules.
+# ---------------------------------------------------------------------------
+
+# label -> importable module name. A "cupy" column is planned for GPU runs.
+MODULES = {
+    "numpy": "numpy",
+    "legate": "legate.numpy",
+}
+
+
+def load_modules(labels):
+    loaded = []
+    for label in labels:
+        try:
+            mod = importlib.import_module(MODULES[label])
+        except Exception as exc:  # noqa: BLE001 - any import failure
+            print("%s (%s) could not be imported: %s: %s"
+                  % (label, MODULES[label], type(exc).__name__, exc), file=sys.stderr)
+            if label == "legate":
+                print("  hint: run through bin/legate, or put <repo>/python (or the "
+                      "build tree's python/) on PYTHONPATH", file=sys.stderr)
+            continue
+        loaded.append((label, mod))
+    return loaded
+
+
+# ---------------------------------------------------------------------------
+# Timing.
+# ---------------------------------------------------------------------------
+
+def time_case(case, params, np, repeat, full_sync):
+    """Warm up once, then time `repeat` runs; returns (times, summary)."""
+    setup = case["setup"]
+    if setup in (setup_add, setup_sum, setup_matmul):
+        fn = setup(np, params, full_sync=full_sync)
+    else:
+        fn = setup(np, params)
+    summary = fn()                      # warm-up (also the result summary)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times, summary
+
+
+def agree(ref, other, rtol):
+    import math
+    if ref is None or other is None or len(ref) != len(other):
+        return False
+    for a, b in zip(ref, other):
+        if math.isnan(a) and math.isnan(b):
+            continue
+        if not abs(a - b) <= rtol * max(abs(a), abs(b)) + 1e-12:
+            return False
+    return True
+
+
+def fmt_time(t):
+    return "%.4f" % t if t is not None else "-"
+
+
+def fmt_ratio(r):
+    return "%.2fx" % r if r is not None else "-"
+
+
+def print_table(rows, labels):
+    others = [l for l in labels if l != "numpy"]
+    head = ["case", "size"] + ["%s [s]" % l for l in labels]
+    for l in others:
+        head += ["ratio %s" % l if len(others) > 1 else "ratio", "agree" if len(others) == 1
+                 else "agree %s" % l]
+    table = [head]
+    for row in rows:
+        line = [row["name"], row["size"]]
+        for l in labels:
+            line.append(fmt_time(row["times"].get(l)))
+        for l in others:
+            line.append(fmt_ratio(row["ratio"].get(l)))
+            a = row["agree"].get(l)
+            line.append("-" if a is None else ("ok" if a else "DIFF"))
+        table.append(line)
+    widths = [max(len(r[i]) for r in table) for i in range(len(head))]
+    for k, r in enumerate(table):
+        cells = [c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        print("  ".join(cells).rstrip())
+        if k == 0:
+            print("  ".join("-" * w for w in widths))
+    if others:
+        print()
+        print("ratio = numpy time / %s time (median of repeats): > 1 means %s is faster."
+              % (others[0] if len(others) == 1 else "<module>",
+                 others[0] if len(others) == 1 else "that module"))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        description="Benchmark NumPy and legate.numpy side by side.",
+        epilog="ratio = numpy_time / legate_time (>1: legate is faster).")
+    ap.add_argument("--quick", action="store_true",
+                    help="small sizes, for a CI smoke run")
+    ap.add_argument("--only", action="append", metavar="NAME", default=None,
+                    help="run only this case (repeatable, or comma-separated): %s"
+                         % ", ".join(CASE_NAMES))
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="timed runs per case after one warm-up (default 3)")
+    ap.add_argument("--modules", default="numpy,legate",
+                    help="comma-separated modules to time (default numpy,legate)")
+    ap.add_argument("--full-sync", action="store_true",
+                    help="end array-result regions (add, matmul) with a full "
+                         "np.sum instead of a strided sample")
+    ap.add_argument("--json", metavar="OUT", help="also write results as JSON")
+    args = ap.parse_args(argv)
+
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
+    labels = [m.strip() for m in args.modules.split(",") if m.strip()]
+    for l in labels:
+        if l not in MODULES:
+            ap.error("unknown module %r (known: %s)" % (l, ", ".join(MODULES)))
+    if "numpy" in labels:                       # numpy first: the reference
+        labels.remove("numpy")
+        labels.insert(0, "numpy")
+    selected = CASES
+    if args.only:
+        names = [n.strip() for item in args.only for n in item.split(",") if n.strip()]
+        unknown = [n for n in names if n not in CASE_NAMES]
+        if unknown:
+            ap.error("unknown case(s) %s (known: %s)" % (", ".join(unknown),
+                                                          ", ".join(CASE_NAMES)))
+        selected = [c for c in CASES if c["name"] in names]
+
+    modules = load_modules(labels)
+    labels_ok = [l for l, _ in modules]
+    if not modules:
+        print("no module could be imported", file=sys.stderr)
+        return 2
+
+    env = {k: os.environ[k] for k in sorted(os.environ)
+           if k.startswith("STARPU_") or k.startswith("LEGATE_NUMPY_")}
+    print("python %s, numpy %s, %s, %d CPUs%s"
+          % (platform.python_version(), importlib.import_module("numpy").__version__,
+             platform.node(), os.cpu_count() or 0,
+             "" if not env else ", " + " ".join("%s=%s" % kv for kv in env.items())))
+    print("modules: %s; %s sizes; warm-up 1 + median of %d"
+          % (", ".join(labels_ok), "quick" if args.quick else "full", args.repeat))
+    print()
+
+    rows = []
+    for case in selected:
+        params = case["quick" if args.quick else "full"]
+        row = {"name": case["name"], "size": case["label"](params), "params": params,
+               "times": {}, "all_times": {}, "summary": {}, "ratio": {}, "agree": {},
+               "error": {}}
+        for label, mod in modules:
+            try:
+                times, summary = time_case(case, params, mod, args.repeat, args.full_sync)
+            except Exception as exc:  # noqa: BLE001 - report, go on with the others
+                row["error"][label] = "%s: %s" % (type(exc).__name__, exc)
+                print("%s with %s failed: %s" % (case["name"], label, row["error"][label]),
+                      file=sys.stderr)
+                if os.environ.get("LEGATE_NUMPY_VERBOSE"):
+                    traceback.print_exc()
+                continue
+            row["times"][label] = statistics.median(times)
+            row["all_times"][label] = times
+            row["summary"][label] = list(summary)
+            print("  %-18s %-8s %s s" % (case["name"], label,
+                                         " ".join("%.4f" % t for t in times)),
+                  file=sys.stderr, flush=True)
+        ref_t = row["times"].get("numpy")
+        ref_s = row["summary"].get("numpy")
+        for label in labels_ok:
+            if label == "numpy":
+                continue
+            t = row["times"].get(label)
+            row["ratio"][label] = ref_t / t if (ref_t is not None and t) else None
+            s = row["summary"].get(label)
+            row["agree"][label] = (agree(ref_s, s, case["rtol"])
+                                   if ref_s is not None and s is not None else None)
+        rows.append(row)
+
+    print()
+    print_table(rows, labels_ok)
+    failed = [(r["name"], l, e) for r in rows for l, e in r["error"].items()]
+    if failed:
+        print()
+        for name, label, err in failed:
+            print("FAILED %s with %s: %s" % (name, label, err))
+    diffs = [(r, l) for r in rows for l, a in r["agree"].items() if a is False]
+    for row, label in diffs:
+        print("RESULT MISMATCH %s: numpy %s vs %s %s"
+              % (row["name"], row["summary"]["numpy"], label, row["summary"][label]))
+
+    if args.json:
+        out = {
+            "python": platform.python_version(),
+            "numpy": importlib.import_module("numpy").__version__,
+            "host": platform.node(),
+            "cpus": os.cpu_count(),
+            "env": env,
+            "quick": args.quick,
+            "repeat": args.repeat,
+            "modules": labels_ok,
+            "modules_requested": labels,
+            "results": rows,
+        }
+        d = os.path.dirname(os.path.abspath(args.json))
+        os.makedirs(d, exist_ok=True)
+        with open(args.json, "w") as f:
+            json.dump(out, f, indent=2)
+        print("wrote %s" % args.json)
+    return 1 if (diffs or failed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+/* The 14 element types of legate.numpy, as one X-macro list.
+ *
+ * Every kernel is written once and instantiated for the types it supports by
+ * expanding these lists (as NumPy generates its ufunc inner loops), so adding a
+ * type or an op never means pasting per-type copies.  The enum values are our
+ * own (stable across NumPy versions); python/ maps them to NumPy dtypes. */
+#ifndef LNP_DTYPES_H
+#define LNP_DTYPES_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <complex.h>
+
+/* float16 is stored as its IEEE binary16 bits and computed in float, like
+ * NumPy's npy_half loops. */
+typedef uint16_t lnp_half;
+
+/* X(ENUM, ctype, name, kind)  kind: b=bool i=signed u=unsigned f=float h=half c=complex */
+#define LNP_FOR_BOOL(X)    X(LNP_BOOL, bool, bool, b)
+#define LNP_FOR_SINT(X)                         \
+  X(LNP_INT8, int8_t, int8, i)                  \
+  X(LNP_INT16, int16_t, int16, i)               \
+  X(LNP_INT32, int32_t, int32, i)               \
+  X(LNP_INT64, int64_t, int64, i)
+#define LNP_FOR_UINT(X)                         \
+  X(LNP_UINT8, uint8_t, uint8, u)               \
+  X(LNP_UINT16, uint16_t, uint16, u)            \
+  X(LNP_UINT32, uint32_t, uint32, u)            \
+  X(LNP_UINT64, uint64_t, uint64, u)
+#define LNP_FOR_HALF(X)    X(LNP_FLOAT16, lnp_half, float16, h)
+#define LNP_FOR_REAL(X)                         \
+  X(LNP_FLOAT32, float, float32, f)             \
+  X(LNP_FLOAT64, double, float64, f)
+#define LNP_FOR_COMPLEX(X)                      \
+  X(LNP_COMPLEX64, float _Complex, complex64, c) \
+  X(LNP_COMPLEX128, double _Complex, complex128, c)
+
+#define LNP_FOR_INT(X)     LNP_FOR_SINT(X) LNP_FOR_UINT(X)
+#define LNP_FOR_FLOAT(X)   LNP_FOR_HALF(X) LNP_FOR_REAL(X)
+#define LNP_FOR_ALL(X)     LNP_FOR_BOOL(X) LNP_FOR_INT(X) LNP_FOR_FLOAT(X) LNP_FOR_COMPLEX(X)
+
+typedef enum lnp_dtype {
+#define LNP_DT_ENUM(E, T, N, K) E,
+  LNP_FOR_ALL(LNP_DT_ENUM)
+#undef LNP_DT_ENUM
+  LNP_NTYPES
+} lnp_dtype;
+
+/* Size in bytes of one element (0 for an invalid dtype). */
+static inline size_t lnp_dtype_size(int dt)
+{
+  switch (dt) {
+#define LNP_DT_SIZE(E, T, N, K) case E: return sizeof(T);
+    LNP_FOR_ALL(LNP_DT_SIZE)
+#undef LNP_DT_SIZE
+  default: return 0;
+  }
+}
+
+static inline const char *lnp_dtype_name(int dt)
+{
+  switch (dt) {
+#define LNP_DT_NAME(E, T, N, K) case E: return #N;
+    LNP_FOR_ALL(LNP_DT_NAME)
+#undef LNP_DT_NAME
+  default: return "invalid";
+  }
+}
+
+/* A scalar of any dtype, passed by value inside task arguments. */
+typedef union lnp_scalar {
+  bool b;
+  int8_t i8; int16_t i16; int32_t i32; int64_t i64;
+  uint8_t u8; uint16_t u16; uint32_t u32; uint64_t u64;
+  lnp_half f16; float f32; double f64;
+  float _Complex c64; double _Complex c128;
+  unsigned char bytes[16];
+} lnp_scalar;
+
+#endif

@@ -1,0 +1,133 @@
+/* The generic strided loop: the one task format behind every elementwise
+ * operation, cast, fill, generator (arange, eye) and reduction step.
+ *
+ * A task gets a list of "pieces".  A piece is an N-D box of the iteration
+ * space; for each operand it names the task buffer (a tile) that holds it, the
+ * element offset of the box's first element inside that tile, and a stride per
+ * loop dimension (in elements; 0 = broadcast, negative = reversed view).  The
+ * launcher (numpy/launch.c) cuts the iteration space so that every operand of a
+ * piece lies inside one tile: shifted stencil views simply give more pieces.
+ *
+ * A reduction is the same loop with the output also passed as the first input
+ * and stride 0 along the reduced dimensions (as NumPy's reduce runs the binary
+ * ufunc loop with an aliased in/out), so `add` is both `a + b` and `sum`.
+ *
+ * Layout of the task argument (cl_arg), all little int64 words after the
+ * header:  lnp_loop_desc, then npieces x { shape[ndim], origin[ndim],
+ * nops x { buf, offset, stride[ndim] } }.  Use the helpers below. */
+#ifndef LNP_LOOP_H
+#define LNP_LOOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "dtypes.h"
+
+#define LNP_MAXDIM 32
+#define LNP_MAXSCALARS 4
+
+/* Operand is a scalar in desc->scalars[k] when buf == LNP_BUF_SCALAR(k)
+ * (its strides are then all 0). */
+#define LNP_BUF_SCALAR(k) (-1 - (int64_t)(k))
+
+/* The op list.  X(NAME, nin, kind)
+ *   kind  S : output dtype == loop dtype (dtype_out == dtype_in)
+ *         P : predicate, output bool, inputs of dtype_in
+ *         A : absolute: complex input gives the real type, others same
+ *         C : cast/copy, any dtype_in -> any dtype_out
+ *         W : where(cond(bool), x, y), x,y,out of dtype_in
+ *         G : generator from the element index (see index_mult), no inputs
+ *         R : arg-reduction step (operands: out_val, out_idx(int64), in...)  */
+#define LNP_FOR_OPS(X)                       \
+  X(COPY, 1, C)                              \
+  X(NEGATIVE, 1, S) X(POSITIVE, 1, S)        \
+  X(ABSOLUTE, 1, A) X(SQUARE, 1, S)          \
+  X(SQRT, 1, S) X(EXP, 1, S) X(LOG, 1, S)    \
+  X(LOG10, 1, S) X(LOG2, 1, S) X(EXP2, 1, S) \
+  X(SIN, 1, S) X(COS, 1, S) X(TAN, 1, S)     \
+  X(ARCSIN, 1, S) X(ARCCOS, 1, S) X(ARCTAN, 1, S) \
+  X(SINH, 1, S) X(COSH, 1, S) X(TANH, 1, S)  \
+  X(FLOOR, 1, S) X(CEIL, 1, S) X(RINT, 1, S) X(TRUNC, 1, S) \
+  X(SIGN, 1, S) X(RECIPROCAL, 1, S) X(CONJUGATE, 1, S) \
+  X(INVERT, 1, S) X(LOGICAL_NOT, 1, P)       \
+  X(ISNAN, 1, P) X(ISINF, 1, P) X(ISFINITE, 1, P) X(SIGNBIT, 1, P) \
+  X(ADD, 2, S) X(SUBTRACT, 2, S) X(MULTIPLY, 2, S) \
+  X(TRUE_DIVIDE, 2, S) X(FLOOR_DIVIDE, 2, S) X(REMAINDER, 2, S) \
+  X(POWER, 2, S) X(MAXIMUM, 2, S) X(MINIMUM, 2, S) \
+  X(FMAX, 2, S) X(FMIN, 2, S) X(ARCTAN2, 2, S) X(HYPOT, 2, S) \
+  X(BITWISE_AND, 2, S) X(BITWISE_OR, 2, S) X(BITWISE_XOR, 2, S) \
+  X(LEFT_SHIFT, 2, S) X(RIGHT_SHIFT, 2, S)   \
+  X(EQUAL, 2, P) X(NOT_EQUAL, 2, P) X(LESS, 2, P) X(LESS_EQUAL, 2, P) \
+  X(GREATER, 2, P) X(GREATER_EQUAL, 2, P)    \
+  X(LOGICAL_AND, 2, P) X(LOGICAL_OR, 2, P) X(LOGICAL_XOR, 2, P) \
+  X(WHERE, 3, W)                             \
+  X(ARANGE, 0, G) X(EYE, 0, G)               \
+  X(ARGMAX_ACC, 1, R) X(ARGMIN_ACC, 1, R)    \
+  X(ARGMAX_COMBINE, 2, R) X(ARGMIN_COMBINE, 2, R)
+
+typedef enum lnp_op {
+#define LNP_OP_ENUM(NAME, NIN, KIND) LNP_OP_##NAME,
+  LNP_FOR_OPS(LNP_OP_ENUM)
+#undef LNP_OP_ENUM
+  LNP_NOPS
+} lnp_op;
+
+/* Generators and arg-reductions see the element index
+ *   idx = sum_d (origin[d] + i[d]) * index_mult[d]
+ * ARANGE: out = scalars[0] + idx * scalars[1]   (computed in dtype_out)
+ * EYE:    out = (idx == scalars[0].i64)          (index_mult = {-1, +1}: j - i == k)
+ * ARGMAX_ACC / ARGMIN_ACC: operands (out_val, out_idx, in): where in beats
+ *   out_val (NaN beats everything, ties keep the smaller index), store
+ *   in and idx.  out_val/out_idx must be initialised (launcher fills them).
+ * ARG*_COMBINE: operands (out_val, out_idx, in_val, in_idx): same rule with
+ *   the candidate's index read from in_idx instead of computed. */
+
+typedef struct lnp_loop_desc {
+  int32_t op;        /* lnp_op */
+  int32_t dtype_in;  /* loop input dtype (the value dtype for WHERE) */
+  int32_t dtype_out; /* output dtype (int64 idx for R ops is implied) */
+  int32_t ndim;      /* loop dimensions, 0..LNP_MAXDIM */
+  int32_t nops;      /* operands: output(s) first, then inputs */
+  int32_t npieces;
+  int32_t nbuffers;  /* task buffers referenced (for checking) */
+  int32_t reserved;
+  lnp_scalar scalars[LNP_MAXSCALARS];
+  int64_t index_mult[LNP_MAXDIM];
+  /* int64_t words[] follow: the pieces */
+} lnp_loop_desc;
+
+/* Number of int64 words of one piece. */
+static inline size_t lnp_piece_words(int ndim, int nops)
+{
+  return (size_t)ndim * 2 + (size_t)nops * (2 + (size_t)ndim);
+}
+static inline size_t lnp_loop_desc_size(int ndim, int nops, int npieces)
+{
+  return sizeof(lnp_loop_desc) + sizeof(int64_t) * lnp_piece_words(ndim, nops) * (size_t)npieces;
+}
+static inline int64_t *lnp_loop_piece(const lnp_loop_desc *d, int p)
+{
+  return (int64_t *)(d + 1) + lnp_piece_words(d->ndim, d->nops) * (size_t)p;
+}
+/* Inside a piece: shape = w[0..ndim), origin = w[ndim..2ndim),
+ * operand k: buf = o[0], offset = o[1], strides = o[2..2+ndim) with
+ * o = w + 2*ndim + k*(2+ndim). */
+static inline int64_t *lnp_piece_operand(int64_t *piece, int ndim, int k)
+{
+  return piece + 2 * (size_t)ndim + (size_t)k * (2 + (size_t)ndim);
+}
+
+/* Number of operands (outputs + inputs) of an op. */
+int lnp_op_nops(int op);
+/* Name of the op ("add"), for traces and messages. */
+const char *lnp_op_name(int op);
+/* 1 if there is a kernel for op with these dtypes, else 0.  The launcher
+ * checks this before submitting so that an unsupported combination becomes a
+ * TypeError, never a task failure. */
+int lnp_loop_supported(int op, int dtype_in, int dtype_out);
+
+/* Run a loop descriptor on the host.  bufptrs[i] is the base address of task
+ * buffer i (a compact C-order tile).  nthreads > 1 splits the work with
+ * OpenMP.  Returns 0, or -1 for an unsupported op/dtype combination. */
+int lnp_loop_execute(const lnp_loop_desc *d, void *const *bufptrs, int nthreads);
+
+#endif

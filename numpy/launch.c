@@ -1,0 +1,290 @@
+/* The launcher: one loop over views -> one StarPU task per output tile.
+ *
+ * The iteration space is cut, dimension by dimension, at every operand's tile
+ * boundaries (their preimages under the view maps), so each piece of the grid
+ * lies inside one tile of every operand.  Pieces are grouped by the output
+ * tile they write; each group becomes one task whose buffers are that output
+ * tile and every input tile its pieces read (aligned operands: one input tile
+ * each; a shifted stencil read: a few).  See codelets/loop.h for the piece
+ * format the kernels run. */
+#include <stdlib.h>
+#include <string.h>
+#include "launch.h"
+#include "store_internal.h"
+#include "../codelets/codelets.h"
+#include "../data-interfaces/nd_interface.h"
+
+static int cmp_i64(const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Append the view-coordinate cuts of v's tile boundaries along view dim d. */
+static int add_cuts(const lnp_view *v, int d, int64_t *cuts, int n)
+{
+  int32_t sd = v->sdim[d];
+  if (sd < 0) return n;
+  const lnp_store *s = v->store;
+  int64_t len = v->shape[d], o = v->origin[sd], st = v->step[d];
+  for (int32_t t = 1; t < s->ntiles[sd]; t++) {
+    int64_t b = s->bounds[sd][t], i;
+    if (st > 0) {
+      if (b <= o) continue;
+      i = (b - o + st - 1) / st;          /* first i with o + st*i >= b */
+    } else {
+      if (b > o) continue;
+      i = (o - b) / (-st) + 1;            /* first i with o + st*i < b */
+    }
+    if (i > 0 && i < len) cuts[n++] = i;
+  }
+  return n;
+}
+
+static int finish_cuts(int64_t *cuts, int n, int64_t len)
+{
+  cuts[n++] = 0;
+  cuts[n++] = len;
+  qsort(cuts, (size_t)n, sizeof *cuts, cmp_i64);
+  int m = 0;
+  for (int i = 0; i < n; i++) if (m == 0 || cuts[i] != cuts[m - 1]) cuts[m++] = cuts[i];
+  return m - 1;
+}
+
+int lnp_view_cuts(const lnp_view *v, int d, int64_t **cuts)
+{
+  int32_t sd = v->sdim[d];
+  size_t cap = (size_t)(sd >= 0 ? v->store->ntiles[sd] : 0) + 2;
+  *cuts = malloc(cap * sizeof(int64_t));
+  if (!*cuts) return -1;
+  int n = add_cuts(v, d, *cuts, 0);
+  return finish_cuts(*cuts, n, v->shape[d]);
+}
+
+void lnp_tile_ensure_written(const lnp_store *s, size_t tile)
+{
+  lnp_storage *st = s->storage;
+  if (st->written[tile]) return;
+  st->written[tile] = 1;
+  starpu_data_handle_t h = st->tiles[tile];
+  uint64_t n = starpu_data_get_size(h) / s->itemsize;
+  size_t sz = lnp_loop_desc_size(1, 2, 1);
+  lnp_loop_desc *d = calloc(1, sz);
+  d->op = LNP_OP_COPY; d->dtype_in = s->dtype; d->dtype_out = s->dtype;
+  d->ndim = 1; d->nops = 2; d->npieces = 1; d->nbuffers = 1;
+  int64_t *w = lnp_loop_piece(d, 0);
+  w[0] = (int64_t)n; w[1] = 0;
+  int64_t *o = lnp_piece_operand(w, 1, 0); o[0] = 0; o[1] = 0; o[2] = 1;
+  o = lnp_piece_operand(w, 1, 1); o[0] = LNP_BUF_SCALAR(0); o[1] = 0; o[2] = 0;
+  starpu_task_insert(&lnp_cl_loop, STARPU_W, h, STARPU_CL_ARGS, d, sz, STARPU_NAME, "fill", 0);
+}
+
+typedef struct piece_ref { size_t tile; size_t index; } piece_ref;
+static int cmp_piece(const void *a, const void *b)
+{
+  const piece_ref *x = a, *y = b;
+  if (x->tile != y->tile) return x->tile < y->tile ? -1 : 1;
+  return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Locate the tile of view v holding view coordinate lo; fill its handle
+ * index, the element offset inside the tile and the per-view-dim strides. */
+static size_t locate(const lnp_view *v, const int64_t *lo, int64_t *offset, int64_t *strides)
+{
+  const lnp_store *s = v->store;
+  int64_t x[LNP_MAXDIM];
+  for (int k = 0; k < s->ndim; k++) x[k] = v->origin[k];
+  for (int d = 0; d < v->ndim; d++)
+    if (v->sdim[d] >= 0) x[v->sdim[d]] += v->step[d] * lo[d];
+  int32_t tc[LNP_MAXDIM];
+  int64_t tstride[LNP_MAXDIM];
+  for (int k = 0; k < s->ndim; k++) tc[k] = lnp_store_find_tile(s, k, x[k]);
+  int64_t acc = 1, off = 0;
+  for (int k = s->ndim - 1; k >= 0; k--) {
+    tstride[k] = acc;
+    off += (x[k] - s->bounds[k][tc[k]]) * acc;
+    acc *= s->bounds[k][tc[k] + 1] - s->bounds[k][tc[k]];
+  }
+  *offset = off;
+  for (int d = 0; d < v->ndim; d++)
+    strides[d] = v->sdim[d] >= 0 ? v->step[d] * tstride[v->sdim[d]] : 0;
+  return lnp_store_tile_index(s, tc);
+}
+
+static int64_t tile_volume(const lnp_store *s, size_t tile)
+{
+  int64_t vol = 1;
+  for (int k = s->ndim - 1; k >= 0; k--) {
+    int32_t t = (int32_t)(tile % (size_t)s->ntiles[k]);
+    tile /= (size_t)s->ntiles[k];
+    vol *= s->bounds[k][t + 1] - s->bounds[k][t];
+  }
+  return vol;
+}
+
+typedef struct task_buf { starpu_data_handle_t h; enum starpu_data_access_mode mode; } task_buf;
+
+static int add_buf(task_buf *bufs, int *nbufs, starpu_data_handle_t h, enum starpu_data_access_mode mode)
+{
+  for (int i = 0; i < *nbufs; i++)
+    if (bufs[i].h == h) { bufs[i].mode |= mode; return i; }
+  bufs[*nbufs].h = h; bufs[*nbufs].mode = mode;
+  return (*nbufs)++;
+}
+
+lnp_status lnp_launch_submit(const lnp_launch *L)
+{
+  const lnp_view *out = L->views[0];
+  int ndim = out->ndim;
+  for (int d = 0; d < ndim; d++) if (out->shape[d] == 0) return LNP_OK;
+  /* 1. cuts per dimension */
+  int64_t *cuts[LNP_MAXDIM] = {0};
+  int nseg[LNP_MAXDIM];
+  size_t npieces = 1;
+  lnp_status st = LNP_OK;
+  for (int d = 0; d < ndim; d++) {
+    size_t cap = 2;
+    for (int k = 0; k < L->nops; k++)
+      if (L->views[k] && L->views[k]->sdim[d] >= 0) cap += (size_t)L->views[k]->store->ntiles[L->views[k]->sdim[d]];
+    cuts[d] = malloc(cap * sizeof(int64_t));
+    if (!cuts[d]) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+    int n = 0;
+    for (int k = 0; k < L->nops; k++) if (L->views[k]) n = add_cuts(L->views[k], d, cuts[d], n);
+    nseg[d] = finish_cuts(cuts[d], n, out->shape[d]);
+    npieces *= (size_t)nseg[d];
+  }
+  /* 2. group the pieces by output tile */
+  piece_ref *refs = malloc(npieces * sizeof *refs);
+  if (!refs) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+  {
+    int32_t pc[LNP_MAXDIM] = {0};
+    int64_t lo[LNP_MAXDIM] = {0}, off, strides[LNP_MAXDIM];
+    for (size_t p = 0; p < npieces; p++) {
+      for (int d = 0; d < ndim; d++) lo[d] = cuts[d][pc[d]];
+      refs[p].tile = locate(out, lo, &off, strides);
+      refs[p].index = p;
+      for (int d = ndim - 1; d >= 0; d--) { if (++pc[d] < nseg[d]) break; pc[d] = 0; }
+    }
+  }
+  qsort(refs, npieces, sizeof *refs, cmp_piece);
+  /* 3. one task per group */
+  size_t pw = lnp_piece_words(ndim, L->nops);
+  task_buf *bufs = malloc(sizeof(task_buf) * ((size_t)L->nops * npieces + 1));
+  if (!bufs) { free(refs); st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+  for (size_t g = 0; g < npieces;) {
+    size_t g_end = g;
+    while (g_end < npieces && refs[g_end].tile == refs[g].tile) g_end++;
+    int np = (int)(g_end - g);
+    size_t sz = lnp_loop_desc_size(ndim, L->nops, np);
+    lnp_loop_desc *desc = calloc(1, sz);
+    if (!desc) { st = lnp_error(LNP_ENOMEM, "out of memory"); break; }
+    desc->op = L->op; desc->dtype_in = L->dtype_in; desc->dtype_out = L->dtype_out;
+    desc->ndim = ndim; desc->nops = L->nops; desc->npieces = np;
+    memcpy(desc->scalars, L->scalars, sizeof desc->scalars);
+    memcpy(desc->index_mult, L->index_mult, sizeof desc->index_mult);
+    int nbufs = 0;
+    int64_t covered = 0;
+    for (int q = 0; q < np; q++) {
+      size_t p = refs[g + (size_t)q].index;
+      int64_t *w = (int64_t *)(desc + 1) + pw * (size_t)q;
+      int64_t vol = 1;
+      size_t rem = p;
+      for (int d = ndim - 1; d >= 0; d--) {
+        int32_t c = (int32_t)(rem % (size_t)nseg[d]);
+        rem /= (size_t)nseg[d];
+        w[d] = cuts[d][c + 1] - cuts[d][c];
+        w[ndim + d] = cuts[d][c];
+        vol *= w[d];
+      }
+      covered += vol;
+      for (int k = 0; k < L->nops; k++) {
+        int64_t *o = lnp_piece_operand(w, ndim, k);
+        const lnp_view *v = L->views[k];
+        if (!v) {
+          o[0] = LNP_BUF_SCALAR(L->scalar_slot[k]); o[1] = 0;
+          for (int d = 0; d < ndim; d++) o[2 + d] = 0;
+          continue;
+        }
+        size_t tile = locate(v, w + ndim, &o[1], &o[2]);
+        enum starpu_data_access_mode mode = STARPU_R;
+        if (k < L->nout) mode = STARPU_W; /* refined below */
+        else lnp_tile_ensure_written(v->store, tile);
+        o[0] = add_buf(bufs, &nbufs, v->store->storage->tiles[tile], mode);
+      }
+    }
+    /* outputs: W only when the task overwrites the whole tile */
+    for (int k = 0; k < L->nout; k++) {
+      const lnp_view *v = L->views[k];
+      int64_t dummy_off, dummy_str[LNP_MAXDIM];
+      int64_t *w0 = (int64_t *)(desc + 1);
+      size_t tile = locate(v, w0 + ndim, &dummy_off, dummy_str);
+      int bcast = 0;
+      for (int d = 0; d < ndim; d++) if (v->sdim[d] < 0 && v->shape[d] > 1) bcast = 1;
+      int whole = !L->out_read && !bcast && covered == tile_volume(v->store, tile);
+      int b = (int)lnp_piece_operand(w0, ndim, k)[0];
+      if (!whole) {
+        lnp_tile_ensure_written(v->store, tile);
+        bufs[b].mode |= STARPU_R;
+      }
+      v->store->storage->written[tile] = 1;
+    }
+    desc->nbuffers = nbufs;
+    struct starpu_data_descr *descrs = malloc(sizeof *descrs * (size_t)nbufs);
+    for (int i = 0; i < nbufs; i++) { descrs[i].handle = bufs[i].h; descrs[i].mode = bufs[i].mode; }
+    int ret = starpu_task_insert(&lnp_cl_loop, STARPU_DATA_MODE_ARRAY, descrs, nbufs,
+                                 STARPU_CL_ARGS, desc, sz, STARPU_NAME, lnp_op_name(L->op), 0);
+    free(descrs);
+    if (ret) { st = lnp_error(LNP_ERUNTIME, "StarPU could not submit a task (error %d)", ret); break; }
+    g = g_end;
+  }
+  free(bufs);
+  free(refs);
+done:
+  for (int d = 0; d < ndim; d++) free(cuts[d]);
+  return st;
+}
+
+lnp_status lnp_store_create_like_view(lnp_store **out, const lnp_view *v, int dtype)
+{
+  int32_t ntiles[LNP_MAXDIM];
+  int64_t *bounds[LNP_MAXDIM] = {0};
+  int ndim = v->ndim;
+  lnp_status st = LNP_OK;
+  int aligned = lnp_view_size(v) > 0;
+  for (int d = 0; d < ndim && aligned; d++) {
+    int n = lnp_view_cuts(v, d, &bounds[d]);
+    if (n < 0) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+    ntiles[d] = n;
+  }
+  if (aligned && ndim > 0) {
+    /* keep tiles coarse: a broadcast or gathered view can project to many
+     * tiny tiles; fall back to the default tiling then */
+    size_t total = 1;
+    for (int d = 0; d < ndim; d++) total *= (size_t)ntiles[d];
+    int64_t nel = lnp_view_size(v);
+    if (!lnp_runtime_test_mode() && (int64_t)total > 1 && nel / (int64_t)total < lnp_runtime_tile_elems() / 16)
+      aligned = 0;
+  }
+  if (aligned)
+    st = lnp_store_create_tiled(out, ndim, v->shape, dtype, ntiles, bounds);
+  else
+    st = lnp_store_create(out, ndim, v->shape, dtype);
+done:
+  for (int d = 0; d < ndim; d++) free(bounds[d]);
+  return st;
+}
+
+lnp_status lnp_view_expand(const lnp_view *out, int ndim, const int64_t *ext, const unsigned char *reduced,
+                           lnp_view **res)
+{
+  lnp_view *r = lnp_view_copy(out);
+  if (!r) return lnp_error(LNP_ENOMEM, "out of memory");
+  int s = 0;
+  for (int d = 0; d < ndim; d++) {
+    if (reduced[d]) { r->shape[d] = ext[d]; r->sdim[d] = -1; r->step[d] = 0; }
+    else { r->shape[d] = out->shape[s]; r->sdim[d] = out->sdim[s]; r->step[d] = out->step[s]; s++; }
+  }
+  r->ndim = ndim;
+  *res = r;
+  return LNP_OK;
+}

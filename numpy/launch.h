@@ -1,0 +1,40 @@
+/* The operation launcher: turns one loop over views into StarPU tasks. */
+#ifndef LNP_LAUNCH_H
+#define LNP_LAUNCH_H
+#include "lnp.h"
+
+#define LNP_LAUNCH_MAXOPS 6
+
+typedef struct lnp_launch {
+  int op, dtype_in, dtype_out;
+  int nops;                                /* operands, outputs first */
+  int nout;                                /* 1, or 2 for arg-reductions */
+  const lnp_view *views[LNP_LAUNCH_MAXOPS]; /* NULL: scalar */
+  int scalar_slot[LNP_LAUNCH_MAXOPS];      /* for scalars: index into scalars */
+  int out_read;                            /* outputs are read too (accumulate) */
+  int nscalars;
+  lnp_scalar scalars[LNP_MAXSCALARS];
+  int64_t index_mult[LNP_MAXDIM];
+} lnp_launch;
+
+/* Submit the tasks of one loop.  All views have the iteration shape (the
+ * output's shape); scalars are broadcast. */
+lnp_status lnp_launch_submit(const lnp_launch *L);
+
+/* Tile boundaries of a view along view dim d, in view coordinates: cuts[0] = 0,
+ * cuts[n] = shape[d].  Returns n (segments); *cuts is malloc'd. */
+int lnp_view_cuts(const lnp_view *v, int d, int64_t **cuts);
+
+/* Make sure a tile has a valid value before a task reads it (a never-written
+ * tile of np.empty is filled with zeros). */
+void lnp_tile_ensure_written(const lnp_store *s, size_t tile);
+
+/* Tiling of a new store laid over a view: the view's own tile boundaries
+ * (a temporary made from views lines up with its key operand). */
+lnp_status lnp_store_create_like_view(lnp_store **out, const lnp_view *v, int dtype);
+
+/* A view of `out` (shape without `axes`) expanded to `full` dims with the
+ * reduced dims broadcast to ext[]. */
+lnp_status lnp_view_expand(const lnp_view *out, int ndim, const int64_t *ext, const unsigned char *reduced,
+                           lnp_view **res);
+#endif

@@ -1,0 +1,147 @@
+/* legate.numpy's array library in C: stores of tile handles, views,
+ * broadcasting, the operation launcher and every op's semantics.
+ * Nothing here knows about Python; errors are returned as status codes with a
+ * message (lnp_error_*), and the Python layer maps them to NumPy's
+ * exception classes. */
+#ifndef LNP_H
+#define LNP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <starpu.h>
+#include "../codelets/dtypes.h"
+#include "../codelets/loop.h"
+
+/* ---- errors ------------------------------------------------------------ */
+typedef enum lnp_status {
+  LNP_OK = 0,
+  LNP_EVALUE,   /* ValueError */
+  LNP_EINDEX,   /* IndexError */
+  LNP_ETYPE,    /* TypeError */
+  LNP_ENOMEM,   /* MemoryError */
+  LNP_ERUNTIME, /* RuntimeError: StarPU failure */
+} lnp_status;
+
+/* Set the thread's error and return its status (printf-style message). */
+lnp_status lnp_error(lnp_status st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const char *lnp_error_message(void);
+
+/* ---- runtime ----------------------------------------------------------- */
+typedef struct lnp_config {
+  int ncpus;             /* -1: all */
+  const char *sched;     /* NULL: STARPU_SCHED or the default */
+  int test_mode;         /* tiny tiles */
+  int64_t tile_elems;    /* target elements per tile, 0: default */
+  int verbose;
+} lnp_config;
+
+lnp_status lnp_runtime_init(const lnp_config *cfg);
+void lnp_runtime_shutdown(void);
+int lnp_runtime_initialized(void);
+int64_t lnp_runtime_tile_elems(void);
+int lnp_runtime_test_mode(void);
+/* Describe workers and scheduler (malloc'd string). */
+char *lnp_runtime_describe(void);
+/* Wait for every submitted task. */
+lnp_status lnp_runtime_wait(void);
+
+/* ---- stores ------------------------------------------------------------ */
+/* Tile handles, shared by stores that alias them (a reshape view). */
+typedef struct lnp_storage {
+  int refcount;
+  size_t ntiles;
+  starpu_data_handle_t *tiles;
+  unsigned char *written;      /* per tile: has a task written it yet */
+  uint64_t id;
+} lnp_storage;
+
+typedef struct lnp_store {
+  int refcount;
+  lnp_storage *storage;
+  int ndim;
+  int dtype;
+  size_t itemsize;
+  int64_t shape[LNP_MAXDIM];
+  int32_t ntiles[LNP_MAXDIM];        /* tiles along each dim (>= 1) */
+  int64_t *bounds[LNP_MAXDIM];       /* ntiles[d] + 1 boundaries, bounds[d][0] = 0 */
+  size_t total_tiles;
+} lnp_store;
+
+/* Create a store with the default tiling for its shape (all tiles lazily
+ * allocated, registered with home node -1). */
+lnp_status lnp_store_create(lnp_store **out, int ndim, const int64_t *shape, int dtype);
+/* Create a store with explicit per-dim boundaries (bounds[d] has
+ * ntiles[d]+1 entries). */
+lnp_status lnp_store_create_tiled(lnp_store **out, int ndim, const int64_t *shape, int dtype,
+                                  const int32_t *ntiles, int64_t *const *bounds);
+void lnp_store_retain(lnp_store *s);
+void lnp_store_release(lnp_store *s);
+/* Linear tile index of tile coordinates. */
+size_t lnp_store_tile_index(const lnp_store *s, const int32_t *tcoord);
+/* Tile coordinate containing position x along dim d. */
+int32_t lnp_store_find_tile(const lnp_store *s, int d, int64_t x);
+
+/* ---- views ------------------------------------------------------------- */
+typedef struct lnp_view {
+  lnp_store *store;              /* owned reference */
+  int ndim;
+  int64_t shape[LNP_MAXDIM];
+  int32_t sdim[LNP_MAXDIM];      /* store dim walked by view dim d, -1: broadcast/newaxis */
+  int64_t step[LNP_MAXDIM];      /* store step per view step (any sign, != 0 when sdim >= 0) */
+  int64_t origin[LNP_MAXDIM];    /* store coordinate of view element (0,...,0), per store dim */
+} lnp_view;
+
+/* Key item for lnp_view_index */
+typedef enum { LNP_KEY_INT, LNP_KEY_SLICE, LNP_KEY_NEWAXIS } lnp_key_kind;
+typedef struct lnp_key {
+  lnp_key_kind kind;
+  int64_t start, stop, step; /* for SLICE: already resolved by slice.indices; INT: start */
+  int64_t len;               /* for SLICE: resulting length */
+} lnp_key;
+
+lnp_view *lnp_view_new(lnp_store *s);     /* whole-store view, retains s */
+lnp_view *lnp_view_copy(const lnp_view *v);
+void lnp_view_free(lnp_view *v);
+int64_t lnp_view_size(const lnp_view *v);
+/* Basic indexing; keys cover the first nkeys view dims (rest kept). */
+lnp_status lnp_view_index(const lnp_view *v, int nkeys, const lnp_key *keys, lnp_view **out);
+lnp_status lnp_view_transpose(const lnp_view *v, const int *perm, lnp_view **out);
+lnp_status lnp_view_broadcast(const lnp_view *v, int ndim, const int64_t *shape, lnp_view **out);
+/* Reshape: *out is a view when possible (is_view = 1), else a copy. */
+lnp_status lnp_view_reshape(const lnp_view *v, int ndim, const int64_t *shape, lnp_view **out,
+                            int *is_view);
+/* 1 if the view covers its whole store in store order (identity map). */
+int lnp_view_is_identity(const lnp_view *v);
+int lnp_view_shares_storage(const lnp_view *a, const lnp_view *b);
+
+/* ---- operations (asynchronous) ---------------------------------------- */
+typedef struct lnp_operand {
+  const lnp_view *view;  /* NULL: a scalar */
+  int dtype;             /* dtype of the view or of the scalar */
+  lnp_scalar value;      /* the scalar, when view == NULL */
+} lnp_operand;
+
+/* out[...] = op(ins...). Inputs broadcast to out's shape, cast to dtype_in
+ * (WHERE's condition to bool); result cast to out's dtype if != dtype_out. */
+lnp_status lnp_ewise(int op, const lnp_view *out, int nin, const lnp_operand *ins, int dtype_in,
+                     int dtype_out);
+lnp_status lnp_copy(const lnp_view *out, const lnp_operand *src);
+/* Create a new store-backed view holding a copy of v (dtype may differ). */
+lnp_status lnp_materialize(const lnp_view *v, int dtype, lnp_view **out);
+lnp_status lnp_fill(const lnp_view *out, int dtype, lnp_scalar value);
+lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxes,
+                      const int *axes, int dtype);
+lnp_status lnp_argreduce(int op, const lnp_view *out, const lnp_view *src, int axis /* -1: all */);
+lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b);
+lnp_status lnp_generate(int op, const lnp_view *out, const int64_t *index_mult, int nscalars,
+                        const lnp_scalar *scalars);
+
+/* Host transfers (block until the data are available) */
+lnp_status lnp_view_to_host(const lnp_view *v, void *dst /* C-contiguous */);
+lnp_status lnp_view_from_host(const lnp_view *v, const void *src /* C-contiguous */);
+
+/* Identity of a reduction op for a dtype. */
+lnp_status lnp_reduce_identity(int op, int dtype, lnp_scalar *out);
+
+#endif

@@ -1,0 +1,116 @@
+/* Matrix product on tiles: C(i,j) = sum_k A(i,k) @ B(k,j), one task per
+ * (i, j, k) block with C(i,j) in RW so the k steps of one block chain up
+ * while different blocks run in parallel.  Operands whose tiling does not
+ * line up with C's rows/columns and the k blocking are re-tiled by a copy
+ * first (O(n^2) against the O(n^3) product). */
+#include <stdlib.h>
+#include <string.h>
+#include "launch.h"
+#include "store_internal.h"
+#include "../codelets/codelets.h"
+
+static int64_t *even_bounds(int64_t n, int64_t chunk, int32_t *nt)
+{
+  if (chunk < 1) chunk = 1;
+  int32_t t = n <= 0 ? 1 : (int32_t)((n + chunk - 1) / chunk);
+  int64_t *b = malloc(sizeof(int64_t) * ((size_t)t + 1));
+  if (!b) return NULL;
+  for (int32_t i = 0; i < t; i++) b[i] = (int64_t)i * chunk;
+  b[t] = n;
+  *nt = t;
+  return b;
+}
+
+static int bounds_equal(const lnp_store *s, int d, int32_t nt, const int64_t *b)
+{
+  return s->ntiles[d] == nt && !memcmp(s->bounds[d], b, sizeof(int64_t) * ((size_t)nt + 1));
+}
+
+/* A store with exactly the requested 2-D tiling holding v's values. */
+static lnp_status retile(const lnp_view *v, int32_t nt0, int64_t *b0, int32_t nt1, int64_t *b1, lnp_view **out)
+{
+  if (lnp_view_is_identity(v) && bounds_equal(v->store, 0, nt0, b0) && bounds_equal(v->store, 1, nt1, b1)) {
+    *out = lnp_view_copy(v);
+    return *out ? LNP_OK : lnp_error(LNP_ENOMEM, "out of memory");
+  }
+  lnp_store *s;
+  int32_t nt[2] = {nt0, nt1};
+  int64_t *b[2] = {b0, b1};
+  lnp_status st = lnp_store_create_tiled(&s, 2, v->shape, v->store->dtype, nt, b);
+  if (st) return st;
+  lnp_view *r = lnp_view_new(s);
+  lnp_store_release(s);
+  lnp_operand src = {.view = v, .dtype = v->store->dtype};
+  st = lnp_copy(r, &src);
+  if (st) { lnp_view_free(r); return st; }
+  *out = r;
+  return LNP_OK;
+}
+
+lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
+{
+  if (a->ndim != 2 || b->ndim != 2 || out->ndim != 2) return lnp_error(LNP_EVALUE, "matmul: operands must be 2-D");
+  int64_t m = a->shape[0], k = a->shape[1], n = b->shape[1];
+  if (b->shape[0] != k)
+    return lnp_error(LNP_EVALUE, "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size %lld is different from %lld)", (long long)b->shape[0], (long long)k);
+  if (out->shape[0] != m || out->shape[1] != n) return lnp_error(LNP_EVALUE, "matmul: output has the wrong shape");
+  int dt = a->store->dtype;
+  if (b->store->dtype != dt || out->store->dtype != dt) return lnp_error(LNP_ETYPE, "matmul: operands must share one dtype");
+  if (m == 0 || n == 0) return LNP_OK;
+  if (k == 0) { lnp_scalar z; memset(&z, 0, sizeof z); return lnp_fill(out, dt, z); }
+
+  /* C blocks: out's own tiling when it is a whole store, else square-ish
+   * blocks in a temporary that is copied into out at the end */
+  int64_t blk = lnp_runtime_test_mode() ? 3 : 512;
+  lnp_status st = LNP_OK;
+  lnp_view *c = NULL, *aa = NULL, *bb = NULL;
+  int32_t ntm, ntn, ntk;
+  int64_t *bm = NULL, *bn = NULL, *bk = even_bounds(k, blk, &ntk);
+  if (lnp_view_is_identity(out)) {
+    c = lnp_view_copy(out);
+    ntm = out->store->ntiles[0]; ntn = out->store->ntiles[1];
+    bm = malloc(sizeof(int64_t) * ((size_t)ntm + 1)); bn = malloc(sizeof(int64_t) * ((size_t)ntn + 1));
+    memcpy(bm, out->store->bounds[0], sizeof(int64_t) * ((size_t)ntm + 1));
+    memcpy(bn, out->store->bounds[1], sizeof(int64_t) * ((size_t)ntn + 1));
+  } else {
+    bm = even_bounds(m, blk, &ntm); bn = even_bounds(n, blk, &ntn);
+    lnp_store *cs;
+    int32_t nt[2] = {ntm, ntn};
+    int64_t *bb2[2] = {bm, bn};
+    int64_t cshape[2] = {m, n};
+    st = lnp_store_create_tiled(&cs, 2, cshape, dt, nt, bb2);
+    if (st) goto done;
+    c = lnp_view_new(cs);
+    lnp_store_release(cs);
+  }
+  st = retile(a, ntm, bm, ntk, bk, &aa);
+  if (!st) st = retile(b, ntk, bk, ntn, bn, &bb);
+  if (st) goto done;
+  for (int32_t i = 0; i < ntm && !st; i++)
+    for (int32_t j = 0; j < ntn && !st; j++) {
+      int32_t ct[2] = {i, j};
+      size_t cti = lnp_store_tile_index(c->store, ct);
+      for (int32_t kk = 0; kk < ntk; kk++) {
+        int32_t at[2] = {i, kk}, bt[2] = {kk, j};
+        size_t ati = lnp_store_tile_index(aa->store, at), bti = lnp_store_tile_index(bb->store, bt);
+        lnp_tile_ensure_written(aa->store, ati);
+        lnp_tile_ensure_written(bb->store, bti);
+        lnp_matmul_desc desc = {.dtype = dt, .beta_zero = kk == 0,
+                                .m = bm[i + 1] - bm[i], .n = bn[j + 1] - bn[j], .k = bk[kk + 1] - bk[kk]};
+        enum starpu_data_access_mode cmode = kk == 0 ? STARPU_W : STARPU_RW;
+        int ret = starpu_task_insert(&lnp_cl_matmul, cmode, c->store->storage->tiles[cti],
+                                     STARPU_R, aa->store->storage->tiles[ati], STARPU_R, bb->store->storage->tiles[bti],
+                                     STARPU_VALUE, &desc, sizeof desc, STARPU_NAME, "matmul", 0);
+        c->store->storage->written[cti] = 1;
+        if (ret) { st = lnp_error(LNP_ERUNTIME, "StarPU could not submit a task (error %d)", ret); break; }
+      }
+    }
+  if (!st && c->store != out->store) {
+    lnp_operand src = {.view = c, .dtype = dt};
+    st = lnp_copy(out, &src);
+  }
+done:
+  free(bm); free(bn); free(bk);
+  lnp_view_free(c); lnp_view_free(aa); lnp_view_free(bb);
+  return st;
+}

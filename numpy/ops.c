@@ -1,0 +1,171 @@
+/* Elementwise operations, casts, fills and generators over views. */
+#include <stdlib.h>
+#include <string.h>
+#include "launch.h"
+#include "store_internal.h"
+
+/* Convert a scalar between dtypes with the cast kernels themselves, so
+ * scalars follow exactly the conversions arrays do. */
+static lnp_status convert_scalar(lnp_scalar *dst, int dst_dtype, const lnp_scalar *src, int src_dtype)
+{
+  if (dst_dtype == src_dtype) { *dst = *src; return LNP_OK; }
+  union { lnp_loop_desc d; unsigned char bytes[sizeof(lnp_loop_desc) + 8 * 16]; } u;
+  memset(&u, 0, sizeof u);
+  lnp_loop_desc *d = &u.d;
+  d->op = LNP_OP_COPY; d->dtype_in = src_dtype; d->dtype_out = dst_dtype;
+  d->ndim = 0; d->nops = 2; d->npieces = 1; d->nbuffers = 2;
+  int64_t *w = lnp_loop_piece(d, 0);
+  int64_t *o = lnp_piece_operand(w, 0, 0); o[0] = 0; o[1] = 0;
+  o = lnp_piece_operand(w, 0, 1); o[0] = 1; o[1] = 0;
+  memset(dst, 0, sizeof *dst);
+  void *ptrs[2] = {dst, (void *)src};
+  if (lnp_loop_execute(d, ptrs, 1)) return lnp_error(LNP_ETYPE, "cannot cast %s to %s", lnp_dtype_name(src_dtype), lnp_dtype_name(dst_dtype));
+  return LNP_OK;
+}
+
+static int same_mapping(const lnp_view *a, const lnp_view *b)
+{
+  if (a->store != b->store || a->ndim != b->ndim) return 0;
+  for (int d = 0; d < a->ndim; d++)
+    if (a->shape[d] != b->shape[d] || a->sdim[d] != b->sdim[d] || a->step[d] != b->step[d]) return 0;
+  for (int k = 0; k < a->store->ndim; k++) if (a->origin[k] != b->origin[k]) return 0;
+  return 1;
+}
+
+lnp_status lnp_materialize(const lnp_view *v, int dtype, lnp_view **out)
+{
+  lnp_store *s;
+  lnp_status st = lnp_store_create_like_view(&s, v, dtype);
+  if (st) return st;
+  lnp_view *r = lnp_view_new(s);
+  lnp_store_release(s);
+  if (!r) return lnp_error(LNP_ENOMEM, "out of memory");
+  lnp_launch L;
+  memset(&L, 0, sizeof L);
+  L.op = LNP_OP_COPY; L.dtype_in = v->store->dtype; L.dtype_out = dtype;
+  L.nops = 2; L.nout = 1; L.views[0] = r; L.views[1] = v;
+  st = lnp_launch_submit(&L);
+  if (st) { lnp_view_free(r); return st; }
+  *out = r;
+  return LNP_OK;
+}
+
+lnp_status lnp_fill(const lnp_view *out, int dtype, lnp_scalar value)
+{
+  lnp_launch L;
+  memset(&L, 0, sizeof L);
+  lnp_status st = convert_scalar(&L.scalars[0], out->store->dtype, &value, dtype);
+  if (st) return st;
+  L.op = LNP_OP_COPY; L.dtype_in = out->store->dtype; L.dtype_out = out->store->dtype;
+  L.nops = 2; L.nout = 1; L.views[0] = out; L.views[1] = NULL; L.scalar_slot[1] = 0; L.nscalars = 1;
+  return lnp_launch_submit(&L);
+}
+
+lnp_status lnp_generate(int op, const lnp_view *out, const int64_t *index_mult, int nscalars,
+                        const lnp_scalar *scalars)
+{
+  int dt = out->store->dtype;
+  if (!lnp_loop_supported(op, dt, dt))
+    return lnp_error(LNP_ETYPE, "%s is not supported for dtype %s", lnp_op_name(op), lnp_dtype_name(dt));
+  lnp_launch L;
+  memset(&L, 0, sizeof L);
+  L.op = op; L.dtype_in = dt; L.dtype_out = dt; L.nops = 1; L.nout = 1; L.views[0] = out;
+  L.nscalars = nscalars;
+  for (int i = 0; i < nscalars && i < LNP_MAXSCALARS; i++) L.scalars[i] = scalars[i];
+  for (int d = 0; d < out->ndim; d++) L.index_mult[d] = index_mult[d];
+  return lnp_launch_submit(&L);
+}
+
+/* Views to release at the end of an operation. */
+typedef struct tmp_list { lnp_view *v[16]; int n; } tmp_list;
+static void tmp_free(tmp_list *t) { for (int i = 0; i < t->n; i++) lnp_view_free(t->v[i]); t->n = 0; }
+
+lnp_status lnp_ewise(int op, const lnp_view *out, int nin, const lnp_operand *ins, int dtype_in,
+                     int dtype_out)
+{
+  if (op < 0 || op >= LNP_NOPS || lnp_op_nops(op) != nin + 1)
+    return lnp_error(LNP_EVALUE, "invalid op %d with %d inputs", op, nin);
+  if (!lnp_loop_supported(op, dtype_in, dtype_out))
+    return lnp_error(LNP_ETYPE, "ufunc '%s' not supported for the input types (%s -> %s)", lnp_op_name(op),
+                     lnp_dtype_name(dtype_in), lnp_dtype_name(dtype_out));
+  if (nin + 1 > LNP_LAUNCH_MAXOPS || nin > LNP_MAXSCALARS) return lnp_error(LNP_EVALUE, "too many operands");
+  tmp_list tmp = {.n = 0};
+  lnp_launch L;
+  memset(&L, 0, sizeof L);
+  L.op = op; L.dtype_in = dtype_in; L.dtype_out = dtype_out;
+  L.nops = nin + 1; L.nout = 1;
+  lnp_status st = LNP_OK;
+  /* 1. inputs: cast (before broadcasting: fewer elements), de-alias, broadcast */
+  for (int i = 0; i < nin; i++) {
+    int want = (op == LNP_OP_WHERE && i == 0) ? LNP_BOOL : dtype_in;
+    if (op == LNP_OP_COPY) want = ins[i].view ? ins[i].view->store->dtype : ins[i].dtype;
+    if (!ins[i].view) {
+      st = convert_scalar(&L.scalars[L.nscalars], want, &ins[i].value, ins[i].dtype);
+      if (st) goto done;
+      L.views[1 + i] = NULL; L.scalar_slot[1 + i] = L.nscalars++;
+      if (op == LNP_OP_COPY) L.dtype_in = want;
+      continue;
+    }
+    const lnp_view *v = ins[i].view;
+    if (v->store->dtype != want) {
+      lnp_view *c;
+      st = lnp_materialize(v, want, &c);
+      if (st) goto done;
+      tmp.v[tmp.n++] = c; v = c;
+    } else if (lnp_view_shares_storage(v, out)) {
+      /* NumPy semantics for overlapping in/out: read a copy unless the input
+       * is exactly the output (elementwise in place is safe). */
+      lnp_view *bc = NULL;
+      st = lnp_view_broadcast(v, out->ndim, out->shape, &bc);
+      if (st) goto done;
+      int same = same_mapping(bc, out);
+      lnp_view_free(bc);
+      if (!same) {
+        lnp_view *c;
+        st = lnp_materialize(v, want, &c);
+        if (st) goto done;
+        tmp.v[tmp.n++] = c; v = c;
+      }
+    }
+    if (v->ndim != out->ndim || memcmp(v->shape, out->shape, sizeof(int64_t) * (size_t)out->ndim)) {
+      lnp_view *b;
+      st = lnp_view_broadcast(v, out->ndim, out->shape, &b);
+      if (st) goto done;
+      tmp.v[tmp.n++] = b; v = b;
+    }
+    L.views[1 + i] = v;
+  }
+  /* 2. output: run into a temporary of dtype_out and cast when they differ */
+  if (out->store->dtype != L.dtype_out) {
+    lnp_store *s;
+    st = lnp_store_create_like_view(&s, out, L.dtype_out);
+    if (st) goto done;
+    lnp_view *t = lnp_view_new(s);
+    lnp_store_release(s);
+    tmp.v[tmp.n++] = t;
+    L.views[0] = t;
+    st = lnp_launch_submit(&L);
+    if (st) goto done;
+    lnp_launch C;
+    memset(&C, 0, sizeof C);
+    C.op = LNP_OP_COPY; C.dtype_in = L.dtype_out; C.dtype_out = out->store->dtype;
+    C.nops = 2; C.nout = 1; C.views[0] = out; C.views[1] = t;
+    if (!lnp_loop_supported(LNP_OP_COPY, C.dtype_in, C.dtype_out)) {
+      st = lnp_error(LNP_ETYPE, "cannot cast %s to %s", lnp_dtype_name(C.dtype_in), lnp_dtype_name(C.dtype_out));
+      goto done;
+    }
+    st = lnp_launch_submit(&C);
+  } else {
+    L.views[0] = out;
+    st = lnp_launch_submit(&L);
+  }
+done:
+  tmp_free(&tmp);
+  return st;
+}
+
+lnp_status lnp_copy(const lnp_view *out, const lnp_operand *src)
+{
+  int din = src->view ? src->view->store->dtype : src->dtype;
+  return lnp_ewise(LNP_OP_COPY, out, 1, src, din, out->store->dtype);
+}

@@ -1,0 +1,80 @@
+/* Starting and stopping StarPU for legate.numpy. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lnp.h"
+#include "../codelets/codelets.h"
+
+static int lnp_initialized = 0;
+static int lnp_test_mode = 0;
+static int64_t lnp_tile_elems = 0;
+static int lnp_verbose = 0;
+
+/* Tiles of 256K elements (2 MiB of float64): tasks of ~0.1-1 ms on a CPU core,
+ * well above StarPU's per-task overhead of a few microseconds. */
+#define LNP_DEFAULT_TILE_ELEMS (256 * 1024)
+
+int lnp_runtime_initialized(void) { return lnp_initialized; }
+int64_t lnp_runtime_tile_elems(void) { return lnp_tile_elems; }
+int lnp_runtime_test_mode(void) { return lnp_test_mode; }
+
+lnp_status lnp_runtime_init(const lnp_config *cfg)
+{
+  if (lnp_initialized) return LNP_OK;
+  lnp_test_mode = cfg->test_mode;
+  lnp_tile_elems = cfg->tile_elems > 0 ? cfg->tile_elems : LNP_DEFAULT_TILE_ELEMS;
+  lnp_verbose = cfg->verbose;
+  /* StarPU's own chatter (calibration notices) only when asked for */
+  if (!cfg->verbose) setenv("STARPU_SILENT", "1", 0);
+  struct starpu_conf conf;
+  starpu_conf_init(&conf);
+  if (cfg->ncpus >= 0) conf.ncpus = cfg->ncpus;
+  if (cfg->sched && *cfg->sched) conf.sched_policy_name = cfg->sched;
+  /* OpenCL is disabled at build time; no MPI in this process yet */
+  int ret = starpu_init(&conf);
+  if (ret == -ENODEV) return lnp_error(LNP_ERUNTIME, "StarPU found no worker to run tasks (check STARPU_NCPU / STARPU_NCUDA)");
+  if (ret) return lnp_error(LNP_ERUNTIME, "starpu_init failed (error %d)", ret);
+  lnp_codelets_init();
+  lnp_initialized = 1;
+  if (lnp_verbose) {
+    char *d = lnp_runtime_describe();
+    fputs(d, stderr);
+    free(d);
+  }
+  return LNP_OK;
+}
+
+void lnp_runtime_shutdown(void)
+{
+  if (!lnp_initialized) return;
+  starpu_task_wait_for_all();
+  lnp_initialized = 0;
+  starpu_shutdown();
+}
+
+lnp_status lnp_runtime_wait(void)
+{
+  if (!lnp_initialized) return LNP_OK;
+  int ret = starpu_task_wait_for_all();
+  return ret ? lnp_error(LNP_ERUNTIME, "starpu_task_wait_for_all failed (error %d)", ret) : LNP_OK;
+}
+
+char *lnp_runtime_describe(void)
+{
+  size_t cap = 4096, used = 0;
+  char *buf = malloc(cap);
+  if (!buf) return NULL;
+  struct starpu_sched_policy *pol = starpu_sched_ctx_get_sched_policy(0);
+  unsigned nw = starpu_worker_get_count();
+  used += (size_t)snprintf(buf + used, cap - used, "legate.numpy: StarPU %d.%d.%d, scheduler %s, %u workers (%u CPU, %u CUDA), tiles of %lld elements%s\n",
+                           STARPU_MAJOR_VERSION, STARPU_MINOR_VERSION, STARPU_RELEASE_VERSION,
+                           pol && pol->policy_name ? pol->policy_name : "?", nw,
+                           starpu_cpu_worker_get_count(), starpu_cuda_worker_get_count(),
+                           (long long)lnp_tile_elems, lnp_test_mode ? " (test mode: 3 per dimension)" : "");
+  for (unsigned w = 0; w < nw && used + 128 < cap; w++) {
+    char name[64];
+    starpu_worker_get_name((int)w, name, sizeof name);
+    used += (size_t)snprintf(buf + used, cap - used, "  worker %u: %s\n", w, name);
+  }
+  return buf;
+}

@@ -1,0 +1,168 @@
+/* Stores: an N-D array as a grid of StarPU tile handles.
+ *
+ * Each tile is its own handle of the N-D interface, registered with home node
+ * -1 so StarPU allocates it where it is first written (a temporary made on a
+ * GPU never touches host memory); we never register one big handle and
+ * partition it (see DESIGN.md).  The default tiling depends only on the shape,
+ * so arrays of the same shape line up whatever their dtype. */
+#include <stdlib.h>
+#include <string.h>
+#include "lnp.h"
+#include "store_internal.h"
+#include "../data-interfaces/nd_interface.h"
+
+static uint64_t lnp_next_storage_id = 1;
+
+/* Default tiling: split dimension 0 first (row blocks are contiguous, stay
+ * boxes under reshape and keep stencil neighbours in one tile along the other
+ * dims), then the next dims, until tiles hold about tile_elems elements.  In
+ * test mode every dimension is cut every 3 elements. */
+static void default_tiling(int ndim, const int64_t *shape, int32_t *ntiles, int64_t *chunk)
+{
+  if (lnp_runtime_test_mode()) {
+    for (int d = 0; d < ndim; d++) {
+      chunk[d] = 3;
+      ntiles[d] = shape[d] <= 3 ? 1 : (int32_t)((shape[d] + 2) / 3);
+    }
+    return;
+  }
+  int64_t target = lnp_runtime_tile_elems();
+  for (int d = 0; d < ndim; d++) { chunk[d] = shape[d] > 0 ? shape[d] : 1; ntiles[d] = 1; }
+  /* elements in a slab of one index along dims < d */
+  for (int d = 0; d < ndim; d++) {
+    int64_t inner = 1;
+    for (int e = d + 1; e < ndim; e++) inner *= shape[e] > 0 ? shape[e] : 1;
+    if (shape[d] <= 0) break;
+    if (inner * shape[d] <= target) break;       /* whole extent of d fits */
+    if (inner <= target) {                       /* split d into row blocks */
+      int64_t rows = target / inner;
+      if (rows < 1) rows = 1;
+      int64_t n = (shape[d] + rows - 1) / rows;
+      rows = (shape[d] + n - 1) / n;             /* balance the blocks */
+      chunk[d] = rows;
+      ntiles[d] = (int32_t)((shape[d] + rows - 1) / rows);
+      break;
+    }
+    chunk[d] = 1;                                /* one index per tile, go deeper */
+    ntiles[d] = (int32_t)shape[d];
+  }
+}
+
+lnp_status lnp_store_create_tiled(lnp_store **out, int ndim, const int64_t *shape, int dtype,
+                                  const int32_t *ntiles, int64_t *const *bounds)
+{
+  if (ndim < 0 || ndim > LNP_MAXDIM) return lnp_error(LNP_EVALUE, "maximum supported dimension for an ndarray is %d, found %d", LNP_MAXDIM, ndim);
+  size_t itemsize = lnp_dtype_size(dtype);
+  if (!itemsize) return lnp_error(LNP_ETYPE, "invalid dtype %d", dtype);
+  size_t total = 1;
+  int64_t nelem = 1;
+  for (int d = 0; d < ndim; d++) {
+    if (shape[d] < 0) return lnp_error(LNP_EVALUE, "negative dimensions are not allowed");
+    if (shape[d] && nelem > INT64_MAX / shape[d]) return lnp_error(LNP_EVALUE, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
+    nelem *= shape[d];
+    total *= (size_t)ntiles[d];
+  }
+  if (nelem > (int64_t)(INT64_MAX / itemsize)) return lnp_error(LNP_EVALUE, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
+  lnp_store *s = calloc(1, sizeof *s);
+  lnp_storage *st = calloc(1, sizeof *st);
+  starpu_data_handle_t *tiles = calloc(total ? total : 1, sizeof *tiles);
+  unsigned char *written = calloc(total ? total : 1, 1);
+  if (!s || !st || !tiles || !written) goto nomem;
+  s->refcount = 1; s->storage = st; s->ndim = ndim; s->dtype = dtype; s->itemsize = itemsize;
+  s->total_tiles = total;
+  for (int d = 0; d < ndim; d++) {
+    s->shape[d] = shape[d];
+    s->ntiles[d] = ntiles[d];
+    s->bounds[d] = malloc(sizeof(int64_t) * ((size_t)ntiles[d] + 1));
+    if (!s->bounds[d]) goto nomem;
+    memcpy(s->bounds[d], bounds[d], sizeof(int64_t) * ((size_t)ntiles[d] + 1));
+  }
+  st->refcount = 1; st->ntiles = total; st->tiles = tiles; st->written = written;
+  st->id = lnp_next_storage_id++;
+  /* register every tile lazily (home -1) */
+  int32_t tc[LNP_MAXDIM] = {0};
+  for (size_t t = 0; t < total; t++) {
+    uint64_t tshape[LNP_MAXDIM];
+    for (int d = 0; d < ndim; d++) tshape[d] = (uint64_t)(s->bounds[d][tc[d] + 1] - s->bounds[d][tc[d]]);
+    lnp_nd_register(&tiles[t], -1, 0, ndim, tshape, NULL, itemsize, dtype);
+    for (int d = ndim - 1; d >= 0; d--) { if (++tc[d] < ntiles[d]) break; tc[d] = 0; }
+  }
+  *out = s;
+  return LNP_OK;
+nomem:
+  if (s) for (int d = 0; d < ndim; d++) free(s->bounds[d]);
+  free(s); free(st); free(tiles); free(written);
+  return lnp_error(LNP_ENOMEM, "out of memory creating an array");
+}
+
+lnp_status lnp_store_create(lnp_store **out, int ndim, const int64_t *shape, int dtype)
+{
+  if (ndim < 0 || ndim > LNP_MAXDIM) return lnp_error(LNP_EVALUE, "maximum supported dimension for an ndarray is %d, found %d", LNP_MAXDIM, ndim);
+  for (int d = 0; d < ndim; d++)
+    if (shape[d] < 0) return lnp_error(LNP_EVALUE, "negative dimensions are not allowed");
+  int32_t ntiles[LNP_MAXDIM];
+  int64_t chunk[LNP_MAXDIM];
+  default_tiling(ndim, shape, ntiles, chunk);
+  int64_t *bounds[LNP_MAXDIM] = {0};
+  lnp_status st = LNP_OK;
+  for (int d = 0; d < ndim; d++) {
+    bounds[d] = malloc(sizeof(int64_t) * ((size_t)ntiles[d] + 1));
+    if (!bounds[d]) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+    for (int32_t t = 0; t < ntiles[d]; t++) bounds[d][t] = (int64_t)t * chunk[d];
+    bounds[d][ntiles[d]] = shape[d];
+  }
+  st = lnp_store_create_tiled(out, ndim, shape, dtype, ntiles, bounds);
+done:
+  for (int d = 0; d < ndim; d++) free(bounds[d]);
+  return st;
+}
+
+lnp_status lnp_store_alias(lnp_store **out, const lnp_store *src, int ndim, const int64_t *shape,
+                           const int32_t *ntiles, int64_t *const *bounds)
+{
+  lnp_store *s = calloc(1, sizeof *s);
+  if (!s) return lnp_error(LNP_ENOMEM, "out of memory");
+  s->refcount = 1; s->storage = src->storage; src->storage->refcount++;
+  s->ndim = ndim; s->dtype = src->dtype; s->itemsize = src->itemsize; s->total_tiles = src->total_tiles;
+  for (int d = 0; d < ndim; d++) {
+    s->shape[d] = shape[d]; s->ntiles[d] = ntiles[d];
+    s->bounds[d] = malloc(sizeof(int64_t) * ((size_t)ntiles[d] + 1));
+    memcpy(s->bounds[d], bounds[d], sizeof(int64_t) * ((size_t)ntiles[d] + 1));
+  }
+  *out = s;
+  return LNP_OK;
+}
+
+void lnp_store_retain(lnp_store *s) { s->refcount++; }
+
+void lnp_store_release(lnp_store *s)
+{
+  if (!s || --s->refcount > 0) return;
+  lnp_storage *st = s->storage;
+  if (--st->refcount == 0) {
+    /* tasks may still use the tiles: unregister when they are done */
+    if (lnp_runtime_initialized())
+      for (size_t t = 0; t < st->ntiles; t++) starpu_data_unregister_submit(st->tiles[t]);
+    free(st->tiles); free(st->written); free(st);
+  }
+  for (int d = 0; d < s->ndim; d++) free(s->bounds[d]);
+  free(s);
+}
+
+size_t lnp_store_tile_index(const lnp_store *s, const int32_t *tc)
+{
+  size_t idx = 0;
+  for (int d = 0; d < s->ndim; d++) idx = idx * (size_t)s->ntiles[d] + (size_t)tc[d];
+  return idx;
+}
+
+int32_t lnp_store_find_tile(const lnp_store *s, int d, int64_t x)
+{
+  const int64_t *b = s->bounds[d];
+  int32_t lo = 0, hi = s->ntiles[d] - 1;
+  while (lo < hi) { /* last tile with b[t] <= x */
+    int32_t mid = (lo + hi + 1) / 2;
+    if (b[mid] <= x) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}

@@ -1,0 +1,14 @@
+/* Internals shared by the files of numpy/ (not part of the public C API). */
+#ifndef LNP_STORE_INTERNAL_H
+#define LNP_STORE_INTERNAL_H
+#include "lnp.h"
+
+/* Storage written flags live beside the handles: a tile never written has no
+ * valid copy, and StarPU asserts if a task reads it; the launcher fills such a
+ * tile before a partial write or a read (see launch.c). */
+#define LNP_STORAGE_WRITTEN(st) ((st)->written)
+
+/* A store sharing src's tiles with another shape/tiling (reshape views). */
+lnp_status lnp_store_alias(lnp_store **out, const lnp_store *src, int ndim, const int64_t *shape,
+                           const int32_t *ntiles, int64_t *const *bounds);
+#endif

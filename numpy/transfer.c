@@ -1,0 +1,87 @@
+/* Moving a view's values to and from host memory (NumPy conversion, print,
+ * scalars).  Each tile is acquired on the host only for the pieces of the
+ * view inside it, and the copy itself runs through the cast kernel, so any
+ * view (strided, reversed, broadcast, transposed) converts directly. */
+#include <stdlib.h>
+#include <string.h>
+#include "launch.h"
+#include "store_internal.h"
+#include "../data-interfaces/nd_interface.h"
+
+static lnp_status transfer(const lnp_view *v, void *host, int to_host)
+{
+  int ndim = v->ndim;
+  int64_t n = lnp_view_size(v);
+  if (n == 0) return LNP_OK;
+  int64_t *cuts[LNP_MAXDIM] = {0};
+  int nseg[LNP_MAXDIM];
+  size_t npieces = 1;
+  lnp_status st = LNP_OK;
+  for (int d = 0; d < ndim; d++) {
+    nseg[d] = lnp_view_cuts(v, d, &cuts[d]);
+    if (nseg[d] < 0) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+    npieces *= (size_t)nseg[d];
+  }
+  int64_t hstride[LNP_MAXDIM];
+  for (int d = ndim - 1; d >= 0; d--) hstride[d] = d == ndim - 1 ? 1 : hstride[d + 1] * v->shape[d + 1];
+  size_t sz = lnp_loop_desc_size(ndim, 2, 1);
+  lnp_loop_desc *desc = calloc(1, sz);
+  if (!desc) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+  desc->op = LNP_OP_COPY; desc->dtype_in = desc->dtype_out = v->store->dtype;
+  desc->ndim = ndim; desc->nops = 2; desc->npieces = 1; desc->nbuffers = 2;
+  int32_t pc[LNP_MAXDIM] = {0};
+  for (size_t p = 0; p < npieces && !st; p++) {
+    int64_t *w = lnp_loop_piece(desc, 0);
+    int64_t hoff = 0;
+    for (int d = 0; d < ndim; d++) {
+      w[d] = cuts[d][pc[d] + 1] - cuts[d][pc[d]];
+      w[ndim + d] = cuts[d][pc[d]];
+      hoff += cuts[d][pc[d]] * hstride[d];
+    }
+    int64_t *oh = lnp_piece_operand(w, ndim, to_host ? 0 : 1);
+    int64_t *ot = lnp_piece_operand(w, ndim, to_host ? 1 : 0);
+    oh[0] = to_host ? 0 : 1; oh[1] = hoff;
+    for (int d = 0; d < ndim; d++) oh[2 + d] = hstride[d];
+    /* locate the tile: the same computation the launcher does */
+    const lnp_store *s = v->store;
+    int64_t x[LNP_MAXDIM];
+    for (int k = 0; k < s->ndim; k++) x[k] = v->origin[k];
+    for (int d = 0; d < ndim; d++) if (v->sdim[d] >= 0) x[v->sdim[d]] += v->step[d] * w[ndim + d];
+    int32_t tc[LNP_MAXDIM];
+    int64_t tstride[LNP_MAXDIM], acc = 1, off = 0;
+    for (int k = 0; k < s->ndim; k++) tc[k] = lnp_store_find_tile(s, k, x[k]);
+    for (int k = s->ndim - 1; k >= 0; k--) {
+      tstride[k] = acc;
+      off += (x[k] - s->bounds[k][tc[k]]) * acc;
+      acc *= s->bounds[k][tc[k] + 1] - s->bounds[k][tc[k]];
+    }
+    ot[0] = to_host ? 1 : 0; ot[1] = off;
+    for (int d = 0; d < ndim; d++) ot[2 + d] = v->sdim[d] >= 0 ? v->step[d] * tstride[v->sdim[d]] : 0;
+    size_t tile = lnp_store_tile_index(s, tc);
+    if (to_host) lnp_tile_ensure_written(s, tile);
+    else if (!s->storage->written[tile]) lnp_tile_ensure_written(s, tile);
+    starpu_data_handle_t h = s->storage->tiles[tile];
+    int ret = starpu_data_acquire(h, to_host ? STARPU_R : STARPU_RW);
+    if (ret) { st = lnp_error(LNP_ERUNTIME, "StarPU could not acquire a tile (error %d)", ret); break; }
+    void *tptr = LNP_ND_GET_PTR(starpu_data_get_interface_on_node(h, STARPU_MAIN_RAM));
+    void *ptrs[2];
+    ptrs[to_host ? 0 : 1] = host;
+    ptrs[to_host ? 1 : 0] = tptr;
+    if (lnp_loop_execute(desc, ptrs, 1)) st = lnp_error(LNP_ERUNTIME, "copy kernel failed");
+    starpu_data_release(h);
+    for (int d = ndim - 1; d >= 0; d--) { if (++pc[d] < nseg[d]) break; pc[d] = 0; }
+  }
+  free(desc);
+done:
+  for (int d = 0; d < ndim; d++) free(cuts[d]);
+  return st;
+}
+
+lnp_status lnp_view_to_host(const lnp_view *v, void *dst) { return transfer(v, dst, 1); }
+
+lnp_status lnp_view_from_host(const lnp_view *v, const void *src)
+{
+  for (int d = 0; d < v->ndim; d++)
+    if (v->sdim[d] < 0 && v->shape[d] > 1) return lnp_error(LNP_EVALUE, "assignment destination is read-only");
+  return transfer(v, (void *)src, 0);
+}

@@ -1,0 +1,274 @@
+/* Views: the affine map from an ndarray's indices to its store's elements.
+ *
+ * Each view dimension walks one store dimension with a step (any sign) or
+ * none (broadcast / new axis, stride 0); store dimensions that no view
+ * dimension walks are fixed at `origin` (integer indexing).  Slicing,
+ * integer indices, None, broadcasting and transposes compose without copies,
+ * exactly where NumPy makes views. */
+#include <stdlib.h>
+#include <string.h>
+#include "lnp.h"
+#include "store_internal.h"
+
+lnp_view *lnp_view_new(lnp_store *s)
+{
+  lnp_view *v = calloc(1, sizeof *v);
+  if (!v) return NULL;
+  v->store = s;
+  lnp_store_retain(s);
+  v->ndim = s->ndim;
+  for (int d = 0; d < s->ndim; d++) {
+    v->shape[d] = s->shape[d];
+    v->sdim[d] = d;
+    v->step[d] = 1;
+    v->origin[d] = 0;
+  }
+  return v;
+}
+
+lnp_view *lnp_view_copy(const lnp_view *v)
+{
+  lnp_view *c = malloc(sizeof *c);
+  if (!c) return NULL;
+  *c = *v;
+  lnp_store_retain(c->store);
+  return c;
+}
+
+void lnp_view_free(lnp_view *v)
+{
+  if (!v) return;
+  lnp_store_release(v->store);
+  free(v);
+}
+
+int64_t lnp_view_size(const lnp_view *v)
+{
+  int64_t n = 1;
+  for (int d = 0; d < v->ndim; d++) n *= v->shape[d];
+  return n;
+}
+
+static lnp_status alloc_like(const lnp_view *v, lnp_view **out)
+{
+  *out = lnp_view_copy(v);
+  return *out ? LNP_OK : lnp_error(LNP_ENOMEM, "out of memory");
+}
+
+lnp_status lnp_view_index(const lnp_view *v, int nkeys, const lnp_key *keys, lnp_view **out)
+{
+  int nconsumed = 0;
+  for (int k = 0; k < nkeys; k++) nconsumed += keys[k].kind != LNP_KEY_NEWAXIS;
+  if (nconsumed > v->ndim)
+    return lnp_error(LNP_EINDEX, "too many indices for array: array is %d-dimensional, but %d were indexed", v->ndim, nconsumed);
+  int newdim = v->ndim - nconsumed;
+  for (int k = 0; k < nkeys; k++) newdim += keys[k].kind != LNP_KEY_INT;
+  if (newdim > LNP_MAXDIM) return lnp_error(LNP_EINDEX, "number of dimensions must be within [0, %d]", LNP_MAXDIM);
+  lnp_view *r;
+  lnp_status st = alloc_like(v, &r);
+  if (st) return st;
+  int src = 0, dst = 0;
+  for (int k = 0; k < nkeys; k++) {
+    const lnp_key *key = &keys[k];
+    if (key->kind == LNP_KEY_NEWAXIS) {
+      r->shape[dst] = 1; r->sdim[dst] = -1; r->step[dst] = 0; dst++;
+      continue;
+    }
+    int32_t sd = v->sdim[src];
+    if (key->kind == LNP_KEY_INT) {
+      if (key->start < 0 || key->start >= v->shape[src]) {
+        lnp_view_free(r);
+        return lnp_error(LNP_EINDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)key->start, src, (long long)v->shape[src]);
+      }
+      if (sd >= 0) r->origin[sd] += v->step[src] * key->start;
+    } else {
+      r->shape[dst] = key->len;
+      r->sdim[dst] = sd;
+      if (sd >= 0) {
+        if (key->len > 0) r->origin[sd] += v->step[src] * key->start;
+        r->step[dst] = v->step[src] * key->step;
+      } else {
+        r->step[dst] = 0;
+      }
+      dst++;
+    }
+    src++;
+  }
+  for (; src < v->ndim; src++, dst++) {
+    r->shape[dst] = v->shape[src]; r->sdim[dst] = v->sdim[src]; r->step[dst] = v->step[src];
+  }
+  r->ndim = dst;
+  *out = r;
+  return LNP_OK;
+}
+
+lnp_status lnp_view_transpose(const lnp_view *v, const int *perm, lnp_view **out)
+{
+  lnp_view *r;
+  lnp_status st = alloc_like(v, &r);
+  if (st) return st;
+  for (int d = 0; d < v->ndim; d++) {
+    int p = perm[d];
+    if (p < 0 || p >= v->ndim) { lnp_view_free(r); return lnp_error(LNP_EVALUE, "axes don't match array"); }
+    r->shape[d] = v->shape[p]; r->sdim[d] = v->sdim[p]; r->step[d] = v->step[p];
+  }
+  *out = r;
+  return LNP_OK;
+}
+
+static int shape_str(char *buf, size_t n, int ndim, const int64_t *shape)
+{
+  size_t used = (size_t)snprintf(buf, n, "(");
+  for (int d = 0; d < ndim && used < n; d++)
+    used += (size_t)snprintf(buf + used, n - used, ndim == 1 ? "%lld," : (d ? ",%lld" : "%lld"), (long long)shape[d]);
+  if (used < n) used += (size_t)snprintf(buf + used, n - used, ")");
+  return (int)used;
+}
+
+lnp_status lnp_view_broadcast(const lnp_view *v, int ndim, const int64_t *shape, lnp_view **out)
+{
+  if (ndim < v->ndim || ndim > LNP_MAXDIM) goto fail;
+  lnp_view *r;
+  lnp_status st = alloc_like(v, &r);
+  if (st) return st;
+  int lead = ndim - v->ndim;
+  for (int d = 0; d < ndim; d++) {
+    r->shape[d] = shape[d];
+    if (d < lead) { r->sdim[d] = -1; r->step[d] = 0; continue; }
+    int s = d - lead;
+    if (v->shape[s] == shape[d]) { r->sdim[d] = v->sdim[s]; r->step[d] = v->step[s]; }
+    else if (v->shape[s] == 1) { r->sdim[d] = -1; r->step[d] = 0; }
+    else { lnp_view_free(r); goto fail; }
+  }
+  r->ndim = ndim;
+  *out = r;
+  return LNP_OK;
+fail:;
+  char a[256], b[256];
+  shape_str(a, sizeof a, v->ndim, v->shape);
+  shape_str(b, sizeof b, ndim, shape);
+  return lnp_error(LNP_EVALUE, "operands could not be broadcast together with remapped shapes [original->remapped]: %s and requested shape %s", a, b);
+}
+
+int lnp_view_is_identity(const lnp_view *v)
+{
+  const lnp_store *s = v->store;
+  if (v->ndim != s->ndim) return 0;
+  for (int d = 0; d < v->ndim; d++)
+    if (v->sdim[d] != d || v->step[d] != 1 || v->origin[d] != 0 || v->shape[d] != s->shape[d]) return 0;
+  return 1;
+}
+
+int lnp_view_shares_storage(const lnp_view *a, const lnp_view *b)
+{
+  return a->store->storage == b->store->storage;
+}
+
+/* A store whose tiles are contiguous row blocks (tiled along dim 0 only) can
+ * be seen with another shape without moving data when every tile stays a box
+ * of rows of the new shape. */
+static lnp_status try_alias_reshape(const lnp_view *v, int ndim, const int64_t *shape, lnp_view **out)
+{
+  const lnp_store *s = v->store;
+  if (!lnp_view_is_identity(v)) return LNP_EVALUE;
+  for (int d = 1; d < s->ndim; d++) if (s->ntiles[d] != 1) return LNP_EVALUE;
+  int64_t old_row = 1, new_row = 1;
+  for (int d = 1; d < s->ndim; d++) old_row *= s->shape[d];
+  for (int d = 1; d < ndim; d++) new_row *= shape[d];
+  int32_t nt0 = s->ndim ? s->ntiles[0] : 1;
+  if (ndim == 0 && nt0 != 1) return LNP_EVALUE;
+  int32_t ntiles[LNP_MAXDIM] = {0};
+  int64_t *bounds[LNP_MAXDIM] = {0};
+  for (int d = 0; d < ndim; d++) ntiles[d] = 1;
+  lnp_status st = LNP_OK;
+  if (ndim > 0) {
+    ntiles[0] = nt0;
+    bounds[0] = malloc(sizeof(int64_t) * ((size_t)nt0 + 1));
+    if (!bounds[0]) return lnp_error(LNP_ENOMEM, "out of memory");
+    for (int32_t t = 0; t <= nt0; t++) {
+      int64_t lin = s->ndim ? s->bounds[0][t] * old_row : (t ? 1 : 0);
+      if (new_row == 0 || lin % new_row) { st = LNP_EVALUE; goto done; }
+      bounds[0][t] = lin / new_row;
+    }
+    for (int d = 1; d < ndim; d++) {
+      bounds[d] = malloc(sizeof(int64_t) * 2);
+      if (!bounds[d]) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+      bounds[d][0] = 0; bounds[d][1] = shape[d];
+    }
+  }
+  lnp_store *ns;
+  st = lnp_store_alias(&ns, s, ndim, shape, ntiles, bounds);
+  if (st == LNP_OK) {
+    *out = lnp_view_new(ns);
+    lnp_store_release(ns);
+    if (!*out) st = lnp_error(LNP_ENOMEM, "out of memory");
+  }
+done:
+  for (int d = 0; d < ndim; d++) free(bounds[d]);
+  return st;
+}
+
+lnp_status lnp_view_reshape(const lnp_view *v, int ndim, const int64_t *shape, lnp_view **out,
+                            int *is_view)
+{
+  if (ndim < 0 || ndim > LNP_MAXDIM) return lnp_error(LNP_EVALUE, "maximum supported dimension for an ndarray is %d, found %d", LNP_MAXDIM, ndim);
+  int64_t n = 1;
+  for (int d = 0; d < ndim; d++) {
+    if (shape[d] < 0) return lnp_error(LNP_EVALUE, "negative dimensions are not allowed");
+    n *= shape[d];
+  }
+  if (n != lnp_view_size(v)) {
+    char a[256];
+    shape_str(a, sizeof a, ndim, shape);
+    return lnp_error(LNP_EVALUE, "cannot reshape array of size %lld into shape %s", (long long)lnp_view_size(v), a);
+  }
+  /* 1. only size-1 dims added or removed: a plain view */
+  {
+    int i = 0, j = 0, ok = 1;
+    lnp_view *r;
+    lnp_status st = alloc_like(v, &r);
+    if (st) return st;
+    int nd = 0;
+    while (j < ndim) {
+      while (i < v->ndim && v->shape[i] == 1) i++;
+      if (shape[j] == 1) { r->shape[nd] = 1; r->sdim[nd] = -1; r->step[nd] = 0; nd++; j++; continue; }
+      if (i >= v->ndim || v->shape[i] != shape[j]) { ok = 0; break; }
+      r->shape[nd] = v->shape[i]; r->sdim[nd] = v->sdim[i]; r->step[nd] = v->step[i]; nd++;
+      i++; j++;
+    }
+    while (ok && i < v->ndim) { if (v->shape[i] != 1) ok = 0; i++; }
+    if (ok) { r->ndim = nd; *out = r; *is_view = 1; return LNP_OK; }
+    lnp_view_free(r);
+  }
+  /* 2. row-block tiles that stay boxes: share the tiles */
+  if (n > 0) {
+    lnp_status st = try_alias_reshape(v, ndim, shape, out);
+    if (st == LNP_OK) { *is_view = 1; return LNP_OK; }
+    if (st != LNP_EVALUE) return st;
+  }
+  /* 3. a copy: materialise in C order, then alias (or move through the host
+   * when even the fresh tiling cannot be re-seen with the new shape). */
+  *is_view = 0;
+  lnp_view *m;
+  lnp_status st = lnp_materialize(v, v->store->dtype, &m);
+  if (st) return st;
+  st = n > 0 ? try_alias_reshape(m, ndim, shape, out) : LNP_EVALUE;
+  if (st == LNP_OK) { lnp_view_free(m); return LNP_OK; }
+  if (st != LNP_EVALUE) { lnp_view_free(m); return st; }
+  lnp_store *ns;
+  st = lnp_store_create(&ns, ndim, shape, v->store->dtype);
+  if (st) { lnp_view_free(m); return st; }
+  lnp_view *r = lnp_view_new(ns);
+  lnp_store_release(ns);
+  if (n > 0) {
+    void *tmp = malloc((size_t)n * v->store->itemsize);
+    if (!tmp) { lnp_view_free(m); lnp_view_free(r); return lnp_error(LNP_ENOMEM, "out of memory"); }
+    st = lnp_view_to_host(m, tmp);
+    if (!st) st = lnp_view_from_host(r, tmp);
+    free(tmp);
+  }
+  lnp_view_free(m);
+  if (st) { lnp_view_free(r); return st; }
+  *out = r;
+  return LNP_OK;
+}

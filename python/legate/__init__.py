@@ -1,0 +1,1 @@
+"""The ``legate`` namespace package (``legate.numpy`` lives below it)."""

@@ -1,0 +1,55 @@
+"""Runtime start-up of legate.numpy: imports the C extension ``_core``, starts
+StarPU from the environment, registers the shutdown, and holds the settings
+the rest of the package reads (eager threshold, test mode) plus the
+once-per-name fallback warning."""
+
+import atexit
+import os
+import warnings
+
+try:
+    from . import _core as core
+except ImportError as exc:  # pragma: no cover - depends on the build
+    raise ImportError(
+        "legate.numpy: the C extension legate.numpy._core could not be "
+        "imported (%s). Build it first: `cmake -S . -B build && cmake --build "
+        "build` in the repository root, which places _core*.so in "
+        "python/legate/numpy/." % (exc,)
+    ) from exc
+
+
+def _env_int(name, default):
+    v = os.environ.get(name, "")
+    if v.strip() == "":
+        return default
+    try:
+        return int(v)
+    except ValueError:
+        raise RuntimeError("legate.numpy: %s must be an integer, got %r" % (name, v))
+
+
+TEST_MODE = os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
+VERBOSE = os.environ.get("LEGATE_NUMPY_VERBOSE", "") == "1"
+TILE_ELEMS = _env_int("LEGATE_NUMPY_TILE_ELEMS", 0)
+
+# Arrays with fewer elements than EAGER_MAX live in a NumPy array and their
+# operations run inline through NumPy.  Test mode turns this off.
+EAGER_MAX = 0 if TEST_MODE else max(0, _env_int("LEGATE_NUMPY_EAGER_MAX", 65536))
+
+core.init(test_mode=TEST_MODE, verbose=VERBOSE, tile_elems=TILE_ELEMS)
+atexit.register(core.shutdown)
+
+
+_warned = set()
+
+
+def warn_fallback(name, stacklevel=3):
+    """Warn once per `name` that it runs through NumPy."""
+    if name in _warned:
+        return
+    _warned.add(name)
+    warnings.warn(
+        "legate.numpy: %s is not implemented natively; falling back to NumPy" % name,
+        RuntimeWarning,
+        stacklevel=stacklevel,
+    )
