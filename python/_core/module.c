@@ -1,0 +1,313 @@
+/* legate.numpy._core: the C extension behind legate.numpy (docs/core-api.md).
+ * Runtime control, creation functions and operation entry points; every
+ * call validates its arguments and turns lnp_status codes into NumPy's
+ * exception classes. */
+#include "core.h"
+#include "../../codelets/loop.h"
+
+static PyObject *py_init(PyObject *self, PyObject *args, PyObject *kw)
+{
+  (void)self;
+  static char *kwlist[] = {"ncpus", "sched", "test_mode", "verbose", "tile_elems", NULL};
+  int ncpus = -1, test_mode = 0, verbose = 0;
+  long long tile_elems = 0;
+  const char *sched = NULL;
+  if (!PyArg_ParseTupleAndKeywords(args, kw, "|izppL", kwlist, &ncpus, &sched, &test_mode, &verbose, &tile_elems))
+    return NULL;
+  lnp_config cfg = {.ncpus = ncpus, .sched = sched, .test_mode = test_mode, .tile_elems = tile_elems, .verbose = verbose};
+  lnp_status st;
+  Py_BEGIN_ALLOW_THREADS
+  st = lnp_runtime_init(&cfg);
+  Py_END_ALLOW_THREADS
+  if (st) return lnp_py_raise(st);
+  Py_RETURN_NONE;
+}
+
+static PyObject *py_shutdown(PyObject *self, PyObject *unused)
+{
+  (void)self; (void)unused;
+  Py_BEGIN_ALLOW_THREADS
+  lnp_runtime_shutdown();
+  Py_END_ALLOW_THREADS
+  Py_RETURN_NONE;
+}
+
+static PyObject *py_wait(PyObject *self, PyObject *unused)
+{
+  (void)self; (void)unused;
+  lnp_status st;
+  Py_BEGIN_ALLOW_THREADS
+  st = lnp_runtime_wait();
+  Py_END_ALLOW_THREADS
+  if (st) return lnp_py_raise(st);
+  Py_RETURN_NONE;
+}
+
+static PyObject *py_config(PyObject *self, PyObject *unused)
+{
+  (void)self; (void)unused;
+  char *desc = lnp_runtime_initialized() ? lnp_runtime_describe() : NULL;
+  PyObject *d = Py_BuildValue("{s:i,s:i,s:L,s:i,s:s}",
+                              "initialized", lnp_runtime_initialized(),
+                              "test_mode", lnp_runtime_test_mode(),
+                              "tile_elems", (long long)lnp_runtime_tile_elems(),
+                              "ncpus", lnp_runtime_initialized() ? (int)starpu_cpu_worker_get_count() : 0,
+                              "description", desc ? desc : "");
+  free(desc);
+  return d;
+}
+
+static int check_dtype(int dt)
+{
+  if (dt < 0 || dt >= LNP_NTYPES) { PyErr_Format(PyExc_TypeError, "invalid dtype number %d", dt); return -1; }
+  return 0;
+}
+
+static int check_runtime(void)
+{
+  if (!lnp_runtime_initialized()) { PyErr_SetString(PyExc_RuntimeError, "legate.numpy runtime is not running"); return -1; }
+  return 0;
+}
+
+static PyObject *new_array(int ndim, const int64_t *shape, int dt)
+{
+  lnp_store *s;
+  lnp_status st = lnp_store_create(&s, ndim, shape, dt);
+  if (st) return lnp_py_raise(st);
+  lnp_view *v = lnp_view_new(s);
+  lnp_store_release(s);
+  return lnp_py_wrap(v);
+}
+
+static PyObject *py_empty(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *shape_obj;
+  int dt;
+  if (!PyArg_ParseTuple(args, "Oi", &shape_obj, &dt) || check_dtype(dt) || check_runtime()) return NULL;
+  int64_t shape[LNP_MAXDIM];
+  int n = lnp_py_shape(shape_obj, shape);
+  if (n < 0) return NULL;
+  return new_array(n, shape, dt);
+}
+
+static PyObject *py_full(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *shape_obj, *val;
+  int dt;
+  if (!PyArg_ParseTuple(args, "OiO", &shape_obj, &dt, &val) || check_dtype(dt) || check_runtime()) return NULL;
+  int64_t shape[LNP_MAXDIM];
+  int n = lnp_py_shape(shape_obj, shape);
+  if (n < 0) return NULL;
+  lnp_operand sc;
+  if (lnp_py_scalar(val, &sc)) return NULL;
+  PyObject *arr = new_array(n, shape, dt);
+  if (!arr) return NULL;
+  lnp_status st = lnp_fill(((ArrayObject *)arr)->view, sc.dtype, sc.value);
+  if (st) { Py_DECREF(arr); return lnp_py_raise(st); }
+  return arr;
+}
+
+static PyObject *py_from_numpy(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *obj;
+  int dt;
+  if (!PyArg_ParseTuple(args, "Oi", &obj, &dt) || check_dtype(dt) || check_runtime()) return NULL;
+  Py_buffer b;
+  if (PyObject_GetBuffer(obj, &b, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
+  if (lnp_py_buffer_dtype(&b) != dt) {
+    PyBuffer_Release(&b);
+    PyErr_SetString(PyExc_TypeError, "from_numpy: buffer dtype does not match");
+    return NULL;
+  }
+  int64_t shape[LNP_MAXDIM];
+  if (b.ndim > LNP_MAXDIM) { PyBuffer_Release(&b); PyErr_SetString(PyExc_ValueError, "too many dimensions"); return NULL; }
+  for (int d = 0; d < b.ndim; d++) shape[d] = b.shape[d];
+  PyObject *arr = new_array(b.ndim, shape, dt);
+  if (!arr) { PyBuffer_Release(&b); return NULL; }
+  lnp_status st;
+  Py_BEGIN_ALLOW_THREADS
+  st = lnp_view_from_host(((ArrayObject *)arr)->view, b.buf);
+  Py_END_ALLOW_THREADS
+  PyBuffer_Release(&b);
+  if (st) { Py_DECREF(arr); return lnp_py_raise(st); }
+  return arr;
+}
+
+static PyObject *py_arange(PyObject *self, PyObject *args)
+{
+  (void)self;
+  long long n;
+  int dt;
+  PyObject *start, *step;
+  if (!PyArg_ParseTuple(args, "LiOO", &n, &dt, &start, &step) || check_dtype(dt) || check_runtime()) return NULL;
+  lnp_operand a, s;
+  if (lnp_py_scalar(start, &a) || lnp_py_scalar(step, &s)) return NULL;
+  if (a.dtype != dt || s.dtype != dt) { PyErr_SetString(PyExc_TypeError, "arange: start/step must have the array dtype"); return NULL; }
+  int64_t shape[1] = {n};
+  PyObject *arr = new_array(1, shape, dt);
+  if (!arr) return NULL;
+  int64_t mult[1] = {1};
+  lnp_scalar sc[2] = {a.value, s.value};
+  lnp_status st = lnp_generate(LNP_OP_ARANGE, ((ArrayObject *)arr)->view, mult, 2, sc);
+  if (st) { Py_DECREF(arr); return lnp_py_raise(st); }
+  return arr;
+}
+
+static PyObject *py_eye(PyObject *self, PyObject *args)
+{
+  (void)self;
+  long long n, m, k;
+  int dt;
+  if (!PyArg_ParseTuple(args, "LLLi", &n, &m, &k, &dt) || check_dtype(dt) || check_runtime()) return NULL;
+  int64_t shape[2] = {n, m};
+  PyObject *arr = new_array(2, shape, dt);
+  if (!arr) return NULL;
+  int64_t mult[2] = {-1, 1};
+  lnp_scalar sc[1];
+  sc[0].i64 = k;
+  lnp_status st = lnp_generate(LNP_OP_EYE, ((ArrayObject *)arr)->view, mult, 1, sc);
+  if (st) { Py_DECREF(arr); return lnp_py_raise(st); }
+  return arr;
+}
+
+static int parse_operand(PyObject *obj, lnp_operand *op)
+{
+  if (PyObject_TypeCheck(obj, &ArrayType)) {
+    op->view = ((ArrayObject *)obj)->view;
+    op->dtype = op->view->store->dtype;
+    return 0;
+  }
+  return lnp_py_scalar(obj, op);
+}
+
+static PyObject *py_ewise(PyObject *self, PyObject *args)
+{
+  (void)self;
+  int op, din, dout;
+  PyObject *out, *ins;
+  if (!PyArg_ParseTuple(args, "iOOii", &op, &out, &ins, &din, &dout)) return NULL;
+  if (check_dtype(din) || check_dtype(dout) || check_runtime()) return NULL;
+  const lnp_view *ov = lnp_py_view(out);
+  if (!ov) return NULL;
+  PyObject *seq = PySequence_Fast(ins, "inputs must be a sequence");
+  if (!seq) return NULL;
+  Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+  if (n > 3) { Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "too many inputs"); return NULL; }
+  lnp_operand ops[3];
+  for (Py_ssize_t i = 0; i < n; i++)
+    if (parse_operand(PySequence_Fast_GET_ITEM(seq, i), &ops[i])) { Py_DECREF(seq); return NULL; }
+  lnp_status st = lnp_ewise(op, ov, (int)n, ops, din, dout);
+  Py_DECREF(seq);
+  if (st) return lnp_py_raise(st);
+  Py_RETURN_NONE;
+}
+
+static PyObject *py_copy(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *out, *src;
+  if (!PyArg_ParseTuple(args, "OO", &out, &src) || check_runtime()) return NULL;
+  const lnp_view *ov = lnp_py_view(out);
+  if (!ov) return NULL;
+  lnp_operand op;
+  if (parse_operand(src, &op)) return NULL;
+  lnp_status st = lnp_copy(ov, &op);
+  if (st) return lnp_py_raise(st);
+  Py_RETURN_NONE;
+}
+
+static PyObject *py_reduce(PyObject *self, PyObject *args)
+{
+  (void)self;
+  int op, dt;
+  PyObject *out, *src, *axes_obj;
+  if (!PyArg_ParseTuple(args, "iOOOi", &op, &out, &src, &axes_obj, &dt) || check_dtype(dt) || check_runtime()) return NULL;
+  const lnp_view *ov = lnp_py_view(out), *sv = ov ? lnp_py_view(src) : NULL;
+  if (!sv) return NULL;
+  int64_t ax[LNP_MAXDIM];
+  int n = lnp_py_shape(axes_obj, ax);
+  if (n < 0) return NULL;
+  int axes[LNP_MAXDIM];
+  for (int i = 0; i < n; i++) axes[i] = (int)ax[i];
+  lnp_status st = lnp_reduce(op, ov, sv, n, axes, dt);
+  if (st) return lnp_py_raise(st);
+  Py_RETURN_NONE;
+}
+
+static PyObject *py_argreduce(PyObject *self, PyObject *args)
+{
+  (void)self;
+  int op;
+  PyObject *out, *src, *axis_obj;
+  if (!PyArg_ParseTuple(args, "iOOO", &op, &out, &src, &axis_obj) || check_runtime()) return NULL;
+  const lnp_view *ov = lnp_py_view(out), *sv = ov ? lnp_py_view(src) : NULL;
+  if (!sv) return NULL;
+  int axis = -1;
+  if (axis_obj != Py_None) {
+    axis = (int)PyLong_AsLong(axis_obj);
+    if (axis == -1 && PyErr_Occurred()) return NULL;
+    if (axis < 0) { PyErr_SetString(PyExc_ValueError, "axis must be normalised"); return NULL; }
+  }
+  lnp_status st = lnp_argreduce(op, ov, sv, axis);
+  if (st) return lnp_py_raise(st);
+  Py_RETURN_NONE;
+}
+
+static PyObject *py_matmul(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *out, *a, *b;
+  if (!PyArg_ParseTuple(args, "OOO", &out, &a, &b) || check_runtime()) return NULL;
+  const lnp_view *ov = lnp_py_view(out), *av = ov ? lnp_py_view(a) : NULL, *bv = av ? lnp_py_view(b) : NULL;
+  if (!bv) return NULL;
+  lnp_status st = lnp_matmul(ov, av, bv);
+  if (st) return lnp_py_raise(st);
+  Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+  {"init", (PyCFunction)(void (*)(void))py_init, METH_VARARGS | METH_KEYWORDS, "Start the runtime."},
+  {"shutdown", py_shutdown, METH_NOARGS, "Wait for all tasks and stop the runtime."},
+  {"wait", py_wait, METH_NOARGS, "Wait for all submitted tasks."},
+  {"config", py_config, METH_NOARGS, "Runtime configuration."},
+  {"empty", py_empty, METH_VARARGS, "empty(shape, dtype_num)"},
+  {"full", py_full, METH_VARARGS, "full(shape, dtype_num, value0d)"},
+  {"from_numpy", py_from_numpy, METH_VARARGS, "from_numpy(c_contiguous_array, dtype_num)"},
+  {"arange", py_arange, METH_VARARGS, "arange(n, dtype_num, start0d, step0d)"},
+  {"eye", py_eye, METH_VARARGS, "eye(n, m, k, dtype_num)"},
+  {"ewise", py_ewise, METH_VARARGS, "ewise(op, out, inputs, dtype_in, dtype_out)"},
+  {"copy", py_copy, METH_VARARGS, "copy(out, src)"},
+  {"reduce", py_reduce, METH_VARARGS, "reduce(op, out, src, axes, dtype_num)"},
+  {"argreduce", py_argreduce, METH_VARARGS, "argreduce(op, out, src, axis_or_None)"},
+  {"matmul", py_matmul, METH_VARARGS, "matmul(out, a, b)"},
+  {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+  PyModuleDef_HEAD_INIT, "_core", "legate.numpy's C core (StarPU).", -1, module_methods,
+  NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__core(void)
+{
+  if (PyType_Ready(&ArrayType) < 0) return NULL;
+  PyObject *m = PyModule_Create(&module_def);
+  if (!m) return NULL;
+  Py_INCREF(&ArrayType);
+  PyModule_AddObject(m, "Array", (PyObject *)&ArrayType);
+  for (int dt = 0; dt < LNP_NTYPES; dt++) {
+    char name[32] = "DT_";
+    const char *src = lnp_dtype_name(dt);
+    size_t i = 3;
+    for (; *src && i < sizeof name - 1; src++) name[i++] = (char)(*src >= 'a' && *src <= 'z' ? *src - 32 : *src);
+    name[i] = 0;
+    PyModule_AddIntConstant(m, name, dt);
+  }
+#define ADD_OP(NAME, NIN, KIND) PyModule_AddIntConstant(m, "OP_" #NAME, LNP_OP_##NAME);
+  LNP_FOR_OPS(ADD_OP)
+#undef ADD_OP
+  return m;
+}
