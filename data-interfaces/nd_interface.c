@@ -252,12 +252,9 @@ static void nd_host_transfer(const lnp_nd_interface *nd, char *buf, int pack)
   }
   uint64_t idx[LNP_MAXDIM] = {0};
   size_t runbytes = (size_t)run * es;
-  if (inner == 0) { /* unreachable: that is the compact case */
-    memcpy(pack ? buf : base, pack ? base : buf, runbytes);
-    return;
-  }
-  /* If the run is a single element, walk the innermost remaining dim
-   * element by element (cheaper than the odometer per element). */
+  STARPU_ASSERT(inner > 0); /* inner == 0 is the compact case above */
+  /* odometer over dims [0, last), a strided walk along dim last, one
+   * memcpy per contiguous run */
   int last = inner - 1;
   uint64_t nlast = nd->shape[last];
   int64_t slast = nd->stride[last] * (int64_t)es;
@@ -286,6 +283,7 @@ static void nd_host_transfer(const lnp_nd_interface *nd, char *buf, int pack)
 static int nd_pack_data(starpu_data_handle_t handle, unsigned node, void **ptr, starpu_ssize_t *count)
 {
   STARPU_ASSERT(starpu_data_test_if_allocated_on_node(handle, node));
+  STARPU_ASSERT_MSG(starpu_node_get_kind(node) == STARPU_CPU_RAM, "lnp_nd pack: node %u is not host memory", node);
   const lnp_nd_interface *nd = starpu_data_get_interface_on_node(handle, node);
   size_t bytes = nd_nbytes(nd);
   *count = (starpu_ssize_t)bytes;
@@ -302,6 +300,7 @@ static int nd_pack_data(starpu_data_handle_t handle, unsigned node, void **ptr, 
 static int nd_unpack_data(starpu_data_handle_t handle, unsigned node, void *ptr, size_t count)
 {
   STARPU_ASSERT(starpu_data_test_if_allocated_on_node(handle, node));
+  STARPU_ASSERT_MSG(starpu_node_get_kind(node) == STARPU_CPU_RAM, "lnp_nd unpack: node %u is not host memory", node);
   const lnp_nd_interface *nd = starpu_data_get_interface_on_node(handle, node);
   STARPU_ASSERT_MSG(count == nd_nbytes(nd), "lnp_nd unpack: %zu bytes for a tile of %zu bytes",
                     count, nd_nbytes(nd));

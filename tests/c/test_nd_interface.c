@@ -481,10 +481,11 @@ static void test_data_cpy(void)
   }
 }
 
-/* A real replica: a strided host tile moved to an out-of-core disk node
- * (gather through any_to_any), modified there... (tasks cannot run on disk),
- * so: disk becomes the only valid copy (acquire RW on disk), the host
- * elements are clobbered, and reading on MAIN_RAM scatters them back. */
+/* Real replicas without a GPU: an out-of-core disk node is a second memory
+ * node, and StarPU moves data to and from it with our any_to_any.  A strided
+ * host tile is acquired RW on the disk node (gather into a compact disk
+ * replica; the host copy becomes invalid), its host elements are clobbered,
+ * and acquiring it on MAIN_RAM scatters the disk copy back. */
 static char disk_dir[] = "/tmp/lnp-nd-disk-XXXXXX";
 
 static void test_disk_replica(void)
