@@ -24,7 +24,14 @@ Helpers (import them with ``from conftest import ...``):
 import math
 import os
 import sys
+import tempfile
 import warnings
+
+# keep Hypothesis' example/constants cache out of the repository
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY",
+    os.path.join(tempfile.gettempdir(), "legate-numpy-tests-hypothesis"),
+)
 
 import numpy as np
 import pytest
@@ -49,7 +56,10 @@ except AttributeError:
     ComplexWarning = np.ComplexWarning
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PYTHON_DIR = os.path.join(REPO, "python")
+if AGAINST_NUMPY:
+    PYTHON_DIR = os.path.join(REPO, "python")
+else:  # the directory holding the imported legate/ package (source or build tree)
+    PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(lnp.__file__))))
 
 legate_only = pytest.mark.skipif(
     AGAINST_NUMPY, reason="checks legate.numpy-specific behaviour"
@@ -131,13 +141,36 @@ KINDS = (
     "nonneg",  # small non-negative [0,3] (exponents)
     "small",  # signed [-3,3], unsigned [0,3], float [-1.5,1.5] step .5
     "small_nonzero",  # small without zeros
-    "unit",  # magnitude <= 1 (products do not overflow)
+    "unit",  # for products: +-1 with a few 2, 0.5 (exact in any order)
     "special",  # floats/complex: includes nan, inf, -inf, -0.0
 )
 
 
 def _pattern(n, mult, add, mod):
     return (np.arange(n, dtype=np.int64) * mult + add) % mod
+
+
+def _unit_values(dtype, n, seed):
+    """Factors whose products are exact in any order and do not overflow:
+    +-1 (units), a few 2 (not float16) and 0.5; complex: units and 1+1j."""
+    i = np.arange(n) + seed
+    if dtype.kind == "b":
+        return (i % 13) != 4
+    if dtype.kind == "c":
+        v = np.array([1, -1, 1j, -1j])[(i * 3) % 4]
+        v = np.where(i % 7 == 3, v * (1 + 1j), v)
+        v = np.where(i % 5 == 1, v * 0.5, v)
+        return v.astype(dtype)
+    if dtype.kind == "u":
+        v = np.where(i % 7 == 3, 2, 1)
+        v = np.where(i % 11 == 5, 3, v)
+        return v.astype(dtype)
+    v = np.where((i * 3) % 5 < 2, -1.0, 1.0)
+    if dtype != np.float16:
+        v = np.where(i % 7 == 3, 2 * v, v)
+    if dtype.kind == "f":
+        v = np.where(i % 5 == 1, 0.5 * v, v)
+    return v.astype(dtype)
 
 
 def values(dtype, shape=(7,), kind="default", seed=0):
@@ -150,6 +183,8 @@ def values(dtype, shape=(7,), kind="default", seed=0):
         shape = (shape,)
     n = int(np.prod(shape, dtype=np.int64))
     s = 3 + 2 * seed
+    if kind == "unit":
+        return _unit_values(dtype, n, seed).reshape(shape)
     if dtype.kind == "b":
         if kind in ("nonzero", "positive", "small_nonzero"):
             v = np.ones(n, dtype=bool)
@@ -163,8 +198,6 @@ def values(dtype, shape=(7,), kind="default", seed=0):
         im = values(np.float64, (n,), im_kind, seed + 1)
         if kind == "special":
             im = np.where(np.isfinite(im), im, 1.0)
-        if kind == "unit":
-            re, im = re * 0.5, im * 0.5
         v = (re + 1j * im).astype(dtype)
         if kind in ("nonzero", "positive", "small_nonzero"):
             v[v == 0] = 1
@@ -190,15 +223,13 @@ def values(dtype, shape=(7,), kind="default", seed=0):
         iv = _pattern(n, 7, s, 11) + 1
     elif kind == "nonneg":
         iv = _pattern(n, 5, s, 4)
-    elif kind in ("small", "small_nonzero", "unit"):
+    elif kind in ("small", "small_nonzero"):
         if signed:
             iv = _pattern(n, 5, s, 7) - 3
         else:
             iv = _pattern(n, 5, s, 4)
         if kind == "small_nonzero":
             iv[iv == 0] = 1
-        if kind == "unit":
-            iv = np.clip(iv, -2, 2) if signed else np.clip(iv, 0, 2)
     else:
         raise ValueError(kind)
     if dtype.kind == "f":
@@ -208,7 +239,7 @@ def values(dtype, shape=(7,), kind="default", seed=0):
             v = iv * 0.5
         elif kind == "nonneg":
             v = iv.astype(np.float64)
-        else:  # small / small_nonzero / unit
+        else:  # small / small_nonzero
             v = iv * 0.5
             if kind == "small_nonzero":
                 v[v == 0] = 0.5
@@ -366,6 +397,9 @@ def run_np(fn, *args, **kwargs):
         return None, e
 
 
+_TRACE = os.environ.get("LNP_TESTS_TRACE_ERRORS")  # file: log NumPy's raises
+
+
 def both(fn, *args, approx=False, rtol=None, check_args=False):
     """Compare ``fn(lnp, *lnp_args)`` with ``fn(np, *args)``.
 
@@ -380,6 +414,10 @@ def both(fn, *args, approx=False, rtol=None, check_args=False):
     expected, err = run_np(fn, *args)
     if err is not None:
         cls = public_exc(type(err))
+        if _TRACE:
+            with open(_TRACE, "a") as fh:
+                fh.write(f"{os.environ.get('PYTEST_CURRENT_TEST', '?')}: "
+                         f"{cls.__name__}: {str(err)[:70]}\n")
         with quiet():
             with pytest.raises(cls):
                 fn(lnp, *largs)

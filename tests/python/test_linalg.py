@@ -1,0 +1,157 @@
+"""dot and matmul: 1-D/2-D combinations, dtypes, non-square shapes, shapes
+that are not multiples of the tile size, a multi-tile 70x50 @ 50x30 product,
+shape-mismatch errors."""
+
+import operator
+
+import numpy as np
+import pytest
+
+from conftest import both, check, lnp, param_dtypes, values
+
+SHAPE_PAIRS = {
+    "vec.vec": ((5,), (5,)),
+    "mat.vec": ((4, 5), (5,)),
+    "vec.mat": ((4,), (4, 6)),
+    "mat.mat": ((4, 5), (5, 7)),
+    "row.col": ((1, 5), (5, 1)),
+    "col.row": ((5, 1), (1, 5)),
+    "tall.wide": ((7, 3), (3, 7)),
+    "wide.tall": ((3, 7), (7, 3)),
+    "square": ((6, 6), (6, 6)),
+    "k1": ((4, 1), (1, 4)),
+    "len1": ((1,), (1,)),
+    "odd": ((5, 7), (7, 4)),
+    "empty_k": ((3, 0), (0, 4)),
+    "empty_m": ((0, 3), (3, 4)),
+}
+
+DTYPES = [np.dtype(t) for t in ("bool", "int8", "int32", "int64", "uint16", "float16", "float32", "float64", "complex64", "complex128")]
+
+
+def _operands(da, db, sa, sb):
+    a = values(da, sa, "small")
+    b = values(db, sb, "small", seed=1)
+    return a, b
+
+
+@pytest.mark.parametrize("dtype", param_dtypes(DTYPES))
+@pytest.mark.parametrize("pair", list(SHAPE_PAIRS))
+@pytest.mark.parametrize("fname", ["dot", "matmul"])
+def test_dot_matmul(fname, pair, dtype):
+    sa, sb = SHAPE_PAIRS[pair]
+    a, b = _operands(dtype, dtype, sa, sb)
+    both(lambda m, x, y: getattr(m, fname)(x, y), a, b, approx=True)
+
+
+@pytest.mark.parametrize("pair", ["vec.vec", "mat.vec", "vec.mat", "mat.mat", "odd"])
+def test_operator_and_method(pair):
+    sa, sb = SHAPE_PAIRS[pair]
+    a, b = _operands(np.dtype(np.float64), np.dtype(np.float64), sa, sb)
+    both(lambda m, x, y: x @ y, a, b, approx=True)
+    both(lambda m, x, y: x.dot(y), a, b, approx=True)
+    both(lambda m, x, y: operator.matmul(x, y), a, b, approx=True)
+
+    def imatmul(m, x, y):
+        if x.ndim == 2 and y.ndim == 2 and y.shape[0] == y.shape[1]:
+            x @= y
+        return x
+
+    both(imatmul, a, b, approx=True)
+
+
+@pytest.mark.parametrize(
+    "da,db",
+    [
+        pytest.param(np.dtype(a), np.dtype(b), id=f"{a}-{b}")
+        for a, b in [
+            ("float32", "float64"),
+            ("int32", "float32"),
+            ("int64", "complex64"),
+            ("bool", "int8"),
+            ("int8", "uint8"),
+            ("float16", "float32"),
+            ("uint64", "int64"),
+        ]
+    ],
+)
+def test_mixed_dtypes(da, db):
+    a, b = _operands(da, db, (4, 5), (5, 3))
+    both(lambda m, x, y: m.dot(x, y), a, b, approx=True)
+    both(lambda m, x, y: x @ y, a, b, approx=True)
+    both(lambda m, x, y: m.dot(x[0], y), a, b, approx=True)
+
+
+@pytest.mark.parametrize("dtype", param_dtypes([np.dtype(t) for t in ("float32", "float64", "complex128")]))
+def test_large_multi_tile(dtype):
+    """Many tiles in every dimension (70x50 @ 50x30)."""
+    rng = np.random.default_rng(1234)
+    a = rng.uniform(0.5, 1.5, (70, 50)).astype(dtype)
+    b = rng.uniform(0.5, 1.5, (50, 30)).astype(dtype)
+    if dtype.kind == "c":
+        a = a + 0.25j
+        b = b - 0.5j
+    both(lambda m, x, y: x @ y, a, b, approx=True)
+    both(lambda m, x, y: m.dot(x, y[:, 7]), a, b, approx=True)
+    both(lambda m, x, y: m.dot(x[3], y), a, b, approx=True)
+
+
+def test_large_int():
+    a = values(np.int64, (40, 33), "small")
+    b = values(np.int64, (33, 29), "small", seed=1)
+    both(lambda m, x, y: x @ y, a, b)
+
+
+def test_views_as_operands():
+    a = np.arange(80.0).reshape(8, 10) % 7
+    b = np.arange(60.0).reshape(10, 6) % 5
+    both(lambda m, x, y: x[1:7:2, ::-1] @ y[::-1, 1:5], a, b, approx=True)
+    both(lambda m, x, y: x.T[2:6] @ x[:, 1:4], a, b, approx=True)
+    both(lambda m, x, y: m.dot(x[2], x.T), a, b, approx=True)
+
+
+def test_matmul_result_used_further():
+    a = values(np.float64, (6, 5))
+    b = values(np.float64, (5, 6), seed=1)
+    both(lambda m, x, y: ((x @ y) * 2 + 1).sum(axis=0), a, b, approx=True)
+    both(lambda m, x, y: m.dot(x, y) @ x, a, b, approx=True)
+
+
+def test_dot_with_scalar():
+    a = values(np.float64, (3, 4))
+    both(lambda m, x: m.dot(x, 2.5), a)
+    both(lambda m, x: m.dot(3, x), a)
+    both(lambda m, x: m.matmul(x, 2.0), a)  # ValueError in NumPy
+
+
+def test_batched_matmul():
+    a = values(np.float64, (2, 3, 4))
+    b = values(np.float64, (4, 5), seed=1)
+    c = values(np.float64, (2, 4, 2), seed=2)
+    both(lambda m, x, y: x @ y, a, b, approx=True)
+    both(lambda m, x, y: m.matmul(x, y), a, c, approx=True)
+
+
+MISMATCH = {
+    "mat.mat": ((4, 5), (4, 5)),
+    "mat.vec": ((4, 5), (4,)),
+    "vec.mat": ((5,), (4, 5)),
+    "vec.vec": ((5,), (4,)),
+}
+
+
+@pytest.mark.parametrize("case", list(MISMATCH))
+@pytest.mark.parametrize("fname", ["dot", "matmul", "operator"])
+def test_shape_mismatch(fname, case):
+    sa, sb = MISMATCH[case]
+    a = values(np.float64, sa)
+    b = values(np.float64, sb, seed=1)
+    if fname == "operator":
+        both(lambda m, x, y: x @ y, a, b)
+    else:
+        both(lambda m, x, y: getattr(m, fname)(x, y), a, b)
+    la = lnp.array(a)
+    with pytest.raises(ValueError):
+        la @ lnp.array(b)
+    check(la, a)  # operand unchanged, still usable
+    check(la @ la.T, a @ a.T)
