@@ -7,6 +7,7 @@
  * so arrays of the same shape line up whatever their dtype. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "lnp.h"
 #include "store_internal.h"
 #include "../data-interfaces/nd_interface.h"
@@ -21,8 +22,9 @@ static void default_tiling(int ndim, const int64_t *shape, int32_t *ntiles, int6
 {
   if (lnp_runtime_test_mode()) {
     for (int d = 0; d < ndim; d++) {
-      chunk[d] = 3;
-      ntiles[d] = shape[d] <= 3 ? 1 : (int32_t)((shape[d] + 2) / 3);
+      /* 3 elements, or coarser for huge extents (bounded tile count) */
+      chunk[d] = shape[d] > (3 << 20) ? (shape[d] + (1 << 20) - 1) >> 20 : 3;
+      ntiles[d] = shape[d] <= chunk[d] ? 1 : (int32_t)((shape[d] + chunk[d] - 1) / chunk[d]);
     }
     return;
   }
@@ -48,21 +50,42 @@ static void default_tiling(int ndim, const int64_t *shape, int32_t *ntiles, int6
   }
 }
 
-lnp_status lnp_store_create_tiled(lnp_store **out, int ndim, const int64_t *shape, int dtype,
-                                  const int32_t *ntiles, int64_t *const *bounds)
+/* Tiles are allocated lazily, when a task first writes them; an array that
+ * can never fit must fail now, as NumPy's allocation does, not abort later
+ * inside a worker. */
+static lnp_status check_size(int ndim, const int64_t *shape, int dtype)
 {
-  if (ndim < 0 || ndim > LNP_MAXDIM) return lnp_error(LNP_EVALUE, "maximum supported dimension for an ndarray is %d, found %d", LNP_MAXDIM, ndim);
   size_t itemsize = lnp_dtype_size(dtype);
   if (!itemsize) return lnp_error(LNP_ETYPE, "invalid dtype %d", dtype);
-  size_t total = 1;
   int64_t nelem = 1;
   for (int d = 0; d < ndim; d++) {
     if (shape[d] < 0) return lnp_error(LNP_EVALUE, "negative dimensions are not allowed");
     if (shape[d] && nelem > INT64_MAX / shape[d]) return lnp_error(LNP_EVALUE, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
     nelem *= shape[d];
-    total *= (size_t)ntiles[d];
   }
   if (nelem > (int64_t)(INT64_MAX / itemsize)) return lnp_error(LNP_EVALUE, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page > 0 && (uint64_t)nelem * itemsize > (uint64_t)pages * (uint64_t)page)
+    return lnp_error(LNP_ENOMEM, "Unable to allocate %.3g GiB for an array with %lld elements of type %s",
+                     (double)nelem * (double)itemsize / (1024.0 * 1024.0 * 1024.0), (long long)nelem, lnp_dtype_name(dtype));
+  return LNP_OK;
+}
+
+lnp_status lnp_store_create_tiled(lnp_store **out, int ndim, const int64_t *shape, int dtype,
+                                  const int32_t *ntiles, int64_t *const *bounds)
+{
+  if (ndim < 0 || ndim > LNP_MAXDIM) return lnp_error(LNP_EVALUE, "maximum supported dimension for an ndarray is %d, found %d", LNP_MAXDIM, ndim);
+  lnp_status cs = check_size(ndim, shape, dtype);
+  if (cs) return cs;
+  size_t itemsize = lnp_dtype_size(dtype);
+  size_t total = 1;
+  int64_t nelem = 1;
+  for (int d = 0; d < ndim; d++) {
+    nelem *= shape[d];
+    total *= (size_t)ntiles[d];
+  }
+  if (total > ((size_t)1 << 26))
+    return lnp_error(LNP_ENOMEM, "Unable to allocate an array of %lld elements: %zu tiles is beyond the runtime's limit", (long long)nelem, total);
   lnp_store *s = calloc(1, sizeof *s);
   lnp_storage *st = calloc(1, sizeof *st);
   starpu_data_handle_t *tiles = calloc(total ? total : 1, sizeof *tiles);
@@ -98,8 +121,8 @@ nomem:
 lnp_status lnp_store_create(lnp_store **out, int ndim, const int64_t *shape, int dtype)
 {
   if (ndim < 0 || ndim > LNP_MAXDIM) return lnp_error(LNP_EVALUE, "maximum supported dimension for an ndarray is %d, found %d", LNP_MAXDIM, ndim);
-  for (int d = 0; d < ndim; d++)
-    if (shape[d] < 0) return lnp_error(LNP_EVALUE, "negative dimensions are not allowed");
+  lnp_status cs = check_size(ndim, shape, dtype);
+  if (cs) return cs;
   int32_t ntiles[LNP_MAXDIM];
   int64_t chunk[LNP_MAXDIM];
   default_tiling(ndim, shape, ntiles, chunk);
