@@ -26,6 +26,10 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   lnp_verbose = cfg->verbose;
   /* StarPU's own chatter (calibration notices) only when asked for */
   if (!cfg->verbose) setenv("STARPU_SILENT", "1", 0);
+  /* StarPU is built with FxT; tracing costs several microseconds per task and
+   * writes a file per run, so it is on only when asked for (STARPU_FXT_TRACE=1
+   * or a STARPU_FXT_PREFIX, which the driver's --profile will set). */
+  if (!getenv("STARPU_FXT_TRACE") && !getenv("STARPU_FXT_PREFIX")) setenv("STARPU_FXT_TRACE", "0", 1);
   struct starpu_conf conf;
   starpu_conf_init(&conf);
   if (cfg->ncpus >= 0) conf.ncpus = cfg->ncpus;
