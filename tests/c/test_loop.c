@@ -189,7 +189,7 @@ static void test_arith(void)
   CHECK(ok, "half mul");
 
   /* complex */
-  double complex ca[4] = {1 + 2 * I, CMPLX(NAN, NAN), 3 - 1 * I, 2 + 5 * I};
+  double complex ca[4] = {1 + 2 * I, lnp_cmplx(NAN, NAN), 3 - 1 * I, 2 + 5 * I};
   double complex cb[4] = {1 + 3 * I, 0, 3 - 2 * I, 1 - 1 * I};
   double complex co[4];
   void *bc[3] = {co, ca, cb};
@@ -491,6 +491,38 @@ static void test_strides_scalar_pieces(void)
   free(bad);
   free(d);
 
+  /* in place: out is in1 (same buffer), out is in2, unary in place */
+  float ip[40], iq[40];
+  for (int i = 0; i < 40; i++) ip[i] = (float)i, iq[i] = 0.5f * (float)i;
+  void *bip[2] = {ip, iq};
+  memset(&pc, 0, sizeof pc);
+  pc.shape[0] = 40;
+  pc.o[0] = (opd_t){0, 0, {1}};
+  pc.o[1] = (opd_t){0, 0, {1}};
+  pc.o[2] = (opd_t){1, 0, {1}};
+  d = build(LNP_OP_SUBTRACT, LNP_FLOAT32, LNP_FLOAT32, 1, 1, &pc, 2);
+  lnp_loop_execute(d, bip, 1);
+  free(d);
+  pc.o[1] = (opd_t){1, 0, {1}};
+  pc.o[2] = (opd_t){0, 0, {1}};
+  d = build(LNP_OP_SUBTRACT, LNP_FLOAT32, LNP_FLOAT32, 1, 1, &pc, 2);
+  lnp_loop_execute(d, bip, 1); /* ip = iq - ip = 0.5i - 0.5i = 0 ... */
+  free(d);
+  ok = 1;
+  for (int i = 0; i < 40; i++) ok &= ip[i] == 0.0f;
+  CHECK(ok, "in-place out=in1 and out=in2");
+  for (int i = 0; i < 40; i++) iq[i] = (float)(i * i);
+  memset(&pc, 0, sizeof pc);
+  pc.shape[0] = 40;
+  pc.o[0] = (opd_t){1, 0, {1}};
+  pc.o[1] = (opd_t){1, 0, {1}};
+  d = build(LNP_OP_SQRT, LNP_FLOAT32, LNP_FLOAT32, 1, 1, &pc, 2);
+  lnp_loop_execute(d, bip, 1);
+  free(d);
+  ok = 1;
+  for (int i = 0; i < 40; i++) ok &= iq[i] == (float)i;
+  CHECK(ok, "unary in place");
+
   /* multi-piece: out tile (6) = x tile A (4 elems) ++ x tile B (2 elems), + 1 */
   int32_t ta[4] = {1, 2, 3, 4}, tb[2] = {5, 6}, out[6];
   piece_t pcs[3];
@@ -608,6 +640,23 @@ static void test_casts(void)
   void *bhh[2] = {hdst, hsrc};
   run1(LNP_OP_COPY, LNP_FLOAT16, LNP_FLOAT16, 3, bhh, 1);
   CHECK(memcmp(hdst, hsrc, sizeof hsrc) == 0, "same-dtype copy is bitwise");
+  /* fill from a scalar: same dtype and converting */
+  int16_t fill[5];
+  memset(&pc, 0, sizeof pc);
+  pc.shape[0] = 5;
+  pc.o[0] = (opd_t){0, 0, {1}};
+  pc.o[1] = (opd_t){LNP_BUF_SCALAR(0), 0, {0}};
+  d = build(LNP_OP_COPY, LNP_INT16, LNP_INT16, 1, 1, &pc, 1);
+  d->scalars[0].i16 = -7;
+  void *bfl[1] = {fill};
+  lnp_loop_execute(d, bfl, 1);
+  CHECK(fill[0] == -7 && fill[4] == -7, "fill same dtype");
+  free(d);
+  d = build(LNP_OP_COPY, LNP_FLOAT64, LNP_INT16, 1, 1, &pc, 1);
+  d->scalars[0].f64 = 3.9;
+  lnp_loop_execute(d, bfl, 1);
+  CHECK(fill[0] == 3 && fill[4] == 3, "fill converting");
+  free(d);
   /* all pairs from a few values through float64 and back */
   int ok = 1;
   for (int a = 0; a < LNP_NTYPES; a++) {
@@ -673,7 +722,7 @@ static void test_reductions(void)
   free(y);
   /* complex64 sum == NumPy */
   float complex *c = malloc(sizeof(float complex) * 300), cacc = 0;
-  for (int i = 0; i < 300; i++) c[i] = CMPLXF((float)(i * 0.1), (float)(i * 0.3));
+  for (int i = 0; i < 300; i++) c[i] = lnp_cmplxf((float)(i * 0.1), (float)(i * 0.3));
   d = reduce_desc(LNP_OP_ADD, LNP_COMPLEX64, 1, 300, -1);
   void *bc[2] = {&cacc, c};
   lnp_loop_execute(d, bc, 1);
@@ -893,9 +942,24 @@ static void test_arg(void)
   lnp_loop_execute(d, bc, 1);
   CHECK(ov == 3 && oi == 2, "argmin combine tie smaller index");
   free(d);
+  /* ACC with a base index in scalars[0] (as the launcher passes for chunks) */
+  double bv[3] = {4, 8, 8}, bm = -INFINITY;
+  int64_t bi = INT64_MAX;
+  memset(&pc, 0, sizeof pc);
+  pc.shape[0] = 3;
+  pc.o[0] = (opd_t){0, 0, {0}};
+  pc.o[1] = (opd_t){1, 0, {0}};
+  pc.o[2] = (opd_t){2, 0, {1}};
+  d = build(LNP_OP_ARGMAX_ACC, LNP_FLOAT64, LNP_FLOAT64, 1, 1, &pc, 3);
+  d->index_mult[0] = 1;
+  d->scalars[0].i64 = 100;
+  void *bb[3] = {&bm, &bi, bv};
+  lnp_loop_execute(d, bb, 1);
+  CHECK(bm == 8 && bi == 101, "argmax base index %lld", (long long)bi);
+  free(d);
   /* complex lexicographic argmax, per-row (2 x 3, along axis 1) */
-  double complex z[6] = {1 + 5 * I, 2 + 0 * I, 2 + 1 * I, 0, CMPLX(0, NAN), -1};
-  double complex zv[2] = {CMPLX(-INFINITY, -INFINITY), CMPLX(-INFINITY, -INFINITY)};
+  double complex z[6] = {1 + 5 * I, 2 + 0 * I, 2 + 1 * I, 0, lnp_cmplx(0, NAN), -1};
+  double complex zv[2] = {lnp_cmplx(-INFINITY, -INFINITY), lnp_cmplx(-INFINITY, -INFINITY)};
   int64_t zi[2] = {INT64_MAX, INT64_MAX};
   memset(&pc, 0, sizeof pc);
   pc.shape[0] = 2;

@@ -5,6 +5,7 @@ once-per-name fallback warning."""
 
 import atexit
 import os
+import sys
 import warnings
 
 try:
@@ -43,13 +44,23 @@ atexit.register(core.shutdown)
 _warned = set()
 
 
-def warn_fallback(name, stacklevel=3):
-    """Warn once per `name` that it runs through NumPy."""
+def warn_fallback(name, stacklevel=None):
+    """Warn once per `name` that it runs through NumPy (the warning points at
+    the first caller outside legate.numpy and NumPy)."""
     if name in _warned:
         return
     _warned.add(name)
+    level = 1
+    f = sys._getframe(0)
+    while f is not None:
+        mod = f.f_globals.get("__name__", "") or ""
+        if not (mod.startswith("legate.numpy") or mod == "numpy"
+                or mod.startswith("numpy.")):
+            break
+        f = f.f_back
+        level += 1
     warnings.warn(
         "legate.numpy: %s is not implemented natively; falling back to NumPy" % name,
         RuntimeWarning,
-        stacklevel=stacklevel,
+        stacklevel=level,
     )

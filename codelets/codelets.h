@@ -1,0 +1,50 @@
+/* StarPU codelets of legate.numpy's CPU kernels.
+ *
+ *  lnp_cl_loop    the generic strided loop (loop.h): every elementwise op,
+ *                 cast, fill, generator and reduction step.  Buffers: the
+ *                 tiles the descriptor names (STARPU_VARIABLE_NBUFFERS, modes
+ *                 given at submission); cl_arg: the lnp_loop_desc.
+ *                 STARPU_FORKJOIN: runs with starpu_combined_worker_get_size()
+ *                 OpenMP threads (1 on a plain worker).
+ *  lnp_cl_matmul  C(m,n) = A(m,k) @ B(k,n) (+ C unless beta_zero) on tiles.
+ *                 Buffers: C, A (STARPU_R), B (STARPU_R); the codelet leaves
+ *                 the modes to submission: C is STARPU_W with beta_zero (old
+ *                 C is not fetched), else STARPU_RW.  cl_arg: an
+ *                 lnp_matmul_desc.  Strides are read from the tiles'
+ *                 interfaces (any row stride; unit column stride for BLAS).  float32/64 and complex64/128 through
+ *                 OpenBLAS (single-threaded inside a task), other dtypes by a
+ *                 generic loop (bool: or of ands, integers wrap, float16
+ *                 accumulates in float within the tile).
+ * Both have history-based perfmodels ("lnp_loop", "lnp_matmul") with
+ * footprints over op, dtypes and sizes. */
+#ifndef LNP_CODELETS_H
+#define LNP_CODELETS_H
+
+#include <stdint.h>
+#include <starpu.h>
+
+#include "loop.h"
+
+typedef struct lnp_matmul_desc {
+  int32_t dtype;     /* lnp_dtype of A, B and C */
+  int32_t beta_zero; /* 1: C = A @ B, 0: C += A @ B */
+  int64_t m, n, k;
+} lnp_matmul_desc;
+
+extern struct starpu_codelet lnp_cl_loop;
+extern struct starpu_codelet lnp_cl_matmul;
+
+/* One-time setup after starpu_init (OpenBLAS single-threaded, ...). */
+void lnp_codelets_init(void);
+
+/* 1 if lnp_cl_matmul has a kernel for dtype. */
+int lnp_matmul_supported(int dtype);
+
+/* The matmul kernel on host memory, without StarPU (eager path, tests).
+ * Strides are {row, column} in elements; NULL means compact C order.
+ * Returns 0, or -1 for an unsupported dtype. */
+int lnp_matmul_host(const lnp_matmul_desc *md, void *C, const void *A, const void *B,
+                    const int64_t *c_strides, const int64_t *a_strides,
+                    const int64_t *b_strides);
+
+#endif

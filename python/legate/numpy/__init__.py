@@ -1,0 +1,146 @@
+"""legate.numpy: a drop-in replacement for NumPy on StarPU.
+
+    import legate.numpy as np
+
+Large arrays are tiled StarPU stores operated on by tasks; small ones
+(fewer than LEGATE_NUMPY_EAGER_MAX elements, default 65536) are NumPy arrays
+whose operations run inline.  Anything not implemented natively falls back
+to NumPy (with a once-per-name RuntimeWarning).
+"""
+
+import sys as _sys
+
+import numpy as _numpy
+
+from . import _runtime
+from ._runtime import core as _core
+from ._array import ndarray, _NoValue
+from . import _ufunc
+from ._ufunc import ufunc
+from . import _fallback
+from ._fallback import FallbackModule as _FallbackModule, fallback_attr as _fallback_attr
+
+# ufunc objects
+_g = globals()
+for _n in _ufunc.UFUNC_NAMES:
+    _g[_n] = getattr(_ufunc, _n)
+del _n
+
+from ._creation import (  # noqa: E402
+    empty, zeros, ones, full, empty_like, zeros_like, ones_like, full_like,
+    arange, linspace, eye, identity, meshgrid, array, asarray, asanyarray,
+    ascontiguousarray, copy,
+)
+from ._reduction import (  # noqa: E402
+    sum, prod, amax, amin, max, min, mean, var, std, any, all, argmax, argmin,
+    count_nonzero,
+)
+from ._manip import (  # noqa: E402
+    reshape, ravel, transpose, permute_dims, swapaxes, moveaxis, squeeze,
+    expand_dims, broadcast_to, broadcast_arrays, broadcast_shapes, atleast_1d,
+    atleast_2d, atleast_3d, concatenate, stack, vstack, hstack, row_stack, flip,
+    fliplr, flipud, roll, copyto, may_share_memory, shares_memory,
+)
+from ._linalg import (  # noqa: E402
+    dot, matmul, vdot, inner, outer, tensordot, where, clip, around, round_,
+    isclose, allclose, array_equal, diff,
+)
+from ._linalg import round  # noqa: E402,A004
+
+from ._dtypes import AxisError  # noqa: E402,F401
+
+# constants and types pass through unchanged
+from numpy import (  # noqa: E402,F401
+    pi, e, inf, nan, newaxis, dtype, generic, number, integer, signedinteger,
+    unsignedinteger, inexact, floating, complexfloating, bool_, int8, int16,
+    int32, int64, uint8, uint16, uint32, uint64, float16, float32, float64,
+    complex64, complex128, intp, uintp, euler_gamma, iinfo, finfo,
+    can_cast, result_type, promote_types, ndim, shape, size, isscalar,
+    errstate, seterr, geterr, set_printoptions, get_printoptions,
+    printoptions, issubdtype,
+)
+
+__version__ = _numpy.__version__
+
+# functions implemented natively (for __array_function__ dispatch)
+_NATIVE = {}
+for _n, _v in list(_g.items()):
+    if _n.startswith("_") or not callable(_v) or isinstance(_v, (type, ufunc)):
+        continue
+    if getattr(_v, "__module__", "").startswith("legate.numpy"):
+        _NATIVE[_n] = _v
+_NATIVE["amax"] = amax
+_NATIVE["amin"] = amin
+_NATIVE["round"] = around
+_NATIVE["round_"] = around
+_fallback.NATIVE_FUNCTIONS.update(_NATIVE)
+del _n, _v
+
+# shape(), size(), ndim() of our arrays without conversion
+def ndim(a):  # noqa: F811
+    return a.ndim if type(a) is ndarray else _numpy.ndim(a)
+
+
+def shape(a):  # noqa: F811
+    return a.shape if type(a) is ndarray else _numpy.shape(a)
+
+
+def size(a, axis=None):  # noqa: F811
+    if type(a) is ndarray:
+        if axis is None:
+            return a.size
+        return a.shape[axis]
+    return _numpy.size(a, axis)
+
+
+def isscalar(element):  # noqa: F811
+    return _numpy.isscalar(element)
+
+
+_fallback.NATIVE_FUNCTIONS.update(ndim=ndim, shape=shape, size=size)
+
+
+# submodules: NumPy's, with functions through the fallback (linalg.norm is
+# native for the common vector / Frobenius case)
+class _LinalgModule(_FallbackModule):
+    def norm(self, x, ord=None, axis=None, keepdims=False):
+        if (type(x) is ndarray and x._arr is not None and ord is None
+                and axis is None and not keepdims and x.dtype.kind in "biuf"):
+            y = ravel(x)
+            if y.dtype.kind != "f":
+                y = y.astype(float)
+            return sqrt(dot(y, y))  # noqa: F821
+        return _fallback.call_numpy(_numpy.linalg.norm, "linalg.norm",
+                                    (x, ord, axis, keepdims), {})
+
+
+linalg = _LinalgModule(_numpy.linalg, "linalg.")
+random = _FallbackModule(_numpy.random, "random.")
+fft = _FallbackModule(_numpy.fft, "fft.")
+for _m in (linalg, random, fft):
+    _sys.modules.setdefault(_m.__name__, _m)
+del _m
+
+
+def __getattr__(name):
+    """Everything else NumPy has: ufuncs become legate ufuncs, functions the
+    fallback wrapper (warns once, converts, wraps), other attributes
+    (constants, types) pass through."""
+    if name == "__all__":
+        names = sorted({n for n in getattr(_numpy, "__all__", []) if not n.startswith("_")} |
+                       {n for n in _g if not n.startswith("_")})
+        _g["__all__"] = names
+        return names
+    if name.startswith("__"):
+        raise AttributeError("module 'legate.numpy' has no attribute %r" % name)
+    try:
+        v = getattr(_numpy, name)
+    except AttributeError:
+        raise AttributeError("module 'legate.numpy' has no attribute %r" % name) from None
+    v = _fallback_attr(v, name)
+    _g[name] = v
+    return v
+
+
+def __dir__():
+    return sorted(set(_g) | set(dir(_numpy)))

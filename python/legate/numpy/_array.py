@@ -1,0 +1,642 @@
+"""The legate.numpy ``ndarray``.
+
+An ndarray holds EITHER ``_np`` (a numpy.ndarray: the eager representation of
+a small array; its views are NumPy views) OR ``_arr`` (a ``_core.Array``: a
+deferred, tiled view of a StarPU store).  Operations whose array operands are
+all eager run through NumPy directly; as soon as one operand is deferred the
+others are promoted and the operation is launched through ``_core``.
+
+The operators (``+``, ``<``, ...) are installed by ``_ufunc`` (they need the
+ufunc objects); indexing lives in ``_indexing``, reductions in ``_reduction``,
+shape manipulation in ``_manip``, creation in ``_creation``.
+"""
+
+import operator
+
+import numpy as _np
+
+from ._runtime import EAGER_MAX, core as _core, warn_fallback
+from ._dtypes import DTYPES, dt_num, normalize_axis_tuple
+
+_NPND = _np.ndarray
+_new = object.__new__
+
+
+class _NoValueType:
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<no value>"
+
+
+_NoValue = _NoValueType()
+
+
+# ---------------------------------------------------------------------------
+# wrapping and conversion helpers
+# ---------------------------------------------------------------------------
+
+def _eager(a):
+    """Wrap a numpy.ndarray as an eager ndarray (no copy, no promotion)."""
+    o = _new(ndarray)
+    o._np = a
+    o._arr = None
+    return o
+
+
+def _deferred(arr):
+    """Wrap a _core.Array."""
+    o = _new(ndarray)
+    o._np = None
+    o._arr = arr
+    return o
+
+
+def from_numpy_core(a):
+    """A new _core.Array holding a copy of the numpy array `a` (supported dtype)."""
+    n = dt_num(a.dtype)
+    dt = DTYPES[n]
+    if a.dtype is not dt or not a.flags.c_contiguous:
+        # (np.ascontiguousarray would make 0-d arrays 1-d)
+        a = _np.array(a, dtype=dt, order="C", copy=True)
+    return _core.from_numpy(a, n)
+
+
+def _promote(a):
+    """numpy array -> deferred ndarray (copy); eager if its dtype is unsupported."""
+    if dt_num(a.dtype) is None:
+        return _eager(a)
+    return _deferred(from_numpy_core(a))
+
+
+def wrap_result(r):
+    """Wrap the result of a NumPy computation: arrays become ndarrays (deferred
+    when at least EAGER_MAX elements), NumPy scalars stay scalars."""
+    if type(r) is _NPND:
+        if r.size >= EAGER_MAX:
+            return _promote(r)
+        o = _new(ndarray)
+        o._np = r
+        o._arr = None
+        return o
+    return r
+
+
+def wrap_view(r):
+    """Wrap a NumPy view of an eager array (never promoted: keeps sharing)."""
+    if type(r) is _NPND:
+        o = _new(ndarray)
+        o._np = r
+        o._arr = None
+        return o
+    return r
+
+
+def materialize(arr):
+    """_core.Array -> new numpy array with its values (waits for them)."""
+    dest = _np.empty(arr.shape, dtype=DTYPES[arr.dtype_num])
+    arr.to_numpy(dest)
+    return dest
+
+
+def to_numpy(x):
+    """Our ndarray -> numpy.ndarray (eager: the array itself, no copy);
+    anything else unchanged."""
+    if type(x) is ndarray:
+        a = x._np
+        if a is not None:
+            return a
+        return materialize(x._arr)
+    return x
+
+
+def as_core(x):
+    """Our ndarray (either kind) or a numpy array -> _core.Array."""
+    if type(x) is ndarray:
+        if x._arr is not None:
+            return x._arr
+        return from_numpy_core(x._np)
+    return from_numpy_core(_np.asarray(x))
+
+
+def core_copy_into(dst_arr, src_arr):
+    _core.copy(dst_arr, src_arr)
+
+
+def writeback(obj, a):
+    """Copy the numpy array `a` (same shape) back into deferred `obj`."""
+    _core.copy(obj._arr, from_numpy_core(a) if dt_num(a.dtype) is not None
+               else from_numpy_core(a.astype(obj.dtype)))
+
+
+def _reconstruct(a):
+    return wrap_result(_np.array(a))
+
+
+def _c_strides(shape, itemsize):
+    strides = []
+    s = itemsize
+    for n in reversed(shape):
+        strides.append(s)
+        s *= max(n, 1) if n else 1
+    return tuple(reversed(strides))
+
+
+# Methods of numpy.ndarray that modify the array in place (a fallback on a
+# deferred array copies the result back).
+_MUTATING_METHODS = frozenset(
+    ("sort", "partition", "put", "itemset", "byteswap", "setfield", "resize",
+     "setflags", "fill"))
+
+
+class _DeferredFlat:
+    """``a.flat`` of a deferred array (NumPy fallback, writes copied back)."""
+
+    __slots__ = ("_base",)
+
+    def __init__(self, base):
+        self._base = base
+
+    def __len__(self):
+        return self._base.size
+
+    def __iter__(self):
+        return iter(materialize(self._base._arr).ravel())
+
+    def __getitem__(self, key):
+        a = materialize(self._base._arr)
+        from ._fallback import convert
+        return wrap_result(a.flat[convert(key)])
+
+    def __setitem__(self, key, value):
+        a = materialize(self._base._arr)
+        from ._fallback import convert
+        a.flat[convert(key)] = convert(value)
+        writeback(self._base, a)
+
+    def __array__(self, dtype=None, copy=None):
+        a = materialize(self._base._arr).ravel()
+        return a if dtype is None else a.astype(dtype)
+
+    @property
+    def base(self):
+        return self._base
+
+
+class ndarray:
+    """legate.numpy's N-dimensional array (NumPy's API)."""
+
+    __slots__ = ("_np", "_arr", "__weakref__")
+    __array_priority__ = 100.0
+    __hash__ = None
+
+    def __new__(cls, shape, dtype=float, buffer=None, offset=0, strides=None,
+                order=None):
+        if buffer is not None or strides is not None or offset:
+            return wrap_view(_np.ndarray(shape, dtype, buffer, offset, strides, order))
+        from ._creation import empty
+        return empty(shape, dtype)
+
+    # -- basic attributes --------------------------------------------------
+    @property
+    def shape(self):
+        a = self._np
+        return a.shape if a is not None else self._arr.shape
+
+    @shape.setter
+    def shape(self, value):
+        a = self._np
+        if a is not None:
+            a.shape = value
+            return
+        from ._manip import _resolve_shape
+        shp = _resolve_shape(self.shape, value)
+        # (a reshape that merges tiled dimensions is a copy: this array then
+        # stops sharing data with its other views, a documented difference)
+        arr, is_view = self._arr.reshape(shp)
+        self._arr = arr
+
+    @property
+    def ndim(self):
+        a = self._np
+        return a.ndim if a is not None else self._arr.ndim
+
+    @property
+    def size(self):
+        a = self._np
+        return a.size if a is not None else self._arr.size
+
+    @property
+    def dtype(self):
+        a = self._np
+        return a.dtype if a is not None else DTYPES[self._arr.dtype_num]
+
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        a = self._np
+        if a is not None:
+            return a.nbytes
+        return self._arr.size * DTYPES[self._arr.dtype_num].itemsize
+
+    @property
+    def strides(self):
+        a = self._np
+        if a is not None:
+            return a.strides
+        return _c_strides(self._arr.shape, DTYPES[self._arr.dtype_num].itemsize)
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    @property
+    def mT(self):
+        if self.ndim < 2:
+            raise ValueError("matrix transpose with ndim < 2 is undefined")
+        return self.swapaxes(-1, -2)
+
+    @property
+    def flat(self):
+        a = self._np
+        if a is not None:
+            return a.flat
+        warn_fallback("ndarray.flat")
+        return _DeferredFlat(self)
+
+    @flat.setter
+    def flat(self, value):
+        self.flat[...] = value
+
+    @property
+    def real(self):
+        a = self._np
+        if a is not None:
+            return wrap_view(a.real)
+        if self.dtype.kind != "c":
+            return _deferred(self._arr.index(()))
+        warn_fallback("ndarray.real")
+        return wrap_result(materialize(self._arr).real.copy())
+
+    @real.setter
+    def real(self, value):
+        a = self._np
+        if a is not None:
+            a.real = to_numpy(value)
+            return
+        if self.dtype.kind != "c":
+            self[...] = value
+            return
+        warn_fallback("ndarray.real")
+        m = materialize(self._arr)
+        m.real = to_numpy(value)
+        writeback(self, m)
+
+    @property
+    def imag(self):
+        a = self._np
+        if a is not None:
+            return wrap_view(a.imag)
+        warn_fallback("ndarray.imag")
+        return wrap_result(materialize(self._arr).imag.copy())
+
+    @imag.setter
+    def imag(self, value):
+        a = self._np
+        if a is not None:
+            a.imag = to_numpy(value)
+            return
+        warn_fallback("ndarray.imag")
+        m = materialize(self._arr)
+        m.imag = to_numpy(value)
+        writeback(self, m)
+
+    @property
+    def _is_deferred(self):
+        return self._arr is not None
+
+    # -- NumPy interoperability ---------------------------------------------
+    def __array__(self, dtype=None, copy=None):
+        a = self._np
+        if a is not None:
+            if dtype is not None and a.dtype != dtype:
+                return a.astype(dtype)
+            if copy:
+                return a.copy()
+            return a
+        m = materialize(self._arr)
+        if dtype is not None and m.dtype != dtype:
+            m = m.astype(dtype)
+        return m
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        from ._ufunc import array_ufunc
+        return array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        from ._fallback import array_function
+        return array_function(func, types, args, kwargs)
+
+    # -- conversion to Python ------------------------------------------------
+    def _value(self):
+        """numpy view/copy of the values (waits for deferred ones)."""
+        a = self._np
+        return a if a is not None else materialize(self._arr)
+
+    def __repr__(self):
+        return repr(self._value())
+
+    def __str__(self):
+        return str(self._value())
+
+    def __format__(self, spec):
+        v = self._value()
+        if v.ndim == 0:
+            return format(v[()], spec)
+        return format(v, spec)
+
+    def __bool__(self):
+        a = self._np
+        if a is not None:
+            return bool(a)
+        if self._arr.size > 1:
+            raise ValueError(
+                "The truth value of an array with more than one element is "
+                "ambiguous. Use a.any() or a.all()")
+        return bool(materialize(self._arr))
+
+    def __int__(self):
+        return int(self._value())
+
+    def __float__(self):
+        return float(self._value())
+
+    def __complex__(self):
+        return complex(self._value())
+
+    def __index__(self):
+        return operator.index(self._value())
+
+    def __round__(self, ndigits=None):
+        if self.ndim == 0:
+            v = self._value()[()]
+            return round(v) if ndigits is None else round(v, ndigits)
+        # NumPy's own behaviour (NumPy 1.x ndarrays do not support round())
+        v = self._value()
+        return wrap_result(round(v) if ndigits is None else round(v, ndigits))
+
+    def item(self, *args):
+        a = self._np
+        if a is not None:
+            return a.item(*args)
+        if not args and self._arr.size != 1:
+            raise ValueError("can only convert an array of size 1 to a Python scalar")
+        if args and self._arr.ndim and len(args) == self._arr.ndim:
+            return self[args].item()
+        return materialize(self._arr).item(*args)
+
+    def tolist(self):
+        return self._value().tolist()
+
+    def tobytes(self, order="C"):
+        return self._value().tobytes(order)
+
+    def __len__(self):
+        a = self._np
+        if a is not None:
+            return len(a)
+        shp = self._arr.shape
+        if not shp:
+            raise TypeError("len() of unsized object")
+        return shp[0]
+
+    def __iter__(self):
+        a = self._np
+        if a is not None:
+            if a.ndim <= 1:
+                return iter(a)
+            return map(wrap_view, a)
+        shp = self._arr.shape
+        if not shp:
+            raise TypeError("iteration over a 0-d array")
+        if len(shp) == 1:
+            return iter(materialize(self._arr))
+        return (self[i] for i in range(shp[0]))
+
+    def __contains__(self, value):
+        from ._ufunc import equal
+        return bool(equal(self, value).any())
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo=None):
+        return self.copy()
+
+    def __reduce__(self):
+        return (_reconstruct, (self._value(),))
+
+    # -- indexing ------------------------------------------------------------
+    def __getitem__(self, key):
+        a = self._np
+        if a is not None:
+            # (NumPy takes our arrays in keys through __index__ / __array__)
+            r = a[key]
+            if type(r) is _NPND:
+                o = _new(ndarray)
+                o._np = r
+                o._arr = None
+                return o
+            return r
+        from ._indexing import getitem
+        return getitem(self, key)
+
+    def __setitem__(self, key, value):
+        a = self._np
+        if a is not None:
+            if type(value) is ndarray:
+                value = value._np if value._np is not None else materialize(value._arr)
+            a[key] = value
+            return
+        from ._indexing import setitem
+        setitem(self, key, value)
+
+    # -- methods ---------------------------------------------------------------
+    def copy(self, order="C"):
+        a = self._np
+        if a is not None:
+            return wrap_view(a.copy(order))
+        arr = self._arr
+        out = _core.empty(arr.shape, arr.dtype_num)
+        _core.copy(out, arr)
+        return _deferred(out)
+
+    def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+        a = self._np
+        if a is not None:
+            r = a.astype(dtype, order=order, casting=casting, subok=subok, copy=copy)
+            return self if r is a else wrap_result(r)
+        dtype = _np.dtype(dtype)
+        src_dt = DTYPES[self._arr.dtype_num]
+        if not _np.can_cast(src_dt, dtype, casting=casting):
+            raise TypeError(
+                "Cannot cast array data from %r to %r according to the rule %r"
+                % (src_dt, dtype, casting))
+        if dtype == src_dt and not copy:
+            return self
+        n = dt_num(dtype)
+        if n is None:
+            warn_fallback("astype to %s" % dtype)
+            return wrap_view(materialize(self._arr).astype(dtype))
+        out = _core.empty(self._arr.shape, n)
+        _core.copy(out, self._arr)
+        return _deferred(out)
+
+    def fill(self, value):
+        a = self._np
+        if a is not None:
+            a.fill(to_numpy(value))
+            return
+        if type(value) is ndarray and value._arr is not None and value._arr.ndim == 0:
+            _core.copy(self._arr, value._arr)
+            return
+        t = _np.empty((), dtype=DTYPES[self._arr.dtype_num])
+        t[()] = to_numpy(value)
+        _core.copy(self._arr, t)
+
+    def view(self, *args, **kwargs):
+        a = self._np
+        if a is not None:
+            return wrap_view(a.view(*args, **kwargs))
+        dt = kwargs.get("dtype", args[0] if args else None)
+        same = False
+        if len(args) <= 1 and "type" not in kwargs:
+            try:
+                same = dt is None or _np.dtype(dt) == DTYPES[self._arr.dtype_num]
+            except TypeError:
+                same = False
+        if same:
+            return _deferred(self._arr.index(()))
+        warn_fallback("ndarray.view")
+        return wrap_result(materialize(self._arr).view(*args, **kwargs))
+
+    def reshape(self, *shape, order="C"):
+        from ._manip import reshape
+        if len(shape) == 1:
+            shape = shape[0]
+        return reshape(self, shape, order=order)
+
+    def ravel(self, order="C"):
+        from ._manip import ravel
+        return ravel(self, order)
+
+    def flatten(self, order="C"):
+        from ._manip import flatten
+        return flatten(self, order)
+
+    def transpose(self, *axes):
+        from ._manip import transpose
+        if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], (int, _np.integer))):
+            axes = axes[0]
+        elif not axes:
+            axes = None
+        return transpose(self, axes)
+
+    def swapaxes(self, axis1, axis2):
+        from ._manip import swapaxes
+        return swapaxes(self, axis1, axis2)
+
+    def squeeze(self, axis=None):
+        from ._manip import squeeze
+        return squeeze(self, axis)
+
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False,
+            initial=_NoValue, where=True):
+        from ._reduction import sum as f
+        return f(self, axis, dtype, out, keepdims, initial, where)
+
+    def prod(self, axis=None, dtype=None, out=None, keepdims=False,
+             initial=_NoValue, where=True):
+        from ._reduction import prod as f
+        return f(self, axis, dtype, out, keepdims, initial, where)
+
+    def max(self, axis=None, out=None, keepdims=False, initial=_NoValue, where=True):
+        from ._reduction import amax as f
+        return f(self, axis, out, keepdims, initial, where)
+
+    def min(self, axis=None, out=None, keepdims=False, initial=_NoValue, where=True):
+        from ._reduction import amin as f
+        return f(self, axis, out, keepdims, initial, where)
+
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+        from ._reduction import mean as f
+        return f(self, axis, dtype, out, keepdims, where=where)
+
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+            where=True, **kwargs):
+        from ._reduction import var as f
+        return f(self, axis, dtype, out, ddof, keepdims, where=where, **kwargs)
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+            where=True, **kwargs):
+        from ._reduction import std as f
+        return f(self, axis, dtype, out, ddof, keepdims, where=where, **kwargs)
+
+    def any(self, axis=None, out=None, keepdims=False, *, where=True):
+        from ._reduction import any as f
+        return f(self, axis, out, keepdims, where=where)
+
+    def all(self, axis=None, out=None, keepdims=False, *, where=True):
+        from ._reduction import all as f
+        return f(self, axis, out, keepdims, where=where)
+
+    def argmax(self, axis=None, out=None, *, keepdims=False):
+        from ._reduction import argmax as f
+        return f(self, axis, out, keepdims=keepdims)
+
+    def argmin(self, axis=None, out=None, *, keepdims=False):
+        from ._reduction import argmin as f
+        return f(self, axis, out, keepdims=keepdims)
+
+    def dot(self, b, out=None):
+        from ._linalg import dot
+        return dot(self, b, out)
+
+    def clip(self, min=None, max=None, out=None, **kwargs):
+        from ._linalg import clip
+        return clip(self, min, max, out=out, **kwargs)
+
+    def conj(self):
+        from ._ufunc import conjugate
+        return conjugate(self)
+
+    conjugate = conj
+
+    def round(self, decimals=0, out=None):
+        from ._linalg import around
+        return around(self, decimals, out)
+
+    def nonzero(self):
+        from ._fallback import call_numpy
+        return call_numpy(_NPND.nonzero, "ndarray.nonzero", (self,), {})
+
+    # -- NumPy fallback for everything else --------------------------------------
+    def __getattr__(self, name):
+        if name.startswith("__") or name in ("_np", "_arr"):
+            raise AttributeError(
+                "'legate.numpy.ndarray' object has no attribute %r" % name)
+        if not hasattr(_NPND, name):
+            raise AttributeError(
+                "'legate.numpy.ndarray' object has no attribute %r" % name)
+        from ._fallback import array_method
+        return array_method(self, name)
+
+
+# ``ndarray`` as NumPy spells its module
+ndarray.__module__ = "legate.numpy"
+
+# the operators (+, -, <, ...) and the ufunc-based methods are installed by
+# _ufunc at import time.

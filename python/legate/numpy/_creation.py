@@ -1,0 +1,403 @@
+"""Array creation: zeros ones full empty *_like arange linspace eye identity
+meshgrid array asarray copy ...  Small arrays (< EAGER_MAX elements) are
+created by NumPy (eager); larger ones are _core stores (deferred)."""
+
+import math
+import operator
+import os
+
+import numpy as _np
+
+from ._runtime import EAGER_MAX, core as _core
+from ._dtypes import DTYPES, dt_num
+from ._array import (ndarray, _deferred, _eager, wrap_result, wrap_view,
+                     to_numpy, materialize, from_numpy_core, _NPND, _NoValue)
+
+
+def _phys_mem():
+    try:
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        mem = 1 << 40
+    try:
+        n = int(_core.config().get("nranks", 1) or 1)
+    except Exception:
+        n = 1
+    return mem * max(n, 1)
+
+
+_MEM_LIMIT = None
+_INTP_MAX = _np.iinfo(_np.intp).max
+
+
+def normalize_shape(shape):
+    """Shape argument -> tuple of ints, with NumPy's errors."""
+    t = type(shape)
+    if t is int:
+        if shape < 0:
+            raise ValueError("negative dimensions are not allowed")
+        return (shape,)
+    if t is tuple:
+        for s in shape:
+            if type(s) is not int or s < 0:
+                break
+        else:
+            return shape
+    try:
+        try:
+            res = (operator.index(shape),)
+        except TypeError:
+            res = tuple(operator.index(s) for s in shape)
+    except TypeError:
+        # NumPy raises its own message (nothing is allocated on error)
+        _np.empty(to_numpy(shape) if type(shape) is ndarray else shape, dtype=bool)
+        raise
+    for s in res:
+        if s < 0:
+            raise ValueError("negative dimensions are not allowed")
+    return res
+
+
+def _check_size(shape, dtype):
+    """Size of `shape`; NumPy's ValueError / MemoryError for impossible ones."""
+    global _MEM_LIMIT
+    size = 1
+    for s in shape:
+        size *= s
+    if size == 0:
+        return 0
+    nbytes = size * dtype.itemsize
+    if size > _INTP_MAX or nbytes > _INTP_MAX:
+        # "array is too big" / "Maximum allowed dimension exceeded"
+        _np.empty(shape, dtype=dtype)
+        raise ValueError("array is too big; `arr.size * arr.dtype.itemsize` is "
+                         "larger than the maximum possible size.")
+    if size >= EAGER_MAX:
+        if _MEM_LIMIT is None:
+            _MEM_LIMIT = _phys_mem()
+        if nbytes > _MEM_LIMIT:
+            _np.empty(shape, dtype=dtype)  # NumPy's MemoryError
+            raise MemoryError(
+                "Unable to allocate %s for an array with shape %s and data type %s"
+                % (_fmt_bytes(nbytes), shape, dtype))
+    return size
+
+
+def _fmt_bytes(n):
+    units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+    i = 0
+    f = float(n)
+    while f >= 1024 and i < len(units) - 1:
+        f /= 1024
+        i += 1
+    return ("%d bytes" % n) if i == 0 else ("%.2f %s" % (f, units[i]))
+
+
+def _deferrable(size, dtype):
+    return size >= EAGER_MAX and dt_num(dtype) is not None
+
+
+def _dtype(dtype, default=float):
+    return _np.dtype(default if dtype is None else dtype)
+
+
+# ---------------------------------------------------------------------------
+
+def empty(shape, dtype=float, order="C", *, like=None):
+    shape = normalize_shape(shape)
+    dtype = _dtype(dtype)
+    size = _check_size(shape, dtype)
+    if not _deferrable(size, dtype):
+        return _eager(_np.empty(shape, dtype=dtype, order=order))
+    return _deferred(_core.empty(shape, dt_num(dtype)))
+
+
+def full(shape, fill_value, dtype=None, order="C", *, like=None):
+    if dtype is None:
+        if type(fill_value) is ndarray:
+            dtype = fill_value.dtype
+        else:
+            dtype = _np.array(fill_value).dtype
+    shape = normalize_shape(shape)
+    dtype = _np.dtype(dtype)
+    size = _check_size(shape, dtype)
+    if not _deferrable(size, dtype):
+        return _eager(_np.full(shape, to_numpy(fill_value), dtype=dtype, order=order))
+    n = dt_num(dtype)
+    if type(fill_value) is ndarray and fill_value._arr is not None:
+        out = _core.empty(shape, n)
+        from ._indexing import assign
+        assign(out, fill_value)
+        return _deferred(out)
+    v = _np.asarray(to_numpy(fill_value))
+    if v.ndim == 0:
+        t = _np.empty((), dtype=dtype)
+        t[...] = v        # NumPy's copyto(casting='unsafe')
+        return _deferred(_core.full(shape, n, t))
+    out = _core.empty(shape, n)
+    from ._indexing import assign
+    assign(out, v)
+    return _deferred(out)
+
+
+def zeros(shape, dtype=float, order="C", *, like=None):
+    shape = normalize_shape(shape)
+    dtype = _dtype(dtype)
+    size = _check_size(shape, dtype)
+    if not _deferrable(size, dtype):
+        return _eager(_np.zeros(shape, dtype=dtype, order=order))
+    return _deferred(_core.full(shape, dt_num(dtype), _np.zeros((), dtype=dtype)))
+
+
+def ones(shape, dtype=None, order="C", *, like=None):
+    shape = normalize_shape(shape)
+    dtype = _dtype(dtype)
+    size = _check_size(shape, dtype)
+    if not _deferrable(size, dtype):
+        return _eager(_np.ones(shape, dtype=dtype, order=order))
+    return _deferred(_core.full(shape, dt_num(dtype), _np.ones((), dtype=dtype)))
+
+
+def _like_info(a, dtype, shape):
+    if type(a) is ndarray:
+        adt, ashape = a.dtype, a.shape
+    else:
+        a = _np.asarray(a)
+        adt, ashape = a.dtype, a.shape
+    return (adt if dtype is None else _np.dtype(dtype),
+            ashape if shape is None else shape)
+
+
+def empty_like(prototype, dtype=None, order="K", subok=True, shape=None):
+    dt, shp = _like_info(prototype, dtype, shape)
+    return empty(shp, dt)
+
+
+def zeros_like(a, dtype=None, order="K", subok=True, shape=None):
+    dt, shp = _like_info(a, dtype, shape)
+    return zeros(shp, dt)
+
+
+def ones_like(a, dtype=None, order="K", subok=True, shape=None):
+    dt, shp = _like_info(a, dtype, shape)
+    return ones(shp, dt)
+
+
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
+    dt, shp = _like_info(a, dtype, shape)
+    return full(shp, fill_value, dt)
+
+
+# ---------------------------------------------------------------------------
+
+def _scalarize(x):
+    if type(x) is ndarray:
+        x = to_numpy(x)
+    if type(x) is _NPND and x.ndim == 0:
+        x = x[()]
+    return x
+
+
+def arange(*args, **kwargs):
+    """arange([start,] stop[, step,], dtype=None, *, like=None)"""
+    if len(args) > 4:
+        return wrap_result(_np.arange(*args, **kwargs))
+    names = ("start", "stop", "step", "dtype")
+    vals = dict(zip(names, args))
+    for k, v in kwargs.items():
+        if k == "like":
+            continue
+        if k not in names or k in vals:
+            # NumPy raises its TypeError
+            return wrap_result(_np.arange(*args, **kwargs))
+        vals[k] = v
+    start = _scalarize(vals.get("start"))
+    stop = _scalarize(vals.get("stop"))
+    step = _scalarize(vals.get("step"))
+    dtype = vals.get("dtype")
+
+    cargs = [to_numpy(x) for x in args]
+    ckw = {k: to_numpy(v) for k, v in kwargs.items()}
+
+    def np_arange():
+        return wrap_result(_np.arange(*cargs, **ckw))
+
+    if stop is None:
+        if start is None:
+            return np_arange()
+        start, stop = 0, start
+    elif start is None:
+        start = 0
+    st = 1 if step is None else step
+    try:
+        if isinstance(start, (complex, _np.complexfloating)) or \
+                isinstance(stop, (complex, _np.complexfloating)) or \
+                isinstance(st, (complex, _np.complexfloating)):
+            return np_arange()
+        with _np.errstate(all="ignore"):
+            n = math.ceil((stop - start) / st)
+    except Exception:
+        return np_arange()
+    n = max(int(n), 0)
+    if n < EAGER_MAX or n < 3:
+        return np_arange()
+    # dtype from NumPy on a zero-length arange with the same argument types
+    try:
+        stop0 = type(stop)(start)
+    except Exception:
+        return np_arange()
+    kw = {} if dtype is None else {"dtype": dtype}
+    dt = _np.arange(start, stop0, st, **kw).dtype
+    num = dt_num(dt)
+    if num is None or dt.kind == "b":
+        return np_arange()
+    _check_size((n,), dt)
+    # NumPy stores start and start+step, then fills start + i*delta with
+    # delta = buffer[1] - buffer[0] computed in the dtype
+    first = _np.empty(2, dtype=dt)
+    first[0] = start
+    first[1] = start + st
+    with _np.errstate(all="ignore"):
+        delta = first[1:] - first[:1]
+    return _deferred(_core.arange(n, num, _np.asarray(first[0], dtype=dt),
+                                  _np.asarray(delta[0], dtype=dt)))
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    num = operator.index(num)
+    if num < 0:
+        raise ValueError("Number of samples, %s, must be non-negative." % num)
+    s_arr = type(start) is ndarray or _np.ndim(to_numpy(start)) != 0
+    e_arr = type(stop) is ndarray or _np.ndim(to_numpy(stop)) != 0
+    if num < EAGER_MAX or s_arr or e_arr or axis != 0:
+        from ._fallback import convert
+        r = _np.linspace(convert(start), convert(stop), num, endpoint, retstep,
+                         dtype, axis)
+        if retstep:
+            return wrap_result(r[0]), r[1]
+        return wrap_result(r)
+    div = (num - 1) if endpoint else num
+    start_a = _np.asanyarray(start) * 1.0
+    stop_a = _np.asanyarray(stop) * 1.0
+    dt = _np.result_type(start_a, stop_a, float(num))
+    if dtype is None:
+        dtype = dt
+        integer_dtype = False
+    else:
+        integer_dtype = _np.issubdtype(dtype, _np.integer)
+    if dt_num(dt) is None or dt_num(dtype) is None:
+        r = _np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+        return (wrap_result(r[0]), r[1]) if retstep else wrap_result(r)
+    from ._ufunc import multiply, true_divide, add, floor
+    delta = stop_a - start_a
+    y = arange(0, num, dtype=dt)
+    if div > 0:
+        step = delta / div
+        if step == 0:
+            y = true_divide(y, div, out=y)
+            y = multiply(y, delta, out=y)
+        else:
+            y = multiply(y, step, out=y)
+    else:
+        step = _np.nan
+        y = multiply(y, delta, out=y)
+    y = add(y, start_a, out=y)
+    if endpoint and num > 1:
+        y[-1] = stop_a
+    if integer_dtype:
+        floor(y, out=y)
+    y = y.astype(dtype, copy=False)
+    if retstep:
+        return y, step
+    return y
+
+
+def eye(N, M=None, k=0, dtype=float, order="C", *, like=None):
+    dtype = _dtype(dtype)
+    n = operator.index(N)
+    m = n if M is None else operator.index(M)
+    k = operator.index(k)
+    if n < 0 or m < 0:
+        raise ValueError("negative dimensions are not allowed")
+    size = _check_size((n, m), dtype)
+    if not _deferrable(size, dtype):
+        return _eager(_np.eye(N, M, k, dtype=dtype, order=order))
+    return _deferred(_core.eye(n, m, k, dt_num(dtype)))
+
+
+def identity(n, dtype=None, *, like=None):
+    return eye(n, dtype=float if dtype is None else dtype)
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    if all(type(x) is not ndarray or x._arr is None for x in xi):
+        from ._fallback import convert
+        r = _np.meshgrid(*convert(xi), copy=copy, sparse=sparse, indexing=indexing)
+        return type(r)(wrap_result(x) if copy else wrap_view(x) for x in r)
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
+    from ._manip import reshape, broadcast_arrays
+    ndim = len(xi)
+    s0 = (1,) * ndim
+    output = [reshape(asarray(x), s0[:i] + (-1,) + s0[i + 1:]) for i, x in enumerate(xi)]
+    if indexing == "xy" and ndim > 1:
+        output[0] = reshape(output[0], (1, -1) + s0[2:])
+        output[1] = reshape(output[1], (-1, 1) + s0[2:])
+    if not sparse:
+        output = broadcast_arrays(*output)
+    if copy:
+        output = [x.copy() for x in output]
+    return tuple(output) if _np.__version__ >= "2" else list(output)
+
+
+# ---------------------------------------------------------------------------
+
+def array(obj, dtype=None, *, copy=True, order="K", subok=True, ndmin=0, like=None):
+    if type(obj) is ndarray:
+        if obj._np is not None:
+            r = _np.array(obj._np, dtype=dtype, copy=copy, order=order, ndmin=ndmin)
+            return obj if r is obj._np else wrap_result(r)
+        r = obj.astype(obj.dtype if dtype is None else dtype, copy=bool(copy))
+        if ndmin > r.ndim:
+            r = r[(None,) * (ndmin - r.ndim)]
+        return r
+    from ._fallback import convert
+    kw = {"dtype": dtype, "copy": copy, "order": order, "ndmin": ndmin}
+    r = _np.array(convert(obj), **kw)
+    if type(obj) is _NPND and not copy and r is obj or (
+            type(obj) is _NPND and _np.shares_memory(r, obj)):
+        return wrap_view(r)
+    return wrap_result(r)
+
+
+def asarray(a, dtype=None, order=None, *, like=None, **kwargs):
+    if type(a) is ndarray:
+        if dtype is None or _np.dtype(dtype) == a.dtype:
+            if kwargs.get("copy"):
+                return a.copy()
+            return a
+        return a.astype(dtype)
+    from ._fallback import convert
+    r = _np.asarray(convert(a), dtype=dtype, order=order, **kwargs)
+    if r is a or (type(a) is _NPND and r.base is not None and _np.shares_memory(r, a)):
+        return wrap_view(r)
+    return wrap_result(r)
+
+
+def asanyarray(a, dtype=None, order=None, *, like=None, **kwargs):
+    return asarray(a, dtype, order, **kwargs)
+
+
+def ascontiguousarray(a, dtype=None, *, like=None):
+    r = asarray(a, dtype)
+    if r.ndim == 0:
+        return r.reshape(1)
+    if r._np is not None and not r._np.flags.c_contiguous:
+        return wrap_view(_np.ascontiguousarray(r._np))
+    return r
+
+
+def copy(a, order="K", subok=False):
+    if type(a) is ndarray:
+        return a.copy()
+    return array(a, copy=True)

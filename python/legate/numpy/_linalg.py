@@ -1,0 +1,403 @@
+"""dot / matmul / inner / outer (2-D products through ``_core.matmul``),
+plus ``where``, ``clip`` and ``around`` (elementwise helpers)."""
+
+import numpy as _np
+
+from ._runtime import core as _core, warn_fallback
+from ._dtypes import DTYPES, dt_num, DT_BOOL
+from ._array import (ndarray, _deferred, wrap_result, to_numpy, materialize,
+                     from_numpy_core, _NPND)
+from ._ufunc import ghost, broadcast_shapes, _standin
+
+
+def _asarray(a):
+    if type(a) is ndarray:
+        return a
+    from ._creation import asarray
+    return asarray(a)
+
+
+def _is_deferred(x):
+    return type(x) is ndarray and x._arr is not None
+
+
+def _core_of(x, dt):
+    """_core.Array of our ndarray `x` with dtype `dt` (cast when needed)."""
+    if x._arr is not None:
+        arr = x._arr
+    else:
+        arr = from_numpy_core(x._np)
+    n = dt_num(dt)
+    if arr.dtype_num != n:
+        c = _core.empty(arr.shape, n)
+        _core.copy(c, arr)
+        arr = c
+    return arr
+
+
+def _fallback(func, name, args, kwargs=None):
+    from ._fallback import call_numpy
+    return call_numpy(func, name, args, kwargs or {})
+
+
+def _matmul2d(a, b, dt):
+    """(m,k) @ (k,n) of _core arrays of dtype dt -> new (m,n) Array."""
+    out = _core.empty((a.shape[0], b.shape[1]), dt_num(dt))
+    _core.matmul(out, a, b)
+    return out
+
+
+def _finish(res, out):
+    if out is None:
+        return _deferred(res)
+    from ._indexing import assign
+    if type(out) is ndarray and out._arr is not None:
+        assign(out._arr, _deferred(res))
+    else:
+        to_numpy(out)[...] = materialize(res)
+    return out
+
+
+def matmul(x1, x2, out=None, **kwargs):
+    if not (_is_deferred(x1) or _is_deferred(x2) or _is_deferred(out)):
+        kw = dict(kwargs)
+        if out is not None:
+            kw["out"] = to_numpy(out)
+        r = _np.matmul(to_numpy(x1), to_numpy(x2), **kw)
+        return out if out is not None else wrap_result(r)
+    a = _asarray(x1)
+    b = _asarray(x2)
+    if kwargs or a.ndim == 0 or b.ndim == 0 or a.ndim > 2 or b.ndim > 2 \
+            or dt_num(a.dtype) is None or dt_num(b.dtype) is None:
+        if a.ndim == 0 or b.ndim == 0:
+            # NumPy's error for scalars
+            _np.matmul(ghost(a.shape, a.dtype), ghost(b.shape, b.dtype))
+        return _fallback(_np.matmul, "matmul", (a, b), dict(kwargs, out=out) if out is not None else kwargs)
+    ka = a.shape[-1]
+    kb = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if ka != kb:
+        _np.matmul(ghost(a.shape, a.dtype), ghost(b.shape, b.dtype))
+        raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension 0")
+    dt = _np.result_type(a.dtype, b.dtype)
+    if out is not None:
+        _np.matmul(_standin(a.dtype, a.ndim), _standin(b.dtype, b.ndim),
+                   out=_np.zeros((1,) * out.ndim, dtype=out.dtype))
+    ca = _core_of(a, dt)
+    cb = _core_of(b, dt)
+    if a.ndim == 1:
+        ca = ca.index((None,))
+    if b.ndim == 1:
+        cb = cb.index((slice(None), None))
+    res = _matmul2d(ca, cb, dt)
+    if a.ndim == 1 and b.ndim == 1:
+        res = res.index((0, 0))
+    elif a.ndim == 1:
+        res = res.index((0,))
+    elif b.ndim == 1:
+        res = res.index((slice(None), 0))
+    if out is not None and tuple(out.shape) != tuple(res.shape):
+        _np.matmul(ghost(a.shape, a.dtype), ghost(b.shape, b.dtype),
+                   out=ghost(out.shape, out.dtype))
+        raise ValueError("matmul: output operand has a mismatch in its core dimension")
+    return _finish(res, out)
+
+
+def dot(a, b, out=None):
+    if not (_is_deferred(a) or _is_deferred(b) or _is_deferred(out)):
+        if out is not None:
+            _np.dot(to_numpy(a), to_numpy(b), out=to_numpy(out))
+            return out
+        return wrap_result(_np.dot(to_numpy(a), to_numpy(b)))
+    a = _asarray(a)
+    b = _asarray(b)
+    if out is not None or dt_num(a.dtype) is None or dt_num(b.dtype) is None:
+        return _fallback(_np.dot, "dot", (a, b), {"out": out} if out is not None else {})
+    if a.ndim == 0 or b.ndim == 0:
+        from ._ufunc import multiply
+        return multiply(a, b)
+    if a.ndim <= 2 and b.ndim <= 2:
+        ka = a.shape[-1]
+        kb = b.shape[0]
+        if ka != kb:
+            _np.dot(ghost(a.shape, a.dtype), ghost(b.shape, b.dtype))
+            raise ValueError("shapes not aligned")
+        return matmul(a, b)
+    if b.ndim == 1:
+        # sum over the last axis of a and b
+        if a.shape[-1] != b.shape[0]:
+            _np.dot(ghost(a.shape, a.dtype), ghost(b.shape, b.dtype))
+            raise ValueError("shapes not aligned")
+        from ._manip import reshape
+        r = matmul(reshape(a, (-1, a.shape[-1])), b)
+        return reshape(r, a.shape[:-1])
+    return _fallback(_np.dot, "dot", (a, b))
+
+
+def vdot(a, b):
+    a = _asarray(a)
+    b = _asarray(b)
+    if a._np is not None and b._np is not None:
+        return wrap_result(_np.vdot(a._np, b._np))
+    if a.size != b.size:
+        _np.vdot(ghost(a.shape, a.dtype), ghost(b.shape, b.dtype))
+    from ._manip import ravel
+    from ._ufunc import conjugate
+    if a.dtype.kind == "c":
+        a = conjugate(a)
+    return matmul(ravel(a), ravel(b))
+
+
+def inner(a, b):
+    a = _asarray(a)
+    b = _asarray(b)
+    if a._np is not None and b._np is not None:
+        return wrap_result(_np.inner(a._np, b._np))
+    if a.ndim == 0 or b.ndim == 0:
+        from ._ufunc import multiply
+        return multiply(a, b)
+    if a.ndim <= 2 and b.ndim <= 2:
+        if a.shape[-1] != b.shape[-1]:
+            _np.inner(ghost(a.shape, a.dtype), ghost(b.shape, b.dtype))
+            raise ValueError("shapes not aligned")
+        return matmul(a, b.T) if b.ndim == 2 else matmul(a, b)
+    return _fallback(_np.inner, "inner", (a, b))
+
+
+def outer(a, b, out=None):
+    a = _asarray(a)
+    b = _asarray(b)
+    if a._np is not None and b._np is not None and not _is_deferred(out):
+        if out is not None:
+            _np.outer(a._np, b._np, out=to_numpy(out))
+            return out
+        return wrap_result(_np.outer(a._np, b._np))
+    from ._manip import ravel
+    from ._ufunc import multiply
+    return multiply(ravel(a)[:, None], ravel(b)[None, :], out=out)
+
+
+def tensordot(a, b, axes=2):
+    a = _asarray(a)
+    b = _asarray(b)
+    if a._np is not None and b._np is not None:
+        return wrap_result(_np.tensordot(a._np, b._np, axes))
+    return _fallback(_np.tensordot, "tensordot", (a, b), {"axes": axes})
+
+
+# ---------------------------------------------------------------------------
+
+_NOARG = object()
+
+
+def where(condition, x=_NOARG, y=_NOARG):
+    if x is _NOARG and y is _NOARG:
+        from ._fallback import call_numpy
+        c = _asarray(condition)
+        if c._np is not None:
+            return tuple(wrap_result(i) for i in _np.nonzero(c._np))
+        return call_numpy(_np.nonzero, "nonzero", (c,), {})
+    if x is _NOARG or y is _NOARG:
+        raise ValueError("either both or neither of x and y should be given")
+    ops = (condition, x, y)
+    if not any(_is_deferred(o) for o in ops):
+        return wrap_result(_np.where(*[to_numpy(o) for o in ops]))
+    # NumPy resolves the result dtype (stand-ins preserve value-based casting)
+    stands = []
+    shapes = []
+    inputs = []
+    for o in ops:
+        if type(o) is ndarray:
+            if o._arr is not None:
+                stands.append(_standin(o.dtype, o.ndim) if o.ndim else
+                              _np.zeros((), o.dtype))
+                shapes.append(o.shape)
+                inputs.append(o._arr)
+                continue
+            o = o._np
+        if type(o) in (int, float, complex, bool) or isinstance(o, _np.generic):
+            stands.append(o)
+            shapes.append(())
+            inputs.append(("s", o))
+            continue
+        o = _np.asarray(o)
+        if dt_num(o.dtype) is None:
+            return _fallback(_np.where, "where", ops)
+        if o.ndim == 0:
+            stands.append(o)
+            shapes.append(())
+            inputs.append(("s", o))
+        else:
+            stands.append(_standin(o.dtype, o.ndim))
+            shapes.append(o.shape)
+            inputs.append(from_numpy_core(o))
+    dt = _np.where(stands[0], stands[1], stands[2]).dtype
+    shape = broadcast_shapes(shapes)
+    if shape is None:
+        _np.where(*[ghost(s, st.dtype if hasattr(st, "dtype") else _np.asarray(st).dtype)
+                    for s, st in zip(shapes, stands)])
+        raise ValueError("operands could not be broadcast together")
+    if dt_num(dt) is None:
+        return _fallback(_np.where, "where", ops)
+    cin = []
+    for i, v in enumerate(inputs):
+        if type(v) is tuple:
+            if i == 0:
+                c = _core.full((), DT_BOOL, _np.asarray(bool(v[1])))
+                cin.append(c)
+            else:
+                cin.append(_np.asarray(v[1], dtype=dt))
+        else:
+            cin.append(v)
+    res = _core.empty(shape, dt_num(dt))
+    _core.ewise(_core.OP_WHERE, res, cin, dt_num(dt), dt_num(dt))
+    return _deferred(res)
+
+
+def clip(a, a_min=None, a_max=None, out=None, **kwargs):
+    if "min" in kwargs or "max" in kwargs:
+        a_min = kwargs.pop("min", a_min)
+        a_max = kwargs.pop("max", a_max)
+    if not any(_is_deferred(o) for o in (a, a_min, a_max, out)):
+        kw = dict(kwargs)
+        if out is not None:
+            kw["out"] = to_numpy(out)
+        r = _np.clip(to_numpy(a), to_numpy(a_min), to_numpy(a_max), **kw)
+        return out if out is not None else wrap_result(r)
+    a = _asarray(a)
+    if kwargs:
+        return _fallback(_np.clip, "clip", (a, a_min, a_max),
+                         dict(kwargs, out=out) if out is not None else kwargs)
+
+    def st(v):
+        if type(v) is ndarray:
+            if v.ndim == 0:
+                return v._np if v._arr is None else _np.zeros((), v.dtype)
+            return _standin(v.dtype, v.ndim)
+        if isinstance(v, (list, tuple)):
+            v = _np.asarray(v)
+        if type(v) is _NPND and v.ndim:
+            return _standin(v.dtype, v.ndim)
+        return v
+
+    # NumPy's result dtype / errors (e.g. neither bound given)
+    with _np.errstate(all="ignore"):
+        dt = _np.clip(st(a), st(a_min), st(a_max)).dtype
+    from ._ufunc import maximum, minimum
+    if a_min is None and a_max is None:
+        return a.copy() if out is None else a
+    res = a
+    if a_min is not None:
+        kw = {"dtype": dt}
+        if a_max is None and out is not None:
+            kw["out"] = out
+        res = maximum(res, a_min, **kw)
+    if a_max is not None:
+        kw = {"dtype": dt}
+        if out is not None:
+            kw["out"] = out
+        res = minimum(res, a_max, **kw)
+    return res
+
+
+def around(a, decimals=0, out=None):
+    if not (_is_deferred(a) or _is_deferred(out)):
+        if out is not None:
+            _np.around(to_numpy(a), decimals, to_numpy(out))
+            return out
+        return wrap_result(_np.around(to_numpy(a), decimals))
+    a = _asarray(a)
+    if decimals == 0 and out is None:
+        if a.dtype.kind in "biu":
+            return a.copy()
+        if a.dtype.kind == "f":
+            from ._ufunc import rint
+            return rint(a)
+    return _fallback(_np.around, "around", (a, decimals),
+                     {"out": out} if out is not None else {})
+
+
+round = around
+round_ = around
+
+
+# ---------------------------------------------------------------------------
+# comparisons used to check results (kept native: no materialisation)
+
+def _any_deferred(*xs):
+    return any(_is_deferred(x) for x in xs)
+
+
+def isclose(a, b, rtol=1.e-5, atol=1.e-8, equal_nan=False):
+    if not _any_deferred(a, b):
+        return wrap_result(_np.isclose(to_numpy(a), to_numpy(b), rtol=rtol, atol=atol,
+                                       equal_nan=equal_nan))
+    from ._ufunc import (absolute, subtract, multiply, add, less_equal, isfinite,
+                         logical_and, logical_or, equal, isnan)
+    x = _asarray(a)
+    y = _asarray(b)
+    if (dt_num(x.dtype) is None or dt_num(y.dtype) is None
+            or x.dtype.kind not in "biufc" or y.dtype.kind not in "biufc"):
+        return _fallback(_np.isclose, "isclose", (a, b),
+                         {"rtol": rtol, "atol": atol, "equal_nan": equal_nan})
+    dt = _np.result_type(y.dtype, 1.)
+    if y.dtype != dt:
+        y = y.astype(dt)
+    # within_tol(x, y) = |x - y| <= atol + rtol * |y|
+    with _np.errstate(invalid="ignore"):
+        within = less_equal(absolute(subtract(x, y)), add(atol, multiply(rtol, absolute(y))))
+    finite = logical_and(isfinite(x), isfinite(y))
+    res = where(finite, within, equal(x, y))
+    if equal_nan:
+        res = logical_or(res, logical_and(isnan(x), isnan(y)))
+    return res
+
+
+def allclose(a, b, rtol=1.e-5, atol=1.e-8, equal_nan=False):
+    if not _any_deferred(a, b):
+        return _np.allclose(to_numpy(a), to_numpy(b), rtol=rtol, atol=atol,
+                            equal_nan=equal_nan)
+    r = isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return bool(r.all())
+
+
+def array_equal(a1, a2, equal_nan=False):
+    if not _any_deferred(a1, a2):
+        return _np.array_equal(to_numpy(a1), to_numpy(a2), equal_nan=equal_nan)
+    from ._ufunc import equal, isnan, logical_and, logical_or
+    a = _asarray(a1)
+    b = _asarray(a2)
+    if a.shape != b.shape:
+        return False
+    if not equal_nan:
+        return bool(equal(a, b).all())
+    r = logical_or(equal(a, b), logical_and(isnan(a), isnan(b)))
+    return bool(r.all())
+
+
+def diff(a, n=1, axis=-1, prepend=_NOARG, append=_NOARG):
+    if not _is_deferred(a) or prepend is not _NOARG or append is not _NOARG:
+        kw = {}
+        if prepend is not _NOARG:
+            kw["prepend"] = prepend
+        if append is not _NOARG:
+            kw["append"] = append
+        if _is_deferred(a) or _is_deferred(prepend) or _is_deferred(append):
+            return _fallback(_np.diff, "diff", (a, n, axis), kw)
+        return wrap_result(_np.diff(to_numpy(a), n, axis,
+                                    **{k: to_numpy(v) for k, v in kw.items()}))
+    if n == 0:
+        return a
+    if n < 0:
+        raise ValueError("order must be non-negative but got " + repr(n))
+    from ._dtypes import normalize_axis_index
+    from ._ufunc import subtract, not_equal
+    nd = a.ndim
+    if nd == 0:
+        raise ValueError("diff requires input that is at least one dimensional")
+    ax = normalize_axis_index(axis, nd)
+    hi = (slice(None),) * ax + (slice(1, None),)
+    lo = (slice(None),) * ax + (slice(None, -1),)
+    op = not_equal if a.dtype == _np.bool_ else subtract
+    for _ in range(n):
+        a = op(a[hi], a[lo])
+    return a

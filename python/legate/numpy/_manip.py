@@ -1,0 +1,449 @@
+"""Shape manipulation: reshape ravel flatten transpose swapaxes moveaxis
+squeeze expand_dims broadcast_to broadcast_arrays concatenate stack vstack
+hstack atleast_Nd flip roll copyto.
+
+Deferred arrays use _core views (``index``, ``transpose``, ``broadcast_to``,
+``reshape``); argument validation and error messages come from NumPy run on
+zero-memory "ghost" arrays of the same shape."""
+
+import operator
+
+import numpy as _np
+
+from ._runtime import core as _core
+from ._dtypes import DTYPES, dt_num, normalize_axis_tuple, normalize_axis_index
+from ._array import (ndarray, _deferred, wrap_result, wrap_view, to_numpy,
+                     materialize, _NPND, _NoValue)
+from ._ufunc import ghost
+
+
+def _asarray(a):
+    if type(a) is ndarray:
+        return a
+    from ._creation import asarray
+    return asarray(a)
+
+
+def _probe(ndim):
+    """Zero-size array whose shape (0, 1, ..., ndim-1) reveals axis permutations."""
+    return _np.empty(tuple(range(ndim)), dtype=bool)
+
+
+def _resolve_shape(shape, newshape):
+    """NumPy's reshape rules (-1, errors) on a ghost of `shape`."""
+    return ghost(shape, bool).reshape(newshape).shape
+
+
+def _view(a):
+    return _deferred(a._arr.index(()))
+
+
+def reshape(a, newshape=None, order="C", *, shape=None, copy=None):
+    if shape is not None:
+        if newshape is not None:
+            raise TypeError("You cannot specify 'newshape' and 'shape' arguments "
+                            "at the same time.")
+        newshape = shape
+    if newshape is None:
+        raise TypeError("reshape() missing required argument 'shape' (pos 2)")
+    a = _asarray(a)
+    if a._np is not None:
+        if copy is None:
+            return wrap_view(a._np.reshape(newshape, order=order))
+        return wrap_view(_np.reshape(a._np, newshape, order=order, copy=copy))
+    if order not in ("C", "A", "K") or copy is False:
+        from ._fallback import call_numpy
+        kw = {"order": order}
+        if copy is not None:
+            kw["copy"] = copy
+        return call_numpy(_np.reshape, "reshape(order=%r)" % order, (a, newshape), kw)
+    shp = _resolve_shape(a._arr.shape, newshape)
+    if shp == a._arr.shape:
+        return a.copy() if copy else _view(a)
+    arr, is_view = a._arr.reshape(shp)
+    if copy and is_view:
+        return _deferred(arr).copy()
+    return _deferred(arr)
+
+
+def ravel(a, order="C"):
+    a = _asarray(a)
+    if a._np is not None:
+        return wrap_view(a._np.ravel(order))
+    if order not in ("C", "A", "K"):
+        from ._fallback import call_numpy
+        return call_numpy(_np.ravel, "ravel(order=%r)" % order, (a, order), {})
+    if a._arr.ndim == 1:
+        return _view(a)
+    arr, _ = a._arr.reshape((a._arr.size,))
+    return _deferred(arr)
+
+
+def flatten(a, order="C"):
+    a = _asarray(a)
+    if a._np is not None:
+        return wrap_result(a._np.flatten(order))
+    if order not in ("C", "A", "K"):
+        from ._fallback import call_numpy
+        return call_numpy(_NPND.flatten, "flatten(order=%r)" % order, (a, order), {})
+    arr, is_view = a._arr.reshape((a._arr.size,))
+    r = _deferred(arr)
+    return r.copy() if is_view else r
+
+
+def transpose(a, axes=None):
+    a = _asarray(a)
+    if a._np is not None:
+        return wrap_view(a._np.transpose(axes))
+    ndim = a._arr.ndim
+    if axes is None:
+        perm = tuple(range(ndim - 1, -1, -1))
+    else:
+        perm = _probe(ndim).transpose(axes).shape
+    if perm == tuple(range(ndim)):
+        return _view(a)
+    return _deferred(a._arr.transpose(perm))
+
+
+def permute_dims(a, axes=None):
+    return transpose(a, axes)
+
+
+def swapaxes(a, axis1, axis2):
+    a = _asarray(a)
+    if a._np is not None:
+        return wrap_view(a._np.swapaxes(axis1, axis2))
+    perm = _probe(a._arr.ndim).swapaxes(axis1, axis2).shape
+    return _deferred(a._arr.transpose(perm))
+
+
+def moveaxis(a, source, destination):
+    a = _asarray(a)
+    if a._np is not None:
+        return wrap_view(_np.moveaxis(a._np, source, destination))
+    perm = _np.moveaxis(_probe(a._arr.ndim), source, destination).shape
+    return _deferred(a._arr.transpose(perm))
+
+
+def squeeze(a, axis=None):
+    a = _asarray(a)
+    if a._np is not None:
+        return wrap_view(a._np.squeeze(axis))
+    shape = a._arr.shape
+    _np.squeeze(ghost(shape, bool), axis)  # NumPy's errors
+    if axis is None:
+        removed = {i for i, s in enumerate(shape) if s == 1}
+    else:
+        removed = set(normalize_axis_tuple(axis, len(shape)))
+    return _deferred(a._arr.index(tuple(0 if i in removed else slice(None)
+                                        for i in range(len(shape)))))
+
+
+def expand_dims(a, axis):
+    a = _asarray(a)
+    if a._np is not None:
+        return wrap_view(_np.expand_dims(a._np, axis))
+    nshape = _np.expand_dims(ghost(a._arr.shape, bool), axis).shape
+    axes = set(normalize_axis_tuple(axis, len(nshape)))
+    return _deferred(a._arr.index(tuple(None if i in axes else slice(None)
+                                        for i in range(len(nshape)))))
+
+
+def broadcast_to(array, shape, subok=False):
+    a = _asarray(array)
+    if a._np is not None:
+        return wrap_view(_np.broadcast_to(a._np, shape))
+    shp = _np.broadcast_to(ghost(a._arr.shape, bool), shape).shape
+    if shp == a._arr.shape:
+        return _view(a)
+    return _deferred(a._arr.broadcast_to(shp))
+
+
+def broadcast_shapes(*shapes):
+    return _np.broadcast_shapes(*shapes)
+
+
+def broadcast_arrays(*args, subok=False):
+    arrs = [_asarray(x) for x in args]
+    if all(x._np is not None for x in arrs):
+        return type(_np.broadcast_arrays(_np.zeros(1)))(
+            wrap_view(x) for x in _np.broadcast_arrays(*[x._np for x in arrs]))
+    shape = _np.broadcast_shapes(*[x.shape for x in arrs])
+    res = [x if x.shape == shape else broadcast_to(x, shape) for x in arrs]
+    return tuple(res) if int(_np.__version__.split(".")[0]) >= 2 else list(res)
+
+
+def atleast_1d(*arys):
+    res = []
+    for a in arys:
+        a = _asarray(a)
+        res.append(reshape(a, (1,)) if a.ndim == 0 else a)
+    return res[0] if len(res) == 1 else (tuple(res) if _NP2 else res)
+
+
+def atleast_2d(*arys):
+    res = []
+    for a in arys:
+        a = _asarray(a)
+        if a.ndim == 0:
+            a = reshape(a, (1, 1))
+        elif a.ndim == 1:
+            a = a[None, :]
+        res.append(a)
+    return res[0] if len(res) == 1 else (tuple(res) if _NP2 else res)
+
+
+def atleast_3d(*arys):
+    res = []
+    for a in arys:
+        a = _asarray(a)
+        if a.ndim == 0:
+            a = reshape(a, (1, 1, 1))
+        elif a.ndim == 1:
+            a = a[None, :, None]
+        elif a.ndim == 2:
+            a = a[:, :, None]
+        res.append(a)
+    return res[0] if len(res) == 1 else (tuple(res) if _NP2 else res)
+
+
+_NP2 = int(_np.__version__.split(".")[0]) >= 2
+
+
+def _all_eager(arrs):
+    for x in arrs:
+        if type(x) is ndarray and x._arr is not None:
+            return False
+    return True
+
+
+def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    from ._fallback import convert
+    arrays = list(arrays) if not isinstance(arrays, (list, tuple)) else arrays
+    if _all_eager(arrays) and (out is None or type(out) is not ndarray or out._np is not None):
+        kw = {"axis": axis}
+        if out is not None:
+            kw["out"] = to_numpy(out)
+        if dtype is not None:
+            kw["dtype"] = dtype
+        if casting != "same_kind":
+            kw["casting"] = casting
+        r = _np.concatenate(convert(arrays), **kw)
+        return out if out is not None else wrap_result(r)
+    arrs = [_asarray(x) for x in arrays]
+    if axis is None:
+        arrs = [ravel(x) for x in arrs]
+        axis = 0
+    shapes = [x.shape for x in arrs]
+    dts = [x.dtype for x in arrs]
+
+    def numpy_raise():
+        kw = {"axis": axis, "casting": casting}
+        if dtype is not None:
+            kw["dtype"] = dtype
+        if out is not None:
+            kw["out"] = ghost(out.shape, out.dtype)
+        _np.concatenate([ghost(s, d) for s, d in zip(shapes, dts)], **kw)
+
+    if not arrs:
+        raise ValueError("need at least one array to concatenate")
+    nd = len(shapes[0])
+    ok = nd > 0 and all(len(s) == nd for s in shapes)
+    if ok:
+        ax = normalize_axis_index(axis, nd)
+        for s in shapes[1:]:
+            if any(s[i] != shapes[0][i] for i in range(nd) if i != ax):
+                ok = False
+    if not ok:
+        numpy_raise()
+        raise ValueError("all the input array dimensions except for the "
+                         "concatenation axis must match exactly")
+    kw = {"casting": casting}
+    if dtype is not None:
+        kw["dtype"] = dtype
+    res_dt = _np.concatenate([_np.zeros((1,) * nd, d) for d in dts], **kw).dtype
+    total = sum(s[ax] for s in shapes)
+    rshape = shapes[0][:ax] + (total,) + shapes[0][ax + 1:]
+    if out is not None:
+        if tuple(out.shape) != rshape:
+            raise ValueError("Output array has wrong dimensionality")
+        res = out
+    else:
+        from ._creation import empty
+        res = empty(rshape, res_dt)
+    pos = 0
+    for x in arrs:
+        n = x.shape[ax]
+        key = (slice(None),) * ax + (slice(pos, pos + n),)
+        res[key] = x
+        pos += n
+    return res
+
+
+def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    arrays = list(arrays)
+    if _all_eager(arrays) and (out is None or type(out) is not ndarray or out._np is not None):
+        from ._fallback import convert
+        kw = {"axis": axis}
+        if out is not None:
+            kw["out"] = to_numpy(out)
+        if dtype is not None:
+            kw["dtype"] = dtype
+        if casting != "same_kind":
+            kw["casting"] = casting
+        r = _np.stack(convert(arrays), **kw)
+        return out if out is not None else wrap_result(r)
+    arrs = [_asarray(x) for x in arrays]
+    if not arrs:
+        raise ValueError("need at least one array to stack")
+    shapes = {x.shape for x in arrs}
+    if len(shapes) != 1:
+        raise ValueError("all input arrays must have the same shape")
+    nd = arrs[0].ndim + 1
+    ax = normalize_axis_index(axis, nd)
+    key = (slice(None),) * ax + (None,)
+    return concatenate([x[key] for x in arrs], axis=ax, out=out, dtype=dtype,
+                       casting=casting)
+
+
+def vstack(tup, *, dtype=None, casting="same_kind"):
+    tup = list(tup)
+    if _all_eager(tup):
+        from ._fallback import convert
+        kw = {} if dtype is None else {"dtype": dtype}
+        if casting != "same_kind":
+            kw["casting"] = casting
+        return wrap_result(_np.vstack(convert(tup), **kw))
+    arrs = atleast_2d(*tup)
+    if not isinstance(arrs, (list, tuple)):
+        arrs = [arrs]
+    return concatenate(arrs, 0, dtype=dtype, casting=casting)
+
+
+row_stack = vstack
+
+
+def hstack(tup, *, dtype=None, casting="same_kind"):
+    tup = list(tup)
+    if _all_eager(tup):
+        from ._fallback import convert
+        kw = {} if dtype is None else {"dtype": dtype}
+        if casting != "same_kind":
+            kw["casting"] = casting
+        return wrap_result(_np.hstack(convert(tup), **kw))
+    arrs = atleast_1d(*tup)
+    if not isinstance(arrs, (list, tuple)):
+        arrs = [arrs]
+    if arrs and arrs[0].ndim == 1:
+        return concatenate(arrs, 0, dtype=dtype, casting=casting)
+    return concatenate(arrs, 1, dtype=dtype, casting=casting)
+
+
+def flip(m, axis=None):
+    a = _asarray(m)
+    if a._np is not None:
+        return wrap_view(_np.flip(a._np, axis))
+    nd = a.ndim
+    axes = set(normalize_axis_tuple(axis, nd))
+    return _deferred(a._arr.index(tuple(slice(None, None, -1) if i in axes else slice(None)
+                                        for i in range(nd))))
+
+
+def fliplr(m):
+    a = _asarray(m)
+    if a.ndim < 2:
+        raise ValueError("Input must be >= 2-d.")
+    return flip(a, 1)
+
+
+def flipud(m):
+    a = _asarray(m)
+    if a.ndim < 1:
+        raise ValueError("Input must be >= 1-d.")
+    return flip(a, 0)
+
+
+def roll(a, shift, axis=None):
+    a = _asarray(a)
+    if a._np is not None:
+        return wrap_result(_np.roll(a._np, to_numpy(shift), axis))
+    if axis is None:
+        return reshape(roll(ravel(a), shift, 0), a.shape)
+    shifts = shift if isinstance(shift, (tuple, list)) else None
+    axes = axis if isinstance(axis, (tuple, list)) else None
+    if shifts is not None or axes is not None:
+        b = _np.broadcast(_np.asarray(to_numpy(shift)), _np.asarray(axis))
+        res = a
+        acc = {}
+        for sh, ax in b:
+            ax = normalize_axis_index(int(ax), a.ndim)
+            acc[ax] = acc.get(ax, 0) + int(sh)
+        for ax, sh in acc.items():
+            res = roll(res, sh, ax)
+        if res is a:
+            res = a.copy()
+        return res
+    ax = normalize_axis_index(axis, a.ndim)
+    n = a.shape[ax]
+    from ._creation import empty
+    res = empty(a.shape, a.dtype)
+    if n == 0:
+        return res
+    s = operator.index(shift) % n
+    pre = (slice(None),) * ax
+    if s == 0:
+        res[...] = a
+        return res
+    res[pre + (slice(s, None),)] = a[pre + (slice(None, n - s),)]
+    res[pre + (slice(None, s),)] = a[pre + (slice(n - s, None),)]
+    return res
+
+
+def copyto(dst, src, casting="same_kind", where=True):
+    if type(dst) is not ndarray or dst._np is not None:
+        if type(dst) is ndarray and _all_eager([src]) and (
+                type(where) is not ndarray or where._np is not None):
+            _np.copyto(dst._np, to_numpy(src), casting=casting, where=to_numpy(where))
+            return
+        from ._fallback import call_numpy
+        return call_numpy(_np.copyto, "copyto", (dst, src),
+                          {"casting": casting, "where": where}, mutates_first=True)
+    if where is not True:
+        from ._fallback import call_numpy
+        return call_numpy(_np.copyto, "copyto", (dst, src),
+                          {"casting": casting, "where": where}, mutates_first=True)
+    # NumPy's casting check on stand-ins
+    if type(src) is ndarray:
+        if src._arr is not None and src.ndim > 0:
+            st = _np.zeros((1,) * src.ndim, dtype=src.dtype)
+        else:
+            st = src._value()
+        sshape = src.shape
+    else:
+        st = src if isinstance(src, (int, float, complex, bool, _np.generic)) \
+            else _np.asarray(src)
+        sshape = _np.shape(st)
+    if len(sshape) > dst.ndim:
+        _np.copyto(ghost(dst.shape, dst.dtype), ghost(sshape, _np.asarray(st).dtype),
+                   casting=casting)
+    _np.copyto(_np.zeros((1,) * dst.ndim, dtype=dst.dtype), st, casting=casting)
+    from ._indexing import assign
+    assign(dst._arr, src)
+
+
+def may_share_memory(a, b, max_work=None):
+    ta, tb = type(a) is ndarray, type(b) is ndarray
+    if (ta and a._arr is not None) or (tb and b._arr is not None):
+        if ta and tb and a._arr is not None and b._arr is not None:
+            return bool(a._arr.shares_storage(b._arr))
+        return False
+    kw = {} if max_work is None else {"max_work": max_work}
+    return _np.may_share_memory(to_numpy(a), to_numpy(b), **kw)
+
+
+def shares_memory(a, b, max_work=None):
+    ta, tb = type(a) is ndarray, type(b) is ndarray
+    if (ta and a._arr is not None) or (tb and b._arr is not None):
+        return may_share_memory(a, b)
+    kw = {} if max_work is None else {"max_work": max_work}
+    return _np.shares_memory(to_numpy(a), to_numpy(b), **kw)

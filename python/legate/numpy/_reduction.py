@@ -1,0 +1,359 @@
+"""Reductions: sum prod max min mean var std any all argmax argmin, and
+``ufunc.reduce``.  Eager arrays go to NumPy; deferred ones to
+``_core.reduce`` / ``_core.argreduce``.  Result dtypes come from NumPy
+(the real reduction run on a 1-element stand-in of the same dtype)."""
+
+import builtins
+import warnings
+
+import numpy as _np
+
+from ._runtime import core as _core
+from ._dtypes import (DTYPES, dt_num, normalize_axis_tuple, normalize_axis_index,
+                      DT_BOOL, DT_INT64, NUMPY2)
+from ._array import (ndarray, _deferred, wrap_result, to_numpy, materialize,
+                     _NoValue, _NPND)
+
+
+def _as_array(a):
+    if type(a) is ndarray:
+        return a
+    from ._creation import asarray
+    return asarray(a)
+
+
+def _np_kwargs(**kw):
+    return {k: to_numpy(v) for k, v in kw.items() if v is not _NoValue}
+
+
+def _eager(npfunc, a, out, **kw):
+    """Run the NumPy reduction on eager data."""
+    kw = _np_kwargs(**kw)
+    if out is not None:
+        kw["out"] = to_numpy(out)
+    r = npfunc(a, **kw)
+    if out is not None:
+        return out
+    return wrap_result(r)
+
+
+def _is_eager(a, out):
+    return a._np is not None and (out is None or type(out) is not ndarray
+                                   or out._np is not None)
+
+
+def _stand(dt, ndim):
+    return _np.zeros((1,) * ndim, dtype=dt)
+
+
+def _write_out(res_arr, out):
+    """Copy a deferred result into `out` (ours or NumPy); returns out."""
+    from ._indexing import assign
+    if type(out) is ndarray:
+        if out._arr is not None:
+            assign(out._arr, _deferred(res_arr))
+        else:
+            out._np[...] = materialize(res_arr)
+        return out
+    if type(out) is _NPND:
+        out[...] = materialize(res_arr)
+        return out
+    raise TypeError("output must be an array")
+
+
+def _keepdims_view(arr, axes, ndim):
+    return arr.index(tuple(None if i in axes else slice(None) for i in range(ndim)))
+
+
+def _check_out(out, shape):
+    if out is not None and tuple(out.shape) != tuple(shape):
+        raise ValueError("output parameter for reduction operation has the wrong "
+                         "number of dimensions (must match the operand's when "
+                         "keepdims=True)" if len(out.shape) != len(shape) else
+                         "output parameter has the wrong shape")
+
+
+def _reduce_core(op, name, arr, axis, dtype_res, keepdims, out, identity_ok):
+    """Launch a native reduction of _core.Array `arr` over `axis`."""
+    ndim = arr.ndim
+    shape = arr.shape
+    axes = normalize_axis_tuple(axis, ndim)
+    if not identity_ok:
+        for i in axes:
+            if shape[i] == 0:
+                raise ValueError("zero-size array to reduction operation %s which "
+                                 "has no identity" % name)
+    oshape = tuple(s for i, s in enumerate(shape) if i not in axes)
+    n = dt_num(dtype_res)
+    res = _core.empty(oshape, n)
+    _core.reduce(op, res, arr, axes, n)
+    if keepdims:
+        res = _keepdims_view(res, axes, ndim)
+    if out is not None:
+        _check_out(out, res.shape)
+        return _write_out(res, out)
+    return _deferred(res)
+
+
+def ufunc_reduce(uf, array, axis=0, dtype=None, out=None, keepdims=False,
+                 initial=_NoValue, where=True):
+    """``ufunc.reduce`` (and the reductions built on it)."""
+    if type(out) is tuple:
+        out = out[0] if len(out) == 1 else out
+    a = _as_array(array)
+    npuf = uf._npuf
+    if _is_eager(a, out):
+        return _eager(npuf.reduce, a._np, out, axis=axis, dtype=dtype,
+                      keepdims=keepdims, initial=initial, where=where)
+    if (uf._redop is None or initial is not _NoValue or where is not True
+            or a._arr is None or dt_num(a.dtype) is None):
+        from ._fallback import call_numpy
+        kw = _np_kwargs(axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                        initial=initial, where=where)
+        if out is None:
+            kw.pop("out", None)
+        return call_numpy(npuf.reduce, uf.__name__ + ".reduce", (a,), kw)
+    arr = a._arr
+    # result dtype (and axis validation) from NumPy
+    with _np.errstate(all="ignore"):
+        r = npuf.reduce(_stand(a.dtype, arr.ndim), axis=axis, dtype=dtype,
+                        keepdims=keepdims)
+    res_dt = r.dtype
+    if dt_num(res_dt) is None:
+        from ._fallback import call_numpy
+        return call_numpy(npuf.reduce, uf.__name__ + ".reduce", (a,),
+                          _np_kwargs(axis=axis, dtype=dtype, keepdims=keepdims))
+    identity_ok = uf._npuf.identity is not None
+    return _reduce_core(uf._redop, uf.__name__, arr, axis, res_dt, keepdims,
+                        out, identity_ok)
+
+
+def _reduction(ufname, npfunc):
+    def f(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue,
+          where=True):
+        a = _as_array(a)
+        if _is_eager(a, out):
+            return _eager(npfunc, a._np, out, axis=axis, dtype=dtype,
+                          keepdims=keepdims, initial=initial, where=where)
+        from ._ufunc import get_ufunc
+        return ufunc_reduce(get_ufunc(getattr(_np, ufname)), a, axis, dtype, out,
+                            keepdims, initial, where)
+    return f
+
+
+sum = _reduction("add", _np.sum)
+prod = _reduction("multiply", _np.prod)
+_sum_red = sum
+
+
+def amax(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True):
+    a = _as_array(a)
+    if _is_eager(a, out):
+        return _eager(_np.amax, a._np, out, axis=axis, keepdims=keepdims,
+                      initial=initial, where=where)
+    from ._ufunc import maximum
+    return ufunc_reduce(maximum, a, axis, None, out, keepdims, initial, where)
+
+
+def amin(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True):
+    a = _as_array(a)
+    if _is_eager(a, out):
+        return _eager(_np.amin, a._np, out, axis=axis, keepdims=keepdims,
+                      initial=initial, where=where)
+    from ._ufunc import minimum
+    return ufunc_reduce(minimum, a, axis, None, out, keepdims, initial, where)
+
+
+max = amax
+min = amin
+
+
+def _logical(name, ufname):
+    npfunc = getattr(_np, name)
+
+    def f(a, axis=None, out=None, keepdims=False, *, where=True):
+        a = _as_array(a)
+        if _is_eager(a, out):
+            return _eager(npfunc, a._np, out, axis=axis, keepdims=keepdims,
+                          where=where)
+        if where is not True or dt_num(a.dtype) is None:
+            from ._fallback import call_numpy
+            return call_numpy(npfunc, name, (a,),
+                              _np_kwargs(axis=axis, out=out, keepdims=keepdims,
+                                         where=where))
+        arr = a._arr
+        # validates the axis as NumPy does
+        npfunc(_stand(a.dtype, arr.ndim), axis=axis, keepdims=keepdims)
+        return _reduce_core(getattr(_core, "OP_" + ufname.upper()), ufname, arr,
+                            axis, _np.dtype(bool), keepdims, out, True)
+    f.__name__ = name
+    return f
+
+
+any = _logical("any", "logical_or")
+all = _logical("all", "logical_and")
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+    a = _as_array(a)
+    if _is_eager(a, out):
+        return _eager(_np.mean, a._np, out, axis=axis, dtype=dtype,
+                      keepdims=keepdims, where=where)
+    adt = a.dtype
+    if where is not True or dt_num(adt) is None or adt.kind not in "biufc" or (
+            dtype is not None and dt_num(dtype) is None):
+        from ._fallback import call_numpy
+        return call_numpy(_np.mean, "mean", (a,),
+                          _np_kwargs(axis=axis, dtype=dtype, out=out,
+                                     keepdims=keepdims, where=where))
+    arr = a._arr
+    with _np.errstate(all="ignore"):
+        res_dt = _np.mean(_stand(adt, arr.ndim), axis=axis, dtype=dtype,
+                          keepdims=keepdims).dtype
+    axes = normalize_axis_tuple(axis, arr.ndim)
+    count = 1
+    for i in axes:
+        count *= arr.shape[i]
+    if dtype is None:
+        if adt.kind in "biu":
+            acc = _np.dtype(_np.float64)
+        elif adt == _np.float16:
+            acc = _np.dtype(_np.float32)
+        else:
+            acc = adt
+    else:
+        acc = _np.dtype(dtype)
+    if count == 0:
+        warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=2)
+    oshape = tuple(s for i, s in enumerate(arr.shape) if i not in axes)
+    s = _core.empty(oshape, dt_num(acc))
+    _core.reduce(_core.OP_ADD, s, arr, axes, dt_num(acc))
+    div_dt = _np.true_divide(_np.zeros(1, acc), count).dtype
+    q = _core.empty(oshape, dt_num(res_dt))
+    _core.ewise(_core.OP_TRUE_DIVIDE, q, [s, _np.asarray(count, dtype=div_dt)],
+                dt_num(div_dt), dt_num(div_dt))
+    if keepdims:
+        q = _keepdims_view(q, axes, arr.ndim)
+    if out is not None:
+        _check_out(out, q.shape)
+        return _write_out(q, out)
+    return _deferred(q)
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+        where=True, **kwargs):
+    a = _as_array(a)
+    if _is_eager(a, out):
+        return _eager(_np.var, a._np, out, axis=axis, dtype=dtype, ddof=ddof,
+                      keepdims=keepdims, where=where, **kwargs)
+    return _var(a, axis, dtype, out, ddof, keepdims, where, kwargs, "var")
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+        where=True, **kwargs):
+    a = _as_array(a)
+    if _is_eager(a, out):
+        return _eager(_np.std, a._np, out, axis=axis, dtype=dtype, ddof=ddof,
+                      keepdims=keepdims, where=where, **kwargs)
+    return _var(a, axis, dtype, out, ddof, keepdims, where, kwargs, "std")
+
+
+def _var(a, axis, dtype, out, ddof, keepdims, where, kwargs, name):
+    adt = a.dtype
+    npfunc = getattr(_np, name)
+    if (where is not True or kwargs or dt_num(adt) is None or adt.kind not in "biuf"
+            or (dtype is not None and _np.dtype(dtype).kind not in "f")
+            or out is not None):
+        from ._fallback import call_numpy
+        return call_numpy(npfunc, name, (a,),
+                          _np_kwargs(axis=axis, dtype=dtype, out=out, ddof=ddof,
+                                     keepdims=keepdims, where=where, **kwargs))
+    from ._ufunc import subtract, multiply, true_divide, sqrt
+    arr = a._arr
+    with _np.errstate(all="ignore"):
+        res_dt = npfunc(_stand(adt, arr.ndim), axis=axis, dtype=dtype, ddof=ddof,
+                        keepdims=keepdims).dtype
+    axes = normalize_axis_tuple(axis, arr.ndim)
+    n = 1
+    for i in axes:
+        n *= arr.shape[i]
+    if dtype is None:
+        acc = _np.dtype(_np.float64) if adt.kind in "biu" else (
+            _np.dtype(_np.float32) if adt == _np.float16 else adt)
+    else:
+        acc = _np.dtype(dtype)
+    m = mean(a, axis=axes, dtype=acc, keepdims=True)
+    x = subtract(a, m, dtype=acc) if a.dtype != acc else subtract(a, m)
+    x = multiply(x, x, out=x)
+    rcount = builtins.max(n - ddof, 0)
+    if rcount == 0:
+        warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning,
+                      stacklevel=3)
+    ret = _sum_red(x, axis=axes, dtype=acc, keepdims=keepdims)
+    ret = true_divide(ret, rcount, out=ret if ret.dtype.kind == "f" else None)
+    if name == "std":
+        ret = sqrt(ret, out=ret)
+    if ret.dtype != res_dt:
+        ret = ret.astype(res_dt)
+    return ret
+
+
+def _argreduce(name, opname):
+    npfunc = getattr(_np, name)
+
+    def f(a, axis=None, out=None, *, keepdims=False):
+        a = _as_array(a)
+        if _is_eager(a, out):
+            kw = {"axis": axis, "out": to_numpy(out)} if out is not None else {"axis": axis}
+            if keepdims:
+                kw["keepdims"] = True
+            r = npfunc(a._np, **kw)
+            return out if out is not None else wrap_result(r)
+        if dt_num(a.dtype) is None:
+            from ._fallback import call_numpy
+            kw = {"axis": axis, "out": out} if out is not None else {"axis": axis}
+            if keepdims:
+                kw["keepdims"] = True
+            return call_numpy(npfunc, name, (a,), kw)
+        arr = a._arr
+        shape = arr.shape
+        ndim = arr.ndim
+        if axis is None:
+            if arr.size == 0:
+                raise ValueError("attempt to get %s of an empty sequence" % name)
+            res = _core.empty((), DT_INT64)
+            _core.argreduce(getattr(_core, opname), res, arr, None)
+            if keepdims:
+                res = res.index((None,) * ndim)
+        else:
+            ax = normalize_axis_index(axis, ndim)
+            if shape[ax] == 0:
+                raise ValueError("attempt to get %s of an empty sequence" % name)
+            oshape = shape[:ax] + shape[ax + 1:]
+            res = _core.empty(oshape, DT_INT64)
+            if arr.size:
+                _core.argreduce(getattr(_core, opname), res, arr, ax)
+            if keepdims:
+                res = _keepdims_view(res, (ax,), ndim)
+        if out is not None:
+            _check_out(out, res.shape)
+            return _write_out(res, out)
+        return _deferred(res)
+    f.__name__ = name
+    return f
+
+
+argmax = _argreduce("argmax", "OP_ARGMAX_ACC")
+argmin = _argreduce("argmin", "OP_ARGMIN_ACC")
+
+
+def count_nonzero(a, axis=None, *, keepdims=False):
+    a = _as_array(a)
+    if a._np is not None:
+        kw = {"axis": axis}
+        if keepdims:
+            kw["keepdims"] = True
+        return wrap_result(_np.count_nonzero(a._np, **kw))
+    from ._ufunc import not_equal
+    r = sum(not_equal(a, 0), axis=axis, dtype=_np.intp, keepdims=keepdims)
+    return r

@@ -1,0 +1,719 @@
+"""ufunc objects, type resolution and the elementwise launch.
+
+Type resolution asks the installed NumPy: the real ufunc is called on tiny
+stand-ins of the operands (N-d array -> shape (1,)*ndim of its dtype; deferred
+0-d array -> zeros((), dtype); eager 0-d array and scalars -> themselves), so
+value-based casting (NumPy 1.x) and NEP 50 (NumPy 2.x) come out exactly as the
+user's NumPy does them.
+"""
+
+import operator as _opm
+
+import numpy as _np
+
+from ._runtime import core as _core, warn_fallback
+from ._dtypes import DTYPES, dt_num, NUMPY2, DT_BOOL
+from ._array import (ndarray, _deferred, wrap_result, wrap_view, materialize,
+                     from_numpy_core, to_numpy, _NPND, _NoValue)
+from . import _array
+
+_PY_SCALARS = frozenset((int, float, complex, bool))
+
+# name -> (OP name, kind)  kinds as in codelets/loop.h: S same, P predicate,
+# A absolute (complex -> real)
+_NATIVE = {
+    "add": ("ADD", "S"), "subtract": ("SUBTRACT", "S"),
+    "multiply": ("MULTIPLY", "S"), "divide": ("TRUE_DIVIDE", "S"),
+    "floor_divide": ("FLOOR_DIVIDE", "S"), "power": ("POWER", "S"),
+    "remainder": ("REMAINDER", "S"), "negative": ("NEGATIVE", "S"),
+    "positive": ("POSITIVE", "S"), "absolute": ("ABSOLUTE", "A"),
+    "sqrt": ("SQRT", "S"), "square": ("SQUARE", "S"), "exp": ("EXP", "S"),
+    "log": ("LOG", "S"), "log10": ("LOG10", "S"), "log2": ("LOG2", "S"),
+    "exp2": ("EXP2", "S"), "sin": ("SIN", "S"), "cos": ("COS", "S"),
+    "tan": ("TAN", "S"), "arcsin": ("ARCSIN", "S"), "arccos": ("ARCCOS", "S"),
+    "arctan": ("ARCTAN", "S"), "sinh": ("SINH", "S"), "cosh": ("COSH", "S"),
+    "tanh": ("TANH", "S"), "floor": ("FLOOR", "S"), "ceil": ("CEIL", "S"),
+    "rint": ("RINT", "S"), "trunc": ("TRUNC", "S"), "sign": ("SIGN", "S"),
+    "reciprocal": ("RECIPROCAL", "S"), "conjugate": ("CONJUGATE", "S"),
+    "arctan2": ("ARCTAN2", "S"), "hypot": ("HYPOT", "S"),
+    "maximum": ("MAXIMUM", "S"), "minimum": ("MINIMUM", "S"),
+    "fmax": ("FMAX", "S"), "fmin": ("FMIN", "S"),
+    "equal": ("EQUAL", "P"), "not_equal": ("NOT_EQUAL", "P"),
+    "less": ("LESS", "P"), "less_equal": ("LESS_EQUAL", "P"),
+    "greater": ("GREATER", "P"), "greater_equal": ("GREATER_EQUAL", "P"),
+    "logical_and": ("LOGICAL_AND", "P"), "logical_or": ("LOGICAL_OR", "P"),
+    "logical_xor": ("LOGICAL_XOR", "P"), "logical_not": ("LOGICAL_NOT", "P"),
+    "isnan": ("ISNAN", "P"), "isinf": ("ISINF", "P"),
+    "isfinite": ("ISFINITE", "P"), "signbit": ("SIGNBIT", "P"),
+    "bitwise_and": ("BITWISE_AND", "S"), "bitwise_or": ("BITWISE_OR", "S"),
+    "bitwise_xor": ("BITWISE_XOR", "S"), "invert": ("INVERT", "S"),
+    "left_shift": ("LEFT_SHIFT", "S"), "right_shift": ("RIGHT_SHIFT", "S"),
+}
+
+# ufuncs whose .reduce runs natively
+_REDUCIBLE = frozenset(("add", "multiply", "maximum", "minimum", "logical_and",
+                        "logical_or", "bitwise_and", "bitwise_or", "bitwise_xor"))
+
+# stand-ins, cached by (dtype, ndim); never written to
+_standin_cache = {}
+
+
+def _standin(dt, ndim):
+    key = (dt, ndim)
+    s = _standin_cache.get(key)
+    if s is None:
+        s = _np.zeros((1,) * ndim, dtype=dt)
+        s.flags.writeable = False
+        _standin_cache[key] = s
+    return s
+
+
+def ghost(shape, dt):
+    """A zero-memory array of `shape` (stride 0), for NumPy to raise its exact
+    error messages on (never computed on)."""
+    return _np.lib.stride_tricks.as_strided(
+        _np.zeros(1, dtype=dt), shape=tuple(shape), strides=(0,) * len(shape),
+        writeable=True)
+
+
+def broadcast_shapes(shapes):
+    """Broadcast shape of `shapes`, or None if they do not broadcast."""
+    nd = 0
+    for s in shapes:
+        if len(s) > nd:
+            nd = len(s)
+    res = [1] * nd
+    for s in shapes:
+        off = nd - len(s)
+        for i, n in enumerate(s):
+            r = res[off + i]
+            if n != r:
+                if r == 1:
+                    res[off + i] = n
+                elif n != 1:
+                    return None
+    return tuple(res)
+
+
+# resolution cache: key -> (loop dtype, out dtype)
+_resolve_cache = {}
+
+
+class _Fallback(Exception):
+    """Internal: this call must run through NumPy."""
+
+
+class ufunc:
+    """A legate.numpy ufunc: NumPy's ufunc, run natively where possible."""
+
+    def __init__(self, npuf):
+        self._npuf = npuf
+        self.__name__ = npuf.__name__
+        self.nin = npuf.nin
+        self.nout = npuf.nout
+        self.nargs = npuf.nargs
+        self.ntypes = npuf.ntypes
+        self.types = npuf.types
+        self.identity = npuf.identity
+        self.signature = npuf.signature
+        self.__doc__ = npuf.__doc__
+        nat = _NATIVE.get(npuf.__name__) if _NPUFUNC_OK(npuf) else None
+        if nat is not None:
+            self._op = getattr(_core, "OP_" + nat[0])
+            self._kind = nat[1]
+        else:
+            self._op = None
+            self._kind = None
+        if self._op is not None and npuf.__name__ in _REDUCIBLE:
+            self._redop = self._op
+        else:
+            self._redop = None
+
+    def __repr__(self):
+        return "<ufunc '%s'>" % self.__name__
+
+    # -- __call__ -------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        npuf = self._npuf
+        if not kwargs:
+            # fast path: all operands eager / NumPy / scalars
+            if len(args) == self.nin:
+                conv = []
+                for x in args:
+                    if type(x) is ndarray:
+                        x = x._np
+                        if x is None:
+                            break
+                    conv.append(x)
+                else:
+                    r = npuf(*conv)
+                    if self.nout == 1:
+                        return wrap_result(r)
+                    return tuple(wrap_result(x) for x in r)
+        return self._call(args, kwargs)
+
+    def _call(self, args, kwargs):
+        nin = self.nin
+        if len(args) > nin:
+            if "out" in kwargs:
+                raise TypeError("cannot specify 'out' as both a positional and keyword argument")
+            kwargs = dict(kwargs)
+            extra = args[nin:]
+            kwargs["out"] = extra if len(extra) > 1 else extra[0]
+            args = args[:nin]
+        if len(args) != nin:
+            # let NumPy raise its TypeError
+            return self._npuf(*args, **kwargs)
+        out = kwargs.get("out", None)
+        if type(out) is tuple:
+            if len(out) != self.nout:
+                return self._npuf(*[to_numpy(a) for a in args], **kwargs)
+            if self.nout == 1:
+                out = out[0]
+            elif all(o is None for o in out):
+                out = None
+        if out is not None or "out" in kwargs:
+            kwargs = dict(kwargs)
+            if out is None:
+                del kwargs["out"]
+            else:
+                kwargs["out"] = out
+        deferred = False
+        for x in args:
+            if type(x) is ndarray and x._arr is not None:
+                deferred = True
+                break
+        if not deferred and out is not None:
+            for o in (out if type(out) is tuple else (out,)):
+                if type(o) is ndarray and o._arr is not None:
+                    deferred = True
+        if not deferred:
+            # all eager: NumPy itself
+            conv = [to_numpy(x) for x in args]
+            kw = kwargs
+            if out is not None or "where" in kw:
+                kw = dict(kwargs)
+                if out is not None:
+                    kw["out"] = (tuple(to_numpy(o) for o in out) if type(out) is tuple
+                                 else to_numpy(out))
+                if "where" in kw:
+                    kw["where"] = to_numpy(kw["where"])
+            r = self._npuf(*conv, **kw)
+            if out is not None:
+                return out
+            if self.nout == 1:
+                return wrap_result(r)
+            return tuple(wrap_result(x) for x in r)
+        if self._op is not None and self.nout == 1:
+            extra = set(kwargs) - {"out", "dtype", "casting"}
+            if not extra or (extra == {"where"} and kwargs["where"] is True):
+                try:
+                    return self._launch(args, out, kwargs.get("dtype", None),
+                                        kwargs.get("casting", "same_kind"))
+                except _Fallback:
+                    pass
+        return self._fallback(args, kwargs)
+
+    def _fallback(self, args, kwargs):
+        from ._fallback import call_numpy
+        return call_numpy(self._npuf, self.__name__, args, kwargs)
+
+    # -- native launch ----------------------------------------------------------
+    def _launch(self, args, out, dtype, casting):
+        standins = []
+        inputs = []      # (kind, value): 'a' core Array, 'e' numpy N-d, 's' scalar
+        shapes = []
+        key = [self.__name__]
+        cacheable = True
+        zd = None        # positions of deferred 0-d operands (NumPy 1.x)
+        for x in args:
+            t = type(x)
+            if t is ndarray:
+                a = x._arr
+                if a is not None:
+                    n = a.dtype_num
+                    nd = a.ndim
+                    dt = DTYPES[n]
+                    if nd == 0 and not NUMPY2:
+                        if zd is None:
+                            zd = []
+                        zd.append(len(standins))
+                    standins.append(_standin(dt, nd))
+                    inputs.append(("a", a))
+                    shapes.append(a.shape)
+                    key.append((n, nd > 0))
+                    continue
+                x = x._np
+                t = _NPND
+            if t in _PY_SCALARS:
+                # NumPy 2 (NEP 50): the type, not the value, decides
+                standins.append(x)
+                inputs.append(("s", x))
+                shapes.append(())
+                if NUMPY2:
+                    key.append(t)
+                else:
+                    cacheable = False
+                continue
+            if t is not _NPND:
+                if isinstance(x, _np.generic):
+                    n = dt_num(x.dtype)
+                    if n is None:
+                        raise _Fallback
+                    standins.append(x)
+                    inputs.append(("s", x))
+                    shapes.append(())
+                    if NUMPY2:
+                        key.append((n, False))
+                    else:
+                        cacheable = False
+                    continue
+                x = _np.asarray(x)
+            n = dt_num(x.dtype)
+            if n is None:
+                raise _Fallback
+            if x.ndim == 0:
+                standins.append(x)
+                inputs.append(("s", x))
+                shapes.append(())
+                if NUMPY2:
+                    key.append((n, False))
+                else:
+                    cacheable = False
+            else:
+                standins.append(_standin(DTYPES[n], x.ndim))
+                inputs.append(("e", x))
+                shapes.append(x.shape)
+                key.append((n, True))
+        # output operand
+        out_arr = None
+        out_np = None
+        if out is not None:
+            if type(out) is ndarray:
+                if out._arr is not None:
+                    out_arr = out._arr
+                else:
+                    out_np = out._np
+            elif type(out) is _NPND:
+                out_np = out
+            else:
+                raise TypeError("return arrays must be of ArrayType")
+            out_shape = out.shape
+            out_dt = out.dtype
+            if dt_num(out_dt) is None:
+                raise _Fallback
+            if out_np is not None and not out_np.flags.writeable:
+                raise _Fallback
+        # shapes
+        allshapes = shapes + [out_shape] if out is not None else shapes
+        shape = broadcast_shapes(allshapes)
+        if shape is None or (out is not None and shape != tuple(out_shape)):
+            # NumPy raises its own message on zero-memory ghosts
+            gh = []
+            for (kind, v), st in zip(inputs, standins):
+                if kind == "s":
+                    gh.append(v)
+                else:
+                    gh.append(ghost(v.shape, st.dtype))
+            kw = {}
+            if out is not None:
+                kw["out"] = ghost(out_shape, out_dt)
+            with _np.errstate(all="ignore"):
+                self._npuf(*gh, **kw)
+            raise ValueError("operands could not be broadcast together with shapes "
+                             + " ".join(str(s) for s in allshapes))
+        # type resolution
+        if dtype is not None:
+            dtype = _np.dtype(dtype)
+            key.append(dtype)
+        if casting != "same_kind":
+            key.append(casting)
+        if out is not None:
+            key.append(("out", out_dt, len(out_shape)))
+        key = tuple(key)
+        res = _resolve_cache.get(key) if cacheable else None
+        if res is None:
+            out_spec = None if out is None else (out_dt, len(out_shape))
+            res = self._resolve(standins, dtype, casting, out_spec)
+            if zd is not None and self._value_dependent(standins, zd, dtype, casting,
+                                                        out_spec, res):
+                # NumPy 1.x value-based casting depends on the value of a
+                # deferred 0-d operand: wait for it
+                cacheable = False
+                for i in zd:
+                    standins[i] = materialize(inputs[i][1])
+                res = self._resolve(standins, dtype, casting, out_spec)
+            if cacheable:
+                _resolve_cache[key] = res
+        loop_dt, res_dt = res
+        op = self._op
+        if op == _OP_POWER and loop_dt.kind == "i":
+            # NumPy: "Integers to negative integer powers are not allowed."
+            # (an exponent array is checked too: this waits for its minimum)
+            kind, v = inputs[1]
+            if kind == "s":
+                neg = _np.asarray(v).dtype.kind in "iu" and v < 0
+            elif kind == "e":
+                neg = v.dtype.kind == "i" and v.size > 0 and v.min() < 0
+            else:
+                neg = False
+                if DTYPES[v.dtype_num].kind == "i" and v.size > 0:
+                    from ._reduction import amin
+                    neg = int(amin(_deferred(v))) < 0
+            if neg:
+                raise ValueError("Integers to negative integer powers are not allowed.")
+        # inputs for _core
+        cin = []
+        for kind, v in inputs:
+            if kind == "a":
+                cin.append(v)
+            elif kind == "e":
+                cin.append(from_numpy_core(v))
+            else:
+                try:
+                    cin.append(_np.asarray(v, dtype=loop_dt))
+                except OverflowError:
+                    if self._kind == "P":
+                        raise _Fallback
+                    raise
+        dt_in = dt_num(loop_dt)
+        dt_out = dt_num(res_dt)
+        if dt_in is None or dt_out is None:
+            raise _Fallback
+        if out_arr is not None:
+            target = out_arr
+        else:
+            target = _core.empty(shape, dt_num(out_dt) if out_np is not None else dt_out)
+        try:
+            _core.ewise(op, target, cin, dt_in, dt_out)
+        except TypeError:
+            # no kernel for this (op, dtype): NumPy computes it
+            raise _Fallback
+        if out is not None:
+            if out_np is not None:
+                out_np[...] = materialize(target)
+            return out
+        return _deferred(target)
+
+    def _value_dependent(self, standins, zd, dtype, casting, out_spec, res):
+        for i in zd:
+            for v in _extremes(standins[i].dtype):
+                st = list(standins)
+                st[i] = v
+                try:
+                    if self._resolve(st, dtype, casting, out_spec) != res:
+                        return True
+                except Exception:
+                    return True
+        return False
+
+    def _resolve(self, standins, dtype, casting, out_spec):
+        kw = {}
+        if dtype is not None:
+            if self._kind == "P":
+                raise _Fallback
+            kw["dtype"] = dtype
+        if casting != "same_kind":
+            kw["casting"] = casting
+        with _np.errstate(all="ignore"):
+            r = self._npuf(*standins, **kw)
+            res_dt = r.dtype
+            if out_spec is not None:
+                # NumPy's casting check of the output (raises UFuncTypeError)
+                odt, ond = out_spec
+                nd = max([_np.ndim(s) for s in standins] + [ond])
+                self._npuf(*standins, out=_np.empty((1,) * nd, dtype=odt), **kw)
+        kind = self._kind
+        if kind == "S":
+            loop_dt = res_dt
+        elif kind == "P":
+            loop_dt = _np.result_type(*standins)
+        else:  # A
+            loop_dt = res_dt
+            if res_dt.kind == "f":
+                in_dt = _np.result_type(*standins)
+                if in_dt.kind == "c":
+                    loop_dt = in_dt
+        return loop_dt, res_dt
+
+    # -- methods -------------------------------------------------------------
+    def reduce(self, array, axis=0, dtype=None, out=None, keepdims=False,
+               initial=_NoValue, where=True):
+        from ._reduction import ufunc_reduce
+        return ufunc_reduce(self, array, axis, dtype, out, keepdims, initial, where)
+
+    def outer(self, A, B, **kwargs):
+        if self.nin != 2:
+            raise ValueError("outer product only supported for binary functions")
+        if not kwargs and type(A) is ndarray and type(B) is ndarray and (
+                A._arr is not None or B._arr is not None):
+            from ._creation import asarray
+            A = asarray(A)
+            B = asarray(B)
+            return self(A[(Ellipsis,) + (None,) * B.ndim], B)
+        if not kwargs and all(type(x) is not ndarray or x._arr is None for x in (A, B)):
+            return wrap_result(self._npuf.outer(to_numpy(A), to_numpy(B)))
+        from ._fallback import call_numpy
+        return call_numpy(self._npuf.outer, self.__name__ + ".outer", (A, B), kwargs)
+
+    def accumulate(self, *args, **kwargs):
+        from ._fallback import call_numpy
+        return call_numpy(self._npuf.accumulate, self.__name__ + ".accumulate",
+                          args, kwargs)
+
+    def reduceat(self, *args, **kwargs):
+        from ._fallback import call_numpy
+        return call_numpy(self._npuf.reduceat, self.__name__ + ".reduceat",
+                          args, kwargs)
+
+    def at(self, *args, **kwargs):
+        from ._fallback import call_numpy
+        return call_numpy(self._npuf.at, self.__name__ + ".at", args, kwargs,
+                          mutates_first=True)
+
+    def resolve_dtypes(self, *args, **kwargs):
+        return self._npuf.resolve_dtypes(*args, **kwargs)
+
+
+_extremes_cache = {}
+
+
+def _extremes(dt):
+    r = _extremes_cache.get(dt)
+    if r is None:
+        if dt.kind == "b":
+            vals = [True]
+        elif dt.kind in "iu":
+            ii = _np.iinfo(dt)
+            vals = [ii.min, ii.max]
+        elif dt.kind == "f":
+            fi = _np.finfo(dt)
+            vals = [fi.min, fi.max]
+        else:
+            fi = _np.finfo(dt)
+            vals = [complex(fi.max, fi.max), complex(fi.min, fi.min)]
+        r = [_np.asarray(v, dtype=dt) for v in vals]
+        _extremes_cache[dt] = r
+    return r
+
+
+def _NPUFUNC_OK(npuf):
+    # only NumPy's own ufuncs are native (scipy.special has its own 'exp2'...)
+    return getattr(_np, npuf.__name__, None) is npuf
+
+
+_OP_POWER = _core.OP_POWER
+
+_ufuncs = {}
+
+
+def get_ufunc(npuf):
+    """Our ufunc object for NumPy's ufunc `npuf` (created on demand)."""
+    u = _ufuncs.get(npuf)
+    if u is None:
+        u = ufunc(npuf)
+        _ufuncs[npuf] = u
+    return u
+
+
+def array_ufunc(npuf, method, inputs, kwargs):
+    """ndarray.__array_ufunc__: NumPy ufuncs called on our arrays."""
+    u = get_ufunc(npuf)
+    if "out" in kwargs:
+        out = kwargs["out"]
+        if type(out) is tuple:
+            if all(o is None for o in out):
+                kwargs = dict(kwargs)
+                del kwargs["out"]
+            elif len(out) == 1:
+                kwargs = dict(kwargs)
+                kwargs["out"] = out[0]
+    if method == "__call__":
+        return u(*inputs, **kwargs)
+    if method == "reduce":
+        return u.reduce(*inputs, **kwargs)
+    f = getattr(u, method, None)
+    if f is None:
+        return NotImplemented
+    return f(*inputs, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# the ufunc objects
+# ---------------------------------------------------------------------------
+
+_g = globals()
+for _name in list(_NATIVE):
+    _g[_name] = get_ufunc(getattr(_np, _name))
+true_divide = divide      # noqa: F821
+mod = remainder           # noqa: F821
+abs = absolute            # noqa: F821,A001
+conj = conjugate          # noqa: F821
+bitwise_not = invert      # noqa: F821
+
+UFUNC_NAMES = list(_NATIVE) + ["true_divide", "mod", "abs", "conj", "bitwise_not"]
+
+
+# ---------------------------------------------------------------------------
+# operators of ndarray (eager fast paths inline)
+# ---------------------------------------------------------------------------
+
+def _make_binop(npop, uf):
+    def op(self, other):
+        a = self._np
+        if a is not None:
+            if type(other) is ndarray:
+                b = other._np
+                if b is not None:
+                    return wrap_result(npop(a, b))
+            else:
+                return wrap_result(npop(a, other))
+        return uf(self, other)
+    return op
+
+
+def _make_cmpop(npop, uf):
+    def op(self, other):
+        a = self._np
+        if a is not None:
+            if type(other) is ndarray:
+                b = other._np
+                if b is not None:
+                    return wrap_result(npop(a, b))
+            else:
+                return wrap_result(npop(a, other))
+        try:
+            return uf(self, other)
+        except TypeError:
+            if type(other) is ndarray:
+                raise
+            # NumPy's operator semantics for objects it cannot compare
+            return wrap_result(npop(self._value(), other))
+    return op
+
+
+def _make_rbinop(npop, uf):
+    def op(self, other):
+        a = self._np
+        if a is not None:
+            return wrap_result(npop(other, a))
+        return uf(other, self)
+    return op
+
+
+def _make_ibinop(npiop, uf):
+    def op(self, other):
+        a = self._np
+        if a is not None:
+            t = type(other)
+            if t is ndarray:
+                b = other._np
+                if b is not None:
+                    npiop(a, b)
+                    return self
+            elif t is float or t is int:
+                npiop(a, other)
+                return self
+        uf(self, other, out=self)
+        return self
+    return op
+
+
+def _make_unop(npop, uf):
+    def op(self):
+        a = self._np
+        if a is not None:
+            return wrap_result(npop(a))
+        return uf(self)
+    return op
+
+
+for _dn, _opf, _iopf, _uf in (
+    ("add", _opm.add, _opm.iadd, add),                                # noqa: F821
+    ("sub", _opm.sub, _opm.isub, subtract),                           # noqa: F821
+    ("mul", _opm.mul, _opm.imul, multiply),                           # noqa: F821
+    ("truediv", _opm.truediv, _opm.itruediv, divide),            # noqa: F821
+    ("floordiv", _opm.floordiv, _opm.ifloordiv, floor_divide),        # noqa: F821
+    ("mod", _opm.mod, _opm.imod, remainder),                          # noqa: F821
+    ("and", _opm.and_, _opm.iand, bitwise_and),                       # noqa: F821
+    ("or", _opm.or_, _opm.ior, bitwise_or),                           # noqa: F821
+    ("xor", _opm.xor, _opm.ixor, bitwise_xor),                        # noqa: F821
+    ("lshift", _opm.lshift, _opm.ilshift, left_shift),                # noqa: F821
+    ("rshift", _opm.rshift, _opm.irshift, right_shift),               # noqa: F821
+):
+    setattr(ndarray, "__%s__" % _dn, _make_binop(_opf, _uf))
+    setattr(ndarray, "__r%s__" % _dn, _make_rbinop(_opf, _uf))
+    setattr(ndarray, "__i%s__" % _dn, _make_ibinop(_iopf, _uf))
+
+for _dn, _opf, _uf in (
+    ("eq", _opm.eq, equal), ("ne", _opm.ne, not_equal),               # noqa: F821
+    ("lt", _opm.lt, less), ("le", _opm.le, less_equal),               # noqa: F821
+    ("gt", _opm.gt, greater), ("ge", _opm.ge, greater_equal),         # noqa: F821
+):
+    setattr(ndarray, "__%s__" % _dn, _make_cmpop(_opf, _uf))
+
+for _dn, _opf, _uf in (
+    ("neg", _opm.neg, negative), ("pos", _opm.pos, positive),         # noqa: F821
+    ("abs", _opm.abs, absolute), ("invert", _opm.invert, invert),     # noqa: F821
+):
+    setattr(ndarray, "__%s__" % _dn, _make_unop(_opf, _uf))
+
+
+def _pow(self, other, mod=None):
+    if mod is not None:
+        from ._fallback import call_numpy
+        return call_numpy(pow, "pow", (self, other, mod), {})
+    a = self._np
+    if a is not None:
+        t = type(other)
+        if t is ndarray:
+            b = other._np
+            if b is not None:
+                return wrap_result(a ** b)
+        elif t is float or t is int:
+            return wrap_result(a ** other)
+    return power(self, other)                                         # noqa: F821
+
+
+def _rpow(self, other, mod=None):
+    if mod is not None:
+        from ._fallback import call_numpy
+        return call_numpy(pow, "pow", (other, self, mod), {})
+    return power(other, self)                                         # noqa: F821
+
+
+ndarray.__pow__ = _pow
+ndarray.__rpow__ = _rpow
+ndarray.__ipow__ = _make_ibinop(_opm.ipow, power)                     # noqa: F821
+
+
+def _divmod(self, other):
+    return floor_divide(self, other), remainder(self, other)         # noqa: F821
+
+
+def _rdivmod(self, other):
+    return floor_divide(other, self), remainder(other, self)         # noqa: F821
+
+
+ndarray.__divmod__ = _divmod
+ndarray.__rdivmod__ = _rdivmod
+
+
+def _matmul(self, other):
+    from ._linalg import matmul
+    return matmul(self, other)
+
+
+def _rmatmul(self, other):
+    from ._linalg import matmul
+    return matmul(other, self)
+
+
+def _imatmul(self, other):
+    from ._linalg import matmul
+    return matmul(self, other, out=self)
+
+
+ndarray.__matmul__ = _matmul
+ndarray.__rmatmul__ = _rmatmul
+ndarray.__imatmul__ = _imatmul
