@@ -13,6 +13,11 @@
 #include "../data-interfaces/nd_interface.h"
 #include "loop_ops.h"
 
+/* the generic matmul loops want the vectorizer at -O2 too (see loop_cpu.c) */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
+#endif
+
 /* OpenBLAS's; declared here too in case cblas.h is another vendor's. */
 void openblas_set_num_threads(int);
 

@@ -75,7 +75,8 @@ typedef enum lnp_op {
  *   idx = sum_d (origin[d] + i[d]) * index_mult[d]
  * ARANGE: out = scalars[0] + idx * scalars[1]   (computed in dtype_out)
  * EYE:    out = (idx == scalars[0].i64)          (index_mult = {-1, +1}: j - i == k)
- * ARGMAX_ACC / ARGMIN_ACC: operands (out_val, out_idx, in): where in beats
+ * ARGMAX_ACC / ARGMIN_ACC: idx additionally starts at scalars[0].i64 (the
+ *   offset of a sub-view launched alone), operands (out_val, out_idx, in): where in beats
  *   out_val (NaN beats everything, ties keep the smaller index), store
  *   in and idx.  out_val/out_idx must be initialised (launcher fills them).
  * ARG*_COMBINE: operands (out_val, out_idx, in_val, in_idx): same rule with

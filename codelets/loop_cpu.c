@@ -318,7 +318,11 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
     LNP_GEN_##OP(T, N, K)                                                      \
   }
 
-/* ---- arg-reductions: (out_val, out_idx, in[, in_idx]) ---- */
+/* ---- arg-reductions: (out_val, out_idx, in[, in_idx]) ----
+ * ACC: the candidate index is base + sum_d (origin[d] + i[d]) * index_mult[d]
+ * (base = scalars[0].i64, added by the iterator; 0 unless the launcher sets
+ * it); COMBINE reads it from in_idx.  The value is stored as read (raw bits),
+ * the comparison is done in the compute type. */
 #define LNP_ARGDIR_ARGMAX_ACC LNP_GT_
 #define LNP_ARGDIR_ARGMIN_ACC LNP_LT_
 #define LNP_ARGDIR_ARGMAX_COMBINE LNP_GT_

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loop.h"
-#include "loop_ops.h"
+#include "../../codelets/loop.h"
+#include "../../codelets/loop_ops.h"
 
 static int npass, nfail;
 
