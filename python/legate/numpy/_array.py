@@ -16,7 +16,7 @@ import operator
 import numpy as _np
 
 from ._runtime import EAGER_MAX, core as _core, warn_fallback
-from ._dtypes import DTYPES, dt_num, normalize_axis_tuple
+from ._dtypes import DTYPES, dt_num
 
 _NPND = _np.ndarray
 _new = object.__new__
@@ -134,11 +134,14 @@ def _reconstruct(a):
 
 
 def _c_strides(shape, itemsize):
+    """Strides NumPy gives a fresh C-contiguous array (all 0 when empty)."""
+    if 0 in shape:
+        return (0,) * len(shape)
     strides = []
     s = itemsize
     for n in reversed(shape):
         strides.append(s)
-        s *= max(n, 1) if n else 1
+        s *= n
     return tuple(reversed(strides))
 
 
@@ -189,6 +192,11 @@ class ndarray:
     __slots__ = ("_np", "_arr", "__weakref__")
     __array_priority__ = 100.0
     __hash__ = None
+
+    def __class_getitem__(cls, item):
+        # ``np.ndarray[Any, np.dtype[np.float64]]`` in annotations
+        import types
+        return types.GenericAlias(cls, item)
 
     def __new__(cls, shape, dtype=float, buffer=None, offset=0, strides=None,
                 order=None):

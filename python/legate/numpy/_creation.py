@@ -9,9 +9,9 @@ import os
 import numpy as _np
 
 from ._runtime import EAGER_MAX, core as _core
-from ._dtypes import DTYPES, dt_num
+from ._dtypes import dt_num
 from ._array import (ndarray, _deferred, _eager, wrap_result, wrap_view,
-                     to_numpy, materialize, from_numpy_core, _NPND, _NoValue)
+                     to_numpy, _NPND)
 
 
 def _phys_mem():

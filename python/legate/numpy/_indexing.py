@@ -12,7 +12,7 @@ import operator
 import numpy as _np
 
 from ._runtime import core as _core, warn_fallback
-from ._dtypes import DTYPES, dt_num, DT_BOOL
+from ._dtypes import DTYPES, dt_num
 from ._array import (ndarray, _deferred, materialize, wrap_result, writeback,
                      from_numpy_core, _NPND)
 

@@ -3,8 +3,8 @@ plus ``where``, ``clip`` and ``around`` (elementwise helpers)."""
 
 import numpy as _np
 
-from ._runtime import core as _core, warn_fallback
-from ._dtypes import DTYPES, dt_num, DT_BOOL
+from ._runtime import core as _core
+from ._dtypes import dt_num, DT_BOOL
 from ._array import (ndarray, _deferred, wrap_result, to_numpy, materialize,
                      from_numpy_core, _NPND)
 from ._ufunc import ghost, broadcast_shapes, _standin

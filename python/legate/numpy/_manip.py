@@ -10,10 +10,8 @@ import operator
 
 import numpy as _np
 
-from ._runtime import core as _core
-from ._dtypes import DTYPES, dt_num, normalize_axis_tuple, normalize_axis_index
-from ._array import (ndarray, _deferred, wrap_result, wrap_view, to_numpy,
-                     materialize, _NPND, _NoValue)
+from ._dtypes import normalize_axis_tuple, normalize_axis_index
+from ._array import ndarray, _deferred, wrap_result, wrap_view, to_numpy, _NPND
 from ._ufunc import ghost
 
 

@@ -9,8 +9,7 @@ import warnings
 import numpy as _np
 
 from ._runtime import core as _core
-from ._dtypes import (DTYPES, dt_num, normalize_axis_tuple, normalize_axis_index,
-                      DT_BOOL, DT_INT64, NUMPY2)
+from ._dtypes import dt_num, normalize_axis_tuple, normalize_axis_index, DT_INT64
 from ._array import (ndarray, _deferred, wrap_result, to_numpy, materialize,
                      _NoValue, _NPND)
 

@@ -11,11 +11,13 @@ import operator as _opm
 
 import numpy as _np
 
-from ._runtime import core as _core, warn_fallback
-from ._dtypes import DTYPES, dt_num, NUMPY2, DT_BOOL
-from ._array import (ndarray, _deferred, wrap_result, wrap_view, materialize,
+from ._runtime import core as _core
+from ._dtypes import DTYPES, dt_num, NUMPY2
+from ._array import (ndarray, _deferred, wrap_result, materialize,
                      from_numpy_core, to_numpy, _NPND, _NoValue)
-from . import _array
+
+_new = object.__new__
+from ._runtime import EAGER_MAX as _EMAX
 
 _PY_SCALARS = frozenset((int, float, complex, bool))
 
@@ -564,10 +566,18 @@ def _make_binop(npop, uf):
         if a is not None:
             if type(other) is ndarray:
                 b = other._np
-                if b is not None:
-                    return wrap_result(npop(a, b))
+                if b is None:
+                    return uf(self, other)
+                r = npop(a, b)
             else:
-                return wrap_result(npop(a, other))
+                r = npop(a, other)
+            # (wrap_result inlined: this is the hot path of small programs)
+            if type(r) is _NPND and r.size < _EMAX:
+                o = _new(ndarray)
+                o._np = r
+                o._arr = None
+                return o
+            return wrap_result(r)
         return uf(self, other)
     return op
 
@@ -596,7 +606,13 @@ def _make_rbinop(npop, uf):
     def op(self, other):
         a = self._np
         if a is not None:
-            return wrap_result(npop(other, a))
+            r = npop(other, a)
+            if type(r) is _NPND and r.size < _EMAX:
+                o = _new(ndarray)
+                o._np = r
+                o._arr = None
+                return o
+            return wrap_result(r)
         return uf(other, self)
     return op
 
@@ -657,6 +673,22 @@ for _dn, _opf, _uf in (
     ("abs", _opm.abs, absolute), ("invert", _opm.invert, invert),     # noqa: F821
 ):
     setattr(ndarray, "__%s__" % _dn, _make_unop(_opf, _uf))
+
+
+def _pos(self):
+    a = self._np
+    if a is not None:
+        return wrap_result(+a)
+    try:
+        return positive(self)                                         # noqa: F821
+    except TypeError:
+        # NumPy 1.x: '+' of a bool array warns (DeprecationWarning) and
+        # returns a copy; NumPy does the same on a stand-in (or raises)
+        _opm.pos(_standin(self.dtype, self.ndim))
+        return self.copy()
+
+
+ndarray.__pos__ = _pos
 
 
 def _pow(self, other, mod=None):
