@@ -66,6 +66,7 @@ void lnp_tile_ensure_written(const lnp_store *s, size_t tile)
   lnp_storage *st = s->storage;
   if (st->written[tile]) return;
   st->written[tile] = 1;
+  lnp_runtime_activate();
   starpu_data_handle_t h = st->tiles[tile];
   uint64_t n = starpu_data_get_size(h) / s->itemsize;
   size_t sz = lnp_loop_desc_size(1, 2, 1);
@@ -76,7 +77,9 @@ void lnp_tile_ensure_written(const lnp_store *s, size_t tile)
   w[0] = (int64_t)n; w[1] = 0;
   int64_t *o = lnp_piece_operand(w, 1, 0); o[0] = 0; o[1] = 0; o[2] = 1;
   o = lnp_piece_operand(w, 1, 1); o[0] = LNP_BUF_SCALAR(0); o[1] = 0; o[2] = 0;
-  starpu_task_insert(&lnp_cl_loop, STARPU_W, h, STARPU_CL_ARGS, d, sz, STARPU_NAME, "fill", 0);
+  lnp_runtime_task_submitted();
+  if (starpu_task_insert(&lnp_cl_loop, STARPU_W, h, STARPU_CL_ARGS, d, sz, STARPU_NAME, "fill", STARPU_CALLBACK, lnp_runtime_task_done, 0))
+    lnp_runtime_task_done(NULL);
 }
 
 typedef struct piece_ref { size_t tile; size_t index; } piece_ref;
@@ -137,6 +140,7 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
   const lnp_view *out = L->views[0];
   int ndim = out->ndim;
   for (int d = 0; d < ndim; d++) if (out->shape[d] == 0) return LNP_OK;
+  lnp_runtime_activate();
   /* 1. cuts per dimension */
   int64_t *cuts[LNP_MAXDIM] = {0};
   int nseg[LNP_MAXDIM];
@@ -231,10 +235,11 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
     desc->nbuffers = nbufs;
     struct starpu_data_descr *descrs = malloc(sizeof *descrs * (size_t)nbufs);
     for (int i = 0; i < nbufs; i++) { descrs[i].handle = bufs[i].h; descrs[i].mode = bufs[i].mode; }
+    lnp_runtime_task_submitted();
     int ret = starpu_task_insert(&lnp_cl_loop, STARPU_DATA_MODE_ARRAY, descrs, nbufs,
-                                 STARPU_CL_ARGS, desc, sz, STARPU_NAME, lnp_op_name(L->op), 0);
+                                 STARPU_CL_ARGS, desc, sz, STARPU_NAME, lnp_op_name(L->op), STARPU_CALLBACK, lnp_runtime_task_done, 0);
     free(descrs);
-    if (ret) { st = lnp_error(LNP_ERUNTIME, "StarPU could not submit a task (error %d)", ret); break; }
+    if (ret) { lnp_runtime_task_done(NULL); st = lnp_error(LNP_ERUNTIME, "StarPU could not submit a task (error %d)", ret); break; }
     g = g_end;
   }
   free(bufs);

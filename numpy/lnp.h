@@ -43,6 +43,14 @@ int64_t lnp_runtime_tile_elems(void);
 int lnp_runtime_test_mode(void);
 /* Describe workers and scheduler (malloc'd string). */
 char *lnp_runtime_describe(void);
+/* Wake the workers before submitting or acquiring; let them sleep when no
+ * task is in flight (see runtime.c). */
+void lnp_runtime_activate(void);
+void lnp_runtime_maybe_idle(void);
+/* Every task we submit: count it (before the insert) and pass
+ * lnp_runtime_task_done as its callback. */
+void lnp_runtime_task_submitted(void);
+void lnp_runtime_task_done(void *arg);
 /* Wait for every submitted task. */
 lnp_status lnp_runtime_wait(void);
 

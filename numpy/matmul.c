@@ -57,6 +57,7 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
   int dt = a->store->dtype;
   if (b->store->dtype != dt || out->store->dtype != dt) return lnp_error(LNP_ETYPE, "matmul: operands must share one dtype");
   if (m == 0 || n == 0) return LNP_OK;
+  lnp_runtime_activate();
   if (k == 0) { lnp_scalar z; memset(&z, 0, sizeof z); return lnp_fill(out, dt, z); }
 
   /* C blocks: out's own tiling when it is a whole store, else square-ish
@@ -98,11 +99,12 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
         lnp_matmul_desc desc = {.dtype = dt, .beta_zero = kk == 0,
                                 .m = bm[i + 1] - bm[i], .n = bn[j + 1] - bn[j], .k = bk[kk + 1] - bk[kk]};
         enum starpu_data_access_mode cmode = kk == 0 ? STARPU_W : STARPU_RW;
-        int ret = starpu_task_insert(&lnp_cl_matmul, cmode, c->store->storage->tiles[cti],
+        lnp_runtime_task_submitted();
+    int ret = starpu_task_insert(&lnp_cl_matmul, cmode, c->store->storage->tiles[cti],
                                      STARPU_R, aa->store->storage->tiles[ati], STARPU_R, bb->store->storage->tiles[bti],
-                                     STARPU_VALUE, &desc, sizeof desc, STARPU_NAME, "matmul", 0);
+                                     STARPU_VALUE, &desc, sizeof desc, STARPU_NAME, "matmul", STARPU_CALLBACK, lnp_runtime_task_done, 0);
         c->store->storage->written[cti] = 1;
-        if (ret) { st = lnp_error(LNP_ERUNTIME, "StarPU could not submit a task (error %d)", ret); break; }
+        if (ret) { lnp_runtime_task_done(NULL); st = lnp_error(LNP_ERUNTIME, "StarPU could not submit a task (error %d)", ret); break; }
       }
     }
   if (!st && c->store != out->store) {

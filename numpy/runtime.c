@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include "lnp.h"
 #include "../codelets/codelets.h"
 
@@ -17,6 +18,46 @@ static int lnp_verbose = 0;
 int lnp_runtime_initialized(void) { return lnp_initialized; }
 int64_t lnp_runtime_tile_elems(void) { return lnp_tile_elems; }
 int lnp_runtime_test_mode(void) { return lnp_test_mode; }
+
+/* StarPU keeps the last awake worker of a context polling even with blocking
+ * drivers, so an idle runtime burns a core that the Python thread (NumPy's
+ * eager path, the submission loop) needs on small machines.  We count our
+ * tasks in flight: the last one to finish pauses the workers (starpu_pause
+ * only raises a counter, so a callback may call it), and the next submission
+ * or acquire resumes them. */
+static pthread_mutex_t lnp_idle_mutex = PTHREAD_MUTEX_INITIALIZER;
+static int lnp_paused = 0;
+static long lnp_inflight = 0;
+
+void lnp_runtime_activate(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  if (lnp_paused) { lnp_paused = 0; starpu_resume(); }
+  pthread_mutex_unlock(&lnp_idle_mutex);
+}
+
+void lnp_runtime_maybe_idle(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  if (lnp_initialized && !lnp_paused && lnp_inflight == 0) { starpu_pause(); lnp_paused = 1; }
+  pthread_mutex_unlock(&lnp_idle_mutex);
+}
+
+void lnp_runtime_task_submitted(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  lnp_inflight++;
+  if (lnp_paused) { lnp_paused = 0; starpu_resume(); }
+  pthread_mutex_unlock(&lnp_idle_mutex);
+}
+
+void lnp_runtime_task_done(void *arg)
+{
+  (void)arg;
+  pthread_mutex_lock(&lnp_idle_mutex);
+  if (--lnp_inflight == 0 && lnp_initialized && !lnp_paused) { starpu_pause(); lnp_paused = 1; }
+  pthread_mutex_unlock(&lnp_idle_mutex);
+}
 
 lnp_status lnp_runtime_init(const lnp_config *cfg)
 {
@@ -45,13 +86,16 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
     fputs(d, stderr);
     free(d);
   }
+  lnp_runtime_maybe_idle();
   return LNP_OK;
 }
 
 void lnp_runtime_shutdown(void)
 {
   if (!lnp_initialized) return;
+  lnp_runtime_activate();
   starpu_task_wait_for_all();
+  lnp_runtime_activate();
   lnp_initialized = 0;
   starpu_shutdown();
 }
@@ -59,7 +103,9 @@ void lnp_runtime_shutdown(void)
 lnp_status lnp_runtime_wait(void)
 {
   if (!lnp_initialized) return LNP_OK;
+  lnp_runtime_activate();
   int ret = starpu_task_wait_for_all();
+  lnp_runtime_maybe_idle();
   return ret ? lnp_error(LNP_ERUNTIME, "starpu_task_wait_for_all failed (error %d)", ret) : LNP_OK;
 }
 

@@ -164,6 +164,8 @@ void lnp_store_release(lnp_store *s)
   lnp_storage *st = s->storage;
   if (--st->refcount == 0) {
     /* tasks may still use the tiles: unregister when they are done */
+    /* no lnp_runtime_activate(): unregistering needs no worker (tiles have
+     * home node -1), so a paused runtime stays asleep */
     if (lnp_runtime_initialized())
       for (size_t t = 0; t < st->ntiles; t++) starpu_data_unregister_submit(st->tiles[t]);
     free(st->tiles); free(st->written); free(st);
