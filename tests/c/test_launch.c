@@ -176,6 +176,32 @@ static void test_cuts(void)
   free(cuts); lnp_view_free(v); lnp_view_free(A);
 }
 
+/* reshape of a whole store is a view: a split (re-tiling the store in place
+ * when its tiles do not line up) and a merge; writes show through */
+static void test_reshape_view(void)
+{
+  int64_t s[1] = {12}, s2[2] = {3, 4}, s3[1] = {12};
+  double a[12], got[12];
+  for (int i = 0; i < 12; i++) a[i] = i;
+  lnp_view *A = make(1, s, a), *R, *M;
+  int is_view = 0;
+  CHECK(!lnp_view_reshape(A, 2, s2, &R, &is_view) && is_view, "split reshape is a view");
+  lnp_key k = {LNP_KEY_INT, 1, 0, 0, 0};
+  lnp_view *row;
+  lnp_view_index(R, 1, &k, &row);
+  if (lnp_fill(row, LNP_FLOAT64, (lnp_scalar){.f64 = -1})) printf("fill: %s\n", lnp_error_message());
+  fetch(A, got);
+  int bad = 0;
+  for (int i = 0; i < 12; i++) if (got[i] != (i >= 4 && i < 8 ? -1 : a[i])) bad++;
+  CHECK(!bad, "write through a split reshape: %d wrong", bad);
+  CHECK(!lnp_view_reshape(R, 1, s3, &M, &is_view) && is_view, "merge reshape is a view");
+  fetch(M, got);
+  bad = 0;
+  for (int i = 0; i < 12; i++) if (got[i] != (i >= 4 && i < 8 ? -1 : a[i])) bad++;
+  CHECK(!bad, "merged values: %d wrong", bad);
+  lnp_view_free(row); lnp_view_free(R); lnp_view_free(M); lnp_view_free(A);
+}
+
 int main(void)
 {
   lnp_config cfg = {.ncpus = 2, .test_mode = 1};
@@ -187,6 +213,7 @@ int main(void)
   test_broadcast();
   test_overlap();
   test_reduce();
+  test_reshape_view();
   lnp_runtime_shutdown();
   /* uneven default tiles (tiny tile_elems instead of test mode) */
   lnp_config cfg2 = {.ncpus = 2, .tile_elems = 7};
