@@ -92,7 +92,7 @@ static int cmp_piece(const void *a, const void *b)
 
 /* Locate the tile of view v holding view coordinate lo; fill its handle
  * index, the element offset inside the tile and the per-view-dim strides. */
-static size_t locate(const lnp_view *v, const int64_t *lo, int64_t *offset, int64_t *strides)
+size_t lnp_view_locate(const lnp_view *v, const int64_t *lo, int64_t *offset, int64_t *strides)
 {
   const lnp_store *s = v->store;
   int64_t x[LNP_MAXDIM];
@@ -165,7 +165,7 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
     int64_t lo[LNP_MAXDIM] = {0}, off, strides[LNP_MAXDIM];
     for (size_t p = 0; p < npieces; p++) {
       for (int d = 0; d < ndim; d++) lo[d] = cuts[d][pc[d]];
-      refs[p].tile = locate(out, lo, &off, strides);
+      refs[p].tile = lnp_view_locate(out, lo, &off, strides);
       refs[p].index = p;
       for (int d = ndim - 1; d >= 0; d--) { if (++pc[d] < nseg[d]) break; pc[d] = 0; }
     }
@@ -209,7 +209,7 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
           for (int d = 0; d < ndim; d++) o[2 + d] = 0;
           continue;
         }
-        size_t tile = locate(v, w + ndim, &o[1], &o[2]);
+        size_t tile = lnp_view_locate(v, w + ndim, &o[1], &o[2]);
         enum starpu_data_access_mode mode = STARPU_R;
         if (k < L->nout) mode = STARPU_W; /* refined below */
         else lnp_tile_ensure_written(v->store, tile);
@@ -221,7 +221,7 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
       const lnp_view *v = L->views[k];
       int64_t dummy_off, dummy_str[LNP_MAXDIM];
       int64_t *w0 = (int64_t *)(desc + 1);
-      size_t tile = locate(v, w0 + ndim, &dummy_off, dummy_str);
+      size_t tile = lnp_view_locate(v, w0 + ndim, &dummy_off, dummy_str);
       int bcast = 0;
       for (int d = 0; d < ndim; d++) if (v->sdim[d] < 0 && v->shape[d] > 1) bcast = 1;
       int whole = !L->out_read && !bcast && covered == tile_volume(v->store, tile);

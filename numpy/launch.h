@@ -21,6 +21,11 @@ typedef struct lnp_launch {
  * output's shape); scalars are broadcast. */
 lnp_status lnp_launch_submit(const lnp_launch *L);
 
+/* The tile of v holding view coordinate lo: returns its linear index and
+ * fills the element offset inside the tile and the element stride of each
+ * view dim there (0 for broadcast dims). */
+size_t lnp_view_locate(const lnp_view *v, const int64_t *lo, int64_t *offset, int64_t *strides);
+
 /* Tile boundaries of a view along view dim d, in view coordinates: cuts[0] = 0,
  * cuts[n] = shape[d].  Returns n (segments); *cuts is malloc'd. */
 int lnp_view_cuts(const lnp_view *v, int d, int64_t **cuts);

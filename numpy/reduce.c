@@ -62,9 +62,111 @@ lnp_status lnp_reduce_identity(int op, int dtype, lnp_scalar *out)
   return LNP_OK;
 }
 
-/* Segments of the input along each reduced dim (input tile boundaries). */
-typedef struct segs { int64_t *cuts[LNP_MAXDIM]; int n[LNP_MAXDIM]; } segs;
-static void segs_free(segs *s, int ndim) { for (int d = 0; d < ndim; d++) free(s->cuts[d]); }
+/* The plan of a reduction: the input's segments (tile boundaries) along the
+ * reduced dims.  With more than one segment, phase 1 reduces each segment
+ * into its own slot of a partial store (shape: the input's, with each reduced
+ * dim replaced by its segment count; tiled like the input along the kept
+ * dims, one slot per tile along the reduced ones), and phase 2 reduces the
+ * partials into the output. */
+typedef struct rplan {
+  int ndim;
+  unsigned char reduced[LNP_MAXDIM];
+  int64_t *cuts[LNP_MAXDIM];
+  int n[LNP_MAXDIM];
+  size_t nseg;
+  int64_t pshape[LNP_MAXDIM];
+} rplan;
+
+static void rplan_free(rplan *p) { for (int d = 0; d < p->ndim; d++) free(p->cuts[d]); }
+
+static lnp_status rplan_init(rplan *p, const lnp_view *src, const unsigned char *reduced)
+{
+  memset(p, 0, sizeof *p);
+  p->ndim = src->ndim;
+  p->nseg = 1;
+  for (int d = 0; d < src->ndim; d++) {
+    p->reduced[d] = reduced[d];
+    p->pshape[d] = src->shape[d];
+    if (!reduced[d]) continue;
+    p->n[d] = lnp_view_cuts(src, d, &p->cuts[d]);
+    if (p->n[d] < 0) { rplan_free(p); return lnp_error(LNP_ENOMEM, "out of memory"); }
+    p->nseg *= (size_t)p->n[d];
+    p->pshape[d] = p->n[d];
+  }
+  return LNP_OK;
+}
+
+/* A new partial store of the plan, filled with init. */
+static lnp_status rplan_partial(const rplan *p, const lnp_view *src, int dtype, lnp_scalar init, lnp_view **out)
+{
+  int32_t ptiles[LNP_MAXDIM];
+  int64_t *pb[LNP_MAXDIM] = {0};
+  lnp_status st = LNP_OK;
+  for (int d = 0; d < p->ndim && !st; d++) {
+    if (p->reduced[d]) {
+      ptiles[d] = p->n[d];
+      pb[d] = malloc(sizeof(int64_t) * ((size_t)p->n[d] + 1));
+      if (!pb[d]) { st = lnp_error(LNP_ENOMEM, "out of memory"); break; }
+      for (int t = 0; t <= p->n[d]; t++) pb[d][t] = t;
+    } else {
+      ptiles[d] = lnp_view_cuts(src, d, &pb[d]);
+      if (ptiles[d] < 0) st = lnp_error(LNP_ENOMEM, "out of memory");
+    }
+  }
+  lnp_store *ps = NULL;
+  if (!st) st = lnp_store_create_tiled(&ps, p->ndim, p->pshape, dtype, ptiles, pb);
+  for (int d = 0; d < p->ndim; d++) free(pb[d]);
+  if (st) return st;
+  *out = lnp_view_new(ps);
+  lnp_store_release(ps);
+  if (!*out) return lnp_error(LNP_ENOMEM, "out of memory");
+  st = lnp_fill(*out, dtype, init);
+  if (st) { lnp_view_free(*out); *out = NULL; }
+  return st;
+}
+
+/* Segment c: the input slab, and (for each partial store given) its slot
+ * expanded over the slab; *base = the slab's first index under mult. */
+static lnp_status rplan_segment(const rplan *p, const lnp_view *src, const int32_t *c, const int64_t *mult,
+                                int nparts, lnp_view *const *parts, lnp_view **slab, lnp_view **slots, int64_t *base)
+{
+  lnp_key skey[LNP_MAXDIM], pkey[LNP_MAXDIM];
+  int64_t sext[LNP_MAXDIM];
+  *base = 0;
+  for (int d = 0; d < p->ndim; d++) {
+    if (p->reduced[d]) {
+      int64_t a = p->cuts[d][c[d]], b = p->cuts[d][c[d] + 1];
+      skey[d] = (lnp_key){LNP_KEY_SLICE, a, b, 1, b - a};
+      pkey[d] = (lnp_key){LNP_KEY_INT, c[d], 0, 0, 0};
+      sext[d] = b - a;
+      if (mult) *base += a * mult[d];
+    } else {
+      skey[d] = (lnp_key){LNP_KEY_SLICE, 0, src->shape[d], 1, src->shape[d]};
+      pkey[d] = skey[d];
+      sext[d] = src->shape[d];
+    }
+  }
+  *slab = NULL;
+  for (int i = 0; i < nparts; i++) slots[i] = NULL;
+  lnp_status st = lnp_view_index(src, p->ndim, skey, slab);
+  for (int i = 0; i < nparts && !st; i++) {
+    lnp_view *slot = NULL;
+    st = lnp_view_index(parts[i], p->ndim, pkey, &slot);
+    if (!st) st = lnp_view_expand(slot, p->ndim, sext, p->reduced, &slots[i]);
+    lnp_view_free(slot);
+  }
+  return st;
+}
+
+/* Advance segment counter c over the reduced dims. */
+static void rplan_next(const rplan *p, int32_t *c)
+{
+  for (int d = p->ndim - 1; d >= 0; d--) {
+    if (!p->reduced[d]) continue;
+    if (++c[d] < p->n[d]) return;
+    c[d] = 0;
+  }
+}
 
 /* One accumulate launch: out_b = op(out_b, src) (out_b broadcast on reduced dims). */
 static lnp_status accumulate(int op, int dtype, const lnp_view *out_b, const lnp_view *src)
@@ -77,6 +179,17 @@ static lnp_status accumulate(int op, int dtype, const lnp_view *out_b, const lnp
   return lnp_launch_submit(&L);
 }
 
+static lnp_status check_axes(int ndim, int naxes, const int *axes, unsigned char *reduced)
+{
+  memset(reduced, 0, LNP_MAXDIM);
+  for (int i = 0; i < naxes; i++) {
+    if (axes[i] < 0 || axes[i] >= ndim) return lnp_error(LNP_EVALUE, "axis %d is out of bounds for array of dimension %d", axes[i], ndim);
+    if (reduced[axes[i]]) return lnp_error(LNP_EVALUE, "duplicate value in 'axis'");
+    reduced[axes[i]] = 1;
+  }
+  return LNP_OK;
+}
+
 lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxes, const int *axes, int dtype)
 {
   if (!is_reduce_op(op)) return lnp_error(LNP_EVALUE, "%s is not a reduction", lnp_op_name(op));
@@ -84,19 +197,16 @@ lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxe
     return lnp_error(LNP_ETYPE, "ufunc '%s' reduction not supported for dtype %s", lnp_op_name(op), lnp_dtype_name(dtype));
   if (out->store->dtype != dtype) return lnp_error(LNP_ETYPE, "reduction output must have the accumulation dtype");
   int ndim = src->ndim;
-  unsigned char reduced[LNP_MAXDIM] = {0};
-  for (int i = 0; i < naxes; i++) {
-    if (axes[i] < 0 || axes[i] >= ndim) return lnp_error(LNP_EVALUE, "axis %d is out of bounds for array of dimension %d", axes[i], ndim);
-    if (reduced[axes[i]]) return lnp_error(LNP_EVALUE, "duplicate value in 'axis'");
-    reduced[axes[i]] = 1;
-  }
+  unsigned char reduced[LNP_MAXDIM];
+  lnp_status st = check_axes(ndim, naxes, axes, reduced);
+  if (st) return st;
   if (out->ndim != ndim - naxes) return lnp_error(LNP_EVALUE, "reduction output has the wrong shape");
   for (int d = 0, s = 0; d < ndim; d++) if (!reduced[d]) {
     if (out->shape[s] != src->shape[d]) return lnp_error(LNP_EVALUE, "reduction output has the wrong shape");
     s++;
   }
   lnp_scalar ident;
-  lnp_status st = lnp_reduce_identity(op, dtype, &ident);
+  st = lnp_reduce_identity(op, dtype, &ident);
   if (st) return st;
   st = lnp_fill(out, dtype, ident);
   if (st || lnp_view_size(src) == 0) return st;
@@ -107,86 +217,29 @@ lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxe
     if (st) return st;
     src = cast;
   }
-  segs sg;
-  memset(&sg, 0, sizeof sg);
-  size_t nseg = 1;
-  for (int d = 0; d < ndim; d++) {
-    if (!reduced[d]) continue;
-    sg.n[d] = lnp_view_cuts(src, d, &sg.cuts[d]);
-    if (sg.n[d] < 0) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
-    nseg *= (size_t)sg.n[d];
-  }
-  int64_t ext[LNP_MAXDIM];
-  for (int d = 0; d < ndim; d++) ext[d] = src->shape[d];
-  if (nseg == 1) {
-    lnp_view *ob;
-    st = lnp_view_expand(out, ndim, ext, reduced, &ob);
-    if (st) goto done;
-    st = accumulate(op, dtype, ob, src);
-    lnp_view_free(ob);
-    goto done;
-  }
-  /* phase 1: partial store, one slot per input segment along reduced dims,
-   * tiled like the input along the kept dims */
-  {
-    int64_t pshape[LNP_MAXDIM];
-    int32_t ptiles[LNP_MAXDIM];
-    int64_t *pb[LNP_MAXDIM] = {0};
-    for (int d = 0; d < ndim; d++) {
-      if (reduced[d]) {
-        pshape[d] = sg.n[d]; ptiles[d] = sg.n[d];
-        pb[d] = malloc(sizeof(int64_t) * ((size_t)sg.n[d] + 1));
-        for (int t = 0; t <= sg.n[d]; t++) pb[d][t] = t;
-      } else {
-        pshape[d] = src->shape[d];
-        ptiles[d] = lnp_view_cuts(src, d, &pb[d]);
-      }
-    }
-    lnp_store *ps;
-    st = lnp_store_create_tiled(&ps, ndim, pshape, dtype, ptiles, pb);
-    for (int d = 0; d < ndim; d++) free(pb[d]);
-    if (st) goto done;
-    lnp_view *pv = lnp_view_new(ps);
-    lnp_store_release(ps);
-    st = lnp_fill(pv, dtype, ident);
+  rplan p;
+  st = rplan_init(&p, src, reduced);
+  if (st) { lnp_view_free(cast); return st; }
+  lnp_view *partial = NULL, *ob = NULL;
+  if (p.nseg == 1) {
+    st = lnp_view_expand(out, ndim, src->shape, reduced, &ob);
+    if (!st) st = accumulate(op, dtype, ob, src);
+  } else {
+    st = rplan_partial(&p, src, dtype, ident, &partial);
     int32_t c[LNP_MAXDIM] = {0};
-    for (size_t k = 0; k < nseg && !st; k++) {
-      lnp_key skey[LNP_MAXDIM], pkey[LNP_MAXDIM];
-      int64_t sext[LNP_MAXDIM];
-      for (int d = 0; d < ndim; d++) {
-        if (reduced[d]) {
-          int64_t a = sg.cuts[d][c[d]], b = sg.cuts[d][c[d] + 1];
-          skey[d] = (lnp_key){LNP_KEY_SLICE, a, b, 1, b - a};
-          pkey[d] = (lnp_key){LNP_KEY_INT, c[d], 0, 0, 0};
-          sext[d] = b - a;
-        } else {
-          skey[d] = (lnp_key){LNP_KEY_SLICE, 0, src->shape[d], 1, src->shape[d]};
-          pkey[d] = skey[d];
-          sext[d] = src->shape[d];
-        }
-      }
-      lnp_view *sv = NULL, *pslot = NULL, *pb2 = NULL;
-      st = lnp_view_index(src, ndim, skey, &sv);
-      if (!st) st = lnp_view_index(pv, ndim, pkey, &pslot);
-      if (!st) st = lnp_view_expand(pslot, ndim, sext, reduced, &pb2);
-      if (!st) st = accumulate(op, dtype, pb2, sv);
-      lnp_view_free(sv); lnp_view_free(pslot); lnp_view_free(pb2);
-      for (int d = ndim - 1; d >= 0; d--) {
-        if (!reduced[d]) continue;
-        if (++c[d] < sg.n[d]) break;
-        c[d] = 0;
-      }
+    for (size_t k = 0; k < p.nseg && !st; k++, rplan_next(&p, c)) {
+      lnp_view *slab, *slot;
+      int64_t base;
+      st = rplan_segment(&p, src, c, NULL, 1, &partial, &slab, &slot, &base);
+      if (!st) st = accumulate(op, dtype, slot, slab);
+      lnp_view_free(slab); lnp_view_free(slot);
     }
-    /* phase 2: partials -> out */
-    if (!st) {
-      lnp_view *ob;
-      st = lnp_view_expand(out, ndim, pshape, reduced, &ob);
-      if (!st) { st = accumulate(op, dtype, ob, pv); lnp_view_free(ob); }
-    }
-    lnp_view_free(pv);
+    if (!st) st = lnp_view_expand(out, ndim, p.pshape, reduced, &ob);
+    if (!st) st = accumulate(op, dtype, ob, partial);
   }
-done:
-  segs_free(&sg, ndim);
+  lnp_view_free(ob);
+  lnp_view_free(partial);
+  rplan_free(&p);
   lnp_view_free(cast);
   return st;
 }
@@ -215,7 +268,6 @@ lnp_status lnp_argreduce(int op, const lnp_view *out, const lnp_view *src, int a
   int ndim = src->ndim, dtype = src->store->dtype;
   if (out->store->dtype != LNP_INT64) return lnp_error(LNP_ETYPE, "arg-reduction output must be int64");
   if (!lnp_loop_supported(op, dtype, dtype)) return lnp_error(LNP_ETYPE, "%s not supported for %s", lnp_op_name(op), lnp_dtype_name(dtype));
-  if (lnp_view_size(src) == 0) return lnp_error(LNP_EVALUE, "attempt to get %s of an empty sequence", op == LNP_OP_ARGMAX_ACC ? "argmax" : "argmin");
   unsigned char reduced[LNP_MAXDIM] = {0};
   int64_t mult[LNP_MAXDIM] = {0};
   if (axis < 0) {
@@ -225,6 +277,10 @@ lnp_status lnp_argreduce(int op, const lnp_view *out, const lnp_view *src, int a
     if (axis >= ndim) return lnp_error(LNP_EVALUE, "axis %d is out of bounds for array of dimension %d", axis, ndim);
     reduced[axis] = 1; mult[axis] = 1;
   }
+  for (int d = 0; d < ndim; d++)
+    if (reduced[d] && src->shape[d] == 0)
+      return lnp_error(LNP_EVALUE, "attempt to get %s of an empty sequence", op == LNP_OP_ARGMAX_ACC ? "argmax" : "argmin");
+  if (lnp_view_size(src) == 0) return LNP_OK; /* empty along a kept dim: empty result */
   lnp_scalar ident;
   lnp_status st = lnp_reduce_identity(op, dtype, &ident);
   if (st) return st;
@@ -237,86 +293,31 @@ lnp_status lnp_argreduce(int op, const lnp_view *out, const lnp_view *src, int a
   lnp_scalar big = {.i64 = INT64_MAX};
   st = lnp_fill(val, dtype, ident);
   if (!st) st = lnp_fill(out, LNP_INT64, big);
-  segs sg;
-  memset(&sg, 0, sizeof sg);
-  size_t nseg = 1;
-  for (int d = 0; d < ndim && !st; d++) {
-    if (!reduced[d]) continue;
-    sg.n[d] = lnp_view_cuts(src, d, &sg.cuts[d]);
-    nseg *= (size_t)sg.n[d];
-  }
-  int64_t ext[LNP_MAXDIM];
-  for (int d = 0; d < ndim; d++) ext[d] = src->shape[d];
-  if (!st && nseg == 1) {
-    lnp_view *vb = NULL, *ib = NULL;
-    st = lnp_view_expand(val, ndim, ext, reduced, &vb);
-    if (!st) st = lnp_view_expand(out, ndim, ext, reduced, &ib);
+  rplan p;
+  if (!st) st = rplan_init(&p, src, reduced);
+  if (st) { lnp_view_free(val); return st; }
+  lnp_view *vb = NULL, *ib = NULL, *parts[2] = {NULL, NULL};
+  if (p.nseg == 1) {
+    st = lnp_view_expand(val, ndim, src->shape, reduced, &vb);
+    if (!st) st = lnp_view_expand(out, ndim, src->shape, reduced, &ib);
     if (!st) st = arg_launch(op, dtype, vb, ib, src, NULL, mult, 0);
-    lnp_view_free(vb); lnp_view_free(ib);
-  } else if (!st) {
-    int64_t pshape[LNP_MAXDIM];
-    int32_t ptiles[LNP_MAXDIM];
-    int64_t *pb[LNP_MAXDIM] = {0};
-    for (int d = 0; d < ndim; d++) {
-      if (reduced[d]) {
-        pshape[d] = sg.n[d]; ptiles[d] = sg.n[d];
-        pb[d] = malloc(sizeof(int64_t) * ((size_t)sg.n[d] + 1));
-        for (int t = 0; t <= sg.n[d]; t++) pb[d][t] = t;
-      } else {
-        pshape[d] = src->shape[d];
-        ptiles[d] = lnp_view_cuts(src, d, &pb[d]);
-      }
-    }
-    lnp_store *pvs = NULL, *pis = NULL;
-    st = lnp_store_create_tiled(&pvs, ndim, pshape, dtype, ptiles, pb);
-    if (!st) st = lnp_store_create_tiled(&pis, ndim, pshape, LNP_INT64, ptiles, pb);
-    for (int d = 0; d < ndim; d++) free(pb[d]);
-    lnp_view *pv = pvs ? lnp_view_new(pvs) : NULL, *pi = pis ? lnp_view_new(pis) : NULL;
-    if (pvs) lnp_store_release(pvs);
-    if (pis) lnp_store_release(pis);
-    if (!st) st = lnp_fill(pv, dtype, ident);
-    if (!st) st = lnp_fill(pi, LNP_INT64, big);
+  } else {
+    st = rplan_partial(&p, src, dtype, ident, &parts[0]);
+    if (!st) st = rplan_partial(&p, src, LNP_INT64, big, &parts[1]);
     int32_t c[LNP_MAXDIM] = {0};
-    for (size_t k = 0; k < nseg && !st; k++) {
-      lnp_key skey[LNP_MAXDIM], pkey[LNP_MAXDIM];
-      int64_t sext[LNP_MAXDIM], base = 0;
-      for (int d = 0; d < ndim; d++) {
-        if (reduced[d]) {
-          int64_t a = sg.cuts[d][c[d]], b = sg.cuts[d][c[d] + 1];
-          skey[d] = (lnp_key){LNP_KEY_SLICE, a, b, 1, b - a};
-          pkey[d] = (lnp_key){LNP_KEY_INT, c[d], 0, 0, 0};
-          sext[d] = b - a;
-          base += a * mult[d];
-        } else {
-          skey[d] = (lnp_key){LNP_KEY_SLICE, 0, src->shape[d], 1, src->shape[d]};
-          pkey[d] = skey[d];
-          sext[d] = src->shape[d];
-        }
-      }
-      lnp_view *sv = NULL, *pvs1 = NULL, *pis1 = NULL, *vb = NULL, *ib = NULL;
-      st = lnp_view_index(src, ndim, skey, &sv);
-      if (!st) st = lnp_view_index(pv, ndim, pkey, &pvs1);
-      if (!st) st = lnp_view_index(pi, ndim, pkey, &pis1);
-      if (!st) st = lnp_view_expand(pvs1, ndim, sext, reduced, &vb);
-      if (!st) st = lnp_view_expand(pis1, ndim, sext, reduced, &ib);
-      if (!st) st = arg_launch(op, dtype, vb, ib, sv, NULL, mult, base);
-      lnp_view_free(sv); lnp_view_free(pvs1); lnp_view_free(pis1); lnp_view_free(vb); lnp_view_free(ib);
-      for (int d = ndim - 1; d >= 0; d--) {
-        if (!reduced[d]) continue;
-        if (++c[d] < sg.n[d]) break;
-        c[d] = 0;
-      }
+    for (size_t k = 0; k < p.nseg && !st; k++, rplan_next(&p, c)) {
+      lnp_view *slab, *slots[2];
+      int64_t base;
+      st = rplan_segment(&p, src, c, mult, 2, parts, &slab, slots, &base);
+      if (!st) st = arg_launch(op, dtype, slots[0], slots[1], slab, NULL, mult, base);
+      lnp_view_free(slab); lnp_view_free(slots[0]); lnp_view_free(slots[1]);
     }
-    if (!st) {
-      lnp_view *vb = NULL, *ib = NULL;
-      st = lnp_view_expand(val, ndim, pshape, reduced, &vb);
-      if (!st) st = lnp_view_expand(out, ndim, pshape, reduced, &ib);
-      if (!st) st = arg_launch(combine, dtype, vb, ib, pv, pi, NULL, 0);
-      lnp_view_free(vb); lnp_view_free(ib);
-    }
-    lnp_view_free(pv); lnp_view_free(pi);
+    if (!st) st = lnp_view_expand(val, ndim, p.pshape, reduced, &vb);
+    if (!st) st = lnp_view_expand(out, ndim, p.pshape, reduced, &ib);
+    if (!st) st = arg_launch(combine, dtype, vb, ib, parts[0], parts[1], NULL, 0);
   }
-  segs_free(&sg, ndim);
+  lnp_view_free(vb); lnp_view_free(ib); lnp_view_free(parts[0]); lnp_view_free(parts[1]);
+  rplan_free(&p);
   lnp_view_free(val);
   return st;
 }

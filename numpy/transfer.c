@@ -43,26 +43,17 @@ static lnp_status transfer(const lnp_view *v, void *host, int to_host)
     int64_t *ot = lnp_piece_operand(w, ndim, to_host ? 1 : 0);
     oh[0] = to_host ? 0 : 1; oh[1] = hoff;
     for (int d = 0; d < ndim; d++) oh[2 + d] = hstride[d];
-    /* locate the tile: the same computation the launcher does */
     const lnp_store *s = v->store;
-    int64_t x[LNP_MAXDIM];
-    for (int k = 0; k < s->ndim; k++) x[k] = v->origin[k];
-    for (int d = 0; d < ndim; d++) if (v->sdim[d] >= 0) x[v->sdim[d]] += v->step[d] * w[ndim + d];
-    int32_t tc[LNP_MAXDIM];
-    int64_t tstride[LNP_MAXDIM], acc = 1, off = 0;
-    for (int k = 0; k < s->ndim; k++) tc[k] = lnp_store_find_tile(s, k, x[k]);
-    for (int k = s->ndim - 1; k >= 0; k--) {
-      tstride[k] = acc;
-      off += (x[k] - s->bounds[k][tc[k]]) * acc;
-      acc *= s->bounds[k][tc[k] + 1] - s->bounds[k][tc[k]];
-    }
-    ot[0] = to_host ? 1 : 0; ot[1] = off;
-    for (int d = 0; d < ndim; d++) ot[2 + d] = v->sdim[d] >= 0 ? v->step[d] * tstride[v->sdim[d]] : 0;
-    size_t tile = lnp_store_tile_index(s, tc);
-    if (to_host) lnp_tile_ensure_written(s, tile);
-    else if (!s->storage->written[tile]) lnp_tile_ensure_written(s, tile);
+    size_t tile = lnp_view_locate(v, w + ndim, &ot[1], &ot[2]);
+    ot[0] = to_host ? 1 : 0;
     starpu_data_handle_t h = s->storage->tiles[tile];
-    int ret = starpu_data_acquire(h, to_host ? STARPU_R : STARPU_RW);
+    int64_t vol = 1;
+    for (int d = 0; d < ndim; d++) vol *= w[d];
+    /* writing a whole tile needs no previous value: W, no fill */
+    int whole = !to_host && (size_t)vol * s->itemsize == starpu_data_get_size(h);
+    if (whole) s->storage->written[tile] = 1;
+    else lnp_tile_ensure_written(s, tile);
+    int ret = starpu_data_acquire(h, to_host ? STARPU_R : whole ? STARPU_W : STARPU_RW);
     if (ret) { st = lnp_error(LNP_ERUNTIME, "StarPU could not acquire a tile (error %d)", ret); break; }
     void *tptr = LNP_ND_GET_PTR(starpu_data_get_interface_on_node(h, STARPU_MAIN_RAM));
     void *ptrs[2];
