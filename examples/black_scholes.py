@@ -16,10 +16,9 @@ np.where, no erf.
 mismatch, 3 when legate.numpy cannot be imported.
 """
 
-import argparse
-import importlib
 import sys
-import time
+
+import example_util  # examples/, next to this file
 
 RISK_FREE = 0.02
 
@@ -101,22 +100,6 @@ def compare(ref, res, rtol=1e-9, atol=1e-9):
 # Command line.
 # ---------------------------------------------------------------------------
 
-def load_module(name):
-    if name == "numpy":
-        return importlib.import_module("numpy")
-    if name == "legate":
-        return importlib.import_module("legate.numpy")
-    raise ValueError("unknown module %r (numpy or legate)" % name)
-
-
-def timed_run(np, args):
-    t0 = time.perf_counter()
-    result = run(np, args.n)
-    summary = summarize(np, result)
-    elapsed = time.perf_counter() - t0
-    return result, summary, elapsed
-
-
 def report(label, summary, elapsed):
     print("[%s] n=%d  sum(call)=%.10g  sum(put)=%.10g  parity err=%.3g  time=%.4f s"
           % (label, summary["n"], summary["sum_call"], summary["sum_put"],
@@ -124,49 +107,21 @@ def report(label, summary, elapsed):
 
 
 def positive_int(text):
-    value = int(text.replace("_", ""))
-    if value < 1:
-        raise argparse.ArgumentTypeError("expected a positive integer, got %r" % text)
-    return value
+    """A positive integer; '_' may stand anywhere in it (1_000_000)."""
+    return example_util.positive_int(text, ignore="_")
+
+
+def add_arguments(ap):
+    ap.add_argument("--n", type=positive_int, default=1_000_000,
+                    help="number of options (default 1000000)")
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--module", choices=("numpy", "legate"), default="legate",
-                    help="array module to use (default: legate)")
-    ap.add_argument("--n", type=positive_int, default=1_000_000,
-                    help="number of options (default 1000000)")
-    ap.add_argument("--check", action="store_true",
-                    help="run with both numpy and legate.numpy and compare")
-    args = ap.parse_args(argv)
+    ap, args = example_util.parse_args(__doc__, add_arguments, argv)
 
     print("black-scholes: n=%d" % args.n)
-
-    if not args.check:
-        np = load_module(args.module)
-        _, summary, elapsed = timed_run(np, args)
-        report(args.module, summary, elapsed)
-        return 0
-
-    import numpy
-    ref, ref_summary, ref_time = timed_run(numpy, args)
-    report("numpy", ref_summary, ref_time)
-    try:
-        lnp = load_module("legate")
-    except Exception as exc:  # noqa: BLE001 - report any import failure
-        print("legate.numpy could not be imported: %s: %s" % (type(exc).__name__, exc))
-        print("check not run")
-        return 3
-    res, res_summary, res_time = timed_run(lnp, args)
-    report("legate", res_summary, res_time)
-    problems = compare(ref, res)
-    if problems:
-        for line in problems:
-            print("MISMATCH:", line)
-        print("check FAILED")
-        return 1
-    print("check passed (numpy %.4f s, legate %.4f s)" % (ref_time, res_time))
-    return 0
+    return example_util.run_or_check(args, lambda np: run(np, args.n),
+                                     summarize, compare, report)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,9 @@ so the same function body runs with NumPy and with legate.numpy:
 mismatch, 3 when legate.numpy cannot be imported.
 """
 
-import argparse
-import importlib
 import sys
-import time
+
+import example_util  # examples/, next to this file
 
 
 # ---------------------------------------------------------------------------
@@ -242,22 +241,6 @@ def compare(ref, res, rtol=1e-7, atol=1e-9):
 # Command line.
 # ---------------------------------------------------------------------------
 
-def load_module(name):
-    if name == "numpy":
-        return importlib.import_module("numpy")
-    if name == "legate":
-        return importlib.import_module("legate.numpy")
-    raise ValueError("unknown module %r (numpy or legate)" % name)
-
-
-def timed_run(np, args):
-    t0 = time.perf_counter()
-    result = run(np, args.nx, args.ny, args.nit, args.max_steps, dt=args.dt)
-    summary = summarize(np, result)
-    elapsed = time.perf_counter() - t0
-    return result, summary, elapsed
-
-
 def report(label, summary, elapsed):
     print("[%s] steps=%d  sum(u)=%.10g  max(u)=%.10g  sum(v)=%.6g  "
           "max|v|=%.6g  mean(p)=%.10g  time=%.4f s"
@@ -265,17 +248,8 @@ def report(label, summary, elapsed):
              summary["sum_v"], summary["max_abs_v"], summary["mean_p"], elapsed))
 
 
-def positive_int(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("expected a positive integer, got %r" % text)
-    return value
-
-
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--module", choices=("numpy", "legate"), default="legate",
-                    help="array module to use (default: legate)")
+def add_arguments(ap):
+    positive_int = example_util.positive_int
     ap.add_argument("--nx", type=positive_int, default=41)
     ap.add_argument("--ny", type=positive_int, default=41)
     ap.add_argument("--nit", type=positive_int, default=50,
@@ -286,9 +260,10 @@ def main(argv=None):
                     help="time step, a number or 'auto' (default .01, the "
                          "lesson's; large grids need a smaller one to stay "
                          "stable: 'auto' picks one)")
-    ap.add_argument("--check", action="store_true",
-                    help="run with both numpy and legate.numpy and compare")
-    args = ap.parse_args(argv)
+
+
+def main(argv=None):
+    ap, args = example_util.parse_args(__doc__, add_arguments, argv)
     if args.nx < 3 or args.ny < 3:
         ap.error("--nx and --ny must be at least 3")
     if args.dt == "auto":
@@ -303,32 +278,9 @@ def main(argv=None):
 
     print("channel flow: nx=%d ny=%d nit=%d dt=%g max_steps=%s"
           % (args.nx, args.ny, args.nit, args.dt, args.max_steps))
-
-    if not args.check:
-        np = load_module(args.module)
-        _, summary, elapsed = timed_run(np, args)
-        report(args.module, summary, elapsed)
-        return 0
-
-    import numpy
-    ref, ref_summary, ref_time = timed_run(numpy, args)
-    report("numpy", ref_summary, ref_time)
-    try:
-        lnp = load_module("legate")
-    except Exception as exc:  # noqa: BLE001 - report any import failure
-        print("legate.numpy could not be imported: %s: %s" % (type(exc).__name__, exc))
-        print("check not run")
-        return 3
-    res, res_summary, res_time = timed_run(lnp, args)
-    report("legate", res_summary, res_time)
-    problems = compare(ref, res)
-    if problems:
-        for line in problems:
-            print("MISMATCH:", line)
-        print("check FAILED")
-        return 1
-    print("check passed (numpy %.4f s, legate %.4f s)" % (ref_time, res_time))
-    return 0
+    return example_util.run_or_check(
+        args, lambda np: run(np, args.nx, args.ny, args.nit, args.max_steps, dt=args.dt),
+        summarize, compare, report)
 
 
 if __name__ == "__main__":

@@ -15,10 +15,9 @@ the discrete Laplace equation is printed.
 mismatch, 3 when legate.numpy cannot be imported.
 """
 
-import argparse
-import importlib
 import sys
-import time
+
+import example_util  # examples/, next to this file
 
 
 def init(np, n):
@@ -77,74 +76,26 @@ def compare(ref, res, rtol=1e-10, atol=1e-12):
 # Command line.
 # ---------------------------------------------------------------------------
 
-def load_module(name):
-    if name == "numpy":
-        return importlib.import_module("numpy")
-    if name == "legate":
-        return importlib.import_module("legate.numpy")
-    raise ValueError("unknown module %r (numpy or legate)" % name)
-
-
-def timed_run(np, args):
-    t0 = time.perf_counter()
-    result = run(np, args.n, args.iters)
-    summary = summarize(np, result)
-    elapsed = time.perf_counter() - t0
-    return result, summary, elapsed
-
-
 def report(label, summary, elapsed):
     print("[%s] residual l2=%.10g max=%.10g  sum=%.10g  center=%.10g  time=%.4f s"
           % (label, summary["residual_l2"], summary["residual_max"],
              summary["sum"], summary["center"], elapsed))
 
 
-def nonneg_int(text):
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("expected a non-negative integer, got %r" % text)
-    return value
+def add_arguments(ap):
+    nonneg_int = example_util.nonneg_int
+    ap.add_argument("--n", type=nonneg_int, default=1000, help="grid is n x n")
+    ap.add_argument("--iters", type=nonneg_int, default=100, help="Jacobi sweeps")
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--module", choices=("numpy", "legate"), default="legate",
-                    help="array module to use (default: legate)")
-    ap.add_argument("--n", type=nonneg_int, default=1000, help="grid is n x n")
-    ap.add_argument("--iters", type=nonneg_int, default=100, help="Jacobi sweeps")
-    ap.add_argument("--check", action="store_true",
-                    help="run with both numpy and legate.numpy and compare")
-    args = ap.parse_args(argv)
+    ap, args = example_util.parse_args(__doc__, add_arguments, argv)
     if args.n < 3:
         ap.error("--n must be at least 3")
 
     print("jacobi: n=%d iters=%d" % (args.n, args.iters))
-
-    if not args.check:
-        np = load_module(args.module)
-        _, summary, elapsed = timed_run(np, args)
-        report(args.module, summary, elapsed)
-        return 0
-
-    import numpy
-    ref, ref_summary, ref_time = timed_run(numpy, args)
-    report("numpy", ref_summary, ref_time)
-    try:
-        lnp = load_module("legate")
-    except Exception as exc:  # noqa: BLE001 - report any import failure
-        print("legate.numpy could not be imported: %s: %s" % (type(exc).__name__, exc))
-        print("check not run")
-        return 3
-    res, res_summary, res_time = timed_run(lnp, args)
-    report("legate", res_summary, res_time)
-    problems = compare(ref, res)
-    if problems:
-        for line in problems:
-            print("MISMATCH:", line)
-        print("check FAILED")
-        return 1
-    print("check passed (numpy %.4f s, legate %.4f s)" % (ref_time, res_time))
-    return 0
+    return example_util.run_or_check(args, lambda np: run(np, args.n, args.iters),
+                                     summarize, compare, report)
 
 
 if __name__ == "__main__":

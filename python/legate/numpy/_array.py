@@ -279,48 +279,34 @@ class ndarray:
     def flat(self, value):
         self.flat[...] = value
 
-    @property
-    def real(self):
+    def _get_part(self, part):
+        """self.real / self.imag (part: "real" or "imag")."""
         a = self._np
         if a is not None:
-            return wrap_view(a.real)
-        if self.dtype.kind != "c":
+            return wrap_view(getattr(a, part))
+        if part == "real" and self.dtype.kind != "c":
             return _deferred(self._arr.index(()))
-        warn_fallback("ndarray.real")
-        return wrap_result(materialize(self._arr).real.copy())
+        warn_fallback("ndarray." + part)
+        return wrap_result(getattr(materialize(self._arr), part).copy())
 
-    @real.setter
-    def real(self, value):
+    def _set_part(self, part, value):
+        """self.real = value / self.imag = value (part: "real" or "imag")."""
         a = self._np
         if a is not None:
-            a.real = to_numpy(value)
+            setattr(a, part, to_numpy(value))
             return
-        if self.dtype.kind != "c":
+        if part == "real" and self.dtype.kind != "c":
             self[...] = value
             return
-        warn_fallback("ndarray.real")
+        warn_fallback("ndarray." + part)
         m = materialize(self._arr)
-        m.real = to_numpy(value)
+        setattr(m, part, to_numpy(value))
         writeback(self, m)
 
-    @property
-    def imag(self):
-        a = self._np
-        if a is not None:
-            return wrap_view(a.imag)
-        warn_fallback("ndarray.imag")
-        return wrap_result(materialize(self._arr).imag.copy())
-
-    @imag.setter
-    def imag(self, value):
-        a = self._np
-        if a is not None:
-            a.imag = to_numpy(value)
-            return
-        warn_fallback("ndarray.imag")
-        m = materialize(self._arr)
-        m.imag = to_numpy(value)
-        writeback(self, m)
+    real = property(lambda self: self._get_part("real"),
+                    lambda self, value: self._set_part("real", value))
+    imag = property(lambda self: self._get_part("imag"),
+                    lambda self, value: self._set_part("imag", value))
 
     @property
     def _is_deferred(self):

@@ -140,22 +140,23 @@ def full(shape, fill_value, dtype=None, order="C", *, like=None):
     return _deferred(out)
 
 
-def zeros(shape, dtype=float, order="C", *, like=None):
+def _constant(npfunc, shape, dtype, order):
+    """zeros / ones (npfunc: NumPy's): small arrays from NumPy, large ones
+    filled with npfunc's 0-d value."""
     shape = normalize_shape(shape)
     dtype = _dtype(dtype)
     size = _check_size(shape, dtype)
     if not _deferrable(size, dtype):
-        return _eager(_np.zeros(shape, dtype=dtype, order=order))
-    return _deferred(_core.full(shape, dt_num(dtype), _np.zeros((), dtype=dtype)))
+        return _eager(npfunc(shape, dtype=dtype, order=order))
+    return _deferred(_core.full(shape, dt_num(dtype), npfunc((), dtype=dtype)))
+
+
+def zeros(shape, dtype=float, order="C", *, like=None):
+    return _constant(_np.zeros, shape, dtype, order)
 
 
 def ones(shape, dtype=None, order="C", *, like=None):
-    shape = normalize_shape(shape)
-    dtype = _dtype(dtype)
-    size = _check_size(shape, dtype)
-    if not _deferrable(size, dtype):
-        return _eager(_np.ones(shape, dtype=dtype, order=order))
-    return _deferred(_core.full(shape, dt_num(dtype), _np.ones((), dtype=dtype)))
+    return _constant(_np.ones, shape, dtype, order)
 
 
 def _like_info(a, dtype, shape):

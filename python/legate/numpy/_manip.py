@@ -208,26 +208,32 @@ def atleast_3d(*arys):
 _NP2 = int(_np.__version__.split(".")[0]) >= 2
 
 
-def _all_eager(arrs):
+def _all_eager(arrs, out=None):
+    """No deferred ndarray among `arrs` and `out` (None, or any other object)."""
     for x in arrs:
         if type(x) is ndarray and x._arr is not None:
             return False
-    return True
+    return type(out) is not ndarray or out._arr is None
+
+
+def _eager_join(npfunc, arrays, dtype, casting, out=None, **kw):
+    """npfunc (concatenate, stack, vstack, hstack) run by NumPy on all-eager
+    `arrays`; dtype and casting are passed on only when not the defaults."""
+    from ._fallback import convert
+    if out is not None:
+        kw["out"] = to_numpy(out)
+    if dtype is not None:
+        kw["dtype"] = dtype
+    if casting != "same_kind":
+        kw["casting"] = casting
+    r = npfunc(convert(arrays), **kw)
+    return out if out is not None else wrap_result(r)
 
 
 def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
-    from ._fallback import convert
     arrays = list(arrays) if not isinstance(arrays, (list, tuple)) else arrays
-    if _all_eager(arrays) and (out is None or type(out) is not ndarray or out._np is not None):
-        kw = {"axis": axis}
-        if out is not None:
-            kw["out"] = to_numpy(out)
-        if dtype is not None:
-            kw["dtype"] = dtype
-        if casting != "same_kind":
-            kw["casting"] = casting
-        r = _np.concatenate(convert(arrays), **kw)
-        return out if out is not None else wrap_result(r)
+    if _all_eager(arrays, out):
+        return _eager_join(_np.concatenate, arrays, dtype, casting, out, axis=axis)
     arrs = [_asarray(x) for x in arrays]
     if axis is None:
         arrs = [ravel(x) for x in arrs]
@@ -280,17 +286,8 @@ def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
 
 def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     arrays = list(arrays)
-    if _all_eager(arrays) and (out is None or type(out) is not ndarray or out._np is not None):
-        from ._fallback import convert
-        kw = {"axis": axis}
-        if out is not None:
-            kw["out"] = to_numpy(out)
-        if dtype is not None:
-            kw["dtype"] = dtype
-        if casting != "same_kind":
-            kw["casting"] = casting
-        r = _np.stack(convert(arrays), **kw)
-        return out if out is not None else wrap_result(r)
+    if _all_eager(arrays, out):
+        return _eager_join(_np.stack, arrays, dtype, casting, out, axis=axis)
     arrs = [_asarray(x) for x in arrays]
     if not arrs:
         raise ValueError("need at least one array to stack")
@@ -307,11 +304,7 @@ def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
 def vstack(tup, *, dtype=None, casting="same_kind"):
     tup = list(tup)
     if _all_eager(tup):
-        from ._fallback import convert
-        kw = {} if dtype is None else {"dtype": dtype}
-        if casting != "same_kind":
-            kw["casting"] = casting
-        return wrap_result(_np.vstack(convert(tup), **kw))
+        return _eager_join(_np.vstack, tup, dtype, casting)
     arrs = atleast_2d(*tup)
     if not isinstance(arrs, (list, tuple)):
         arrs = [arrs]
@@ -324,11 +317,7 @@ row_stack = vstack
 def hstack(tup, *, dtype=None, casting="same_kind"):
     tup = list(tup)
     if _all_eager(tup):
-        from ._fallback import convert
-        kw = {} if dtype is None else {"dtype": dtype}
-        if casting != "same_kind":
-            kw["casting"] = casting
-        return wrap_result(_np.hstack(convert(tup), **kw))
+        return _eager_join(_np.hstack, tup, dtype, casting)
     arrs = atleast_1d(*tup)
     if not isinstance(arrs, (list, tuple)):
         arrs = [arrs]
@@ -399,8 +388,7 @@ def roll(a, shift, axis=None):
 
 def copyto(dst, src, casting="same_kind", where=True):
     if type(dst) is not ndarray or dst._np is not None:
-        if type(dst) is ndarray and _all_eager([src]) and (
-                type(where) is not ndarray or where._np is not None):
+        if type(dst) is ndarray and _all_eager([src], where):
             _np.copyto(dst._np, to_numpy(src), casting=casting, where=to_numpy(where))
             return
         from ._fallback import call_numpy

@@ -145,22 +145,24 @@ prod = _reduction("multiply", _np.prod)
 _sum_red = sum
 
 
-def amax(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True):
-    a = _as_array(a)
-    if _is_eager(a, out):
-        return _eager(_np.amax, a._np, out, axis=axis, keepdims=keepdims,
-                      initial=initial, where=where)
-    from ._ufunc import maximum
-    return ufunc_reduce(maximum, a, axis, None, out, keepdims, initial, where)
+def _extremum(name, ufname):
+    """amax / amin: ``ufname``.reduce without a dtype argument."""
+    npfunc = getattr(_np, name)
+
+    def f(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True):
+        a = _as_array(a)
+        if _is_eager(a, out):
+            return _eager(npfunc, a._np, out, axis=axis, keepdims=keepdims,
+                          initial=initial, where=where)
+        from . import _ufunc
+        return ufunc_reduce(getattr(_ufunc, ufname), a, axis, None, out, keepdims,
+                            initial, where)
+    f.__name__ = f.__qualname__ = name
+    return f
 
 
-def amin(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=True):
-    a = _as_array(a)
-    if _is_eager(a, out):
-        return _eager(_np.amin, a._np, out, axis=axis, keepdims=keepdims,
-                      initial=initial, where=where)
-    from ._ufunc import minimum
-    return ufunc_reduce(minimum, a, axis, None, out, keepdims, initial, where)
+amax = _extremum("amax", "maximum")
+amin = _extremum("amin", "minimum")
 
 
 max = amax
@@ -193,6 +195,25 @@ any = _logical("any", "logical_or")
 all = _logical("all", "logical_and")
 
 
+def _mean_setup(arr, axis, adt, dtype):
+    """(axes, number of elements reduced, accumulation dtype) of a mean (or
+    var, std) of the _core.Array `arr` of dtype `adt` over `axis`."""
+    axes = normalize_axis_tuple(axis, arr.ndim)
+    count = 1
+    for i in axes:
+        count *= arr.shape[i]
+    if dtype is None:
+        if adt.kind in "biu":
+            acc = _np.dtype(_np.float64)
+        elif adt == _np.float16:
+            acc = _np.dtype(_np.float32)
+        else:
+            acc = adt
+    else:
+        acc = _np.dtype(dtype)
+    return axes, count, acc
+
+
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     a = _as_array(a)
     if _is_eager(a, out):
@@ -209,19 +230,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     with _np.errstate(all="ignore"):
         res_dt = _np.mean(_stand(adt, arr.ndim), axis=axis, dtype=dtype,
                           keepdims=keepdims).dtype
-    axes = normalize_axis_tuple(axis, arr.ndim)
-    count = 1
-    for i in axes:
-        count *= arr.shape[i]
-    if dtype is None:
-        if adt.kind in "biu":
-            acc = _np.dtype(_np.float64)
-        elif adt == _np.float16:
-            acc = _np.dtype(_np.float32)
-        else:
-            acc = adt
-    else:
-        acc = _np.dtype(dtype)
+    axes, count, acc = _mean_setup(arr, axis, adt, dtype)
     if count == 0:
         warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=2)
     oshape = tuple(s for i, s in enumerate(arr.shape) if i not in axes)
@@ -239,22 +248,23 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     return _deferred(q)
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
-        where=True, **kwargs):
-    a = _as_array(a)
-    if _is_eager(a, out):
-        return _eager(_np.var, a._np, out, axis=axis, dtype=dtype, ddof=ddof,
-                      keepdims=keepdims, where=where, **kwargs)
-    return _var(a, axis, dtype, out, ddof, keepdims, where, kwargs, "var")
+def _variance(name):
+    """var / std (name): one computation, std takes the square root."""
+    npfunc = getattr(_np, name)
+
+    def f(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+          where=True, **kwargs):
+        a = _as_array(a)
+        if _is_eager(a, out):
+            return _eager(npfunc, a._np, out, axis=axis, dtype=dtype, ddof=ddof,
+                          keepdims=keepdims, where=where, **kwargs)
+        return _var(a, axis, dtype, out, ddof, keepdims, where, kwargs, name)
+    f.__name__ = f.__qualname__ = name
+    return f
 
 
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
-        where=True, **kwargs):
-    a = _as_array(a)
-    if _is_eager(a, out):
-        return _eager(_np.std, a._np, out, axis=axis, dtype=dtype, ddof=ddof,
-                      keepdims=keepdims, where=where, **kwargs)
-    return _var(a, axis, dtype, out, ddof, keepdims, where, kwargs, "std")
+var = _variance("var")
+std = _variance("std")
 
 
 def _var(a, axis, dtype, out, ddof, keepdims, where, kwargs, name):
@@ -272,15 +282,7 @@ def _var(a, axis, dtype, out, ddof, keepdims, where, kwargs, name):
     with _np.errstate(all="ignore"):
         res_dt = npfunc(_stand(adt, arr.ndim), axis=axis, dtype=dtype, ddof=ddof,
                         keepdims=keepdims).dtype
-    axes = normalize_axis_tuple(axis, arr.ndim)
-    n = 1
-    for i in axes:
-        n *= arr.shape[i]
-    if dtype is None:
-        acc = _np.dtype(_np.float64) if adt.kind in "biu" else (
-            _np.dtype(_np.float32) if adt == _np.float16 else adt)
-    else:
-        acc = _np.dtype(dtype)
+    axes, n, acc = _mean_setup(arr, axis, adt, dtype)
     m = mean(a, axis=axes, dtype=acc, keepdims=True)
     x = subtract(a, m, dtype=acc) if a.dtype != acc else subtract(a, m)
     x = multiply(x, x, out=x)

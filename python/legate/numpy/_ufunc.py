@@ -249,44 +249,28 @@ class ufunc:
                 t = _NPND
             if t in _PY_SCALARS:
                 # NumPy 2 (NEP 50): the type, not the value, decides
-                standins.append(x)
-                inputs.append(("s", x))
-                shapes.append(())
-                if NUMPY2:
-                    key.append(t)
-                else:
-                    cacheable = False
-                continue
-            if t is not _NPND:
-                if isinstance(x, _np.generic):
-                    n = dt_num(x.dtype)
-                    if n is None:
-                        raise _Fallback
-                    standins.append(x)
-                    inputs.append(("s", x))
-                    shapes.append(())
-                    if NUMPY2:
-                        key.append((n, False))
-                    else:
-                        cacheable = False
-                    continue
-                x = _np.asarray(x)
-            n = dt_num(x.dtype)
-            if n is None:
-                raise _Fallback
-            if x.ndim == 0:
-                standins.append(x)
-                inputs.append(("s", x))
-                shapes.append(())
-                if NUMPY2:
-                    key.append((n, False))
-                else:
-                    cacheable = False
+                skey = t
             else:
-                standins.append(_standin(DTYPES[n], x.ndim))
-                inputs.append(("e", x))
-                shapes.append(x.shape)
-                key.append((n, True))
+                if t is not _NPND and not isinstance(x, _np.generic):
+                    x = _np.asarray(x)
+                n = dt_num(x.dtype)
+                if n is None:
+                    raise _Fallback
+                if x.ndim != 0:
+                    standins.append(_standin(DTYPES[n], x.ndim))
+                    inputs.append(("e", x))
+                    shapes.append(x.shape)
+                    key.append((n, True))
+                    continue
+                skey = (n, False)
+            # Python and NumPy scalars, eager 0-d arrays: their own stand-ins
+            standins.append(x)
+            inputs.append(("s", x))
+            shapes.append(())
+            if NUMPY2:
+                key.append(skey)
+            else:
+                cacheable = False
         # output operand
         out_arr = None
         out_np = None
