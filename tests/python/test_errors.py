@@ -169,6 +169,24 @@ def test_overflowing_shape(shape):
     assert_usable()
 
 
+@pytest.mark.parametrize(
+    "make",
+    [pytest.param(lambda m: m.zeros(2**40), id="zeros-8TiB"),
+     pytest.param(lambda m: m.full((2**20, 2**20), 1.5), id="full-8TiB"),
+     pytest.param(lambda m: m.arange(2**41), id="arange-16TiB"),
+     pytest.param(lambda m: m.ones(2**38, dtype=m.complex128), id="ones-complex-4TiB")],
+)
+def test_impossible_allocation(make):
+    """Shapes that fit int64 but not memory: MemoryError at creation (tiles
+    are allocated lazily, so the library must check up front, not abort in a
+    worker), and the runtime stays usable."""
+    with pytest.raises(MemoryError):
+        make(np)
+    with pytest.raises(MemoryError):
+        make(lnp)
+    assert_usable()
+
+
 # --------------------------------------------------------------------------
 # truth value, operand types
 # --------------------------------------------------------------------------
