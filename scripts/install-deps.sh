@@ -37,14 +37,22 @@ prefix=$cache/starpu-1.3.10-$stamp
 if [ ! -f "$prefix/.complete" ]; then
   echo "== building StarPU 1.3.10 into $prefix (a few minutes)"
   src=$cache/src; rm -rf "$src"; mkdir -p "$src"
-  if ! grep -q deb-src /etc/apt/sources.list.d/debian.sources 2>/dev/null; then
-    # enable source packages for the archive that is already configured
-    $SUDO sed -i 's/^Types: deb$/Types: deb deb-src/' /etc/apt/sources.list.d/debian.sources
+  # enable source packages for the archives that are already configured
+  # (deb822 .sources files, or one-line sources.list entries)
+  if ! grep -rqs -e '^Types:.*deb-src' -e '^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    for f in /etc/apt/sources.list.d/*.sources; do
+      [ -f "$f" ] && $SUDO sed -i 's/^Types: deb$/Types: deb deb-src/' "$f"
+    done
+    if [ -f /etc/apt/sources.list ] && grep -q '^deb ' /etc/apt/sources.list; then
+      grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' | $SUDO tee /etc/apt/sources.list.d/legate-numpy-src.list >/dev/null
+    fi
     $SUDO apt-get update -q
   fi
   (cd "$src" && apt-get source -q --download-only starpu >/dev/null && tar xf starpu_1.3.10*.orig.tar.*)
   cd "$src"/starpu-1.3.10*
   patch -p1 < "$patch_file"
+  # --enable-blocking-drivers: idle workers sleep instead of spinning, so the
+  # Python thread that submits tasks keeps its core
   cfg=(--prefix="$prefix" --with-fxt --enable-mpi --enable-maxcpus=128 --enable-maxcudadev=8
        --disable-opencl --disable-socl --disable-fortran --disable-build-doc
        --disable-build-examples --disable-build-tests --disable-starpufft --disable-mlr
