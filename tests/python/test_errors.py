@@ -177,11 +177,12 @@ def test_overflowing_shape(shape):
      pytest.param(lambda m: m.ones(2**38, dtype=m.complex128), id="ones-complex-4TiB")],
 )
 def test_impossible_allocation(make):
-    """Shapes that fit int64 but not memory: MemoryError at creation (tiles
+    """Shapes that fit int64 but not memory (8-16 TiB): MemoryError at creation (tiles
     are allocated lazily, so the library must check up front, not abort in a
     worker), and the runtime stays usable."""
-    with pytest.raises(MemoryError):
-        make(np)
+    # NumPy raises MemoryError too under Linux's default overcommit heuristic;
+    # it is not called here because with overcommit_memory=1 its zeros()
+    # succeeds lazily and full() would then exhaust the machine.
     with pytest.raises(MemoryError):
         make(lnp)
     assert_usable()
