@@ -1,0 +1,446 @@
+/* CUDA implementation of the generic strided loop (loop_cuda.h): the host
+ * side (validation, the pieces' plan, launches), the StarPU entry point,
+ * and the kernels of the unary ops.  The device code is in
+ * loop_cuda_kernels.cuh; loop_cuda_{arith,minmax,logic,arg,cast}.cu instantiate
+ * the other ops' kernels. */
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <vector>
+
+#include "loop_cuda_kernels.cuh"
+#include "loop_cuda.h"
+#ifndef LNP_LOOP_CUDA_NO_STARPU
+#include <starpu.h>
+#include "../data-interfaces/nd_interface.h"
+#endif
+
+lnpc::launch_fn lnpc::part_unary(int op, int dt) { return OpPart<LNP_OP_NEGATIVE, LNP_OP_ADD>::get(op, dt); }
+
+namespace {
+
+launch_fn op_part(int op, int dt)
+{
+  if (op < LNP_OP_ADD) return lnpc::part_unary(op, dt);
+  if (op < LNP_OP_MAXIMUM) return lnpc::part_arith(op, dt);
+  if (op < LNP_OP_BITWISE_AND) return lnpc::part_minmax(op, dt);
+  if (op < LNP_OP_ARGMAX_ACC) return lnpc::part_logic(op, dt);
+  return lnpc::part_arg(op, dt);
+}
+
+/* the kernel for (op, dtypes), or NULL (mirrors loop_cpu.c's lnp_select) */
+launch_fn select_fn(int op, int din, int dout)
+{
+  if (op < 0 || op >= LNP_NOPS || dout < 0 || dout >= LNP_NTYPES) return nullptr;
+  const char kind = op_kind(op);
+  if (kind == 'G') return op_part(op, dout);
+  if (din < 0 || din >= LNP_NTYPES) return nullptr;
+  switch (kind) {
+  case 'C': return lnpc::part_cast(din, dout);
+  case 'P': return dout == LNP_BOOL ? op_part(op, din) : nullptr;
+  case 'A': return dout == real_dt(din) ? op_part(op, din) : nullptr;
+  default: return dout == din ? op_part(op, din) : nullptr;
+  }
+}
+
+int host_avx512f()
+{
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+  return __builtin_cpu_supports("avx512f") ? 1 : 0;
+#else
+  return 0;
+#endif
+}
+
+/* Which operand the CPU kernels' fmax/fmin return for +0 vs -0 and for two
+ * NaNs (C leaves it open; with GCC 13 the elementwise loops and the folds
+ * even differ): measured once on lnp_loop_execute itself, both paths, as
+ * Params::fm bits. */
+uint64_t probe_fminmax()
+{
+  uint64_t fm = 0;
+  const int dts[3] = {LNP_FLOAT16, LNP_FLOAT32, LNP_FLOAT64};
+  for (int dt : dts)
+    for (int op : {LNP_OP_FMAX, LNP_OP_FMIN})
+      for (int path = 0; path < 2; path++) {
+        const size_t sz = lnp_dtype_size(dt);
+        const int n = 16;
+        /* x: +0, -0, NaN(1); y: -0, +0, NaN(2) */
+        uint64_t xb[3], yb[3];
+        if (sz == 2) {
+          const uint64_t x3[3] = {0, 0x8000, 0x7e01}, y3[3] = {0x8000, 0, 0x7e02};
+          memcpy(xb, x3, sizeof xb);
+          memcpy(yb, y3, sizeof yb);
+        } else if (sz == 4) {
+          const uint64_t x3[3] = {0, 0x80000000u, 0x7fc00001u}, y3[3] = {0x80000000u, 0, 0x7fc00002u};
+          memcpy(xb, x3, sizeof xb);
+          memcpy(yb, y3, sizeof yb);
+        } else {
+          const uint64_t x3[3] = {0, 0x8000000000000000ULL, 0x7ff8000000000001ULL},
+                         y3[3] = {0x8000000000000000ULL, 0, 0x7ff8000000000002ULL};
+          memcpy(xb, x3, sizeof xb);
+          memcpy(yb, y3, sizeof yb);
+        }
+        int bits = 0;
+        for (int c = 0; c < 3; c++) {
+          unsigned char x[16 * 8], y[16 * 8], o[16 * 8];
+          for (int i = 0; i < n; i++) {
+            memcpy(x + i * sz, &xb[c], sz);
+            memcpy(y + i * sz, &yb[c], sz);
+          }
+          memcpy(o, x, sizeof o);
+          std::vector<unsigned char> raw(lnp_loop_desc_size(1, 3, 1), 0);
+          lnp_loop_desc *d = (lnp_loop_desc *)raw.data();
+          d->op = op;
+          d->dtype_in = d->dtype_out = dt;
+          d->ndim = 1;
+          d->nops = 3;
+          d->npieces = 1;
+          d->nbuffers = 3;
+          int64_t *w = lnp_loop_piece(d, 0);
+          w[0] = n;
+          for (int k = 0; k < 3; k++) {
+            int64_t *q = lnp_piece_operand(w, 1, k);
+            q[0] = path == FM_FOLD && k == 1 ? 0 : k; /* fold: out = in1, standing still */
+            q[1] = 0;
+            q[2] = path == FM_FOLD && k < 2 ? 0 : 1;
+          }
+          void *ptrs[3] = {o, x, y};
+          if (lnp_loop_execute(d, ptrs, 1) != 0) continue;
+          if (!memcmp(o, y, sz)) bits |= 1 << c; /* FM_PZ_Y, FM_NZ_Y, FM_NAN_Y */
+        }
+        fm |= (uint64_t)bits << fm_shift(dt, op, path);
+      }
+  return fm;
+}
+
+struct HostFlags {
+  int flags;
+  uint64_t fm;
+};
+HostFlags host_flags()
+{
+  static std::once_flag once;
+  static HostFlags hf;
+  std::call_once(once, [] { hf = HostFlags{host_avx512f() ? PF_AVX512F : 0, probe_fminmax()}; });
+  return hf;
+}
+
+/* bytes touched by one operand of one piece, for ordering launches */
+struct Span {
+  int64_t buf;
+  bool out;
+  int64_t lo, hi;
+};
+bool spans_conflict(const std::vector<Span> &batch, const std::vector<Span> &mine)
+{
+  for (const Span &a : batch)
+    for (const Span &b : mine)
+      if (a.buf == b.buf && (a.out || b.out) && !(a.hi < b.lo || b.hi < a.lo)) return true;
+  return false;
+}
+
+struct Launcher {
+  launch_fn fn;
+  cudaStream_t stream;
+  Params p;
+  int mode = -1;
+  int words = 0;
+  int64_t blocks = 0;
+  std::vector<Span> spans;
+  int err = 0;
+
+  void reset()
+  {
+    p.npieces = 0;
+    words = 0;
+    blocks = 0;
+    mode = -1;
+    spans.clear();
+  }
+  void flush()
+  {
+    if (p.npieces == 0) return;
+    p.blk0[p.npieces] = blocks;
+    fn(p, (unsigned)blocks, mode, stream);
+    if (cudaGetLastError() != cudaSuccess) err = 1;
+    reset();
+  }
+};
+
+int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, cudaStream_t stream)
+{
+  const int op = d->op, nd0 = d->ndim, nops = d->nops;
+  const char kind = op_kind(op);
+  const int nout = op_nout(op);
+  const bool indexed = kind == 'G' || kind == 'R';
+  const bool binary = is_binary(op);
+  const int dt_loop = kind == 'G' ? d->dtype_out : d->dtype_in;
+  const bool can_block = kind != 'C' && block_ok(op, dt_loop);
+
+  /* element size of each operand (loop_cpu.c lnp_item_sizes) */
+  int64_t isz[4];
+  const int64_t si = (int64_t)lnp_dtype_size(d->dtype_in), so = (int64_t)lnp_dtype_size(d->dtype_out);
+  for (int k = 0; k < 4; k++) isz[k] = si;
+  switch (kind) {
+  case 'P': isz[0] = 1; break;
+  case 'W': isz[0] = so; isz[1] = 1; break;
+  case 'R': isz[0] = so; isz[1] = 8; isz[3] = 8; break;
+  default: isz[0] = so; break;
+  }
+
+  Launcher L;
+  memset(&L.p, 0, sizeof L.p);
+  L.fn = fn;
+  L.stream = stream;
+  memcpy(L.p.scalars, d->scalars, sizeof L.p.scalars);
+  const HostFlags hf = host_flags();
+  L.p.flags = hf.flags;
+  L.p.fm = hf.fm;
+  L.reset();
+
+  std::vector<Span> mine;
+  for (int pi = 0; pi < d->npieces; pi++) {
+    int64_t *w = lnp_loop_piece(d, pi);
+    const int64_t *shape = w, *origin = w + nd0;
+    bool empty = false;
+    for (int dd = 0; dd < nd0; dd++) empty |= shape[dd] == 0;
+    if (empty) continue;
+
+    int64_t base[4], bufk[4];
+    for (int k = 0; k < nops; k++) {
+      const int64_t *o = lnp_piece_operand(w, nd0, k);
+      bufk[k] = o[0];
+      base[k] = o[0] >= 0 ? (int64_t)(uintptr_t)bufptrs[o[0]] + o[1] * isz[k] : o[0];
+    }
+    /* simplified dims, as loop_cpu.c (size-1 dims dropped, contiguous
+     * dims merged; for G/R ops only where the index steps merge too) */
+    int nd = 0;
+    int64_t ext[LNP_MAXDIM], mult[LNP_MAXDIM], stb[LNP_MAXDIM][4];
+    int64_t idx0 = (op == LNP_OP_ARGMAX_ACC || op == LNP_OP_ARGMIN_ACC) ? d->scalars[0].i64 : 0;
+    for (int dd = 0; dd < nd0; dd++) {
+      int64_t s[4] = {0, 0, 0, 0};
+      for (int k = 0; k < nops; k++)
+        s[k] = bufk[k] >= 0 ? lnp_piece_operand(w, nd0, k)[2 + dd] * isz[k] : 0;
+      const int64_t m = indexed ? d->index_mult[dd] : 0;
+      if (indexed) idx0 += origin[dd] * m;
+      if (shape[dd] == 1) continue;
+      bool merge = nd > 0 && (!indexed || mult[nd - 1] == m * shape[dd]);
+      for (int k = 0; merge && k < nops; k++) merge = stb[nd - 1][k] == s[k] * shape[dd];
+      if (merge) {
+        ext[nd - 1] *= shape[dd];
+        mult[nd - 1] = m;
+        for (int k = 0; k < nops; k++) stb[nd - 1][k] = s[k];
+      } else {
+        ext[nd] = shape[dd];
+        mult[nd] = m;
+        for (int k = 0; k < nops; k++) stb[nd][k] = s[k];
+        nd++;
+      }
+    }
+    bool isS[LNP_MAXDIM];
+    int nsd = 0;
+    for (int dd = 0; dd < nd; dd++) {
+      isS[dd] = false;
+      for (int k = 0; k < nout; k++) isS[dd] |= stb[dd][k] == 0;
+      nsd += isS[dd];
+    }
+    bool clean = false;
+    if (binary && bufk[0] >= 0 && bufk[0] == bufk[1] && base[0] == base[1] && d->dtype_out == d->dtype_in) {
+      clean = true;
+      for (int dd = 0; dd < nd; dd++) clean &= stb[dd][0] == stb[dd][1];
+    }
+    if (nsd > 0 && !clean && kind != 'R') {
+      /* an output that stands still without a fold (nothing the launcher
+       * makes, but defined; lnp_loop_cuda_supported refuses the case where
+       * a binary op's output overlaps an input): each step overwrites it,
+       * so only the last S coordinate counts */
+      int nd2 = 0;
+      for (int dd = 0; dd < nd; dd++) {
+        if (isS[dd]) {
+          for (int k = 0; k < nops; k++) base[k] += stb[dd][k] * (ext[dd] - 1);
+          idx0 += mult[dd] * (ext[dd] - 1);
+          continue;
+        }
+        ext[nd2] = ext[dd];
+        mult[nd2] = mult[dd];
+        for (int k = 0; k < nops; k++) stb[nd2][k] = stb[dd][k];
+        isS[nd2] = false;
+        nd2++;
+      }
+      nd = nd2;
+      nsd = 0;
+    }
+    bool inner_s = nd > 0 && isS[nd - 1];
+    int64_t inner_n = 1, inner_mult = 0, inner_st[4] = {0, 0, 0, 0};
+    if (inner_s) {
+      inner_n = ext[nd - 1];
+      inner_mult = mult[nd - 1];
+      for (int k = 0; k < nops; k++) inner_st[k] = stb[nd - 1][k];
+    }
+    /* a single element: the CPU runs its inner loop once with n = 1 and
+     * zero strides, the fold path for an aliased output */
+    if (nd == 0 && clean && red_of(op) != RED_NONE) inner_s = true;
+    int64_t nP = 1;
+    for (int dd = 0; dd < nd; dd++)
+      if (!isS[dd]) nP *= ext[dd];
+    const bool seqp = kind == 'R' || nsd > 0 || inner_s;
+    const int block = can_block && inner_s && nd > 0 && inner_n >= LNPC_BLOCK_MIN_RUN &&
+                      (kind == 'R' || (binary && clean));
+    int64_t nblk = block ? nP
+                   : seqp ? (nP + LNPC_BLOCK - 1) / LNPC_BLOCK
+                          : (nP + (int64_t)LNPC_BLOCK * LNPC_ITEMS - 1) / ((int64_t)LNPC_BLOCK * LNPC_ITEMS);
+    const int ndp = nd - nsd, nds_outer = nsd - ((inner_s && nd > 0) ? 1 : 0);
+    const int need = rec_dims(nops) + (ndp + nds_outer) * (2 + nops);
+
+    /* bytes touched, per operand */
+    mine.clear();
+    for (int k = 0; k < nops; k++) {
+      if (bufk[k] < 0) continue;
+      Span sp{bufk[k], k < nout, base[k], base[k] + isz[k] - 1};
+      for (int dd = 0; dd < nd; dd++) {
+        const int64_t span = stb[dd][k] * (ext[dd] - 1);
+        if (span < 0) sp.lo += span;
+        else sp.hi += span;
+      }
+      mine.push_back(sp);
+    }
+    if (L.p.npieces > 0 &&
+        (L.mode != block || L.p.npieces == LNPC_MAXP || L.words + need > LNPC_MAXW ||
+         L.blocks + nblk > 0x7fffffffLL || spans_conflict(L.spans, mine)))
+      L.flush();
+    if (nblk > 0x7fffffffLL || need > LNPC_MAXW) return -1;
+    L.mode = block;
+
+    int64_t *r = L.p.w + L.words;
+    r[R_NDP] = ndp;
+    r[R_NDS] = nds_outer;
+    r[R_FLAGS] = (inner_s ? F_INNER_S : 0) | (clean ? F_CLEAN : 0) | (seqp ? F_SEQ : 0);
+    r[R_NP] = nP;
+    r[R_INN] = inner_n;
+    r[R_IDX0] = idx0;
+    r[R_IMULT] = inner_mult;
+    for (int k = 0; k < nops; k++) {
+      r[R_IST + k] = inner_st[k];
+      r[rec_base(nops) + k] = base[k];
+    }
+    int64_t *dr = r + rec_dims(nops);
+    for (int pass = 0; pass < 2; pass++) /* P dims, then outer S dims */
+      for (int dd = 0; dd < nd; dd++) {
+        if (pass == 0 ? isS[dd] : (!isS[dd] || (inner_s && dd == nd - 1))) continue;
+        dr[0] = ext[dd];
+        dr[1] = mult[dd];
+        for (int k = 0; k < nops; k++) dr[2 + k] = stb[dd][k];
+        dr += 2 + nops;
+      }
+    L.p.off[L.p.npieces] = L.words;
+    L.p.blk0[L.p.npieces] = L.blocks;
+    L.p.npieces++;
+    L.words += need;
+    L.blocks += nblk;
+    L.spans.insert(L.spans.end(), mine.begin(), mine.end());
+  }
+  L.flush();
+  return L.err ? -2 : 0;
+}
+
+/* the checks of loop_cpu.c's lnp_loop_execute / lnp_validate */
+bool desc_ok(const lnp_loop_desc *d)
+{
+  if (!d || d->op < 0 || d->op >= LNP_NOPS) return false;
+  if (d->ndim < 0 || d->ndim > LNP_MAXDIM || d->npieces < 0) return false;
+  if (d->nops != op_nops(d->op) || d->nops > 4) return false;
+  return true;
+}
+
+} /* namespace */
+
+extern "C" int lnp_loop_cuda_supported(const lnp_loop_desc *d)
+{
+  if (!desc_ok(d)) return 0;
+  if (!select_fn(d->op, d->dtype_in, d->dtype_out) || !lnp_loop_supported(d->op, d->dtype_in, d->dtype_out))
+    return 0;
+  for (int p = 0; p < d->npieces; p++) { /* 32-bit coordinates in the kernels */
+    const int64_t *shape = lnp_loop_piece(d, p);
+    uint64_t n = 1;
+    for (int dd = 0; dd < d->ndim; dd++) {
+      if (shape[dd] < 0 || shape[dd] >= 0x80000000LL) return 0;
+      n *= (uint64_t)shape[dd];
+      if (n >= 0x80000000ULL) return 0;
+    }
+  }
+  if (is_binary(d->op)) {
+    /* an output standing still along a dim must be the first input (a
+     * fold), or share no buffer with the inputs */
+    const int nd = d->ndim;
+    for (int p = 0; p < d->npieces; p++) {
+      int64_t *w = lnp_loop_piece(d, p);
+      const int64_t *o0 = lnp_piece_operand(w, nd, 0), *o1 = lnp_piece_operand(w, nd, 1),
+                    *o2 = lnp_piece_operand(w, nd, 2);
+      bool still = false, same = o0[0] == o1[0] && o0[1] == o1[1];
+      for (int dd = 0; dd < nd; dd++) {
+        if (w[dd] <= 1) continue;
+        still |= o0[2 + dd] == 0;
+        same &= o0[2 + dd] == o1[2 + dd];
+      }
+      const bool fold = same && o0[0] >= 0 && out_dt(d->op, d->dtype_in) == d->dtype_in;
+      if (still && !fold && (o1[0] == o0[0] || o2[0] == o0[0])) return 0;
+    }
+  }
+  return 1;
+}
+
+extern "C" int lnp_loop_cuda_launch(const lnp_loop_desc *d, void *const *bufptrs, int nbuffers, void *stream)
+{
+  if (!lnp_loop_cuda_supported(d)) return -1;
+  const int nd = d->ndim, nout = op_nout(d->op);
+  for (int p = 0; p < d->npieces; p++) {
+    int64_t *w = lnp_loop_piece(d, p);
+    bool empty = false;
+    for (int dd = 0; dd < nd; dd++) {
+      if (w[dd] < 0) return -1;
+      empty |= w[dd] == 0;
+    }
+    for (int k = 0; k < d->nops; k++) {
+      const int64_t buf = lnp_piece_operand(w, nd, k)[0];
+      if (buf >= 0) {
+        if (buf >= d->nbuffers || buf >= nbuffers) return -1;
+        if (!empty && (!bufptrs || !bufptrs[buf])) return -1;
+      } else if (-1 - buf >= LNP_MAXSCALARS || k < nout) {
+        return -1;
+      }
+    }
+  }
+  launch_fn fn = select_fn(d->op, d->dtype_in, d->dtype_out);
+  return plan_and_launch(d, bufptrs, fn, (cudaStream_t)stream);
+}
+
+#ifndef LNP_LOOP_CUDA_NO_STARPU
+extern "C" void lnp_loop_cuda(void *descr[], void *cl_arg)
+{
+  const lnp_loop_desc *d = (const lnp_loop_desc *)cl_arg;
+  struct starpu_task *task = starpu_task_get_current();
+  const unsigned nb = STARPU_TASK_GET_NBUFFERS(task);
+  const int sane = d && task->cl_arg_size >= sizeof *d && d->ndim >= 0 && d->ndim <= LNP_MAXDIM &&
+                   d->nops >= 0 && d->nops <= 4 && d->npieces >= 0 &&
+                   task->cl_arg_size == lnp_loop_desc_size(d->ndim, d->nops, d->npieces) &&
+                   (unsigned)d->nbuffers <= nb;
+  if (!sane) {
+    fprintf(stderr, "legate.numpy: malformed loop task descriptor\n");
+    return;
+  }
+  void *stack_ptrs[64];
+  void **ptrs = nb <= 64 ? stack_ptrs : (void **)malloc(sizeof(void *) * nb);
+  if (!ptrs) {
+    fprintf(stderr, "legate.numpy: out of memory in a %s task\n", lnp_op_name(d->op));
+    return;
+  }
+  for (unsigned i = 0; i < nb; i++) ptrs[i] = LNP_ND_GET_PTR(descr[i]);
+  const int rc = lnp_loop_cuda_launch(d, ptrs, (int)nb, (void *)starpu_cuda_get_local_stream());
+  if (rc != 0)
+    fprintf(stderr, "legate.numpy: %s CUDA %s loop task (%s -> %s)%s\n", rc == -1 ? "invalid" : "failed",
+            lnp_op_name(d->op), lnp_dtype_name(d->dtype_in), lnp_dtype_name(d->dtype_out),
+            rc == -2 ? ": kernel launch error" : "");
+  if (ptrs != stack_ptrs) free(ptrs);
+}
+#endif

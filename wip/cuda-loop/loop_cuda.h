@@ -1,0 +1,45 @@
+/* CUDA implementation of the generic strided loop (loop.h), in loop_cuda.cu.
+ *
+ * Same semantics as the CPU kernels (loop_ops.h, loop_cpu.c), element for
+ * element: integer wrapping, Python floor_divide/remainder, NaN-propagating
+ * maximum/minimum, float16 computed in float, the casts of loop_cpu.c
+ * (float -> integer as x86's scalar conversions), and reductions in the CPU's
+ * order (float add sums each reduced run pairwise exactly as NumPy's
+ * pairwise_sum, other non-associative reductions fold sequentially).  Only
+ * transcendental functions (exp, log, sin, pow, atan2, hypot, complex
+ * functions ...) come from CUDA's libdevice instead of glibc and may differ
+ * in the last bits.
+ *
+ * Only built when CMake finds nvcc (LNP_HAVE_CUDA). */
+#ifndef LNP_LOOP_CUDA_H
+#define LNP_LOOP_CUDA_H
+
+#include "loop.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* 1 if the descriptor's op/dtype combination has a CUDA kernel (and is well
+ * formed enough to run), else 0: the codelet's can_execute then keeps the
+ * task off CUDA workers and StarPU runs the CPU implementation. */
+int lnp_loop_cuda_supported(const lnp_loop_desc *d);
+
+/* Run a loop descriptor on the current CUDA device, asynchronously on
+ * `stream` (a cudaStream_t; NULL = the legacy default stream).  bufptrs[i] is
+ * the device address of task buffer i (a compact C-order tile).  The
+ * descriptor is read on the host during the call only (the pieces travel as
+ * kernel parameters), so it may be freed as soon as this returns.  No device
+ * memory is allocated and nothing is synchronised.  Returns 0, -1 for an
+ * invalid or unsupported descriptor, -2 if a kernel launch failed. */
+int lnp_loop_cuda_launch(const lnp_loop_desc *d, void *const *bufptrs, int nbuffers, void *stream);
+
+/* The StarPU CUDA implementation of lnp_cl_loop (STARPU_CUDA_ASYNC: launches
+ * on starpu_cuda_get_local_stream()). */
+void lnp_loop_cuda(void *descr[], void *cl_arg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,1812 @@
+/* Device code of the CUDA loop kernels (loop_cuda.h): shared by the
+ * translation units codelets/loop_cuda*.cu, each of which instantiates the
+ * kernels of a subset of the ops (so that a parallel build compiles them
+ * side by side).  Everything here has internal linkage except the launch
+ * parameter block (lnpc::Params) and the per-unit kernel tables.
+ *
+ * Semantics are those of the CPU kernels (loop_ops.h, loop_cpu.c), ported
+ * element operation by element operation; this file must be compiled with
+ * --fmad=false (CMake sets it) so that a*b+c is not contracted into an FMA,
+ * exactly as the C side (-std=c11 implies -ffp-contract=off).
+ *
+ * Work layout.  The host side walks the pieces like loop_cpu.c does (drop
+ * size-1 dims, merge dims contiguous for every operand) and splits each
+ * piece's dims into
+ *   P dims  along which every output moves: one thread (or one block) per
+ *           P coordinate, so no two threads ever write one output element;
+ *   S dims  along which an output stands still (stride 0: reductions by
+ *           aliasing, arg-reductions): walked sequentially, in the CPU's
+ *           order, by the owner of the output element.
+ * When the innermost dim is an S dim (a "run", what the CPU's inner loop
+ * accumulates into one element) the run is reduced exactly as the CPU does:
+ * float add by NumPy's pairwise summation (same blocking, same tree), other
+ * ops by a left fold; float16 rounds where the CPU rounds.  Long runs of ops
+ * whose fold can be evaluated as a tree without changing a bit (wrapping
+ * integer arithmetic, bitwise/logical ops, NaN-aware maximum/minimum/fmax/
+ * fmin, arg-reductions: all associative selections, combined in order) and
+ * pairwise sums (the tree is NumPy's, its top levels evaluated by the block)
+ * are reduced by a whole thread block per output element.
+ *
+ * Pieces travel as kernel parameters (a __grid_constant__ struct of ~4.7 KB:
+ * no device allocation, no copy); a task with more pieces than fit, or whose
+ * pieces write what an earlier piece reads or writes (e.g. several partial
+ * results folded into one output), is split into several launches on the
+ * same stream, which run in order.
+ *
+ * Instantiation: one kernel per (op, dtype) pair that exists (the dtype sets
+ * of loop_cpu.c) and per (source, destination) dtype pair for casts, from
+ * the X-macro lists of dtypes.h and loop.h. */
+#ifndef LNP_LOOP_CUDA_KERNELS_CUH
+#define LNP_LOOP_CUDA_KERNELS_CUH
+
+#include <cuda/std/limits>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <utility>
+
+#include "loop.h"
+
+/* each unit uses part of the helpers: no "declared but never referenced" */
+#pragma nv_diag_suppress 177
+
+/* ========================================================================
+ * Kernel parameters: the pieces of one launch (passed by value as a
+ * __grid_constant__ parameter: no device allocation, no copy)
+ * ======================================================================== */
+#define LNPC_BLOCK 256
+#define LNPC_RED_BLOCK 1024   /* threads of a block that reduces one run */
+#define LNPC_ITEMS 4          /* elements per thread in elementwise pieces */
+#define LNPC_MAXP 48          /* pieces per launch */
+#define LNPC_MAXW 448         /* int64 words of piece records per launch */
+#define LNPC_BLOCK_MIN_RUN 512 /* runs at least this long go to k_block */
+
+namespace lnpc {
+struct Params {
+  lnp_scalar scalars[LNP_MAXSCALARS];
+  int64_t blk0[LNPC_MAXP + 1]; /* first block of each piece */
+  int32_t off[LNPC_MAXP];      /* record of each piece in w */
+  int32_t npieces;
+  int32_t flags; /* PF_* */
+  uint64_t fm;   /* fmax/fmin behaviour of the CPU kernels (FM_*) */
+  int64_t w[LNPC_MAXW];
+};
+
+typedef void (*launch_fn)(const Params &p, unsigned grid, int block_mode, cudaStream_t s);
+
+/* the kernels of each translation unit, or NULL: (op, loop dtype; output
+ * dtype for generators), casts (source, destination) */
+launch_fn part_unary(int op, int dt);  /* loop_cuda.cu: NEGATIVE .. SIGNBIT */
+launch_fn part_arith(int op, int dt);  /* loop_cuda_arith.cu: ADD .. POWER */
+launch_fn part_minmax(int op, int dt); /* loop_cuda_minmax.cu: MAXIMUM .. HYPOT */
+launch_fn part_logic(int op, int dt);  /* loop_cuda_logic.cu: BITWISE_AND .. EYE */
+launch_fn part_arg(int op, int dt);    /* loop_cuda_arg.cu: ARG* */
+launch_fn part_cast(int din, int dout); /* loop_cuda_cast.cu: COPY */
+} /* namespace lnpc */
+
+namespace {
+using lnpc::launch_fn;
+using lnpc::Params;
+
+#define HD __host__ __device__
+#define DI __device__ __forceinline__
+
+/* ========================================================================
+ * Op and dtype metadata (compile-time, from the X-macro lists)
+ * ======================================================================== */
+HD constexpr char dt_kind(int dt)
+{
+  switch (dt) {
+#define LNPC_X(E, T, N, K) \
+  case E: return #K[0];
+    LNP_FOR_ALL(LNPC_X)
+#undef LNPC_X
+  default: return 0;
+  }
+}
+/* element kind: float16 computes as a float */
+HD constexpr char dt_ek(int dt) { return dt_kind(dt) == 'h' ? 'f' : dt_kind(dt); }
+
+HD constexpr char op_kind(int op)
+{
+  switch (op) {
+#define LNPC_X(NAME, NIN, KIND) \
+  case LNP_OP_##NAME: return #KIND[0];
+    LNP_FOR_OPS(LNPC_X)
+#undef LNPC_X
+  default: return 0;
+  }
+}
+HD constexpr int op_nin(int op)
+{
+  switch (op) {
+#define LNPC_X(NAME, NIN, KIND) \
+  case LNP_OP_##NAME: return NIN;
+    LNP_FOR_OPS(LNPC_X)
+#undef LNPC_X
+  default: return 0;
+  }
+}
+HD constexpr int op_nout(int op) { return op_kind(op) == 'R' ? 2 : 1; }
+HD constexpr int op_nops(int op) { return op_nout(op) + op_nin(op); }
+HD constexpr int real_dt(int dt)
+{
+  return dt == LNP_COMPLEX64 ? LNP_FLOAT32 : dt == LNP_COMPLEX128 ? LNP_FLOAT64 : dt;
+}
+/* output dtype of a non-cast op whose loop dtype is dt */
+HD constexpr int out_dt(int op, int dt)
+{
+  return op_kind(op) == 'P' ? (int)LNP_BOOL : op_kind(op) == 'A' ? real_dt(dt) : dt;
+}
+
+/* dtype sets, as loop_cpu.c's LNP_TS_* */
+enum : unsigned { M_B = 1, M_I = 2, M_U = 4, M_H = 8, M_F = 16, M_C = 32 };
+enum : unsigned {
+  TS_ALL = M_B | M_I | M_U | M_H | M_F | M_C,
+  TS_NUM = M_I | M_U | M_H | M_F | M_C,
+  TS_BINT = M_B | M_I | M_U,
+  TS_INT = M_I | M_U,
+  TS_REAL = M_I | M_U | M_H | M_F,
+  TS_FLT = M_H | M_F,
+  TS_INEXACT = M_H | M_F | M_C,
+};
+HD constexpr unsigned kind_mask(char k)
+{
+  return k == 'b' ? M_B : k == 'i' ? M_I : k == 'u' ? M_U : k == 'h' ? M_H : k == 'f' ? M_F : k == 'c' ? M_C : 0u;
+}
+/* The dtypes that have a CUDA kernel for each op (loop dtype; output dtype
+ * for generators).  The CPU's sets (loop_cpu.c, LNP_LOOPS) but for complex
+ * arcsin/arccos/arctan. */
+HD constexpr unsigned op_types(int op)
+{
+  switch (op) {
+  case LNP_OP_COPY: return TS_ALL;
+  case LNP_OP_NEGATIVE: return TS_NUM;
+  case LNP_OP_POSITIVE: return TS_ALL;
+  case LNP_OP_ABSOLUTE: return TS_ALL;
+  case LNP_OP_SQUARE: return TS_NUM;
+  case LNP_OP_SQRT: case LNP_OP_EXP: case LNP_OP_LOG: case LNP_OP_LOG10: case LNP_OP_LOG2:
+  case LNP_OP_EXP2: case LNP_OP_SIN: case LNP_OP_COS: case LNP_OP_TAN: case LNP_OP_SINH:
+  case LNP_OP_COSH: case LNP_OP_TANH:
+    return TS_INEXACT;
+  /* complex arcsin/arccos/arctan stay on the CPU: libcu++'s lose up to
+   * ~1e-5 relative (and tiny parts entirely) against glibc's, whose
+   * careful kernels are long to port */
+  case LNP_OP_ARCSIN: case LNP_OP_ARCCOS: case LNP_OP_ARCTAN: return TS_FLT;
+  case LNP_OP_FLOOR: case LNP_OP_CEIL: case LNP_OP_TRUNC: return TS_FLT;
+  case LNP_OP_RINT: return TS_INEXACT;
+  case LNP_OP_SIGN: return TS_REAL;
+  case LNP_OP_RECIPROCAL: return TS_NUM;
+  case LNP_OP_CONJUGATE: return TS_NUM;
+  case LNP_OP_INVERT: return TS_BINT;
+  case LNP_OP_LOGICAL_NOT: case LNP_OP_ISNAN: case LNP_OP_ISINF: case LNP_OP_ISFINITE: return TS_ALL;
+  case LNP_OP_SIGNBIT: return TS_BINT | TS_FLT;
+  case LNP_OP_ADD: return TS_ALL;
+  case LNP_OP_SUBTRACT: return TS_NUM;
+  case LNP_OP_MULTIPLY: return TS_ALL;
+  case LNP_OP_TRUE_DIVIDE: return TS_INEXACT;
+  case LNP_OP_FLOOR_DIVIDE: case LNP_OP_REMAINDER: return TS_REAL;
+  case LNP_OP_POWER: return TS_NUM;
+  case LNP_OP_MAXIMUM: case LNP_OP_MINIMUM: case LNP_OP_FMAX: case LNP_OP_FMIN: return TS_ALL;
+  case LNP_OP_ARCTAN2: case LNP_OP_HYPOT: return TS_FLT;
+  case LNP_OP_BITWISE_AND: case LNP_OP_BITWISE_OR: case LNP_OP_BITWISE_XOR: return TS_BINT;
+  case LNP_OP_LEFT_SHIFT: case LNP_OP_RIGHT_SHIFT: return TS_INT;
+  case LNP_OP_EQUAL: case LNP_OP_NOT_EQUAL: case LNP_OP_LESS: case LNP_OP_LESS_EQUAL:
+  case LNP_OP_GREATER: case LNP_OP_GREATER_EQUAL: case LNP_OP_LOGICAL_AND: case LNP_OP_LOGICAL_OR:
+  case LNP_OP_LOGICAL_XOR:
+    return TS_ALL;
+  case LNP_OP_WHERE: return TS_ALL;
+  case LNP_OP_ARANGE: return TS_NUM;
+  case LNP_OP_EYE: return TS_ALL;
+  case LNP_OP_ARGMAX_ACC: case LNP_OP_ARGMIN_ACC: case LNP_OP_ARGMAX_COMBINE:
+  case LNP_OP_ARGMIN_COMBINE:
+    return TS_ALL;
+  default: return 0;
+  }
+}
+HD constexpr bool has_kernel(int op, int dt) { return (op_types(op) & kind_mask(dt_kind(dt))) != 0; }
+
+/* How the CPU's binary loop folds a run into one element (loop_cpu.c
+ * LNP_RED_*): ROUND rounds (float16) after each step, EXACT keeps the
+ * compute type through the run, SUM is EXACT for bool/integers and pairwise
+ * for floats, NONE (predicates) has no fold path (the elementwise loop
+ * rereads the output, the same for bool). */
+enum { RED_NONE, RED_ROUND, RED_EXACT, RED_SUM };
+HD constexpr int red_of(int op)
+{
+  return op_kind(op) == 'P'                                                         ? RED_NONE
+         : op == LNP_OP_ADD                                                         ? RED_SUM
+         : (op == LNP_OP_SUBTRACT || op == LNP_OP_MULTIPLY || op == LNP_OP_TRUE_DIVIDE) ? RED_EXACT
+                                                                                    : RED_ROUND;
+}
+HD constexpr bool is_binary(int op) { return (op_kind(op) == 'S' || op_kind(op) == 'P') && op_nin(op) == 2; }
+
+/* Ops whose run fold a block may evaluate as an ordered tree with the same
+ * result, bit for bit (see the file comment); ADD of floats is pairwise. */
+HD constexpr bool block_ok(int op, int dt)
+{
+  const char k = dt_kind(dt);
+  const bool intlike = k == 'b' || k == 'i' || k == 'u';
+  switch (op) {
+  case LNP_OP_ADD: return true;
+  case LNP_OP_MULTIPLY: case LNP_OP_BITWISE_AND: case LNP_OP_BITWISE_OR: case LNP_OP_BITWISE_XOR:
+    return intlike;
+  case LNP_OP_MAXIMUM: case LNP_OP_MINIMUM: case LNP_OP_FMAX: case LNP_OP_FMIN: return true;
+  case LNP_OP_LOGICAL_AND: case LNP_OP_LOGICAL_OR: case LNP_OP_LOGICAL_XOR: return dt == LNP_BOOL;
+  case LNP_OP_ARGMAX_ACC: case LNP_OP_ARGMIN_ACC: case LNP_OP_ARGMAX_COMBINE: case LNP_OP_ARGMIN_COMBINE:
+    return true;
+  default: return false;
+  }
+}
+
+/* ========================================================================
+ * Types: storage type S and compute type CT of each dtype
+ * ======================================================================== */
+template <class R> struct cx {
+  R re, im;
+};
+
+template <int DT> struct Dt;
+#define LNPC_X(E, T, N, K) \
+  template <> struct Dt<E> { typedef T S; };
+LNP_FOR_ALL(LNPC_X)
+#undef LNPC_X
+template <int DT> using St = typename Dt<DT>::S;
+
+template <class S> struct CxOf { typedef void R; };
+template <> struct CxOf<lnp_complex64> { typedef float R; };
+template <> struct CxOf<lnp_complex128> { typedef double R; };
+
+template <int DT, char K = dt_kind(DT)> struct CtSel { typedef St<DT> type; };
+template <int DT> struct CtSel<DT, 'h'> { typedef float type; };
+template <int DT> struct CtSel<DT, 'c'> { typedef cx<typename CxOf<St<DT>>::R> type; };
+template <int DT> using CT = typename CtSel<DT>::type;
+
+static_assert(sizeof(lnp_complex64) == 8 && alignof(lnp_complex64) == 4, "complex64 layout");
+static_assert(sizeof(lnp_complex128) == 16 && alignof(lnp_complex128) == 8, "complex128 layout");
+static_assert(sizeof(lnp_scalar) == 16, "lnp_scalar layout");
+
+/* load (storage -> compute), store (compute -> storage), round trip */
+template <int DT> DI CT<DT> ld(const char *p)
+{
+  if constexpr (dt_kind(DT) == 'h') {
+    return __half2float(__ushort_as_half(*(const unsigned short *)p));
+  } else if constexpr (dt_kind(DT) == 'c') {
+    const St<DT> v = *(const St<DT> *)p;
+    return CT<DT>{v.re, v.im};
+  } else {
+    return *(const St<DT> *)p;
+  }
+}
+template <int DT> DI void st(char *p, CT<DT> v)
+{
+  if constexpr (dt_kind(DT) == 'h') {
+    *(unsigned short *)p = __half_as_ushort(__float2half_rn(v));
+  } else if constexpr (dt_kind(DT) == 'c') {
+    St<DT> s;
+    s.re = v.re;
+    s.im = v.im;
+    *(St<DT> *)p = s;
+  } else {
+    *(St<DT> *)p = v;
+  }
+}
+/* the value as stored and reloaded (float16 rounding; identity otherwise) */
+template <int DT> DI CT<DT> rt(CT<DT> v)
+{
+  if constexpr (dt_kind(DT) == 'h') return __half2float(__float2half_rn(v));
+  else return v;
+}
+
+/* ========================================================================
+ * Scalar helpers
+ * ======================================================================== */
+/* wrapping integer arithmetic, as LNP_U/LNP_W* */
+template <class T> DI auto uw(T x) { return (std::make_unsigned_t<T>)x + 0u; }
+template <class T> DI T wadd(T a, T b) { return (T)(uw(a) + uw(b)); }
+template <class T> DI T wsub(T a, T b) { return (T)(uw(a) - uw(b)); }
+template <class T> DI T wmul(T a, T b) { return (T)(uw(a) * uw(b)); }
+template <class T> DI T wneg(T a) { return (T)(0u - uw(a)); }
+template <class T> HD constexpr unsigned nbits() { return (unsigned)sizeof(T) * 8u; }
+template <class T> DI T smin() { return (T)((std::make_unsigned_t<T>)1 << (nbits<T>() - 1u)); }
+
+template <class R> DI R r_inf();
+template <> DI float r_inf<float>() { return __int_as_float(0x7f800000); }
+template <> DI double r_inf<double>() { return __longlong_as_double(0x7ff0000000000000LL); }
+template <class R> DI R r_nan();
+template <> DI float r_nan<float>() { return __int_as_float(0x7fc00000); }
+template <> DI double r_nan<double>() { return __longlong_as_double(0x7ff8000000000000LL); }
+
+template <class R> DI bool is_nan(R x) { return x != x; }
+template <class R> DI bool is_inf(R x) { return x == r_inf<R>() || x == -r_inf<R>(); }
+template <class R> DI bool is_fin(R x) { return x - x == x - x; }
+DI bool sign_bit(float x) { return (__float_as_uint(x) >> 31) != 0; }
+DI bool sign_bit(double x) { return __double_as_longlong(x) < 0; }
+
+/* libm: float and double overloads */
+#define LNPC_M1(fn)                                                     \
+  DI float m_##fn(float x) { return fn##f(x); }                         \
+  DI double m_##fn(double x) { return ::fn(x); }
+#define LNPC_M2(fn)                                                     \
+  DI float m_##fn(float x, float y) { return fn##f(x, y); }             \
+  DI double m_##fn(double x, double y) { return ::fn(x, y); }
+LNPC_M1(sqrt) LNPC_M1(exp) LNPC_M1(log) LNPC_M1(log10) LNPC_M1(log2) LNPC_M1(exp2)
+LNPC_M1(sin) LNPC_M1(cos) LNPC_M1(tan) LNPC_M1(asin) LNPC_M1(acos) LNPC_M1(atan)
+LNPC_M1(sinh) LNPC_M1(cosh) LNPC_M1(tanh) LNPC_M1(floor) LNPC_M1(ceil) LNPC_M1(trunc)
+LNPC_M1(rint) LNPC_M1(fabs)
+LNPC_M2(fmod) LNPC_M2(copysign) LNPC_M2(pow) LNPC_M2(atan2) LNPC_M2(hypot)
+#undef LNPC_M1
+#undef LNPC_M2
+DI float m_fma(float x, float y, float z) { return fmaf(x, y, z); }
+DI double m_fma(double x, double y, double z) { return ::fma(x, y, z); }
+DI float m_scalbn(float x, int n) { return scalbnf(x, n); }
+DI double m_scalbn(double x, int n) { return ::scalbn(x, n); }
+
+/* Params::flags */
+enum { PF_AVX512F = 1 };
+
+/* fmax/fmin as the CPU kernels compute them: C fixes only that a NaN
+ * operand yields the other one; which operand comes back for +0 vs -0 and
+ * for two NaNs depends on the host's libm and compiler, and differs
+ * between the CPU's elementwise loops and its folds (GCC 13 expands the
+ * former inline, the latter call libm).  The host measures its CPU kernel
+ * once (probe_fminmax in loop_cuda.cu) and passes 3 bits per (dtype, op,
+ * path) in Params::fm. */
+enum { FM_PZ_Y = 1, FM_NZ_Y = 2, FM_NAN_Y = 4 }; /* f(+0,-0), f(-0,+0), f(NaN,NaN) return y */
+enum { FM_ELEM = 0, FM_FOLD = 1 };
+HD constexpr int fm_shift(int dt, int op, int path)
+{
+  return (((dt == LNP_FLOAT16 ? 0 : dt == LNP_FLOAT32 ? 1 : 2) * 2 + (op == LNP_OP_FMAX ? 0 : 1)) * 2 + path) * 3;
+}
+template <bool MAX, class R> DI R fminmax_c(R x, R y, int bits)
+{
+  if (is_nan(x)) return (is_nan(y) && !(bits & FM_NAN_Y)) ? x : y;
+  if (is_nan(y)) return x;
+  if (x == y) {
+    if (x != 0 || sign_bit(x) == sign_bit(y)) return x;
+    return (bits & (sign_bit(x) ? FM_NZ_Y : FM_PZ_Y)) ? y : x;
+  }
+  return MAX ? (x > y ? x : y) : (x < y ? x : y);
+}
+
+/* ---- real float helpers: NumPy's npy_divmod (loop_ops.h) ---- */
+template <class R> DI R divmod_(R a, R b, R *modulus)
+{
+  R div, mod, floordiv;
+  mod = m_fmod(a, b);
+  if (!b) {
+    *modulus = mod;
+    return a / b;
+  }
+  div = (a - mod) / b;
+  if (mod) {
+    if ((b < 0) != (mod < 0)) {
+      mod += b;
+      div -= (R)1;
+    }
+  } else {
+    mod = m_copysign((R)0, b);
+  }
+  if (div) {
+    floordiv = m_floor(div);
+    if (div - floordiv > (R)0.5) floordiv += (R)1;
+  } else {
+    floordiv = m_copysign((R)0, a / b);
+  }
+  *modulus = mod;
+  return floordiv;
+}
+template <class R> DI R floordiv_(R a, R b)
+{
+  R mod;
+  if (!b) return a / b;
+  return divmod_(a, b, &mod);
+}
+template <class R> DI R remainder_(R a, R b)
+{
+  R mod;
+  if (!b) return m_fmod(a, b);
+  divmod_(a, b, &mod);
+  return mod;
+}
+
+/* ---- integer power (NumPy's, wrapping; negative exponents as loop_ops.h) ---- */
+template <class T> DI T ipow(T a, T b)
+{
+  if constexpr (std::is_signed_v<T>) {
+    if (b < 0) return (T)(a == 1 ? 1 : (a == -1 ? ((b & 1) ? -1 : 1) : 0));
+  }
+  if (b == 0 || a == 1) return 1;
+  T out = (b & 1) ? a : (T)1;
+  b = (T)(b >> 1);
+  while (b != 0) {
+    a = wmul(a, a);
+    if (b & 1) out = wmul(out, a);
+    b = (T)(b >> 1);
+  }
+  return out;
+}
+
+/* ---- complex helpers (NumPy's formulas, as loop_ops.h) ---- */
+template <class R> DI cx<R> c_mk(R r, R i) { return cx<R>{r, i}; }
+template <class R> DI cx<R> c_add(cx<R> a, cx<R> b) { return {a.re + b.re, a.im + b.im}; }
+template <class R> DI cx<R> c_mul(cx<R> a, cx<R> b)
+{
+  return {a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re};
+}
+template <class R> DI cx<R> c_div(cx<R> a, cx<R> b) /* Smith's */
+{
+  const R ar = a.re, ai = a.im, br = b.re, bi = b.im;
+  const R abr = m_fabs(br), abi = m_fabs(bi);
+  if (abr >= abi) {
+    if (abr == 0 && abi == 0) return {ar / abr, ai / abr};
+    const R rat = bi / br, scl = (R)1.0 / (br + bi * rat);
+    return {(ar + ai * rat) * scl, (ai - ar * rat) * scl};
+  } else {
+    const R rat = br / bi, scl = (R)1.0 / (bi + br * rat);
+    return {(ar * rat + ai) * scl, (ai * rat - ar) * scl};
+  }
+}
+template <class R> DI cx<R> c_recip(cx<R> a)
+{
+  const R ar = a.re, ai = a.im;
+  if (m_fabs(ai) <= m_fabs(ar)) {
+    const R r = ai / ar, d = ar + ai * r;
+    return {(R)1 / d, -r / d};
+  } else {
+    const R r = ar / ai, d = ar * r + ai;
+    return {r / d, (R)-1 / d};
+  }
+}
+template <class R> DI bool c_isnan(cx<R> a) { return is_nan(a.re) || is_nan(a.im); }
+template <class R> DI bool c_eq(cx<R> a, cx<R> b) { return a.re == b.re && a.im == b.im; }
+template <class R> DI bool c_nz(cx<R> a) { return a.re != 0 || a.im != 0; }
+/* LNP_CGE & co: lexicographic, a NaN imaginary part spoils the real test */
+template <class R> DI bool c_ge(cx<R> x, cx<R> y)
+{
+  return (x.re > y.re && !is_nan(x.im) && !is_nan(y.im)) || (x.re == y.re && x.im >= y.im);
+}
+template <class R> DI bool c_le(cx<R> x, cx<R> y)
+{
+  return (x.re < y.re && !is_nan(x.im) && !is_nan(y.im)) || (x.re == y.re && x.im <= y.im);
+}
+template <class R> DI bool c_gt(cx<R> x, cx<R> y)
+{
+  return (x.re > y.re && !is_nan(x.im) && !is_nan(y.im)) || (x.re == y.re && x.im > y.im);
+}
+template <class R> DI bool c_lt(cx<R> x, cx<R> y)
+{
+  return (x.re < y.re && !is_nan(x.im) && !is_nan(y.im)) || (x.re == y.re && x.im < y.im);
+}
+template <class R> DI cx<R> c_max(cx<R> a, cx<R> b) { return (is_nan(a.re) || is_nan(a.im) || c_ge(a, b)) ? a : b; }
+template <class R> DI cx<R> c_min(cx<R> a, cx<R> b) { return (is_nan(a.re) || is_nan(a.im) || c_le(a, b)) ? a : b; }
+template <class R> DI cx<R> c_fmax(cx<R> a, cx<R> b) { return (is_nan(b.re) || is_nan(b.im) || c_ge(a, b)) ? a : b; }
+template <class R> DI cx<R> c_fmin(cx<R> a, cx<R> b) { return (is_nan(b.re) || is_nan(b.im) || c_le(a, b)) ? a : b; }
+template <class R> DI cx<R> c_scale(cx<R> a, R s) { return {a.re * s, a.im * s}; }
+
+/* clog: (log |z|, arg z) with C99 Annex G's special values (glibc's is
+ * more careful near |z| = 1; a few ulp elsewhere) */
+template <class R> DI cx<R> c_log(cx<R> z)
+{
+  const R x = z.re, y = z.im;
+  if (is_nan(x) || is_nan(y)) return {(is_inf(x) || is_inf(y)) ? r_inf<R>() : r_nan<R>(), r_nan<R>()};
+  if (x == 0 && y == 0)
+    return {-(R)1 / m_fabs(x), m_copysign(sign_bit(x) ? (R)3.14159265358979323846 : (R)0, y)};
+  return {m_log(m_hypot(x, y)), m_atan2(y, x)};
+}
+
+/* exp, sinh, cosh, tanh (and sin, cos, tan through them) with the C99
+ * Annex G special values and the overflow care of glibc's: a huge real
+ * part is split so that exp(t)^k * exp(rest) * trig stays finite where
+ * the result is.  (libcu++'s versions overflow early and differ in special
+ * values.)  flip swaps real and imaginary parts: sin(z) = flip(sinh(flip
+ * z)), tan(z) = flip(tanh(flip z)). */
+template <class R> DI cx<R> c_flip(cx<R> a) { return {a.im, a.re}; }
+template <class R> DI int c_t() { return std::is_same_v<R, float> ? 88 : 709; } /* (MAX_EXP-1)*ln2 */
+template <class R> DI void c_sincos(R y, R *s, R *c)
+{
+  if (m_fabs(y) > cuda::std::numeric_limits<R>::min()) {
+    *s = m_sin(y);
+    *c = m_cos(y);
+  } else {
+    *s = y;
+    *c = 1;
+  }
+}
+/* e^x * (cs, sn) for x > t (x - t is applied up to twice; beyond: MAX) */
+template <class R> DI cx<R> c_big_exp(R x, R cs, R sn)
+{
+  const R t = (R)c_t<R>(), et = m_exp(t);
+  x -= t;
+  cs *= et;
+  sn *= et;
+  if (x > t) {
+    x -= t;
+    cs *= et;
+    sn *= et;
+  }
+  if (x > t) return {cuda::std::numeric_limits<R>::max() * cs, cuda::std::numeric_limits<R>::max() * sn};
+  const R ev = m_exp(x);
+  return {ev * cs, ev * sn};
+}
+template <class R> DI cx<R> c_exp(cx<R> z)
+{
+  const R x = z.re, y = z.im;
+  if (is_fin(x)) {
+    if (!is_fin(y)) return {r_nan<R>(), r_nan<R>()};
+    R s, c;
+    c_sincos(y, &s, &c);
+    if (x > (R)c_t<R>()) return c_big_exp(x, c, s);
+    const R ev = m_exp(x);
+    return {ev * c, ev * s};
+  }
+  if (is_inf(x)) {
+    if (is_fin(y)) {
+      const R v = sign_bit(x) ? (R)0 : r_inf<R>();
+      if (y == 0) return {v, y};
+      R s, c;
+      c_sincos(y, &s, &c);
+      return {m_copysign(v, c), m_copysign(v, s)};
+    }
+    if (!sign_bit(x)) return {r_inf<R>(), y - y};
+    return {(R)0, m_copysign((R)0, y)};
+  }
+  return {r_nan<R>(), y == 0 ? y : r_nan<R>()};
+}
+/* sinh (COSH false) or cosh (COSH true) */
+template <bool COSH, class R> DI cx<R> c_sinhcosh(cx<R> z)
+{
+  const bool neg = sign_bit(z.re);
+  const R ax = m_fabs(z.re), y = z.im;
+  if (is_fin(ax)) {
+    if (is_fin(y)) {
+      R s, c;
+      c_sincos(y, &s, &c);
+      if (ax > (R)c_t<R>()) {
+        /* sinh, cosh ~ e^|x|/2 with the sign of x on the odd part */
+        if (COSH) s = neg ? -s : s;
+        else c = neg ? -c : c;
+        return c_big_exp(ax, c * (R)0.5, s * (R)0.5);
+      }
+      if (COSH) return {m_cosh(z.re) * c, m_sinh(z.re) * s};
+      return {m_sinh(ax) * (neg ? -c : c), m_cosh(ax) * s};
+    }
+    if (COSH) return {y - y, z.re == 0 ? (R)0 : r_nan<R>()};
+    if (ax == 0) return {neg ? -(R)0 : (R)0, y - y};
+    return {r_nan<R>(), r_nan<R>()};
+  }
+  if (is_inf(ax)) {
+    if (is_fin(y) && y != 0) {
+      R s, c;
+      c_sincos(y, &s, &c);
+      if (COSH) return {m_copysign(r_inf<R>(), c), m_copysign(r_inf<R>(), s) * m_copysign((R)1, z.re)};
+      const R re = m_copysign(r_inf<R>(), c);
+      return {neg ? -re : re, m_copysign(r_inf<R>(), s)};
+    }
+    if (y == 0) {
+      if (COSH) return {r_inf<R>(), y * m_copysign((R)1, z.re)};
+      return {neg ? -r_inf<R>() : r_inf<R>(), y};
+    }
+    return {r_inf<R>(), y - y};
+  }
+  return {r_nan<R>(), y == 0 ? y : r_nan<R>()};
+}
+template <class R> DI cx<R> c_sinh(cx<R> z) { return c_sinhcosh<false>(z); }
+template <class R> DI cx<R> c_cosh(cx<R> z) { return c_sinhcosh<true>(z); }
+template <class R> DI cx<R> c_sin(cx<R> z) { return c_flip(c_sinh(c_flip(z))); }
+template <class R> DI cx<R> c_cos(cx<R> z) { return c_cosh(cx<R>{-z.im, z.re}); }
+template <class R> DI cx<R> c_tanh(cx<R> z)
+{
+  const R x = z.re, y = z.im;
+  if (!is_fin(x) || !is_fin(y)) {
+    if (is_inf(x)) {
+      R im = m_copysign((R)0, y);
+      if (is_fin(y) && m_fabs(y) > 1) {
+        R s, c;
+        c_sincos(y, &s, &c);
+        im = m_copysign((R)0, s * c);
+      }
+      return {m_copysign((R)1, x), im};
+    }
+    if (y == 0) return z;
+    return {x == 0 ? x : r_nan<R>(), r_nan<R>()};
+  }
+  R s, c;
+  c_sincos(y, &s, &c);
+  const int t2 = c_t<R>() / 2;
+  if (m_fabs(x) > (R)t2) {
+    /* tanh ~ sign(x) + i 4 sin cos / e^(2|x|), without overflow */
+    const R e2t = m_exp((R)(2 * t2));
+    R im = (R)4 * s * c / e2t;
+    const R rest = m_fabs(x) - (R)t2;
+    im = rest > (R)t2 ? im / e2t : im / m_exp(2 * rest);
+    return {m_copysign((R)1, x), im};
+  }
+  R sh = x, ch = 1;
+  if (m_fabs(x) > cuda::std::numeric_limits<R>::min()) {
+    sh = m_sinh(x);
+    ch = m_cosh(x);
+  }
+  const R den = m_fabs(sh) > m_fabs(c) * cuda::std::numeric_limits<R>::epsilon() ? sh * sh + c * c : c * c;
+  return {sh * ch / den, s * c / den};
+}
+template <class R> DI cx<R> c_tan(cx<R> z) { return c_flip(c_tanh(c_flip(z))); }
+/* a * b with C99 Annex G's recovery of infinities (libgcc's __mulsc3) */
+template <class R> DI cx<R> c_mul_annexg(cx<R> u, cx<R> v)
+{
+  R a = u.re, b = u.im, c = v.re, d = v.im;
+  const R ac = a * c, bd = b * d, ad = a * d, bc = b * c;
+  R x = ac - bd, y = ad + bc;
+  if (is_nan(x) && is_nan(y)) {
+    bool recalc = false;
+    if (is_inf(a) || is_inf(b)) {
+      a = m_copysign(is_inf(a) ? (R)1 : (R)0, a);
+      b = m_copysign(is_inf(b) ? (R)1 : (R)0, b);
+      if (is_nan(c)) c = m_copysign((R)0, c);
+      if (is_nan(d)) d = m_copysign((R)0, d);
+      recalc = true;
+    }
+    if (is_inf(c) || is_inf(d)) {
+      c = m_copysign(is_inf(c) ? (R)1 : (R)0, c);
+      d = m_copysign(is_inf(d) ? (R)1 : (R)0, d);
+      if (is_nan(a)) a = m_copysign((R)0, a);
+      if (is_nan(b)) b = m_copysign((R)0, b);
+      recalc = true;
+    }
+    if (!recalc && (is_inf(ac) || is_inf(bd) || is_inf(ad) || is_inf(bc))) {
+      if (is_nan(a)) a = m_copysign((R)0, a);
+      if (is_nan(b)) b = m_copysign((R)0, b);
+      if (is_nan(c)) c = m_copysign((R)0, c);
+      if (is_nan(d)) d = m_copysign((R)0, d);
+      recalc = true;
+    }
+    if (recalc) {
+      x = r_inf<R>() * (a * c - b * d);
+      y = r_inf<R>() * (a * d + b * c);
+    }
+  }
+  return {x, y};
+}
+/* glibc's cpow: cexp(b * clog(a)) */
+template <class R> DI cx<R> c_cpow(cx<R> a, cx<R> b) { return c_exp(c_mul_annexg(b, c_log(a))); }
+
+/* csqrt: glibc's algorithm (libcu++'s goes through polar form and gives
+ * sqrt(-4) = 1.2e-16+2i instead of 2i) */
+template <class R> DI cx<R> c_sqrt(cx<R> x)
+{
+  const R MIN = cuda::std::numeric_limits<R>::min(), MAX = cuda::std::numeric_limits<R>::max();
+  constexpr int MANT = cuda::std::numeric_limits<R>::digits;
+  R xr = x.re, xi = x.im;
+  const bool rnan = is_nan(xr), inan = is_nan(xi), rinf = is_inf(xr), iinf = is_inf(xi);
+  if (rnan || inan || rinf || iinf) {
+    if (iinf) return {r_inf<R>(), xi};
+    if (rinf) {
+      if (xr < 0) return {inan ? r_nan<R>() : (R)0, m_copysign(r_inf<R>(), xi)};
+      return {xr, inan ? r_nan<R>() : m_copysign((R)0, xi)};
+    }
+    return {r_nan<R>(), r_nan<R>()};
+  }
+  if (xi == 0) {
+    if (xr < 0) return {(R)0, m_copysign(m_sqrt(-xr), xi)};
+    return {m_fabs(m_sqrt(xr)), m_copysign((R)0, xi)};
+  }
+  if (xr == 0) {
+    R r;
+    if (m_fabs(xi) >= 2 * MIN) r = m_sqrt((R)0.5 * m_fabs(xi));
+    else r = (R)0.5 * m_sqrt(2 * m_fabs(xi));
+    return {r, m_copysign(r, xi)};
+  }
+  R d, r, s;
+  int scale = 0;
+  if (m_fabs(xr) > MAX / 4) {
+    scale = 1;
+    xr = m_scalbn(xr, -2);
+    xi = m_scalbn(xi, -2);
+  } else if (m_fabs(xi) > MAX / 4) {
+    scale = 1;
+    if (m_fabs(xr) >= 4 * MIN) xr = m_scalbn(xr, -2);
+    else xr = 0;
+    xi = m_scalbn(xi, -2);
+  } else if (m_fabs(xr) < 2 * MIN && m_fabs(xi) < 2 * MIN) {
+    scale = -((MANT + 1) / 2);
+    xr = m_scalbn(xr, -2 * scale);
+    xi = m_scalbn(xi, -2 * scale);
+  }
+  d = m_hypot(xr, xi);
+  if (xr > 0) {
+    r = m_sqrt((R)0.5 * (d + xr));
+    if (scale == 1 && m_fabs(xi) < 1) {
+      s = xi / r;
+      r = m_scalbn(r, scale);
+      scale = 0;
+    } else {
+      s = (R)0.5 * (xi / r);
+    }
+  } else {
+    s = m_sqrt((R)0.5 * (d - xr));
+    if (scale == 1 && m_fabs(xi) < 1) {
+      r = m_fabs(xi / s);
+      s = m_scalbn(s, scale);
+      scale = 0;
+    } else {
+      r = m_fabs((R)0.5 * (xi / s));
+    }
+  }
+  if (scale) {
+    r = m_scalbn(r, scale);
+    s = m_scalbn(s, scale);
+  }
+  return {r, m_copysign(s, xi)};
+}
+
+/* NumPy's nc_pow: exact small integer powers, else cpow */
+template <class R> DI cx<R> c_pow(cx<R> a, cx<R> b)
+{
+  const R ar = a.re, ai = a.im, br = b.re, bi = b.im;
+  if (br == 0 && bi == 0) return c_mk<R>(1, 0);
+  if (ar == 0 && ai == 0) {
+    if (br > 0 && bi == 0) return c_mk<R>(0, 0);
+    return c_mk<R>(r_nan<R>(), r_nan<R>());
+  }
+  if (bi == 0 && br > -100 && br < 100 && (R)(int)br == br) {
+    int n = (int)br;
+    if (n == 1) return a;
+    if (n == 2) return c_mul(a, a);
+    if (n == 3) return c_mul(c_mul(a, a), a);
+    cx<R> aa = c_mk<R>(1, 0), p = a;
+    int mask = 1;
+    if (n < 0) n = -n;
+    for (;;) {
+      if (n & mask) aa = c_mul(aa, p);
+      mask <<= 1;
+      if (n < mask || mask <= 0) break;
+      p = c_mul(p, p);
+    }
+    if (br < 0) aa = c_div(c_mk<R>(1, 0), aa);
+    return aa;
+  }
+  return c_cpow(a, b);
+}
+
+/* |z|: hypot, or NumPy's AVX512F kernel formula where the host CPU has
+ * AVX512F (loop_ops.h lnp_cabs; the host tells us in flags) */
+template <class R> DI R c_abs(cx<R> z, int flags)
+{
+  R re = m_fabs(z.re), im = m_fabs(z.im);
+  if (!(flags & PF_AVX512F)) return m_hypot(re, im);
+  const bool reinf = is_inf(re), iminf = is_inf(im);
+  if (reinf) im = r_inf<R>();
+  if (iminf) re = r_inf<R>();
+  const bool renan = is_nan(re), imnan = is_nan(im);
+  if (renan) im = r_nan<R>();
+  if (imnan) re = r_nan<R>();
+  const R larger = re > im ? re : im, smaller = im < re ? im : re;
+  const R ratio = (larger == 0 || is_inf(smaller)) ? (R)0 : smaller / larger;
+  return m_sqrt(m_fma(ratio, ratio, (R)1)) * larger;
+}
+
+#define LNPC_LOG10E 0.434294481903251827651128918916605082
+#define LNPC_LOG2E 1.442695040888963407359924681001892137
+#define LNPC_LOGE2 0.693147180559945309417232121458176568
+
+/* ========================================================================
+ * Element operations (loop_ops.h LNP_E_*)
+ * ======================================================================== */
+template <int> constexpr bool dependent_false = false;
+
+template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f1(CT<DT> a, int flags)
+{
+  constexpr char K = dt_ek(DT);
+  typedef CT<DT> C;
+  (void)flags;
+  if constexpr (OP == LNP_OP_NEGATIVE) {
+    if constexpr (K == 'i' || K == 'u') return wneg(a);
+    else if constexpr (K == 'f') return -a;
+    else return C{-a.re, -a.im};
+  } else if constexpr (OP == LNP_OP_POSITIVE) {
+    return a;
+  } else if constexpr (OP == LNP_OP_ABSOLUTE) {
+    if constexpr (K == 'i') return a < 0 ? wneg(a) : a;
+    else if constexpr (K == 'f') return m_fabs(a);
+    else if constexpr (K == 'c') return c_abs(a, flags);
+    else return a;
+  } else if constexpr (OP == LNP_OP_SQUARE) {
+    if constexpr (K == 'i' || K == 'u') return wmul(a, a);
+    else if constexpr (K == 'f') return a * a;
+    else return C{a.re * a.re - a.im * a.im, a.re * a.im + a.im * a.re};
+  }
+#define LNPC_TR(NAME, fn, cfn)                                                 \
+  else if constexpr (OP == LNP_OP_##NAME) {                                    \
+    if constexpr (K == 'f') return m_##fn(a);                                  \
+    else return cfn;                                                           \
+  }
+  LNPC_TR(SQRT, sqrt, c_sqrt(a))
+  LNPC_TR(EXP, exp, c_exp(a))
+  LNPC_TR(LOG, log, c_log(a))
+  LNPC_TR(LOG10, log10, c_scale(c_log(a), (decltype(a.re))LNPC_LOG10E))
+  LNPC_TR(LOG2, log2, c_scale(c_log(a), (decltype(a.re))LNPC_LOG2E))
+  LNPC_TR(EXP2, exp2, c_exp(c_scale(a, (decltype(a.re))LNPC_LOGE2)))
+  LNPC_TR(SIN, sin, c_sin(a))
+  LNPC_TR(COS, cos, c_cos(a))
+  LNPC_TR(TAN, tan, c_tan(a))
+  LNPC_TR(ARCSIN, asin, a)
+  LNPC_TR(ARCCOS, acos, a)
+  LNPC_TR(ARCTAN, atan, a)
+  LNPC_TR(SINH, sinh, c_sinh(a))
+  LNPC_TR(COSH, cosh, c_cosh(a))
+  LNPC_TR(TANH, tanh, c_tanh(a))
+  LNPC_TR(RINT, rint, (C{m_rint(a.re), m_rint(a.im)}))
+#undef LNPC_TR
+  else if constexpr (OP == LNP_OP_FLOOR) return m_floor(a);
+  else if constexpr (OP == LNP_OP_CEIL) return m_ceil(a);
+  else if constexpr (OP == LNP_OP_TRUNC) return m_trunc(a);
+  else if constexpr (OP == LNP_OP_SIGN) {
+    if constexpr (K == 'i') return (C)((a > 0) - (a < 0));
+    else if constexpr (K == 'u') return (C)(a > 0);
+    else return a > 0 ? (C)1 : a < 0 ? (C)-1 : a == 0 ? (C)0 : a;
+  } else if constexpr (OP == LNP_OP_RECIPROCAL) {
+    if constexpr (K == 'i')
+      return a == 0 ? (sizeof(C) >= 4 ? smin<C>() : (C)0) : a == 1 ? (C)1 : a == -1 ? (C)-1 : (C)0;
+    else if constexpr (K == 'u') return (C)(a == 1);
+    else if constexpr (K == 'f') return (C)1 / a;
+    else return c_recip(a);
+  } else if constexpr (OP == LNP_OP_CONJUGATE) {
+    if constexpr (K == 'c') return C{a.re, -a.im};
+    else return a;
+  } else if constexpr (OP == LNP_OP_INVERT) {
+    if constexpr (K == 'b') return !a;
+    else return (C)~a;
+  } else if constexpr (OP == LNP_OP_LOGICAL_NOT) {
+    if constexpr (K == 'b') return !a;
+    else if constexpr (K == 'c') return !c_nz(a);
+    else return a == 0;
+  } else if constexpr (OP == LNP_OP_ISNAN) {
+    if constexpr (K == 'f') return is_nan(a);
+    else if constexpr (K == 'c') return c_isnan(a);
+    else return ((void)a, false);
+  } else if constexpr (OP == LNP_OP_ISINF) {
+    if constexpr (K == 'f') return is_inf(a);
+    else if constexpr (K == 'c') return is_inf(a.re) || is_inf(a.im);
+    else return ((void)a, false);
+  } else if constexpr (OP == LNP_OP_ISFINITE) {
+    if constexpr (K == 'f') return is_fin(a);
+    else if constexpr (K == 'c') return is_fin(a.re) && is_fin(a.im);
+    else return ((void)a, true);
+  } else if constexpr (OP == LNP_OP_SIGNBIT) {
+    if constexpr (K == 'i') return a < 0;
+    else if constexpr (K == 'f') return sign_bit(a);
+    else return ((void)a, false);
+  } else {
+    static_assert(dependent_false<OP>, "not a unary op");
+  }
+}
+
+/* aux: f2aux (the fmax/fmin bits) */
+template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f2(CT<DT> a, CT<DT> b, int aux)
+{
+  constexpr char K = dt_ek(DT);
+  typedef CT<DT> C;
+  (void)aux;
+  if constexpr (OP == LNP_OP_ADD) {
+    if constexpr (K == 'b') return a | b;
+    else if constexpr (K == 'i' || K == 'u') return wadd(a, b);
+    else if constexpr (K == 'f') return a + b;
+    else return c_add(a, b);
+  } else if constexpr (OP == LNP_OP_SUBTRACT) {
+    if constexpr (K == 'i' || K == 'u') return wsub(a, b);
+    else if constexpr (K == 'f') return a - b;
+    else return C{a.re - b.re, a.im - b.im};
+  } else if constexpr (OP == LNP_OP_MULTIPLY) {
+    if constexpr (K == 'b') return a & b;
+    else if constexpr (K == 'i' || K == 'u') return wmul(a, b);
+    else if constexpr (K == 'f') return a * b;
+    else return c_mul(a, b);
+  } else if constexpr (OP == LNP_OP_TRUE_DIVIDE) {
+    if constexpr (K == 'f') return a / b;
+    else return c_div(a, b);
+  } else if constexpr (OP == LNP_OP_FLOOR_DIVIDE) {
+    if constexpr (K == 'i')
+      return b == 0 ? (C)0 : b == -1 ? wneg(a) : (C)(a / b - (((a > 0) != (b > 0)) && a % b != 0));
+    else if constexpr (K == 'u') return b == 0 ? (C)0 : (C)(a / b);
+    else return floordiv_(a, b);
+  } else if constexpr (OP == LNP_OP_REMAINDER) {
+    if constexpr (K == 'i')
+      return (b == 0 || b == -1) ? (C)0
+             : (a % b != 0 && ((a % b < 0) != (b < 0))) ? (C)(a % b + b)
+                                                        : (C)(a % b);
+    else if constexpr (K == 'u') return b == 0 ? (C)0 : (C)(a % b);
+    else return remainder_(a, b);
+  } else if constexpr (OP == LNP_OP_POWER) {
+    if constexpr (K == 'i' || K == 'u') return ipow(a, b);
+    else if constexpr (K == 'f') return m_pow(a, b);
+    else return c_pow(a, b);
+  } else if constexpr (OP == LNP_OP_MAXIMUM) {
+    if constexpr (K == 'b') return a | b;
+    else if constexpr (K == 'i' || K == 'u') return a >= b ? a : b;
+    else if constexpr (K == 'f') return (a >= b || is_nan(a)) ? a : b;
+    else return c_max(a, b);
+  } else if constexpr (OP == LNP_OP_MINIMUM) {
+    if constexpr (K == 'b') return a & b;
+    else if constexpr (K == 'i' || K == 'u') return a <= b ? a : b;
+    else if constexpr (K == 'f') return (a <= b || is_nan(a)) ? a : b;
+    else return c_min(a, b);
+  } else if constexpr (OP == LNP_OP_FMAX) {
+    if constexpr (K == 'b') return a | b;
+    else if constexpr (K == 'i' || K == 'u') return a >= b ? a : b;
+    else if constexpr (K == 'f') return fminmax_c<true>(a, b, aux);
+    else return c_fmax(a, b);
+  } else if constexpr (OP == LNP_OP_FMIN) {
+    if constexpr (K == 'b') return a & b;
+    else if constexpr (K == 'i' || K == 'u') return a <= b ? a : b;
+    else if constexpr (K == 'f') return fminmax_c<false>(a, b, aux);
+    else return c_fmin(a, b);
+  } else if constexpr (OP == LNP_OP_ARCTAN2) {
+    return m_atan2(a, b);
+  } else if constexpr (OP == LNP_OP_HYPOT) {
+    return m_hypot(a, b);
+  } else if constexpr (OP == LNP_OP_BITWISE_AND) {
+    return (C)(a & b);
+  } else if constexpr (OP == LNP_OP_BITWISE_OR) {
+    return (C)(a | b);
+  } else if constexpr (OP == LNP_OP_BITWISE_XOR) {
+    return (C)(a ^ b);
+  } else if constexpr (OP == LNP_OP_LEFT_SHIFT) {
+    return (size_t)b < nbits<C>() ? (C)(uw(a) << b) : (C)0;
+  } else if constexpr (OP == LNP_OP_RIGHT_SHIFT) {
+    if constexpr (K == 'i') return (size_t)b < nbits<C>() ? (C)(a >> b) : a < 0 ? (C)-1 : (C)0;
+    else return (size_t)b < nbits<C>() ? (C)(a >> b) : (C)0;
+  } else if constexpr (OP == LNP_OP_EQUAL) {
+    if constexpr (K == 'c') return c_eq(a, b);
+    else return a == b;
+  } else if constexpr (OP == LNP_OP_NOT_EQUAL) {
+    if constexpr (K == 'c') return !c_eq(a, b);
+    else return a != b;
+  } else if constexpr (OP == LNP_OP_LESS) {
+    if constexpr (K == 'c') return c_lt(a, b);
+    else return a < b;
+  } else if constexpr (OP == LNP_OP_LESS_EQUAL) {
+    if constexpr (K == 'c') return c_le(a, b);
+    else return a <= b;
+  } else if constexpr (OP == LNP_OP_GREATER) {
+    if constexpr (K == 'c') return c_gt(a, b);
+    else return a > b;
+  } else if constexpr (OP == LNP_OP_GREATER_EQUAL) {
+    if constexpr (K == 'c') return c_ge(a, b);
+    else return a >= b;
+  } else if constexpr (OP == LNP_OP_LOGICAL_AND || OP == LNP_OP_LOGICAL_OR || OP == LNP_OP_LOGICAL_XOR) {
+    bool x, y;
+    if constexpr (K == 'c') {
+      x = c_nz(a);
+      y = c_nz(b);
+    } else {
+      x = a != 0;
+      y = b != 0;
+    }
+    if constexpr (OP == LNP_OP_LOGICAL_AND) return x && y;
+    else if constexpr (OP == LNP_OP_LOGICAL_OR) return x || y;
+    else return x != y;
+  } else {
+    static_assert(dependent_false<OP>, "not a binary op");
+  }
+}
+
+/* ---- arg-reductions: does candidate (v, k) beat the current (m, j)? ---- */
+template <int DT> DI bool any_nan(CT<DT> x)
+{
+  if constexpr (dt_ek(DT) == 'f') return is_nan(x);
+  else if constexpr (dt_ek(DT) == 'c') return c_isnan(x);
+  else return ((void)x, false);
+}
+template <bool MAX, int DT> DI bool beats(CT<DT> v, int64_t k, CT<DT> m, int64_t j)
+{
+  bool better, eq;
+  if constexpr (dt_ek(DT) == 'c') {
+    better = MAX ? (v.re > m.re || (v.re == m.re && v.im > m.im)) : (v.re < m.re || (v.re == m.re && v.im < m.im));
+    eq = c_eq(v, m);
+  } else {
+    better = MAX ? v > m : v < m;
+    eq = v == m;
+  }
+  return any_nan<DT>(m) ? (any_nan<DT>(v) && k < j) : (any_nan<DT>(v) || better || (eq && k < j));
+}
+HD constexpr bool arg_max(int op) { return op == LNP_OP_ARGMAX_ACC || op == LNP_OP_ARGMAX_COMBINE; }
+
+/* ========================================================================
+ * Casts (loop_cpu.c): the source widens to a canonical value of its kind
+ * (int64, uint64, float for float16, itself for floats and complex) that
+ * converts to any destination as the source would.  Floating -> integer
+ * follows x86-64's scalar conversions (cvtt*2si: NaN and out-of-range give
+ * the "integer indefinite" 0x80..0; narrower types truncate an int32;
+ * uint32 truncates an int64; uint64 above 2^63 subtracts 2^63 first).
+ * ======================================================================== */
+template <int DT, char K = dt_kind(DT)> struct CanonSel { typedef CT<DT> type; };
+template <int DT> struct CanonSel<DT, 'b'> { typedef int64_t type; };
+template <int DT> struct CanonSel<DT, 'i'> { typedef int64_t type; };
+template <int DT> struct CanonSel<DT, 'u'> { typedef uint64_t type; };
+template <int DT> using CanonT = typename CanonSel<DT>::type;
+
+DI int32_t cvtt32(double x) { return (x > -2147483649.0 && x < 2147483648.0) ? (int32_t)x : INT32_MIN; }
+DI int64_t cvtt64(double x)
+{
+  return (x >= -9223372036854775808.0 && x < 9223372036854775808.0) ? (int64_t)x : INT64_MIN;
+}
+template <class T2> DI T2 f2int(double x)
+{
+  if constexpr (std::is_same_v<T2, uint64_t>) {
+    if (!(x >= 9223372036854775808.0)) return (uint64_t)cvtt64(x);
+    return (uint64_t)cvtt64(x - 9223372036854775808.0) ^ (1ull << 63);
+  } else if constexpr (std::is_same_v<T2, int64_t>) {
+    return cvtt64(x);
+  } else if constexpr (std::is_same_v<T2, uint32_t>) {
+    return (uint32_t)cvtt64(x);
+  } else {
+    return (T2)cvtt32(x);
+  }
+}
+template <class T> struct is_cx : std::false_type {};
+template <class R> struct is_cx<cx<R>> : std::true_type {};
+
+template <int DDT, class V> DI St<DDT> conv(V c)
+{
+  typedef St<DDT> T2;
+  constexpr char K2 = dt_kind(DDT);
+  if constexpr (K2 == 'b') {
+    if constexpr (is_cx<V>::value) return c_nz(c);
+    else return c != 0;
+  } else if constexpr (K2 == 'i' || K2 == 'u') {
+    if constexpr (is_cx<V>::value) return f2int<T2>((double)c.re);
+    else if constexpr (std::is_floating_point_v<V>) return f2int<T2>((double)c);
+    else return (T2)c;
+  } else if constexpr (K2 == 'f') {
+    if constexpr (is_cx<V>::value) return (T2)c.re;
+    else return (T2)c;
+  } else if constexpr (K2 == 'h') {
+    if constexpr (is_cx<V>::value) {
+      if constexpr (std::is_same_v<decltype(c.re), double>) return __half_as_ushort(__double2half(c.re));
+      else return __half_as_ushort(__float2half_rn(c.re));
+    } else if constexpr (std::is_same_v<V, double>) {
+      return __half_as_ushort(__double2half(c));
+    } else {
+      return __half_as_ushort(__float2half_rn((float)c)); /* int64/uint64 -> float -> half, as C */
+    }
+  } else {
+    typedef typename CxOf<T2>::R R2;
+    T2 z;
+    if constexpr (is_cx<V>::value) {
+      z.re = (R2)c.re;
+      z.im = (R2)c.im;
+    } else {
+      z.re = (R2)c;
+      z.im = 0;
+    }
+    return z;
+  }
+}
+
+/* ========================================================================
+ * Pairwise summation (NumPy's pairwise_sum, loop_cpu.c lnp_pairwise_*):
+ * n counts elements (reals, imaginary parts interleaved, for complex: then
+ * st is half the element stride).  The sum type is the compute type.
+ * ======================================================================== */
+#define LNPC_PW_BLOCK 128
+template <int DT> using SumT = CT<DT>;
+template <int DT> DI SumT<DT> sum_add(SumT<DT> a, SumT<DT> b)
+{
+  if constexpr (dt_kind(DT) == 'c') return c_add(a, b);
+  else return a + b;
+}
+DI int64_t pw_half(int64_t n)
+{
+  int64_t n2 = n / 2;
+  return n2 - n2 % 8;
+}
+/* a leaf: n <= 128 */
+template <int DT> DI SumT<DT> pw_leaf(const char *a, int64_t n, int64_t st)
+{
+  if constexpr (dt_kind(DT) == 'c') {
+    typedef decltype(SumT<DT>{}.re) R;
+    const size_t im = sizeof(R);
+#define RV(off) (*(const R *)(a + (off)))
+    if (n < 8) {
+      R sr = 0, si = 0;
+      for (int64_t i = 0; i < n; i += 2) {
+        sr += RV(i * st);
+        si += RV(i * st + im);
+      }
+      return {sr, si};
+    }
+    R r[8];
+    int64_t i;
+    for (int k = 0; k < 8; k += 2) {
+      r[k] = RV(k * st);
+      r[k + 1] = RV(k * st + im);
+    }
+#pragma unroll 2
+    for (i = 8; i < n - (n % 8); i += 8)
+      for (int k = 0; k < 8; k += 2) {
+        r[k] += RV((i + k) * st);
+        r[k + 1] += RV((i + k) * st + im);
+      }
+    R sr = ((r[0] + r[2]) + (r[4] + r[6]));
+    R si = ((r[1] + r[3]) + (r[5] + r[7]));
+    for (; i < n; i += 2) {
+      sr += RV(i * st);
+      si += RV(i * st + im);
+    }
+#undef RV
+    return {sr, si};
+  } else {
+    typedef SumT<DT> C;
+    if (n < 8) {
+      C res = 0;
+      for (int64_t i = 0; i < n; i++) res += ld<DT>(a + i * st);
+      return res;
+    }
+    C r0 = ld<DT>(a + 0 * st), r1 = ld<DT>(a + 1 * st), r2 = ld<DT>(a + 2 * st), r3 = ld<DT>(a + 3 * st);
+    C r4 = ld<DT>(a + 4 * st), r5 = ld<DT>(a + 5 * st), r6 = ld<DT>(a + 6 * st), r7 = ld<DT>(a + 7 * st);
+    int64_t i;
+#pragma unroll 4
+    for (i = 8; i < n - (n % 8); i += 8) {
+      r0 += ld<DT>(a + (i + 0) * st);
+      r1 += ld<DT>(a + (i + 1) * st);
+      r2 += ld<DT>(a + (i + 2) * st);
+      r3 += ld<DT>(a + (i + 3) * st);
+      r4 += ld<DT>(a + (i + 4) * st);
+      r5 += ld<DT>(a + (i + 5) * st);
+      r6 += ld<DT>(a + (i + 6) * st);
+      r7 += ld<DT>(a + (i + 7) * st);
+    }
+    C res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) res += ld<DT>(a + i * st);
+    return res;
+  }
+}
+/* The whole recursion by one thread: the leaves left to right, each found
+ * by a descent from the root (its path: bit k = right child at depth k+1);
+ * a finished left child waits in pend[] for its right sibling. */
+#define LNPC_PW_MAXDEPTH 48 /* runs of up to ~2^52 elements */
+template <int DT> __device__ __noinline__ SumT<DT> pw_seq(const char *a, int64_t n, int64_t st)
+{
+  if (n <= LNPC_PW_BLOCK) return pw_leaf<DT>(a, n, st);
+  SumT<DT> pend[LNPC_PW_MAXDEPTH];
+  int64_t pos = 0;
+  for (;;) {
+    int64_t start = 0, len = n;
+    uint64_t path = 0;
+    int depth = 0;
+    while (len > LNPC_PW_BLOCK) {
+      const int64_t h = pw_half(len);
+      if (pos >= start + h) {
+        start += h;
+        len -= h;
+        path |= 1ull << depth;
+      } else {
+        len = h;
+      }
+      depth++;
+    }
+    SumT<DT> v = pw_leaf<DT>(a + start * st, len, st);
+    pos = start + len;
+    int k = depth;
+    while (k > 0 && ((path >> (k - 1)) & 1)) {
+      v = sum_add<DT>(pend[k - 1], v);
+      k--;
+    }
+    if (k == 0) return v;
+    pend[k - 1] = v;
+  }
+}
+
+/* A piece record (nops = NOPS of the op):
+ *   [0] number of P dims   [1] number of outer S dims   [2] F_* flags
+ *   [3] number of P coordinates   [4] run length (inner S dim, else 1)
+ *   [5] index of the first element (G/R ops)   [6] run index step
+ *   [7, 7+nops) run byte strides   [7+nops, 7+2nops) operand bases
+ *   then per dim (P dims, then outer S dims, each outer to inner):
+ *   extent, index step, byte strides[nops]
+ * An operand base >= 0 is a device address; -1-k is desc->scalars[k]. */
+enum { R_NDP, R_NDS, R_FLAGS, R_NP, R_INN, R_IDX0, R_IMULT, R_IST };
+enum { F_INNER_S = 1, F_CLEAN = 2, F_SEQ = 4 };
+HD constexpr int rec_base(int nops) { return R_IST + nops; }
+HD constexpr int rec_dims(int nops) { return R_IST + 2 * nops; }
+template <int OP> HD constexpr int kops() { return OP == LNP_OP_COPY ? 2 : op_nops(OP); }
+
+DI int find_piece(const Params &p)
+{
+  int pc = 0;
+  const int64_t b = blockIdx.x;
+  while (pc + 1 < p.npieces && b >= p.blk0[pc + 1]) pc++;
+  return pc;
+}
+DI char *opbase(const Params &p, int64_t v)
+{
+  return v >= 0 ? (char *)(uintptr_t)v : (char *)(const char *)&p.scalars[-1 - v];
+}
+/* pointers and element index of P coordinate e (< 2^31: pieces have fewer
+ * than 2^31 elements, lnp_loop_cuda_supported checks it) */
+template <int NOPS> DI void locate(const Params &p, const int64_t *w, int64_t e, char **q, int64_t &idx)
+{
+  const int ndp = (int)w[R_NDP];
+  const int64_t *dims = w + rec_dims(NOPS);
+  idx = w[R_IDX0];
+#pragma unroll
+  for (int k = 0; k < NOPS; k++) q[k] = opbase(p, w[rec_base(NOPS) + k]);
+  uint32_t e32 = (uint32_t)e;
+#pragma unroll 1
+  for (int d = ndp - 1; d >= 0; d--) {
+    const int64_t *dd = dims + d * (2 + NOPS);
+    uint32_t c = e32;
+    if (d > 0) {
+      const uint32_t x = (uint32_t)dd[0];
+      c = e32 % x;
+      e32 /= x;
+    }
+    idx += (int64_t)c * dd[1];
+#pragma unroll
+    for (int k = 0; k < NOPS; k++) q[k] += (int64_t)c * dd[2 + k];
+  }
+}
+/* run(r, idx) for every combination of the outer S dims, in C order */
+template <int NOPS, class F> DI void s_walk(const int64_t *sd, int nds, char *const *q, int64_t idx, F &&run)
+{
+  char *r[NOPS];
+  int64_t cnt[LNP_MAXDIM];
+#pragma unroll
+  for (int k = 0; k < NOPS; k++) r[k] = q[k];
+  for (int d = 0; d < nds; d++) cnt[d] = 0;
+  for (;;) {
+    run(r, idx);
+    int d = nds - 1;
+#pragma unroll 1
+    for (; d >= 0; d--) {
+      const int64_t *dd = sd + d * (2 + NOPS);
+      if (++cnt[d] < dd[0]) {
+#pragma unroll
+        for (int k = 0; k < NOPS; k++) r[k] += dd[2 + k];
+        idx += dd[1];
+        break;
+      }
+      cnt[d] = 0;
+#pragma unroll
+      for (int k = 0; k < NOPS; k++) r[k] -= dd[2 + k] * (dd[0] - 1);
+      idx -= dd[1] * (dd[0] - 1);
+    }
+    if (d < 0) return;
+  }
+}
+
+/* ========================================================================
+ * Per-element work of each op shape
+ * ======================================================================== */
+template <int OP, int DT> DI CT<DT> gen(const Params &p, int64_t idx)
+{
+  typedef CT<DT> C;
+  constexpr char K = dt_ek(DT);
+  if constexpr (OP == LNP_OP_ARANGE) {
+    const C start = ld<DT>((const char *)&p.scalars[0]);
+    const C step = ld<DT>((const char *)&p.scalars[1]);
+    if constexpr (K == 'i' || K == 'u') return wadd(start, wmul((C)idx, step));
+    else if constexpr (K == 'f') return start + (C)idx * step;
+    else {
+      typedef decltype(start.re) R;
+      return C{start.re + (R)idx * step.re, start.im + (R)idx * step.im};
+    }
+  } else {
+    const bool v = idx == p.scalars[0].i64;
+    if constexpr (K == 'c') {
+      typedef decltype(C{}.re) R;
+      return C{(R)v, (R)0};
+    } else {
+      return (C)v;
+    }
+  }
+}
+
+/* the aux argument of f2 for OP/DT on a path (FM_ELEM, FM_FOLD): the
+ * fmax/fmin bits (0 for other ops) */
+template <int OP, int DT> DI int f2aux(const Params &p, int path)
+{
+  if constexpr ((OP == LNP_OP_FMAX || OP == LNP_OP_FMIN) && dt_ek(DT) == 'f')
+    return (int)(p.fm >> fm_shift(DT, OP, path)) & 7;
+  else return ((void)p, (void)path, 0);
+}
+
+/* one element (no S dims): q are the operands' element pointers */
+template <int OP, int DT, int ODT> DI void elem(const Params &p, char *const *q, int64_t idx)
+{
+  constexpr char k = op_kind(OP);
+  if constexpr (OP == LNP_OP_COPY) {
+    if constexpr (DT == ODT) *(St<DT> *)q[0] = *(const St<DT> *)q[1];
+    else *(St<ODT> *)q[0] = conv<ODT>((CanonT<DT>)ld<DT>(q[1]));
+  } else if constexpr (k == 'W') {
+    *(St<DT> *)q[0] = *(const bool *)q[1] ? *(const St<DT> *)q[2] : *(const St<DT> *)q[3];
+  } else if constexpr (k == 'G') {
+    st<DT>(q[0], gen<OP, DT>(p, idx));
+  } else if constexpr (k == 'R') {
+    static_assert(dependent_false<OP>, "arg ops run sequentially");
+  } else if constexpr (op_nin(OP) == 1) {
+    st<ODT>(q[0], f1<OP, DT>(ld<DT>(q[1]), p.flags));
+  } else {
+    st<ODT>(q[0], f2<OP, DT>(ld<DT>(q[1]), ld<DT>(q[2]), f2aux<OP, DT>(p, FM_ELEM)));
+  }
+}
+
+/* the CPU's fold of a run into one element (loop_cpu.c LNP_RED_LOOP and
+ * LNP_RED_PAIRWISE), returned as stored and reloaded */
+template <int OP, int DT> DI CT<DT> red_run(CT<DT> acc, const char *pb, int64_t n, int64_t sb, int aux)
+{
+  constexpr int RED = red_of(OP);
+  constexpr char K = dt_kind(DT);
+  if constexpr (RED == RED_SUM && (K == 'h' || K == 'f')) {
+    acc = acc + pw_seq<DT>(pb, n, sb);
+  } else if constexpr (RED == RED_SUM && K == 'c') {
+    const SumT<DT> s = pw_seq<DT>(pb, 2 * n, sb / 2);
+    acc.re = acc.re + s.re;
+    acc.im = acc.im + s.im;
+  } else if constexpr (RED == RED_ROUND) {
+    for (int64_t i = 0; i < n; i++) acc = rt<DT>(f2<OP, DT>(acc, ld<DT>(pb + i * sb), aux));
+  } else {
+    for (int64_t i = 0; i < n; i++) acc = f2<OP, DT>(acc, ld<DT>(pb + i * sb), aux);
+  }
+  return rt<DT>(acc);
+}
+
+/* a P coordinate with S dims, by one thread, in the CPU's order */
+template <int OP, int DT, int ODT>
+DI void seq(const Params &p, const int64_t *w, char *const *q, int64_t idx)
+{
+  constexpr int NOPS = kops<OP>();
+  const int fl = (int)w[R_FLAGS];
+  const int nds = (int)w[R_NDS];
+  const int64_t *sd = w + rec_dims(NOPS) + w[R_NDP] * (2 + NOPS);
+  const bool inner = (fl & F_INNER_S) != 0;
+  const int64_t n = inner ? w[R_INN] : 1, imult = inner ? w[R_IMULT] : 0;
+  int64_t ist[NOPS];
+#pragma unroll
+  for (int k = 0; k < NOPS; k++) ist[k] = inner ? w[R_IST + k] : 0;
+
+  if constexpr (op_kind(OP) == 'R') {
+    typedef St<DT> S;
+    typedef CT<DT> C;
+    S mraw = *(const S *)q[0];
+    C m = ld<DT>(q[0]);
+    int64_t j = *(const int64_t *)q[1];
+    s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t ix) {
+      for (int64_t i = 0; i < n; i++) {
+        const char *pv = r[2] + i * ist[2];
+        const S vraw = *(const S *)pv;
+        const C v = ld<DT>(pv);
+        int64_t k;
+        if constexpr (op_nin(OP) == 2) k = *(const int64_t *)(r[3] + i * ist[3]);
+        else k = ix + i * imult;
+        if (beats<arg_max(OP), DT>(v, k, m, j)) {
+          mraw = vraw;
+          m = v;
+          j = k;
+        }
+      }
+    });
+    *(S *)q[0] = mraw;
+    *(int64_t *)q[1] = j;
+  } else if constexpr (is_binary(OP) && ODT == DT) {
+    /* a fold: the output is the first input (F_CLEAN, checked by the
+     * host); accumulate in registers, as stored after each run */
+    CT<DT> acc = ld<DT>(q[0]);
+    s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t) {
+      if (inner) acc = red_run<OP, DT>(acc, r[2], n, ist[2], f2aux<OP, DT>(p, FM_FOLD));
+      else acc = rt<DT>(f2<OP, DT>(acc, ld<DT>(r[2]), f2aux<OP, DT>(p, FM_ELEM)));
+    });
+    st<DT>(q[0], acc);
+  } else {
+    static_assert(dependent_false<OP>, "only folds run sequentially");
+  }
+}
+
+template <int OP, int DT, int ODT>
+__global__ void __launch_bounds__(LNPC_BLOCK) k_thread(const __grid_constant__ Params p)
+{
+  constexpr int NOPS = kops<OP>();
+  const int pc = find_piece(p);
+  const int64_t *w = p.w + p.off[pc];
+  const int fl = (int)w[R_FLAGS];
+  const int64_t nP = w[R_NP];
+  const int64_t lb = (int64_t)blockIdx.x - p.blk0[pc];
+  char *q[NOPS];
+  int64_t idx;
+  if constexpr ((is_binary(OP) && ODT == DT) || op_kind(OP) == 'R') {
+    if (fl & F_SEQ) {
+      const int64_t e = lb * LNPC_BLOCK + threadIdx.x;
+      if (e >= nP) return;
+      locate<NOPS>(p, w, e, q, idx);
+      seq<OP, DT, ODT>(p, w, q, idx);
+      return;
+    }
+  }
+  if constexpr (op_kind(OP) != 'R') {
+#pragma unroll 1
+    for (int it = 0; it < LNPC_ITEMS; it++) {
+      const int64_t e = (lb * LNPC_ITEMS + it) * LNPC_BLOCK + threadIdx.x;
+      if (e >= nP) return;
+      locate<NOPS>(p, w, e, q, idx);
+      elem<OP, DT, ODT>(p, q, idx);
+    }
+  }
+}
+
+/* ========================================================================
+ * Block reductions of one run (k_block)
+ * ======================================================================== */
+template <class V> DI V shfl_down_any(const V &v, int off)
+{
+  constexpr int NW = (int)((sizeof(V) + 3) / 4);
+  unsigned u[NW] = {};
+  memcpy(u, &v, sizeof(V));
+#pragma unroll
+  for (int k = 0; k < NW; k++) u[k] = __shfl_down_sync(0xffffffffu, u[k], off);
+  V r;
+  memcpy(&r, u, sizeof(V));
+  return r;
+}
+
+/* Fold elements 0..n-1 (load(i)) with comb(left, right), keeping their
+ * order: each warp folds a contiguous range, chunk by chunk (lane l takes
+ * VPL consecutive elements of a chunk, all loaded before the first
+ * combine), chunks through an ordered shuffle tree; thread 0 folds the
+ * warps' results.  Returns (in thread 0) whether n > 0. */
+template <class V, class Load, class Comb> DI bool block_ordered(int64_t n, Load &&load, Comb &&comb, V &out)
+{
+  constexpr int VPL = sizeof(V) <= 8 ? 8 : sizeof(V) <= 24 ? 4 : 2;
+  constexpr int NW = LNPC_RED_BLOCK / 32;
+  __shared__ alignas(16) unsigned char sm_raw[NW * sizeof(V)];
+  __shared__ bool sm_have[NW];
+  V *sm = (V *)sm_raw;
+  const int lane = threadIdx.x & 31, wid = threadIdx.x >> 5;
+  const int64_t lo = n * wid / NW, hi = n * (wid + 1) / NW;
+  bool have = false;
+  V acc;
+  memset(&acc, 0, sizeof acc);
+  for (int64_t c = lo; c < hi; c += 32 * VPL) {
+    const int64_t s0 = c + (int64_t)lane * VPL;
+    V x[VPL];
+#pragma unroll
+    for (int v = 0; v < VPL; v++)
+      if (s0 + v < hi) x[v] = load(s0 + v);
+    bool lh = s0 < hi;
+    V lv = x[0];
+#pragma unroll
+    for (int v = 1; v < VPL; v++)
+      if (s0 + v < hi) lv = comb(lv, x[v]);
+#pragma unroll
+    for (int off = 1; off < 32; off <<= 1) {
+      const V rv = shfl_down_any(lv, off);
+      const bool rh = __shfl_down_sync(0xffffffffu, lh, off) != 0;
+      if ((lane & (2 * off - 1)) == 0 && rh) {
+        lv = lh ? comb(lv, rv) : rv;
+        lh = true;
+      }
+    }
+    if (lane == 0 && lh) {
+      acc = have ? comb(acc, lv) : lv;
+      have = true;
+    }
+  }
+  if (lane == 0) {
+    sm[wid] = acc;
+    sm_have[wid] = have;
+  }
+  __syncthreads();
+  bool any = false;
+  if (threadIdx.x == 0) {
+    for (int k = 0; k < NW; k++) {
+      if (!sm_have[k]) continue;
+      out = any ? comb(out, sm[k]) : sm[k];
+      any = true;
+    }
+  }
+  __syncthreads();
+  return any;
+}
+
+/* A pairwise leaf (8 <= n <= 128) by the 8 lanes of a group (k = lane % 8,
+ * mask = the group's lanes): lane k sums accumulator r_k (elements k, k+8,
+ * ...), the 8 accumulators combine in the CPU's order through shuffles,
+ * lane 0 adds the tail.  The result is valid in lane 0. */
+template <int DT> DI SumT<DT> pw_leaf8(const char *a, int64_t n, int64_t st, int k, unsigned mask)
+{
+  const int64_t body = n - n % 8;
+  if constexpr (dt_kind(DT) == 'c') {
+    typedef decltype(SumT<DT>{}.re) R;
+    const char *p = a + (int64_t)(k & ~1) * st + ((k & 1) ? sizeof(R) : 0);
+    R r = *(const R *)p;
+#pragma unroll 4
+    for (int64_t i = 8; i < body; i += 8) r += *(const R *)(p + i * st);
+    R t = __shfl_down_sync(mask, r, 2, 8);
+    if (!(k & 2)) r = r + t;
+    t = __shfl_down_sync(mask, r, 4, 8);
+    if (k < 2) r = r + t;
+    R si = __shfl_down_sync(mask, r, 1, 8), sr = r;
+    if (k == 0)
+      for (int64_t i = body; i < n; i += 2) {
+        sr += *(const R *)(a + i * st);
+        si += *(const R *)(a + i * st + sizeof(R));
+      }
+    return {sr, si};
+  } else {
+    typedef SumT<DT> C;
+    C r = ld<DT>(a + k * st);
+#pragma unroll 4
+    for (int64_t i = 8; i < body; i += 8) r += ld<DT>(a + (i + k) * st);
+    C t = __shfl_down_sync(mask, r, 1, 8);
+    if (!(k & 1)) r = r + t;
+    t = __shfl_down_sync(mask, r, 2, 8);
+    if (!(k & 3)) r = r + t;
+    t = __shfl_down_sync(mask, r, 4, 8);
+    if (k == 0) r = r + t;
+    if (k == 0)
+      for (int64_t i = body; i < n; i++) r += ld<DT>(a + i * st);
+    return r;
+  }
+}
+
+/* NumPy's pairwise sum of n > 128 elements by the block.  The 128 8-lane
+ * groups take the nodes at depth 7 of the recursion (or the leaves above
+ * it), each walks its subtree's leaves left to right (depth first, its
+ * ancestors on a small stack) and sums each leaf with its 8 lanes; a leaf's
+ * value goes to its leftmost slot of a complete binary tree of depth L
+ * (path bits, root first), which is then combined level by level in shared
+ * memory, exactly as the recursion adds its halves.  Runs too long for the
+ * slots take block_pairwise_deep. */
+template <int DT> DI SumT<DT> block_pairwise_deep(const char *a, int64_t n, int64_t st);
+template <int DT> DI SumT<DT> block_pairwise(const char *a, int64_t n, int64_t st)
+{
+  typedef SumT<DT> S;
+  constexpr int LMAX = sizeof(S) <= 4 ? 13 : sizeof(S) <= 8 ? 12 : 11; /* 32 KB of slots */
+  constexpr int GL = 7;                                                 /* 2^7 groups */
+  static_assert(LNPC_RED_BLOCK / 8 == (1 << GL), "one 8-lane group per depth-7 node");
+  /* leaves lie at depth <= L once n / 2^L + 15 <= 128 (a right half is at
+   * most half + 7 long) */
+  int L = 0;
+  while (L <= LMAX && (n >> L) + 16 > LNPC_PW_BLOCK) L++;
+  if (L > LMAX) return block_pairwise_deep<DT>(a, n, st);
+  __shared__ alignas(16) unsigned char val_raw[(1 << LMAX) * sizeof(S)];
+  __shared__ unsigned char stop[1 << LMAX];
+  S *val = (S *)val_raw;
+  const int NS = 1 << L;
+  for (int s = threadIdx.x; s < NS; s += LNPC_RED_BLOCK) stop[s] = 0;
+  __syncthreads();
+  const int lane = threadIdx.x & 31, k = lane & 7, g = threadIdx.x >> 3;
+  const unsigned mask = 0xffu << (lane & 24);
+  const int T = L < GL ? L : GL;
+  if (g < (1 << T)) {
+    /* this group's node: slot g at depth T */
+    int64_t start = 0, len = n;
+    uint32_t path = 0;
+    int d = 0;
+    while (d < T && len > LNPC_PW_BLOCK) {
+      const int64_t h = pw_half(len);
+      const int bit = (g >> (T - 1 - d)) & 1;
+      if (bit) {
+        start += h;
+        len -= h;
+      } else {
+        len = h;
+      }
+      path = path * 2 + bit;
+      d++;
+    }
+    if ((g & ((1 << (T - d)) - 1)) == 0) { /* the leftmost slot: walk it */
+      const int d0 = d;
+      int64_t pst[LNPC_PW_MAXDEPTH], plen[LNPC_PW_MAXDEPTH]; /* ancestors below the node */
+      for (;;) {
+        while (len > LNPC_PW_BLOCK) { /* down to the leftmost leaf */
+          pst[d] = start;
+          plen[d] = len;
+          len = pw_half(len);
+          path = path * 2;
+          d++;
+        }
+        const S v = pw_leaf8<DT>(a + start * st, len, st, k, mask);
+        if (k == 0) {
+          const int sl = (int)(path << (L - d));
+          val[sl] = v;
+          stop[sl] = (unsigned char)d;
+        }
+        while (d > d0 && (path & 1)) { /* up past right children */
+          path >>= 1;
+          d--;
+        }
+        if (d == d0) break;
+        /* a left child: on to its right sibling */
+        const int64_t h = pw_half(plen[d - 1]);
+        start = pst[d - 1] + h;
+        len = plen[d - 1] - h;
+        path |= 1;
+      }
+    }
+  }
+  __syncthreads();
+  for (int l = L - 1; l >= 0; l--) {
+    for (int q = threadIdx.x; q < (1 << l); q += LNPC_RED_BLOCK) {
+      const int s = q << (L - l);
+      if (stop[s] > l) val[s] = sum_add<DT>(val[s], val[s + (1 << (L - l - 1))]);
+    }
+    __syncthreads();
+  }
+  const S r = val[0];
+  __syncthreads();
+  return r;
+}
+/* very long runs: the top levels by the block (one slot per thread), each
+ * slot's subtree by its thread (pw_seq) */
+template <int DT> DI SumT<DT> block_pairwise_deep(const char *a, int64_t n, int64_t st)
+{
+  constexpr int L = sizeof(SumT<DT>) >= 16 ? 9 : 10, NS = 1 << L;
+  __shared__ alignas(16) unsigned char val_raw[NS * sizeof(SumT<DT>)];
+  __shared__ unsigned char stop[NS];
+  SumT<DT> *val = (SumT<DT> *)val_raw;
+  for (int s = threadIdx.x; s < NS; s += LNPC_RED_BLOCK) {
+    int64_t start = 0, len = n;
+    int depth = 0;
+    while (depth < L && len > LNPC_PW_BLOCK) {
+      const int64_t h = pw_half(len);
+      if ((s >> (L - 1 - depth)) & 1) {
+        start += h;
+        len -= h;
+      } else {
+        len = h;
+      }
+      depth++;
+    }
+    stop[s] = (unsigned char)depth;
+    if ((s & ((1 << (L - depth)) - 1)) == 0) val[s] = pw_seq<DT>(a + start * st, len, st);
+  }
+  __syncthreads();
+  for (int l = L - 1; l >= 0; l--) {
+    for (int q = threadIdx.x; q < (1 << l); q += LNPC_RED_BLOCK) {
+      const int s = q << (L - l);
+      if (stop[s] > l) val[s] = sum_add<DT>(val[s], val[s + (1 << (L - l - 1))]);
+    }
+    __syncthreads();
+  }
+  const SumT<DT> r = val[0];
+  __syncthreads();
+  return r;
+}
+
+template <int DT> struct ArgV {
+  St<DT> raw;
+  CT<DT> m;
+  int64_t j;
+};
+
+/* one block per P coordinate; the block reduces each run together */
+template <int OP, int DT>
+__global__ void __launch_bounds__(LNPC_RED_BLOCK) k_block(const __grid_constant__ Params p)
+{
+  constexpr int NOPS = kops<OP>();
+  const int pc = find_piece(p);
+  const int64_t *w = p.w + p.off[pc];
+  const int64_t e = (int64_t)blockIdx.x - p.blk0[pc];
+  char *q[NOPS];
+  int64_t idx;
+  locate<NOPS>(p, w, e, q, idx);
+  const int nds = (int)w[R_NDS];
+  const int64_t *sd = w + rec_dims(NOPS) + w[R_NDP] * (2 + NOPS);
+  const int64_t n = w[R_INN], imult = w[R_IMULT];
+  int64_t ist[NOPS];
+#pragma unroll
+  for (int k = 0; k < NOPS; k++) ist[k] = w[R_IST + k];
+  const bool t0 = threadIdx.x == 0;
+
+  if constexpr (op_kind(OP) == 'R') {
+    typedef ArgV<DT> V;
+    auto comb = [](const V &l, const V &r) { return beats<arg_max(OP), DT>(r.m, r.j, l.m, l.j) ? r : l; };
+    V acc;
+    memset(&acc, 0, sizeof acc);
+    if (t0) {
+      acc.raw = *(const St<DT> *)q[0];
+      acc.m = ld<DT>(q[0]);
+      acc.j = *(const int64_t *)q[1];
+    }
+    s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t ix) {
+      auto load = [&](int64_t i) {
+        V v;
+        const char *pv = r[2] + i * ist[2];
+        v.raw = *(const St<DT> *)pv;
+        v.m = ld<DT>(pv);
+        if constexpr (op_nin(OP) == 2) v.j = *(const int64_t *)(r[3] + i * ist[3]);
+        else v.j = ix + i * imult;
+        return v;
+      };
+      V v;
+      if (block_ordered<V>(n, load, comb, v) && t0) acc = comb(acc, v);
+    });
+    if (t0) {
+      *(St<DT> *)q[0] = acc.raw;
+      *(int64_t *)q[1] = acc.j;
+    }
+  } else {
+    typedef CT<DT> C;
+    C acc;
+    memset(&acc, 0, sizeof acc);
+    if (t0) acc = ld<DT>(q[0]);
+    s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t) {
+      const char *pb = r[2];
+      const int64_t sb = ist[2];
+      constexpr char K = dt_kind(DT);
+      if constexpr (red_of(OP) == RED_SUM && (K == 'h' || K == 'f')) {
+        const SumT<DT> s = block_pairwise<DT>(pb, n, sb);
+        if (t0) acc = rt<DT>(acc + s);
+      } else if constexpr (red_of(OP) == RED_SUM && K == 'c') {
+        const SumT<DT> s = block_pairwise<DT>(pb, 2 * n, sb / 2);
+        if (t0) {
+          acc.re = acc.re + s.re;
+          acc.im = acc.im + s.im;
+        }
+      } else {
+        auto load = [&](int64_t i) { return ld<DT>(pb + i * sb); };
+        const int aux = f2aux<OP, DT>(p, FM_FOLD);
+        auto comb = [aux](C l, C rr) { return rt<DT>(f2<OP, DT>(l, rr, aux)); };
+        C v;
+        if (block_ordered<C>(n, load, comb, v) && t0) acc = comb(acc, v);
+      }
+    });
+    if (t0) st<DT>(q[0], acc);
+  }
+}
+
+/* ========================================================================
+ * Instantiation: the kernels of ops [LO, HI) (casts: all pairs)
+ * ======================================================================== */
+template <int OP, int DT, int ODT> void launch(const Params &p, unsigned grid, int block_mode, cudaStream_t s)
+{
+  if constexpr (op_kind(OP) != 'C' && block_ok(OP, DT)) {
+    if (block_mode) {
+      k_block<OP, DT><<<grid, LNPC_RED_BLOCK, 0, s>>>(p);
+      return;
+    }
+  }
+  (void)block_mode;
+  k_thread<OP, DT, ODT><<<grid, LNPC_BLOCK, 0, s>>>(p);
+}
+
+template <int LO, int HI> struct OpPart {
+  template <int I> static constexpr launch_fn entry()
+  {
+    constexpr int OP = LO + I / LNP_NTYPES, DT = I % LNP_NTYPES;
+    if constexpr (OP == LNP_OP_COPY || !has_kernel(OP, DT)) return nullptr;
+    else return &launch<OP, DT, out_dt(OP, DT)>;
+  }
+  template <int... I> static constexpr std::array<launch_fn, sizeof...(I)> make(std::integer_sequence<int, I...>)
+  {
+    return {{entry<I>()...}};
+  }
+  static launch_fn get(int op, int dt)
+  {
+    static constexpr std::array<launch_fn, (HI - LO) * LNP_NTYPES> table =
+        make(std::make_integer_sequence<int, (HI - LO) * LNP_NTYPES>{});
+    if (op < LO || op >= HI || dt < 0 || dt >= LNP_NTYPES) return nullptr;
+    return table[(size_t)(op - LO) * LNP_NTYPES + dt];
+  }
+};
+template <int = 0> struct CastPart { /* a template: nothing is instantiated unless used */
+  template <int... I> static constexpr std::array<launch_fn, sizeof...(I)> make(std::integer_sequence<int, I...>)
+  {
+    return {{&launch<LNP_OP_COPY, I / LNP_NTYPES, I % LNP_NTYPES>...}};
+  }
+  static launch_fn get(int din, int dout)
+  {
+    static constexpr std::array<launch_fn, LNP_NTYPES * LNP_NTYPES> table =
+        make(std::make_integer_sequence<int, LNP_NTYPES * LNP_NTYPES>{});
+    if (din < 0 || din >= LNP_NTYPES || dout < 0 || dout >= LNP_NTYPES) return nullptr;
+    return table[(size_t)din * LNP_NTYPES + dout];
+  }
+};
+
+} /* namespace */
+
+#endif
