@@ -12,6 +12,9 @@
 
 #include "../data-interfaces/nd_interface.h"
 #include "loop_ops.h"
+#ifdef LNP_HAVE_CUDA
+#include "loop_cuda.h"
+#endif
 
 /* the generic matmul loops want the vectorizer at -O2 too (see loop_cpu.c) */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
@@ -76,9 +79,34 @@ static struct starpu_perfmodel lnp_loop_model = {
     .footprint = lnp_loop_footprint,
 };
 
+#ifdef LNP_HAVE_CUDA
+/* CUDA workers take only the op/dtype combinations that have a CUDA kernel
+ * (loop_cuda.cu); StarPU runs the others on the CPU implementation. */
+static int lnp_loop_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
+{
+  (void)nimpl;
+  /* combined (parallel CPU) workers have ids past the plain workers */
+  if (workerid >= starpu_worker_get_count()) return 1;
+  if (starpu_worker_get_type((int)workerid) != STARPU_CUDA_WORKER) return 1;
+  const lnp_loop_desc *d = task->cl_arg;
+  if (!d || task->cl_arg_size < sizeof *d || d->ndim < 0 || d->ndim > LNP_MAXDIM || d->nops < 0 ||
+      d->nops > 4 || d->npieces < 0 || task->cl_arg_size != lnp_loop_desc_size(d->ndim, d->nops, d->npieces))
+    return 0;
+  return lnp_loop_cuda_supported(d);
+}
+#endif
+
 struct starpu_codelet lnp_cl_loop = {
     .type = STARPU_FORKJOIN,
     .max_parallelism = INT_MAX,
+#ifdef LNP_HAVE_CUDA
+    .where = STARPU_CPU | STARPU_CUDA,
+    .can_execute = lnp_loop_can_execute,
+    .cuda_funcs = {lnp_loop_cuda},
+    .cuda_flags = {STARPU_CUDA_ASYNC},
+#else
+    .where = STARPU_CPU,
+#endif
     .cpu_funcs = {lnp_loop_cpu},
     .nbuffers = STARPU_VARIABLE_NBUFFERS,
     .model = &lnp_loop_model,

@@ -7,9 +7,16 @@
 #ifndef LNP_DTYPES_H
 #define LNP_DTYPES_H
 
+#include <stddef.h>
 #include <stdint.h>
+#ifndef __cplusplus
 #include <stdbool.h>
 #include <complex.h>
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* float16 is stored as its IEEE binary16 bits and computed in float, like
  * NumPy's npy_half loops. */
@@ -31,9 +38,19 @@ typedef uint16_t lnp_half;
 #define LNP_FOR_REAL(X)                         \
   X(LNP_FLOAT32, float, float32, f)             \
   X(LNP_FLOAT64, double, float64, f)
+#ifndef __cplusplus
 #define LNP_FOR_COMPLEX(X)                      \
   X(LNP_COMPLEX64, float _Complex, complex64, c) \
   X(LNP_COMPLEX128, double _Complex, complex128, c)
+#else
+/* C++ (the CUDA kernels) has no _Complex: structs of the same size,
+ * alignment and layout ({real, imag}, C11 6.2.5p13). */
+typedef struct lnp_complex64 { float re, im; } lnp_complex64;
+typedef struct lnp_complex128 { double re, im; } lnp_complex128;
+#define LNP_FOR_COMPLEX(X)                      \
+  X(LNP_COMPLEX64, lnp_complex64, complex64, c) \
+  X(LNP_COMPLEX128, lnp_complex128, complex128, c)
+#endif
 
 #define LNP_FOR_INT(X)     LNP_FOR_SINT(X) LNP_FOR_UINT(X)
 #define LNP_FOR_FLOAT(X)   LNP_FOR_HALF(X) LNP_FOR_REAL(X)
@@ -73,8 +90,16 @@ typedef union lnp_scalar {
   int8_t i8; int16_t i16; int32_t i32; int64_t i64;
   uint8_t u8; uint16_t u16; uint32_t u32; uint64_t u64;
   lnp_half f16; float f32; double f64;
+#ifndef __cplusplus
   float _Complex c64; double _Complex c128;
+#else
+  lnp_complex64 c64; lnp_complex128 c128;
+#endif
   unsigned char bytes[16];
 } lnp_scalar;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -22,6 +22,10 @@
 #include <stdint.h>
 #include "dtypes.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define LNP_MAXDIM 32
 #define LNP_MAXSCALARS 4
 
@@ -130,5 +134,9 @@ int lnp_loop_supported(int op, int dtype_in, int dtype_out);
  * buffer i (a compact C-order tile).  nthreads > 1 splits the work with
  * OpenMP.  Returns 0, or -1 for an unsupported op/dtype combination. */
 int lnp_loop_execute(const lnp_loop_desc *d, void *const *bufptrs, int nthreads);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -17,6 +17,10 @@
 #include <stdint.h>
 #include "../codelets/loop.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct lnp_nd_interface {
   enum starpu_data_interface_id id;
   uintptr_t ptr;        /* address of element 0 on this node (0 if not allocated) */
@@ -49,5 +53,9 @@ uint64_t lnp_nd_nelems(const lnp_nd_interface *nd);
 #define LNP_ND_GET_SHAPE(iface) (((lnp_nd_interface *)(iface))->shape)
 #define LNP_ND_GET_STRIDES(iface) (((lnp_nd_interface *)(iface))->stride)
 #define LNP_ND_GET_ELEMSIZE(iface) (((lnp_nd_interface *)(iface))->elemsize)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

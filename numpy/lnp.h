@@ -47,6 +47,10 @@ char *lnp_runtime_describe(void);
  * task is in flight (see runtime.c). */
 void lnp_runtime_activate(void);
 void lnp_runtime_maybe_idle(void);
+/* Around host-side operations (acquires) that need workers awake: a CUDA
+ * worker moves its device's data back to the host. */
+void lnp_runtime_hold(void);
+void lnp_runtime_unhold(void);
 /* Every task we submit: count it (before the insert) and pass
  * lnp_runtime_task_done as its callback. */
 void lnp_runtime_task_submitted(void);

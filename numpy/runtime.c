@@ -28,6 +28,7 @@ int lnp_runtime_test_mode(void) { return lnp_test_mode; }
 static pthread_mutex_t lnp_idle_mutex = PTHREAD_MUTEX_INITIALIZER;
 static int lnp_paused = 0;
 static long lnp_inflight = 0;
+static long lnp_holds = 0; /* host-side operations that need the workers awake */
 
 void lnp_runtime_activate(void)
 {
@@ -39,8 +40,26 @@ void lnp_runtime_activate(void)
 void lnp_runtime_maybe_idle(void)
 {
   pthread_mutex_lock(&lnp_idle_mutex);
-  if (lnp_initialized && !lnp_paused && lnp_inflight == 0) { starpu_pause(); lnp_paused = 1; }
+  if (lnp_initialized && !lnp_paused && lnp_inflight == 0 && lnp_holds == 0) { starpu_pause(); lnp_paused = 1; }
   pthread_mutex_unlock(&lnp_idle_mutex);
+}
+
+/* An acquire may need a worker (a CUDA worker moves its device's data back
+ * to the host): no pause until the matching lnp_runtime_unhold. */
+void lnp_runtime_hold(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  lnp_holds++;
+  if (lnp_paused) { lnp_paused = 0; starpu_resume(); }
+  pthread_mutex_unlock(&lnp_idle_mutex);
+}
+
+void lnp_runtime_unhold(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  lnp_holds--;
+  pthread_mutex_unlock(&lnp_idle_mutex);
+  lnp_runtime_maybe_idle();
 }
 
 void lnp_runtime_task_submitted(void)
@@ -55,7 +74,7 @@ void lnp_runtime_task_done(void *arg)
 {
   (void)arg;
   pthread_mutex_lock(&lnp_idle_mutex);
-  if (--lnp_inflight == 0 && lnp_initialized && !lnp_paused) { starpu_pause(); lnp_paused = 1; }
+  if (--lnp_inflight == 0 && lnp_initialized && !lnp_paused && lnp_holds == 0) { starpu_pause(); lnp_paused = 1; }
   pthread_mutex_unlock(&lnp_idle_mutex);
 }
 

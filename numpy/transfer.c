@@ -13,7 +13,7 @@ static lnp_status transfer(const lnp_view *v, void *host, int to_host)
   int ndim = v->ndim;
   int64_t n = lnp_view_size(v);
   if (n == 0) return LNP_OK;
-  lnp_runtime_activate();
+  lnp_runtime_hold();
   int64_t *cuts[LNP_MAXDIM] = {0};
   int nseg[LNP_MAXDIM];
   size_t npieces = 1;
@@ -64,8 +64,8 @@ static lnp_status transfer(const lnp_view *v, void *host, int to_host)
     for (int d = ndim - 1; d >= 0; d--) { if (++pc[d] < nseg[d]) break; pc[d] = 0; }
   }
   free(desc);
-  lnp_runtime_maybe_idle();
 done:
+  lnp_runtime_unhold();
   for (int d = 0; d < ndim; d++) free(cuts[d]);
   return st;
 }

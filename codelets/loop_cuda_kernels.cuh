@@ -5,9 +5,20 @@
  * parameter block (lnpc::Params) and the per-unit kernel tables.
  *
  * Semantics are those of the CPU kernels (loop_ops.h, loop_cpu.c), ported
- * element operation by element operation; this file must be compiled with
- * --fmad=false (CMake sets it) so that a*b+c is not contracted into an FMA,
- * exactly as the C side (-std=c11 implies -ffp-contract=off).
+ * element operation by element operation; these files must be compiled
+ * with --fmad=false (CMake sets it) so that a*b+c is not contracted into an
+ * FMA, exactly as the C side (-std=c11 implies -ffp-contract=off).  What
+ * cannot be bit-identical: real transcendental functions come from
+ * libdevice instead of glibc (a few ulp), complex exp/sin/cos/tan/sinh/
+ * cosh/tanh/sqrt/log/pow follow glibc's algorithms and special values on
+ * top of those, NaN payloads and signs of generated NaNs are CUDA's, and
+ * complex arcsin/arccos/arctan have no CUDA kernel (libcu++'s lose
+ * accuracy).  fmax/fmin of +-0 and of two NaNs, which C leaves open and
+ * the CPU kernels answer differently in their elementwise loops and folds
+ * (per compiler and libm), follow what the host measures on its own CPU
+ * kernel (loop_cuda.cu probe_fminmax).  Casts of floats to integers follow
+ * x86-64's scalar conversions (NaN, inf and out-of-range give 0x80..0 as
+ * cvttsd2si does).
  *
  * Work layout.  The host side walks the pieces like loop_cpu.c does (drop
  * size-1 dims, merge dims contiguous for every operand) and splits each
@@ -33,9 +44,15 @@
  * results folded into one output), is split into several launches on the
  * same stream, which run in order.
  *
+ * An output standing still without a fold (not the first input of a
+ * binary op) is overwritten at each step on the CPU: the host keeps only
+ * the last step.  Pieces must have fewer than 2^31 elements (32-bit
+ * coordinates); lnp_loop_cuda_supported refuses bigger ones.
+ *
  * Instantiation: one kernel per (op, dtype) pair that exists (the dtype sets
- * of loop_cpu.c) and per (source, destination) dtype pair for casts, from
- * the X-macro lists of dtypes.h and loop.h. */
+ * of loop_cpu.c, from the X-macro lists of dtypes.h and loop.h) and per
+ * (source, destination) dtype pair for casts, plus a block-reduction kernel
+ * per (op, dtype) that can fold a run with a whole block. */
 #ifndef LNP_LOOP_CUDA_KERNELS_CUH
 #define LNP_LOOP_CUDA_KERNELS_CUH
 

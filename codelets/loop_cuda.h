@@ -1,4 +1,4 @@
-/* CUDA implementation of the generic strided loop (loop.h), in loop_cuda.cu.
+/* CUDA implementation of the generic strided loop (loop.h), in loop_cuda*.cu.
  *
  * Same semantics as the CPU kernels (loop_ops.h, loop_cpu.c), element for
  * element: integer wrapping, Python floor_divide/remainder, NaN-propagating
@@ -8,7 +8,8 @@
  * pairwise_sum, other non-associative reductions fold sequentially).  Only
  * transcendental functions (exp, log, sin, pow, atan2, hypot, complex
  * functions ...) come from CUDA's libdevice instead of glibc and may differ
- * in the last bits.
+ * in the last bits, and NaN payloads differ.  Complex arcsin/arccos/arctan
+ * have no CUDA kernel (the CPU runs them).  See loop_cuda_kernels.cuh.
  *
  * Only built when CMake finds nvcc (LNP_HAVE_CUDA). */
 #ifndef LNP_LOOP_CUDA_H
