@@ -32,12 +32,7 @@ static void lnp_loop_cpu(void *descr[], void *cl_arg)
   const lnp_loop_desc *d = cl_arg;
   struct starpu_task *task = starpu_task_get_current();
   const unsigned nb = STARPU_TASK_GET_NBUFFERS(task);
-  /* the descriptor must be the raw cl_arg (STARPU_CL_ARGS) of its own size */
-  const int sane = d && task->cl_arg_size >= sizeof *d && d->ndim >= 0 && d->ndim <= LNP_MAXDIM &&
-                   d->nops >= 0 && d->nops <= 4 && d->npieces >= 0 &&
-                   task->cl_arg_size == lnp_loop_desc_size(d->ndim, d->nops, d->npieces) &&
-                   (unsigned)d->nbuffers <= nb;
-  if (!sane) {
+  if (!lnp_loop_desc_valid(d, task->cl_arg_size, nb)) {
     fprintf(stderr, "legate.numpy: malformed loop task descriptor\n");
     return;
   }

@@ -121,6 +121,16 @@ static inline int64_t *lnp_piece_operand(int64_t *piece, int ndim, int k)
   return piece + 2 * (size_t)ndim + (size_t)k * (2 + (size_t)ndim);
 }
 
+/* A task's descriptor is sane: the raw cl_arg (STARPU_CL_ARGS) of exactly
+ * its own size, referencing no more buffers than the task has.  Both the CPU
+ * and the CUDA implementation check it before running. */
+static inline int lnp_loop_desc_valid(const lnp_loop_desc *d, size_t arg_size, unsigned nbuffers)
+{
+  return d && arg_size >= sizeof *d && d->ndim >= 0 && d->ndim <= LNP_MAXDIM && d->nops >= 0 &&
+         d->nops <= 4 && d->npieces >= 0 &&
+         arg_size == lnp_loop_desc_size(d->ndim, d->nops, d->npieces) && (unsigned)d->nbuffers <= nbuffers;
+}
+
 /* Number of operands (outputs + inputs) of an op. */
 int lnp_op_nops(int op);
 /* Name of the op ("add"), for traces and messages. */

@@ -421,11 +421,7 @@ extern "C" void lnp_loop_cuda(void *descr[], void *cl_arg)
   const lnp_loop_desc *d = (const lnp_loop_desc *)cl_arg;
   struct starpu_task *task = starpu_task_get_current();
   const unsigned nb = STARPU_TASK_GET_NBUFFERS(task);
-  const int sane = d && task->cl_arg_size >= sizeof *d && d->ndim >= 0 && d->ndim <= LNP_MAXDIM &&
-                   d->nops >= 0 && d->nops <= 4 && d->npieces >= 0 &&
-                   task->cl_arg_size == lnp_loop_desc_size(d->ndim, d->nops, d->npieces) &&
-                   (unsigned)d->nbuffers <= nb;
-  if (!sane) {
+  if (!lnp_loop_desc_valid(d, task->cl_arg_size, nb)) {
     fprintf(stderr, "legate.numpy: malformed loop task descriptor\n");
     return;
   }
