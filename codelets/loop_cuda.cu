@@ -415,6 +415,8 @@ extern "C" int lnp_loop_cuda_launch(const lnp_loop_desc *d, void *const *bufptrs
   return plan_and_launch(d, bufptrs, fn, (cudaStream_t)stream);
 }
 
+extern "C" int lnp_loop_cuda_worker_init(void) { return 0; }
+
 #ifndef LNP_LOOP_CUDA_NO_STARPU
 extern "C" void lnp_loop_cuda(void *descr[], void *cl_arg)
 {

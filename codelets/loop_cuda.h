@@ -35,6 +35,11 @@ int lnp_loop_cuda_supported(const lnp_loop_desc *d);
  * invalid or unsupported descriptor, -2 if a kernel launch failed. */
 int lnp_loop_cuda_launch(const lnp_loop_desc *d, void *const *bufptrs, int nbuffers, void *stream);
 
+/* Called once on each CUDA worker thread after starpu_init (codelets.c):
+ * sets up the worker's persistent device state (scratch for multi-block
+ * reductions) so that tasks never allocate.  Returns 0 on success. */
+int lnp_loop_cuda_worker_init(void);
+
 /* The StarPU CUDA implementation of lnp_cl_loop (STARPU_CUDA_ASYNC: launches
  * on starpu_cuda_get_local_stream()). */
 void lnp_loop_cuda(void *descr[], void *cl_arg);
