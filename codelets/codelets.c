@@ -13,6 +13,8 @@
 #include "../data-interfaces/nd_interface.h"
 #include "loop_ops.h"
 #ifdef LNP_HAVE_CUDA
+#include <cublas_v2.h>
+#include <starpu_cublas_v2.h>
 #include "loop_cuda.h"
 #endif
 
@@ -25,10 +27,39 @@
 void openblas_set_num_threads(int);
 
 /* ========================================================================
+ * Placement and accounting
+ * ======================================================================== */
+/* With CUDA workers, a task that a GPU can run is kept off the CPU workers
+ * (as Legate does with --gpus): a CPU worker grabbing a 16M-element tile
+ * would run it 50x slower and hold the data on the host.  CPU workers keep
+ * what only they can run (complex arcsin, integer matmul, ...).
+ * LEGATE_NUMPY_CPU_TASKS=1 lets the scheduler use both kinds. */
+static int lnp_gpu_only = 0;
+
+/* tasks run, per kind of worker (for tests and the profile summary) */
+static _Atomic uint64_t lnp_tasks_cpu = 0, lnp_tasks_cuda = 0;
+
+void lnp_codelets_task_counts(uint64_t *cpu, uint64_t *cuda)
+{
+  if (cpu) *cpu = lnp_tasks_cpu;
+  if (cuda) *cuda = lnp_tasks_cuda;
+}
+
+#ifdef LNP_HAVE_CUDA
+/* 1 if the worker is a CUDA worker; combined (parallel CPU) workers have
+ * ids past the plain ones */
+static int lnp_is_cuda_worker(unsigned workerid)
+{
+  return workerid < starpu_worker_get_count() && starpu_worker_get_type((int)workerid) == STARPU_CUDA_WORKER;
+}
+#endif
+
+/* ========================================================================
  * The generic loop
  * ======================================================================== */
 static void lnp_loop_cpu(void *descr[], void *cl_arg)
 {
+  lnp_tasks_cpu++;
   const lnp_loop_desc *d = cl_arg;
   struct starpu_task *task = starpu_task_get_current();
   const unsigned nb = STARPU_TASK_GET_NBUFFERS(task);
@@ -76,18 +107,21 @@ static struct starpu_perfmodel lnp_loop_model = {
 
 #ifdef LNP_HAVE_CUDA
 /* CUDA workers take only the op/dtype combinations that have a CUDA kernel
- * (loop_cuda.cu); StarPU runs the others on the CPU implementation. */
+ * (loop_cuda.cu); StarPU runs the others on the CPU implementation.  In
+ * GPU-only placement the CPU workers take nothing else. */
 static int lnp_loop_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
 {
   (void)nimpl;
-  /* combined (parallel CPU) workers have ids past the plain workers */
-  if (workerid >= starpu_worker_get_count()) return 1;
-  if (starpu_worker_get_type((int)workerid) != STARPU_CUDA_WORKER) return 1;
   const lnp_loop_desc *d = task->cl_arg;
-  if (!d || task->cl_arg_size < sizeof *d || d->ndim < 0 || d->ndim > LNP_MAXDIM || d->nops < 0 ||
-      d->nops > 4 || d->npieces < 0 || task->cl_arg_size != lnp_loop_desc_size(d->ndim, d->nops, d->npieces))
-    return 0;
-  return lnp_loop_cuda_supported(d);
+  const int cuda_ok = lnp_loop_desc_valid(d, task->cl_arg_size, STARPU_TASK_GET_NBUFFERS(task)) &&
+                      lnp_loop_cuda_supported(d);
+  return lnp_is_cuda_worker(workerid) ? cuda_ok : !(lnp_gpu_only && cuda_ok);
+}
+
+static void lnp_loop_cuda_counted(void *descr[], void *cl_arg)
+{
+  lnp_tasks_cuda++;
+  lnp_loop_cuda(descr, cl_arg);
 }
 #endif
 
@@ -97,7 +131,7 @@ struct starpu_codelet lnp_cl_loop = {
 #ifdef LNP_HAVE_CUDA
     .where = STARPU_CPU | STARPU_CUDA,
     .can_execute = lnp_loop_can_execute,
-    .cuda_funcs = {lnp_loop_cuda},
+    .cuda_funcs = {lnp_loop_cuda_counted},
     .cuda_flags = {STARPU_CUDA_ASYNC},
 #else
     .where = STARPU_CPU,
@@ -255,6 +289,7 @@ static int lnp_matmul_get_desc(struct starpu_task *task, lnp_matmul_desc *md)
 
 static void lnp_matmul_cpu(void *descr[], void *cl_arg)
 {
+  lnp_tasks_cpu++;
   struct starpu_task *task = starpu_task_get_current();
   lnp_matmul_desc desc, *md = &desc;
   (void)cl_arg;
@@ -270,6 +305,74 @@ static void lnp_matmul_cpu(void *descr[], void *cl_arg)
                       LNP_ND_GET_PTR(descr[2]), sc, sa, sb) != 0)
     fprintf(stderr, "legate.numpy: invalid matmul task (dtype %d)\n", md->dtype);
 }
+
+#ifdef LNP_HAVE_CUDA
+/* cuBLAS takes the BLAS dtypes; other dtypes run on the CPU. */
+static int lnp_matmul_cuda_dtype(int dt)
+{
+  return dt == LNP_FLOAT32 || dt == LNP_FLOAT64 || dt == LNP_COMPLEX64 || dt == LNP_COMPLEX128;
+}
+
+static int lnp_matmul_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
+{
+  (void)nimpl;
+  lnp_matmul_desc md;
+  const int cuda_ok = lnp_matmul_get_desc(task, &md) == 0 && lnp_matmul_cuda_dtype(md.dtype) &&
+                      md.m <= INT_MAX && md.n <= INT_MAX && md.k <= INT_MAX;
+  return lnp_is_cuda_worker(workerid) ? cuda_ok : !(lnp_gpu_only && cuda_ok);
+}
+
+/* Row-major C(m,n) = A(m,k) B(k,n) is column-major C^T = B^T A^T: cuBLAS
+ * gets B first, with the row strides as leading dimensions.  Runs on the
+ * worker's stream (starpu_cublas_init set it); STARPU_CUDA_ASYNC. */
+static void lnp_matmul_cuda(void *descr[], void *cl_arg)
+{
+  struct starpu_task *task = starpu_task_get_current();
+  lnp_matmul_desc md;
+  (void)cl_arg;
+  lnp_tasks_cuda++;
+  if (STARPU_TASK_GET_NBUFFERS(task) != 3 || lnp_matmul_get_desc(task, &md) || !lnp_matmul_cuda_dtype(md.dtype)) {
+    fprintf(stderr, "legate.numpy: invalid matmul task for cuBLAS\n");
+    return;
+  }
+  if (md.m == 0 || md.n == 0) return;
+  int64_t sc[2], sa[2], sb[2];
+  lnp_mat_strides(descr[0], md.m, md.n, sc);
+  lnp_mat_strides(descr[1], md.m, md.k, sa);
+  lnp_mat_strides(descr[2], md.k, md.n, sb);
+  const int M = (int)md.m, N = (int)md.n, K = (int)md.k;
+  /* leading dimensions: at least the column-major row count */
+  const int ldc = (int)(sc[0] > N ? sc[0] : N), lda = (int)(sa[0] > K ? sa[0] : K),
+            ldb = (int)(sb[0] > N ? sb[0] : N);
+  void *C = LNP_ND_GET_PTR(descr[0]);
+  const void *A = LNP_ND_GET_PTR(descr[1]), *B = LNP_ND_GET_PTR(descr[2]);
+  cublasHandle_t h = starpu_cublas_get_local_handle();
+  cublasStatus_t rc;
+  switch (md.dtype) {
+  case LNP_FLOAT32: {
+    const float one = 1.0f, beta = md.beta_zero ? 0.0f : 1.0f;
+    rc = cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, N, M, K, &one, B, ldb, A, lda, &beta, C, ldc);
+    break;
+  }
+  case LNP_FLOAT64: {
+    const double one = 1.0, beta = md.beta_zero ? 0.0 : 1.0;
+    rc = cublasDgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, N, M, K, &one, B, ldb, A, lda, &beta, C, ldc);
+    break;
+  }
+  case LNP_COMPLEX64: {
+    const cuComplex one = {1.0f, 0.0f}, beta = {md.beta_zero ? 0.0f : 1.0f, 0.0f};
+    rc = cublasCgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, N, M, K, &one, B, ldb, A, lda, &beta, C, ldc);
+    break;
+  }
+  default: {
+    const cuDoubleComplex one = {1.0, 0.0}, beta = {md.beta_zero ? 0.0 : 1.0, 0.0};
+    rc = cublasZgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, N, M, K, &one, B, ldb, A, lda, &beta, C, ldc);
+    break;
+  }
+  }
+  if (rc != CUBLAS_STATUS_SUCCESS) fprintf(stderr, "legate.numpy: cuBLAS gemm failed (status %d)\n", (int)rc);
+}
+#endif
 
 static uint32_t lnp_matmul_footprint(struct starpu_task *task)
 {
@@ -288,6 +391,12 @@ static struct starpu_perfmodel lnp_matmul_model = {
 };
 
 struct starpu_codelet lnp_cl_matmul = {
+#ifdef LNP_HAVE_CUDA
+    .where = STARPU_CPU | STARPU_CUDA,
+    .can_execute = lnp_matmul_can_execute,
+    .cuda_funcs = {lnp_matmul_cuda},
+    .cuda_flags = {STARPU_CUDA_ASYNC},
+#endif
     .cpu_funcs = {lnp_matmul_cpu},
     /* C, A, B.  Variable so that each task gives its own modes (a fixed
      * count makes StarPU pin the first task's modes into the codelet): C is
@@ -297,9 +406,39 @@ struct starpu_codelet lnp_cl_matmul = {
     .name = "lnp_matmul",
 };
 
-void lnp_codelets_init(void)
+#ifdef LNP_HAVE_CUDA
+static void lnp_cuda_worker_init(void *arg)
+{
+  int *failed = arg;
+  if (lnp_loop_cuda_worker_init() != 0) __atomic_store_n(failed, 1, __ATOMIC_RELAXED);
+}
+#endif
+
+int lnp_codelets_init(void)
 {
   /* one BLAS thread per task: StarPU runs one task per core */
   openblas_set_num_threads(1);
   (void)lnp_op_name(0); /* build the op-name table now */
+  lnp_tasks_cpu = lnp_tasks_cuda = 0;
+#ifdef LNP_HAVE_CUDA
+  if (starpu_cuda_worker_get_count() > 0) {
+    const char *hybrid = getenv("LEGATE_NUMPY_CPU_TASKS");
+    lnp_gpu_only = !(hybrid && *hybrid && strcmp(hybrid, "0") != 0);
+    starpu_cublas_init();
+    int failed = 0;
+    starpu_execute_on_each_worker(lnp_cuda_worker_init, &failed, STARPU_CUDA);
+    if (failed) return -1;
+  }
+#endif
+  return 0;
 }
+
+void lnp_codelets_shutdown(void)
+{
+#ifdef LNP_HAVE_CUDA
+  if (starpu_cuda_worker_get_count() > 0) starpu_cublas_shutdown();
+#endif
+  lnp_gpu_only = 0;
+}
+
+int lnp_codelets_gpu_only(void) { return lnp_gpu_only; }

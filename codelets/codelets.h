@@ -6,7 +6,8 @@
  *                 given at submission); cl_arg: the lnp_loop_desc.
  *                 STARPU_FORKJOIN: runs with starpu_combined_worker_get_size()
  *                 OpenMP threads (1 on a plain worker).
- *  lnp_cl_matmul  C(m,n) = A(m,k) @ B(k,n) (+ C unless beta_zero) on tiles.
+ *  lnp_cl_matmul  C(m,n) = A(m,k) @ B(k,n) (+ C unless beta_zero) on tiles
+ *                 (CUDA: cuBLAS for float32/64, complex64/128).
  *                 Buffers: C, A (STARPU_R), B (STARPU_R); the codelet leaves
  *                 the modes to submission: C is STARPU_W with beta_zero (old
  *                 C is not fetched), else STARPU_RW.  cl_arg: an
@@ -34,8 +35,17 @@ typedef struct lnp_matmul_desc {
 extern struct starpu_codelet lnp_cl_loop;
 extern struct starpu_codelet lnp_cl_matmul;
 
-/* One-time setup after starpu_init (OpenBLAS single-threaded, ...). */
-void lnp_codelets_init(void);
+/* One-time setup after starpu_init: OpenBLAS single-threaded, cuBLAS
+ * handles and device scratch on every CUDA worker, the placement policy.
+ * Returns 0, or -1 if a CUDA worker could not be set up. */
+int lnp_codelets_init(void);
+/* Before starpu_shutdown. */
+void lnp_codelets_shutdown(void);
+/* 1 when tasks a GPU can run are kept off the CPU workers (CUDA workers
+ * present and LEGATE_NUMPY_CPU_TASKS unset). */
+int lnp_codelets_gpu_only(void);
+/* Tasks of our codelets run so far on CPU and on CUDA workers. */
+void lnp_codelets_task_counts(uint64_t *cpu, uint64_t *cuda);
 
 /* 1 if lnp_cl_matmul has a kernel for dtype. */
 int lnp_matmul_supported(int dtype);

@@ -5,6 +5,9 @@
 #include <pthread.h>
 #include "lnp.h"
 #include "../codelets/codelets.h"
+#ifdef LNP_HAVE_CUDA
+#include <cuda_runtime_api.h>
+#endif
 
 static int lnp_initialized = 0;
 static int lnp_test_mode = 0;
@@ -14,6 +17,11 @@ static int lnp_verbose = 0;
 /* Tiles of 256K elements (2 MiB of float64): tasks of ~0.1-1 ms on a CPU core,
  * well above StarPU's per-task overhead of a few microseconds. */
 #define LNP_DEFAULT_TILE_ELEMS (256 * 1024)
+/* With GPUs, tiles of 16M elements (128 MiB of float64): a GPU streams one in
+ * ~50-130 us, so StarPU's ~10-20 us per task stays hidden behind the
+ * asynchronous kernels, and a 2^28-element array still has 16 tiles to
+ * spread over several GPUs. */
+#define LNP_GPU_TILE_ELEMS (16 * 1024 * 1024)
 
 int lnp_runtime_initialized(void) { return lnp_initialized; }
 int64_t lnp_runtime_tile_elems(void) { return lnp_tile_elems; }
@@ -78,12 +86,37 @@ void lnp_runtime_task_done(void *arg)
   pthread_mutex_unlock(&lnp_idle_mutex);
 }
 
+/* Number of CUDA devices StarPU will use (STARPU_NCUDA, else all present),
+ * known before starpu_init so that the scheduler and tiling can follow. */
+static int lnp_cuda_devices_planned(void)
+{
+#ifdef LNP_HAVE_CUDA
+  int n = 0;
+  if (cudaGetDeviceCount(&n) != cudaSuccess) {
+    cudaGetLastError(); /* no driver / no device: clear the sticky error */
+    return 0;
+  }
+  const char *env = getenv("STARPU_NCUDA");
+  if (env && *env) {
+    int want = atoi(env);
+    if (want >= 0 && want < n) n = want;
+  }
+  return n;
+#else
+  return 0;
+#endif
+}
+
 lnp_status lnp_runtime_init(const lnp_config *cfg)
 {
   if (lnp_initialized) return LNP_OK;
   lnp_test_mode = cfg->test_mode;
-  lnp_tile_elems = cfg->tile_elems > 0 ? cfg->tile_elems : LNP_DEFAULT_TILE_ELEMS;
+  const int gpus = lnp_cuda_devices_planned();
+  lnp_tile_elems = cfg->tile_elems > 0 ? cfg->tile_elems : gpus > 0 ? LNP_GPU_TILE_ELEMS : LNP_DEFAULT_TILE_ELEMS;
   lnp_verbose = cfg->verbose;
+  /* identical GPUs share one performance model (calibrated once, not per
+   * device) */
+  setenv("STARPU_PERF_MODEL_HOMOGENEOUS_CUDA", "1", 0);
   /* StarPU's own chatter (calibration notices) only when asked for */
   if (!cfg->verbose) setenv("STARPU_SILENT", "1", 0);
   /* StarPU is built with FxT; tracing costs several microseconds per task and
@@ -94,11 +127,19 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   starpu_conf_init(&conf);
   if (cfg->ncpus >= 0) conf.ncpus = cfg->ncpus;
   if (cfg->sched && *cfg->sched) conf.sched_policy_name = cfg->sched;
+  /* With GPUs the default is dmda: it places a task where its tiles are
+   * (transfer costs from the bus model), which keeps several GPUs from
+   * swapping tiles; work stealing (lws, the CPU default) does not look at
+   * data.  STARPU_SCHED still wins. */
+  else if (gpus > 0 && !getenv("STARPU_SCHED")) conf.sched_policy_name = "dmda";
   /* OpenCL is disabled at build time; no MPI in this process yet */
   int ret = starpu_init(&conf);
   if (ret == -ENODEV) return lnp_error(LNP_ERUNTIME, "StarPU found no worker to run tasks (check STARPU_NCPU / STARPU_NCUDA)");
   if (ret) return lnp_error(LNP_ERUNTIME, "starpu_init failed (error %d)", ret);
-  lnp_codelets_init();
+  if (lnp_codelets_init() != 0) {
+    starpu_shutdown();
+    return lnp_error(LNP_ERUNTIME, "could not set up the CUDA workers (cuBLAS, device scratch)");
+  }
   lnp_initialized = 1;
   if (lnp_verbose) {
     char *d = lnp_runtime_describe();
@@ -116,6 +157,7 @@ void lnp_runtime_shutdown(void)
   starpu_task_wait_for_all();
   lnp_runtime_activate();
   lnp_initialized = 0;
+  lnp_codelets_shutdown();
   starpu_shutdown();
 }
 
@@ -135,10 +177,11 @@ char *lnp_runtime_describe(void)
   if (!buf) return NULL;
   struct starpu_sched_policy *pol = starpu_sched_ctx_get_sched_policy(0);
   unsigned nw = starpu_worker_get_count();
-  used += (size_t)snprintf(buf + used, cap - used, "legate.numpy: StarPU %d.%d.%d, scheduler %s, %u workers (%u CPU, %u CUDA), tiles of %lld elements%s\n",
+  used += (size_t)snprintf(buf + used, cap - used, "legate.numpy: StarPU %d.%d.%d, scheduler %s, %u workers (%u CPU, %u CUDA%s), tiles of %lld elements%s\n",
                            STARPU_MAJOR_VERSION, STARPU_MINOR_VERSION, STARPU_RELEASE_VERSION,
                            pol && pol->policy_name ? pol->policy_name : "?", nw,
                            starpu_cpu_worker_get_count(), starpu_cuda_worker_get_count(),
+                           lnp_codelets_gpu_only() ? "; GPU tasks on CUDA workers only" : "",
                            (long long)lnp_tile_elems, lnp_test_mode ? " (test mode: 3 per dimension)" : "");
   for (unsigned w = 0; w < nw && used + 128 < cap; w++) {
     char name[64];

@@ -4,6 +4,7 @@
  * exception classes. */
 #include "core.h"
 #include "../../codelets/loop.h"
+#include "../../codelets/codelets.h"
 
 static PyObject *py_init(PyObject *self, PyObject *args, PyObject *kw)
 {
@@ -47,14 +48,32 @@ static PyObject *py_config(PyObject *self, PyObject *unused)
 {
   (void)self; (void)unused;
   char *desc = lnp_runtime_initialized() ? lnp_runtime_describe() : NULL;
-  PyObject *d = Py_BuildValue("{s:i,s:i,s:L,s:i,s:s}",
-                              "initialized", lnp_runtime_initialized(),
+  const int up = lnp_runtime_initialized();
+  PyObject *d = Py_BuildValue("{s:i,s:i,s:L,s:i,s:i,s:i,s:s}",
+                              "initialized", up,
                               "test_mode", lnp_runtime_test_mode(),
                               "tile_elems", (long long)lnp_runtime_tile_elems(),
-                              "ncpus", lnp_runtime_initialized() ? (int)starpu_cpu_worker_get_count() : 0,
+                              "ncpus", up ? (int)starpu_cpu_worker_get_count() : 0,
+                              "ncuda", up ? (int)starpu_cuda_worker_get_count() : 0,
+                              "gpu_only", up ? lnp_codelets_gpu_only() : 0,
                               "description", desc ? desc : "");
   free(desc);
   return d;
+}
+
+/* Tasks of legate.numpy's codelets executed so far, per worker kind (waits
+ * for the submitted ones first so that the counts are final). */
+static PyObject *py_task_counts(PyObject *self, PyObject *unused)
+{
+  (void)self; (void)unused;
+  lnp_status st;
+  Py_BEGIN_ALLOW_THREADS
+  st = lnp_runtime_wait();
+  Py_END_ALLOW_THREADS
+  if (st) return lnp_py_raise(st);
+  uint64_t cpu = 0, cuda = 0;
+  lnp_codelets_task_counts(&cpu, &cuda);
+  return Py_BuildValue("{s:K,s:K}", "cpu", (unsigned long long)cpu, "cuda", (unsigned long long)cuda);
 }
 
 static int check_dtype(int dt)
@@ -273,6 +292,7 @@ static PyMethodDef module_methods[] = {
   {"shutdown", py_shutdown, METH_NOARGS, "Wait for all tasks and stop the runtime."},
   {"wait", py_wait, METH_NOARGS, "Wait for all submitted tasks."},
   {"config", py_config, METH_NOARGS, "Runtime configuration."},
+  {"task_counts", py_task_counts, METH_NOARGS, "Tasks executed so far per worker kind: {'cpu': n, 'cuda': n}."},
   {"empty", py_empty, METH_VARARGS, "empty(shape, dtype_num)"},
   {"full", py_full, METH_VARARGS, "full(shape, dtype_num, value0d)"},
   {"from_numpy", py_from_numpy, METH_VARARGS, "from_numpy(c_contiguous_array, dtype_num)"},

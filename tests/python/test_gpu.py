@@ -1,0 +1,129 @@
+"""GPU placement: with CUDA workers, the work of large arrays really runs on
+them (not silently on CPU workers), matmul goes through cuBLAS, and arrays
+bigger than the GPU memory StarPU may use still work (tiles are evicted to
+host memory).  Skipped where StarPU has no CUDA worker (CI machines)."""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from conftest import AGAINST_NUMPY, check, lnp, subprocess_env
+
+if AGAINST_NUMPY:
+    pytest.skip("legate-specific (worker placement)", allow_module_level=True)
+
+from legate.numpy import _core  # noqa: E402
+
+NCUDA = _core.config()["ncuda"]
+pytestmark = pytest.mark.skipif(NCUDA == 0, reason="StarPU has no CUDA worker here")
+
+# above the eager threshold (65536 elements): deferred, tiled, tasks (in
+# test mode every array is deferred, in tiles of 3: keep the task count sane)
+N = 999 if _core.config()["test_mode"] else 1 << 20
+
+
+def _delta(before):
+    after = _core.task_counts()
+    return {k: after[k] - before[k] for k in after}
+
+
+def test_config_reports_gpu_only_placement():
+    cfg = _core.config()
+    assert cfg["gpu_only"] == 1
+    assert "CUDA" in cfg["description"]
+
+
+def test_elementwise_chain_runs_on_cuda_workers():
+    x_np = np.arange(N, dtype=np.float64)
+    x = lnp.arange(N, dtype=np.float64)
+    before = _core.task_counts()
+    y = (x * 2.0 + 1.0) / 3.0 - lnp.sqrt(x)
+    y = lnp.maximum(y, 0.5) * lnp.exp(-x / N)
+    d = _delta(before)
+    expected = np.maximum((x_np * 2.0 + 1.0) / 3.0 - np.sqrt(x_np), 0.5) * np.exp(-x_np / N)
+    check(y, expected, approx=True)
+    # 7 operations over every tile, all on CUDA workers, none on a CPU
+    assert d["cuda"] >= 7, d
+    assert d["cpu"] == 0, d
+
+
+def test_reductions_run_on_cuda_workers():
+    a_np = (np.arange(N, dtype=np.float32) % 1000) - 500
+    a = lnp.array(a_np)
+    before = _core.task_counts()
+    s, mx, am = a.sum(), a.max(), a.argmax()
+    check(s, a_np.sum(), approx=True)
+    check(mx, a_np.max())
+    check(am, a_np.argmax())
+    d = _delta(before)
+    assert d["cuda"] >= 3 and d["cpu"] == 0, d
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex128])
+def test_matmul_runs_on_cublas(dtype):
+    n = 30 if _core.config()["test_mode"] else 384
+    rng = np.random.default_rng(7)
+    a_np = rng.standard_normal((n, n)).astype(dtype)
+    b_np = rng.standard_normal((n, n)).astype(dtype)
+    a, b = lnp.array(a_np), lnp.array(b_np)
+    before = _core.task_counts()
+    c = a @ b
+    d = _delta(before)
+    check(c, a_np @ b_np, approx=True, rtol=1e-4 if dtype == np.float32 else 1e-10)
+    assert d["cuda"] >= 1 and d["cpu"] == 0, d
+
+
+def test_matrix_vector_on_gpu():
+    n = 31 if _core.config()["test_mode"] else 2048
+    a_np = np.arange(n * n, dtype=np.float64).reshape(n, n) % 17
+    v_np = np.arange(n, dtype=np.float64) % 5
+    a, v = lnp.array(a_np), lnp.array(v_np)
+    check(a @ v, a_np @ v_np)
+    check(v @ a, v_np @ a_np)
+
+
+def test_cpu_only_ops_still_run_beside_gpus():
+    """Ops without a CUDA kernel (complex arcsin) run on CPU workers."""
+    z_np = (np.arange(N, dtype=np.complex128) % 7) * (0.1 + 0.05j)
+    z = lnp.array(z_np)
+    before = _core.task_counts()
+    r = lnp.arcsin(z)
+    d = _delta(before)
+    check(r, np.arcsin(z_np), approx=True)
+    assert d["cpu"] >= 1, d
+
+
+EVICTION_PROGRAM = textwrap.dedent(
+    """
+    import numpy
+    import legate.numpy as np
+    from legate.numpy import _core
+    n = 1 << 26                      # 512 MiB of float64 per array
+    a = np.arange(n, dtype=np.float64)
+    b = a * 2.0
+    c = a + b                        # 1.5 GiB live against a 600 MiB GPU limit
+    d = c - 3.0 * a                  # all zeros
+    s = float(c.sum())
+    z = float(np.abs(d).max())
+    expect = 3.0 * (n - 1) * n / 2
+    assert abs(s - expect) <= 1e-9 * expect, (s, expect)
+    assert z == 0.0, z
+    tail = numpy.asarray(c[-5:])
+    assert (tail == 3.0 * numpy.arange(n - 5, n)).all(), tail
+    counts = _core.task_counts()
+    assert counts["cuda"] > 0 and counts["cpu"] == 0, counts
+    print("ok", counts)
+    """
+)
+
+
+def test_arrays_larger_than_gpu_memory_are_evicted_to_host():
+    env = subprocess_env(STARPU_LIMIT_CUDA_MEM="600", STARPU_NCUDA="1", LEGATE_NUMPY_TEST="0")
+    env.pop("LEGATE_NUMPY_TILE_ELEMS", None)
+    proc = subprocess.run([sys.executable, "-c", EVICTION_PROGRAM], env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ok" in proc.stdout
