@@ -16,6 +16,7 @@ median is reported.
     bin/legate benchmarks/run.py --quick         # small sizes (CI smoke)
     bin/legate benchmarks/run.py --only jacobi --repeat 5 --json out.json
     /usr/bin/python3 benchmarks/run.py --modules numpy
+    bin/legate --gpus 1 benchmarks/run.py --gpu  # CuPy vs legate.numpy on a GPU
 
 If legate.numpy cannot be imported the error is printed and only NumPy times
 are reported.
@@ -196,7 +197,7 @@ CASE_NAMES = [c["name"] for c in CASES]
 # Modules.
 # ---------------------------------------------------------------------------
 
-# label -> importable module name. A "cupy" column is planned for GPU runs.
+# label -> importable module name. CuPy is compared in --gpu mode (gpu_bench.py).
 MODULES = {
     "numpy": "numpy",
     "legate": "legate.numpy",
@@ -289,6 +290,12 @@ def print_table(rows, labels):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--gpu" in argv:                 # GPU mode: CuPy vs legate.numpy
+        argv.remove("--gpu")
+        sys.path.insert(0, HERE)
+        import gpu_bench                # benchmarks/gpu_bench.py
+        return gpu_bench.main(argv)
     ap = argparse.ArgumentParser(
         description="Benchmark NumPy and legate.numpy side by side.",
         epilog="ratio = numpy_time / legate_time (>1: legate is faster).")
@@ -305,6 +312,10 @@ def main(argv=None):
                     help="end array-result regions (add, matmul) with a full "
                          "np.sum instead of a strided sample")
     ap.add_argument("--json", metavar="OUT", help="also write results as JSON")
+    ap.add_argument("--gpu", action="store_true",
+                    help="GPU mode: CuPy and legate.numpy on the same GPU, with "
+                         "its own flags (see run.py --gpu --help and "
+                         "benchmarks/README.md)")
     args = ap.parse_args(argv)
 
     if args.repeat < 1:

@@ -100,6 +100,13 @@ def isscalar(element):  # noqa: F811
 _fallback.NATIVE_FUNCTIONS.update(ndim=ndim, shape=shape, size=size)
 
 
+def synchronize():
+    """Block until every task submitted so far has finished (legate.numpy is
+    asynchronous). Results stay where they were computed: nothing is copied
+    to the host. Not a NumPy function; meant for timing."""
+    _core.wait()
+
+
 # submodules: NumPy's, with functions through the fallback (linalg.norm is
 # native for the common vector / Frobenius case)
 class _LinalgModule(_FallbackModule):
