@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <unistd.h>
 #include "lnp.h"
 #include "../codelets/codelets.h"
 #ifdef LNP_HAVE_CUDA
@@ -34,6 +35,7 @@ int lnp_runtime_test_mode(void) { return lnp_test_mode; }
  * only raises a counter, so a callback may call it), and the next submission
  * or acquire resumes them. */
 static pthread_mutex_t lnp_idle_mutex = PTHREAD_MUTEX_INITIALIZER;
+static int lnp_pause_enabled = 0; /* see lnp_runtime_init */
 static int lnp_paused = 0;
 static long lnp_inflight = 0;
 static long lnp_holds = 0; /* host-side operations that need the workers awake */
@@ -48,7 +50,10 @@ void lnp_runtime_activate(void)
 void lnp_runtime_maybe_idle(void)
 {
   pthread_mutex_lock(&lnp_idle_mutex);
-  if (lnp_initialized && !lnp_paused && lnp_inflight == 0 && lnp_holds == 0) { starpu_pause(); lnp_paused = 1; }
+  if (lnp_initialized && lnp_pause_enabled && !lnp_paused && lnp_inflight == 0 && lnp_holds == 0) {
+    starpu_pause();
+    lnp_paused = 1;
+  }
   pthread_mutex_unlock(&lnp_idle_mutex);
 }
 
@@ -82,7 +87,10 @@ void lnp_runtime_task_done(void *arg)
 {
   (void)arg;
   pthread_mutex_lock(&lnp_idle_mutex);
-  if (--lnp_inflight == 0 && lnp_initialized && !lnp_paused && lnp_holds == 0) { starpu_pause(); lnp_paused = 1; }
+  if (--lnp_inflight == 0 && lnp_initialized && lnp_pause_enabled && !lnp_paused && lnp_holds == 0) {
+    starpu_pause();
+    lnp_paused = 1;
+  }
   pthread_mutex_unlock(&lnp_idle_mutex);
 }
 
@@ -126,6 +134,10 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   struct starpu_conf conf;
   starpu_conf_init(&conf);
   if (cfg->ncpus >= 0) conf.ncpus = cfg->ncpus;
+  /* With GPUs and every core otherwise taken by a worker, keep one core for
+   * the Python thread that submits the tasks (StarPU honours this only when
+   * it picks the CPU worker count itself). */
+  else if (gpus > 0 && conf.reserve_ncpus <= 0) conf.reserve_ncpus = 1;
   if (cfg->sched && *cfg->sched) conf.sched_policy_name = cfg->sched;
   /* With GPUs the default is dmda: it places a task where its tiles are
    * (transfer costs from the bus model), which keeps several GPUs from
@@ -140,6 +152,14 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
     starpu_shutdown();
     return lnp_error(LNP_ERUNTIME, "could not set up the CUDA workers (cuBLAS, device scratch)");
   }
+  /* Pausing idle workers saves the core of the one polling worker, which
+   * matters when the Python thread has no core of its own; otherwise every
+   * resume (a broadcast waking all workers) only adds latency to the next
+   * task.  LEGATE_NUMPY_IDLE_PAUSE=0/1 overrides. */
+  const char *pause_env = getenv("LEGATE_NUMPY_IDLE_PAUSE");
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  if (pause_env && *pause_env) lnp_pause_enabled = strcmp(pause_env, "0") != 0;
+  else lnp_pause_enabled = cores > 0 && (long)starpu_worker_get_count() + 1 > cores;
   lnp_initialized = 1;
   if (lnp_verbose) {
     char *d = lnp_runtime_describe();
@@ -177,12 +197,13 @@ char *lnp_runtime_describe(void)
   if (!buf) return NULL;
   struct starpu_sched_policy *pol = starpu_sched_ctx_get_sched_policy(0);
   unsigned nw = starpu_worker_get_count();
-  used += (size_t)snprintf(buf + used, cap - used, "legate.numpy: StarPU %d.%d.%d, scheduler %s, %u workers (%u CPU, %u CUDA%s), tiles of %lld elements%s\n",
+  used += (size_t)snprintf(buf + used, cap - used, "legate.numpy: StarPU %d.%d.%d, scheduler %s, %u workers (%u CPU, %u CUDA%s), tiles of %lld elements%s%s\n",
                            STARPU_MAJOR_VERSION, STARPU_MINOR_VERSION, STARPU_RELEASE_VERSION,
                            pol && pol->policy_name ? pol->policy_name : "?", nw,
                            starpu_cpu_worker_get_count(), starpu_cuda_worker_get_count(),
                            lnp_codelets_gpu_only() ? "; GPU tasks on CUDA workers only" : "",
-                           (long long)lnp_tile_elems, lnp_test_mode ? " (test mode: 3 per dimension)" : "");
+                           (long long)lnp_tile_elems, lnp_test_mode ? " (test mode: 3 per dimension)" : "",
+                           lnp_pause_enabled ? ", idle workers paused" : "");
   for (unsigned w = 0; w < nw && used + 128 < cap; w++) {
     char name[64];
     starpu_worker_get_name((int)w, name, sizeof name);
