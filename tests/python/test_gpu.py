@@ -92,7 +92,7 @@ def test_matrix_vector_on_gpu():
 
 def test_cpu_only_ops_still_run_beside_gpus():
     """Ops without a CUDA kernel (complex arcsin) run on CPU workers."""
-    z_np = (np.arange(N, dtype=np.complex128) % 7) * (0.1 + 0.05j)
+    z_np = (np.arange(N) % 7).astype(np.complex128) * (0.1 + 0.05j)
     z = lnp.array(z_np)
     before = _core.task_counts()
     r = lnp.arcsin(z)

@@ -1,0 +1,25 @@
+"""Channel-flow step time at a given size (diagnostic):
+   bin/legate --gpus 1 tests/gpu/cf_step.py [n] [nit] [steps]"""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples"))
+import channel_flow  # noqa: E402
+import legate.numpy as np  # noqa: E402
+from legate.numpy import _core  # noqa: E402
+
+n = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
+nit = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+steps = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+dt = channel_flow.stable_dt(n, n)
+channel_flow.run(np, n, n, nit, max_steps=1, dt=dt)
+_core.wait()
+before = _core.task_counts()
+t0 = time.perf_counter()
+channel_flow.run(np, n, n, nit, max_steps=steps, dt=dt)
+_core.wait()
+t = (time.perf_counter() - t0) / steps
+after = _core.task_counts()
+tasks = (after["cuda"] + after["cpu"] - before["cuda"] - before["cpu"]) / steps
+print(f"channel flow {n}^2 nit={nit}: {t * 1e3:.1f} ms/step, {tasks:.0f} tasks/step, {t / tasks * 1e6:.1f} us/task", flush=True)
