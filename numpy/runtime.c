@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "lnp.h"
 #include "../codelets/codelets.h"
+#include "../scheduler/locality.h"
 #ifdef LNP_HAVE_CUDA
 #include <cuda_runtime_api.h>
 #endif
@@ -150,12 +151,15 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
    * the Python thread that submits the tasks (StarPU honours this only when
    * it picks the CPU worker count itself). */
   else if (gpus > 0 && conf.reserve_ncpus <= 0) conf.reserve_ncpus = 1;
-  if (cfg->sched && *cfg->sched) conf.sched_policy_name = cfg->sched;
-  /* With GPUs the default is dmda: it places a task where its tiles are
-   * (transfer costs from the bus model), which keeps several GPUs from
-   * swapping tiles; work stealing (lws, the CPU default) does not look at
-   * data.  STARPU_SCHED still wins. */
-  else if (gpus > 0 && !getenv("STARPU_SCHED")) conf.sched_policy_name = "dmda";
+  /* The policy: --sched / STARPU_SCHED if given (any StarPU policy, or our
+   * "lnp"); otherwise "lnp" with GPUs (tasks follow their tiles, first
+   * touch block-distributed over the GPUs: work stealing would bounce
+   * tiles between GPUs) and StarPU's default (lws) on CPUs only. */
+  const char *sched = cfg->sched && *cfg->sched ? cfg->sched : getenv("STARPU_SCHED");
+  if (sched && !*sched) sched = NULL;
+  if (!sched && gpus > 0) sched = "lnp";
+  if (sched && !strcmp(sched, "lnp")) conf.sched_policy = &lnp_sched_policy;
+  else if (sched) conf.sched_policy_name = sched;
   /* OpenCL is disabled at build time; no MPI in this process yet */
   int ret = starpu_init(&conf);
   if (ret == -ENODEV) return lnp_error(LNP_ERUNTIME, "StarPU found no worker to run tasks (check STARPU_NCPU / STARPU_NCUDA)");

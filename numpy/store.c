@@ -11,6 +11,7 @@
 #include "lnp.h"
 #include "store_internal.h"
 #include "../data-interfaces/nd_interface.h"
+#include "../scheduler/locality.h"
 
 static uint64_t lnp_next_storage_id = 1;
 
@@ -108,6 +109,7 @@ lnp_status lnp_store_create_tiled(lnp_store **out, int ndim, const int64_t *shap
     uint64_t tshape[LNP_MAXDIM];
     for (int d = 0; d < ndim; d++) tshape[d] = (uint64_t)(s->bounds[d][tc[d] + 1] - s->bounds[d][tc[d]]);
     lnp_nd_register(&tiles[t], -1, 0, ndim, tshape, NULL, itemsize, dtype);
+    lnp_sched_set_home(tiles[t], t, total);
     for (int d = ndim - 1; d >= 0; d--) { if (++tc[d] < ntiles[d]) break; tc[d] = 0; }
   }
   *out = s;

@@ -49,8 +49,10 @@ static PyObject *py_config(PyObject *self, PyObject *unused)
   (void)self; (void)unused;
   char *desc = lnp_runtime_initialized() ? lnp_runtime_describe() : NULL;
   const int up = lnp_runtime_initialized();
-  PyObject *d = Py_BuildValue("{s:i,s:i,s:L,s:i,s:i,s:i,s:s}",
+  struct starpu_sched_policy *pol = up ? starpu_sched_ctx_get_sched_policy(0) : NULL;
+  PyObject *d = Py_BuildValue("{s:i,s:s,s:i,s:L,s:i,s:i,s:i,s:s}",
                               "initialized", up,
+                              "sched", pol && pol->policy_name ? pol->policy_name : "",
                               "test_mode", lnp_runtime_test_mode(),
                               "tile_elems", (long long)lnp_runtime_tile_elems(),
                               "ncpus", up ? (int)starpu_cpu_worker_get_count() : 0,

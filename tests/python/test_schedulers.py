@@ -75,7 +75,7 @@ def reference():
     return _run({"LNP_TESTS_AGAINST_NUMPY": "1"})
 
 
-@pytest.mark.parametrize("sched", ["dmda", "eager", "lws"])
+@pytest.mark.parametrize("sched", ["dmda", "eager", "lws", "lnp"])
 def test_scheduler_policy(sched, reference):
     extra = {"STARPU_SCHED": sched, "LEGATE_NUMPY_TEST": "1"}
     if AGAINST_NUMPY:

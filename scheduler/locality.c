@@ -1,0 +1,165 @@
+/* The "lnp" StarPU scheduling policy: locality first, for GPUs.
+ *
+ * A ready task goes to the CUDA worker whose memory already holds the most
+ * bytes of what the task reads; a tile written for the first time (no valid
+ * copy anywhere) counts for the GPU that the store's block distribution
+ * names as its home (lnp_sched_set_home), so arrays of one shape are spread
+ * the same way over the GPUs and their elementwise tasks never move a tile.
+ * Ties go to the GPU with the fewest queued tasks, and a GPU whose queue is
+ * far longer than the shortest one gives the task away (load balance beats
+ * locality only when the imbalance is gross).  The chosen GPU starts fetching
+ * the task's inputs at once (prefetch), so transfers overlap the tasks ahead
+ * of it.  Tasks no GPU can run go to one queue shared by the CPU workers.
+ *
+ * StarPU pushes a task only once its dependencies are done, so "where the
+ * data is" at push time is where its producers left it. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "locality.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <starpu.h>
+#include <starpu_scheduler.h>
+
+typedef struct lnp_sched_data {
+  starpu_pthread_mutex_t mutex;
+  struct starpu_task_list cpu_queue;                /* shared by CPU workers */
+  struct starpu_task_list queue[STARPU_NMAXWORKERS]; /* one per CUDA worker */
+  long queued[STARPU_NMAXWORKERS];
+} lnp_sched_data;
+
+/* CUDA workers in id order: the block distribution's GPU k is cuda_ids[k] */
+static int lnp_ncuda = 0;
+static int lnp_cuda_ids[STARPU_NMAXWORKERS];
+
+static void lnp_sched_init(unsigned ctx)
+{
+  lnp_sched_data *d = calloc(1, sizeof *d);
+  STARPU_ASSERT(d);
+  STARPU_PTHREAD_MUTEX_INIT(&d->mutex, NULL);
+  starpu_task_list_init(&d->cpu_queue);
+  for (int w = 0; w < STARPU_NMAXWORKERS; w++) starpu_task_list_init(&d->queue[w]);
+  starpu_sched_ctx_set_policy_data(ctx, d);
+  lnp_ncuda = 0;
+  unsigned nw = starpu_worker_get_count();
+  for (unsigned w = 0; w < nw; w++)
+    if (starpu_worker_get_type((int)w) == STARPU_CUDA_WORKER) lnp_cuda_ids[lnp_ncuda++] = (int)w;
+}
+
+static void lnp_sched_deinit(unsigned ctx)
+{
+  lnp_sched_data *d = starpu_sched_ctx_get_policy_data(ctx);
+  STARPU_PTHREAD_MUTEX_DESTROY(&d->mutex);
+  free(d);
+}
+
+/* Home GPU index + 1 of a tile (0: none), kept in the handle's user data. */
+static int lnp_home_of(starpu_data_handle_t h) { return (int)(intptr_t)starpu_data_get_user_data(h); }
+
+void lnp_sched_set_home(starpu_data_handle_t h, size_t tile, size_t ntiles)
+{
+  if (lnp_ncuda < 2 || ntiles == 0) return;
+  /* block distribution of the tile grid (in linear order, row blocks first)
+   * over the GPUs: neighbours stay together */
+  size_t k = tile * (size_t)lnp_ncuda / ntiles;
+  starpu_data_set_user_data(h, (void *)(intptr_t)(k + 1));
+}
+
+/* Bytes of the task's data that would not move if it ran on worker w. */
+static double lnp_local_bytes(struct starpu_task *task, int w)
+{
+  const unsigned node = starpu_worker_get_memory_node((unsigned)w);
+  const unsigned nb = STARPU_TASK_GET_NBUFFERS(task);
+  double bytes = 0;
+  for (unsigned i = 0; i < nb; i++) {
+    starpu_data_handle_t h = STARPU_TASK_GET_HANDLE(task, i);
+    const enum starpu_data_access_mode mode = STARPU_TASK_GET_MODE(task, i);
+    const double size = (double)starpu_data_get_size(h);
+    if (starpu_data_is_on_node(h, node)) {
+      bytes += size;
+    } else if (!(mode & STARPU_R)) {
+      /* written, not read: first touch follows the home GPU, otherwise the
+       * place it was last valid does not matter */
+      int home = lnp_home_of(h);
+      if (home > 0 && home <= lnp_ncuda && lnp_cuda_ids[home - 1] == w) bytes += size;
+    }
+  }
+  return bytes;
+}
+
+static int lnp_sched_push(struct starpu_task *task)
+{
+  const unsigned ctx = task->sched_ctx;
+  lnp_sched_data *d = starpu_sched_ctx_get_policy_data(ctx);
+  int best = -1;
+  double best_bytes = -1;
+  long least = -1;
+  int least_w = -1;
+  for (int k = 0; k < lnp_ncuda; k++) {
+    const int w = lnp_cuda_ids[k];
+    if (!starpu_sched_ctx_contains_worker(w, ctx) || !starpu_worker_can_execute_task_first_impl((unsigned)w, task, NULL))
+      continue;
+    const double b = lnp_local_bytes(task, w);
+    const long q = d->queued[w]; /* a hint: read without the lock */
+    if (b > best_bytes || (b == best_bytes && q < d->queued[best])) {
+      best = w;
+      best_bytes = b;
+    }
+    if (least < 0 || q < least) {
+      least = q;
+      least_w = w;
+    }
+  }
+  /* gross imbalance: the shortest queue wins over locality */
+  if (best >= 0 && d->queued[best] > 4 * (least + 8)) best = least_w;
+
+  STARPU_PTHREAD_MUTEX_LOCK(&d->mutex);
+  if (best >= 0) {
+    starpu_task_list_push_back(&d->queue[best], task);
+    d->queued[best]++;
+  } else {
+    starpu_task_list_push_back(&d->cpu_queue, task);
+  }
+  starpu_push_task_end(task);
+  STARPU_PTHREAD_MUTEX_UNLOCK(&d->mutex);
+
+  if (best >= 0) {
+    starpu_prefetch_task_input_for(task, (unsigned)best);
+    starpu_wake_worker_relax_light(best);
+  } else {
+    struct starpu_worker_collection *workers = starpu_sched_ctx_get_worker_collection(ctx);
+    struct starpu_sched_ctx_iterator it;
+    workers->init_iterator(workers, &it);
+    while (workers->has_next(workers, &it)) {
+      const int w = (int)workers->get_next(workers, &it);
+      if (starpu_worker_get_type(w) == STARPU_CPU_WORKER && starpu_wake_worker_relax_light(w)) break;
+    }
+  }
+  return 0;
+}
+
+static struct starpu_task *lnp_sched_pop(unsigned ctx)
+{
+  lnp_sched_data *d = starpu_sched_ctx_get_policy_data(ctx);
+  const int w = (int)starpu_worker_get_id_check();
+  const int cuda = starpu_worker_get_type(w) == STARPU_CUDA_WORKER;
+  struct starpu_task_list *q = cuda ? &d->queue[w] : &d->cpu_queue;
+  if (starpu_task_list_empty(q)) return NULL; /* a racy peek; pushes wake us */
+  STARPU_PTHREAD_MUTEX_LOCK(&d->mutex);
+  struct starpu_task *task = starpu_task_list_empty(q) ? NULL : starpu_task_list_pop_front(q);
+  if (task && cuda) d->queued[w]--;
+  STARPU_PTHREAD_MUTEX_UNLOCK(&d->mutex);
+  return task;
+}
+
+struct starpu_sched_policy lnp_sched_policy = {
+    .init_sched = lnp_sched_init,
+    .deinit_sched = lnp_sched_deinit,
+    .push_task = lnp_sched_push,
+    .pop_task = lnp_sched_pop,
+    .policy_name = "lnp",
+    .policy_description = "legate.numpy: locality first (tiles stay on their GPU), block-distributed first touch",
+    .worker_type = STARPU_WORKER_LIST,
+};
