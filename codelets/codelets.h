@@ -44,6 +44,8 @@ void lnp_codelets_shutdown(void);
 /* 1 when tasks a GPU can run are kept off the CPU workers (CUDA workers
  * present and LEGATE_NUMPY_CPU_TASKS unset). */
 int lnp_codelets_gpu_only(void);
+/* Expected GPU run time of one of our tasks in microseconds (scheduler). */
+double lnp_codelets_task_cost_us(struct starpu_task *task);
 /* Tasks of our codelets run so far on CPU and on CUDA workers. */
 void lnp_codelets_task_counts(uint64_t *cpu, uint64_t *cuda);
 

@@ -158,7 +158,10 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   const char *sched = cfg->sched && *cfg->sched ? cfg->sched : getenv("STARPU_SCHED");
   if (sched && !*sched) sched = NULL;
   if (!sched && gpus > 0) sched = "lnp";
-  if (sched && !strcmp(sched, "lnp")) conf.sched_policy = &lnp_sched_policy;
+  if (sched && !strcmp(sched, "lnp")) {
+    conf.sched_policy = &lnp_sched_policy;
+    lnp_sched_set_cost_fn(lnp_codelets_task_cost_us);
+  }
   else if (sched) conf.sched_policy_name = sched;
   /* OpenCL is disabled at build time; no MPI in this process yet */
   int ret = starpu_init(&conf);

@@ -1,15 +1,20 @@
-/* The "lnp" StarPU scheduling policy: locality first, for GPUs.
+/* The "lnp" StarPU scheduling policy: data locality with expected finish
+ * times, for GPUs.
  *
- * A ready task goes to the CUDA worker whose memory already holds the most
- * bytes of what the task reads; a tile written for the first time (no valid
- * copy anywhere) counts for the GPU that the store's block distribution
- * names as its home (lnp_sched_set_home), so arrays of one shape are spread
- * the same way over the GPUs and their elementwise tasks never move a tile.
- * Ties go to the GPU with the fewest queued tasks, and a GPU whose queue is
- * far longer than the shortest one gives the task away (load balance beats
- * locality only when the imbalance is gross).  The chosen GPU starts fetching
- * the task's inputs at once (prefetch), so transfers overlap the tasks ahead
- * of it.  Tasks no GPU can run go to one queue shared by the CPU workers.
+ * A ready task goes to the CUDA worker where it would finish first:
+ *   (when that GPU's queue drains) + (moving the inputs it lacks there) +
+ *   (running it).
+ * Run times come from a cost function the codelets layer registers (bytes
+ * over memory bandwidth, GEMM flops over peak), transfers from StarPU's bus
+ * model, so a task stays with its tiles unless another GPU is idle long
+ * enough to pay for the copy (a matmul panel is worth copying to an idle
+ * GPU; an elementwise tile never is).  A tile written for the first time
+ * (no valid copy anywhere) counts as an input on the GPU that the store's
+ * block distribution names as its home (lnp_sched_set_home): arrays of one
+ * shape are spread the same way over the GPUs and their elementwise tasks
+ * never move a tile.  The chosen GPU starts fetching the task's inputs at
+ * once (prefetch).  Tasks no GPU can run go to a queue shared by the CPU
+ * workers.
  *
  * StarPU pushes a task only once its dependencies are done, so "where the
  * data is" at push time is where its producers left it. */
@@ -27,7 +32,7 @@ typedef struct lnp_sched_data {
   starpu_pthread_mutex_t mutex;
   struct starpu_task_list cpu_queue;                /* shared by CPU workers */
   struct starpu_task_list queue[STARPU_NMAXWORKERS]; /* one per CUDA worker */
-  long queued[STARPU_NMAXWORKERS];
+  double exp_end[STARPU_NMAXWORKERS];                /* expected end of each queue (us) */
 } lnp_sched_data;
 
 /* CUDA workers in id order: the block distribution's GPU k is cuda_ids[k] */
@@ -67,58 +72,72 @@ void lnp_sched_set_home(starpu_data_handle_t h, size_t tile, size_t ntiles)
   starpu_data_set_user_data(h, (void *)(intptr_t)(k + 1));
 }
 
-/* Bytes of the task's data that would not move if it ran on worker w. */
-static double lnp_local_bytes(struct starpu_task *task, int w)
+static lnp_sched_cost_fn lnp_cost_fn = NULL;
+void lnp_sched_set_cost_fn(lnp_sched_cost_fn fn) { lnp_cost_fn = fn; }
+
+/* GPU-to-GPU bandwidth assumed where the bus model has no figure (B/us) */
+#define LNP_LINK_BYTES_PER_US 2.0e5
+
+/* Microseconds to bring the task's data to worker w's memory. */
+static double lnp_transfer_us(struct starpu_task *task, int w)
 {
   const unsigned node = starpu_worker_get_memory_node((unsigned)w);
   const unsigned nb = STARPU_TASK_GET_NBUFFERS(task);
-  double bytes = 0;
+  double us = 0;
   for (unsigned i = 0; i < nb; i++) {
     starpu_data_handle_t h = STARPU_TASK_GET_HANDLE(task, i);
     const enum starpu_data_access_mode mode = STARPU_TASK_GET_MODE(task, i);
+    if (starpu_data_is_on_node(h, node)) continue;
     const double size = (double)starpu_data_get_size(h);
-    if (starpu_data_is_on_node(h, node)) {
-      bytes += size;
-    } else if (!(mode & STARPU_R)) {
-      /* written, not read: first touch follows the home GPU, otherwise the
-       * place it was last valid does not matter */
-      int home = lnp_home_of(h);
-      if (home > 0 && home <= lnp_ncuda && lnp_cuda_ids[home - 1] == w) bytes += size;
+    if (mode & STARPU_R) {
+      double t = starpu_data_expected_transfer_time(h, node, mode);
+      us += t == t && t > 0 ? t : size / LNP_LINK_BYTES_PER_US;
+    } else {
+      /* written, not read: away from its home GPU it would have to move
+       * later (first touch decides where the tile lives) */
+      const int home = lnp_home_of(h);
+      if (home > 0 && home <= lnp_ncuda && lnp_cuda_ids[home - 1] != w) us += size / LNP_LINK_BYTES_PER_US;
     }
   }
-  return bytes;
+  return us;
+}
+
+static double lnp_run_us(struct starpu_task *task)
+{
+  if (lnp_cost_fn) return lnp_cost_fn(task);
+  double bytes = 0;
+  for (unsigned i = 0; i < STARPU_TASK_GET_NBUFFERS(task); i++)
+    bytes += (double)starpu_data_get_size(STARPU_TASK_GET_HANDLE(task, i));
+  return 5.0 + bytes / 2.0e6;
 }
 
 static int lnp_sched_push(struct starpu_task *task)
 {
   const unsigned ctx = task->sched_ctx;
   lnp_sched_data *d = starpu_sched_ctx_get_policy_data(ctx);
+  const double now = starpu_timing_now();
+  const double run = lnp_run_us(task);
   int best = -1;
-  double best_bytes = -1;
-  long least = -1;
-  int least_w = -1;
+  double best_end = 0, best_xfer = 0;
+  STARPU_PTHREAD_MUTEX_LOCK(&d->mutex);
   for (int k = 0; k < lnp_ncuda; k++) {
     const int w = lnp_cuda_ids[k];
     if (!starpu_sched_ctx_contains_worker(w, ctx) || !starpu_worker_can_execute_task_first_impl((unsigned)w, task, NULL))
       continue;
-    const double b = lnp_local_bytes(task, w);
-    const long q = d->queued[w]; /* a hint: read without the lock */
-    if (b > best_bytes || (b == best_bytes && q < d->queued[best])) {
+    const double xfer = lnp_transfer_us(task, w);
+    const double start = d->exp_end[w] > now ? d->exp_end[w] : now;
+    const double end = start + xfer + run;
+    if (best < 0 || end < best_end) {
       best = w;
-      best_bytes = b;
-    }
-    if (least < 0 || q < least) {
-      least = q;
-      least_w = w;
+      best_end = end;
+      best_xfer = xfer;
     }
   }
-  /* gross imbalance: the shortest queue wins over locality */
-  if (best >= 0 && d->queued[best] > 4 * (least + 8)) best = least_w;
-
-  STARPU_PTHREAD_MUTEX_LOCK(&d->mutex);
   if (best >= 0) {
+    task->predicted = run;
+    task->predicted_transfer = best_xfer;
+    d->exp_end[best] = best_end;
     starpu_task_list_push_back(&d->queue[best], task);
-    d->queued[best]++;
   } else {
     starpu_task_list_push_back(&d->cpu_queue, task);
   }
@@ -149,7 +168,12 @@ static struct starpu_task *lnp_sched_pop(unsigned ctx)
   if (starpu_task_list_empty(q)) return NULL; /* a racy peek; pushes wake us */
   STARPU_PTHREAD_MUTEX_LOCK(&d->mutex);
   struct starpu_task *task = starpu_task_list_empty(q) ? NULL : starpu_task_list_pop_front(q);
-  if (task && cuda) d->queued[w]--;
+  /* predictions run ahead of reality when tasks beat them: an emptied
+   * queue ends with this task */
+  if (task && cuda && starpu_task_list_empty(q)) {
+    const double end = starpu_timing_now() + task->predicted + task->predicted_transfer;
+    if (d->exp_end[w] > end) d->exp_end[w] = end;
+  }
   STARPU_PTHREAD_MUTEX_UNLOCK(&d->mutex);
   return task;
 }
@@ -160,6 +184,6 @@ struct starpu_sched_policy lnp_sched_policy = {
     .push_task = lnp_sched_push,
     .pop_task = lnp_sched_pop,
     .policy_name = "lnp",
-    .policy_description = "legate.numpy: locality first (tiles stay on their GPU), block-distributed first touch",
+    .policy_description = "legate.numpy: earliest finish with transfers (tiles stay on their GPU), block-distributed first touch",
     .worker_type = STARPU_WORKER_LIST,
 };

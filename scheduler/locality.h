@@ -1,6 +1,7 @@
-/* legate.numpy's StarPU scheduling policy "lnp" (locality.c): tasks go to the
- * GPU that holds their data; first-touch tiles follow a block distribution
- * of each store's tile grid over the GPUs.  The default with GPUs;
+/* legate.numpy's StarPU scheduling policy "lnp" (locality.c): a task goes to
+ * the GPU where it finishes first counting the transfers it needs, so it
+ * stays with its tiles unless another GPU is idle long enough; first-touch
+ * tiles follow a block distribution of each store's tile grid over the GPUs.  The default with GPUs;
  * --sched/STARPU_SCHED pick any other policy. */
 #ifndef LNP_SCHED_LOCALITY_H
 #define LNP_SCHED_LOCALITY_H
@@ -13,5 +14,10 @@ extern struct starpu_sched_policy lnp_sched_policy;
 /* Record the home GPU of tile `tile` of a store of `ntiles` tiles (block
  * distribution; a no-op with fewer than two GPUs or another policy). */
 void lnp_sched_set_home(starpu_data_handle_t h, size_t tile, size_t ntiles);
+
+/* Expected run time of a task in microseconds on a GPU (registered by the
+ * runtime: the codelets know their work). */
+typedef double (*lnp_sched_cost_fn)(struct starpu_task *task);
+void lnp_sched_set_cost_fn(lnp_sched_cost_fn fn);
 
 #endif
