@@ -6,6 +6,8 @@
 
 #include <cblas.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,35 @@ void openblas_set_num_threads(int);
  * LEGATE_NUMPY_CPU_TASKS=1 lets the scheduler use both kinds. */
 static int lnp_gpu_only = 0;
 
+/* A task cannot raise: the first failure is kept here and the next wait or
+ * host transfer turns it into a Python RuntimeError (lnp_codelets_take_error). */
+static pthread_mutex_t lnp_task_err_mutex = PTHREAD_MUTEX_INITIALIZER;
+static char lnp_task_err[512];
+static int lnp_task_err_set = 0;
+
+void lnp_codelets_report(const char *fmt, ...)
+{
+  pthread_mutex_lock(&lnp_task_err_mutex);
+  if (!lnp_task_err_set) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(lnp_task_err, sizeof lnp_task_err, fmt, ap);
+    va_end(ap);
+    lnp_task_err_set = 1;
+  }
+  pthread_mutex_unlock(&lnp_task_err_mutex);
+}
+
+int lnp_codelets_take_error(char *buf, size_t size)
+{
+  pthread_mutex_lock(&lnp_task_err_mutex);
+  const int had = lnp_task_err_set;
+  if (had && buf && size) snprintf(buf, size, "%s", lnp_task_err);
+  lnp_task_err_set = 0;
+  pthread_mutex_unlock(&lnp_task_err_mutex);
+  return had;
+}
+
 /* tasks run, per kind of worker (for tests and the profile summary) */
 static _Atomic uint64_t lnp_tasks_cpu = 0, lnp_tasks_cuda = 0;
 
@@ -64,20 +95,20 @@ static void lnp_loop_cpu(void *descr[], void *cl_arg)
   struct starpu_task *task = starpu_task_get_current();
   const unsigned nb = STARPU_TASK_GET_NBUFFERS(task);
   if (!lnp_loop_desc_valid(d, task->cl_arg_size, nb)) {
-    fprintf(stderr, "legate.numpy: malformed loop task descriptor\n");
+    lnp_codelets_report("malformed loop task descriptor");
     return;
   }
   void *stack_ptrs[64];
   void **ptrs = nb <= 64 ? stack_ptrs : malloc(sizeof(void *) * nb);
   if (!ptrs) {
-    fprintf(stderr, "legate.numpy: out of memory in a %s task\n", lnp_op_name(d->op));
+    lnp_codelets_report("out of memory in a %s task", lnp_op_name(d->op));
     return;
   }
   for (unsigned i = 0; i < nb; i++) ptrs[i] = LNP_ND_GET_PTR(descr[i]);
   int nthreads = starpu_combined_worker_get_size();
   if (nthreads < 1) nthreads = 1;
   if (lnp_loop_execute(d, ptrs, nthreads) != 0)
-    fprintf(stderr, "legate.numpy: invalid %s loop task (%s -> %s)\n", lnp_op_name(d->op),
+    lnp_codelets_report("invalid %s loop task (%s -> %s)", lnp_op_name(d->op),
             lnp_dtype_name(d->dtype_in), lnp_dtype_name(d->dtype_out));
   if (ptrs != stack_ptrs) free(ptrs);
 }
@@ -294,7 +325,7 @@ static void lnp_matmul_cpu(void *descr[], void *cl_arg)
   lnp_matmul_desc desc, *md = &desc;
   (void)cl_arg;
   if (STARPU_TASK_GET_NBUFFERS(task) != 3 || lnp_matmul_get_desc(task, md)) {
-    fprintf(stderr, "legate.numpy: invalid matmul task (needs 3 buffers C, A, B and a lnp_matmul_desc)\n");
+    lnp_codelets_report("invalid matmul task (needs 3 buffers C, A, B and a lnp_matmul_desc)");
     return;
   }
   int64_t sc[2], sa[2], sb[2];
@@ -303,7 +334,7 @@ static void lnp_matmul_cpu(void *descr[], void *cl_arg)
   lnp_mat_strides(descr[2], md->k, md->n, sb);
   if (lnp_matmul_host(md, LNP_ND_GET_PTR(descr[0]), LNP_ND_GET_PTR(descr[1]),
                       LNP_ND_GET_PTR(descr[2]), sc, sa, sb) != 0)
-    fprintf(stderr, "legate.numpy: invalid matmul task (dtype %d)\n", md->dtype);
+    lnp_codelets_report("invalid matmul task (dtype %d)", md->dtype);
 }
 
 #ifdef LNP_HAVE_CUDA
@@ -332,7 +363,7 @@ static void lnp_matmul_cuda(void *descr[], void *cl_arg)
   (void)cl_arg;
   lnp_tasks_cuda++;
   if (STARPU_TASK_GET_NBUFFERS(task) != 3 || lnp_matmul_get_desc(task, &md) || !lnp_matmul_cuda_dtype(md.dtype)) {
-    fprintf(stderr, "legate.numpy: invalid matmul task for cuBLAS\n");
+    lnp_codelets_report("invalid matmul task for cuBLAS");
     return;
   }
   if (md.m == 0 || md.n == 0) return;
@@ -370,7 +401,7 @@ static void lnp_matmul_cuda(void *descr[], void *cl_arg)
     break;
   }
   }
-  if (rc != CUBLAS_STATUS_SUCCESS) fprintf(stderr, "legate.numpy: cuBLAS gemm failed (status %d)\n", (int)rc);
+  if (rc != CUBLAS_STATUS_SUCCESS) lnp_codelets_report("cuBLAS gemm failed (status %d)", (int)rc);
 }
 #endif
 

@@ -46,6 +46,10 @@ void lnp_codelets_shutdown(void);
 int lnp_codelets_gpu_only(void);
 /* Expected GPU run time of one of our tasks in microseconds (scheduler). */
 double lnp_codelets_task_cost_us(struct starpu_task *task);
+/* Record a task's failure (the first one wins until taken), printf-style. */
+void lnp_codelets_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* 1 and the message if a task failed since the last call (then cleared). */
+int lnp_codelets_take_error(char *buf, size_t size);
 /* Tasks of our codelets run so far on CPU and on CUDA workers. */
 void lnp_codelets_task_counts(uint64_t *cpu, uint64_t *cuda);
 

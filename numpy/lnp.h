@@ -55,8 +55,12 @@ void lnp_runtime_unhold(void);
  * lnp_runtime_task_done as its callback. */
 void lnp_runtime_task_submitted(void);
 void lnp_runtime_task_done(void *arg);
-/* Wait for every submitted task. */
+/* Wait for every submitted task; a task failure since the last check
+ * becomes LNP_ERUNTIME. */
 lnp_status lnp_runtime_wait(void);
+/* LNP_ERUNTIME (with the task's message) if a task failed since the last
+ * check, else LNP_OK; host transfers call it after their acquires. */
+lnp_status lnp_runtime_check_tasks(void);
 
 /* ---- stores ------------------------------------------------------------ */
 /* Tile handles, shared by stores that alias them (a reshape view). */

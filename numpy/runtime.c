@@ -206,7 +206,15 @@ lnp_status lnp_runtime_wait(void)
   lnp_runtime_activate();
   int ret = starpu_task_wait_for_all();
   lnp_runtime_maybe_idle();
-  return ret ? lnp_error(LNP_ERUNTIME, "starpu_task_wait_for_all failed (error %d)", ret) : LNP_OK;
+  if (ret) return lnp_error(LNP_ERUNTIME, "starpu_task_wait_for_all failed (error %d)", ret);
+  return lnp_runtime_check_tasks();
+}
+
+lnp_status lnp_runtime_check_tasks(void)
+{
+  char msg[512];
+  if (lnp_codelets_take_error(msg, sizeof msg)) return lnp_error(LNP_ERUNTIME, "a task failed: %s", msg);
+  return LNP_OK;
 }
 
 char *lnp_runtime_describe(void)

@@ -64,6 +64,8 @@ static lnp_status transfer(const lnp_view *v, void *host, int to_host)
     for (int d = ndim - 1; d >= 0; d--) { if (++pc[d] < nseg[d]) break; pc[d] = 0; }
   }
   free(desc);
+  /* values read after a failed task are not the program's */
+  if (!st) st = lnp_runtime_check_tasks();
 done:
   lnp_runtime_unhold();
   for (int d = 0; d < ndim; d++) free(cuts[d]);

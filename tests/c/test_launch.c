@@ -7,6 +7,8 @@
 #include <string.h>
 #include "numpy/lnp.h"
 #include "numpy/launch.h"
+#include "numpy/store_internal.h"
+#include "codelets/codelets.h"
 
 static int npass = 0, nfail = 0;
 #define CHECK(cond, ...) do { if (cond) npass++; else { nfail++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } } while (0)
@@ -202,6 +204,37 @@ static void test_reshape_view(void)
   lnp_view_free(row); lnp_view_free(R); lnp_view_free(M); lnp_view_free(A);
 }
 
+/* A task that fails (here: a descriptor naming an op/dtype pair with no
+ * kernel, which the launcher never submits) must surface as LNP_ERUNTIME at
+ * the next wait, once, with the task's message, and not poison later work. */
+static void test_task_error(void)
+{
+  int64_t shape[1] = {4};
+  double vals[4] = {1, 2, 3, 4}, got[4];
+  lnp_view *a = make(1, shape, vals);
+  starpu_data_handle_t h = a->store->storage->tiles[0];
+  size_t sz = lnp_loop_desc_size(1, 2, 1);
+  lnp_loop_desc *d = calloc(1, sz);
+  d->op = LNP_OP_INVERT; d->dtype_in = d->dtype_out = LNP_FLOAT64; /* no float invert */
+  d->ndim = 1; d->nops = 2; d->npieces = 1; d->nbuffers = 1;
+  int64_t *w = lnp_loop_piece(d, 0);
+  w[0] = 1;
+  int64_t *o0 = lnp_piece_operand(w, 1, 0), *o1 = lnp_piece_operand(w, 1, 1);
+  o0[0] = 0; o0[1] = 0; o0[2] = 1; o1[0] = 0; o1[1] = 0; o1[2] = 1;
+  lnp_runtime_activate();
+  lnp_runtime_task_submitted();
+  int ret = starpu_task_insert(&lnp_cl_loop, STARPU_RW, h, STARPU_CL_ARGS, d, sz,
+                               STARPU_CALLBACK, lnp_runtime_task_done, 0);
+  CHECK(ret == 0, "submitting the bad task: %d", ret);
+  lnp_status st = lnp_runtime_wait();
+  CHECK(st == LNP_ERUNTIME && strstr(lnp_error_message(), "invert"), "task failure -> %d '%s'", st, lnp_error_message());
+  CHECK(lnp_runtime_wait() == LNP_OK, "the error is reported once");
+  lnp_view_from_host(a, vals);
+  fetch(a, got);
+  CHECK(got[3] == 4, "later work still runs");
+  lnp_view_free(a); /* d belongs to StarPU (STARPU_CL_ARGS frees it) */
+}
+
 int main(void)
 {
   lnp_config cfg = {.ncpus = 2, .test_mode = 1};
@@ -214,6 +247,7 @@ int main(void)
   test_overlap();
   test_reduce();
   test_reshape_view();
+  test_task_error();
   lnp_runtime_shutdown();
   /* uneven default tiles (tiny tile_elems instead of test mode) */
   lnp_config cfg2 = {.ncpus = 2, .tile_elems = 7};
