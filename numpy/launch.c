@@ -77,9 +77,9 @@ void lnp_tile_ensure_written(const lnp_store *s, size_t tile)
   w[0] = (int64_t)n; w[1] = 0;
   int64_t *o = lnp_piece_operand(w, 1, 0); o[0] = 0; o[1] = 0; o[2] = 1;
   o = lnp_piece_operand(w, 1, 1); o[0] = LNP_BUF_SCALAR(0); o[1] = 0; o[2] = 0;
-  lnp_runtime_task_submitted();
-  if (starpu_task_insert(&lnp_cl_loop, STARPU_W, h, STARPU_CL_ARGS, d, sz, STARPU_NAME, "fill", STARPU_CALLBACK, lnp_runtime_task_done, 0))
-    lnp_runtime_task_done(NULL);
+  struct starpu_data_descr descr = {.handle = h, .mode = STARPU_W};
+  /* a failed fill surfaces at the task that reads the tile */
+  (void)lnp_submit(&lnp_cl_loop, &descr, 1, d, sz, "fill");
 }
 
 typedef struct piece_ref { size_t tile; size_t index; } piece_ref;
@@ -235,11 +235,9 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
     desc->nbuffers = nbufs;
     struct starpu_data_descr *descrs = malloc(sizeof *descrs * (size_t)nbufs);
     for (int i = 0; i < nbufs; i++) { descrs[i].handle = bufs[i].h; descrs[i].mode = bufs[i].mode; }
-    lnp_runtime_task_submitted();
-    int ret = starpu_task_insert(&lnp_cl_loop, STARPU_DATA_MODE_ARRAY, descrs, nbufs,
-                                 STARPU_CL_ARGS, desc, sz, STARPU_NAME, lnp_op_name(L->op), STARPU_CALLBACK, lnp_runtime_task_done, 0);
+    st = lnp_submit(&lnp_cl_loop, descrs, nbufs, desc, sz, lnp_op_name(L->op));
     free(descrs);
-    if (ret) { lnp_runtime_task_done(NULL); st = lnp_error(LNP_ERUNTIME, "StarPU could not submit a task (error %d)", ret); break; }
+    if (st) break;
     g = g_end;
   }
   free(bufs);
@@ -270,9 +268,23 @@ lnp_status lnp_store_create_like_view(lnp_store **out, const lnp_view *v, int dt
     if (!lnp_runtime_test_mode() && (int64_t)total > 1 && nel / (int64_t)total < lnp_runtime_tile_elems() / 16)
       aligned = 0;
   }
-  if (aligned)
-    st = lnp_store_create_tiled(out, ndim, v->shape, dtype, ntiles, bounds);
-  else
+  if (aligned) {
+    /* each tile lives with the tile of v's store it lies over (same rank,
+     * same GPU), so the elementwise tasks of a temporary move nothing */
+    size_t total = 1;
+    for (int d = 0; d < ndim; d++) total *= (size_t)ntiles[d];
+    size_t *src_tile = malloc(sizeof(size_t) * (total ? total : 1));
+    if (!src_tile) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+    int64_t lo[LNP_MAXDIM], off, strides[LNP_MAXDIM];
+    int32_t tc[LNP_MAXDIM] = {0};
+    for (size_t t = 0; t < total; t++) {
+      for (int d = 0; d < ndim; d++) lo[d] = bounds[d][tc[d]];
+      src_tile[t] = lnp_view_locate(v, lo, &off, strides);
+      for (int d = ndim - 1; d >= 0; d--) { if (++tc[d] < ntiles[d]) break; tc[d] = 0; }
+    }
+    st = lnp_store_create_placed(out, ndim, v->shape, dtype, ntiles, bounds, v->store, src_tile);
+    free(src_tile);
+  } else
     st = lnp_store_create(out, ndim, v->shape, dtype);
 done:
   for (int d = 0; d < ndim; d++) free(bounds[d]);

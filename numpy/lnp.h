@@ -69,6 +69,8 @@ typedef struct lnp_storage {
   size_t ntiles;
   starpu_data_handle_t *tiles;
   unsigned char *written;      /* per tile: has a task written it yet */
+  int32_t *owner;              /* per tile: MPI rank that holds it (0 without MPI) */
+  int32_t *home;               /* per tile: home GPU for the lnp policy, -1: none */
   uint64_t id;
 } lnp_storage;
 
@@ -91,6 +93,12 @@ lnp_status lnp_store_create(lnp_store **out, int ndim, const int64_t *shape, int
  * ntiles[d]+1 entries). */
 lnp_status lnp_store_create_tiled(lnp_store **out, int ndim, const int64_t *shape, int dtype,
                                   const int32_t *ntiles, int64_t *const *bounds);
+/* Same, with each tile t placed (MPI owner, home GPU) like tile src_tile[t]
+ * of src, so that a temporary or partial result lives where the data it is
+ * computed from lives.  src NULL: the block distribution of its own grid. */
+lnp_status lnp_store_create_placed(lnp_store **out, int ndim, const int64_t *shape, int dtype,
+                                   const int32_t *ntiles, int64_t *const *bounds, const lnp_store *src,
+                                   const size_t *src_tile);
 void lnp_store_retain(lnp_store *s);
 void lnp_store_release(lnp_store *s);
 /* Linear tile index of tile coordinates. */
@@ -130,6 +138,31 @@ lnp_status lnp_view_reshape(const lnp_view *v, int ndim, const int64_t *shape, l
 /* 1 if the view covers its whole store in store order (identity map). */
 int lnp_view_is_identity(const lnp_view *v);
 int lnp_view_shares_storage(const lnp_view *a, const lnp_view *b);
+
+/* ---- processes (StarPU-MPI, distributed.c) ------------------------------ */
+int lnp_mpi_enabled(void);
+int lnp_mpi_rank(void);  /* 0 without MPI */
+int lnp_mpi_size(void);  /* 1 without MPI */
+/* 1 when started by mpirun/srun with several ranks (or LEGATE_NUMPY_MPI=1) */
+int lnp_mpi_wanted(void);
+/* starpu_mpi_init_conf (which starts StarPU) / starpu_mpi_shutdown */
+int lnp_mpi_start(struct starpu_conf *conf);
+void lnp_mpi_stop(void);
+/* Register a new tile with the next tag and its owner (no-op without MPI). */
+void lnp_mpi_register_tile(starpu_data_handle_t h, int owner);
+/* 1 if this rank owns the tile (always without MPI). */
+int lnp_mpi_tile_is_local(starpu_data_handle_t h);
+/* Every rank gets the tile's current value (before a host read). */
+void lnp_mpi_bring_to_all(starpu_data_handle_t h);
+/* All ranks, before the owner writes a tile from the host. */
+void lnp_mpi_before_host_write(starpu_data_handle_t h);
+/* Wait for every rank's communications too. */
+lnp_status lnp_mpi_wait_all(void);
+/* Submit one task of cl on descrs with cl_arg `arg` (malloc'd; ownership
+ * passes to the call): locally, or under MPI on the rank owning the written
+ * tile with the input transfers posted on every rank. */
+lnp_status lnp_submit(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
+                      size_t arg_size, const char *name);
 
 /* ---- operations (asynchronous) ---------------------------------------- */
 typedef struct lnp_operand {

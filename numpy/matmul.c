@@ -100,15 +100,17 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
         size_t ati = lnp_store_tile_index(aa->store, at), bti = lnp_store_tile_index(bb->store, bt);
         lnp_tile_ensure_written(aa->store, ati);
         lnp_tile_ensure_written(bb->store, bti);
-        lnp_matmul_desc desc = {.dtype = dt, .beta_zero = kk == 0,
-                                .m = bm[i + 1] - bm[i], .n = bn[j + 1] - bn[j], .k = bk[kk + 1] - bk[kk]};
-        enum starpu_data_access_mode cmode = kk == 0 ? STARPU_W : STARPU_RW;
-        lnp_runtime_task_submitted();
-    int ret = starpu_task_insert(&lnp_cl_matmul, cmode, c->store->storage->tiles[cti],
-                                     STARPU_R, aa->store->storage->tiles[ati], STARPU_R, bb->store->storage->tiles[bti],
-                                     STARPU_VALUE, &desc, sizeof desc, STARPU_NAME, "matmul", STARPU_CALLBACK, lnp_runtime_task_done, 0);
+        lnp_matmul_desc *desc = malloc(sizeof *desc);
+        if (!desc) { st = lnp_error(LNP_ENOMEM, "out of memory"); break; }
+        *desc = (lnp_matmul_desc){.dtype = dt, .beta_zero = kk == 0,
+                                  .m = bm[i + 1] - bm[i], .n = bn[j + 1] - bn[j], .k = bk[kk + 1] - bk[kk]};
+        struct starpu_data_descr descrs[3] = {
+            {.handle = c->store->storage->tiles[cti], .mode = kk == 0 ? STARPU_W : STARPU_RW},
+            {.handle = aa->store->storage->tiles[ati], .mode = STARPU_R},
+            {.handle = bb->store->storage->tiles[bti], .mode = STARPU_R}};
+        st = lnp_submit(&lnp_cl_matmul, descrs, 3, desc, sizeof *desc, "matmul");
         c->store->storage->written[cti] = 1;
-        if (ret) { lnp_runtime_task_done(NULL); st = lnp_error(LNP_ERUNTIME, "StarPU could not submit a task (error %d)", ret); break; }
+        if (st) break;
       }
     }
   if (!st && c->store != out->store) {

@@ -114,7 +114,26 @@ static lnp_status rplan_partial(const rplan *p, const lnp_view *src, int dtype, 
     }
   }
   lnp_store *ps = NULL;
-  if (!st) st = lnp_store_create_tiled(&ps, p->ndim, p->pshape, dtype, ptiles, pb);
+  if (!st) {
+    /* each slot lives with the input tile it reduces (rank, GPU): phase 1
+     * moves no input, phase 2 gathers only the small partials */
+    size_t total = 1;
+    for (int d = 0; d < p->ndim; d++) total *= (size_t)ptiles[d];
+    size_t *src_tile = malloc(sizeof(size_t) * (total ? total : 1));
+    if (!src_tile) st = lnp_error(LNP_ENOMEM, "out of memory");
+    int32_t tc[LNP_MAXDIM] = {0};
+    int64_t lo[LNP_MAXDIM], off, strides[LNP_MAXDIM];
+    for (size_t t = 0; t < total && !st; t++) {
+      for (int d = 0; d < p->ndim; d++) lo[d] = p->reduced[d] ? p->cuts[d][tc[d]] : pb[d][tc[d]];
+      /* an empty slab has no tile to follow */
+      int empty = 0;
+      for (int d = 0; d < p->ndim; d++) empty |= lo[d] >= src->shape[d];
+      src_tile[t] = empty ? 0 : lnp_view_locate(src, lo, &off, strides);
+      for (int d = p->ndim - 1; d >= 0; d--) { if (++tc[d] < ptiles[d]) break; tc[d] = 0; }
+    }
+    if (!st) st = lnp_store_create_placed(&ps, p->ndim, p->pshape, dtype, ptiles, pb, src->store, src_tile);
+    free(src_tile);
+  }
   for (int d = 0; d < p->ndim; d++) free(pb[d]);
   if (st) return st;
   *out = lnp_view_new(ps);

@@ -164,11 +164,15 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   }
   else if (sched) conf.sched_policy_name = sched;
   /* OpenCL is disabled at build time; no MPI in this process yet */
-  int ret = starpu_init(&conf);
+  /* several ranks: StarPU-MPI starts StarPU (and reserves a core for its
+   * progression thread) */
+  const int mpi = lnp_mpi_wanted();
+  int ret = mpi ? lnp_mpi_start(&conf) : starpu_init(&conf);
   if (ret == -ENODEV) return lnp_error(LNP_ERUNTIME, "StarPU found no worker to run tasks (check STARPU_NCPU / STARPU_NCUDA)");
   if (ret) return lnp_error(LNP_ERUNTIME, "starpu_init failed (error %d)", ret);
   if (lnp_codelets_init() != 0) {
-    starpu_shutdown();
+    if (lnp_mpi_enabled()) lnp_mpi_stop();
+    else starpu_shutdown();
     return lnp_error(LNP_ERUNTIME, "could not set up the CUDA workers (cuBLAS, device scratch)");
   }
   /* Pausing idle workers saves the core of the one polling worker, which
@@ -178,7 +182,9 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   const char *pause_env = getenv("LEGATE_NUMPY_IDLE_PAUSE");
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   if (pause_env && *pause_env) lnp_pause_enabled = strcmp(pause_env, "0") != 0;
-  else lnp_pause_enabled = cores > 0 && (long)starpu_worker_get_count() + 1 > cores;
+  /* under MPI, sends of a tile the ranks need may wait on a worker: never
+   * pause there */
+  else lnp_pause_enabled = !lnp_mpi_enabled() && cores > 0 && (long)starpu_worker_get_count() + 1 > cores;
   lnp_initialized = 1;
   if (lnp_verbose) {
     char *d = lnp_runtime_describe();
@@ -197,7 +203,8 @@ void lnp_runtime_shutdown(void)
   lnp_runtime_activate();
   lnp_initialized = 0;
   lnp_codelets_shutdown();
-  starpu_shutdown();
+  if (lnp_mpi_enabled()) lnp_mpi_stop();
+  else starpu_shutdown();
 }
 
 lnp_status lnp_runtime_wait(void)
@@ -223,9 +230,11 @@ char *lnp_runtime_describe(void)
   char *buf = malloc(cap);
   if (!buf) return NULL;
   struct starpu_sched_policy *pol = starpu_sched_ctx_get_sched_policy(0);
+  char rankinfo[64] = "";
+  if (lnp_mpi_enabled()) snprintf(rankinfo, sizeof rankinfo, ", MPI rank %d of %d", lnp_mpi_rank(), lnp_mpi_size());
   unsigned nw = starpu_worker_get_count();
-  used += (size_t)snprintf(buf + used, cap - used, "legate.numpy: StarPU %d.%d.%d, scheduler %s, %u workers (%u CPU, %u CUDA%s), tiles of %lld elements%s%s\n",
-                           STARPU_MAJOR_VERSION, STARPU_MINOR_VERSION, STARPU_RELEASE_VERSION,
+  used += (size_t)snprintf(buf + used, cap - used, "legate.numpy: StarPU %d.%d.%d%s, scheduler %s, %u workers (%u CPU, %u CUDA%s), tiles of %lld elements%s%s\n",
+                           STARPU_MAJOR_VERSION, STARPU_MINOR_VERSION, STARPU_RELEASE_VERSION, rankinfo,
                            pol && pol->policy_name ? pol->policy_name : "?", nw,
                            starpu_cpu_worker_get_count(), starpu_cuda_worker_get_count(),
                            lnp_codelets_gpu_only() ? "; GPU tasks on CUDA workers only" : "",

@@ -11,6 +11,7 @@
 #include "lnp.h"
 #include "store_internal.h"
 #include "../data-interfaces/nd_interface.h"
+#include "../scheduler/distribution.h"
 #include "../scheduler/locality.h"
 
 static uint64_t lnp_next_storage_id = 1;
@@ -75,6 +76,13 @@ static lnp_status check_size(int ndim, const int64_t *shape, int dtype)
 lnp_status lnp_store_create_tiled(lnp_store **out, int ndim, const int64_t *shape, int dtype,
                                   const int32_t *ntiles, int64_t *const *bounds)
 {
+  return lnp_store_create_placed(out, ndim, shape, dtype, ntiles, bounds, NULL, NULL);
+}
+
+lnp_status lnp_store_create_placed(lnp_store **out, int ndim, const int64_t *shape, int dtype,
+                                   const int32_t *ntiles, int64_t *const *bounds, const lnp_store *src,
+                                   const size_t *src_tile)
+{
   if (ndim < 0 || ndim > LNP_MAXDIM) return lnp_error(LNP_EVALUE, "maximum supported dimension for an ndarray is %d, found %d", LNP_MAXDIM, ndim);
   lnp_status cs = check_size(ndim, shape, dtype);
   if (cs) return cs;
@@ -91,7 +99,9 @@ lnp_status lnp_store_create_tiled(lnp_store **out, int ndim, const int64_t *shap
   lnp_storage *st = calloc(1, sizeof *st);
   starpu_data_handle_t *tiles = calloc(total ? total : 1, sizeof *tiles);
   unsigned char *written = calloc(total ? total : 1, 1);
-  if (!s || !st || !tiles || !written) goto nomem;
+  int32_t *owner = malloc(sizeof(int32_t) * (total ? total : 1));
+  int32_t *home = malloc(sizeof(int32_t) * (total ? total : 1));
+  if (!s || !st || !tiles || !written || !owner || !home) goto nomem;
   s->refcount = 1; s->storage = st; s->ndim = ndim; s->dtype = dtype; s->itemsize = itemsize;
   s->total_tiles = total;
   for (int d = 0; d < ndim; d++) {
@@ -102,6 +112,7 @@ lnp_status lnp_store_create_tiled(lnp_store **out, int ndim, const int64_t *shap
     memcpy(s->bounds[d], bounds[d], sizeof(int64_t) * ((size_t)ntiles[d] + 1));
   }
   st->refcount = 1; st->ntiles = total; st->tiles = tiles; st->written = written;
+  st->owner = owner; st->home = home;
   st->id = lnp_next_storage_id++;
   /* register every tile lazily (home -1) */
   int32_t tc[LNP_MAXDIM] = {0};
@@ -109,14 +120,22 @@ lnp_status lnp_store_create_tiled(lnp_store **out, int ndim, const int64_t *shap
     uint64_t tshape[LNP_MAXDIM];
     for (int d = 0; d < ndim; d++) tshape[d] = (uint64_t)(s->bounds[d][tc[d] + 1] - s->bounds[d][tc[d]]);
     lnp_nd_register(&tiles[t], -1, 0, ndim, tshape, NULL, itemsize, dtype);
-    lnp_sched_set_home(tiles[t], t, total);
+    if (src) {
+      owner[t] = src->storage->owner[src_tile[t]];
+      home[t] = src->storage->home[src_tile[t]];
+    } else {
+      owner[t] = lnp_dist_block(t, total, lnp_mpi_size());
+      home[t] = lnp_sched_home_for(t, total);
+    }
+    lnp_sched_set_home(tiles[t], home[t]);
+    lnp_mpi_register_tile(tiles[t], owner[t]);
     for (int d = ndim - 1; d >= 0; d--) { if (++tc[d] < ntiles[d]) break; tc[d] = 0; }
   }
   *out = s;
   return LNP_OK;
 nomem:
   if (s) for (int d = 0; d < ndim; d++) free(s->bounds[d]);
-  free(s); free(st); free(tiles); free(written);
+  free(s); free(st); free(tiles); free(written); free(owner); free(home);
   return lnp_error(LNP_ENOMEM, "out of memory creating an array");
 }
 
@@ -170,7 +189,7 @@ void lnp_store_release(lnp_store *s)
      * home node -1), so a paused runtime stays asleep */
     if (lnp_runtime_initialized())
       for (size_t t = 0; t < st->ntiles; t++) starpu_data_unregister_submit(st->tiles[t]);
-    free(st->tiles); free(st->written); free(st);
+    free(st->tiles); free(st->written); free(st->owner); free(st->home); free(st);
   }
   for (int d = 0; d < s->ndim; d++) free(s->bounds[d]);
   free(s);

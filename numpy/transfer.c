@@ -53,6 +53,18 @@ static lnp_status transfer(const lnp_view *v, void *host, int to_host)
     int whole = !to_host && (size_t)vol * s->itemsize == starpu_data_get_size(h);
     if (whole) s->storage->written[tile] = 1;
     else lnp_tile_ensure_written(s, tile);
+    /* Under MPI every rank holds the same host values (SPMD): a read brings
+     * the tile to every rank, a write is done by its owner alone after the
+     * other ranks dropped their cached copies. */
+    if (to_host) {
+      lnp_mpi_bring_to_all(h);
+    } else {
+      lnp_mpi_before_host_write(h);
+      if (!lnp_mpi_tile_is_local(h)) {
+        for (int d = ndim - 1; d >= 0; d--) { if (++pc[d] < nseg[d]) break; pc[d] = 0; }
+        continue;
+      }
+    }
     int ret = starpu_data_acquire(h, to_host ? STARPU_R : whole ? STARPU_W : STARPU_RW);
     if (ret) { st = lnp_error(LNP_ERUNTIME, "StarPU could not acquire a tile (error %d)", ret); break; }
     void *tptr = LNP_ND_GET_PTR(starpu_data_get_interface_on_node(h, STARPU_MAIN_RAM));

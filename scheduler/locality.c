@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #endif
 #include "locality.h"
+#include "distribution.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,13 +64,14 @@ static void lnp_sched_deinit(unsigned ctx)
 /* Home GPU index + 1 of a tile (0: none), kept in the handle's user data. */
 static int lnp_home_of(starpu_data_handle_t h) { return (int)(intptr_t)starpu_data_get_user_data(h); }
 
-void lnp_sched_set_home(starpu_data_handle_t h, size_t tile, size_t ntiles)
+int lnp_sched_home_for(size_t tile, size_t ntiles)
 {
-  if (lnp_ncuda < 2 || ntiles == 0) return;
-  /* block distribution of the tile grid (in linear order, row blocks first)
-   * over the GPUs: neighbours stay together */
-  size_t k = tile * (size_t)lnp_ncuda / ntiles;
-  starpu_data_set_user_data(h, (void *)(intptr_t)(k + 1));
+  return lnp_ncuda < 2 ? -1 : lnp_dist_block(tile, ntiles, lnp_ncuda);
+}
+
+void lnp_sched_set_home(starpu_data_handle_t h, int gpu)
+{
+  if (gpu >= 0 && gpu < lnp_ncuda) starpu_data_set_user_data(h, (void *)(intptr_t)(gpu + 1));
 }
 
 static lnp_sched_cost_fn lnp_cost_fn = NULL;

@@ -11,9 +11,11 @@
 
 extern struct starpu_sched_policy lnp_sched_policy;
 
-/* Record the home GPU of tile `tile` of a store of `ntiles` tiles (block
- * distribution; a no-op with fewer than two GPUs or another policy). */
-void lnp_sched_set_home(starpu_data_handle_t h, size_t tile, size_t ntiles);
+/* Home GPU (0..ngpus-1) of tile `tile` of a store of `ntiles` tiles under
+ * the block distribution, or -1 (fewer than two GPUs, or another policy). */
+int lnp_sched_home_for(size_t tile, size_t ntiles);
+/* Record a tile's home GPU in its handle (-1: none). */
+void lnp_sched_set_home(starpu_data_handle_t h, int gpu);
 
 /* Expected run time of a task in microseconds on a GPU (registered by the
  * runtime: the codelets know their work). */
