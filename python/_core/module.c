@@ -50,8 +50,10 @@ static PyObject *py_config(PyObject *self, PyObject *unused)
   char *desc = lnp_runtime_initialized() ? lnp_runtime_describe() : NULL;
   const int up = lnp_runtime_initialized();
   struct starpu_sched_policy *pol = up ? starpu_sched_ctx_get_sched_policy(0) : NULL;
-  PyObject *d = Py_BuildValue("{s:i,s:s,s:i,s:L,s:i,s:i,s:i,s:s}",
+  PyObject *d = Py_BuildValue("{s:i,s:i,s:i,s:s,s:i,s:L,s:i,s:i,s:i,s:s}",
                               "initialized", up,
+                              "rank", lnp_mpi_rank(),
+                              "nranks", lnp_mpi_size(),
                               "sched", pol && pol->policy_name ? pol->policy_name : "",
                               "test_mode", lnp_runtime_test_mode(),
                               "tile_elems", (long long)lnp_runtime_tile_elems(),
@@ -320,6 +322,7 @@ PyMODINIT_FUNC PyInit__core(void)
   if (!m) return NULL;
   Py_INCREF(&ArrayType);
   PyModule_AddObject(m, "Array", (PyObject *)&ArrayType);
+  if (PyModule_AddFunctions(m, lnp_py_profile_methods) < 0) return NULL;
   for (int dt = 0; dt < LNP_NTYPES; dt++) {
     char name[32] = "DT_";
     const char *src = lnp_dtype_name(dt);

@@ -450,7 +450,9 @@ def assert_usable(*arrays, originals=None):
 
 def subprocess_env(**extra):
     """Environment for running a program with the library in a subprocess."""
-    env = dict(os.environ)
+    # a child is one process of its own, not another rank of our MPI job
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("OMPI_", "PMIX_", "PMI_", "LEGATE_NUMPY_MPI"))}
     pp = env.get("PYTHONPATH", "")
     env["PYTHONPATH"] = PYTHON_DIR + (os.pathsep + pp if pp else "")
     env.update({k: str(v) for k, v in extra.items()})

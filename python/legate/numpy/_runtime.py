@@ -40,6 +40,14 @@ EAGER_MAX = 0 if TEST_MODE else max(0, _env_int("LEGATE_NUMPY_EAGER_MAX", 65536)
 core.init(test_mode=TEST_MODE, verbose=VERBOSE, tile_elems=TILE_ELEMS)
 atexit.register(core.shutdown)
 
+_cfg = core.config()
+RANK = _cfg["rank"]
+NRANKS = _cfg["nranks"]
+# Every rank runs the program (SPMD) and knows every value it prints; the
+# output appears once, from rank 0.  Errors still go to every rank's stderr.
+if NRANKS > 1 and RANK != 0 and os.environ.get("LEGATE_NUMPY_PRINT_ALL_RANKS", "") in ("", "0"):
+    sys.stdout = open(os.devnull, "w")
+
 
 _warned = set()
 
