@@ -115,6 +115,12 @@ static void nd_register_data_handle(starpu_data_handle_t handle, unsigned home_n
   }
 }
 
+/* bytes of tiles allocated by StarPU per memory node (live or in StarPU's
+ * allocation cache): how much of an array a process really holds */
+static _Atomic int64_t nd_node_bytes[STARPU_MAXNODES];
+
+int64_t lnp_nd_allocated_bytes(unsigned node) { return node < STARPU_MAXNODES ? nd_node_bytes[node] : 0; }
+
 static starpu_ssize_t nd_allocate_data_on_node(void *data_interface, unsigned node)
 {
   lnp_nd_interface *nd = data_interface;
@@ -127,6 +133,7 @@ static starpu_ssize_t nd_allocate_data_on_node(void *data_interface, unsigned no
   nd->offset = 0;
   nd->allocsize = bytes;
   nd_compact_strides(nd);
+  if (node < STARPU_MAXNODES) nd_node_bytes[node] += (int64_t)bytes;
   return (starpu_ssize_t)bytes;
 }
 
@@ -135,6 +142,7 @@ static void nd_free_data_on_node(void *data_interface, unsigned node)
   lnp_nd_interface *nd = data_interface;
   size_t bytes = nd->allocsize ? nd->allocsize : nd_alloc_bytes(nd);
   starpu_free_on_node(node, nd->dev_handle, bytes);
+  if (node < STARPU_MAXNODES) nd_node_bytes[node] -= (int64_t)bytes;
   nd->ptr = 0;
   nd->dev_handle = 0;
   nd->offset = 0;

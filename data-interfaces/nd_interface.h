@@ -47,6 +47,8 @@ void lnp_nd_register(starpu_data_handle_t *handle, int home_node, uintptr_t ptr,
 
 /* Number of elements of a tile (1 for ndim == 0). */
 uint64_t lnp_nd_nelems(const lnp_nd_interface *nd);
+/* Bytes of N-D tiles StarPU has allocated on a memory node (0: host RAM). */
+int64_t lnp_nd_allocated_bytes(unsigned node);
 
 #define LNP_ND_GET_PTR(iface) ((void *)((lnp_nd_interface *)(iface))->ptr)
 #define LNP_ND_GET_NDIM(iface) (((lnp_nd_interface *)(iface))->ndim)

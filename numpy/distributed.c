@@ -14,6 +14,7 @@
 #include <string.h>
 #include "lnp.h"
 #include "launch.h"
+#include "profile.h"
 #ifdef LNP_HAVE_MPI
 #include <mpi.h>
 #include <starpu_mpi.h>
@@ -116,11 +117,13 @@ lnp_status lnp_submit(struct starpu_codelet *cl, struct starpu_data_descr *descr
                       size_t arg_size, const char *name)
 {
   int ret;
+  const lnp_task_label lab = LNP_TASK_LABEL(name); /* trace name and site (profile.h) */
 #ifdef LNP_HAVE_MPI
   if (lnp_mpi_on) {
     struct starpu_task *task =
         starpu_mpi_task_build(MPI_COMM_WORLD, cl, STARPU_DATA_MODE_ARRAY, descrs, nbufs, STARPU_CL_ARGS, arg,
-                              arg_size, STARPU_NAME, name, STARPU_CALLBACK, lnp_runtime_task_done, 0);
+                              arg_size, STARPU_NAME, lab.name, STARPU_TAG_ONLY, (starpu_tag_t)lab.tag,
+                              STARPU_CALLBACK, lnp_runtime_task_done, 0);
     ret = 0;
     if (task) {
       lnp_runtime_task_submitted();
@@ -140,7 +143,7 @@ lnp_status lnp_submit(struct starpu_codelet *cl, struct starpu_data_descr *descr
 #endif
   lnp_runtime_task_submitted();
   ret = starpu_task_insert(cl, STARPU_DATA_MODE_ARRAY, descrs, nbufs, STARPU_CL_ARGS, arg, arg_size, STARPU_NAME,
-                           name, STARPU_CALLBACK, lnp_runtime_task_done, 0);
+                           lab.name, STARPU_TAG_ONLY, (starpu_tag_t)lab.tag, STARPU_CALLBACK, lnp_runtime_task_done, 0);
   if (ret) {
     lnp_runtime_task_done(NULL);
     return lnp_error(LNP_ERUNTIME, "StarPU could not submit a %s task (error %d)", name, ret);

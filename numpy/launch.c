@@ -13,6 +13,7 @@
 #include "store_internal.h"
 #include "../codelets/codelets.h"
 #include "../data-interfaces/nd_interface.h"
+#include "profile.h"
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -141,6 +142,7 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
   int ndim = out->ndim;
   for (int d = 0; d < ndim; d++) if (out->shape[d] == 0) return LNP_OK;
   lnp_runtime_activate();
+  LNP_PROFILE_BEGIN_OP(lnp_op_name(L->op));
   /* 1. cuts per dimension */
   int64_t *cuts[LNP_MAXDIM] = {0};
   int nseg[LNP_MAXDIM];

@@ -8,6 +8,7 @@
 #include "launch.h"
 #include "store_internal.h"
 #include "../codelets/codelets.h"
+#include "profile.h"
 
 static int64_t *even_bounds(int64_t n, int64_t chunk, int32_t *nt)
 {
@@ -91,6 +92,7 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
   st = retile(a, ntm, bm, ntk, bk, &aa);
   if (!st) st = retile(b, ntk, bk, ntn, bn, &bb);
   if (st) goto done;
+  LNP_PROFILE_BEGIN_OP("matmul");
   for (int32_t i = 0; i < ntm && !st; i++)
     for (int32_t j = 0; j < ntn && !st; j++) {
       int32_t ct[2] = {i, j};

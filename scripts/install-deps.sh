@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything legate.numpy needs on a Debian 12 machine:
 #  - Debian packages (compilers, hwloc, FxT, OpenMPI, OpenBLAS, FFTW, HDF5,
-#    Random123, Python 3 with NumPy 1.24 and pytest),
+#    Random123, Python 3 with NumPy 1.24 and pytest; pajeng and chromium for
+#    the profiling tests: paje.trace check, HTML timeline and its PNG),
 #  - StarPU 1.3.10 built from Debian's source package with FxT, MPI, 128 CPUs,
 #    8 CUDA devices and CUDA when a toolkit is present (patched for CUDA 12/13),
 #    into a cached prefix that later runs reuse,
@@ -18,7 +19,8 @@ SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
 pkgs="build-essential cmake pkg-config gfortran patch dpkg-dev
   libhwloc-dev hwloc libfxt-dev libopenmpi-dev openmpi-bin
   libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-openmpi-dev librandom123-dev
-  python3-dev python3-numpy python3-pytest python3-hypothesis python3-venv python3-pip"
+  python3-dev python3-numpy python3-pytest python3-hypothesis python3-venv python3-pip
+  pajeng chromium fonts-dejavu-core"
 missing=$(dpkg-query -W -f='${Package} ${Status}\n' $pkgs 2>/dev/null | awk '$NF!="installed"{print $1}' || true)
 # dpkg-query prints nothing for never-seen packages: compare counts too
 nseen=$(dpkg-query -W -f='${Package} ${Status}\n' $pkgs 2>/dev/null | awk '$NF=="installed"' | wc -l || true)

@@ -24,5 +24,7 @@ int lnp_py_buffer_dtype(const Py_buffer *b);
 int lnp_py_scalar(PyObject *obj, lnp_operand *op);
 /* The view of an Array (borrowed) or NULL with TypeError. */
 const lnp_view *lnp_py_view(PyObject *obj);
+/* profile_* functions of the module (profile.c) */
+extern PyMethodDef lnp_py_profile_methods[];
 
 #endif

@@ -5,6 +5,7 @@
 #include "core.h"
 #include "../../codelets/loop.h"
 #include "../../codelets/codelets.h"
+#include "../../data-interfaces/nd_interface.h"
 
 static PyObject *py_init(PyObject *self, PyObject *args, PyObject *kw)
 {
@@ -78,6 +79,13 @@ static PyObject *py_task_counts(PyObject *self, PyObject *unused)
   uint64_t cpu = 0, cuda = 0;
   lnp_codelets_task_counts(&cpu, &cuda);
   return Py_BuildValue("{s:K,s:K}", "cpu", (unsigned long long)cpu, "cuda", (unsigned long long)cuda);
+}
+
+/* Bytes of tiles this process holds in host memory (StarPU allocations). */
+static PyObject *py_memory_used(PyObject *self, PyObject *unused)
+{
+  (void)self; (void)unused;
+  return PyLong_FromLongLong((long long)lnp_nd_allocated_bytes(STARPU_MAIN_RAM));
 }
 
 static int check_dtype(int dt)
@@ -296,6 +304,7 @@ static PyMethodDef module_methods[] = {
   {"shutdown", py_shutdown, METH_NOARGS, "Wait for all tasks and stop the runtime."},
   {"wait", py_wait, METH_NOARGS, "Wait for all submitted tasks."},
   {"config", py_config, METH_NOARGS, "Runtime configuration."},
+  {"memory_used", py_memory_used, METH_NOARGS, "Bytes of tiles held in this process's host memory."},
   {"task_counts", py_task_counts, METH_NOARGS, "Tasks executed so far per worker kind: {'cpu': n, 'cuda': n}."},
   {"empty", py_empty, METH_VARARGS, "empty(shape, dtype_num)"},
   {"full", py_full, METH_VARARGS, "full(shape, dtype_num, value0d)"},

@@ -48,6 +48,7 @@ from ._linalg import (  # noqa: E402
 from ._linalg import round  # noqa: E402,A004
 
 from ._dtypes import AxisError  # noqa: E402,F401
+from ._profile import profile_region  # noqa: E402,F401  (not NumPy: traces)
 
 # constants and types pass through unchanged
 from numpy import (  # noqa: E402,F401
