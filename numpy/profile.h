@@ -20,8 +20,11 @@ typedef struct lnp_task_label {
   uint64_t tag;     /* STARPU_TAG_ONLY: the site id, 0 = none */
 } lnp_task_label;
 
-/* Fills *label, which holds the kernel's name and tag 0 on entry. */
-typedef void (*lnp_profile_label_fn)(const char *kernel, lnp_task_label *label);
+/* Fills *label, which holds the kernel's name and tag 0 on entry, and
+ * *call: the same number for every operation of one Python-level call (an
+ * operation may launch another inside it, e.g. a halo copy under MPI; the
+ * outer one's tasks keep their label). */
+typedef void (*lnp_profile_label_fn)(const char *kernel, lnp_task_label *label, uint64_t *call);
 
 /* nonzero while a label function is installed */
 extern int lnp_profile_on;

@@ -68,6 +68,7 @@ _BAD_NAME = re.compile(r"[^A-Za-z0-9_.]")
 _ufunc_type = None
 _sites = {}
 _next_site = 1
+_calls = {}            # (name, file, line, function, region) -> call id
 _regions = []          # the current profile_region path, outermost first
 _region_path = ""
 _active = False
@@ -124,8 +125,9 @@ def _enc(v):
 
 
 def _label(kernel):
-    """The C core's label hook: (task name, site id) of the operation being
-    submitted, whose tasks run `kernel`."""
+    """The C core's label hook: (task name, site id, call id) of the
+    operation being submitted, whose tasks run `kernel`.  Operations of one
+    Python-level call (same name, line and region) share the call id."""
     global _next_site
     f = sys._getframe(1)
     lib = []
@@ -148,6 +150,10 @@ def _label(kernel):
         file, line, func = "", 0, ""
     else:
         file, line, func = f.f_code.co_filename, f.f_lineno or 0, f.f_code.co_name
+    call_key = (name, file, line, func, _region_path)
+    call = _calls.get(call_key)
+    if call is None:
+        call = _calls[call_key] = len(_calls) + 1
     key = (name, kernel, file, line, func, _region_path)
     sid = _sites.get(key)
     if sid is None:
@@ -157,7 +163,7 @@ def _label(kernel):
         core.profile_event("lnp-site|%d|%s|%s|%s|%d|%s|%s" % (
             sid, _enc(name), _enc(kernel), _enc(file[-400:]), line, _enc(func),
             _enc(_region_path[-400:])))
-    return name, sid
+    return name, sid, call
 
 
 class profile_region(contextlib.ContextDecorator):
