@@ -690,7 +690,10 @@ def report(directory, fxt_tool=True, png=True, quiet=False):
     how = None
     if png:
         out = os.path.join(directory, "timeline.png")
-        if html_to_png(html, out):
+        # tall enough for every row (the page's rows are 14-30 px high)
+        nrows = len(p.workers) + len({l[5] for l in p.links}) + 2 * p.nranks
+        height = max(900, min(4000, 560 + 22 * nrows))
+        if html_to_png(html, out, height=height):
             how = "chromium"
         else:
             simple_png(p, out)
