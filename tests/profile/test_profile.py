@@ -5,7 +5,8 @@ tasks legate.numpy's codelets ran, the HTML timeline in headless Chromium,
 and the PNG.
 
 Environment: LNP_PROFILE_OUT (where to write the profile; default a
-temporary folder), LNP_PROFILE_SAMPLE_N (array size, default 300)."""
+temporary folder), LNP_PROFILE_SAMPLE_N (array size, default 300),
+LNP_PROFILE_RANKS (StarPU-MPI ranks, default 1: one trace, ranks as groups)."""
 import json
 import os
 import re
@@ -22,6 +23,7 @@ import lnp_trace  # noqa: E402
 
 SAMPLE = os.path.join(ROOT, "tests", "profile", "sample.py")
 LEGATE = os.path.join(ROOT, "bin", "legate")
+RANKS = int(os.environ.get("LNP_PROFILE_RANKS", "1"))
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,8 @@ def prof():
         out = tempfile.mkdtemp(prefix="lnp-profile-")
     n = os.environ.get("LNP_PROFILE_SAMPLE_N", "300")
     env = dict(os.environ, LEGATE_PYTHON=sys.executable)
-    r = subprocess.run([LEGATE, "--cpus", "2", "--profile", out, SAMPLE, n], env=env,
+    flags = ["--cpus", "2"] if RANKS == 1 else ["--ranks-per-node", str(RANKS)]
+    r = subprocess.run([LEGATE] + flags + ["--profile", out, SAMPLE, n], env=env,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
     text = r.stdout.decode()
     assert r.returncode == 0, text + r.stderr.decode()
@@ -96,8 +99,15 @@ def test_task_names_are_the_ops(prof):
 
 
 def test_summary_count_equals_tasks_executed(prof):
-    executed = prof["counts"]["cpu"] + prof["counts"]["cuda"]
     s = prof["summary"]
+    if RANKS > 1:
+        # the program sees its own rank's count; each rank wrote its own
+        # into the trace
+        assert s["ranks"] == RANKS and len(s["counts_per_rank"]) == RANKS
+        assert s["tasks"] > 0 and s["tasks_counted_by_codelets"] == s["tasks"]
+        assert sum(o["count"] for o in s["ops"].values()) == s["tasks"]
+        return
+    executed = prof["counts"]["cpu"] + prof["counts"]["cuda"]
     assert executed > 0
     assert s["tasks"] == executed
     assert s["tasks_counted_by_codelets"] == executed
@@ -123,7 +133,7 @@ def test_source_lines_and_regions(prof):
     assert files == {SAMPLE}, files
     regions = [(r[1], r[3] is not None) for r in p.regions]
     assert ("setup", True) in regions and ("compute", True) in regions
-    assert regions.count(("compute/step", True)) == 3
+    assert regions.count(("compute/step", True)) == 3 * RANKS
     assert "compute/step" in prof["summary"]["regions"]
 
 

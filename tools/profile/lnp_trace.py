@@ -96,6 +96,75 @@ def paje_events(path, wanted=None, strict=False):
                 pass
 
 
+def sort_paje(path):
+    """Order a Paje file by time, as StarPU's starpu_paje_sort does: the
+    header, type and value definitions, container creations and
+    AddVariable stay first (file order); every other event is sorted stably
+    by its time.  starpu_fxt_tool writes events of concurrent threads a few
+    nanoseconds out of order, which strict readers (pajeng) refuse.
+    Also creates the user-thread containers that StarPU 1.3.10 uses without
+    creating them in MPI traces (a thread it first registered as the MPI
+    thread later pushes user states on "<rank>_t<tid>")."""
+    keep_names = {"PajeDefineContainerType", "PajeDefineEventType", "PajeDefineStateType",
+                  "PajeDefineVariableType", "PajeDefineLinkType", "PajeDefineEntityValue",
+                  "PajeCreateContainer", "PajeAddVariable"}
+    defs = {}
+    cur = None
+    head, body = [], []
+    created = set()
+    missing = {}          # alias -> first time used
+    with open(path, "r", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.startswith("%"):
+                parts = line[1:].split()
+                if len(parts) >= 3 and parts[0] == "EventDef":
+                    cur = defs[parts[2]] = (parts[1], [])
+                elif parts and parts[0] == "EndEventDef":
+                    cur = None
+                elif cur is not None and len(parts) >= 2:
+                    cur[1].append(parts[0])
+                head.append(line)
+                continue
+            parts = line.split(None, 2)
+            d = defs.get(parts[0]) if parts else None
+            if d is None or d[0] in keep_names or len(parts) < 2:
+                if d is not None and d[0] == "PajeCreateContainer":
+                    toks = [m.group(1) if m.group(1) is not None else m.group(2)
+                            for m in _TOKEN.finditer(line)]
+                    if len(toks) - 1 == len(d[1]):
+                        created.add(toks[1 + d[1].index("Alias")])
+                head.append(line)
+                continue
+            try:
+                t = float(parts[1])
+            except ValueError:
+                head.append(line)
+                continue
+            body.append((t, line))
+            if "Container" in d[1] and d[0] != "PajeDestroyContainer":
+                toks = line.split()
+                i = 1 + d[1].index("Container")
+                if i < len(toks) and toks[i] not in created and re.match(r"^(\d+_)?t\d+$", toks[i]):
+                    missing.setdefault(toks[i], t)
+    create_id = next((k for k, v in defs.items() if v[0] == "PajeCreateContainer"), None)
+    if create_id is not None:
+        fields = defs[create_id][1]
+        for alias, t in sorted(missing.items()):
+            if alias in created:
+                continue
+            m = re.match(r"^((\d+_)?)t(\d+)$", alias)
+            vals = {"Time": "%.9f" % t, "Alias": alias, "Type": "UT", "Container": m.group(1) + "p",
+                    "Name": "%sUserThread%s" % (m.group(1), m.group(3))}
+            if set(fields) <= set(vals):
+                head.append("\t".join([create_id] + [vals[f] for f in fields]) + "\n")
+    body.sort(key=lambda e: e[0])
+    tmp = path + ".sorting"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.writelines(head)
+        fh.writelines(line for _, line in body)
+    os.replace(tmp, path)
+
+
 def check_paje(path):
     """Strict parse; returns a dict of counts (raises PajeError)."""
     containers = {"0": None}
@@ -672,6 +741,7 @@ def run_fxt_tool(directory, quiet=False):
     if r.returncode != 0:
         sys.stderr.write(r.stdout.decode(errors="replace")[-4000:])
         raise SystemExit("lnp_trace: starpu_fxt_tool failed (exit %d)" % r.returncode)
+    sort_paje(os.path.join(directory, "paje.trace"))
     return files
 
 
