@@ -136,6 +136,53 @@ static int add_buf(task_buf *bufs, int *nbufs, starpu_data_handle_t h, enum star
   return (*nbufs)++;
 }
 
+/* Halo exchange under MPI.  A task reads a thin slab of a tile another rank
+ * owns (a stencil's neighbour row): rather than having StarPU-MPI ship the
+ * whole tile, the owner first copies the slab into a small store of its own
+ * (a task on its rank), and only that travels.  Pieces larger than a
+ * quarter of their tile travel whole (one message, no extra task). */
+typedef struct halo_list { lnp_store **stores; int n, cap; } halo_list;
+
+static int halo_piece(const lnp_view *v, size_t tile, int reader, const int64_t *shape, const int64_t *origin,
+                      int ndim, halo_list *hl, starpu_data_handle_t *h, int64_t *offset, int64_t *strides)
+{
+  if (!lnp_mpi_enabled() || v->store->storage->owner[tile] == reader) return 0;
+  int64_t vol = 1;
+  for (int d = 0; d < ndim; d++) vol *= shape[d];
+  if (vol * 4 > tile_volume(v->store, tile)) return 0;
+  if (hl->n == hl->cap) {
+    int cap = hl->cap ? 2 * hl->cap : 8;
+    lnp_store **ns = realloc(hl->stores, sizeof *ns * (size_t)cap);
+    if (!ns) return 0;
+    hl->stores = ns;
+    hl->cap = cap;
+  }
+  lnp_key keys[LNP_MAXDIM];
+  for (int d = 0; d < ndim; d++) keys[d] = (lnp_key){LNP_KEY_SLICE, origin[d], origin[d] + shape[d], 1, shape[d]};
+  lnp_view *slab = NULL;
+  if (lnp_view_index(v, ndim, keys, &slab)) return 0;
+  int32_t one[LNP_MAXDIM];
+  int64_t bnd[LNP_MAXDIM][2], *bounds[LNP_MAXDIM];
+  for (int d = 0; d < ndim; d++) { one[d] = 1; bnd[d][0] = 0; bnd[d][1] = shape[d]; bounds[d] = bnd[d]; }
+  lnp_store *hs = NULL;
+  if (lnp_store_create_placed(&hs, ndim, shape, v->store->dtype, one, bounds, v->store, &tile)) {
+    lnp_view_free(slab);
+    return 0;
+  }
+  lnp_view *hv = lnp_view_new(hs);
+  lnp_operand src = {.view = slab, .dtype = v->store->dtype};
+  lnp_status st = hv ? lnp_copy(hv, &src) : LNP_ENOMEM;
+  lnp_view_free(hv);
+  lnp_view_free(slab);
+  if (st) { lnp_store_release(hs); return 0; }
+  hl->stores[hl->n++] = hs; /* released once the reading task is submitted */
+  *h = hs->storage->tiles[0];
+  *offset = 0;
+  int64_t acc = 1;
+  for (int d = ndim - 1; d >= 0; d--) { strides[d] = shape[d] > 1 ? acc : 0; acc *= shape[d]; }
+  return 1;
+}
+
 lnp_status lnp_launch_submit(const lnp_launch *L)
 {
   const lnp_view *out = L->views[0];
@@ -175,6 +222,7 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
   qsort(refs, npieces, sizeof *refs, cmp_piece);
   /* 3. one task per group */
   size_t pw = lnp_piece_words(ndim, L->nops);
+  halo_list halos = {0};
   task_buf *bufs = malloc(sizeof(task_buf) * ((size_t)L->nops * npieces + 1));
   if (!bufs) { free(refs); st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
   for (size_t g = 0; g < npieces;) {
@@ -190,6 +238,8 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
     memcpy(desc->index_mult, L->index_mult, sizeof desc->index_mult);
     int nbufs = 0;
     int64_t covered = 0;
+    /* the rank that will run this task: the owner of its output tile */
+    const int reader = out->store->storage->owner[refs[g].tile];
     for (int q = 0; q < np; q++) {
       size_t p = refs[g + (size_t)q].index;
       int64_t *w = (int64_t *)(desc + 1) + pw * (size_t)q;
@@ -213,9 +263,14 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
         }
         size_t tile = lnp_view_locate(v, w + ndim, &o[1], &o[2]);
         enum starpu_data_access_mode mode = STARPU_R;
+        starpu_data_handle_t h = v->store->storage->tiles[tile];
         if (k < L->nout) mode = STARPU_W; /* refined below */
-        else lnp_tile_ensure_written(v->store, tile);
-        o[0] = add_buf(bufs, &nbufs, v->store->storage->tiles[tile], mode);
+        else {
+          lnp_tile_ensure_written(v->store, tile);
+          starpu_data_handle_t hh;
+          if (halo_piece(v, tile, reader, w, w + ndim, ndim, &halos, &hh, &o[1], &o[2])) h = hh;
+        }
+        o[0] = add_buf(bufs, &nbufs, h, mode);
       }
     }
     /* outputs: W only when the task overwrites the whole tile */
@@ -239,9 +294,13 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
     for (int i = 0; i < nbufs; i++) { descrs[i].handle = bufs[i].h; descrs[i].mode = bufs[i].mode; }
     st = lnp_submit(&lnp_cl_loop, descrs, nbufs, desc, sz, lnp_op_name(L->op));
     free(descrs);
+    for (int i = 0; i < halos.n; i++) lnp_store_release(halos.stores[i]);
+    halos.n = 0;
     if (st) break;
     g = g_end;
   }
+  for (int i = 0; i < halos.n; i++) lnp_store_release(halos.stores[i]);
+  free(halos.stores);
   free(bufs);
   free(refs);
 done:

@@ -84,6 +84,7 @@ typedef struct lnp_store {
   int32_t ntiles[LNP_MAXDIM];        /* tiles along each dim (>= 1) */
   int64_t *bounds[LNP_MAXDIM];       /* ntiles[d] + 1 boundaries, bounds[d][0] = 0 */
   size_t total_tiles;
+  int relayable;  /* default tiling, nothing depends on it: an op may re-lay it (ops.c) */
 } lnp_store;
 
 /* Create a store with the default tiling for its shape (all tiles lazily

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "launch.h"
+#include "../scheduler/locality.h"
 #include "store_internal.h"
 
 /* Convert a scalar between dtypes with the cast kernels themselves, so
@@ -76,6 +77,57 @@ lnp_status lnp_generate(int op, const lnp_view *out, const int64_t *index_mult, 
   return lnp_launch_submit(&L);
 }
 
+/* A fresh result (identity view of a store nothing else shares and no task
+ * wrote yet) of an elementwise op on shifted views of one array, e.g.
+ * u[:-2, 1:-1] + u[2:, 1:-1], is re-laid like the view centred between its
+ * inputs: its tiles (and their rank or GPU) sit over the input tiles they
+ * are computed from, so a stencil exchanges one row per neighbour instead
+ * of one per shifted operand and again at the final assignment.  Only where
+ * tiles are spread (several ranks or GPUs). */
+static void place_between_inputs(const lnp_view *out, int nin, const lnp_operand *ins)
+{
+  lnp_store *s = out->store;
+  if (!(lnp_mpi_size() > 1 || lnp_sched_home_for(0, 2) >= 0)) return;
+  if (!s->relayable || !lnp_view_is_identity(out) || s->refcount != 1 || s->storage->refcount != 1) return;
+  for (size_t t = 0; t < s->storage->ntiles; t++) if (s->storage->written[t]) return;
+  /* the key: an earlier result of the chain (a whole array of this shape)
+   * if there is one, else the views of one array, centred */
+  const lnp_view *first = NULL, *whole = NULL;
+  int64_t sum[LNP_MAXDIM] = {0};
+  int n = 0, one_array = 1;
+  for (int i = 0; i < nin; i++) {
+    const lnp_view *v = ins[i].view;
+    if (!v || v->ndim != out->ndim || memcmp(v->shape, out->shape, sizeof(int64_t) * (size_t)out->ndim)) continue;
+    int bcast = 0;
+    for (int d = 0; d < v->ndim; d++) bcast |= v->sdim[d] < 0;
+    if (bcast) continue;
+    if (!whole && lnp_view_is_identity(v)) whole = v;
+    if (first && (v->store != first->store || memcmp(v->sdim, first->sdim, sizeof(int32_t) * (size_t)v->ndim) ||
+                  memcmp(v->step, first->step, sizeof(int64_t) * (size_t)v->ndim)))
+      one_array = 0;
+    if (!first) first = v;
+    for (int k = 0; k < v->store->ndim; k++) sum[k] += v->origin[k];
+    n++;
+  }
+  if (n < 1) return;
+  lnp_view *centre = lnp_view_copy(whole ? whole : first);
+  if (!centre) return;
+  if (!whole && one_array)
+    for (int k = 0; k < first->store->ndim; k++) centre->origin[k] = sum[k] / n; /* between valid origins: valid */
+  lnp_store *ns = NULL;
+  if (!lnp_store_create_like_view(&ns, centre, s->dtype)) {
+    lnp_storage *tmp = s->storage; s->storage = ns->storage; ns->storage = tmp;
+    for (int d = 0; d < s->ndim; d++) {
+      int64_t *b = s->bounds[d]; s->bounds[d] = ns->bounds[d]; ns->bounds[d] = b;
+      int32_t t = s->ntiles[d]; s->ntiles[d] = ns->ntiles[d]; ns->ntiles[d] = t;
+    }
+    size_t tt = s->total_tiles; s->total_tiles = ns->total_tiles; ns->total_tiles = tt;
+    s->relayable = 0;
+    lnp_store_release(ns); /* the unused default tiles */
+  }
+  lnp_view_free(centre);
+}
+
 /* Views to release at the end of an operation. */
 typedef struct tmp_list { lnp_view *v[16]; int n; } tmp_list;
 static void tmp_free(tmp_list *t) { for (int i = 0; i < t->n; i++) lnp_view_free(t->v[i]); t->n = 0; }
@@ -135,6 +187,7 @@ lnp_status lnp_ewise(int op, const lnp_view *out, int nin, const lnp_operand *in
     }
     L.views[1 + i] = v;
   }
+  place_between_inputs(out, nin, ins);
   /* 2. output: run into a temporary of dtype_out and cast when they differ */
   if (out->store->dtype != L.dtype_out) {
     lnp_store *s;

@@ -116,10 +116,41 @@ static int lnp_cuda_devices_planned(void)
 #endif
 }
 
+/* Several ranks on one node share its GPUs: local rank r takes devices
+ * r*G .. r*G+G-1 (G = STARPU_NCUDA, else an equal share, at least one),
+ * unless STARPU_WORKERS_CUDAID already says which. */
+static void lnp_split_gpus_between_ranks(void)
+{
+#ifdef LNP_HAVE_CUDA
+  if (!lnp_mpi_wanted() || getenv("STARPU_WORKERS_CUDAID")) return;
+  const char *lr = getenv("OMPI_COMM_WORLD_LOCAL_RANK"), *ls = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  if (!lr) { lr = getenv("SLURM_LOCALID"); ls = getenv("SLURM_NTASKS_PER_NODE"); }
+  if (!lr) return;
+  int ndev = 0;
+  if (cudaGetDeviceCount(&ndev) != cudaSuccess || ndev <= 0) { cudaGetLastError(); return; }
+  const int rank = atoi(lr), size = ls && atoi(ls) > 0 ? atoi(ls) : 1;
+  const char *want = getenv("STARPU_NCUDA");
+  int g = want && *want ? atoi(want) : ndev / size;
+  if (g <= 0) {
+    if (want && *want) return; /* --gpus 0 */
+    g = 1;
+  }
+  char ids[256] = "", num[16];
+  for (int i = 0; i < g; i++) {
+    snprintf(num, sizeof num, "%s%d", i ? " " : "", (rank * g + i) % ndev);
+    strncat(ids, num, sizeof ids - strlen(ids) - 1);
+  }
+  setenv("STARPU_WORKERS_CUDAID", ids, 1);
+  snprintf(num, sizeof num, "%d", g);
+  setenv("STARPU_NCUDA", num, 1);
+#endif
+}
+
 lnp_status lnp_runtime_init(const lnp_config *cfg)
 {
   if (lnp_initialized) return LNP_OK;
   lnp_test_mode = cfg->test_mode;
+  lnp_split_gpus_between_ranks();
   const int gpus = lnp_cuda_devices_planned();
   lnp_tile_elems = cfg->tile_elems > 0 ? cfg->tile_elems : gpus > 0 ? LNP_GPU_TILE_ELEMS : LNP_DEFAULT_TILE_ELEMS;
   lnp_verbose = cfg->verbose;

@@ -156,6 +156,7 @@ lnp_status lnp_store_create(lnp_store **out, int ndim, const int64_t *shape, int
     bounds[d][ntiles[d]] = shape[d];
   }
   st = lnp_store_create_tiled(out, ndim, shape, dtype, ntiles, bounds);
+  if (!st) (*out)->relayable = 1;
 done:
   for (int d = 0; d < ndim; d++) free(bounds[d]);
   return st;

@@ -219,6 +219,7 @@ static lnp_status store_retile(lnp_store *s, const int32_t *ntiles, int64_t *con
     int32_t t = s->ntiles[d]; s->ntiles[d] = ns->ntiles[d]; ns->ntiles[d] = t;
   }
   size_t tt = s->total_tiles; s->total_tiles = ns->total_tiles; ns->total_tiles = tt;
+  s->relayable = 0; /* a reshape relies on this tiling now */
   lnp_store_release(ns); /* the old tiles: unregistered once the copy has read them */
   return LNP_OK;
 }
