@@ -10,12 +10,8 @@
  * (scheduler/distribution.h).  starpu_mpi_task_build decides per task whether
  * this rank runs it (it owns the written tile) and posts the sends and
  * receives of the inputs either way. */
-#include <dirent.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <unistd.h>
 #include "lnp.h"
 #include "launch.h"
 #include "profile.h"
@@ -46,33 +42,6 @@ int lnp_mpi_wanted(void)
   return 0;
 }
 
-/* StarPU-MPI 1.3's progression thread (named "MPI") polls MPI_Test while
- * any request is pending.  When the ranks of a node have fewer cores than
- * threads, that polling takes the cores the workers and the Python threads
- * need: the thread then runs at the lowest priority, so it only polls on
- * an otherwise idle core. */
-static void lnp_mpi_lower_progress_priority(void)
-{
-  const char *ls = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
-  const long local = ls && atoi(ls) > 0 ? atoi(ls) : 1;
-  const long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  if (cores <= 0 || local * ((long)starpu_worker_get_count() + 2) <= cores) return;
-  DIR *dir = opendir("/proc/self/task");
-  if (!dir) return;
-  struct dirent *e;
-  while ((e = readdir(dir))) {
-    if (e->d_name[0] == '.') continue;
-    char path[300], comm[64] = "";
-    snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
-    FILE *f = fopen(path, "r");
-    if (!f) continue;
-    if (fgets(comm, sizeof comm, f) && !strncmp(comm, "MPI", 3) && (comm[3] == '\n' || comm[3] == 0))
-      setpriority(PRIO_PROCESS, (id_t)atoi(e->d_name), 19);
-    fclose(f);
-  }
-  closedir(dir);
-}
-
 int lnp_mpi_start(struct starpu_conf *conf)
 {
 #ifdef LNP_HAVE_MPI
@@ -81,7 +50,6 @@ int lnp_mpi_start(struct starpu_conf *conf)
   starpu_mpi_comm_rank(MPI_COMM_WORLD, &lnp_rank);
   starpu_mpi_comm_size(MPI_COMM_WORLD, &lnp_nranks);
   lnp_mpi_on = 1;
-  lnp_mpi_lower_progress_priority();
   return 0;
 #else
   (void)conf;

@@ -213,17 +213,9 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   const char *pause_env = getenv("LEGATE_NUMPY_IDLE_PAUSE");
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   if (pause_env && *pause_env) lnp_pause_enabled = strcmp(pause_env, "0") != 0;
-  else {
-    /* threads that want a core: each rank's workers, its Python thread and
-     * (under MPI) StarPU-MPI's progression thread, times the ranks on this
-     * node */
-    const char *ls = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
-    const long local = lnp_mpi_enabled() && ls && atoi(ls) > 0 ? atoi(ls) : 1;
-    const long demand = local * ((long)starpu_worker_get_count() + 1 + (lnp_mpi_enabled() ? 1 : 0));
-    /* under MPI a send of a tile held by a GPU needs the CUDA worker awake:
-     * no pausing with GPUs there */
-    lnp_pause_enabled = cores > 0 && demand > cores && !(lnp_mpi_enabled() && starpu_cuda_worker_get_count() > 0);
-  }
+  /* under MPI, sends of a tile the ranks need may wait on a worker: never
+   * pause there */
+  else lnp_pause_enabled = !lnp_mpi_enabled() && cores > 0 && (long)starpu_worker_get_count() + 1 > cores;
   lnp_initialized = 1;
   if (lnp_verbose) {
     char *d = lnp_runtime_describe();
