@@ -4,6 +4,7 @@
  * loop_cuda_kernels.cuh; loop_cuda_{arith,minmax,logic,arg,cast}.cu instantiate
  * the other ops' kernels. */
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 #include <vector>
@@ -16,6 +17,17 @@
 #endif
 
 lnpc::launch_fn lnpc::part_unary(int op, int dt) { return OpPart<LNP_OP_NEGATIVE, LNP_OP_ADD>::get(op, dt); }
+
+int lnpc::part_size(int op, int dt)
+{
+  switch (dt) {
+#define LNPC_X(E, T, N, K) \
+  case E: return part_size_dt<E>(op);
+    LNP_FOR_ALL(LNPC_X)
+#undef LNPC_X
+  default: return 16;
+  }
+}
 
 namespace {
 
@@ -126,6 +138,90 @@ HostFlags host_flags()
   return hf;
 }
 
+/* ------------------------------------------------------------------------
+ * Device scratch for split reductions: one buffer per (stream, device),
+ * allocated once (lnp_loop_cuda_worker_init on each StarPU CUDA worker,
+ * for its stream; lazily, outside StarPU tasks, by lnp_loop_cuda_launch).
+ * Work on one stream runs in order, so a launch may reuse the buffer as
+ * soon as it is queued after the previous one.  A StarPU task never
+ * allocates: without a buffer it reduces each run with one block.
+ * ------------------------------------------------------------------------ */
+#define LNPC_SCRATCH_BYTES ((size_t)4 << 20)
+struct Scratch {
+  cudaStream_t stream;
+  int dev;
+  char *ptr;
+  size_t size;
+};
+std::mutex g_scratch_mu;
+std::vector<Scratch> g_scratch;
+thread_local Scratch tl_scratch = {nullptr, -1, nullptr, 0}; /* last one used by this thread */
+
+Scratch scratch_for(cudaStream_t stream, int dev, bool alloc)
+{
+  if (tl_scratch.ptr && tl_scratch.stream == stream && tl_scratch.dev == dev) return tl_scratch;
+  std::lock_guard<std::mutex> lock(g_scratch_mu);
+  for (const Scratch &sc : g_scratch)
+    if (sc.stream == stream && sc.dev == dev) return tl_scratch = sc;
+  if (!alloc) return Scratch{stream, dev, nullptr, 0};
+  void *ptr = nullptr;
+  if (cudaMalloc(&ptr, LNPC_SCRATCH_BYTES) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return Scratch{stream, dev, nullptr, 0};
+  }
+  g_scratch.push_back(Scratch{stream, dev, (char *)ptr, LNPC_SCRATCH_BYTES});
+  return tl_scratch = g_scratch.back();
+}
+
+/* multiprocessors of the current device (cached per thread) */
+thread_local int tl_sm_dev = -1, tl_sm_count = 0;
+int sm_count(int dev)
+{
+  if (dev != tl_sm_dev) {
+    int n = 0;
+    if (cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess || n <= 0) {
+      (void)cudaGetLastError();
+      n = 132;
+    }
+    tl_sm_dev = dev;
+    tl_sm_count = n;
+  }
+  return tl_sm_count;
+}
+
+/* split tuning (environment, for benchmarks): blocks per SM a split
+ * reduction aims at, and the least elements a chunk gets */
+struct SplitTuning {
+  int64_t bps = 16, min_chunk = 4096;
+  SplitTuning()
+  {
+    if (const char *e = getenv("LNP_CUDA_SPLIT_BPS")) bps = std::max<int64_t>(1, atoll(e));
+    if (const char *e = getenv("LNP_CUDA_SPLIT_MIN")) min_chunk = std::max<int64_t>(256, atoll(e));
+  }
+};
+const SplitTuning &split_tuning()
+{
+  static const SplitTuning t;
+  return t;
+}
+
+/* Chunks per run for a block reduction of nP runs of n elements (1: no
+ * split).  Pairwise sums take a power of two, with every node down to that
+ * depth longer than 128 elements (a complete tree: n / nch >= 256). */
+int64_t split_chunks(bool pairwise, int64_t nP, int64_t n, int nsm, int64_t psize, size_t scratch_left)
+{
+  const SplitTuning &t = split_tuning();
+  const int64_t target = (int64_t)nsm * t.bps;
+  if (nP * 2 > target) return 1;
+  int64_t c = target / nP;
+  c = std::min<int64_t>(c, n / t.min_chunk);
+  c = std::min<int64_t>(c, LNPC_MAX_CHUNKS);
+  c = std::min<int64_t>(c, (int64_t)(scratch_left / (size_t)(nP * psize)));
+  if (pairwise)
+    while (c & (c - 1)) c &= c - 1;
+  return c >= 2 ? c : 1;
+}
+
 /* bytes touched by one operand of one piece, for ordering launches */
 struct Span {
   int64_t buf;
@@ -144,9 +240,10 @@ struct Launcher {
   launch_fn fn;
   cudaStream_t stream;
   Params p;
-  int mode = -1;
+  int mode = -1, tpb = 0;
   int words = 0;
   int64_t blocks = 0;
+  size_t part = 0; /* scratch bytes the pieces' partials take */
   std::vector<Span> spans;
   int err = 0;
 
@@ -156,19 +253,22 @@ struct Launcher {
     words = 0;
     blocks = 0;
     mode = -1;
+    tpb = 0;
+    part = 0;
     spans.clear();
   }
   void flush()
   {
     if (p.npieces == 0) return;
     p.blk0[p.npieces] = blocks;
-    fn(p, (unsigned)blocks, mode, stream);
+    fn(p, (unsigned)blocks, mode, tpb, stream);
     if (cudaGetLastError() != cudaSuccess) err = 1;
     reset();
   }
 };
 
-int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, cudaStream_t stream)
+int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, cudaStream_t stream,
+                    bool may_alloc)
 {
   const int op = d->op, nd0 = d->ndim, nops = d->nops;
   const char kind = op_kind(op);
@@ -198,6 +298,19 @@ int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, 
   L.p.flags = hf.flags;
   L.p.fm = hf.fm;
   L.reset();
+  int dev = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess) {
+    (void)cudaGetLastError();
+    dev = 0;
+  }
+  const int nsm = sm_count(dev);
+  Scratch scr{stream, dev, nullptr, 0};
+  const int64_t psize = can_block ? lnpc::part_size(op, dt_loop) : 0;
+  const bool pairwise = red_of(op) == RED_SUM && (dt_kind(dt_loop) == 'h' || dt_kind(dt_loop) == 'f' ||
+                                                  dt_kind(dt_loop) == 'c');
+  bool scr_looked = false;
+  L.p.scratch = nullptr;
+  L.p.nsm = nsm;
 
   std::vector<Span> mine;
   for (int pi = 0; pi < d->npieces; pi++) {
@@ -287,11 +400,36 @@ int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, 
     const bool seqp = kind == 'R' || nsd > 0 || inner_s;
     const int block = can_block && inner_s && nd > 0 && inner_n >= LNPC_BLOCK_MIN_RUN &&
                       (kind == 'R' || (binary && clean));
-    int64_t nblk = block ? nP
-                   : seqp ? (nP + LNPC_BLOCK - 1) / LNPC_BLOCK
-                          : (nP + (int64_t)LNPC_BLOCK * LNPC_ITEMS - 1) / ((int64_t)LNPC_BLOCK * LNPC_ITEMS);
     const int ndp = nd - nsd, nds_outer = nsd - ((inner_s && nd > 0) ? 1 : 0);
     const int need = rec_dims(nops) + (ndp + nds_outer) * (2 + nops);
+    /* the launch shape: few long runs are split into chunks over many
+     * blocks (one run per output: no outer S dims); few sequential folds
+     * run in small blocks (k_seq's cp.async ring) */
+    int mode = block ? LM_BLOCK : seqp ? LM_SEQ : LM_THREAD;
+    int tpb = LNPC_BLOCK;
+    int64_t nch = 1;
+    size_t pbytes = 0;
+    if (block && nds_outer == 0 && (int64_t)nP * 2 <= (int64_t)nsm * split_tuning().bps) {
+      if (!scr_looked) {
+        scr = scratch_for(stream, dev, may_alloc);
+        scr_looked = true;
+        L.p.scratch = scr.ptr;
+      }
+      if (scr.ptr) {
+        const int64_t nn = pairwise && dt_kind(dt_loop) == 'c' ? 2 * inner_n : inner_n;
+        nch = split_chunks(pairwise, nP, nn, nsm, psize, scr.size);
+        if (nch > 1) {
+          mode = LM_SPLIT;
+          pbytes = ((size_t)(nP * nch * psize) + 255) & ~(size_t)255;
+        }
+      }
+    }
+    if (mode == LM_SEQ && nP <= (int64_t)nsm * 2 * LNPC_CP_LANES) tpb = LNPC_CP_LANES;
+    /* k_block has a variant for runs of contiguous elements */
+    if (block && inner_st[2] == isz[2] && (nops < 4 || inner_st[3] == isz[3])) mode |= LM_CONTIG;
+    const int64_t nblk = block ? nP * nch
+                         : seqp ? (nP + tpb - 1) / tpb
+                                : (nP + (int64_t)tpb * LNPC_ITEMS - 1) / ((int64_t)tpb * LNPC_ITEMS);
 
     /* bytes touched, per operand */
     mine.clear();
@@ -306,11 +444,12 @@ int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, 
       mine.push_back(sp);
     }
     if (L.p.npieces > 0 &&
-        (L.mode != block || L.p.npieces == LNPC_MAXP || L.words + need > LNPC_MAXW ||
-         L.blocks + nblk > 0x7fffffffLL || spans_conflict(L.spans, mine)))
+        (L.mode != mode || L.tpb != tpb || L.p.npieces == LNPC_MAXP || L.words + need > LNPC_MAXW ||
+         L.blocks + nblk > 0x7fffffffLL || L.part + pbytes > scr.size || spans_conflict(L.spans, mine)))
       L.flush();
     if (nblk > 0x7fffffffLL || need > LNPC_MAXW) return -1;
-    L.mode = block;
+    L.mode = mode;
+    L.tpb = tpb;
 
     int64_t *r = L.p.w + L.words;
     r[R_NDP] = ndp;
@@ -320,6 +459,9 @@ int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, 
     r[R_INN] = inner_n;
     r[R_IDX0] = idx0;
     r[R_IMULT] = inner_mult;
+    r[R_NCH] = nch;
+    r[R_PART] = (int64_t)L.part;
+    L.part += pbytes;
     for (int k = 0; k < nops; k++) {
       r[R_IST + k] = inner_st[k];
       r[rec_base(nops) + k] = base[k];
@@ -390,7 +532,8 @@ extern "C" int lnp_loop_cuda_supported(const lnp_loop_desc *d)
   return 1;
 }
 
-extern "C" int lnp_loop_cuda_launch(const lnp_loop_desc *d, void *const *bufptrs, int nbuffers, void *stream)
+namespace {
+int launch_desc(const lnp_loop_desc *d, void *const *bufptrs, int nbuffers, void *stream, bool may_alloc)
 {
   if (!lnp_loop_cuda_supported(d)) return -1;
   const int nd = d->ndim, nout = op_nout(d->op);
@@ -412,10 +555,32 @@ extern "C" int lnp_loop_cuda_launch(const lnp_loop_desc *d, void *const *bufptrs
     }
   }
   launch_fn fn = select_fn(d->op, d->dtype_in, d->dtype_out);
-  return plan_and_launch(d, bufptrs, fn, (cudaStream_t)stream);
+  return plan_and_launch(d, bufptrs, fn, (cudaStream_t)stream, may_alloc);
+}
+} /* namespace */
+
+/* outside StarPU tasks: the scratch of a new stream is allocated here */
+extern "C" int lnp_loop_cuda_launch(const lnp_loop_desc *d, void *const *bufptrs, int nbuffers, void *stream)
+{
+  return launch_desc(d, bufptrs, nbuffers, stream, true);
 }
 
-extern "C" int lnp_loop_cuda_worker_init(void) { return 0; }
+extern "C" int lnp_loop_cuda_worker_init(void)
+{
+  cudaStream_t stream = nullptr;
+#ifndef LNP_LOOP_CUDA_NO_STARPU
+  const int wid = starpu_worker_get_id();
+  if (wid >= 0 && starpu_worker_get_type(wid) == STARPU_CUDA_WORKER) stream = starpu_cuda_get_local_stream();
+#endif
+  int dev = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return -1;
+  }
+  (void)host_flags();
+  (void)sm_count(dev);
+  return scratch_for(stream, dev, true).ptr ? 0 : -1;
+}
 
 #ifndef LNP_LOOP_CUDA_NO_STARPU
 extern "C" void lnp_loop_cuda(void *descr[], void *cl_arg)
@@ -427,14 +592,16 @@ extern "C" void lnp_loop_cuda(void *descr[], void *cl_arg)
     fprintf(stderr, "legate.numpy: malformed loop task descriptor\n");
     return;
   }
-  void *stack_ptrs[64];
+  void *stack_ptrs[64] = {};
   void **ptrs = nb <= 64 ? stack_ptrs : (void **)malloc(sizeof(void *) * nb);
   if (!ptrs) {
     fprintf(stderr, "legate.numpy: out of memory in a %s task\n", lnp_op_name(d->op));
     return;
   }
   for (unsigned i = 0; i < nb; i++) ptrs[i] = LNP_ND_GET_PTR(descr[i]);
-  const int rc = lnp_loop_cuda_launch(d, ptrs, (int)nb, (void *)starpu_cuda_get_local_stream());
+  /* no allocation in a task: the worker's scratch comes from
+   * lnp_loop_cuda_worker_init (without it, no split reductions) */
+  const int rc = launch_desc(d, ptrs, (int)nb, (void *)starpu_cuda_get_local_stream(), false);
   if (rc != 0)
     fprintf(stderr, "legate.numpy: %s CUDA %s loop task (%s -> %s)%s\n", rc == -1 ? "invalid" : "failed",
             lnp_op_name(d->op), lnp_dtype_name(d->dtype_in), lnp_dtype_name(d->dtype_out),

@@ -30,14 +30,21 @@ int lnp_loop_cuda_supported(const lnp_loop_desc *d);
  * `stream` (a cudaStream_t; NULL = the legacy default stream).  bufptrs[i] is
  * the device address of task buffer i (a compact C-order tile).  The
  * descriptor is read on the host during the call only (the pieces travel as
- * kernel parameters), so it may be freed as soon as this returns.  No device
- * memory is allocated and nothing is synchronised.  Returns 0, -1 for an
- * invalid or unsupported descriptor, -2 if a kernel launch failed. */
+ * kernel parameters), so it may be freed as soon as this returns.  Nothing
+ * is synchronised; device memory is allocated only once per stream (the
+ * scratch of split reductions, see lnp_loop_cuda_worker_init), never from
+ * a StarPU task.  Returns 0, -1 for an invalid or unsupported descriptor,
+ * -2 if a kernel launch failed. */
 int lnp_loop_cuda_launch(const lnp_loop_desc *d, void *const *bufptrs, int nbuffers, void *stream);
 
-/* Called once on each CUDA worker thread after starpu_init (codelets.c):
- * sets up the worker's persistent device state (scratch for multi-block
- * reductions) so that tasks never allocate.  Returns 0 on success. */
+/* Called once on each CUDA worker thread after starpu_init (codelets.c),
+ * e.g. through starpu_execute_on_each_worker(..., STARPU_CUDA): allocates
+ * the worker's device scratch (4 MiB, for the partial results of
+ * reductions split over many blocks), keyed by the worker's stream
+ * (starpu_cuda_get_local_stream) and device, so that tasks never allocate.
+ * Tasks of a worker without scratch still run, each reduced run by one
+ * block.  Outside StarPU, lnp_loop_cuda_launch allocates the scratch of a
+ * stream itself on first use.  Returns 0 on success. */
 int lnp_loop_cuda_worker_init(void);
 
 /* The StarPU CUDA implementation of lnp_cl_loop (STARPU_CUDA_ASYNC: launches

@@ -36,9 +36,22 @@
  * integer arithmetic, bitwise/logical ops, NaN-aware maximum/minimum/fmax/
  * fmin, arg-reductions: all associative selections, combined in order) and
  * pairwise sums (the tree is NumPy's, its top levels evaluated by the block)
- * are reduced by a whole thread block per output element.
+ * are reduced by a whole thread block per output element (k_block, a
+ * persistent grid of what fits the device walking the (output, chunk)
+ * units).  When there are few such outputs (a full reduction, an axis with
+ * few outputs) each run is split into chunks over many blocks: a pairwise
+ * sum into the 2^D nodes at depth D of NumPy's tree (all of them internal
+ * nodes down there, so the tree above is complete), other folds into
+ * ordered ranges; each block writes its chunk's value into a per-stream
+ * device scratch buffer (allocated once, loop_cuda.cu), and k_combine, on
+ * the same stream, folds an output's values in order (for pairwise sums:
+ * the top D levels of the same tree) into the output.  Sequential folds
+ * along an outer dim (an axis-0 reduction: one thread per output, each
+ * walking its column in order) stream their elements through a cp.async
+ * ring in shared memory when there are few of them (k_seq), so that ~100
+ * loads per thread are in flight.
  *
- * Pieces travel as kernel parameters (a __grid_constant__ struct of ~4.7 KB:
+ * Pieces travel as kernel parameters (a __grid_constant__ struct of ~4.3 KB:
  * no device allocation, no copy); a task with more pieces than fit, or whose
  * pieces write what an earlier piece reads or writes (e.g. several partial
  * results folded into one output), is split into several launches on the
@@ -62,6 +75,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <type_traits>
 #include <utility>
@@ -75,12 +89,13 @@
  * Kernel parameters: the pieces of one launch (passed by value as a
  * __grid_constant__ parameter: no device allocation, no copy)
  * ======================================================================== */
-#define LNPC_BLOCK 256
-#define LNPC_RED_BLOCK 1024   /* threads of a block that reduces one run */
+#define LNPC_BLOCK 256        /* threads of k_thread (at most) */
+#define LNPC_RED_BLOCK 256    /* threads of a block that reduces one run (or a chunk) */
 #define LNPC_ITEMS 4          /* elements per thread in elementwise pieces */
 #define LNPC_MAXP 48          /* pieces per launch */
 #define LNPC_MAXW 448         /* int64 words of piece records per launch */
 #define LNPC_BLOCK_MIN_RUN 512 /* runs at least this long go to k_block */
+#define LNPC_MAX_CHUNKS 8192  /* blocks (partials) per run of a split reduction */
 
 namespace lnpc {
 struct Params {
@@ -90,10 +105,19 @@ struct Params {
   int32_t npieces;
   int32_t flags; /* PF_* */
   uint64_t fm;   /* fmax/fmin behaviour of the CPU kernels (FM_*) */
+  char *scratch; /* device scratch of split reductions (LM_SPLIT), R_PART offsets into it */
+  int32_t nsm;   /* multiprocessors of the device (grid sizes) */
+  int32_t pad_;
   int64_t w[LNPC_MAXW];
 };
 
-typedef void (*launch_fn)(const Params &p, unsigned grid, int block_mode, cudaStream_t s);
+/* launch modes: k_thread (elementwise, tpb threads a block), k_block (one
+ * block per run), k_block over chunks of runs writing partials + k_combine,
+ * k_seq (one thread per output of pieces with S dims, tpb a block) */
+enum { LM_THREAD = 0, LM_BLOCK = 1, LM_SPLIT = 2, LM_SEQ = 3, LM_CONTIG = 16 /* | k_block: contiguous runs */ };
+typedef void (*launch_fn)(const Params &p, unsigned grid, int mode, int tpb, cudaStream_t s);
+/* bytes of one partial of a split reduction of (op, loop dtype) */
+int part_size(int op, int dt);
 
 /* the kernels of each translation unit, or NULL: (op, loop dtype; output
  * dtype for generators), casts (source, destination) */
@@ -108,6 +132,11 @@ launch_fn part_cast(int din, int dout); /* loop_cuda_cast.cu: COPY */
 namespace {
 using lnpc::launch_fn;
 using lnpc::Params;
+using lnpc::LM_BLOCK;
+using lnpc::LM_CONTIG;
+using lnpc::LM_SEQ;
+using lnpc::LM_SPLIT;
+using lnpc::LM_THREAD;
 
 #define HD __host__ __device__
 #define DI __device__ __forceinline__
@@ -1222,20 +1251,21 @@ template <int DT> __device__ __noinline__ SumT<DT> pw_seq(const char *a, int64_t
  *   [0] number of P dims   [1] number of outer S dims   [2] F_* flags
  *   [3] number of P coordinates   [4] run length (inner S dim, else 1)
  *   [5] index of the first element (G/R ops)   [6] run index step
- *   [7, 7+nops) run byte strides   [7+nops, 7+2nops) operand bases
+ *   [7] chunks per run (k_block; > 1: split, partials in Params::scratch)
+ *   [8] byte offset of the piece's partials in Params::scratch
+ *   [9, 9+nops) run byte strides   [9+nops, 9+2nops) operand bases
  *   then per dim (P dims, then outer S dims, each outer to inner):
  *   extent, index step, byte strides[nops]
  * An operand base >= 0 is a device address; -1-k is desc->scalars[k]. */
-enum { R_NDP, R_NDS, R_FLAGS, R_NP, R_INN, R_IDX0, R_IMULT, R_IST };
+enum { R_NDP, R_NDS, R_FLAGS, R_NP, R_INN, R_IDX0, R_IMULT, R_NCH, R_PART, R_IST };
 enum { F_INNER_S = 1, F_CLEAN = 2, F_SEQ = 4 };
 HD constexpr int rec_base(int nops) { return R_IST + nops; }
 HD constexpr int rec_dims(int nops) { return R_IST + 2 * nops; }
 template <int OP> HD constexpr int kops() { return OP == LNP_OP_COPY ? 2 : op_nops(OP); }
 
-DI int find_piece(const Params &p)
+DI int find_piece(const Params &p, int64_t b = blockIdx.x)
 {
   int pc = 0;
-  const int64_t b = blockIdx.x;
   while (pc + 1 < p.npieces && b >= p.blk0[pc + 1]) pc++;
   return pc;
 }
@@ -1372,6 +1402,103 @@ template <int OP, int DT> DI CT<DT> red_run(CT<DT> acc, const char *pb, int64_t 
   return rt<DT>(acc);
 }
 
+/* fold(load(i), i) for i = 0 .. N-1 in order, the loads issued B elements
+ * ahead (a ring of B registers): a sequential fold along a strided dim
+ * (an axis-0 reduction) keeps B loads in flight per thread instead of one. */
+template <int B, class V, class Load, class Fold> DI void pf_fold(int64_t N, Load &&load, Fold &&fold)
+{
+  V x[B];
+#pragma unroll
+  for (int j = 0; j < B; j++)
+    if (j < N) x[j] = load(j);
+#pragma unroll 1
+  for (int64_t i0 = 0; i0 < N; i0 += B) {
+#pragma unroll
+    for (int j = 0; j < B; j++) {
+      const int64_t i = i0 + j;
+      if (i < N) {
+        fold(x[j], i);
+        if (i + B < N) x[j] = load(i + B);
+      }
+    }
+  }
+}
+template <class V> HD constexpr int pf_depth() { return sizeof(V) <= 8 ? 8 : 4; }
+
+/* The same for few threads (blocks of LNPC_CP_LANES threads, one per
+ * output, LNPC_CP_BYTES of dynamic shared memory): each thread streams its
+ * elements through a ring of D slots in shared memory with cp.async (8
+ * groups of D/8 elements, 6 in flight while one is folded), so that ~100
+ * loads per thread are in flight without registers: a few thousand
+ * sequential folds (an axis-0 reduction of a square tile) run at a good
+ * fraction of the memory bandwidth (each fold is a dependent chain: the
+ * per-element latency of one thread bounds it).  Element sizes
+ * 4, 8 and 16 bytes, aligned (cp.async); fold(ptr, i) reads the element. */
+#define LNPC_CP_BYTES 32768
+#define LNPC_CP_LANES 32
+DI void cp_async4(void *sm, const void *g)
+{
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 4;\n" ::"r"((unsigned)__cvta_generic_to_shared(sm)), "l"(g)
+               : "memory");
+}
+DI void cp_async8(void *sm, const void *g)
+{
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 8;\n" ::"r"((unsigned)__cvta_generic_to_shared(sm)), "l"(g)
+               : "memory");
+}
+DI void cp_async16(void *sm, const void *g)
+{
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 16;\n" ::"r"((unsigned)__cvta_generic_to_shared(sm)), "l"(g)
+               : "memory");
+}
+DI void cp_commit() { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
+template <int N> DI void cp_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory"); }
+template <int SZ> HD constexpr bool cp_size_ok() { return SZ == 4 || SZ == 8 || SZ == 16; }
+
+template <int SZ, class Fold> DI void cp_fold(int64_t N, const char *b, int64_t s, Fold &&fold)
+{
+  static_assert(cp_size_ok<SZ>(), "cp.async sizes");
+  constexpr int ROW = LNPC_CP_LANES * SZ;                   /* bytes between a thread's slots */
+  constexpr int D = LNPC_CP_BYTES / ROW, NG = 8, G = D / NG; /* slots, groups, slots a group */
+  extern __shared__ __align__(16) unsigned char lnpc_dyn_smem[];
+  unsigned char *const mine = lnpc_dyn_smem + (threadIdx.x % LNPC_CP_LANES) * SZ;
+  const int64_t ngroups = (N + G - 1) / G;
+  /* group g: elements g*G .. g*G+G-1 into slots (g % NG)*G .. */
+  auto issue = [&](int64_t g) {
+    if (g < ngroups) {
+      unsigned char *dst = mine + (int)(g % NG) * (G * ROW);
+      const char *src = b + g * G * s;
+      const int64_t left = N - g * G;
+#pragma unroll
+      for (int j = 0; j < G; j++) {
+        if (j < left) {
+          if constexpr (SZ == 4) cp_async4(dst + j * ROW, src);
+          else if constexpr (SZ == 8) cp_async8(dst + j * ROW, src);
+          else cp_async16(dst + j * ROW, src);
+        }
+        src += s;
+      }
+    }
+    cp_commit(); /* empty groups too: wait_group counts them */
+  };
+#pragma unroll 1
+  for (int g = 0; g < NG - 1; g++) issue(g);
+#pragma unroll 1
+  for (int64_t g = 0; g < ngroups; g++) {
+    cp_wait<NG - 2>(); /* group g has landed */
+    const unsigned char *rd = mine + (int)(g % NG) * (G * ROW);
+    const int64_t i0 = g * G;
+    if (i0 + G <= N) {
+#pragma unroll
+      for (int j = 0; j < G; j++) fold((const char *)(rd + j * ROW), i0 + j);
+    } else {
+      for (int j = 0; i0 + j < N; j++) fold((const char *)(rd + j * ROW), i0 + j);
+    }
+    issue(g + NG - 1); /* into the slots of group g - 1, folded before */
+  }
+  cp_wait<0>();
+}
+
 /* a P coordinate with S dims, by one thread, in the CPU's order */
 template <int OP, int DT, int ODT>
 DI void seq(const Params &p, const int64_t *w, char *const *q, int64_t idx)
@@ -1392,6 +1519,52 @@ DI void seq(const Params &p, const int64_t *w, char *const *q, int64_t idx)
     S mraw = *(const S *)q[0];
     C m = ld<DT>(q[0]);
     int64_t j = *(const int64_t *)q[1];
+    if constexpr (op_nin(OP) == 1 && cp_size_ok<(int)sizeof(S)>()) {
+      if (!inner && nds == 1 && blockDim.x == LNPC_CP_LANES && (((uintptr_t)q[2] | (uint64_t)sd[2 + 2]) % sizeof(S)) == 0) {
+        const int64_t dm = sd[1];
+        cp_fold<(int)sizeof(S)>(sd[0], q[2], sd[2 + 2], [&](const char *pv, int64_t i) {
+          const S vraw = *(const S *)pv;
+          const C c = ld<DT>(pv);
+          const int64_t k = idx + i * dm;
+          if (beats<arg_max(OP), DT>(c, k, m, j)) {
+            mraw = vraw;
+            m = c;
+            j = k;
+          }
+        });
+        *(S *)q[0] = mraw;
+        *(int64_t *)q[1] = j;
+        return;
+      }
+    }
+    if (!inner && nds == 1) { /* one element per step of one S dim: prefetched */
+      struct E {
+        S raw;
+        int64_t k;
+      };
+      const int64_t s2 = sd[2 + 2], s3 = NOPS > 3 ? sd[2 + NOPS - 1] : 0, dm = sd[1];
+      const char *b2 = q[2], *b3 = q[NOPS - 1];
+      pf_fold<pf_depth<E>(), E>(
+          sd[0],
+          [&](int64_t i) {
+            E v;
+            v.raw = *(const S *)(b2 + i * s2);
+            if constexpr (op_nin(OP) == 2) v.k = *(const int64_t *)(b3 + i * s3);
+            else v.k = idx + i * dm;
+            return v;
+          },
+          [&](const E &v, int64_t) {
+            const C c = ld<DT>((const char *)&v.raw);
+            if (beats<arg_max(OP), DT>(c, v.k, m, j)) {
+              mraw = v.raw;
+              m = c;
+              j = v.k;
+            }
+          });
+      *(S *)q[0] = mraw;
+      *(int64_t *)q[1] = j;
+      return;
+    }
     s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t ix) {
       for (int64_t i = 0; i < n; i++) {
         const char *pv = r[2] + i * ist[2];
@@ -1413,6 +1586,26 @@ DI void seq(const Params &p, const int64_t *w, char *const *q, int64_t idx)
     /* a fold: the output is the first input (F_CLEAN, checked by the
      * host); accumulate in registers, as stored after each run */
     CT<DT> acc = ld<DT>(q[0]);
+    if constexpr (cp_size_ok<(int)sizeof(St<DT>)>()) {
+      if (!inner && nds == 1 && blockDim.x == LNPC_CP_LANES && (((uintptr_t)q[2] | (uint64_t)sd[2 + 2]) % sizeof(St<DT>)) == 0) {
+        const int aux = f2aux<OP, DT>(p, FM_ELEM);
+        cp_fold<(int)sizeof(St<DT>)>(sd[0], q[2], sd[2 + 2], [&](const char *pv, int64_t) {
+          acc = rt<DT>(f2<OP, DT>(acc, ld<DT>(pv), aux));
+        });
+        st<DT>(q[0], acc);
+        return;
+      }
+    }
+    if (!inner && nds == 1) { /* one element per step of one S dim: prefetched */
+      const int64_t s2 = sd[2 + 2];
+      const char *b2 = q[2];
+      const int aux = f2aux<OP, DT>(p, FM_ELEM);
+      pf_fold<pf_depth<St<DT>>(), St<DT>>(
+          sd[0], [&](int64_t i) { return *(const St<DT> *)(b2 + i * s2); },
+          [&](const St<DT> &v, int64_t) { acc = rt<DT>(f2<OP, DT>(acc, ld<DT>((const char *)&v), aux)); });
+      st<DT>(q[0], acc);
+      return;
+    }
     s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t) {
       if (inner) acc = red_run<OP, DT>(acc, r[2], n, ist[2], f2aux<OP, DT>(p, FM_FOLD));
       else acc = rt<DT>(f2<OP, DT>(acc, ld<DT>(r[2]), f2aux<OP, DT>(p, FM_ELEM)));
@@ -1423,30 +1616,71 @@ DI void seq(const Params &p, const int64_t *w, char *const *q, int64_t idx)
   }
 }
 
+/* pieces with S dims (F_SEQ): one thread per P coordinate (blocks of
+ * LNPC_CP_LANES with LNPC_CP_BYTES of dynamic shared memory when there are
+ * few) */
+template <int OP, int DT, int ODT> HD constexpr bool has_seq()
+{
+  return (is_binary(OP) && ODT == DT) || op_kind(OP) == 'R';
+}
+template <int OP, int DT, int ODT>
+__global__ void __launch_bounds__(LNPC_BLOCK) k_seq(const __grid_constant__ Params p)
+{
+  constexpr int NOPS = kops<OP>();
+  const int pc = find_piece(p);
+  const int64_t *w = p.w + p.off[pc];
+  const int64_t e = ((int64_t)blockIdx.x - p.blk0[pc]) * blockDim.x + threadIdx.x;
+  if (e >= w[R_NP]) return;
+  char *q[NOPS];
+  int64_t idx;
+  locate<NOPS>(p, w, e, q, idx);
+  seq<OP, DT, ODT>(p, w, q, idx);
+}
+
+/* elementwise pieces (no S dims) */
 template <int OP, int DT, int ODT>
 __global__ void __launch_bounds__(LNPC_BLOCK) k_thread(const __grid_constant__ Params p)
 {
   constexpr int NOPS = kops<OP>();
   const int pc = find_piece(p);
   const int64_t *w = p.w + p.off[pc];
-  const int fl = (int)w[R_FLAGS];
   const int64_t nP = w[R_NP];
   const int64_t lb = (int64_t)blockIdx.x - p.blk0[pc];
   char *q[NOPS];
   int64_t idx;
-  if constexpr ((is_binary(OP) && ODT == DT) || op_kind(OP) == 'R') {
-    if (fl & F_SEQ) {
-      const int64_t e = lb * LNPC_BLOCK + threadIdx.x;
-      if (e >= nP) return;
-      locate<NOPS>(p, w, e, q, idx);
-      seq<OP, DT, ODT>(p, w, q, idx);
-      return;
+  constexpr char KIND = op_kind(OP);
+  if constexpr (KIND == 'S' || KIND == 'P' || KIND == 'A' || KIND == 'C') {
+    /* every input an element of DT: all items' inputs are loaded before
+     * the first store (several loads in flight per thread), then each
+     * item is computed from its registers */
+    constexpr int NIN = NOPS - 1;
+    St<DT> in[LNPC_ITEMS][NIN];
+    char *o[LNPC_ITEMS];
+    const int64_t e0 = lb * LNPC_ITEMS * blockDim.x + threadIdx.x;
+#pragma unroll
+    for (int it = 0; it < LNPC_ITEMS; it++) {
+      const int64_t e = e0 + it * (int64_t)blockDim.x;
+      if (e < nP) {
+        locate<NOPS>(p, w, e, q, idx);
+        o[it] = q[0];
+#pragma unroll
+        for (int k = 0; k < NIN; k++) in[it][k] = *(const St<DT> *)q[1 + k];
+      }
     }
-  }
-  if constexpr (op_kind(OP) != 'R') {
+#pragma unroll
+    for (int it = 0; it < LNPC_ITEMS; it++) {
+      if (e0 + it * (int64_t)blockDim.x < nP) {
+        char *qq[NOPS];
+        qq[0] = o[it];
+#pragma unroll
+        for (int k = 0; k < NIN; k++) qq[1 + k] = (char *)&in[it][k];
+        elem<OP, DT, ODT>(p, qq, 0);
+      }
+    }
+  } else if constexpr (KIND != 'R') {
 #pragma unroll 1
     for (int it = 0; it < LNPC_ITEMS; it++) {
-      const int64_t e = (lb * LNPC_ITEMS + it) * LNPC_BLOCK + threadIdx.x;
+      const int64_t e = (lb * LNPC_ITEMS + it) * blockDim.x + threadIdx.x;
       if (e >= nP) return;
       locate<NOPS>(p, w, e, q, idx);
       elem<OP, DT, ODT>(p, q, idx);
@@ -1469,34 +1703,52 @@ template <class V> DI V shfl_down_any(const V &v, int off)
   return r;
 }
 
-/* Fold elements 0..n-1 (load(i)) with comb(left, right), keeping their
- * order: each warp folds a contiguous range, chunk by chunk (lane l takes
- * VPL consecutive elements of a chunk, all loaded before the first
- * combine), chunks through an ordered shuffle tree; thread 0 folds the
- * warps' results.  Returns (in thread 0) whether n > 0. */
-template <class V, class Load, class Comb> DI bool block_ordered(int64_t n, Load &&load, Comb &&comb, V &out)
+/* Fold elements 0..n-1 (the value mk(raw(i), i)) with comb(left, right),
+ * keeping their order: each warp folds a contiguous range, chunk by chunk.
+ * A chunk's raw values are loaded coalesced (lane l: elements l, l+32, ...,
+ * all VPL loads in flight before the first use) and transposed through
+ * shared memory (one pad slot per VPL: no bank conflicts), so that lane l
+ * then holds VPL consecutive elements; it folds them, the lanes' values go
+ * through an ordered shuffle tree, thread 0 folds the warps' results.
+ * Returns (in thread 0) whether n > 0. */
+template <class V, class Raw, class Mk, class Comb>
+DI bool block_ordered(int64_t n, Raw &&raw, Mk &&mk, Comb &&comb, V &out)
 {
-  constexpr int VPL = sizeof(V) <= 8 ? 8 : sizeof(V) <= 24 ? 4 : 2;
-  constexpr int NW = LNPC_RED_BLOCK / 32;
+  typedef decltype(raw((int64_t)0)) RT;
+  constexpr int VPL = sizeof(RT) <= 4 ? 32 : sizeof(RT) <= 8 ? 16 : sizeof(RT) <= 16 ? 8 : 4; /* <= 37 KB of shared memory */
+  constexpr int NW = LNPC_RED_BLOCK / 32, PADN = 32 * (VPL + 1);
   __shared__ alignas(16) unsigned char sm_raw[NW * sizeof(V)];
   __shared__ bool sm_have[NW];
+  __shared__ alignas(16) unsigned char tr_raw[NW * PADN * sizeof(RT)];
   V *sm = (V *)sm_raw;
   const int lane = threadIdx.x & 31, wid = threadIdx.x >> 5;
+  RT *tr = (RT *)tr_raw + wid * PADN; /* element q of a chunk at q + q / VPL */
   const int64_t lo = n * wid / NW, hi = n * (wid + 1) / NW;
   bool have = false;
   V acc;
   memset(&acc, 0, sizeof acc);
+#pragma unroll 1
   for (int64_t c = lo; c < hi; c += 32 * VPL) {
     const int64_t s0 = c + (int64_t)lane * VPL;
-    V x[VPL];
+    RT x[VPL];
 #pragma unroll
     for (int v = 0; v < VPL; v++)
-      if (s0 + v < hi) x[v] = load(s0 + v);
+      if (c + v * 32 + lane < hi) x[v] = raw(c + v * 32 + lane);
+#pragma unroll
+    for (int v = 0; v < VPL; v++) {
+      const int q = v * 32 + lane;
+      if (c + q < hi) tr[q + q / VPL] = x[v];
+    }
+    __syncwarp();
+#pragma unroll
+    for (int v = 0; v < VPL; v++)
+      if (s0 + v < hi) x[v] = tr[lane * (VPL + 1) + v];
+    __syncwarp();
     bool lh = s0 < hi;
-    V lv = x[0];
+    V lv = mk(x[0], s0);
 #pragma unroll
     for (int v = 1; v < VPL; v++)
-      if (s0 + v < hi) lv = comb(lv, x[v]);
+      if (s0 + v < hi) lv = comb(lv, mk(x[v], s0 + v));
 #pragma unroll
     for (int off = 1; off < 32; off <<= 1) {
       const V rv = shfl_down_any(lv, off);
@@ -1530,17 +1782,37 @@ template <class V, class Load, class Comb> DI bool block_ordered(int64_t n, Load
 
 /* A pairwise leaf (8 <= n <= 128) by the 8 lanes of a group (k = lane % 8,
  * mask = the group's lanes): lane k sums accumulator r_k (elements k, k+8,
- * ...), the 8 accumulators combine in the CPU's order through shuffles,
- * lane 0 adds the tail.  The result is valid in lane 0. */
-template <int DT> DI SumT<DT> pw_leaf8(const char *a, int64_t n, int64_t st, int k, unsigned mask)
+ * ...; all its loads issued before the first add), the 8 accumulators
+ * combine in the CPU's order through shuffles, lane 0 adds the tail.  The
+ * result is valid in lane 0. */
+/* the stride of pairwise sums in the contiguous case (reals for complex) */
+template <int DT> HD constexpr int64_t pw_esz()
 {
+  if constexpr (dt_kind(DT) == 'c') return (int64_t)sizeof(St<DT>) / 2;
+  else return (int64_t)sizeof(St<DT>);
+}
+template <int DT, bool CONTIG = false>
+DI SumT<DT> pw_leaf8(const char *a, int64_t n, int64_t st_, int k, unsigned mask)
+{
+  const int64_t st = CONTIG ? pw_esz<DT>() : st_;
   const int64_t body = n - n % 8;
+  const int nb = (int)(body >> 3); /* 1 .. 16 rows of 8 */
   if constexpr (dt_kind(DT) == 'c') {
     typedef decltype(SumT<DT>{}.re) R;
     const char *p = a + (int64_t)(k & ~1) * st + ((k & 1) ? sizeof(R) : 0);
     R r = *(const R *)p;
+    if constexpr (CONTIG) {
+      R x[15];
+#pragma unroll
+      for (int j = 1; j < 16; j++)
+        if (j < nb) x[j - 1] = *(const R *)(p + (int64_t)j * 8 * st);
+#pragma unroll
+      for (int j = 1; j < 16; j++)
+        if (j < nb) r += x[j - 1];
+    } else {
 #pragma unroll 4
-    for (int64_t i = 8; i < body; i += 8) r += *(const R *)(p + i * st);
+      for (int j = 1; j < nb; j++) r += *(const R *)(p + (int64_t)j * 8 * st);
+    }
     R t = __shfl_down_sync(mask, r, 2, 8);
     if (!(k & 2)) r = r + t;
     t = __shfl_down_sync(mask, r, 4, 8);
@@ -1555,8 +1827,18 @@ template <int DT> DI SumT<DT> pw_leaf8(const char *a, int64_t n, int64_t st, int
   } else {
     typedef SumT<DT> C;
     C r = ld<DT>(a + k * st);
+    if constexpr (CONTIG) {
+      C x[15];
+#pragma unroll
+      for (int j = 1; j < 16; j++)
+        if (j < nb) x[j - 1] = ld<DT>(a + ((int64_t)j * 8 + k) * st);
+#pragma unroll
+      for (int j = 1; j < 16; j++)
+        if (j < nb) r += x[j - 1];
+    } else {
 #pragma unroll 4
-    for (int64_t i = 8; i < body; i += 8) r += ld<DT>(a + (i + k) * st);
+      for (int j = 1; j < nb; j++) r += ld<DT>(a + ((int64_t)j * 8 + k) * st);
+    }
     C t = __shfl_down_sync(mask, r, 1, 8);
     if (!(k & 1)) r = r + t;
     t = __shfl_down_sync(mask, r, 2, 8);
@@ -1569,129 +1851,102 @@ template <int DT> DI SumT<DT> pw_leaf8(const char *a, int64_t n, int64_t st, int
   }
 }
 
-/* NumPy's pairwise sum of n > 128 elements by the block.  The 128 8-lane
- * groups take the nodes at depth 7 of the recursion (or the leaves above
- * it), each walks its subtree's leaves left to right (depth first, its
- * ancestors on a small stack) and sums each leaf with its 8 lanes; a leaf's
- * value goes to its leftmost slot of a complete binary tree of depth L
- * (path bits, root first), which is then combined level by level in shared
- * memory, exactly as the recursion adds its halves.  Runs too long for the
- * slots take block_pairwise_deep. */
-template <int DT> DI SumT<DT> block_pairwise_deep(const char *a, int64_t n, int64_t st);
-template <int DT> DI SumT<DT> block_pairwise(const char *a, int64_t n, int64_t st)
+/* NumPy's pairwise sum of a node (any n) by the 8 lanes of a group: its
+ * leaves left to right, each found by a descent from the node (pw_seq's
+ * walk), each summed by pw_leaf8; a finished left child waits in pend[]
+ * for its right sibling.  Valid in lane 0. */
+template <int DT, bool CONTIG> DI SumT<DT> grp_pairwise(const char *a, int64_t n, int64_t st, int k, unsigned mask)
 {
   typedef SumT<DT> S;
-  constexpr int LMAX = sizeof(S) <= 4 ? 13 : sizeof(S) <= 8 ? 12 : 11; /* 32 KB of slots */
-  constexpr int GL = 7;                                                 /* 2^7 groups */
-  static_assert(LNPC_RED_BLOCK / 8 == (1 << GL), "one 8-lane group per depth-7 node");
-  /* leaves lie at depth <= L once n / 2^L + 15 <= 128 (a right half is at
-   * most half + 7 long) */
-  int L = 0;
-  while (L <= LMAX && (n >> L) + 16 > LNPC_PW_BLOCK) L++;
-  if (L > LMAX) return block_pairwise_deep<DT>(a, n, st);
-  __shared__ alignas(16) unsigned char val_raw[(1 << LMAX) * sizeof(S)];
-  __shared__ unsigned char stop[1 << LMAX];
-  S *val = (S *)val_raw;
-  const int NS = 1 << L;
-  for (int s = threadIdx.x; s < NS; s += LNPC_RED_BLOCK) stop[s] = 0;
-  __syncthreads();
-  const int lane = threadIdx.x & 31, k = lane & 7, g = threadIdx.x >> 3;
-  const unsigned mask = 0xffu << (lane & 24);
-  const int T = L < GL ? L : GL;
-  if (g < (1 << T)) {
-    /* this group's node: slot g at depth T */
+  if (n < 8) return pw_leaf<DT>(a, n, st);
+  if (n <= LNPC_PW_BLOCK) return pw_leaf8<DT, CONTIG>(a, n, st, k, mask);
+  S pend[LNPC_PW_MAXDEPTH];
+  int64_t pos = 0;
+  for (;;) {
     int64_t start = 0, len = n;
-    uint32_t path = 0;
-    int d = 0;
-    while (d < T && len > LNPC_PW_BLOCK) {
-      const int64_t h = pw_half(len);
-      const int bit = (g >> (T - 1 - d)) & 1;
-      if (bit) {
-        start += h;
-        len -= h;
-      } else {
-        len = h;
-      }
-      path = path * 2 + bit;
-      d++;
-    }
-    if ((g & ((1 << (T - d)) - 1)) == 0) { /* the leftmost slot: walk it */
-      const int d0 = d;
-      int64_t pst[LNPC_PW_MAXDEPTH], plen[LNPC_PW_MAXDEPTH]; /* ancestors below the node */
-      for (;;) {
-        while (len > LNPC_PW_BLOCK) { /* down to the leftmost leaf */
-          pst[d] = start;
-          plen[d] = len;
-          len = pw_half(len);
-          path = path * 2;
-          d++;
-        }
-        const S v = pw_leaf8<DT>(a + start * st, len, st, k, mask);
-        if (k == 0) {
-          const int sl = (int)(path << (L - d));
-          val[sl] = v;
-          stop[sl] = (unsigned char)d;
-        }
-        while (d > d0 && (path & 1)) { /* up past right children */
-          path >>= 1;
-          d--;
-        }
-        if (d == d0) break;
-        /* a left child: on to its right sibling */
-        const int64_t h = pw_half(plen[d - 1]);
-        start = pst[d - 1] + h;
-        len = plen[d - 1] - h;
-        path |= 1;
-      }
-    }
-  }
-  __syncthreads();
-  for (int l = L - 1; l >= 0; l--) {
-    for (int q = threadIdx.x; q < (1 << l); q += LNPC_RED_BLOCK) {
-      const int s = q << (L - l);
-      if (stop[s] > l) val[s] = sum_add<DT>(val[s], val[s + (1 << (L - l - 1))]);
-    }
-    __syncthreads();
-  }
-  const S r = val[0];
-  __syncthreads();
-  return r;
-}
-/* very long runs: the top levels by the block (one slot per thread), each
- * slot's subtree by its thread (pw_seq) */
-template <int DT> DI SumT<DT> block_pairwise_deep(const char *a, int64_t n, int64_t st)
-{
-  constexpr int L = sizeof(SumT<DT>) >= 16 ? 9 : 10, NS = 1 << L;
-  __shared__ alignas(16) unsigned char val_raw[NS * sizeof(SumT<DT>)];
-  __shared__ unsigned char stop[NS];
-  SumT<DT> *val = (SumT<DT> *)val_raw;
-  for (int s = threadIdx.x; s < NS; s += LNPC_RED_BLOCK) {
-    int64_t start = 0, len = n;
+    uint64_t path = 0;
     int depth = 0;
-    while (depth < L && len > LNPC_PW_BLOCK) {
+    while (len > LNPC_PW_BLOCK) {
       const int64_t h = pw_half(len);
-      if ((s >> (L - 1 - depth)) & 1) {
+      if (pos >= start + h) {
         start += h;
         len -= h;
+        path |= 1ull << depth;
       } else {
         len = h;
       }
       depth++;
     }
-    stop[s] = (unsigned char)depth;
-    if ((s & ((1 << (L - depth)) - 1)) == 0) val[s] = pw_seq<DT>(a + start * st, len, st);
-  }
-  __syncthreads();
-  for (int l = L - 1; l >= 0; l--) {
-    for (int q = threadIdx.x; q < (1 << l); q += LNPC_RED_BLOCK) {
-      const int s = q << (L - l);
-      if (stop[s] > l) val[s] = sum_add<DT>(val[s], val[s + (1 << (L - l - 1))]);
+    S v = pw_leaf8<DT, CONTIG>(a + start * st, len, st, k, mask);
+    pos = start + len;
+    int d = depth;
+    while (d > 0 && ((path >> (d - 1)) & 1)) {
+      v = sum_add<DT>(pend[d - 1], v);
+      d--;
     }
-    __syncthreads();
+    if (d == 0) return v;
+    pend[d - 1] = v;
   }
-  const SumT<DT> r = val[0];
+}
+
+/* NumPy's pairwise sum of n elements by the block (LNPC_RED_BLOCK threads,
+ * G = 32 groups of 8 lanes).  Group g takes the node at depth 5 of the
+ * recursion whose path is g's bits (or the leaf above it: then only the
+ * leftmost group under that leaf works) and sums it with grp_pairwise;
+ * warp 0 adds the nodes' values up the top 5 levels through shuffles,
+ * exactly as the recursion adds its halves (stop = the depth where each
+ * group's node lies: a node at depth l is internal iff its leftmost
+ * slot's stop > l).  Valid in thread 0. */
+template <int DT, bool CONTIG> DI SumT<DT> block_pairwise_t(const char *a, int64_t n, int64_t st)
+{
+  typedef SumT<DT> S;
+  constexpr int G = LNPC_RED_BLOCK / 8, GL = 5;
+  static_assert(G == (1 << GL), "one 8-lane group per depth-5 node");
+  __shared__ alignas(16) unsigned char val_raw[G * sizeof(S)];
+  __shared__ unsigned char stop[G];
+  S *val = (S *)val_raw;
+  const int lane = threadIdx.x & 31, k = lane & 7, g = threadIdx.x >> 3;
+  const unsigned mask = 0xffu << (lane & 24);
+  int64_t start = 0, len = n;
+  int d = 0;
+  while (d < GL && len > LNPC_PW_BLOCK) {
+    const int64_t h = pw_half(len);
+    if ((g >> (GL - 1 - d)) & 1) {
+      start += h;
+      len -= h;
+    } else {
+      len = h;
+    }
+    d++;
+  }
+  const bool owner = (g & ((1 << (GL - d)) - 1)) == 0;
+  if (owner) {
+    const S v = grp_pairwise<DT, CONTIG>(a + start * st, len, st, k, mask);
+    if (k == 0) val[g] = v;
+  }
+  if (k == 0) stop[g] = owner ? (unsigned char)d : 0;
+  __syncthreads();
+  S r;
+  memset(&r, 0, sizeof r);
+  if (threadIdx.x < 32) {
+    S x = val[lane];
+    const int sd = stop[lane];
+#pragma unroll
+    for (int l = GL - 1; l >= 0; l--) {
+      const int wd = 1 << (GL - 1 - l);
+      const S y = shfl_down_any(x, wd);
+      if ((lane & (2 * wd - 1)) == 0 && sd > l) x = sum_add<DT>(x, y);
+    }
+    r = x;
+  }
   __syncthreads();
   return r;
+}
+
+/* contiguous runs (constant strides: fewer registers and instructions) or not */
+template <int DT, bool CONTIG> DI SumT<DT> block_pairwise(const char *a, int64_t n, int64_t st)
+{
+  return block_pairwise_t<DT, CONTIG>(a, n, CONTIG ? pw_esz<DT>() : st);
 }
 
 template <int DT> struct ArgV {
@@ -1700,14 +1955,151 @@ template <int DT> struct ArgV {
   int64_t j;
 };
 
-/* one block per P coordinate; the block reduces each run together */
+/* ------------------------------------------------------------------------
+ * What a block reduces a run (or a chunk of one) to, and how such values
+ * combine: a pairwise sum (float add: SumT), an (value, index) pair (arg
+ * ops), or the fold's own value (associative exact ops, block_ok).
+ * ------------------------------------------------------------------------ */
+template <int OP, int DT> HD constexpr bool pairwise_red()
+{
+  return red_of(OP) == RED_SUM && (dt_kind(DT) == 'h' || dt_kind(DT) == 'f' || dt_kind(DT) == 'c');
+}
 template <int OP, int DT>
-__global__ void __launch_bounds__(LNPC_RED_BLOCK) k_block(const __grid_constant__ Params p)
+using PartT = std::conditional_t<op_kind(OP) == 'R', ArgV<DT>, std::conditional_t<pairwise_red<OP, DT>(), SumT<DT>, CT<DT>>>;
+
+template <int OP, int DT> struct CombOp {
+  int aux;
+  DI PartT<OP, DT> operator()(const PartT<OP, DT> &l, const PartT<OP, DT> &r) const
+  {
+    if constexpr (op_kind(OP) == 'R') return beats<arg_max(OP), DT>(r.m, r.j, l.m, l.j) ? r : l;
+    else if constexpr (pairwise_red<OP, DT>()) return sum_add<DT>(l, r);
+    else return rt<DT>(f2<OP, DT>(l, r, aux));
+  }
+};
+
+/* the output's current value (thread 0), the fold of a run's value into
+ * it (as the CPU: acc + pairwise sum, rounded as stored; complex parts
+ * added separately; others comb), and the store */
+template <int OP, int DT> struct Acc {
+  typedef std::conditional_t<op_kind(OP) == 'R', ArgV<DT>, CT<DT>> A;
+  static DI A load(char *const *q)
+  {
+    A a;
+    if constexpr (op_kind(OP) == 'R') {
+      a.raw = *(const St<DT> *)q[0];
+      a.m = ld<DT>(q[0]);
+      a.j = *(const int64_t *)q[1];
+    } else {
+      a = ld<DT>(q[0]);
+    }
+    return a;
+  }
+  static DI A add(const A &acc, const PartT<OP, DT> &v, const CombOp<OP, DT> &comb)
+  {
+    if constexpr (pairwise_red<OP, DT>() && dt_kind(DT) == 'c') {
+      A r;
+      r.re = acc.re + v.re;
+      r.im = acc.im + v.im;
+      return r;
+    } else if constexpr (pairwise_red<OP, DT>()) {
+      return rt<DT>(acc + v);
+    } else {
+      return comb(acc, v);
+    }
+  }
+  static DI void store(char *const *q, const A &a)
+  {
+    if constexpr (op_kind(OP) == 'R') {
+      *(St<DT> *)q[0] = a.raw;
+      *(int64_t *)q[1] = a.j;
+    } else {
+      st<DT>(q[0], a);
+    }
+  }
+};
+
+/* The value of chunk c of nch of the run at r (n elements, strides ist,
+ * first index ix): for pairwise sums the node at depth log2(nch) whose
+ * path is c (the host makes the tree complete down there), else elements
+ * [n c / nch, n (c+1) / nch).  Valid in thread 0; false if empty. */
+template <int OP, int DT, int NOPS, bool CONTIG>
+DI bool run_part(char *const *r, int64_t ix, int64_t n, const int64_t *ist, int64_t imult, int64_t nch, int64_t c,
+                 const CombOp<OP, DT> &comb, PartT<OP, DT> &out)
+{
+  typedef PartT<OP, DT> V;
+  if constexpr (pairwise_red<OP, DT>()) {
+    constexpr bool CX = dt_kind(DT) == 'c'; /* reals and imaginary parts interleaved */
+    const int64_t st = CX ? ist[2] / 2 : ist[2];
+    int64_t start = 0, len = CX ? 2 * n : n;
+    for (int64_t bit = nch >> 1; bit > 0; bit >>= 1) {
+      const int64_t h = pw_half(len);
+      if (c & bit) {
+        start += h;
+        len -= h;
+      } else {
+        len = h;
+      }
+    }
+    out = block_pairwise<DT, CONTIG>(r[2] + start * st, len, st);
+    return true;
+  } else {
+    const int64_t lo = n * c / nch, hi = n * (c + 1) / nch;
+    constexpr int64_t ES = sizeof(St<DT>);
+    const int64_t sb = CONTIG ? ES : ist[2];
+    const char *pb = r[2] + lo * ist[2];
+    auto raw = [&](int64_t i) { return *(const St<DT> *)(pb + i * sb); };
+    if constexpr (op_kind(OP) == 'R' && op_nin(OP) == 1) {
+      const int64_t j0 = ix + lo * imult;
+      auto mk = [&](const St<DT> &x, int64_t i) {
+        V v;
+        v.raw = x;
+        v.m = ld<DT>((const char *)&x);
+        v.j = j0 + i * imult;
+        return v;
+      };
+      return block_ordered<V>(hi - lo, raw, mk, comb, out);
+    } else if constexpr (op_kind(OP) == 'R') { /* (value, index) pairs */
+      const int64_t sj = CONTIG ? 8 : ist[NOPS - 1];
+      const char *pj = r[NOPS - 1] + lo * ist[NOPS - 1];
+      struct RJ {
+        St<DT> x;
+        int64_t j;
+      };
+      auto rawj = [&](int64_t i) {
+        RJ t;
+        t.x = *(const St<DT> *)(pb + i * sb);
+        t.j = *(const int64_t *)(pj + i * sj);
+        return t;
+      };
+      auto mk = [&](const RJ &t, int64_t) {
+        V v;
+        v.raw = t.x;
+        v.m = ld<DT>((const char *)&t.x);
+        v.j = t.j;
+        return v;
+      };
+      return block_ordered<V>(hi - lo, rawj, mk, comb, out);
+    } else {
+      auto mk = [&](const St<DT> &x, int64_t) { return ld<DT>((const char *)&x); };
+      return block_ordered<V>(hi - lo, raw, mk, comb, out);
+    }
+  }
+}
+
+/* One block per (P coordinate, chunk) unit.  Without chunks (R_NCH 1) the block
+ * folds each run of the coordinate (outer S dims in order) into the
+ * output; with chunks (a split: the piece has one run per output and few
+ * outputs) it writes its chunk's value to the scratch, and k_combine
+ * folds them in order. */
+template <int OP, int DT, bool CONTIG> DI void block_unit(const Params &p, int64_t u)
 {
   constexpr int NOPS = kops<OP>();
-  const int pc = find_piece(p);
+  typedef PartT<OP, DT> V;
+  const int pc = find_piece(p, u);
   const int64_t *w = p.w + p.off[pc];
-  const int64_t e = (int64_t)blockIdx.x - p.blk0[pc];
+  const int64_t nch = w[R_NCH];
+  const int64_t lb = u - p.blk0[pc];
+  const int64_t e = nch == 1 ? lb : lb / nch, c = lb - e * nch;
   char *q[NOPS];
   int64_t idx;
   locate<NOPS>(p, w, e, q, idx);
@@ -1718,77 +2110,143 @@ __global__ void __launch_bounds__(LNPC_RED_BLOCK) k_block(const __grid_constant_
 #pragma unroll
   for (int k = 0; k < NOPS; k++) ist[k] = w[R_IST + k];
   const bool t0 = threadIdx.x == 0;
+  const CombOp<OP, DT> comb{f2aux<OP, DT>(p, FM_FOLD)};
 
-  if constexpr (op_kind(OP) == 'R') {
-    typedef ArgV<DT> V;
-    auto comb = [](const V &l, const V &r) { return beats<arg_max(OP), DT>(r.m, r.j, l.m, l.j) ? r : l; };
-    V acc;
-    memset(&acc, 0, sizeof acc);
-    if (t0) {
-      acc.raw = *(const St<DT> *)q[0];
-      acc.m = ld<DT>(q[0]);
-      acc.j = *(const int64_t *)q[1];
-    }
-    s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t ix) {
-      auto load = [&](int64_t i) {
-        V v;
-        const char *pv = r[2] + i * ist[2];
-        v.raw = *(const St<DT> *)pv;
-        v.m = ld<DT>(pv);
-        if constexpr (op_nin(OP) == 2) v.j = *(const int64_t *)(r[3] + i * ist[3]);
-        else v.j = ix + i * imult;
-        return v;
-      };
-      V v;
-      if (block_ordered<V>(n, load, comb, v) && t0) acc = comb(acc, v);
-    });
-    if (t0) {
-      *(St<DT> *)q[0] = acc.raw;
-      *(int64_t *)q[1] = acc.j;
-    }
-  } else {
-    typedef CT<DT> C;
-    C acc;
-    memset(&acc, 0, sizeof acc);
-    if (t0) acc = ld<DT>(q[0]);
-    s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t) {
-      const char *pb = r[2];
-      const int64_t sb = ist[2];
-      constexpr char K = dt_kind(DT);
-      if constexpr (red_of(OP) == RED_SUM && (K == 'h' || K == 'f')) {
-        const SumT<DT> s = block_pairwise<DT>(pb, n, sb);
-        if (t0) acc = rt<DT>(acc + s);
-      } else if constexpr (red_of(OP) == RED_SUM && K == 'c') {
-        const SumT<DT> s = block_pairwise<DT>(pb, 2 * n, sb / 2);
-        if (t0) {
-          acc.re = acc.re + s.re;
-          acc.im = acc.im + s.im;
-        }
-      } else {
-        auto load = [&](int64_t i) { return ld<DT>(pb + i * sb); };
-        const int aux = f2aux<OP, DT>(p, FM_FOLD);
-        auto comb = [aux](C l, C rr) { return rt<DT>(f2<OP, DT>(l, rr, aux)); };
-        C v;
-        if (block_ordered<C>(n, load, comb, v) && t0) acc = comb(acc, v);
+  if (nch > 1) {
+    V v;
+    if (run_part<OP, DT, NOPS, CONTIG>(q, idx, n, ist, imult, nch, c, comb, v) && t0)
+      ((V *)(p.scratch + w[R_PART]))[e * nch + c] = v;
+    return;
+  }
+  typename Acc<OP, DT>::A acc;
+  if (t0) acc = Acc<OP, DT>::load(q);
+  s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t ix) {
+    V v;
+    if (run_part<OP, DT, NOPS, CONTIG>(r, ix, n, ist, imult, 1, 0, comb, v) && t0)
+      acc = Acc<OP, DT>::add(acc, v, comb);
+  });
+  if (t0) Acc<OP, DT>::store(q, acc);
+}
+/* persistent: a grid of what fits the device at once walks the units
+ * (the pieces' parameters stay in the constant cache) */
+template <int OP, int DT, bool CONTIG> /* contiguous runs: at most 80 registers (3 blocks an SM) */
+__global__ void __launch_bounds__(LNPC_RED_BLOCK, CONTIG ? 3 : 1) k_block(const __grid_constant__ Params p)
+{
+  const int64_t total = p.blk0[p.npieces];
+#pragma unroll 1
+  for (int64_t u = blockIdx.x; u < total; u += gridDim.x) block_unit<OP, DT, CONTIG>(p, u);
+}
+
+/* After a split k_block: one block per output folds its nch partials in
+ * order (each thread a contiguous span as a complete binary tree, then a
+ * tree over the threads: for pairwise sums, nch a power of two, exactly
+ * the top levels of NumPy's recursion) into the output.  blk0 counts
+ * outputs here. */
+template <int OP, int DT>
+__global__ void __launch_bounds__(LNPC_RED_BLOCK) k_combine(const __grid_constant__ Params p)
+{
+  constexpr int NOPS = kops<OP>(), NT = LNPC_RED_BLOCK;
+  typedef PartT<OP, DT> V;
+  const int pc = find_piece(p);
+  const int64_t *w = p.w + p.off[pc];
+  const int64_t nch = w[R_NCH];
+  const int64_t e = (int64_t)blockIdx.x - p.blk0[pc];
+  const V *parts = (const V *)(p.scratch + w[R_PART]) + e * nch;
+  const CombOp<OP, DT> comb{f2aux<OP, DT>(p, FM_FOLD)};
+  __shared__ alignas(16) unsigned char sm_raw[NT * sizeof(V)];
+  __shared__ bool sm_have[NT];
+  V *sm = (V *)sm_raw;
+  const int t = threadIdx.x;
+  const int64_t lo = nch * t / NT, hi = nch * (t + 1) / NT;
+  V stk[24];
+  int sp = 0;
+#pragma unroll 1
+  for (int64_t i0 = lo; i0 < hi; i0 += 8) { /* 8 loads in flight, then their tree */
+    V x[8];
+#pragma unroll
+    for (int j = 0; j < 8; j++)
+      if (i0 + j < hi) x[j] = parts[i0 + j];
+#pragma unroll
+    for (int j = 0; j < 8; j++)
+      if (i0 + j < hi) {
+        V v = x[j];
+        for (int64_t m = i0 + j - lo + 1; !(m & 1) && sp > 0; m >>= 1) v = comb(stk[--sp], v);
+        stk[sp++] = v;
       }
-    });
-    if (t0) st<DT>(q[0], acc);
+  }
+  if (sp > 0) {
+    V v = stk[0];
+    for (int i = 1; i < sp; i++) v = comb(v, stk[i]);
+    sm[t] = v;
+  }
+  sm_have[t] = sp > 0;
+  __syncthreads();
+#pragma unroll 1
+  for (int wd = 1; wd < NT; wd <<= 1) {
+    if ((t & (2 * wd - 1)) == 0 && sm_have[t + wd]) {
+      sm[t] = sm_have[t] ? comb(sm[t], sm[t + wd]) : sm[t + wd];
+      sm_have[t] = true;
+    }
+    __syncthreads();
+  }
+  if (t == 0) {
+    char *q[NOPS];
+    int64_t idx;
+    locate<NOPS>(p, w, e, q, idx);
+    Acc<OP, DT>::store(q, Acc<OP, DT>::add(Acc<OP, DT>::load(q), sm[0], comb));
   }
 }
 
 /* ========================================================================
  * Instantiation: the kernels of ops [LO, HI) (casts: all pairs)
  * ======================================================================== */
-template <int OP, int DT, int ODT> void launch(const Params &p, unsigned grid, int block_mode, cudaStream_t s)
+template <int OP, int DT, int ODT> void launch(const Params &p, unsigned grid, int mode, int tpb, cudaStream_t s)
 {
   if constexpr (op_kind(OP) != 'C' && block_ok(OP, DT)) {
-    if (block_mode) {
-      k_block<OP, DT><<<grid, LNPC_RED_BLOCK, 0, s>>>(p);
+    const bool contig = (mode & LM_CONTIG) != 0;
+    mode &= ~LM_CONTIG;
+    if (mode == LM_BLOCK || mode == LM_SPLIT) {
+      auto occ_of = [](auto kern) {
+        int n = 0;
+        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, kern, LNPC_RED_BLOCK, 0) != cudaSuccess) {
+          (void)cudaGetLastError();
+          n = 0;
+        }
+        return n > 0 ? n : 2;
+      };
+      static const int occ[2] = {occ_of(k_block<OP, DT, false>), occ_of(k_block<OP, DT, true>)};
+      const unsigned cap = (unsigned)occ[contig] * (unsigned)(p.nsm > 0 ? p.nsm : 132);
+      if (contig) k_block<OP, DT, true><<<grid < cap ? grid : cap, LNPC_RED_BLOCK, 0, s>>>(p);
+      else k_block<OP, DT, false><<<grid < cap ? grid : cap, LNPC_RED_BLOCK, 0, s>>>(p);
+      if (mode == LM_SPLIT) { /* the same pieces, one block per output */
+        Params p2 = p;
+        int64_t b = 0;
+        for (int i = 0; i < p.npieces; i++) {
+          p2.blk0[i] = b;
+          b += p.w[p.off[i] + R_NP];
+        }
+        p2.blk0[p.npieces] = b;
+        k_combine<OP, DT><<<(unsigned)b, LNPC_RED_BLOCK, 0, s>>>(p2);
+      }
       return;
     }
   }
-  (void)block_mode;
-  k_thread<OP, DT, ODT><<<grid, LNPC_BLOCK, 0, s>>>(p);
+  if constexpr (op_kind(OP) != 'C' && has_seq<OP, DT, ODT>()) {
+    if (mode == LM_SEQ) {
+      k_seq<OP, DT, ODT><<<grid, tpb, tpb == LNPC_CP_LANES ? LNPC_CP_BYTES : 0, s>>>(p);
+      return;
+    }
+  }
+  (void)mode;
+  k_thread<OP, DT, ODT><<<grid, tpb, 0, s>>>(p);
+}
+
+/* bytes of a partial (PartT) of (op, loop dtype), for the host */
+template <int DT> constexpr int part_size_dt(int op)
+{
+  return op_kind(op) == 'R'                                  ? (int)sizeof(ArgV<DT>)
+         : red_of(op) == RED_SUM && dt_ek(DT) != 'i' && dt_ek(DT) != 'u' && dt_ek(DT) != 'b' ? (int)sizeof(SumT<DT>)
+                                                             : (int)sizeof(CT<DT>);
 }
 
 template <int LO, int HI> struct OpPart {

@@ -23,7 +23,9 @@
  * than one launch holds).  Each buffer sits between guard bytes that must
  * stay untouched.
  *
- *   test_loop_cuda [--seed N] [--cases K] [--big N] [--bench] [--probe] [-v]
+ *   test_loop_cuda [--seed N] [--cases K] [--big N] [--bench] [--bench-only] [--reps N] [--probe] [-v]
+ * --bench adds bandwidth measurements of large tiles (LNP_BENCH_ONLY=substring
+ * selects cases), --bench-only runs just those.
  * Exit status 0 when everything matches. */
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
@@ -704,79 +706,180 @@ static void run_case(Case &c, int nthreads)
 }
 
 /* ------------------------------------------------------------------------
- * Benchmarks (informational)
+ * Benchmarks: bandwidth of the kernels on one large tile (cudaEvent timing
+ * over repeated launches; GB/s counts the bytes read and written once).
+ * Each case is first checked bit for bit against the CPU kernel.
+ *   kinds: elementwise a+b, full reduction (every dim reduced), axis-0 and
+ *   axis-1 reductions of a 2-D tile, arg-reductions (full, index_mult).
  * ------------------------------------------------------------------------ */
-static void bench()
+enum BKind { BK_ADD, BK_FULL, BK_AXIS0, BK_AXIS1 };
+struct BenchCase {
+  const char *what;
+  int op, dt;
+  BKind kind;
+  int64_t rows, cols;
+};
+
+static void bench_fill(std::vector<unsigned char> &h, int dt, size_t n)
 {
-  /* c = a + b over 2^24 float32 elements in one piece; sum of 2^18 float32
-   * elements into one (the default tile size); argmax of the same */
-  const int64_t n = 1 << 24, t = 1 << 18;
-  float *a, *b, *c;
-  CK(cudaMalloc(&a, n * 4));
-  CK(cudaMalloc(&b, n * 4));
-  CK(cudaMalloc(&c, n * 4 + 64));
-  CK(cudaMemset(a, 0, n * 4));
-  CK(cudaMemset(b, 0, n * 4));
+  const size_t sz = lnp_dtype_size(dt);
+  h.resize(n * sz);
+  std::mt19937_64 g(777);
+  for (size_t i = 0; i < n; i++) {
+    const uint64_t r = g();
+    const double u = (double)(r >> 11) * (1.0 / 9007199254740992.0) * 2.0 - 1.0;
+    if (dt == LNP_FLOAT64) memcpy(&h[i * 8], &u, 8);
+    else if (dt == LNP_FLOAT32) {
+      const float f = (float)u;
+      memcpy(&h[i * 4], &f, 4);
+    } else if (dt == LNP_INT64) {
+      const int64_t v = (int64_t)(r % 2000001) - 1000000;
+      memcpy(&h[i * 8], &v, 8);
+    } else if (dt == LNP_INT32) {
+      const int32_t v = (int32_t)(r % 2001) - 1000;
+      memcpy(&h[i * 4], &v, 4);
+    } else {
+      memcpy(&h[i * sz], &r, sz);
+    }
+  }
+}
+
+static void bench(int max_reps)
+{
+  const int64_t N = 1 << 24;
+  const BenchCase bs[] = {
+      {"add f64 2^24", LNP_OP_ADD, LNP_FLOAT64, BK_ADD, 1, N},
+      {"add f32 2^24", LNP_OP_ADD, LNP_FLOAT32, BK_ADD, 1, N},
+      {"sum f64 2^24 -> 1", LNP_OP_ADD, LNP_FLOAT64, BK_FULL, 4096, 4096},
+      {"sum f32 2^24 -> 1", LNP_OP_ADD, LNP_FLOAT32, BK_FULL, 4096, 4096},
+      {"sum i64 2^24 -> 1", LNP_OP_ADD, LNP_INT64, BK_FULL, 4096, 4096},
+      {"max f64 2^24 -> 1", LNP_OP_MAXIMUM, LNP_FLOAT64, BK_FULL, 4096, 4096},
+      {"max f32 2^24 -> 1", LNP_OP_MAXIMUM, LNP_FLOAT32, BK_FULL, 4096, 4096},
+      {"argmax f64 2^24 -> 1", LNP_OP_ARGMAX_ACC, LNP_FLOAT64, BK_FULL, 4096, 4096},
+      {"argmax f32 2^24 -> 1", LNP_OP_ARGMAX_ACC, LNP_FLOAT32, BK_FULL, 4096, 4096},
+      {"sum f64 4096x4096 axis 0", LNP_OP_ADD, LNP_FLOAT64, BK_AXIS0, 4096, 4096},
+      {"sum f64 4096x4096 axis 1", LNP_OP_ADD, LNP_FLOAT64, BK_AXIS1, 4096, 4096},
+      {"sum f32 4096x4096 axis 0", LNP_OP_ADD, LNP_FLOAT32, BK_AXIS0, 4096, 4096},
+      {"sum f32 4096x4096 axis 1", LNP_OP_ADD, LNP_FLOAT32, BK_AXIS1, 4096, 4096},
+      {"sum i64 4096x4096 axis 0", LNP_OP_ADD, LNP_INT64, BK_AXIS0, 4096, 4096},
+      {"sum i64 4096x4096 axis 1", LNP_OP_ADD, LNP_INT64, BK_AXIS1, 4096, 4096},
+      {"max f64 4096x4096 axis 1", LNP_OP_MAXIMUM, LNP_FLOAT64, BK_AXIS1, 4096, 4096},
+      {"argmax f64 4096x4096 axis 1", LNP_OP_ARGMAX_ACC, LNP_FLOAT64, BK_AXIS1, 4096, 4096},
+      {"sum f64 16x2^20 axis 1", LNP_OP_ADD, LNP_FLOAT64, BK_AXIS1, 16, 1 << 20},
+      {"sum f64 256x65536 axis 1", LNP_OP_ADD, LNP_FLOAT64, BK_AXIS1, 256, 65536},
+      {"sum f64 65536x256 axis 1", LNP_OP_ADD, LNP_FLOAT64, BK_AXIS1, 65536, 256},
+      {"sum f64 16x2^20 axis 0", LNP_OP_ADD, LNP_FLOAT64, BK_AXIS0, 16, 1 << 20},
+      {"max f32 64x2^18 axis 0", LNP_OP_MAXIMUM, LNP_FLOAT32, BK_AXIS0, 64, 1 << 18},
+      {"argmax f64 4096x4096 axis 0", LNP_OP_ARGMAX_ACC, LNP_FLOAT64, BK_AXIS0, 4096, 4096},
+      {"sum f64 2^20x16 axis 0", LNP_OP_ADD, LNP_FLOAT64, BK_AXIS0, 1 << 20, 16},
+      {"sum i64 2^20x16 axis 0", LNP_OP_ADD, LNP_INT64, BK_AXIS0, 1 << 20, 16},
+  };
+  const char *only = getenv("LNP_BENCH_ONLY");
+  void *dA, *dB, *dO, *dI;
+  CK(cudaMalloc(&dA, N * 8));
+  CK(cudaMalloc(&dB, N * 8));
+  CK(cudaMalloc(&dO, N * 8));
+  CK(cudaMalloc(&dI, N * 8));
   cudaEvent_t e0, e1;
   CK(cudaEventCreate(&e0));
   CK(cudaEventCreate(&e1));
-  struct B {
-    const char *what;
-    int op, dt, nops;
-    int64_t n;
-    double bytes;
-  } bs[] = {{"add f32 2^24", LNP_OP_ADD, LNP_FLOAT32, 3, n, 12.0 * n},
-            {"sum f32 2^18 -> 1 (x64 tasks)", LNP_OP_ADD, LNP_FLOAT32, 3, t, 4.0 * t},
-            {"sum f64 2^18 -> 1 (x64 tasks)", LNP_OP_ADD, LNP_FLOAT64, 3, t, 8.0 * t},
-            {"max f32 2^18 -> 1 (x64 tasks)", LNP_OP_MAXIMUM, LNP_FLOAT32, 3, t, 4.0 * t},
-            {"argmax f32 2^18 -> 1 (x64 tasks)", LNP_OP_ARGMAX_ACC, LNP_FLOAT32, 3, t, 4.0 * t}};
-  for (auto &bb : bs) {
-    std::vector<unsigned char> raw(lnp_loop_desc_size(1, bb.nops, 1));
+  std::vector<unsigned char> hA, hB;
+  for (const BenchCase &bc : bs) {
+    if (only && !strstr(bc.what, only)) continue;
+    const int dt = bc.dt, op = bc.op;
+    int reps = max_reps;
+    const size_t sz = lnp_dtype_size(dt);
+    const int64_t R = bc.rows, C = bc.cols, n = R * C;
+    const bool arg = op_kinds[op] == 'R';
+    const int nops = lnp_op_nops(op);
+    const int64_t nout = bc.kind == BK_ADD ? n : bc.kind == BK_FULL ? 1 : bc.kind == BK_AXIS0 ? C : R;
+    bench_fill(hA, dt, (size_t)n);
+    bench_fill(hB, dt, (size_t)n);
+    /* outputs start from the first elements of a (valid values, index 0) */
+    std::vector<unsigned char> hO(hA.begin(), hA.begin() + nout * sz), hI(nout * 8, 0);
+    CK(cudaMemcpy(dA, hA.data(), n * sz, cudaMemcpyHostToDevice));
+    CK(cudaMemcpy(dB, hB.data(), n * sz, cudaMemcpyHostToDevice));
+
+    std::vector<unsigned char> raw(lnp_loop_desc_size(2, nops, 1), 0);
     lnp_loop_desc *d = (lnp_loop_desc *)raw.data();
-    d->op = bb.op;
-    d->dtype_in = d->dtype_out = bb.dt;
-    d->ndim = 1;
-    d->nops = bb.nops;
+    d->op = op;
+    d->dtype_in = d->dtype_out = dt;
+    d->ndim = 2;
+    d->nops = nops;
     d->npieces = 1;
-    d->nbuffers = 3;
-    d->index_mult[0] = 1;
+    d->nbuffers = 4;
     int64_t *w = lnp_loop_piece(d, 0);
-    w[0] = bb.n;
-    w[1] = 0;
-    const bool red = bb.n == t;
-    void *ptrs[3] = {c, a, b};
-    for (int k = 0; k < 3; k++) {
-      int64_t *o = lnp_piece_operand(w, 1, k);
-      o[0] = k;
+    w[0] = R;
+    w[1] = C;
+    int64_t ost[2];
+    switch (bc.kind) {
+    case BK_ADD: ost[0] = C; ost[1] = 1; break;
+    case BK_FULL: ost[0] = 0; ost[1] = 0; break;
+    case BK_AXIS0: ost[0] = 0; ost[1] = 1; break;
+    default: ost[0] = 1; ost[1] = 0; break;
+    }
+    auto set = [&](int k, int64_t buf, int64_t s0, int64_t s1) {
+      int64_t *o = lnp_piece_operand(w, 2, k);
+      o[0] = buf;
       o[1] = 0;
-      o[2] = 1;
+      o[2] = s0;
+      o[3] = s1;
+    };
+    /* buffers: 0 = O (out values), 1 = A, 2 = B, 3 = I (arg indices) */
+    if (arg) {
+      set(0, 0, ost[0], ost[1]);
+      set(1, 3, ost[0], ost[1]);
+      set(2, 1, C, 1);
+      d->index_mult[0] = ost[0] == 0 ? C : 0;
+      d->index_mult[1] = ost[1] == 0 ? 1 : 0;
+    } else if (bc.kind == BK_ADD) {
+      set(0, 0, C, 1);
+      set(1, 1, C, 1);
+      set(2, 2, C, 1);
+    } else {
+      set(0, 0, ost[0], ost[1]);
+      set(1, 0, ost[0], ost[1]);
+      set(2, 1, C, 1);
     }
-    if (red && bb.op != LNP_OP_ARGMAX_ACC) { /* out = in1 = c[0], stride 0 */
-      lnp_piece_operand(w, 1, 0)[2] = 0;
-      lnp_piece_operand(w, 1, 1)[0] = 0;
-      lnp_piece_operand(w, 1, 1)[2] = 0;
-      lnp_piece_operand(w, 1, 2)[0] = 1;
-    } else if (bb.op == LNP_OP_ARGMAX_ACC) { /* (val c[0], idx c+8 bytes, in a) */
-      ptrs[1] = (char *)c + 16;
-      ptrs[2] = a;
-      lnp_piece_operand(w, 1, 0)[2] = 0;
-      lnp_piece_operand(w, 1, 1)[2] = 0;
-      lnp_piece_operand(w, 1, 2)[0] = 2;
-    }
-    const int reps = red ? 64 : 10;
-    lnp_loop_cuda_launch(d, ptrs, 3, g_stream);
+    void *dptr[4] = {dO, dA, dB, dI};
+    /* check once against the CPU */
+    std::vector<unsigned char> cO = hO, cI = hI;
+    if (bc.kind == BK_ADD) cO.assign(n * sz, 0);
+    CK(cudaMemcpy(dO, cO.data(), cO.size(), cudaMemcpyHostToDevice));
+    CK(cudaMemcpy(dI, cI.data(), cI.size(), cudaMemcpyHostToDevice));
+    void *hptr[4] = {cO.data(), hA.data(), hB.data(), cI.data()};
+    lnp_loop_execute(d, hptr, 16);
+    const int rc = lnp_loop_cuda_launch(d, dptr, 4, g_stream);
     CK(cudaStreamSynchronize(g_stream));
+    std::vector<unsigned char> gO(cO.size()), gI(cI.size());
+    CK(cudaMemcpy(gO.data(), dO, gO.size(), cudaMemcpyDeviceToHost));
+    CK(cudaMemcpy(gI.data(), dI, gI.size(), cudaMemcpyDeviceToHost));
+    const bool same = rc == 0 && gO == cO && (!arg || gI == cI);
+    if (!same) g_failures++;
+    /* timing: as many repetitions as fit ~0.2 s (at most reps) */
+    float ms;
     CK(cudaEventRecord(e0, g_stream));
-    for (int r = 0; r < reps; r++) lnp_loop_cuda_launch(d, ptrs, 3, g_stream);
+    lnp_loop_cuda_launch(d, dptr, 4, g_stream);
     CK(cudaEventRecord(e1, g_stream));
     CK(cudaEventSynchronize(e1));
-    float ms;
     CK(cudaEventElapsedTime(&ms, e0, e1));
-    printf("bench %-34s %8.1f us/task  %7.1f GB/s\n", bb.what, 1000.0 * ms / reps, bb.bytes * reps / (ms * 1e6));
+    reps = std::max(1, std::min(reps, (int)(200.0 / std::max(ms, 1e-3f))));
+    CK(cudaEventRecord(e0, g_stream));
+    for (int r = 0; r < reps; r++) lnp_loop_cuda_launch(d, dptr, 4, g_stream);
+    CK(cudaEventRecord(e1, g_stream));
+    CK(cudaEventSynchronize(e1));
+    CK(cudaGetLastError());
+    CK(cudaEventElapsedTime(&ms, e0, e1));
+    const double us = 1000.0 * ms / reps;
+    const double bytes = bc.kind == BK_ADD ? 3.0 * n * sz : (double)n * sz + (double)nout * sz * 2;
+    printf("bench %-30s %9.1f us  %7.1f GB/s  %s\n", bc.what, us, bytes / (us * 1e3),
+           same ? "bit-exact vs CPU" : "MISMATCH vs CPU");
+    fflush(stdout);
   }
-  CK(cudaFree(a));
-  CK(cudaFree(b));
-  CK(cudaFree(c));
+  CK(cudaFree(dA));
+  CK(cudaFree(dB));
+  CK(cudaFree(dO));
+  CK(cudaFree(dI));
 }
 
 /* ------------------------------------------------------------------------
@@ -843,19 +946,22 @@ static void probe_fminmax()
 int main(int argc, char **argv)
 {
   uint64_t seed = 12345;
-  int cases = 12, big = 1, do_bench = 0;
+  int cases = 12, big = 1, do_bench = 0, bench_only = 0, reps = 20;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], nullptr, 0);
     else if (!strcmp(argv[i], "--cases") && i + 1 < argc) cases = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--big") && i + 1 < argc) big = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--bench")) do_bench = 1;
+    else if (!strcmp(argv[i], "--bench-only")) do_bench = bench_only = 1;
+    else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--probe")) {
       probe_fminmax();
       return 0;
     }
     else if (!strcmp(argv[i], "-v")) g_verbose = true;
     else {
-      fprintf(stderr, "usage: %s [--seed N] [--cases K] [--big N] [--bench] [--probe] [-v]\n", argv[0]);
+      fprintf(stderr, "usage: %s [--seed N] [--cases K] [--big N] [--bench] [--bench-only] [--reps N] [--probe] [-v]\n",
+              argv[0]);
       return 2;
     }
   }
@@ -865,8 +971,16 @@ int main(int argc, char **argv)
   CK(cudaGetDevice(&dev));
   CK(cudaGetDeviceProperties(&prop, dev));
   CK(cudaStreamCreate(&g_stream));
-  printf("device %s (sm_%d%d), seed %" PRIu64 ", %d cases per combination\n", prop.name, prop.major, prop.minor,
-         seed, cases);
+  printf("device %s (sm_%d%d, %d SMs), seed %" PRIu64 ", %d cases per combination\n", prop.name, prop.major,
+         prop.minor, prop.multiProcessorCount, seed, cases);
+  if (lnp_loop_cuda_worker_init() != 0) {
+    fprintf(stderr, "FAIL lnp_loop_cuda_worker_init\n");
+    return 1;
+  }
+  if (bench_only) {
+    bench(reps);
+    return g_failures ? 1 : 0;
+  }
 
   /* which combinations the CPU has and CUDA lacks */
   std::vector<std::array<int, 3>> combos;
@@ -938,6 +1052,6 @@ int main(int argc, char **argv)
   printf("%ld cases, %ld failed (%ld combinations), %ld launch errors; %ld elements within ulp tolerance "
          "(transcendental), %ld NaN payload differences\n",
          total_cases, g_failures, bad_combos, g_launch_errors, ulp, nanp);
-  if (do_bench) bench();
+  if (do_bench) bench(reps);
   return g_failures || missing ? 1 : 0;
 }
