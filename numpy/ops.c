@@ -116,13 +116,7 @@ static void place_between_inputs(const lnp_view *out, int nin, const lnp_operand
     for (int k = 0; k < first->store->ndim; k++) centre->origin[k] = sum[k] / n; /* between valid origins: valid */
   lnp_store *ns = NULL;
   if (!lnp_store_create_like_view(&ns, centre, s->dtype)) {
-    lnp_storage *tmp = s->storage; s->storage = ns->storage; ns->storage = tmp;
-    for (int d = 0; d < s->ndim; d++) {
-      int64_t *b = s->bounds[d]; s->bounds[d] = ns->bounds[d]; ns->bounds[d] = b;
-      int32_t t = s->ntiles[d]; s->ntiles[d] = ns->ntiles[d]; ns->ntiles[d] = t;
-    }
-    size_t tt = s->total_tiles; s->total_tiles = ns->total_tiles; ns->total_tiles = tt;
-    s->relayable = 0;
+    lnp_store_adopt_tiles(s, ns);
     lnp_store_release(ns); /* the unused default tiles */
   }
   lnp_view_free(centre);

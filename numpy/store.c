@@ -178,6 +178,17 @@ lnp_status lnp_store_alias(lnp_store **out, const lnp_store *src, int ndim, cons
   return LNP_OK;
 }
 
+void lnp_store_adopt_tiles(lnp_store *s, lnp_store *ns)
+{
+  lnp_storage *tmp = s->storage; s->storage = ns->storage; ns->storage = tmp;
+  for (int d = 0; d < s->ndim; d++) {
+    int64_t *b = s->bounds[d]; s->bounds[d] = ns->bounds[d]; ns->bounds[d] = b;
+    int32_t t = s->ntiles[d]; s->ntiles[d] = ns->ntiles[d]; ns->ntiles[d] = t;
+  }
+  size_t tt = s->total_tiles; s->total_tiles = ns->total_tiles; ns->total_tiles = tt;
+  s->relayable = 0;
+}
+
 void lnp_store_retain(lnp_store *s) { s->refcount++; }
 
 void lnp_store_release(lnp_store *s)

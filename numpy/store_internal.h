@@ -11,4 +11,7 @@
 /* A store sharing src's tiles with another shape/tiling (reshape views). */
 lnp_status lnp_store_alias(lnp_store **out, const lnp_store *src, int ndim, const int64_t *shape,
                            const int32_t *ntiles, int64_t *const *bounds);
+/* s takes ns's tiles and tiling (same shape and dtype) and ns gets s's old
+ * ones, to be released by the caller; s is no longer relayable. */
+void lnp_store_adopt_tiles(lnp_store *s, lnp_store *ns);
 #endif

@@ -213,13 +213,7 @@ static lnp_status store_retile(lnp_store *s, const int32_t *ntiles, int64_t *con
   st = src && dst ? lnp_copy(dst, &op) : lnp_error(LNP_ENOMEM, "out of memory");
   lnp_view_free(src); lnp_view_free(dst);
   if (st) { lnp_store_release(ns); return st; }
-  lnp_storage *tmp = s->storage; s->storage = ns->storage; ns->storage = tmp;
-  for (int d = 0; d < s->ndim; d++) {
-    int64_t *b = s->bounds[d]; s->bounds[d] = ns->bounds[d]; ns->bounds[d] = b;
-    int32_t t = s->ntiles[d]; s->ntiles[d] = ns->ntiles[d]; ns->ntiles[d] = t;
-  }
-  size_t tt = s->total_tiles; s->total_tiles = ns->total_tiles; ns->total_tiles = tt;
-  s->relayable = 0; /* a reshape relies on this tiling now */
+  lnp_store_adopt_tiles(s, ns); /* a reshape relies on this tiling now */
   lnp_store_release(ns); /* the old tiles: unregistered once the copy has read them */
   return LNP_OK;
 }
