@@ -70,12 +70,9 @@ static PyObject *py_config(PyObject *self, PyObject *unused)
  * for the submitted ones first so that the counts are final). */
 static PyObject *py_task_counts(PyObject *self, PyObject *unused)
 {
-  (void)self; (void)unused;
-  lnp_status st;
-  Py_BEGIN_ALLOW_THREADS
-  st = lnp_runtime_wait();
-  Py_END_ALLOW_THREADS
-  if (st) return lnp_py_raise(st);
+  PyObject *waited = py_wait(self, unused);
+  if (!waited) return NULL;
+  Py_DECREF(waited);
   uint64_t cpu = 0, cuda = 0;
   lnp_codelets_task_counts(&cpu, &cuda);
   return Py_BuildValue("{s:K,s:K}", "cpu", (unsigned long long)cpu, "cuda", (unsigned long long)cuda);
