@@ -191,6 +191,7 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   if (!sched && gpus > 0) sched = "lnp";
   if (sched && !strcmp(sched, "lnp")) {
     conf.sched_policy = &lnp_sched_policy;
+    conf.sched_policy_name = NULL; /* starpu_conf_init copied STARPU_SCHED there */
     lnp_sched_set_cost_fn(lnp_codelets_task_cost_us);
   }
   else if (sched) conf.sched_policy_name = sched;

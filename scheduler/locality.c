@@ -139,6 +139,12 @@ static int lnp_sched_push(struct starpu_task *task)
     task->predicted = run;
     task->predicted_transfer = best_xfer;
     d->exp_end[best] = best_end;
+    /* fetch the inputs now, while the task is still ours (once it is in
+     * the queue the worker may run and free it before we return), and
+     * outside our lock (prefetching takes data locks) */
+    STARPU_PTHREAD_MUTEX_UNLOCK(&d->mutex);
+    starpu_prefetch_task_input_for(task, (unsigned)best);
+    STARPU_PTHREAD_MUTEX_LOCK(&d->mutex);
     starpu_task_list_push_back(&d->queue[best], task);
   } else {
     starpu_task_list_push_back(&d->cpu_queue, task);
@@ -147,7 +153,6 @@ static int lnp_sched_push(struct starpu_task *task)
   STARPU_PTHREAD_MUTEX_UNLOCK(&d->mutex);
 
   if (best >= 0) {
-    starpu_prefetch_task_input_for(task, (unsigned)best);
     starpu_wake_worker_relax_light(best);
   } else {
     struct starpu_worker_collection *workers = starpu_sched_ctx_get_worker_collection(ctx);
