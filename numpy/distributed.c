@@ -104,15 +104,6 @@ void lnp_mpi_before_host_write(starpu_data_handle_t h)
 #endif
 }
 
-lnp_status lnp_mpi_wait_all(void)
-{
-#ifdef LNP_HAVE_MPI
-  if (lnp_mpi_on && starpu_mpi_wait_for_all(MPI_COMM_WORLD))
-    return lnp_error(LNP_ERUNTIME, "starpu_mpi_wait_for_all failed");
-#endif
-  return LNP_OK;
-}
-
 lnp_status lnp_submit(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
                       size_t arg_size, const char *name)
 {

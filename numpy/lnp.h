@@ -157,8 +157,6 @@ int lnp_mpi_tile_is_local(starpu_data_handle_t h);
 void lnp_mpi_bring_to_all(starpu_data_handle_t h);
 /* All ranks, before the owner writes a tile from the host. */
 void lnp_mpi_before_host_write(starpu_data_handle_t h);
-/* Wait for every rank's communications too. */
-lnp_status lnp_mpi_wait_all(void);
 /* Submit one task of cl on descrs with cl_arg `arg` (malloc'd; ownership
  * passes to the call): locally, or under MPI on the rank owning the written
  * tile with the input transfers posted on every rank. */
