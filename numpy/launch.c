@@ -136,17 +136,22 @@ static int add_buf(task_buf *bufs, int *nbufs, starpu_data_handle_t h, enum star
   return (*nbufs)++;
 }
 
-/* Halo exchange under MPI.  A task reads a thin slab of a tile another rank
- * owns (a stencil's neighbour row): rather than having StarPU-MPI ship the
- * whole tile, the owner first copies the slab into a small store of its own
- * (a task on its rank), and only that travels.  Pieces larger than a
- * quarter of their tile travel whole (one message, no extra task). */
+/* Halo exchange, between ranks and between the GPUs of one process.  A task
+ * reads a thin slab of a tile another rank owns or another GPU holds (a
+ * stencil's neighbour row): rather than having StarPU (-MPI) move the whole
+ * tile, the slab is first copied into a small store placed like the tile (a
+ * task on its rank and GPU), and only that travels.  Pieces larger than a
+ * quarter of their tile travel whole (no extra task). */
 typedef struct halo_list { lnp_store **stores; int n, cap; } halo_list;
 
-static int halo_piece(const lnp_view *v, size_t tile, int reader, const int64_t *shape, const int64_t *origin,
-                      int ndim, halo_list *hl, starpu_data_handle_t *h, int64_t *offset, int64_t *strides)
+static int halo_piece(const lnp_view *v, size_t tile, int reader, int reader_gpu, const int64_t *shape,
+                      const int64_t *origin, int ndim, halo_list *hl, starpu_data_handle_t *h, int64_t *offset,
+                      int64_t *strides)
 {
-  if (!lnp_mpi_enabled() || v->store->storage->owner[tile] == reader) return 0;
+  const lnp_storage *sg = v->store->storage;
+  const int other_rank = lnp_mpi_enabled() && sg->owner[tile] != reader;
+  const int other_gpu = sg->home[tile] >= 0 && reader_gpu >= 0 && sg->home[tile] != reader_gpu;
+  if (!other_rank && !other_gpu) return 0;
   int64_t vol = 1;
   for (int d = 0; d < ndim; d++) vol *= shape[d];
   if (vol * 4 > tile_volume(v->store, tile)) return 0;
@@ -240,6 +245,8 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
     int64_t covered = 0;
     /* the rank that will run this task: the owner of its output tile */
     const int reader = out->store->storage->owner[refs[g].tile];
+    /* and the GPU it will likely run on: its output tile's home (-1: none) */
+    const int reader_gpu = out->store->storage->home[refs[g].tile];
     for (int q = 0; q < np; q++) {
       size_t p = refs[g + (size_t)q].index;
       int64_t *w = (int64_t *)(desc + 1) + pw * (size_t)q;
@@ -268,7 +275,7 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
         else {
           lnp_tile_ensure_written(v->store, tile);
           starpu_data_handle_t hh;
-          if (halo_piece(v, tile, reader, w, w + ndim, ndim, &halos, &hh, &o[1], &o[2])) h = hh;
+          if (halo_piece(v, tile, reader, reader_gpu, w, w + ndim, ndim, &halos, &hh, &o[1], &o[2])) h = hh;
         }
         o[0] = add_buf(bufs, &nbufs, h, mode);
       }

@@ -40,6 +40,9 @@ lnp_status lnp_runtime_init(const lnp_config *cfg);
 void lnp_runtime_shutdown(void);
 int lnp_runtime_initialized(void);
 int64_t lnp_runtime_tile_elems(void);
+/* elements per tile of the default tiling of an array of nelem elements of
+ * itemsize bytes (with GPUs: one tile per GPU, within bounds) */
+int64_t lnp_runtime_tile_target(int64_t nelem, size_t itemsize);
 int lnp_runtime_test_mode(void);
 /* Describe workers and scheduler (malloc'd string). */
 char *lnp_runtime_describe(void);

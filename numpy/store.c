@@ -20,7 +20,7 @@ static uint64_t lnp_next_storage_id = 1;
  * boxes under reshape and keep stencil neighbours in one tile along the other
  * dims), then the next dims, until tiles hold about tile_elems elements.  In
  * test mode every dimension is cut every 3 elements. */
-static void default_tiling(int ndim, const int64_t *shape, int32_t *ntiles, int64_t *chunk)
+static void default_tiling(int ndim, const int64_t *shape, size_t itemsize, int32_t *ntiles, int64_t *chunk)
 {
   if (lnp_runtime_test_mode()) {
     for (int d = 0; d < ndim; d++) {
@@ -30,7 +30,9 @@ static void default_tiling(int ndim, const int64_t *shape, int32_t *ntiles, int6
     }
     return;
   }
-  int64_t target = lnp_runtime_tile_elems();
+  int64_t nelem = 1;
+  for (int d = 0; d < ndim; d++) nelem *= shape[d] > 0 ? shape[d] : 1;
+  int64_t target = lnp_runtime_tile_target(nelem, itemsize);
   for (int d = 0; d < ndim; d++) { chunk[d] = shape[d] > 0 ? shape[d] : 1; ntiles[d] = 1; }
   /* elements in a slab of one index along dims < d */
   for (int d = 0; d < ndim; d++) {
@@ -66,8 +68,13 @@ static lnp_status check_size(int ndim, const int64_t *shape, int dtype)
     nelem *= shape[d];
   }
   if (nelem > (int64_t)(INT64_MAX / itemsize)) return lnp_error(LNP_EVALUE, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
-  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-  if (pages > 0 && page > 0 && (uint64_t)nelem * itemsize > (uint64_t)pages * (uint64_t)page)
+  /* sysconf(_SC_PHYS_PAGES) is a sysinfo() system call: once per process */
+  static uint64_t phys_bytes = 0;
+  if (!phys_bytes) {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    phys_bytes = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : UINT64_MAX;
+  }
+  if ((uint64_t)nelem * itemsize > phys_bytes)
     return lnp_error(LNP_ENOMEM, "Unable to allocate %.3g GiB for an array with %lld elements of type %s",
                      (double)nelem * (double)itemsize / (1024.0 * 1024.0 * 1024.0), (long long)nelem, lnp_dtype_name(dtype));
   return LNP_OK;
@@ -146,7 +153,7 @@ lnp_status lnp_store_create(lnp_store **out, int ndim, const int64_t *shape, int
   if (cs) return cs;
   int32_t ntiles[LNP_MAXDIM];
   int64_t chunk[LNP_MAXDIM];
-  default_tiling(ndim, shape, ntiles, chunk);
+  default_tiling(ndim, shape, lnp_dtype_size(dtype), ntiles, chunk);
   int64_t *bounds[LNP_MAXDIM] = {0};
   lnp_status st = LNP_OK;
   for (int d = 0; d < ndim; d++) {

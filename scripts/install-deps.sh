@@ -33,8 +33,9 @@ fi
 # ---- StarPU 1.3.10 from Debian's source package
 cuda_dir=${CUDA_HOME:-/usr/local/cuda}
 with_cuda=0; [ -x "$cuda_dir/bin/nvcc" ] && with_cuda=1
-patch_file=$root/scripts/patches/starpu-1.3.10-cuda13.patch
-stamp=$( (cat "$patch_file"; echo "cuda=$with_cuda blocking v3") | sha1sum | cut -c1-10)
+# our patches to StarPU (CUDA 12/13 API, the CUDA pipeline with blocking drivers)
+patches=("$root"/scripts/patches/starpu-1.3.10-*.patch)
+stamp=$( (cat "${patches[@]}"; echo "cuda=$with_cuda blocking v3") | sha1sum | cut -c1-10)
 prefix=$cache/starpu-1.3.10-$stamp
 if [ ! -f "$prefix/.complete" ]; then
   echo "== building StarPU 1.3.10 into $prefix (a few minutes)"
@@ -52,7 +53,7 @@ if [ ! -f "$prefix/.complete" ]; then
   fi
   (cd "$src" && apt-get source -q --download-only starpu >/dev/null && tar xf starpu_1.3.10*.orig.tar.*)
   cd "$src"/starpu-1.3.10*
-  patch -p1 < "$patch_file"
+  for p in "${patches[@]}"; do patch -p1 < "$p"; done
   # --enable-blocking-drivers: idle workers sleep instead of spinning, so the
   # Python thread that submits tasks keeps its core
   cfg=(--prefix="$prefix" --with-fxt --enable-mpi --enable-maxcpus=128 --enable-maxcudadev=8

@@ -31,7 +31,7 @@ if [ ! -f "$prefix/.complete" ]; then
   src=$cache/src-offline; rm -rf "$src"; mkdir -p "$src"
   tar xf "$bundle"/starpu_1.3.10*.orig.tar.* -C "$src"
   cd "$src"/starpu-1.3.10*
-  patch -p1 < "$root/scripts/patches/starpu-1.3.10-cuda13.patch"
+  for p in "$root"/scripts/patches/starpu-1.3.10-*.patch; do patch -p1 < "$p"; done
   mpi=--disable-mpi; command -v mpicc >/dev/null && mpi=--enable-mpi
   cfg=(--prefix="$prefix" --with-fxt $mpi --enable-maxcpus=128 --enable-maxcudadev=8
        --disable-opencl --disable-socl --disable-fortran --disable-build-doc

@@ -11,7 +11,15 @@ print(c.config()["description"].splitlines()[0])
 a = np.ones(n)
 b = np.ones(n)
 c.wait()
-for label, fn in (("d = a + b", lambda: a + b), ("a[1:] * b[:-1]", lambda: a[1:] * b[:-1])):
+x = np.zeros(n)
+
+
+def chain():
+    global x
+    x += 1.0  # each task waits for the one before: the latency between dependent tasks
+
+
+for label, fn in (("d = a + b", lambda: a + b), ("a[1:] * b[:-1]", lambda: a[1:] * b[:-1]), ("x += 1 (chain)", chain)):
     best = None
     for k in range(3):
         t0 = time.perf_counter()

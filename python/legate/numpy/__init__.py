@@ -8,9 +8,17 @@ whose operations run inline.  Anything not implemented natively falls back
 to NumPy (with a once-per-name RuntimeWarning).
 """
 
+import os as _os
 import sys as _sys
 
-import numpy as _numpy
+# StarPU's workers use every core; the OpenBLAS thread pool NumPy starts on
+# import would spin-wait beside them (a third of all CPU samples in a GPU run
+# on 16 cores).  Only effective when numpy is not imported yet; bin/legate
+# sets it for the whole program.
+if "numpy" not in _sys.modules:
+    _os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as _numpy  # noqa: E402
 
 from . import _runtime
 from ._runtime import core as _core

@@ -270,7 +270,12 @@ class ufunc:
             if NUMPY2:
                 key.append(skey)
             else:
-                cacheable = False
+                # NumPy 1.x value-based casting sees a scalar only through
+                # np.min_scalar_type(value) (and its kind through the type)
+                try:
+                    key.append((skey, _np.min_scalar_type(x).num))
+                except Exception:
+                    cacheable = False
         # output operand
         out_arr = None
         out_np = None
