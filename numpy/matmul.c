@@ -9,6 +9,7 @@
 #include "store_internal.h"
 #include "../codelets/codelets.h"
 #include "profile.h"
+#include "../scheduler/locality.h"
 
 static int64_t *even_bounds(int64_t n, int64_t chunk, int32_t *nt)
 {
@@ -71,7 +72,22 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
   lnp_status st = LNP_OK;
   lnp_view *c = NULL, *aa = NULL, *bb = NULL;
   int32_t ntm, ntn, ntk;
-  int64_t *bm = NULL, *bn = NULL, *bk = even_bounds(k, blk, &ntk);
+  int64_t *bm = NULL, *bn = NULL, *bk = NULL;
+  /* On several GPUs B's row tiles (one per GPU) are the k blocks, so B is
+   * not re-tiled into one panel that every GPU would then fetch whole */
+  const lnp_store *bs = b->store;
+  if (blk == 8192 && lnp_view_is_identity(b) && bs->ntiles[0] > 1 && bs->ntiles[1] == 1 &&
+      bs->storage->home[0] >= 0) {
+    int64_t min_rows = k;
+    for (int32_t t = 0; t < bs->ntiles[0]; t++)
+      if (bs->bounds[0][t + 1] - bs->bounds[0][t] < min_rows) min_rows = bs->bounds[0][t + 1] - bs->bounds[0][t];
+    if (min_rows >= 1024 && bs->ntiles[0] <= 64) {
+      ntk = bs->ntiles[0];
+      bk = malloc(sizeof(int64_t) * ((size_t)ntk + 1));
+      if (bk) memcpy(bk, bs->bounds[0], sizeof(int64_t) * ((size_t)ntk + 1));
+    }
+  }
+  if (!bk) bk = even_bounds(k, blk, &ntk);
   if (lnp_view_is_identity(out)) {
     c = lnp_view_copy(out);
     ntm = out->store->ntiles[0]; ntn = out->store->ntiles[1];
@@ -97,17 +113,29 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
     for (int32_t j = 0; j < ntn && !st; j++) {
       int32_t ct[2] = {i, j};
       size_t cti = lnp_store_tile_index(c->store, ct);
-      for (int32_t kk = 0; kk < ntk; kk++) {
+      /* with GPUs, the k step whose B panel lives on C(i,j)'s GPU first,
+       * and the other panels prefetched there meanwhile */
+      const int home = c->store->storage->home[cti];
+      int32_t k0 = 0;
+      for (int32_t kk = 0; home >= 0 && kk < ntk; kk++) {
+        int32_t bt[2] = {kk, j};
+        if (bb->store->storage->home[lnp_store_tile_index(bb->store, bt)] == home) { k0 = kk; break; }
+      }
+      const int node = lnp_sched_gpu_node(home);
+      for (int32_t step = 0; step < ntk; step++) {
+        const int32_t kk = (k0 + step) % ntk;
         int32_t at[2] = {i, kk}, bt[2] = {kk, j};
         size_t ati = lnp_store_tile_index(aa->store, at), bti = lnp_store_tile_index(bb->store, bt);
         lnp_tile_ensure_written(aa->store, ati);
         lnp_tile_ensure_written(bb->store, bti);
         lnp_matmul_desc *desc = malloc(sizeof *desc);
         if (!desc) { st = lnp_error(LNP_ENOMEM, "out of memory"); break; }
-        *desc = (lnp_matmul_desc){.dtype = dt, .beta_zero = kk == 0,
+        if (step > 0 && node >= 0 && !lnp_mpi_enabled())
+          starpu_data_prefetch_on_node(bb->store->storage->tiles[bti], (unsigned)node, 1);
+        *desc = (lnp_matmul_desc){.dtype = dt, .beta_zero = step == 0,
                                   .m = bm[i + 1] - bm[i], .n = bn[j + 1] - bn[j], .k = bk[kk + 1] - bk[kk]};
         struct starpu_data_descr descrs[3] = {
-            {.handle = c->store->storage->tiles[cti], .mode = kk == 0 ? STARPU_W : STARPU_RW},
+            {.handle = c->store->storage->tiles[cti], .mode = step == 0 ? STARPU_W : STARPU_RW},
             {.handle = aa->store->storage->tiles[ati], .mode = STARPU_R},
             {.handle = bb->store->storage->tiles[bti], .mode = STARPU_R}};
         st = lnp_submit(&lnp_cl_matmul, descrs, 3, desc, sizeof *desc, "matmul");

@@ -16,6 +16,8 @@ extern struct starpu_sched_policy lnp_sched_policy;
 int lnp_sched_home_for(size_t tile, size_t ntiles);
 /* Record a tile's home GPU in its handle (-1: none). */
 void lnp_sched_set_home(starpu_data_handle_t h, int gpu);
+/* StarPU memory node of the block distribution's GPU k (-1: none) */
+int lnp_sched_gpu_node(int gpu);
 
 /* Expected run time of a task in microseconds on a GPU (registered by the
  * runtime: the codelets know their work). */
