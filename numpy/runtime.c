@@ -184,6 +184,22 @@ static void lnp_split_gpus_between_ranks(void)
  * every worker, so its own thread pool would only spin beside them */
 extern void openblas_set_num_threads(int n) __attribute__((weak));
 
+/* Ranks crowding a node (more busy threads than cores: each rank has its
+ * workers and StarPU-MPI's progression thread, besides Python): the
+ * progression thread, which polls MPI without pause while any receive is
+ * posted, then waits up to 500 us between idle polls (our StarPU patch,
+ * STARPU_MPI_POLL_SLEEP_US).  2 ranks on 2 cores: it took 43% of the CPU. */
+static void lnp_mpi_poll_sleep_if_crowded(void)
+{
+  const char *ls = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  if (!ls) ls = getenv("SLURM_NTASKS_PER_NODE");
+  const long local = ls && atol(ls) > 0 ? atol(ls) : 1, cores = sysconf(_SC_NPROCESSORS_ONLN);
+  const char *nc = getenv("STARPU_NCPU");
+  long workers = nc && *nc ? atol(nc) : cores / local;
+  if (workers < 0) workers = 0;
+  if (cores > 0 && local * (workers + 1) > cores) setenv("STARPU_MPI_POLL_SLEEP_US", "500", 0);
+}
+
 lnp_status lnp_runtime_init(const lnp_config *cfg)
 {
   if (lnp_initialized) return LNP_OK;
@@ -238,6 +254,7 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   /* several ranks: StarPU-MPI starts StarPU (and reserves a core for its
    * progression thread) */
   const int mpi = lnp_mpi_wanted();
+  if (mpi) lnp_mpi_poll_sleep_if_crowded();
   int ret = mpi ? lnp_mpi_start(&conf) : starpu_init(&conf);
   if (ret == -ENODEV) return lnp_error(LNP_ERUNTIME, "StarPU found no worker to run tasks (check STARPU_NCPU / STARPU_NCUDA)");
   if (ret) return lnp_error(LNP_ERUNTIME, "starpu_init failed (error %d)", ret);
