@@ -583,19 +583,22 @@ extern "C" int lnp_loop_cuda_worker_init(void)
 }
 
 #ifndef LNP_LOOP_CUDA_NO_STARPU
+/* codelets.c: a task's failure becomes a RuntimeError at the next wait */
+extern "C" void lnp_codelets_report(const char *fmt, ...);
+
 extern "C" void lnp_loop_cuda(void *descr[], void *cl_arg)
 {
   const lnp_loop_desc *d = (const lnp_loop_desc *)cl_arg;
   struct starpu_task *task = starpu_task_get_current();
   const unsigned nb = STARPU_TASK_GET_NBUFFERS(task);
   if (!lnp_loop_desc_valid(d, task->cl_arg_size, nb)) {
-    fprintf(stderr, "legate.numpy: malformed loop task descriptor\n");
+    lnp_codelets_report("malformed loop task descriptor");
     return;
   }
   void *stack_ptrs[64] = {};
   void **ptrs = nb <= 64 ? stack_ptrs : (void **)malloc(sizeof(void *) * nb);
   if (!ptrs) {
-    fprintf(stderr, "legate.numpy: out of memory in a %s task\n", lnp_op_name(d->op));
+    lnp_codelets_report("out of memory in a %s task", lnp_op_name(d->op));
     return;
   }
   for (unsigned i = 0; i < nb; i++) ptrs[i] = LNP_ND_GET_PTR(descr[i]);
@@ -603,9 +606,9 @@ extern "C" void lnp_loop_cuda(void *descr[], void *cl_arg)
    * lnp_loop_cuda_worker_init (without it, no split reductions) */
   const int rc = launch_desc(d, ptrs, (int)nb, (void *)starpu_cuda_get_local_stream(), false);
   if (rc != 0)
-    fprintf(stderr, "legate.numpy: %s CUDA %s loop task (%s -> %s)%s\n", rc == -1 ? "invalid" : "failed",
-            lnp_op_name(d->op), lnp_dtype_name(d->dtype_in), lnp_dtype_name(d->dtype_out),
-            rc == -2 ? ": kernel launch error" : "");
+    lnp_codelets_report("%s CUDA %s loop task (%s -> %s)%s", rc == -1 ? "invalid" : "failed", lnp_op_name(d->op),
+                        lnp_dtype_name(d->dtype_in), lnp_dtype_name(d->dtype_out),
+                        rc == -2 ? ": kernel launch error" : "");
   if (ptrs != stack_ptrs) free(ptrs);
 }
 #endif
