@@ -168,6 +168,21 @@ def test_python_scalar_ufunc(dtype, fname, sname, side):
     both(f, a, approx=True)
 
 
+@pytest.mark.parametrize("dtype", param_dtypes([np.dtype(t) for t in ("int8", "uint8", "float16")]))
+def test_python_scalar_value_sequence(dtype):
+    """One array type with scalars of one Python type but values on both
+    sides of a min_scalar_type boundary, in sequence: NumPy 1.x's result
+    type depends on the value (int8 + 127 -> int8, + 128 -> int16; uint8 - 1
+    vs + -1), and the type resolution cache must not hand the first one's
+    answer to the next.  The deferred path in every mode: more elements
+    than the eager threshold (test mode has none)."""
+    n = 7 if lnp._runtime.TEST_MODE else lnp._runtime.EAGER_MAX + 10
+    a = values(dtype, (n,), "small")
+    for s in (1, 127, 128, 255, 256, -1, -129, 40000, 2.5, 70000.0, 1e300):
+        both(lambda m, x: x + s, a, approx=True)
+        both(lambda m, x: m.multiply(s, x), a, approx=True)
+
+
 NP_SCALARS = {
     "f32": np.float32(2.5),
     "f64": np.float64(1.5),

@@ -270,10 +270,14 @@ class ufunc:
             if NUMPY2:
                 key.append(skey)
             else:
-                # NumPy 1.x value-based casting sees a scalar only through
-                # np.min_scalar_type(value) (and its kind through the type)
+                # NumPy 1.x value-based casting sees a scalar through
+                # np.min_scalar_type(value), plus, for a non-negative
+                # integer, whether it also fits the signed type of that size
+                # (int8 + 127 -> int8 but int8 + 128 -> int16: both uint8)
                 try:
-                    key.append((skey, _np.min_scalar_type(x).num))
+                    m = _np.min_scalar_type(x)
+                    small = m.kind == "u" and x <= (1 << (8 * m.itemsize - 1)) - 1
+                    key.append((skey, m.num, small))
                 except Exception:
                     cacheable = False
         # output operand
