@@ -66,7 +66,8 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
    * blocks in a temporary that is copied into out at the end */
   /* Block size: 512 feeds one CPU core's BLAS for ~0.3 s; a GPU needs
    * GEMMs of thousands (cuBLAS reaches its peak near 8192), and with GPUs
-   * the default tiles (16M elements) are already such blocks. */
+   * the default tiles (one per GPU, at least 16M elements) are already such
+   * blocks. */
   const int cublas_dt = dt == LNP_FLOAT32 || dt == LNP_FLOAT64 || dt == LNP_COMPLEX64 || dt == LNP_COMPLEX128;
   int64_t blk = lnp_runtime_test_mode() ? 3 : (lnp_codelets_gpu_only() && cublas_dt) ? 8192 : 512;
   lnp_status st = LNP_OK;
