@@ -11,8 +11,9 @@ benchmarks/scaling_report.py turns the lines into docs/scaling.md and a PNG.
     bin/legate --gpus 2 benchmarks/scaling.py --mode process --scaling strong \\
         --jacobi-n 16384 --cf-n 4096 --matmul-n 8192 --out results.jsonl
 
-Times: median of --repeat runs after one warm-up, each bracketed by
-legate.numpy.synchronize() (StarPU's wait for all tasks, on every rank).
+Times: median of --repeat runs (fewer when one takes more than a share of
+--budget) after one warm-up, each bracketed by legate.numpy.synchronize()
+(StarPU's wait for all tasks, on every rank): gpu_bench.time_case.
 """
 
 import argparse
@@ -42,7 +43,7 @@ def main(argv=None):
     ap.add_argument("--matmul-n", type=int, default=0, help="matmul side, float64 (0: skip)")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--budget", type=float, default=10.0,
-                    help="stop repeating a case once its timed runs took this many seconds")
+                    help="seconds of timed runs a case may take (from the warm-up's time)")
     ap.add_argument("--out", required=True, help="JSON lines file to append to (rank 0 writes)")
     args = ap.parse_args(argv)
 
@@ -59,24 +60,13 @@ def main(argv=None):
                       {"n": args.cf_n, "nit": args.cf_nit, "steps": 1}, "step"))
     if args.matmul_n:
         cases.append(("matmul_f64", gpu_bench.setup_matmul_f64, {"n": args.matmul_n}, "product"))
+    mod = gpu_bench.Module("legate", lnp, sync, lambda: None)
     rows = []
     for name, setup, p, unit in cases:
-        state = setup(lnp, p)
-        run = state["run"]
-        sync()
-        res = run()  # warm-up (first-use allocations, cuBLAS handles)
-        sync()
-        times = []
-        for _ in range(args.repeat):
-            if times and sum(times) > args.budget:
-                break
-            res = None
-            sync()
-            t0 = time.perf_counter()
-            res = run()
-            sync()
-            times.append(time.perf_counter() - t0)
-        del res, state, run
+        # gpu_bench's timing: one warm-up, then up to --repeat runs within
+        # --budget seconds, each between two synchronize() calls
+        r = gpu_bench.time_case({"name": name, "setup": setup}, p, mod, 1, args.repeat, args.budget)
+        times = r["times"]
         sync()
         row = {"case": name, "n": p["n"], "unit": unit, "mode": args.mode, "scaling": args.scaling,
                "gpus": gpus, "ranks": nranks, "time_s": statistics.median(times), "times_s": times,
