@@ -150,6 +150,18 @@ static int lnp_cuda_devices_planned(void)
 #endif
 }
 
+/* This rank's index among the ranks of its node, and their number, from
+ * the launcher's environment (OpenMPI, Slurm); 0 when unknown. */
+static int lnp_local_ranks(int *rank, int *size)
+{
+  const char *lr = getenv("OMPI_COMM_WORLD_LOCAL_RANK"), *ls = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  if (!lr) { lr = getenv("SLURM_LOCALID"); ls = getenv("SLURM_NTASKS_PER_NODE"); }
+  if (!lr) return 0;
+  *rank = atoi(lr);
+  *size = ls && atoi(ls) > 0 ? atoi(ls) : 1;
+  return 1;
+}
+
 /* Several ranks on one node share its GPUs: local rank r takes devices
  * r*G .. r*G+G-1 (G = STARPU_NCUDA, else an equal share, at least one),
  * unless STARPU_WORKERS_CUDAID already says which. */
@@ -157,12 +169,10 @@ static void lnp_split_gpus_between_ranks(void)
 {
 #ifdef LNP_HAVE_CUDA
   if (!lnp_mpi_wanted() || getenv("STARPU_WORKERS_CUDAID")) return;
-  const char *lr = getenv("OMPI_COMM_WORLD_LOCAL_RANK"), *ls = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
-  if (!lr) { lr = getenv("SLURM_LOCALID"); ls = getenv("SLURM_NTASKS_PER_NODE"); }
-  if (!lr) return;
+  int rank, size;
+  if (!lnp_local_ranks(&rank, &size)) return;
   int ndev = 0;
   if (cudaGetDeviceCount(&ndev) != cudaSuccess || ndev <= 0) { cudaGetLastError(); return; }
-  const int rank = atoi(lr), size = ls && atoi(ls) > 0 ? atoi(ls) : 1;
   const char *want = getenv("STARPU_NCUDA");
   int g = want && *want ? atoi(want) : ndev / size;
   if (g <= 0) {
@@ -191,9 +201,9 @@ extern void openblas_set_num_threads(int n) __attribute__((weak));
  * STARPU_MPI_POLL_SLEEP_US).  2 ranks on 2 cores: it took 43% of the CPU. */
 static void lnp_mpi_poll_sleep_if_crowded(void)
 {
-  const char *ls = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
-  if (!ls) ls = getenv("SLURM_NTASKS_PER_NODE");
-  const long local = ls && atol(ls) > 0 ? atol(ls) : 1, cores = sysconf(_SC_NPROCESSORS_ONLN);
+  int rank = 0, size = 1;
+  lnp_local_ranks(&rank, &size);
+  const long local = size, cores = sysconf(_SC_NPROCESSORS_ONLN);
   const char *nc = getenv("STARPU_NCPU");
   long workers = nc && *nc ? atol(nc) : cores / local;
   if (workers < 0) workers = 0;
