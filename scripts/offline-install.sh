@@ -26,7 +26,9 @@ export LD_LIBRARY_PATH=$multi:$multi/openblas-pthread${LD_LIBRARY_PATH:+:$LD_LIB
 export CPPFLAGS="-I$sysroot/usr/include" LDFLAGS="-L$multi -Wl,-rpath,$multi"
 
 cuda_dir=${CUDA_HOME:-/usr/local/cuda}
-prefix=$cache/starpu-offline
+# a new build whenever our StarPU patches change
+stamp=$(cat "$root"/scripts/patches/starpu-1.3.10-*.patch | sha1sum | cut -c1-10)
+prefix=$cache/starpu-offline-$stamp
 if [ ! -f "$prefix/.complete" ]; then
   src=$cache/src-offline; rm -rf "$src"; mkdir -p "$src"
   tar xf "$bundle"/starpu_1.3.10*.orig.tar.* -C "$src"
