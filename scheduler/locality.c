@@ -1,5 +1,5 @@
-/* The "lnp" StarPU scheduling policy: data locality with expected finish
- * times, for GPUs.
+/* The "lnp" StarPU scheduling policy for GPUs: owner computes, else data
+ * locality with expected finish times.
  *
  * Owner computes: a task that writes a tile with a home GPU (the store's
  * block distribution, or the tile it was placed with: lnp_sched_set_home)
@@ -117,6 +117,12 @@ static double lnp_run_us(struct starpu_task *task)
   return 5.0 + bytes / 2.0e6;
 }
 
+/* whether CUDA worker w of context ctx can run task */
+static int lnp_worker_fits(int w, unsigned ctx, struct starpu_task *task)
+{
+  return starpu_sched_ctx_contains_worker(w, ctx) && starpu_worker_can_execute_task_first_impl((unsigned)w, task, NULL);
+}
+
 static int lnp_sched_push(struct starpu_task *task)
 {
   const unsigned ctx = task->sched_ctx;
@@ -136,14 +142,11 @@ static int lnp_sched_push(struct starpu_task *task)
       const int home = lnp_home_of(STARPU_TASK_GET_HANDLE(task, i));
       if (home > 0 && home <= lnp_ncuda) owner = home - 1;
     }
-  if (owner >= 0 && (!starpu_sched_ctx_contains_worker(lnp_cuda_ids[owner], ctx) ||
-                     !starpu_worker_can_execute_task_first_impl((unsigned)lnp_cuda_ids[owner], task, NULL)))
-    owner = -1;
+  if (owner >= 0 && !lnp_worker_fits(lnp_cuda_ids[owner], ctx, task)) owner = -1;
   STARPU_PTHREAD_MUTEX_LOCK(&d->mutex);
   for (int k = owner >= 0 ? owner : 0; k < (owner >= 0 ? owner + 1 : lnp_ncuda); k++) {
     const int w = lnp_cuda_ids[k];
-    if (!starpu_sched_ctx_contains_worker(w, ctx) || !starpu_worker_can_execute_task_first_impl((unsigned)w, task, NULL))
-      continue;
+    if (!lnp_worker_fits(w, ctx, task)) continue;
     const double xfer = lnp_transfer_us(task, w);
     const double start = d->exp_end[w] > now ? d->exp_end[w] : now;
     const double end = start + xfer + run;
