@@ -88,13 +88,10 @@ static int lnp_is_cuda_worker(unsigned workerid)
 /* ========================================================================
  * The generic loop
  * ======================================================================== */
-static void lnp_loop_cpu(void *descr[], void *cl_arg)
+void lnp_loop_cpu_run(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t arg_size)
 {
   lnp_tasks_cpu++;
-  const lnp_loop_desc *d = cl_arg;
-  struct starpu_task *task = starpu_task_get_current();
-  const unsigned nb = STARPU_TASK_GET_NBUFFERS(task);
-  if (!lnp_loop_desc_valid(d, task->cl_arg_size, nb)) {
+  if (!lnp_loop_desc_valid(d, arg_size, nb)) {
     lnp_codelets_report("malformed loop task descriptor");
     return;
   }
@@ -111,6 +108,12 @@ static void lnp_loop_cpu(void *descr[], void *cl_arg)
     lnp_codelets_report("invalid %s loop task (%s -> %s)", lnp_op_name(d->op),
             lnp_dtype_name(d->dtype_in), lnp_dtype_name(d->dtype_out));
   if (ptrs != stack_ptrs) free(ptrs);
+}
+
+static void lnp_loop_cpu(void *descr[], void *cl_arg)
+{
+  struct starpu_task *task = starpu_task_get_current();
+  lnp_loop_cpu_run(descr, STARPU_TASK_GET_NBUFFERS(task), cl_arg, task->cl_arg_size);
 }
 
 /* op, dtypes and the total number of elements of all pieces */
@@ -149,12 +152,37 @@ static int lnp_loop_can_execute(unsigned workerid, struct starpu_task *task, uns
   return lnp_is_cuda_worker(workerid) ? cuda_ok : !(lnp_gpu_only && cuda_ok);
 }
 
-static void lnp_loop_cuda_counted(void *descr[], void *cl_arg)
+void lnp_loop_cuda_counted_run(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t arg_size)
 {
   lnp_tasks_cuda++;
-  lnp_loop_cuda(descr, cl_arg);
+  lnp_loop_cuda_run(descr, nb, d, arg_size);
+}
+
+static void lnp_loop_cuda_counted(void *descr[], void *cl_arg)
+{
+  struct starpu_task *task = starpu_task_get_current();
+  lnp_loop_cuda_counted_run(descr, STARPU_TASK_GET_NBUFFERS(task), cl_arg, task->cl_arg_size);
 }
 #endif
+
+int lnp_codelets_is_cuda_worker(unsigned workerid)
+{
+#ifdef LNP_HAVE_CUDA
+  return lnp_is_cuda_worker(workerid);
+#else
+  (void)workerid;
+  return 0;
+#endif
+}
+
+int lnp_loop_batchable(const lnp_loop_desc *d, size_t arg_size, int nbufs)
+{
+  if (!lnp_loop_desc_valid(d, arg_size, (unsigned)nbufs)) return 0;
+#ifdef LNP_HAVE_CUDA
+  if (starpu_cuda_worker_get_count() > 0) return lnp_loop_cuda_supported(d);
+#endif
+  return 1;
+}
 
 struct starpu_codelet lnp_cl_loop = {
     .type = STARPU_FORKJOIN,

@@ -586,12 +586,9 @@ extern "C" int lnp_loop_cuda_worker_init(void)
 /* codelets.c: a task's failure becomes a RuntimeError at the next wait */
 extern "C" void lnp_codelets_report(const char *fmt, ...);
 
-extern "C" void lnp_loop_cuda(void *descr[], void *cl_arg)
+extern "C" void lnp_loop_cuda_run(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t arg_size)
 {
-  const lnp_loop_desc *d = (const lnp_loop_desc *)cl_arg;
-  struct starpu_task *task = starpu_task_get_current();
-  const unsigned nb = STARPU_TASK_GET_NBUFFERS(task);
-  if (!lnp_loop_desc_valid(d, task->cl_arg_size, nb)) {
+  if (!lnp_loop_desc_valid(d, arg_size, nb)) {
     lnp_codelets_report("malformed loop task descriptor");
     return;
   }
@@ -610,5 +607,11 @@ extern "C" void lnp_loop_cuda(void *descr[], void *cl_arg)
                         lnp_dtype_name(d->dtype_in), lnp_dtype_name(d->dtype_out),
                         rc == -2 ? ": kernel launch error" : "");
   if (ptrs != stack_ptrs) free(ptrs);
+}
+
+extern "C" void lnp_loop_cuda(void *descr[], void *cl_arg)
+{
+  struct starpu_task *task = starpu_task_get_current();
+  lnp_loop_cuda_run(descr, STARPU_TASK_GET_NBUFFERS(task), (const lnp_loop_desc *)cl_arg, task->cl_arg_size);
 }
 #endif

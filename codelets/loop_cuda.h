@@ -50,6 +50,9 @@ int lnp_loop_cuda_worker_init(void);
 /* The StarPU CUDA implementation of lnp_cl_loop (STARPU_CUDA_ASYNC: launches
  * on starpu_cuda_get_local_stream()). */
 void lnp_loop_cuda(void *descr[], void *cl_arg);
+/* The same for one loop of a batch (codelets/batch.c): nb buffers, the
+ * descriptor of arg_size bytes. */
+void lnp_loop_cuda_run(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t arg_size);
 
 #ifdef __cplusplus
 }

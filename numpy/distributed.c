@@ -107,6 +107,20 @@ void lnp_mpi_before_host_write(starpu_data_handle_t h)
 lnp_status lnp_submit(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
                       size_t arg_size, const char *name)
 {
+  lnp_status st;
+  if (lnp_batch_offer(cl, descrs, nbufs, arg, arg_size, name, &st)) return st;
+  /* anything else goes after the pending batch */
+  if (!st) st = lnp_batch_flush();
+  if (st) {
+    free(arg);
+    return st;
+  }
+  return lnp_submit_direct(cl, descrs, nbufs, arg, arg_size, name);
+}
+
+lnp_status lnp_submit_direct(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
+                             size_t arg_size, const char *name)
+{
   int ret;
   const lnp_task_label lab = LNP_TASK_LABEL(name); /* trace name and site (profile.h) */
 #ifdef LNP_HAVE_MPI

@@ -58,6 +58,8 @@ void lnp_runtime_unhold(void);
  * lnp_runtime_task_done as its callback. */
 void lnp_runtime_task_submitted(void);
 void lnp_runtime_task_done(void *arg);
+/* Our tasks submitted and not yet finished. */
+long lnp_runtime_inflight(void);
 /* Wait for every submitted task; a task failure since the last check
  * becomes LNP_ERUNTIME. */
 lnp_status lnp_runtime_wait(void);
@@ -165,6 +167,28 @@ void lnp_mpi_before_host_write(starpu_data_handle_t h);
  * tile with the input transfers posted on every rank. */
 lnp_status lnp_submit(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
                       size_t arg_size, const char *name);
+/* The same without batching (batch.c submits its batches through it). */
+lnp_status lnp_submit_direct(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
+                             size_t arg_size, const char *name);
+
+/* ---- batching (batch.c) ------------------------------------------------- */
+/* After starpu_init: decide whether loops are batched (GPU memory bounds a
+ * batch's tiles; 0: no bound). */
+void lnp_batch_init(uint64_t gpu_mem_bytes);
+int lnp_batch_enabled(void);
+/* Take a task into the pending batch: 1 if taken (arg then belongs to the
+ * batch; *st says whether a submission it caused failed), 0 if it must be
+ * submitted directly (*st: an error of flushing the previous batch). */
+int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *descrs, int nbufs, void *arg,
+                    size_t arg_size, const char *name, lnp_status *st);
+/* Submit the pending batch, if any.  Called before anything that must
+ * see the tiles' values or order after the pending loops. */
+lnp_status lnp_batch_flush(void);
+/* 1 if a batch is pending: h's unregistration is then held until the
+ * batch is submitted (its loops may use h); 0: unregister now. */
+int lnp_batch_hold_unregister(starpu_data_handle_t h);
+/* Batches of two or more loops submitted so far, and the loops they held. */
+void lnp_batch_counts(uint64_t *batches, uint64_t *loops);
 
 /* ---- operations (asynchronous) ---------------------------------------- */
 typedef struct lnp_operand {

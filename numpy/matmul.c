@@ -131,7 +131,9 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
         lnp_tile_ensure_written(bb->store, bti);
         lnp_matmul_desc *desc = malloc(sizeof *desc);
         if (!desc) { st = lnp_error(LNP_ENOMEM, "out of memory"); break; }
-        if (step > 0 && node >= 0 && !lnp_mpi_enabled())
+        /* a prefetch moves the tile's current value: the pending loops
+         * that write it (retile copies) go first */
+        if (step > 0 && node >= 0 && !lnp_mpi_enabled() && !(st = lnp_batch_flush()))
           starpu_data_prefetch_on_node(bb->store->storage->tiles[bti], (unsigned)node, 1);
         *desc = (lnp_matmul_desc){.dtype = dt, .beta_zero = step == 0,
                                   .m = bm[i + 1] - bm[i], .n = bn[j + 1] - bn[j], .k = bk[kk + 1] - bk[kk]};

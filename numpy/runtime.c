@@ -118,6 +118,14 @@ void lnp_runtime_task_submitted(void)
   pthread_mutex_unlock(&lnp_idle_mutex);
 }
 
+long lnp_runtime_inflight(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  const long n = lnp_inflight;
+  pthread_mutex_unlock(&lnp_idle_mutex);
+  return n;
+}
+
 void lnp_runtime_task_done(void *arg)
 {
   (void)arg;
@@ -234,6 +242,17 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
     setenv("STARPU_LIMIT_MAX_SUBMITTED_TASKS", max, 1);
     setenv("STARPU_LIMIT_MIN_SUBMITTED_TASKS", min, 1);
   }
+  /* No background write-back of GPU tiles ("tidying": StarPU keeps 5-10% of
+   * a GPU's buffers clean by copying dirty ones to freshly allocated host
+   * memory).  Our tiles have no home node, so what it copied was mostly
+   * temporaries about to be unregistered: with loop batching, which keeps
+   * more of them alive at once, channel flow at 4096^2 moved 2.6 GB to the
+   * host in 8 steps at 1.3 GB/s and ran 2-3x slower.  Eviction when a GPU is
+   * really full still writes back what it must. */
+  if (gpus > 0) {
+    setenv("STARPU_MINIMUM_CLEAN_BUFFERS", "0", 0);
+    setenv("STARPU_TARGET_CLEAN_BUFFERS", "0", 0);
+  }
   /* StarPU's own chatter (calibration notices) only when asked for */
   if (!cfg->verbose) setenv("STARPU_SILENT", "1", 0);
   /* StarPU is built with FxT; tracing costs several microseconds per task and
@@ -290,6 +309,7 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
     lnp_tile_spread = 0;
   }
   lnp_initialized = 1;
+  lnp_batch_init(lnp_gpu_memory());
   if (lnp_verbose) {
     char *d = lnp_runtime_describe();
     fputs(d, stderr);
@@ -302,6 +322,7 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
 void lnp_runtime_shutdown(void)
 {
   if (!lnp_initialized) return;
+  (void)lnp_batch_flush();
   lnp_runtime_activate();
   starpu_task_wait_for_all();
   lnp_runtime_activate();
@@ -314,6 +335,8 @@ void lnp_runtime_shutdown(void)
 lnp_status lnp_runtime_wait(void)
 {
   if (!lnp_initialized) return LNP_OK;
+  lnp_status bst = lnp_batch_flush();
+  if (bst) return bst;
   lnp_runtime_activate();
   int ret = starpu_task_wait_for_all();
   lnp_runtime_maybe_idle();

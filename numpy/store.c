@@ -207,7 +207,8 @@ void lnp_store_release(lnp_store *s)
     /* no lnp_runtime_activate(): unregistering needs no worker (tiles have
      * home node -1), so a paused runtime stays asleep */
     if (lnp_runtime_initialized())
-      for (size_t t = 0; t < st->ntiles; t++) starpu_data_unregister_submit(st->tiles[t]);
+      for (size_t t = 0; t < st->ntiles; t++)
+        if (!lnp_batch_hold_unregister(st->tiles[t])) starpu_data_unregister_submit(st->tiles[t]);
     free(st->tiles); free(st->written); free(st->owner); free(st->home); free(st);
   }
   for (int d = 0; d < s->ndim; d++) free(s->bounds[d]);

@@ -65,6 +65,9 @@ static lnp_status transfer(const lnp_view *v, void *host, int to_host)
         continue;
       }
     }
+    /* the pending loops (and the fill just offered) come first */
+    st = lnp_batch_flush();
+    if (st) break;
     int ret = starpu_data_acquire(h, to_host ? STARPU_R : whole ? STARPU_W : STARPU_RW);
     if (ret) { st = lnp_error(LNP_ERUNTIME, "StarPU could not acquire a tile (error %d)", ret); break; }
     void *tptr = LNP_ND_GET_PTR(starpu_data_get_interface_on_node(h, STARPU_MAIN_RAM));

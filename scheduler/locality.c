@@ -63,6 +63,8 @@ static void lnp_sched_deinit(unsigned ctx)
 /* Home GPU index + 1 of a tile (0: none), kept in the handle's user data. */
 static int lnp_home_of(starpu_data_handle_t h) { return (int)(intptr_t)starpu_data_get_user_data(h); }
 
+int lnp_sched_home_of(starpu_data_handle_t h) { return lnp_home_of(h) - 1; }
+
 int lnp_sched_home_for(size_t tile, size_t ntiles)
 {
   return lnp_ncuda < 2 ? -1 : lnp_dist_block(tile, ntiles, lnp_ncuda);

@@ -14,6 +14,8 @@ extern struct starpu_sched_policy lnp_sched_policy;
 /* Home GPU (0..ngpus-1) of tile `tile` of a store of `ntiles` tiles under
  * the block distribution, or -1 (fewer than two GPUs, or another policy). */
 int lnp_sched_home_for(size_t tile, size_t ntiles);
+/* The home GPU recorded in a tile's handle (-1: none). */
+int lnp_sched_home_of(starpu_data_handle_t h);
 /* Record a tile's home GPU in its handle (-1: none). */
 void lnp_sched_set_home(starpu_data_handle_t h, int gpu);
 /* StarPU memory node of the block distribution's GPU k (-1: none) */

@@ -73,9 +73,11 @@ static PyObject *py_task_counts(PyObject *self, PyObject *unused)
   PyObject *waited = py_wait(self, unused);
   if (!waited) return NULL;
   Py_DECREF(waited);
-  uint64_t cpu = 0, cuda = 0;
+  uint64_t cpu = 0, cuda = 0, batches = 0, batched = 0;
   lnp_codelets_task_counts(&cpu, &cuda);
-  return Py_BuildValue("{s:K,s:K}", "cpu", (unsigned long long)cpu, "cuda", (unsigned long long)cuda);
+  lnp_batch_counts(&batches, &batched);
+  return Py_BuildValue("{s:K,s:K,s:K,s:K}", "cpu", (unsigned long long)cpu, "cuda", (unsigned long long)cuda,
+                       "batches", (unsigned long long)batches, "batched", (unsigned long long)batched);
 }
 
 /* Bytes of tiles this process holds in host memory (StarPU allocations). */
@@ -302,7 +304,9 @@ static PyMethodDef module_methods[] = {
   {"wait", py_wait, METH_NOARGS, "Wait for all submitted tasks."},
   {"config", py_config, METH_NOARGS, "Runtime configuration."},
   {"memory_used", py_memory_used, METH_NOARGS, "Bytes of tiles held in this process's host memory."},
-  {"task_counts", py_task_counts, METH_NOARGS, "Tasks executed so far per worker kind: {'cpu': n, 'cuda': n}."},
+  {"task_counts", py_task_counts, METH_NOARGS,
+   "Loops executed so far per worker kind, and batches submitted with the loops they held: "
+   "{'cpu': n, 'cuda': n, 'batches': n, 'batched': n}."},
   {"empty", py_empty, METH_VARARGS, "empty(shape, dtype_num)"},
   {"full", py_full, METH_VARARGS, "full(shape, dtype_num, value0d)"},
   {"from_numpy", py_from_numpy, METH_VARARGS, "from_numpy(c_contiguous_array, dtype_num)"},

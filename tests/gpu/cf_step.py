@@ -22,4 +22,8 @@ _core.wait()
 t = (time.perf_counter() - t0) / steps
 after = _core.task_counts()
 tasks = (after["cuda"] + after["cpu"] - before["cuda"] - before["cpu"]) / steps
-print(f"channel flow {n}^2 nit={nit}: {t * 1e3:.1f} ms/step, {tasks:.0f} tasks/step, {t / tasks * 1e6:.1f} us/task", flush=True)
+batches = (after["batches"] - before["batches"]) / steps
+batched = (after["batched"] - before["batched"]) / steps
+print(f"channel flow {n}^2 nit={nit}: {t * 1e3:.1f} ms/step, {tasks:.0f} loops/step, {t / tasks * 1e6:.1f} us/loop, "
+      f"{batches:.0f} batches/step holding {batched:.0f} loops; loops run on cpu {after['cpu'] - before['cpu']}, "
+      f"cuda {after['cuda'] - before['cuda']}", flush=True)

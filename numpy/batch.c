@@ -1,0 +1,216 @@
+/* Batching: consecutive loop tasks bound for the same GPU are submitted as
+ * one StarPU task (lnp_cl_batch, codelets/batch.c).
+ *
+ * StarPU starts a task's dependents only after the task has finished and
+ * its worker has noticed (event polling, job termination, the next fetch:
+ * 20-30 us a task on the H200 machines), so a chain of dependent loops kept
+ * the GPU idle that long between kernels; channel flow at 4096^2 (1842
+ * tasks a step) took 83-100 ms a step against CuPy's 53.  In a batch the
+ * loops' kernels run back to back on the worker's stream.
+ *
+ * The policy keeps latency low: a loop joins the pending batch, and the
+ * batch is submitted at once when the GPU has at most one task of ours in
+ * flight (an idle GPU never waits for a batch to fill), when it holds
+ * LEGATE_NUMPY_BATCH loops (default 16: channel flow at 4096^2 on an
+ * H200 ran 63 ms a step with 16, 67 with 64) or too many bytes of tiles for the
+ * GPU's memory, when the next loop is bound elsewhere, and before anything
+ * else that touches tiles: another task (matmul, a loop a GPU cannot run),
+ * a host transfer (acquire), a wait, shutdown.  Tile unregistrations
+ * requested while a batch is pending are held and submitted after it.
+ *
+ * The batch's buffers are the union of its loops' tiles; a tile's mode is
+ * what the batch as a whole does to the value it had before: written first
+ * (W: a loop overwrites it whole before any loop reads it), read first (R,
+ * or RW when a later loop writes it), RW first (RW).
+ *
+ * Only with CUDA workers (GPU-only placement), one process, no trace (a
+ * trace names every loop); LEGATE_NUMPY_BATCH=0 turns it off, N >= 2 sets
+ * the size and also batches on CPU workers (no early submission then: the
+ * tests use it to run every op through batches). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lnp.h"
+#include "profile.h"
+#include "../codelets/codelets.h"
+#include "../scheduler/locality.h"
+
+typedef struct batch_loop {
+  lnp_loop_desc *desc;
+  size_t size;
+  int nbuf;
+  uint32_t *map; /* nbuf indices into the batch's buffers */
+  const char *name;
+} batch_loop;
+
+static struct {
+  int enabled;     /* batching on */
+  int max_loops;   /* loops per batch */
+  int early;       /* submit when the GPU is (nearly) idle */
+  int by_home;     /* key = the written tile's home GPU (several GPUs) */
+  uint64_t max_bytes;
+  int key;
+  batch_loop *loops;
+  int nloops, loops_cap;
+  struct starpu_data_descr *bufs;
+  int nbufs, bufs_cap;
+  uint64_t bytes;
+  starpu_data_handle_t *unreg; /* unregistrations held until the batch is in */
+  int nunreg, unreg_cap;
+} B;
+
+void lnp_batch_init(uint64_t gpu_mem_bytes)
+{
+  memset(&B, 0, sizeof B);
+  const unsigned ncuda = starpu_cuda_worker_get_count();
+  const char *env = getenv("LEGATE_NUMPY_BATCH");
+  const long n = env && *env ? strtol(env, NULL, 10) : -1;
+  if (n == 0 || n == 1 || lnp_mpi_enabled() || lnp_profile_tracing()) return;
+  if (n < 0 && !(ncuda > 0 && lnp_codelets_gpu_only())) return;
+  B.enabled = 1;
+  B.max_loops = n > 1 ? (int)(n < 4096 ? n : 4096) : 16;
+  B.early = ncuda > 0;
+  B.by_home = ncuda > 1;
+  /* every tile of a batch is on the GPU at once: stay well inside its memory */
+  B.max_bytes = gpu_mem_bytes ? gpu_mem_bytes / 8 : UINT64_MAX;
+}
+
+int lnp_batch_enabled(void) { return B.enabled; }
+
+static uint64_t lnp_batches = 0, lnp_batched_loops = 0;
+void lnp_batch_counts(uint64_t *batches, uint64_t *loops)
+{
+  if (batches) *batches = lnp_batches;
+  if (loops) *loops = lnp_batched_loops;
+}
+
+static void *grow(void *p, int *cap, int need, size_t elem)
+{
+  if (need <= *cap) return p;
+  int c = *cap ? *cap : 16;
+  while (c < need) c *= 2;
+  void *q = realloc(p, (size_t)c * elem);
+  if (q) *cap = c;
+  return q;
+}
+
+/* The batch's key for a loop task, or -1 when it cannot join one. */
+static int batch_key(const struct starpu_data_descr *descrs, int nbufs)
+{
+  if (!B.by_home) return 0;
+  for (int i = 0; i < nbufs; i++)
+    if (descrs[i].mode & STARPU_W) return lnp_sched_home_of(descrs[i].handle);
+  return -1;
+}
+
+lnp_status lnp_batch_flush(void)
+{
+  if (B.nloops == 0) return LNP_OK;
+  lnp_status st = LNP_OK;
+  const int nloops = B.nloops, nbufs = B.nbufs;
+  B.nloops = 0;
+  B.nbufs = 0;
+  B.bytes = 0;
+  if (nloops == 1) {
+    /* one loop: its own task (named after its op, timed by its model) */
+    batch_loop *l = &B.loops[0];
+    struct starpu_data_descr stack[16], *d = l->nbuf <= 16 ? stack : malloc(sizeof *d * (size_t)l->nbuf);
+    if (!d) {
+      free(l->desc);
+      st = lnp_error(LNP_ENOMEM, "out of memory");
+    } else {
+      for (int i = 0; i < l->nbuf; i++) d[i] = B.bufs[l->map[i]];
+      st = lnp_submit_direct(&lnp_cl_loop, d, l->nbuf, l->desc, l->size, l->name);
+      if (d != stack) free(d);
+    }
+    free(l->map);
+  } else {
+    size_t total = sizeof(lnp_batch_head);
+    for (int k = 0; k < nloops; k++)
+      total += sizeof(lnp_batch_sub) + lnp_batch_pad8((size_t)B.loops[k].nbuf * sizeof(uint32_t)) +
+               lnp_batch_pad8(B.loops[k].size);
+    char *arg = calloc(1, total);
+    if (arg) {
+      lnp_batch_head head = {LNP_BATCH_MAGIC, (uint32_t)nloops};
+      memcpy(arg, &head, sizeof head);
+      char *p = arg + sizeof head;
+      for (int k = 0; k < nloops; k++) {
+        const batch_loop *l = &B.loops[k];
+        lnp_batch_sub sub = {(uint32_t)l->size, (uint32_t)l->nbuf};
+        memcpy(p, &sub, sizeof sub);
+        p += sizeof sub;
+        memcpy(p, l->map, (size_t)l->nbuf * sizeof(uint32_t));
+        p += lnp_batch_pad8((size_t)l->nbuf * sizeof(uint32_t));
+        memcpy(p, l->desc, l->size);
+        p += lnp_batch_pad8(l->size);
+      }
+      st = lnp_submit_direct(&lnp_cl_batch, B.bufs, nbufs, arg, total, "batch");
+      if (!st) {
+        lnp_batches++;
+        lnp_batched_loops += (uint64_t)nloops;
+      }
+    } else {
+      st = lnp_error(LNP_ENOMEM, "out of memory");
+    }
+    for (int k = 0; k < nloops; k++) {
+      free(B.loops[k].desc);
+      free(B.loops[k].map);
+    }
+  }
+  /* the tiles released meanwhile: after the batch that used them */
+  for (int i = 0; i < B.nunreg; i++) starpu_data_unregister_submit(B.unreg[i]);
+  B.nunreg = 0;
+  return st;
+}
+
+int lnp_batch_hold_unregister(starpu_data_handle_t h)
+{
+  if (B.nloops == 0) return 0;
+  starpu_data_handle_t *u = grow(B.unreg, &B.unreg_cap, B.nunreg + 1, sizeof *u);
+  if (!u) return 0; /* out of memory: flush first, then unregister */
+  B.unreg = u;
+  B.unreg[B.nunreg++] = h;
+  return 1;
+}
+
+int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *descrs, int nbufs, void *arg,
+                    size_t arg_size, const char *name, lnp_status *st)
+{
+  *st = LNP_OK;
+  if (!B.enabled || cl != &lnp_cl_loop || nbufs <= 0) return 0;
+  for (int i = 0; i < nbufs; i++)
+    if (descrs[i].mode & ~(enum starpu_data_access_mode)STARPU_RW) return 0;
+  if (!lnp_loop_batchable(arg, arg_size, nbufs)) return 0;
+  const int key = batch_key(descrs, nbufs);
+  if (key < 0) return 0;
+  if (B.nloops > 0 && key != B.key) {
+    *st = lnp_batch_flush();
+    if (*st) return 0;
+  }
+  /* room first, so that a failure leaves the batch as it was */
+  batch_loop *loops = grow(B.loops, &B.loops_cap, B.nloops + 1, sizeof *loops);
+  if (!loops) return 0;
+  B.loops = loops;
+  struct starpu_data_descr *bufs = grow(B.bufs, &B.bufs_cap, B.nbufs + nbufs, sizeof *bufs);
+  if (!bufs) return 0;
+  B.bufs = bufs;
+  uint32_t *map = malloc(sizeof *map * (size_t)nbufs);
+  if (!map) return 0;
+  B.key = key;
+  for (int i = 0; i < nbufs; i++) {
+    int j = 0;
+    while (j < B.nbufs && B.bufs[j].handle != descrs[i].handle) j++;
+    if (j == B.nbufs) {
+      B.bufs[B.nbufs++] = descrs[i];
+      B.bytes += starpu_data_get_size(descrs[i].handle);
+    } else if (!(B.bufs[j].mode & STARPU_W)) {
+      /* read so far: the batch needs the old value, and now writes it */
+      B.bufs[j].mode |= descrs[i].mode;
+    } /* written earlier in the batch: later accesses are internal */
+    map[i] = (uint32_t)j;
+  }
+  B.loops[B.nloops++] = (batch_loop){arg, arg_size, nbufs, map, name};
+  if (B.nloops >= B.max_loops || B.bytes >= B.max_bytes || (B.early && lnp_runtime_inflight() <= 1))
+    *st = lnp_batch_flush();
+  return 1;
+}
