@@ -23,10 +23,11 @@
  * (W: a loop overwrites it whole before any loop reads it), read first (R,
  * or RW when a later loop writes it), RW first (RW).
  *
- * Only with CUDA workers (GPU-only placement), one process, no trace (a
- * trace names every loop); LEGATE_NUMPY_BATCH=0 turns it off, N >= 2 sets
- * the size and also batches on CPU workers (no early submission then: the
- * tests use it to run every op through batches). */
+ * By default with one CUDA worker (GPU-only placement), one process, no
+ * trace (a trace names every loop); LEGATE_NUMPY_BATCH=0 turns it off, N >= 2
+ * sets the size and also batches with several GPUs (one batch per home GPU
+ * at a time) and on CPU workers (no early submission then: the tests use it
+ * to run every op through batches). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,7 +67,9 @@ void lnp_batch_init(uint64_t gpu_mem_bytes)
   const char *env = getenv("LEGATE_NUMPY_BATCH");
   const long n = env && *env ? strtol(env, NULL, 10) : -1;
   if (n == 0 || n == 1 || lnp_mpi_enabled() || lnp_profile_tracing()) return;
-  if (n < 0 && !(ncuda > 0 && lnp_codelets_gpu_only())) return;
+  /* by default one GPU: with several, consecutive loops alternate between
+   * the GPUs' tiles and a batch (one key at a time) would hold one loop */
+  if (n < 0 && !(ncuda == 1 && lnp_codelets_gpu_only())) return;
   B.enabled = 1;
   B.max_loops = n > 1 ? (int)(n < 4096 ? n : 4096) : 16;
   B.early = ncuda > 0;
