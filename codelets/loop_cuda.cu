@@ -190,13 +190,23 @@ int sm_count(int dev)
 }
 
 /* split tuning (environment, for benchmarks): blocks per SM a split
- * reduction aims at, and the least elements a chunk gets */
+ * reduction aims at, and the least elements a chunk gets; for contiguous
+ * pairwise sums, whether k_pwtile sums the chunks (LNP_CUDA_PW_TILE=0:
+ * k_block, as before it), its chunks (warps) per SM and least bytes a
+ * chunk, and its loads' cache hints (ld16) */
 struct SplitTuning {
   int64_t bps = 16, min_chunk = 4096;
+  bool tile = true;
+  int64_t tile_ups = 16, tile_min = 8192;
+  int tile_ldv = 1; /* streaming loads: see ld16 */
   SplitTuning()
   {
     if (const char *e = getenv("LNP_CUDA_SPLIT_BPS")) bps = std::max<int64_t>(1, atoll(e));
     if (const char *e = getenv("LNP_CUDA_SPLIT_MIN")) min_chunk = std::max<int64_t>(256, atoll(e));
+    if (const char *e = getenv("LNP_CUDA_PW_TILE")) tile = atoi(e) != 0;
+    if (const char *e = getenv("LNP_CUDA_TILE_UPS")) tile_ups = std::max<int64_t>(1, atoll(e));
+    if (const char *e = getenv("LNP_CUDA_TILE_MIN")) tile_min = std::max<int64_t>(16, atoll(e));
+    if (const char *e = getenv("LNP_CUDA_PW_LOAD")) tile_ldv = std::min(2, std::max(0, atoi(e)));
   }
 };
 const SplitTuning &split_tuning()
@@ -219,6 +229,25 @@ int64_t split_chunks(bool pairwise, int64_t nP, int64_t n, int nsm, int64_t psiz
   c = std::min<int64_t>(c, (int64_t)(scratch_left / (size_t)(nP * psize)));
   if (pairwise)
     while (c & (c - 1)) c &= c - 1;
+  return c >= 2 ? c : 1;
+}
+
+/* Chunks per run for k_pwtile (nP runs of n reals, bytes each; 1: not
+ * worth it).  A warp per chunk: at most tile_ups per SM in all (16: the
+ * warps k_pwtile keeps on an SM, so that each runs one chunk, the grid
+ * drains once and k_combine has few partials), a power of two (nodes of
+ * NumPy's tree), each of at least tile_min bytes (8 KB: a warp's step, so
+ * that mid-sized runs still spread over the SMs) and 256 reals (internal
+ * nodes). */
+int64_t tile_chunks(int64_t nP, int64_t n, int64_t bytes, int nsm, int64_t psize, size_t scratch_left)
+{
+  const SplitTuning &t = split_tuning();
+  int64_t c = (int64_t)nsm * t.tile_ups / nP;
+  c = std::min<int64_t>(c, bytes / t.tile_min);
+  c = std::min<int64_t>(c, n / 256);
+  c = std::min<int64_t>(c, LNPC_MAX_TILE_CHUNKS);
+  c = std::min<int64_t>(c, (int64_t)(scratch_left / (size_t)(nP * psize)));
+  while (c & (c - 1)) c &= c - 1;
   return c >= 2 ? c : 1;
 }
 
@@ -409,6 +438,8 @@ int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, 
     int tpb = LNPC_BLOCK;
     int64_t nch = 1;
     size_t pbytes = 0;
+    /* k_block has a variant for runs of contiguous elements */
+    const bool contig = block && inner_st[2] == isz[2] && (nops < 4 || inner_st[3] == isz[3]);
     if (block && nds_outer == 0 && (int64_t)nP * 2 <= (int64_t)nsm * split_tuning().bps) {
       if (!scr_looked) {
         scr = scratch_for(stream, dev, may_alloc);
@@ -417,16 +448,20 @@ int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, 
       }
       if (scr.ptr) {
         const int64_t nn = pairwise && dt_kind(dt_loop) == 'c' ? 2 * inner_n : inner_n;
-        nch = split_chunks(pairwise, nP, nn, nsm, psize, scr.size);
+        /* contiguous pairwise sums by k_pwtile: 16-byte loads, so an
+         * aligned run (else k_block, which is no slower then) */
+        const bool tile = pairwise && contig && split_tuning().tile && base[2] >= 0 && (base[2] & 15) == 0;
+        const int64_t tch = tile ? tile_chunks(nP, nn, inner_n * isz[2], nsm, psize, scr.size) : 1;
+        nch = tch > 1 ? tch : split_chunks(pairwise, nP, nn, nsm, psize, scr.size);
         if (nch > 1) {
           mode = LM_SPLIT;
+          if (tch > 1) mode |= LM_PWTILE | split_tuning().tile_ldv << LM_LDV_SHIFT;
           pbytes = ((size_t)(nP * nch * psize) + 255) & ~(size_t)255;
         }
       }
     }
     if (mode == LM_SEQ && nP <= (int64_t)nsm * 2 * LNPC_CP_LANES) tpb = LNPC_CP_LANES;
-    /* k_block has a variant for runs of contiguous elements */
-    if (block && inner_st[2] == isz[2] && (nops < 4 || inner_st[3] == isz[3])) mode |= LM_CONTIG;
+    if (contig) mode |= LM_CONTIG;
     const int64_t nblk = block ? nP * nch
                          : seqp ? (nP + tpb - 1) / tpb
                                 : (nP + (int64_t)tpb * LNPC_ITEMS - 1) / ((int64_t)tpb * LNPC_ITEMS);

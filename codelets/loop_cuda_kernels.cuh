@@ -43,7 +43,9 @@
  * sum into the 2^D nodes at depth D of NumPy's tree (all of them internal
  * nodes down there, so the tree above is complete), other folds into
  * ordered ranges; each block writes its chunk's value into a per-stream
- * device scratch buffer (allocated once, loop_cuda.cu), and k_combine, on
+ * device scratch buffer (allocated once, loop_cuda.cu; contiguous pairwise
+ * sums take smaller chunks, a warp each: k_pwtile, which streams 16-byte
+ * loads over leaves laid out in closed form), and k_combine, on
  * the same stream, folds an output's values in order (for pairwise sums:
  * the top D levels of the same tree) into the output.  Sequential folds
  * along an outer dim (an axis-0 reduction: one thread per output, each
@@ -96,6 +98,7 @@
 #define LNPC_MAXW 448         /* int64 words of piece records per launch */
 #define LNPC_BLOCK_MIN_RUN 512 /* runs at least this long go to k_block */
 #define LNPC_MAX_CHUNKS 8192  /* blocks (partials) per run of a split reduction */
+#define LNPC_MAX_TILE_CHUNKS 65536 /* warps (partials) per run of a k_pwtile split */
 
 namespace lnpc {
 struct Params {
@@ -115,6 +118,9 @@ struct Params {
  * block per run), k_block over chunks of runs writing partials + k_combine,
  * k_seq (one thread per output of pieces with S dims, tpb a block) */
 enum { LM_THREAD = 0, LM_BLOCK = 1, LM_SPLIT = 2, LM_SEQ = 3, LM_CONTIG = 16 /* | k_block: contiguous runs */ };
+/* | LM_SPLIT of contiguous pairwise sums: k_pwtile (a warp a chunk) instead
+ * of k_block, its loads' cache hints (0..2) in the bits at LM_LDV_SHIFT */
+enum { LM_PWTILE = 32, LM_LDV_SHIFT = 6, LM_FLAGS = LM_CONTIG | LM_PWTILE | (3 << LM_LDV_SHIFT) };
 typedef void (*launch_fn)(const Params &p, unsigned grid, int mode, int tpb, cudaStream_t s);
 /* bytes of one partial of a split reduction of (op, loop dtype) */
 int part_size(int op, int dt);
@@ -134,6 +140,9 @@ using lnpc::launch_fn;
 using lnpc::Params;
 using lnpc::LM_BLOCK;
 using lnpc::LM_CONTIG;
+using lnpc::LM_FLAGS;
+using lnpc::LM_LDV_SHIFT;
+using lnpc::LM_PWTILE;
 using lnpc::LM_SEQ;
 using lnpc::LM_SPLIT;
 using lnpc::LM_THREAD;
@@ -1949,6 +1958,243 @@ template <int DT, bool CONTIG> DI SumT<DT> block_pairwise(const char *a, int64_t
   return block_pairwise_t<DT, CONTIG>(a, n, CONTIG ? pw_esz<DT>() : st);
 }
 
+/* ------------------------------------------------------------------------
+ * Warp-tiled pairwise sums of contiguous chunks (k_pwtile: the chunks of a
+ * split reduction, one warp each).
+ *
+ * Why not k_block: there each 8-lane group walks its node's leaves one
+ * after another, and between two leaves (three shuffles, the descent to
+ * the next leaf, pend[] in local memory) the group has no load in flight;
+ * its loads are 8 bytes, 4 leaves a warp instruction; its 80-register cap
+ * (3 blocks an SM) holds 15 loads a lane; a chunk ends in __syncthreads,
+ * so each chunk drains the whole block's loads; and 396 persistent blocks
+ * over 2^k chunks leave a tail (2048 chunks: 5.2 rounds run as 6).  Here a
+ * warp sums its chunk alone, 8 KB a step, and keeps the next step's loads
+ * in flight while it adds the current one up.
+ *
+ * The leaves.  In rows of 8 reals, NumPy splits a node of M rows (no tail)
+ * into floor(M/2) | ceil(M/2) rows, so the node at depth l whose path is j
+ * (bit k: right child at depth k+1) has (M + rev_l(j)) >> l rows (rev_l: j's
+ * l bits reversed; by induction, as ceil(s/2) = floor((s+1)/2)): depth l
+ * holds nodes of two sizes only.  Nodes of at most 16 rows are leaves;
+ * let d be the least depth where all nodes are.  Either the nodes at depth
+ * d-1 all have 17 rows or more (the tree is complete down to depth d:
+ * leaves of 8..16 rows), or depth d-1 holds nodes of 16 and 17 rows: the
+ * 16 are leaves and a 17 is two leaves of 8 and 9 rows.  Either way the
+ * leaves (17s counting as one) are the nodes at one depth dl, the tree
+ * above them is complete, and node sizes come in closed form.
+ *
+ * A step is the node at depth dl - log2(LS): LS leaves, LPL lanes each,
+ * every lane loading a 16-byte column of every row of its leaf (VPL values:
+ * 2 float64, 4 float32, 8 float16, 2 complex64, 1 complex128), all its
+ * loads (up to 17 x 16 bytes) issued before its first add.  Lane k of a
+ * leaf holds NumPy's accumulators r[VPL k ..] (complex: re/im pairs), so
+ * ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)) (complex: of each part) is a
+ * lane-local tree and log2(LPL) shuffle levels, and the tree over the
+ * step's leaves log2(LS) levels more.  Steps combine as a binary counter
+ * (their tree is complete).  Chunks that do not fit (a run's last chunk
+ * when n % 8 != 0, a run not 16-byte aligned, fewer than LS leaves) are
+ * summed by warp_pairwise: the same tree by grp_pairwise.
+ * ------------------------------------------------------------------------ */
+/* NumPy's pairwise sum of a contiguous node by one warp: 4 groups of 8
+ * lanes take the nodes at depth 2 (block_pairwise_t with 32 groups and
+ * shared memory).  Valid in lane 0. */
+template <int DT> DI SumT<DT> warp_pairwise(const char *a, int64_t n, int lane)
+{
+  typedef SumT<DT> S;
+  constexpr int GL = 2;
+  constexpr int64_t st = pw_esz<DT>();
+  const int k = lane & 7, g = lane >> 3;
+  const unsigned mask = 0xffu << (lane & 24);
+  int64_t start = 0, len = n;
+  int d = 0;
+  while (d < GL && len > LNPC_PW_BLOCK) {
+    const int64_t h = pw_half(len);
+    if ((g >> (GL - 1 - d)) & 1) {
+      start += h;
+      len -= h;
+    } else {
+      len = h;
+    }
+    d++;
+  }
+  const bool owner = (g & ((1 << (GL - d)) - 1)) == 0;
+  S x;
+  memset(&x, 0, sizeof x);
+  /* the strided variant: fewer registers (k_pwtile's are pw_tile's) */
+  if (owner) x = grp_pairwise<DT, false>(a + start * st, len, st, k, mask);
+  const int sd = owner ? d : 0; /* lane 8g: the depth of group g's node */
+#pragma unroll
+  for (int l = GL - 1; l >= 0; l--) {
+    const int wd = 1 << (GL - 1 - l); /* groups between siblings at depth l+1 */
+    const S y = shfl_down_any(x, 8 * wd);
+    if ((lane & (16 * wd - 1)) == 0 && sd > l) x = sum_add<DT>(x, y);
+  }
+  return x;
+}
+
+template <int DT> struct PwTile {
+  static constexpr int ES = (int)sizeof(St<DT>);   /* bytes of an element (complex: both parts) */
+  static constexpr int RB = 8 * (int)pw_esz<DT>(); /* bytes of a row of 8 reals */
+  static constexpr int LPL = RB / 16;              /* lanes per leaf, 16 bytes of each row each */
+  static constexpr int VPL = 16 / ES;              /* SumT values a lane takes from a row */
+  static constexpr int LS = 32 / LPL;              /* leaves per step */
+  static constexpr int LL = LS == 8 ? 3 : LS == 16 ? 4 : 5;
+  static_assert(LPL * VPL * (dt_kind(DT) == 'c' ? 2 : 1) == 8 && (1 << LL) == LS, "8 reals a row");
+};
+/* 16 bytes of a run; LDV picks the cache hints (LNP_CUDA_PW_LOAD, for
+ * benchmarks): 0 non-coherent (ld.global.nc), 1 streaming (ld.global.cs,
+ * the default: a 2^28 float64 sum on an H200 ran at 4393 GB/s with it,
+ * 3999 with 0, 4151 with 2; CUB 4584), 2 non-coherent without L1
+ * allocation, 256-byte L2 prefetch */
+template <int LDV> DI uint4 ld16(const char *p)
+{
+  const uint4 *q = (const uint4 *)p;
+  if constexpr (LDV == 1) {
+    return __ldcs(q);
+  } else if constexpr (LDV == 2) {
+    uint4 r;
+    asm("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0, %1, %2, %3}, [%4];"
+        : "=r"(r.x), "=r"(r.y), "=r"(r.z), "=r"(r.w)
+        : "l"(q));
+    return r;
+  } else {
+    return __ldg(q);
+  }
+}
+/* the VPL sum values of 16 loaded bytes */
+template <int DT> DI void pw_dec16(const uint4 &v, SumT<DT> *o)
+{
+  constexpr int VPL = PwTile<DT>::VPL;
+  St<DT> s[VPL];
+  memcpy(s, &v, 16);
+#pragma unroll
+  for (int i = 0; i < VPL; i++) o[i] = ld<DT>((const char *)&s[i]);
+}
+/* NumPy's combination of N consecutive accumulators (a complete tree) */
+template <int DT, int N> DI SumT<DT> pw_tree(const SumT<DT> *v)
+{
+  if constexpr (N == 1) return v[0];
+  else return sum_add<DT>(pw_tree<DT, N / 2>(v), pw_tree<DT, N / 2>(v + N / 2));
+}
+/* lanes lane .. lane+2^k-1 combined into lane (a multiple of 2^k), for
+ * offsets O0, 2 O0, .. < O1 */
+template <int DT, int O0, int O1> DI SumT<DT> pw_lanes(SumT<DT> v, int lane)
+{
+#pragma unroll
+  for (int o = O0; o < O1; o <<= 1) {
+    const SumT<DT> y = shfl_down_any(v, o);
+    if ((lane & (2 * o - 1)) == 0) v = sum_add<DT>(v, y);
+  }
+  return v;
+}
+
+/* The chunk a (n reals) by the warp as the file comment above says, into
+ * out (lane 0); false (nothing done) if it does not fit. */
+template <int DT, int LDV> DI bool pw_tile(const char *a, int64_t n, int lane, SumT<DT> &out)
+{
+  typedef PwTile<DT> T;
+  typedef SumT<DT> S;
+  constexpr int VPL = T::VPL, LPL = T::LPL, LL = T::LL, RB = T::RB;
+  if (n < 8 || (n & 7) || ((uintptr_t)a & 15)) return false;
+  const uint32_t M = (uint32_t)(n >> 3); /* rows: < 2^29 (pieces have < 2^31 elements) */
+  int d = 0;
+  while (((M - 1) >> d) + 1 > 16) d++; /* ceil(M / 2^d) > 16 */
+  const bool two = d > 0 && (M >> (d - 1)) < 17; /* depth d-1: 16- and 17-row leaves */
+  const int dl = two ? d - 1 : d;
+  if (dl < LL) return false;
+  const int ds = dl - LL; /* depth of the steps */
+  const uint32_t nsteps = 1u << ds;
+  const int gi = lane / LPL; /* the lane's leaf in a step */
+  const char *lp = a + (lane % LPL) * 16;
+  /* rows of step s, and the first row (in the step) and rows of leaf gi */
+  auto step_rows = [&](uint32_t s) { return ds ? (M + (__brev(s) >> (32 - ds))) >> ds : M; };
+  auto leaf = [&](uint32_t rows, uint32_t &off, uint32_t &m) {
+    off = 0;
+#pragma unroll
+    for (int k = LL - 1; k >= 0; k--) {
+      const uint32_t h = rows >> 1;
+      if ((gi >> k) & 1) {
+        off += h;
+        rows -= h;
+      } else {
+        rows = h;
+      }
+    }
+    m = rows;
+  };
+  uint4 x[17];
+  auto load = [&](uint32_t row, uint32_t m) { /* rows 0..7 always exist */
+    const char *p = lp + (int64_t)row * RB;
+#pragma unroll
+    for (int j = 0; j < 17; j++)
+      if (j < 8 || j < (int)m) x[j] = ld16<LDV>(p + j * RB);
+  };
+  uint32_t r0 = 0, rows = step_rows(0), off, m;
+  leaf(rows, off, m);
+  load(off, m);
+  S stk[32];
+  int sp = 0;
+#pragma unroll 1
+  for (uint32_t s = 0; s < nsteps; s++) {
+    /* the next step's place, while this step's loads are in flight */
+    const bool more = s + 1 < nsteps;
+    const uint32_t r1 = r0 + rows;
+    uint32_t rows1 = 0, off1 = 0, m1 = 8;
+    if (more) {
+      rows1 = step_rows(s + 1);
+      leaf(rows1, off1, m1);
+    }
+    /* the leaf's accumulators, row after row; a 17-row node is the leaves
+     * of rows 0..7 (va) and 8..16 (vb) */
+    const bool s17 = m == 17;
+    S va[VPL], vb[VPL], t[VPL];
+    pw_dec16<DT>(x[0], va);
+#pragma unroll
+    for (int j = 1; j < 8; j++) {
+      pw_dec16<DT>(x[j], t);
+#pragma unroll
+      for (int i = 0; i < VPL; i++) va[i] = sum_add<DT>(va[i], t[i]);
+    }
+    if (s17) {
+      pw_dec16<DT>(x[8], vb);
+#pragma unroll
+      for (int j = 9; j < 17; j++) {
+        pw_dec16<DT>(x[j], t);
+#pragma unroll
+        for (int i = 0; i < VPL; i++) vb[i] = sum_add<DT>(vb[i], t[i]);
+      }
+    } else {
+      memset(vb, 0, sizeof vb);
+#pragma unroll
+      for (int j = 8; j < 16; j++)
+        if (j < (int)m) {
+          pw_dec16<DT>(x[j], t);
+#pragma unroll
+          for (int i = 0; i < VPL; i++) va[i] = sum_add<DT>(va[i], t[i]);
+        }
+    }
+    if (more) load(r1 + off1, m1);
+    /* the leaves, then the step */
+    S v = pw_lanes<DT, 1, LPL>(pw_tree<DT, VPL>(va), lane);
+    if (two && __any_sync(0xffffffffu, s17)) {
+      const S w = pw_lanes<DT, 1, LPL>(pw_tree<DT, VPL>(vb), lane);
+      if (s17) v = sum_add<DT>(v, w);
+    }
+    v = pw_lanes<DT, LPL, 32>(v, lane);
+    if (lane == 0) {
+      for (uint32_t c = s; c & 1; c >>= 1) v = sum_add<DT>(stk[--sp], v);
+      stk[sp++] = v;
+    }
+    r0 = r1;
+    rows = rows1;
+    off = off1;
+    m = m1;
+  }
+  if (lane == 0) out = stk[0];
+  return true;
+}
+
 template <int DT> struct ArgV {
   St<DT> raw;
   CT<DT> m;
@@ -2137,6 +2383,51 @@ __global__ void __launch_bounds__(LNPC_RED_BLOCK, CONTIG ? 3 : 1) k_block(const 
   for (int64_t u = blockIdx.x; u < total; u += gridDim.x) block_unit<OP, DT, CONTIG>(p, u);
 }
 
+/* The chunks of split contiguous pairwise sums, one warp each (pw_tile,
+ * else warp_pairwise): units as k_block's (blk0 counts chunks), walked by
+ * the warps of a persistent grid.  Up to 128 registers (2 blocks, 16
+ * warps an SM): 17 x 16 bytes of loads a lane, so up to 8.5 KB in flight
+ * a warp, ~128 KB an SM (~36 KB cover 4.8 TB/s at 1 us of latency). */
+template <int OP, int DT, int LDV>
+__global__ void __launch_bounds__(LNPC_RED_BLOCK, 2) k_pwtile(const __grid_constant__ Params p)
+{
+  constexpr int NOPS = kops<OP>(), WPB = LNPC_RED_BLOCK / 32;
+  typedef SumT<DT> S;
+  const int lane = threadIdx.x & 31;
+  const int64_t total = p.blk0[p.npieces], nw = (int64_t)gridDim.x * WPB;
+#pragma unroll 1
+  for (int64_t u = (int64_t)blockIdx.x * WPB + (threadIdx.x >> 5); u < total; u += nw) {
+    const char *a;
+    int64_t len;
+    S *dst; /* only this lives through the sum (registers) */
+    {
+      const int pc = find_piece(p, u);
+      const int64_t *w = p.w + p.off[pc];
+      const int64_t nch = w[R_NCH], lb = u - p.blk0[pc], e = lb / nch, c = lb - e * nch;
+      char *q[NOPS];
+      int64_t idx;
+      locate<NOPS>(p, w, e, q, idx);
+      /* chunk c: the node at depth log2(nch) whose path is c (run_part) */
+      int64_t start = 0;
+      len = dt_kind(DT) == 'c' ? 2 * w[R_INN] : w[R_INN];
+      for (int64_t bit = nch >> 1; bit > 0; bit >>= 1) {
+        const int64_t h = pw_half(len);
+        if (c & bit) {
+          start += h;
+          len -= h;
+        } else {
+          len = h;
+        }
+      }
+      a = q[2] + start * pw_esz<DT>();
+      dst = (S *)(p.scratch + w[R_PART]) + e * nch + c;
+    }
+    S v;
+    if (!pw_tile<DT, LDV>(a, len, lane, v)) v = warp_pairwise<DT>(a, len, lane);
+    if (lane == 0) *dst = v;
+  }
+}
+
 /* After a split k_block: one block per output folds its nch partials in
  * order (each thread a contiguous span as a complete binary tree, then a
  * tree over the threads: for pairwise sums, nch a power of two, exactly
@@ -2160,14 +2451,17 @@ __global__ void __launch_bounds__(LNPC_RED_BLOCK) k_combine(const __grid_constan
   const int64_t lo = nch * t / NT, hi = nch * (t + 1) / NT;
   V stk[24];
   int sp = 0;
+  /* B loads in flight, then their tree (256 bytes a thread: k_pwtile's
+   * thousands of partials in one or two round trips to L2) */
+  constexpr int B = sizeof(V) <= 8 ? 32 : sizeof(V) <= 16 ? 16 : 8;
 #pragma unroll 1
-  for (int64_t i0 = lo; i0 < hi; i0 += 8) { /* 8 loads in flight, then their tree */
-    V x[8];
+  for (int64_t i0 = lo; i0 < hi; i0 += B) {
+    V x[B];
 #pragma unroll
-    for (int j = 0; j < 8; j++)
+    for (int j = 0; j < B; j++)
       if (i0 + j < hi) x[j] = parts[i0 + j];
 #pragma unroll
-    for (int j = 0; j < 8; j++)
+    for (int j = 0; j < B; j++)
       if (i0 + j < hi) {
         V v = x[j];
         for (int64_t m = i0 + j - lo + 1; !(m & 1) && sp > 0; m >>= 1) v = comb(stk[--sp], v);
@@ -2200,24 +2494,50 @@ __global__ void __launch_bounds__(LNPC_RED_BLOCK) k_combine(const __grid_constan
 /* ========================================================================
  * Instantiation: the kernels of ops [LO, HI) (casts: all pairs)
  * ======================================================================== */
+/* blocks of LNPC_RED_BLOCK threads of kern that fit an SM at once */
+template <class K> int red_occupancy(K kern)
+{
+  int n = 0;
+  if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, kern, LNPC_RED_BLOCK, 0) != cudaSuccess) {
+    (void)cudaGetLastError();
+    n = 0;
+  }
+  return n > 0 ? n : 2;
+}
+/* k_pwtile over `units` chunks: a persistent grid of what fits the device */
+template <int OP, int DT> void launch_pwtile(const Params &p, unsigned units, int ldv, cudaStream_t s)
+{
+  constexpr unsigned WPB = LNPC_RED_BLOCK / 32;
+  static const int occ[3] = {red_occupancy(k_pwtile<OP, DT, 0>), red_occupancy(k_pwtile<OP, DT, 1>),
+                             red_occupancy(k_pwtile<OP, DT, 2>)};
+  ldv = ldv < 3 ? ldv : 0;
+  const unsigned cap = (unsigned)occ[ldv] * (unsigned)(p.nsm > 0 ? p.nsm : 132), need = (units + WPB - 1) / WPB;
+  const unsigned grid = need < cap ? need : cap;
+  if (ldv == 1) k_pwtile<OP, DT, 1><<<grid, LNPC_RED_BLOCK, 0, s>>>(p);
+  else if (ldv == 2) k_pwtile<OP, DT, 2><<<grid, LNPC_RED_BLOCK, 0, s>>>(p);
+  else k_pwtile<OP, DT, 0><<<grid, LNPC_RED_BLOCK, 0, s>>>(p);
+}
+
 template <int OP, int DT, int ODT> void launch(const Params &p, unsigned grid, int mode, int tpb, cudaStream_t s)
 {
   if constexpr (op_kind(OP) != 'C' && block_ok(OP, DT)) {
-    const bool contig = (mode & LM_CONTIG) != 0;
-    mode &= ~LM_CONTIG;
+    const bool contig = (mode & LM_CONTIG) != 0, tile = (mode & LM_PWTILE) != 0;
+    const int ldv = (mode >> LM_LDV_SHIFT) & 3;
+    mode &= ~LM_FLAGS;
     if (mode == LM_BLOCK || mode == LM_SPLIT) {
-      auto occ_of = [](auto kern) {
-        int n = 0;
-        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, kern, LNPC_RED_BLOCK, 0) != cudaSuccess) {
-          (void)cudaGetLastError();
-          n = 0;
+      bool tiled = false;
+      if constexpr (pairwise_red<OP, DT>()) {
+        if (tile && contig && mode == LM_SPLIT) {
+          launch_pwtile<OP, DT>(p, grid, ldv, s);
+          tiled = true;
         }
-        return n > 0 ? n : 2;
-      };
-      static const int occ[2] = {occ_of(k_block<OP, DT, false>), occ_of(k_block<OP, DT, true>)};
-      const unsigned cap = (unsigned)occ[contig] * (unsigned)(p.nsm > 0 ? p.nsm : 132);
-      if (contig) k_block<OP, DT, true><<<grid < cap ? grid : cap, LNPC_RED_BLOCK, 0, s>>>(p);
-      else k_block<OP, DT, false><<<grid < cap ? grid : cap, LNPC_RED_BLOCK, 0, s>>>(p);
+      }
+      if (!tiled) {
+        static const int occ[2] = {red_occupancy(k_block<OP, DT, false>), red_occupancy(k_block<OP, DT, true>)};
+        const unsigned cap = (unsigned)occ[contig] * (unsigned)(p.nsm > 0 ? p.nsm : 132);
+        if (contig) k_block<OP, DT, true><<<grid < cap ? grid : cap, LNPC_RED_BLOCK, 0, s>>>(p);
+        else k_block<OP, DT, false><<<grid < cap ? grid : cap, LNPC_RED_BLOCK, 0, s>>>(p);
+      }
       if (mode == LM_SPLIT) { /* the same pieces, one block per output */
         Params p2 = p;
         int64_t b = 0;

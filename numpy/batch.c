@@ -213,7 +213,13 @@ int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *d
     map[i] = (uint32_t)j;
   }
   B.loops[B.nloops++] = (batch_loop){arg, arg_size, nbufs, map, name};
-  if (B.nloops >= B.max_loops || B.bytes >= B.max_bytes || (B.early && lnp_runtime_inflight() <= 1))
+  /* a loop that reads no tile (a fill, a generator) waits for the loop
+   * that reads what it wrote: a reduction's fill and the reduction then go
+   * as one task (one StarPU round trip less: a 2^28 sum on an H200 took
+   * 668 us against a 537 us kernel) */
+  int reads = 0;
+  for (int i = 0; i < nbufs && !reads; i++) reads = (descrs[i].mode & STARPU_R) != 0;
+  if (B.nloops >= B.max_loops || B.bytes >= B.max_bytes || (B.early && reads && lnp_runtime_inflight() <= 1))
     *st = lnp_batch_flush();
   return 1;
 }

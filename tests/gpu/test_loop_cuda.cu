@@ -23,10 +23,14 @@
  * than one launch holds).  Each buffer sits between guard bytes that must
  * stay untouched.
  *
- *   test_loop_cuda [--seed N] [--cases K] [--big N] [--bench] [--bench-only] [--reps N] [--probe] [-v]
- * --bench adds bandwidth measurements of large tiles (LNP_BENCH_ONLY=substring
- * selects cases), --bench-only runs just those.
+ *   test_loop_cuda [--seed N] [--cases K] [--big N] [--pw N] [--pw-only] [--bench] [--bench-only] [--reps N]
+ *                  [--probe] [-v]
+ * --pw sets the number of long contiguous float sums (pairwise_cases, 40 by
+ * default; --pw-only runs just those).  --bench adds bandwidth measurements
+ * of large tiles (LNP_BENCH_ONLY=substrings,... selects cases; LNP_BENCH_NOCHECK=1
+ * skips their check against the CPU), --bench-only runs just those.
  * Exit status 0 when everything matches. */
+#include <cub/device/device_reduce.cuh>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
@@ -40,6 +44,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "loop.h"
@@ -706,6 +711,100 @@ static void run_case(Case &c, int nthreads)
 }
 
 /* ------------------------------------------------------------------------
+ * Long contiguous float sums (k_pwtile, k_block's split reductions): finite
+ * values over a wide range of magnitudes, so that any change of NumPy's
+ * summation order shows in the bits (the random cases' infinities and NaNs
+ * turn most long sums into NaN).  Run lengths around the shapes of NumPy's
+ * tree (powers of two: 128-element leaves; 16 x 2^k + r rows: leaves of 16
+ * and 17 rows; tails of n % 8), runs aligned to 16 bytes or not, one output
+ * or a few (axis 1).
+ * ------------------------------------------------------------------------ */
+static void pw_value(int dt, unsigned char *out)
+{
+  const uint64_t r = rng();
+  const char k = dt_kind(dt);
+  const int span = k == 'h' ? 6 : k == 'f' && lnp_dtype_size(dt) == 4 ? 20 : 40;
+  auto real = [&](uint64_t bits) { /* +-[1, 2) 2^e, e in [-span, span) (float16: [-2 span, 0), no inf sums) */
+    const int e = (int)(bits % (uint64_t)(2 * span)) - (k == 'h' ? 2 * span : span);
+    return std::ldexp(1.0 + (double)((bits >> 12) & ((1ull << 40) - 1)) * 0x1p-40, e) * ((bits >> 63) ? -1 : 1);
+  };
+  if (k == 'h') {
+    const uint16_t h = f2h((float)real(r));
+    memcpy(out, &h, 2);
+  } else if (dt == LNP_FLOAT32) {
+    const float f = (float)real(r);
+    memcpy(out, &f, 4);
+  } else if (dt == LNP_FLOAT64) {
+    const double v = real(r);
+    memcpy(out, &v, 8);
+  } else if (dt == LNP_COMPLEX64) {
+    const float p2[2] = {(float)real(r), (float)real(r * 0x9E3779B97F4A7C15ull + 1)};
+    memcpy(out, p2, 8);
+  } else {
+    const double p2[2] = {real(r), real(r * 0x9E3779B97F4A7C15ull + 1)};
+    memcpy(out, p2, 16);
+  }
+}
+
+static void pairwise_cases(int count)
+{
+  const int dts[] = {LNP_FLOAT64, LNP_FLOAT32, LNP_FLOAT16, LNP_COMPLEX128, LNP_COMPLEX64};
+  const long fail0 = g_failures;
+  Case c;
+  for (int i = 0; i < count; i++) {
+    const int dt = dts[i % 5];
+    const size_t sz = lnp_dtype_size(dt);
+    int64_t n; /* reals */
+    switch (irand(0, 4)) {
+    case 0: n = (int64_t)1 << irand(10, 22); break;
+    case 1: {
+      const int k = (int)irand(6, 16);
+      n = 8 * (16 * ((int64_t)1 << k) + irand(1, (int64_t)1 << (k - 1)));
+      break;
+    }
+    case 2: n = irand(4096, 1 << 22); break;
+    case 3: n = 8 * irand(512, 1 << 19); break;
+    default: n = ((int64_t)1 << irand(12, 22)) + irand(-8, 8); break;
+    }
+    const int64_t rows = chance(0.7) ? 1 : irand(2, 6);
+    if (rows > 1) n = std::min<int64_t>(n, 1 << 20);
+    if (dt_kind(dt) == 'c') n = std::max<int64_t>(1, n / 2); /* elements */
+    const int64_t mis = chance(0.3) ? irand(1, 3) : 0;      /* elements off the buffer's 256-byte start */
+    c.op = LNP_OP_ADD;
+    c.din = c.dout = dt;
+    c.ndim = 2;
+    c.nops = 3;
+    memset(c.sc, 0, sizeof c.sc);
+    memset(c.mult, 0, sizeof c.mult);
+    c.pieces.clear();
+    c.bufs.clear();
+    char what[96];
+    snprintf(what, sizeof what, "pairwise %" PRId64 " x %" PRId64 " +%" PRId64, rows, n, mis);
+    c.what = what;
+    for (int b = 0; b < 2; b++) {
+      Buffer bf;
+      bf.dtype = dt;
+      bf.nelem = (size_t)(b == 0 ? rows : rows * n + mis);
+      bf.written = b == 0;
+      bf.init.resize(bf.nelem * sz);
+      for (size_t j = 0; j < bf.nelem; j++) pw_value(dt, &bf.init[j * sz]);
+      c.bufs.push_back(std::move(bf));
+    }
+    Piece pc;
+    pc.shape = {rows, n};
+    pc.origin = {0, 0};
+    pc.ops.resize(3);
+    pc.ops[0] = Operand{0, 0, {1, 0}};
+    pc.ops[1] = pc.ops[0];
+    pc.ops[2] = Operand{1, mis, {n, 1}};
+    c.pieces.push_back(pc);
+    run_case(c, 4);
+    if (g_verbose) printf("  %s %s\n", lnp_dtype_name(dt), what);
+  }
+  printf("pairwise: %d long contiguous sums, %ld failed\n", count, g_failures - fail0);
+}
+
+/* ------------------------------------------------------------------------
  * Benchmarks: bandwidth of the kernels on one large tile (cudaEvent timing
  * over repeated launches; GB/s counts the bytes read and written once).
  * Each case is first checked bit for bit against the CPU kernel.
@@ -724,24 +823,75 @@ static void bench_fill(std::vector<unsigned char> &h, int dt, size_t n)
 {
   const size_t sz = lnp_dtype_size(dt);
   h.resize(n * sz);
-  std::mt19937_64 g(777);
-  for (size_t i = 0; i < n; i++) {
-    const uint64_t r = g();
-    const double u = (double)(r >> 11) * (1.0 / 9007199254740992.0) * 2.0 - 1.0;
-    if (dt == LNP_FLOAT64) memcpy(&h[i * 8], &u, 8);
-    else if (dt == LNP_FLOAT32) {
-      const float f = (float)u;
-      memcpy(&h[i * 4], &f, 4);
-    } else if (dt == LNP_INT64) {
-      const int64_t v = (int64_t)(r % 2000001) - 1000000;
-      memcpy(&h[i * 8], &v, 8);
-    } else if (dt == LNP_INT32) {
-      const int32_t v = (int32_t)(r % 2001) - 1000;
-      memcpy(&h[i * 4], &v, 4);
-    } else {
-      memcpy(&h[i * sz], &r, sz);
+  /* blocks of 2^20 elements, each its own generator: in parallel (2^28) */
+  const size_t blk = (size_t)1 << 20, nblk = (n + blk - 1) / blk;
+  auto fill = [&](size_t b0, size_t b1) {
+    for (size_t b = b0; b < b1; b++) {
+      std::mt19937_64 g(777 + b);
+      for (size_t i = b * blk; i < std::min(n, (b + 1) * blk); i++) {
+        const uint64_t r = g();
+        const double u = (double)(r >> 11) * (1.0 / 9007199254740992.0) * 2.0 - 1.0;
+        if (dt == LNP_FLOAT64) memcpy(&h[i * 8], &u, 8);
+        else if (dt == LNP_FLOAT32) {
+          const float f = (float)u;
+          memcpy(&h[i * 4], &f, 4);
+        } else if (dt == LNP_INT64) {
+          const int64_t v = (int64_t)(r % 2000001) - 1000000;
+          memcpy(&h[i * 8], &v, 8);
+        } else if (dt == LNP_INT32) {
+          const int32_t v = (int32_t)(r % 2001) - 1000;
+          memcpy(&h[i * 4], &v, 4);
+        } else {
+          memcpy(&h[i * sz], &r, sz);
+        }
+      }
     }
+  };
+  const size_t nt = std::min<size_t>(nblk, std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> ts;
+  for (size_t t = 0; t < nt; t++) ts.emplace_back(fill, nblk * t / nt, nblk * (t + 1) / nt);
+  for (auto &t : ts) t.join();
+}
+
+/* the median and the least of per-repetition times */
+struct RepTimes {
+  double med_us, best_us;
+};
+static RepTimes rep_times(std::vector<float> ms)
+{
+  std::sort(ms.begin(), ms.end());
+  return RepTimes{1000.0 * ms[ms.size() / 2], 1000.0 * ms[0]};
+}
+/* run f() reps times, each between two events (as many as fit ~0.2 s, at
+ * most max_reps, after one untimed run) */
+template <class F> static RepTimes time_reps(F &&f, int max_reps)
+{
+  cudaEvent_t e0, e1;
+  CK(cudaEventCreate(&e0));
+  CK(cudaEventCreate(&e1));
+  f();
+  CK(cudaEventRecord(e0, g_stream));
+  f();
+  CK(cudaEventRecord(e1, g_stream));
+  CK(cudaEventSynchronize(e1));
+  float ms;
+  CK(cudaEventElapsedTime(&ms, e0, e1));
+  const int reps = std::max(3, std::min(max_reps, (int)(200.0 / std::max(ms, 1e-3f))));
+  std::vector<cudaEvent_t> ev(reps + 1);
+  for (auto &e : ev) CK(cudaEventCreate(&e));
+  CK(cudaEventRecord(ev[0], g_stream));
+  for (int r = 0; r < reps; r++) {
+    f();
+    CK(cudaEventRecord(ev[r + 1], g_stream));
   }
+  CK(cudaEventSynchronize(ev[reps]));
+  CK(cudaGetLastError());
+  std::vector<float> t(reps);
+  for (int r = 0; r < reps; r++) CK(cudaEventElapsedTime(&t[r], ev[r], ev[r + 1]));
+  for (auto &e : ev) CK(cudaEventDestroy(e));
+  CK(cudaEventDestroy(e0));
+  CK(cudaEventDestroy(e1));
+  return rep_times(t);
 }
 
 static void bench(int max_reps)
@@ -752,6 +902,7 @@ static void bench(int max_reps)
       {"add f32 2^24", LNP_OP_ADD, LNP_FLOAT32, BK_ADD, 1, N},
       {"sum f64 2^24 -> 1", LNP_OP_ADD, LNP_FLOAT64, BK_FULL, 4096, 4096},
       {"sum f32 2^24 -> 1", LNP_OP_ADD, LNP_FLOAT32, BK_FULL, 4096, 4096},
+      {"sum f64 2^28 -> 1", LNP_OP_ADD, LNP_FLOAT64, BK_FULL, 16384, 16384}, /* 2 GiB, its own buffers */
       {"sum i64 2^24 -> 1", LNP_OP_ADD, LNP_INT64, BK_FULL, 4096, 4096},
       {"max f64 2^24 -> 1", LNP_OP_MAXIMUM, LNP_FLOAT64, BK_FULL, 4096, 4096},
       {"max f32 2^24 -> 1", LNP_OP_MAXIMUM, LNP_FLOAT32, BK_FULL, 4096, 4096},
@@ -775,30 +926,54 @@ static void bench(int max_reps)
       {"sum i64 2^20x16 axis 0", LNP_OP_ADD, LNP_INT64, BK_AXIS0, 1 << 20, 16},
   };
   const char *only = getenv("LNP_BENCH_ONLY");
-  void *dA, *dB, *dO, *dI;
-  CK(cudaMalloc(&dA, N * 8));
-  CK(cudaMalloc(&dB, N * 8));
-  CK(cudaMalloc(&dO, N * 8));
-  CK(cudaMalloc(&dI, N * 8));
-  cudaEvent_t e0, e1;
-  CK(cudaEventCreate(&e0));
-  CK(cudaEventCreate(&e1));
+  const char *nc = getenv("LNP_BENCH_NOCHECK");
+  const bool check = !(nc && atoi(nc) != 0);
+  {
+    const char *envs[] = {"LNP_CUDA_PW_TILE", "LNP_CUDA_PW_LOAD", "LNP_CUDA_TILE_UPS", "LNP_CUDA_TILE_MIN",
+                          "LNP_CUDA_SPLIT_BPS", "LNP_CUDA_SPLIT_MIN"};
+    printf("bench settings:");
+    for (const char *e : envs) printf(" %s=%s", e, getenv(e) ? getenv(e) : "(default)");
+    printf("\n");
+  }
+  void *dA0, *dB0, *dO0, *dI0;
+  CK(cudaMalloc(&dA0, N * 8));
+  CK(cudaMalloc(&dB0, N * 8));
+  CK(cudaMalloc(&dO0, N * 8));
+  CK(cudaMalloc(&dI0, N * 8));
   std::vector<unsigned char> hA, hB;
   for (const BenchCase &bc : bs) {
-    if (only && !strstr(bc.what, only)) continue;
+    if (only) { /* substrings, separated by commas */
+      bool hit = false;
+      for (const char *q = only; !hit && *q;) {
+        const char *e = strchr(q, ',');
+        const std::string sub(q, e ? (size_t)(e - q) : strlen(q));
+        hit = !sub.empty() && strstr(bc.what, sub.c_str());
+        q = e ? e + 1 : q + strlen(q);
+      }
+      if (!hit) continue;
+    }
     const int dt = bc.dt, op = bc.op;
-    int reps = max_reps;
     const size_t sz = lnp_dtype_size(dt);
     const int64_t R = bc.rows, C = bc.cols, n = R * C;
     const bool arg = op_kinds[op] == 'R';
     const int nops = lnp_op_nops(op);
     const int64_t nout = bc.kind == BK_ADD ? n : bc.kind == BK_FULL ? 1 : bc.kind == BK_AXIS0 ? C : R;
+    /* cases beyond the shared buffers get their own (input and output only) */
+    const bool own = n > N;
+    void *dA = dA0, *dB = dB0, *dO = dO0, *dI = dI0;
+    if (own) {
+      if (bc.kind != BK_FULL || arg) continue;
+      CK(cudaMalloc(&dA, n * sz));
+      CK(cudaMalloc(&dO, 256));
+      dB = dI = nullptr;
+    }
     bench_fill(hA, dt, (size_t)n);
-    bench_fill(hB, dt, (size_t)n);
+    if (bc.kind == BK_ADD) bench_fill(hB, dt, (size_t)n);
+    else hB.assign(8, 0);
     /* outputs start from the first elements of a (valid values, index 0) */
     std::vector<unsigned char> hO(hA.begin(), hA.begin() + nout * sz), hI(nout * 8, 0);
     CK(cudaMemcpy(dA, hA.data(), n * sz, cudaMemcpyHostToDevice));
-    CK(cudaMemcpy(dB, hB.data(), n * sz, cudaMemcpyHostToDevice));
+    if (bc.kind == BK_ADD) CK(cudaMemcpy(dB, hB.data(), n * sz, cudaMemcpyHostToDevice));
 
     std::vector<unsigned char> raw(lnp_loop_desc_size(2, nops, 1), 0);
     lnp_loop_desc *d = (lnp_loop_desc *)raw.data();
@@ -846,40 +1021,56 @@ static void bench(int max_reps)
     std::vector<unsigned char> cO = hO, cI = hI;
     if (bc.kind == BK_ADD) cO.assign(n * sz, 0);
     CK(cudaMemcpy(dO, cO.data(), cO.size(), cudaMemcpyHostToDevice));
-    CK(cudaMemcpy(dI, cI.data(), cI.size(), cudaMemcpyHostToDevice));
-    void *hptr[4] = {cO.data(), hA.data(), hB.data(), cI.data()};
-    lnp_loop_execute(d, hptr, 16);
-    const int rc = lnp_loop_cuda_launch(d, dptr, 4, g_stream);
-    CK(cudaStreamSynchronize(g_stream));
-    std::vector<unsigned char> gO(cO.size()), gI(cI.size());
-    CK(cudaMemcpy(gO.data(), dO, gO.size(), cudaMemcpyDeviceToHost));
-    CK(cudaMemcpy(gI.data(), dI, gI.size(), cudaMemcpyDeviceToHost));
-    const bool same = rc == 0 && gO == cO && (!arg || gI == cI);
-    if (!same) g_failures++;
-    /* timing: as many repetitions as fit ~0.2 s (at most reps) */
-    float ms;
-    CK(cudaEventRecord(e0, g_stream));
-    lnp_loop_cuda_launch(d, dptr, 4, g_stream);
-    CK(cudaEventRecord(e1, g_stream));
-    CK(cudaEventSynchronize(e1));
-    CK(cudaEventElapsedTime(&ms, e0, e1));
-    reps = std::max(1, std::min(reps, (int)(200.0 / std::max(ms, 1e-3f))));
-    CK(cudaEventRecord(e0, g_stream));
-    for (int r = 0; r < reps; r++) lnp_loop_cuda_launch(d, dptr, 4, g_stream);
-    CK(cudaEventRecord(e1, g_stream));
-    CK(cudaEventSynchronize(e1));
-    CK(cudaGetLastError());
-    CK(cudaEventElapsedTime(&ms, e0, e1));
-    const double us = 1000.0 * ms / reps;
+    if (dI) CK(cudaMemcpy(dI, cI.data(), cI.size(), cudaMemcpyHostToDevice));
+    bool same = true;
+    int rc = 0;
+    if (check) {
+      void *hptr[4] = {cO.data(), hA.data(), hB.data(), cI.data()};
+      lnp_loop_execute(d, hptr, 16);
+      rc = lnp_loop_cuda_launch(d, dptr, 4, g_stream);
+      CK(cudaStreamSynchronize(g_stream));
+      std::vector<unsigned char> gO(cO.size()), gI(cI.size());
+      CK(cudaMemcpy(gO.data(), dO, gO.size(), cudaMemcpyDeviceToHost));
+      if (dI) CK(cudaMemcpy(gI.data(), dI, gI.size(), cudaMemcpyDeviceToHost));
+      same = rc == 0 && gO == cO && (!arg || gI == cI);
+      if (!same) g_failures++;
+    }
+    const RepTimes t = time_reps([&] { lnp_loop_cuda_launch(d, dptr, 4, g_stream); }, max_reps);
     const double bytes = bc.kind == BK_ADD ? 3.0 * n * sz : (double)n * sz + (double)nout * sz * 2;
-    printf("bench %-30s %9.1f us  %7.1f GB/s  %s\n", bc.what, us, bytes / (us * 1e3),
-           same ? "bit-exact vs CPU" : "MISMATCH vs CPU");
+    printf("bench %-30s %9.1f us  %7.1f GB/s  (best %7.1f GB/s)  %s\n", bc.what, t.med_us, bytes / (t.med_us * 1e3),
+           bytes / (t.best_us * 1e3), !check ? "unchecked" : same ? "bit-exact vs CPU" : "MISMATCH vs CPU");
+    /* the ceiling of a full float sum: CUB's on the same data (its own
+     * order, not NumPy's) */
+    if (bc.kind == BK_FULL && op == LNP_OP_ADD && (dt == LNP_FLOAT64 || dt == LNP_FLOAT32)) {
+      size_t tb = 0;
+      void *tmp = nullptr, *dsum = nullptr;
+      CK(cudaMalloc(&dsum, 16));
+      auto cub_sum = [&](void *t, size_t &b) {
+        if (dt == LNP_FLOAT64)
+          return cub::DeviceReduce::Sum(t, b, (const double *)dA, (double *)dsum, (int)n, g_stream);
+        return cub::DeviceReduce::Sum(t, b, (const float *)dA, (float *)dsum, (int)n, g_stream);
+      };
+      CK(cub_sum(nullptr, tb));
+      CK(cudaMalloc(&tmp, tb));
+      const RepTimes tc = time_reps([&] { CK(cub_sum(tmp, tb)); }, max_reps);
+      const double cb = (double)n * sz;
+      printf("bench %-30s %9.1f us  %7.1f GB/s  (best %7.1f GB/s)  ratio lnp/cub %.3f (best %.3f)\n",
+             (std::string("cub ") + bc.what).c_str(), tc.med_us, cb / (tc.med_us * 1e3), cb / (tc.best_us * 1e3),
+             tc.med_us / t.med_us, tc.best_us / t.best_us);
+      CK(cudaFree(tmp));
+      CK(cudaFree(dsum));
+    }
     fflush(stdout);
+    if (own) {
+      CK(cudaFree(dA));
+      CK(cudaFree(dO));
+      std::vector<unsigned char>().swap(hA);
+    }
   }
-  CK(cudaFree(dA));
-  CK(cudaFree(dB));
-  CK(cudaFree(dO));
-  CK(cudaFree(dI));
+  CK(cudaFree(dA0));
+  CK(cudaFree(dB0));
+  CK(cudaFree(dO0));
+  CK(cudaFree(dI0));
 }
 
 /* ------------------------------------------------------------------------
@@ -946,11 +1137,13 @@ static void probe_fminmax()
 int main(int argc, char **argv)
 {
   uint64_t seed = 12345;
-  int cases = 12, big = 1, do_bench = 0, bench_only = 0, reps = 20;
+  int cases = 12, big = 1, do_bench = 0, bench_only = 0, reps = 20, pw = 40, pw_only = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], nullptr, 0);
     else if (!strcmp(argv[i], "--cases") && i + 1 < argc) cases = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--big") && i + 1 < argc) big = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--pw") && i + 1 < argc) pw = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--pw-only")) pw_only = 1;
     else if (!strcmp(argv[i], "--bench")) do_bench = 1;
     else if (!strcmp(argv[i], "--bench-only")) do_bench = bench_only = 1;
     else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
@@ -960,7 +1153,9 @@ int main(int argc, char **argv)
     }
     else if (!strcmp(argv[i], "-v")) g_verbose = true;
     else {
-      fprintf(stderr, "usage: %s [--seed N] [--cases K] [--big N] [--bench] [--bench-only] [--reps N] [--probe] [-v]\n",
+      fprintf(stderr,
+              "usage: %s [--seed N] [--cases K] [--big N] [--pw N] [--pw-only] [--bench] [--bench-only] [--reps N] "
+              "[--probe] [-v]\n",
               argv[0]);
       return 2;
     }
@@ -979,6 +1174,10 @@ int main(int argc, char **argv)
   }
   if (bench_only) {
     bench(reps);
+    return g_failures ? 1 : 0;
+  }
+  if (pw_only) {
+    pairwise_cases(pw);
     return g_failures ? 1 : 0;
   }
 
@@ -1035,6 +1234,8 @@ int main(int argc, char **argv)
       }
     }
   }
+
+  pairwise_cases(pw);
 
   long total_cases = 0, ulp = 0, nanp = 0, bad_combos = 0;
   for (auto &kv : g_stats) {
