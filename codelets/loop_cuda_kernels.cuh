@@ -1898,6 +1898,28 @@ template <int DT, bool CONTIG> DI SumT<DT> grp_pairwise(const char *a, int64_t n
   }
 }
 
+/* The node of NumPy's recursion over n elements that group g of 2^GL
+ * groups takes: the node at depth GL whose path is g's bits, or the leaf
+ * above it (then only the leftmost group under that leaf works).  Sets
+ * its first element and length; returns its depth. */
+DI int pw_descend(int64_t n, int g, int GL, int64_t &start, int64_t &len)
+{
+  start = 0;
+  len = n;
+  int d = 0;
+  while (d < GL && len > LNPC_PW_BLOCK) {
+    const int64_t h = pw_half(len);
+    if ((g >> (GL - 1 - d)) & 1) {
+      start += h;
+      len -= h;
+    } else {
+      len = h;
+    }
+    d++;
+  }
+  return d;
+}
+
 /* NumPy's pairwise sum of n elements by the block (LNPC_RED_BLOCK threads,
  * G = 32 groups of 8 lanes).  Group g takes the node at depth 5 of the
  * recursion whose path is g's bits (or the leaf above it: then only the
@@ -1917,17 +1939,7 @@ template <int DT, bool CONTIG> DI SumT<DT> block_pairwise_t(const char *a, int64
   const int lane = threadIdx.x & 31, k = lane & 7, g = threadIdx.x >> 3;
   const unsigned mask = 0xffu << (lane & 24);
   int64_t start = 0, len = n;
-  int d = 0;
-  while (d < GL && len > LNPC_PW_BLOCK) {
-    const int64_t h = pw_half(len);
-    if ((g >> (GL - 1 - d)) & 1) {
-      start += h;
-      len -= h;
-    } else {
-      len = h;
-    }
-    d++;
-  }
+  const int d = pw_descend(n, g, GL, start, len);
   const bool owner = (g & ((1 << (GL - d)) - 1)) == 0;
   if (owner) {
     const S v = grp_pairwise<DT, CONTIG>(a + start * st, len, st, k, mask);
@@ -2007,17 +2019,7 @@ template <int DT> DI SumT<DT> warp_pairwise(const char *a, int64_t n, int lane)
   const int k = lane & 7, g = lane >> 3;
   const unsigned mask = 0xffu << (lane & 24);
   int64_t start = 0, len = n;
-  int d = 0;
-  while (d < GL && len > LNPC_PW_BLOCK) {
-    const int64_t h = pw_half(len);
-    if ((g >> (GL - 1 - d)) & 1) {
-      start += h;
-      len -= h;
-    } else {
-      len = h;
-    }
-    d++;
-  }
+  const int d = pw_descend(n, g, GL, start, len);
   const bool owner = (g & ((1 << (GL - d)) - 1)) == 0;
   S x;
   memset(&x, 0, sizeof x);
