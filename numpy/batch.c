@@ -62,6 +62,10 @@ static struct {
 
 void lnp_batch_init(uint64_t gpu_mem_bytes)
 {
+  /* a runtime started again after a shutdown (which flushed) */
+  free(B.loops);
+  free(B.bufs);
+  free(B.unreg);
   memset(&B, 0, sizeof B);
   const unsigned ncuda = starpu_cuda_worker_get_count();
   const char *env = getenv("LEGATE_NUMPY_BATCH");
