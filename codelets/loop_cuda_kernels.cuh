@@ -1898,6 +1898,25 @@ template <int DT, bool CONTIG> DI SumT<DT> grp_pairwise(const char *a, int64_t n
   }
 }
 
+/* Chunk c of a split pairwise sum over len elements: the node at depth
+ * log2(nch) whose path is c (bits from the top; the host keeps the tree
+ * complete down there).  Returns its first element; len becomes its
+ * length. */
+DI int64_t pw_chunk(int64_t &len, int64_t c, int64_t nch)
+{
+  int64_t start = 0;
+  for (int64_t bit = nch >> 1; bit > 0; bit >>= 1) {
+    const int64_t h = pw_half(len);
+    if (c & bit) {
+      start += h;
+      len -= h;
+    } else {
+      len = h;
+    }
+  }
+  return start;
+}
+
 /* The node of NumPy's recursion over n elements that group g of 2^GL
  * groups takes: the node at depth GL whose path is g's bits, or the leaf
  * above it (then only the leftmost group under that leaf works).  Sets
@@ -2278,16 +2297,8 @@ DI bool run_part(char *const *r, int64_t ix, int64_t n, const int64_t *ist, int6
   if constexpr (pairwise_red<OP, DT>()) {
     constexpr bool CX = dt_kind(DT) == 'c'; /* reals and imaginary parts interleaved */
     const int64_t st = CX ? ist[2] / 2 : ist[2];
-    int64_t start = 0, len = CX ? 2 * n : n;
-    for (int64_t bit = nch >> 1; bit > 0; bit >>= 1) {
-      const int64_t h = pw_half(len);
-      if (c & bit) {
-        start += h;
-        len -= h;
-      } else {
-        len = h;
-      }
-    }
+    int64_t len = CX ? 2 * n : n;
+    const int64_t start = pw_chunk(len, c, nch);
     out = block_pairwise<DT, CONTIG>(r[2] + start * st, len, st);
     return true;
   } else {
@@ -2410,17 +2421,8 @@ __global__ void __launch_bounds__(LNPC_RED_BLOCK, 2) k_pwtile(const __grid_const
       int64_t idx;
       locate<NOPS>(p, w, e, q, idx);
       /* chunk c: the node at depth log2(nch) whose path is c (run_part) */
-      int64_t start = 0;
       len = dt_kind(DT) == 'c' ? 2 * w[R_INN] : w[R_INN];
-      for (int64_t bit = nch >> 1; bit > 0; bit >>= 1) {
-        const int64_t h = pw_half(len);
-        if (c & bit) {
-          start += h;
-          len -= h;
-        } else {
-          len = h;
-        }
-      }
+      const int64_t start = pw_chunk(len, c, nch);
       a = q[2] + start * pw_esz<DT>();
       dst = (S *)(p.scratch + w[R_PART]) + e * nch + c;
     }
