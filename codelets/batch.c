@@ -7,7 +7,9 @@
  * dependent small loops (channel flow's boundary columns: 1842 tasks a step)
  * left the GPU idle between kernels for that long each time.  Run as one
  * task, the loops' kernels go back to back on the worker's stream, which
- * orders them; on a CPU worker they run one after the other. */
+ * orders them; on a CPU worker they run one after the other.  Runs of
+ * elementwise loops over the same iteration space become one kernel
+ * (fuse.h): the temporaries between them stay in registers. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -15,23 +17,68 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
+#include "../data-interfaces/nd_interface.h"
 #include "codelets.h"
+#include "fuse.h"
 
 typedef void (*lnp_loop_run_fn)(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t arg_size);
 
-/* Walk the loops of the batch and run each with run(); a malformed
- * argument (never made by numpy/batch.c) is reported, not run. */
-static void lnp_batch_run(void *descr[], void *cl_arg, lnp_loop_run_fn run)
+/* Fusion (fuse.h): LEGATE_NUMPY_FUSE=0 turns it off, "all" also fuses on
+ * CPU workers (the tests: the host interpreter is the GPU kernel's
+ * reference); LEGATE_NUMPY_FUSE_MIN: the fewest elements a group covers. */
+static int fuse_mode = 1; /* 0 off, 1 CUDA workers, 2 every worker */
+static int64_t fuse_min = 1;
+static pthread_once_t fuse_once = PTHREAD_ONCE_INIT;
+static void fuse_config(void)
+{
+  const char *e = getenv("LEGATE_NUMPY_FUSE");
+  if (e && *e) fuse_mode = !strcmp(e, "all") ? 2 : strcmp(e, "0") != 0;
+  const char *m = getenv("LEGATE_NUMPY_FUSE_MIN");
+  if (m && *m) fuse_min = strtoll(m, NULL, 10);
+}
+
+static _Atomic uint64_t fused_groups = 0, fused_loops = 0, fused_elided = 0;
+void lnp_codelets_fuse_counts(uint64_t *groups, uint64_t *loops, uint64_t *elided)
+{
+  if (groups) *groups = fused_groups;
+  if (loops) *loops = fused_loops;
+  if (elided) *elided = fused_elided;
+}
+
+/* Run a fused group; 0 if it ran, -1 if its loops must run one by one
+ * (no NVRTC, compile failure), -2 on a failure after a partial run. */
+typedef int (*lnp_fuse_run_fn)(const lnp_fuse_group *g, void *const *bufptrs);
+
+static int fuse_host(const lnp_fuse_group *g, void *const *bufptrs)
+{
+  lnp_fuse_run_host(g, bufptrs);
+  return 0;
+}
+
+/* Parse the batch's loops, then run them in order: fused groups through
+ * fuse (when given), the others with run(); a malformed argument (never
+ * made by numpy/batch.c) is reported, not run. */
+static void lnp_batch_run(void *descr[], void *cl_arg, lnp_loop_run_fn run, lnp_fuse_run_fn fuse, int cuda)
 {
   struct starpu_task *task = starpu_task_get_current();
   const unsigned nbt = STARPU_TASK_GET_NBUFFERS(task);
   const char *p = cl_arg, *end = p + task->cl_arg_size;
   lnp_batch_head head;
+  lnp_fuse_loop *loops = NULL;
+  void **sb = NULL, **ptrs = NULL;
+  lnp_fuse_group *g = NULL;
   if (task->cl_arg_size < sizeof head) goto bad;
   memcpy(&head, p, sizeof head);
-  if (head.magic != LNP_BATCH_MAGIC) goto bad;
+  if (head.magic != LNP_BATCH_MAGIC || head.nbuf != nbt) goto bad;
   p += sizeof head;
-  void *stack_sub[64];
+  const uint8_t *dead = (const uint8_t *)p;
+  if ((size_t)(end - p) < lnp_batch_pad8(nbt)) goto bad;
+  p += lnp_batch_pad8(nbt);
+  loops = malloc(sizeof *loops * (head.nsub ? head.nsub : 1));
+  if (!loops) goto oom;
+  uint32_t maxbuf = 0;
   for (uint32_t s = 0; s < head.nsub; s++) {
     lnp_batch_sub sub;
     if ((size_t)(end - p) < sizeof sub) goto bad;
@@ -42,29 +89,74 @@ static void lnp_batch_run(void *descr[], void *cl_arg, lnp_loop_run_fn run)
     const uint32_t *map = (const uint32_t *)(const void *)p;
     const lnp_loop_desc *d = (const lnp_loop_desc *)(const void *)(p + map_bytes);
     p += map_bytes + lnp_batch_pad8(sub.desc_size);
-    void **sb = sub.nbuf <= 64 ? stack_sub : malloc(sizeof(void *) * sub.nbuf);
-    if (!sb) {
-      lnp_codelets_report("out of memory in a batch task");
-      return;
-    }
-    int ok = 1;
-    for (uint32_t i = 0; i < sub.nbuf; i++) {
-      if (map[i] >= nbt) ok = 0;
-      else sb[i] = descr[map[i]];
-    }
-    if (ok) run(sb, sub.nbuf, d, sub.desc_size);
-    if (sb != stack_sub) free(sb);
-    if (!ok) goto bad;
+    for (uint32_t i = 0; i < sub.nbuf; i++)
+      if (map[i] >= nbt) goto bad;
+    if (!lnp_loop_desc_valid(d, sub.desc_size, sub.nbuf)) goto bad;
+    loops[s] = (lnp_fuse_loop){d, map, sub.nbuf};
+    if (sub.nbuf > maxbuf) maxbuf = sub.nbuf;
   }
-  return;
+  sb = malloc(sizeof(void *) * (maxbuf ? maxbuf : 1));
+  if (!sb) goto oom;
+  if (fuse) {
+    ptrs = malloc(sizeof(void *) * (nbt ? nbt : 1));
+    g = malloc(sizeof *g);
+    if (!ptrs || !g) goto oom;
+    for (unsigned i = 0; i < nbt; i++) ptrs[i] = LNP_ND_GET_PTR(descr[i]);
+  }
+  for (int s = 0; s < (int)head.nsub;) {
+    const int n = fuse ? lnp_fuse_group_at(loops, (int)head.nsub, s, dead, (int)nbt, fuse_min, g) : 1;
+    if (n >= 2) {
+      const int rc = fuse(g, ptrs);
+      if (rc == -2) {
+        lnp_codelets_report("a fused kernel of %d loops failed to launch", n);
+        goto out;
+      }
+      if (rc == 0) {
+        fused_groups++;
+        fused_loops += (uint64_t)n;
+        fused_elided += (uint64_t)g->elided;
+        lnp_codelets_count_loops(cuda, (uint64_t)n);
+        s += n;
+        continue;
+      }
+    }
+    for (int k = s; k < s + n; k++) {
+      for (uint32_t i = 0; i < loops[k].nbuf; i++) sb[i] = descr[loops[k].map[i]];
+      run(sb, loops[k].nbuf, loops[k].desc, lnp_loop_desc_size(loops[k].desc->ndim, loops[k].desc->nops,
+                                                                 loops[k].desc->npieces));
+    }
+    s += n;
+  }
+  goto out;
+oom:
+  lnp_codelets_report("out of memory in a batch task");
+  goto out;
 bad:
   lnp_codelets_report("malformed batch task argument");
+out:
+  free(loops);
+  free(sb);
+  free(ptrs);
+  free(g);
 }
 
-static void lnp_batch_cpu(void *descr[], void *cl_arg) { lnp_batch_run(descr, cl_arg, lnp_loop_cpu_run); }
+static void lnp_batch_cpu(void *descr[], void *cl_arg)
+{
+  pthread_once(&fuse_once, fuse_config);
+  lnp_batch_run(descr, cl_arg, lnp_loop_cpu_run, fuse_mode == 2 ? fuse_host : NULL, 0);
+}
 
 #ifdef LNP_HAVE_CUDA
-static void lnp_batch_cuda(void *descr[], void *cl_arg) { lnp_batch_run(descr, cl_arg, lnp_loop_cuda_counted_run); }
+static int fuse_cuda(const lnp_fuse_group *g, void *const *bufptrs)
+{
+  return lnp_fuse_cuda_launch(g, bufptrs, (void *)starpu_cuda_get_local_stream());
+}
+
+static void lnp_batch_cuda(void *descr[], void *cl_arg)
+{
+  pthread_once(&fuse_once, fuse_config);
+  lnp_batch_run(descr, cl_arg, lnp_loop_cuda_counted_run, fuse_mode ? fuse_cuda : NULL, 1);
+}
 
 /* numpy/batch.c batches only loops a CUDA worker can run when there are
  * CUDA workers, and those stay off the CPU workers in GPU-only placement,

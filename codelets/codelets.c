@@ -70,6 +70,12 @@ int lnp_codelets_take_error(char *buf, size_t size)
 /* tasks run, per kind of worker (for tests and the profile summary) */
 static _Atomic uint64_t lnp_tasks_cpu = 0, lnp_tasks_cuda = 0;
 
+void lnp_codelets_count_loops(int cuda, uint64_t n)
+{
+  if (cuda) lnp_tasks_cuda += n;
+  else lnp_tasks_cpu += n;
+}
+
 void lnp_codelets_task_counts(uint64_t *cpu, uint64_t *cuda)
 {
   if (cpu) *cpu = lnp_tasks_cpu;

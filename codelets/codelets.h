@@ -36,16 +36,19 @@ extern struct starpu_codelet lnp_cl_loop;
 extern struct starpu_codelet lnp_cl_matmul;
 
 /* lnp_cl_batch: consecutive lnp_cl_loop tasks bound for one worker, run as
- * one StarPU task, in order (on a CUDA worker: back to back on its stream).
+ * one StarPU task, in order (on a CUDA worker: back to back on its stream,
+ * with runs of elementwise loops fused into one kernel, codelets/fuse.h).
  * Buffers: the union of the loops' tiles (STARPU_VARIABLE_NBUFFERS, modes
  * merged at submission, numpy/batch.c).  cl_arg: an lnp_batch_head, then
- * per loop an lnp_batch_sub, its buffer map (nbuf uint32 indices into the
- * task's buffers, padded to 8 bytes) and its lnp_loop_desc (desc_size
- * bytes, padded to 8).  No perfmodel: the loops are timed by none. */
+ * nbuf bytes (padded to 8): 1 where the buffer is unregistered right after
+ * the batch (a dead temporary, whose stores fusion may drop), then per loop
+ * an lnp_batch_sub, its buffer map (nbuf uint32 indices into the task's
+ * buffers, padded to 8 bytes) and its lnp_loop_desc (desc_size bytes,
+ * padded to 8).  No perfmodel: the loops are timed by none. */
 extern struct starpu_codelet lnp_cl_batch;
-typedef struct lnp_batch_head { uint32_t magic, nsub; } lnp_batch_head;
+typedef struct lnp_batch_head { uint32_t magic, nsub, nbuf, reserved; } lnp_batch_head;
 typedef struct lnp_batch_sub { uint32_t desc_size, nbuf; } lnp_batch_sub;
-#define LNP_BATCH_MAGIC 0x4c4e5042u
+#define LNP_BATCH_MAGIC 0x4c4e5043u
 static inline size_t lnp_batch_pad8(size_t n) { return (n + 7) & ~(size_t)7; }
 
 /* 1 if a loop task may join a batch: a well-formed descriptor for nbufs
@@ -55,6 +58,10 @@ int lnp_loop_batchable(const lnp_loop_desc *d, size_t arg_size, int nbufs);
  * codelets' implementations, also called per loop by lnp_cl_batch. */
 void lnp_loop_cpu_run(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t arg_size);
 void lnp_loop_cuda_counted_run(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t arg_size);
+/* Loops run in fused groups: counted as tasks of the worker's kind, and
+ * as groups/loops/dropped stores (numpy's task_counts). */
+void lnp_codelets_count_loops(int cuda, uint64_t n);
+void lnp_codelets_fuse_counts(uint64_t *groups, uint64_t *loops, uint64_t *elided);
 /* 1 for a CUDA worker (combined CPU workers are not). */
 int lnp_codelets_is_cuda_worker(unsigned workerid);
 

@@ -132,15 +132,21 @@ lnp_status lnp_batch_flush(void)
     }
     free(l->map);
   } else {
-    size_t total = sizeof(lnp_batch_head);
+    size_t total = sizeof(lnp_batch_head) + lnp_batch_pad8((size_t)nbufs);
     for (int k = 0; k < nloops; k++)
       total += sizeof(lnp_batch_sub) + lnp_batch_pad8((size_t)B.loops[k].nbuf * sizeof(uint32_t)) +
                lnp_batch_pad8(B.loops[k].size);
     char *arg = calloc(1, total);
     if (arg) {
-      lnp_batch_head head = {LNP_BATCH_MAGIC, (uint32_t)nloops};
+      lnp_batch_head head = {LNP_BATCH_MAGIC, (uint32_t)nloops, (uint32_t)nbufs, 0};
       memcpy(arg, &head, sizeof head);
       char *p = arg + sizeof head;
+      /* the tiles released while the batch was pending are dead after it:
+       * fusion may drop their stores */
+      for (int i = 0; i < nbufs; i++)
+        for (int u = 0; u < B.nunreg; u++)
+          if (B.unreg[u] == B.bufs[i].handle) p[i] = 1;
+      p += lnp_batch_pad8((size_t)nbufs);
       for (int k = 0; k < nloops; k++) {
         const batch_loop *l = &B.loops[k];
         lnp_batch_sub sub = {(uint32_t)l->size, (uint32_t)l->nbuf};

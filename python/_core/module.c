@@ -75,9 +75,13 @@ static PyObject *py_task_counts(PyObject *self, PyObject *unused)
   Py_DECREF(waited);
   uint64_t cpu = 0, cuda = 0, batches = 0, batched = 0;
   lnp_codelets_task_counts(&cpu, &cuda);
+  uint64_t fgroups = 0, floops = 0, felided = 0;
   lnp_batch_counts(&batches, &batched);
-  return Py_BuildValue("{s:K,s:K,s:K,s:K}", "cpu", (unsigned long long)cpu, "cuda", (unsigned long long)cuda,
-                       "batches", (unsigned long long)batches, "batched", (unsigned long long)batched);
+  lnp_codelets_fuse_counts(&fgroups, &floops, &felided);
+  return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:K,s:K}", "cpu", (unsigned long long)cpu, "cuda",
+                       (unsigned long long)cuda, "batches", (unsigned long long)batches, "batched",
+                       (unsigned long long)batched, "fused_groups", (unsigned long long)fgroups, "fused_loops",
+                       (unsigned long long)floops, "fused_elided", (unsigned long long)felided);
 }
 
 /* Bytes of tiles this process holds in host memory (StarPU allocations). */

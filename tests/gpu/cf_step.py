@@ -26,4 +26,6 @@ batches = (after["batches"] - before["batches"]) / steps
 batched = (after["batched"] - before["batched"]) / steps
 print(f"channel flow {n}^2 nit={nit}: {t * 1e3:.1f} ms/step, {tasks:.0f} loops/step, {t / tasks * 1e6:.1f} us/loop, "
       f"{batches:.0f} batches/step holding {batched:.0f} loops; loops run on cpu {after['cpu'] - before['cpu']}, "
-      f"cuda {after['cuda'] - before['cuda']}", flush=True)
+      f"cuda {after['cuda'] - before['cuda']}; fused groups {(after['fused_groups'] - before['fused_groups']) / steps:.0f}"
+      f"/step holding {(after['fused_loops'] - before['fused_loops']) / steps:.0f} loops, "
+      f"{(after['fused_elided'] - before['fused_elided']) / steps:.0f} stores dropped", flush=True)

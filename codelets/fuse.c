@@ -1,0 +1,281 @@
+/* Fusion plan: which consecutive loops of a batch form one kernel, and the
+ * program that kernel runs per element (see fuse.h for the rules). */
+#include "fuse.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int lnp_fuse_op_ok(int op, int dtype_in, int dtype_out)
+{
+  const int fin = dtype_in == LNP_FLOAT32 || dtype_in == LNP_FLOAT64;
+  const int fout = dtype_out == LNP_FLOAT32 || dtype_out == LNP_FLOAT64;
+  if (!fin || !fout) return 0;
+  switch (op) {
+  case LNP_OP_COPY:
+    return 1;
+  case LNP_OP_NEGATIVE: case LNP_OP_POSITIVE: case LNP_OP_ABSOLUTE: case LNP_OP_SQUARE:
+  case LNP_OP_SQRT: case LNP_OP_RECIPROCAL:
+  case LNP_OP_ADD: case LNP_OP_SUBTRACT: case LNP_OP_MULTIPLY: case LNP_OP_TRUE_DIVIDE:
+  case LNP_OP_MAXIMUM: case LNP_OP_MINIMUM:
+    return dtype_in == dtype_out;
+  default:
+    return 0;
+  }
+}
+
+/* The dims of a loop that the group keeps (extent != 1 in some piece; one
+ * pseudo dim of extent 1 when none) and their extents.  0 if the loop's
+ * shape does not fit the group's limits. */
+typedef struct loop_dims {
+  int nd;
+  int keep[LNP_FUSE_MAXDIM]; /* the loop's dim, -1 for the pseudo dim */
+} loop_dims;
+
+static int dims_of(const lnp_loop_desc *d, loop_dims *ld, int64_t shape[][LNP_FUSE_MAXDIM])
+{
+  if (d->npieces < 1 || d->npieces > LNP_FUSE_MAXPIECES) return 0;
+  ld->nd = 0;
+  for (int j = 0; j < d->ndim; j++) {
+    int keep = 0;
+    for (int p = 0; p < d->npieces; p++) {
+      const int64_t e = lnp_loop_piece(d, p)[j];
+      if (e <= 0) return 0; /* empty pieces: nothing to gain */
+      keep |= e != 1;
+    }
+    if (!keep) continue;
+    if (ld->nd == LNP_FUSE_MAXDIM) return 0;
+    ld->keep[ld->nd++] = j;
+  }
+  if (ld->nd == 0) ld->keep[ld->nd++] = -1;
+  for (int p = 0; p < d->npieces; p++)
+    for (int k = 0; k < ld->nd; k++) shape[p][k] = ld->keep[k] >= 0 ? lnp_loop_piece(d, p)[ld->keep[k]] : 1;
+  return 1;
+}
+
+/* A loop that may join a group at all: a fusable op, well formed. */
+static int loop_ok(const lnp_fuse_loop *L)
+{
+  const lnp_loop_desc *d = L->desc;
+  if (!d || !lnp_fuse_op_ok(d->op, d->dtype_in, d->dtype_out)) return 0;
+  const int nin = d->op == LNP_OP_COPY ? 1 : lnp_op_nops(d->op) - 1;
+  return d->nops == nin + 1 && nin >= 1 && nin <= 2;
+}
+
+/* Operand k of a loop in every piece: 1 and its map for a tile, 0 and the
+ * scalar's slot for a scalar, -1 if pieces disagree or it is malformed. */
+static int operand_map(const lnp_fuse_loop *L, const loop_dims *ld, int np, int k, lnp_fuse_map *m, int *scalar)
+{
+  const lnp_loop_desc *d = L->desc;
+  int nsc = 0, ntile = 0, sc = -1;
+  memset(m, 0, sizeof *m);
+  for (int p = 0; p < np; p++) {
+    const int64_t *o = lnp_piece_operand(lnp_loop_piece(d, p), d->ndim, k);
+    if (o[0] < 0) {
+      const int64_t s = -1 - o[0];
+      if (s >= LNP_MAXSCALARS || (nsc && s != sc)) return -1;
+      sc = (int)s;
+      nsc++;
+      continue;
+    }
+    if (o[0] >= (int64_t)L->nbuf || o[0] >= d->nbuffers) return -1;
+    ntile++;
+    m->buf[p] = (int32_t)L->map[o[0]];
+    m->off[p] = o[1];
+    for (int j = 0; j < ld->nd; j++) m->str[p][j] = ld->keep[j] >= 0 ? o[2 + ld->keep[j]] : 0;
+  }
+  if (nsc && ntile) return -1;
+  if (nsc) {
+    *scalar = sc;
+    return 0;
+  }
+  return 1;
+}
+
+static int map_eq(const lnp_fuse_map *a, const lnp_fuse_map *b, int np, int nd)
+{
+  for (int p = 0; p < np; p++) {
+    if (a->buf[p] != b->buf[p] || a->off[p] != b->off[p]) return 0;
+    for (int j = 0; j < nd; j++)
+      if (a->str[p][j] != b->str[p][j]) return 0;
+  }
+  return 1;
+}
+
+static int map_has(const lnp_fuse_map *a, int32_t buf, int np)
+{
+  for (int p = 0; p < np; p++)
+    if (a->buf[p] == buf) return 1;
+  return 0;
+}
+
+static int maps_share(const lnp_fuse_map *a, const lnp_fuse_map *b, int np)
+{
+  for (int p = 0; p < np; p++)
+    if (map_has(b, a->buf[p], np)) return 1;
+  return 0;
+}
+
+static int nscalars(const lnp_fuse_group *g)
+{
+  int n = 0;
+  for (int i = 0; i < g->ninst; i++) n += g->inst[i].kind == LNP_FI_SCALAR;
+  return n;
+}
+
+static int params_fit(const lnp_fuse_group *g)
+{
+  const int words = g->npieces * (g->ndim + g->nacc * (2 + g->ndim)) + nscalars(g) + 1;
+  return words <= LNP_FUSE_MAXWORDS;
+}
+
+static int scalar_value(lnp_fuse_group *g, const lnp_scalar *s, int dtype)
+{
+  const double v = dtype == LNP_FLOAT64 ? s->f64 : (double)s->f32;
+  for (int i = 0; i < g->ninst; i++)
+    if (g->inst[i].kind == LNP_FI_SCALAR && g->inst[i].dtype == dtype && !memcmp(&g->inst[i].scalar, &v, sizeof v))
+      return i;
+  if (g->ninst >= LNP_FUSE_MAXINST) return -1;
+  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_SCALAR, 0, dtype, dtype, -1, -1, v};
+  return g->ninst++;
+}
+
+/* The value a read of m gives: the group's own write (same mapping), an
+ * earlier identical load, or a new load; -1 when the read would see
+ * another thread's element or the group is full. */
+static int read_value(lnp_fuse_group *g, const lnp_fuse_map *m, int dtype)
+{
+  const int np = g->npieces, nd = g->ndim;
+  for (int i = 0; i < g->nacc; i++) {
+    const lnp_fuse_acc *a = &g->acc[i];
+    if (!a->store || !maps_share(&a->map, m, np)) continue;
+    if (!map_eq(&a->map, m, np, nd) || a->dtype != dtype) return -1;
+    g->forwarded++;
+    return a->value;
+  }
+  for (int i = 0; i < g->nacc; i++) {
+    const lnp_fuse_acc *a = &g->acc[i];
+    if (!a->store && a->dtype == dtype && map_eq(&a->map, m, np, nd)) return a->value;
+  }
+  if (g->nacc >= LNP_FUSE_MAXACC || g->ninst >= LNP_FUSE_MAXINST) return -1;
+  g->acc[g->nacc] = (lnp_fuse_acc){0, 0, dtype, g->ninst, *m};
+  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_LOAD, 0, dtype, dtype, g->nacc, -1, 0.0};
+  g->nacc++;
+  return g->ninst++;
+}
+
+/* Value v becomes the content of m: 1, or 0 when another mapping of one of
+ * its tiles is accessed by the group. */
+static int write_value(lnp_fuse_group *g, const lnp_fuse_map *m, int dtype, int v)
+{
+  const int np = g->npieces, nd = g->ndim;
+  for (int i = 0; i < g->nacc; i++) {
+    lnp_fuse_acc *a = &g->acc[i];
+    if (!maps_share(&a->map, m, np)) continue;
+    if (!map_eq(&a->map, m, np, nd) || a->dtype != dtype) return 0;
+    if (a->store) {
+      a->value = v;
+      return 1;
+    }
+  }
+  if (g->nacc >= LNP_FUSE_MAXACC) return 0;
+  g->acc[g->nacc++] = (lnp_fuse_acc){1, 0, dtype, v, *m};
+  return 1;
+}
+
+/* Append a loop's program; 0 if it cannot join (g is then left partly
+ * changed: the caller restores it). */
+static int add_loop(lnp_fuse_group *g, const lnp_fuse_loop *L, const loop_dims *ld)
+{
+  const lnp_loop_desc *d = L->desc;
+  const int nin = d->nops - 1, np = g->npieces;
+  int vin[2] = {-1, -1};
+  for (int k = 1; k <= nin; k++) {
+    lnp_fuse_map m;
+    int sc = -1;
+    const int r = operand_map(L, ld, np, k, &m, &sc);
+    if (r < 0) return 0;
+    vin[k - 1] = r == 0 ? scalar_value(g, &d->scalars[sc], d->dtype_in) : read_value(g, &m, d->dtype_in);
+    if (vin[k - 1] < 0) return 0;
+  }
+  if (g->ninst >= LNP_FUSE_MAXINST) return 0;
+  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_OP, d->op, d->dtype_out, d->dtype_in, vin[0], vin[1], 0.0};
+  const int v = g->ninst++;
+  lnp_fuse_map m;
+  int sc = -1;
+  if (operand_map(L, ld, np, 0, &m, &sc) != 1) return 0;
+  /* an output that stands still along a dim is a reduction */
+  for (int p = 0; p < np; p++)
+    for (int j = 0; j < g->ndim; j++)
+      if (g->shape[p][j] > 1 && m.str[p][j] == 0) return 0;
+  return write_value(g, &m, d->dtype_out, v) && params_fit(g);
+}
+
+static int same_shape(const lnp_fuse_group *g, int64_t shape[][LNP_FUSE_MAXDIM], const loop_dims *ld, int np)
+{
+  if (np != g->npieces || ld->nd != g->ndim) return 0;
+  for (int p = 0; p < np; p++)
+    for (int j = 0; j < g->ndim; j++)
+      if (shape[p][j] != g->shape[p][j]) return 0;
+  return 1;
+}
+
+/* 1 if any loop in [from, n) accesses one of m's tiles */
+static int used_later(const lnp_fuse_loop *loops, int from, int n, const lnp_fuse_map *m, int np)
+{
+  for (int i = from; i < n; i++)
+    for (uint32_t b = 0; b < loops[i].nbuf; b++)
+      if (map_has(m, (int32_t)loops[i].map[b], np)) return 1;
+  return 0;
+}
+
+/* Mark the stores of dead temporaries dropped. */
+static void finish(lnp_fuse_group *g, const lnp_fuse_loop *loops, int nloops, const uint8_t *dead, int nbufs)
+{
+  const int np = g->npieces;
+  for (int i = 0; i < g->nacc && dead; i++) {
+    lnp_fuse_acc *a = &g->acc[i];
+    if (!a->store) continue;
+    int drop = 1;
+    for (int p = 0; p < np && drop; p++) drop = a->map.buf[p] >= 0 && a->map.buf[p] < nbufs && dead[a->map.buf[p]];
+    if (drop) drop = !used_later(loops, g->first + g->nloops, nloops, &a->map, np);
+    a->drop = drop;
+    g->elided += drop;
+  }
+}
+
+int lnp_fuse_group_at(const lnp_fuse_loop *loops, int nloops, int first, const uint8_t *dead, int nbufs,
+                      int64_t min_elems, lnp_fuse_group *g)
+{
+  if (first < 0 || first + 1 >= nloops || !loop_ok(&loops[first])) return 1;
+  memset(g, 0, sizeof *g);
+  loop_dims ld;
+  if (!dims_of(loops[first].desc, &ld, g->shape)) return 1;
+  g->first = first;
+  g->ndim = ld.nd;
+  g->npieces = loops[first].desc->npieces;
+  int64_t elems = 0;
+  for (int p = 0; p < g->npieces; p++) {
+    int64_t e = 1;
+    for (int j = 0; j < g->ndim; j++) e *= g->shape[p][j];
+    elems += e;
+  }
+  if (elems < min_elems) return 1;
+  if (!add_loop(g, &loops[first], &ld)) return 1;
+  lnp_fuse_group *save = malloc(sizeof *save);
+  if (!save) return 1;
+  int i = first + 1;
+  for (; i < nloops && loop_ok(&loops[i]); i++) {
+    int64_t shape[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM];
+    if (!dims_of(loops[i].desc, &ld, shape) || !same_shape(g, shape, &ld, loops[i].desc->npieces)) break;
+    memcpy(save, g, sizeof *g);
+    if (!add_loop(g, &loops[i], &ld)) {
+      memcpy(g, save, sizeof *g);
+      break;
+    }
+  }
+  free(save);
+  g->nloops = i - first;
+  if (g->nloops < 2) return 1;
+  finish(g, loops, nloops, dead, nbufs);
+  return g->nloops;
+}

@@ -1,0 +1,140 @@
+/* Fusion of the elementwise loops of a batch (codelets/batch.c) into one
+ * kernel.
+ *
+ * A batch holds consecutive loops; NumPy code such as
+ *     p[1:-1, 1:-1] = ((pn[1:-1, 2:] + pn[1:-1, :-2]) * dy2 + ...) / k - c * b
+ * gives one loop per operator, each writing a temporary that the next one
+ * reads back: ~11 passes over the arrays where one would do.  A group of
+ * consecutive loops over the same iteration space (same pieces, same
+ * shapes) whose every tile is accessed at one mapping per written tile
+ * becomes one program run per element: each input element is loaded once,
+ * a temporary written and read at the same element is passed in a
+ * register, and the store of a tile is dropped when the tile is dead after
+ * the batch (its unregistration is pending: numpy/batch.c passes those
+ * flags) and no later loop of the batch reads it.
+ *
+ * Legality.  One thread evaluates the whole program for one element index
+ * (piece p, element e), so the program may only touch, in a written tile,
+ * the element that this index maps to: every access of a tile that the
+ * group writes must use the same mapping (the tile of each piece, the
+ * element offset and the strides) as its write.  Reads of tiles that the
+ * group never writes are free (stencils' shifted views of another array).
+ * Outputs must not stand still (no reductions).  An in-place stencil
+ * (u[1:-1] = u[:-2] + u[2:]) therefore splits before its final copy, which
+ * stays a loop of its own.
+ *
+ * Results are bit-identical to the loops run one by one: only ops whose
+ * CPU and CUDA kernels are plain IEEE arithmetic on float32/float64 fuse
+ * (see lnp_fuse_op_ok), evaluated in the loop's own type, without FMA
+ * contraction.
+ *
+ * The plan is host code (tested on the CPU, tests/c/test_fuse.c, and run by
+ * the host interpreter lnp_fuse_run_host); fuse_codegen.c writes a group's
+ * CUDA source and fuse_cuda.cu compiles it with NVRTC and launches it. */
+#ifndef LNP_FUSE_H
+#define LNP_FUSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loop.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LNP_FUSE_MAXPIECES 8
+#define LNP_FUSE_MAXDIM 4      /* after dropping dims of extent 1 */
+#define LNP_FUSE_MAXACC 32     /* distinct loads + stores (a 64-bit store mask) */
+#define LNP_FUSE_MAXINST 128   /* loads, scalars and ops */
+#define LNP_FUSE_MAXWORDS 480  /* int64 words of kernel parameters (< 4 KB) */
+
+/* One loop of a batch: its descriptor and the batch buffer index of each
+ * of the descriptor's buffers. */
+typedef struct lnp_fuse_loop {
+  const lnp_loop_desc *desc;
+  const uint32_t *map;
+  uint32_t nbuf;
+} lnp_fuse_loop;
+
+/* Where an access goes in each piece: batch buffer, element offset,
+ * strides (elements) along the group's kept dims. */
+typedef struct lnp_fuse_map {
+  int32_t buf[LNP_FUSE_MAXPIECES];
+  int64_t off[LNP_FUSE_MAXPIECES];
+  int64_t str[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM];
+} lnp_fuse_map;
+
+typedef struct lnp_fuse_acc {
+  int32_t store;  /* 0: a load, 1: a store */
+  int32_t drop;   /* a store of a dead temporary: not done (a runtime mask
+                   * in the kernel, so that the source does not depend on it) */
+  int32_t dtype;
+  int32_t value;  /* load: the instruction it feeds; store: the value stored */
+  lnp_fuse_map map;
+} lnp_fuse_acc;
+
+enum { LNP_FI_LOAD, LNP_FI_SCALAR, LNP_FI_OP };
+
+typedef struct lnp_fuse_inst {
+  int32_t kind;   /* LNP_FI_* */
+  int32_t op;     /* LNP_FI_OP: the lnp_op */
+  int32_t dtype;  /* the value's dtype (the op's output dtype) */
+  int32_t dtype_in; /* LNP_FI_OP: the operands' dtype */
+  int32_t a, b;   /* LNP_FI_OP: operand values (b = -1 for unary ops); LNP_FI_LOAD: the access */
+  double scalar;  /* LNP_FI_SCALAR (a float32 scalar widened exactly) */
+} lnp_fuse_inst;
+
+typedef struct lnp_fuse_group {
+  int first, nloops;     /* the loops [first, first + nloops) of the batch */
+  int ndim, npieces;     /* kept dims (>= 1) and pieces */
+  int64_t shape[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM];
+  int ninst, nacc;
+  int elided;            /* stores dropped (dead temporaries) */
+  int forwarded;         /* reads served from a register */
+  lnp_fuse_inst inst[LNP_FUSE_MAXINST];
+  lnp_fuse_acc acc[LNP_FUSE_MAXACC];
+} lnp_fuse_group;
+
+/* 1 if op with these dtypes may be fused (plain IEEE float32/float64
+ * arithmetic, copies and casts between them). */
+int lnp_fuse_op_ok(int op, int dtype_in, int dtype_out);
+
+/* The group that starts at loop `first` of the batch's nloops loops.
+ * dead[i] (nbufs entries, may be NULL) is 1 when batch buffer i is
+ * unregistered after the batch.  Groups cover at least min_elems elements.
+ * Returns the number of loops in the group: 1 when loop `first` runs alone
+ * (g is then not filled), >= 2 for a fused group described by g. */
+int lnp_fuse_group_at(const lnp_fuse_loop *loops, int nloops, int first, const uint8_t *dead, int nbufs,
+                      int64_t min_elems, lnp_fuse_group *g);
+
+/* Run a group on host buffers (bufptrs[i]: batch buffer i's base address),
+ * element by element: the reference the GPU kernel is tested against, and
+ * what CPU workers run when fusion is forced on them (LEGATE_NUMPY_FUSE=all). */
+void lnp_fuse_run_host(const lnp_fuse_group *g, void *const *bufptrs);
+
+/* The CUDA source of a group's kernel (extern "C" lnp_fused(params, piece)),
+ * NUL-terminated in buf; returns its length, or the size needed when it does
+ * not fit.  Two groups with the same source take the same parameters, laid
+ * out by lnp_fuse_params: the source is the kernel cache's key. */
+size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size);
+/* The kernel parameter words of a group (per piece: shape, then per access
+ * base address, offset and strides; then the scalars' bits; then the mask
+ * of the accesses whose stores are done); returns the
+ * number of words (<= LNP_FUSE_MAXWORDS), or -1 if a buffer is missing. */
+int lnp_fuse_params(const lnp_fuse_group *g, void *const *bufptrs, int64_t *words);
+
+/* Compile (once per source, NVRTC) and launch a group on the current GPU,
+ * asynchronously on stream (fuse_cuda.cu).  bufptrs: device addresses.
+ * A kernel not compiled yet is compiled by a background thread (unless
+ * LEGATE_NUMPY_FUSE_SYNC=1): the loops run one by one meanwhile.
+ * Returns 0, -1 if nothing ran (no NVRTC, not compiled yet, the compile
+ * failed: run the loops instead), -2 if a launch failed after some pieces
+ * ran. */
+int lnp_fuse_cuda_launch(const lnp_fuse_group *g, void *const *bufptrs, void *stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,142 @@
+/* The CUDA source of a fused group's kernel, and its parameter words.
+ *
+ * One thread per element of a piece (one launch per piece): blockIdx.y
+ * walks the rows (all kept dims but the last, decoded once per row),
+ * threads of blockIdx.x walk the last dim.  Loads come first, then the ops
+ * in the loops' order, then the stores, so every value is computed in a
+ * register in the loop's own type and each input element is read once.
+ * The operations are spelled as in fuse_host.c (and as the loops' kernels:
+ * loop_cuda_kernels.cuh), compiled without FMA contraction.
+ *
+ * Parameters (int64 words, one __grid_constant__ struct): per piece
+ * [shape[nd], per access {base address, element offset, strides[nd]}],
+ * then the scalars' bits as doubles, then the mask of the stores done.
+ * Everything that varies between two runs of the same program (addresses,
+ * offsets, extents, constants, which temporaries are dead) is a
+ * parameter, so the source depends only on the program's structure. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fuse.h"
+
+typedef struct sbuf {
+  char *p;
+  size_t size, len;
+} sbuf;
+
+static void put(sbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(sbuf *s, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  const size_t room = s->len < s->size ? s->size - s->len : 0;
+  const int n = vsnprintf(room ? s->p + s->len : NULL, room, fmt, ap);
+  va_end(ap);
+  if (n > 0) s->len += (size_t)n;
+}
+
+static const char *ctype(int dt) { return dt == LNP_FLOAT64 ? "double" : "float"; }
+
+static int words_per_piece(const lnp_fuse_group *g) { return g->ndim + g->nacc * (2 + g->ndim); }
+
+static void put_op(sbuf *s, const lnp_fuse_inst *in)
+{
+  const int f = in->dtype_in == LNP_FLOAT32;
+  const int a = in->a, b = in->b;
+  switch (in->op) {
+  case LNP_OP_COPY: put(s, "(%s)v%d", ctype(in->dtype), a); break;
+  case LNP_OP_POSITIVE: put(s, "v%d", a); break;
+  case LNP_OP_NEGATIVE: put(s, "-v%d", a); break;
+  case LNP_OP_ABSOLUTE: put(s, "%s(v%d)", f ? "fabsf" : "fabs", a); break;
+  case LNP_OP_SQUARE: put(s, "v%d * v%d", a, a); break;
+  case LNP_OP_SQRT: put(s, "%s(v%d)", f ? "sqrtf" : "sqrt", a); break;
+  case LNP_OP_RECIPROCAL: put(s, "(%s)1 / v%d", ctype(in->dtype_in), a); break;
+  case LNP_OP_ADD: put(s, "v%d + v%d", a, b); break;
+  case LNP_OP_SUBTRACT: put(s, "v%d - v%d", a, b); break;
+  case LNP_OP_MULTIPLY: put(s, "v%d * v%d", a, b); break;
+  case LNP_OP_TRUE_DIVIDE: put(s, "v%d / v%d", a, b); break;
+  case LNP_OP_MAXIMUM: put(s, "(v%d >= v%d || v%d != v%d) ? v%d : v%d", a, b, a, a, a, b); break;
+  case LNP_OP_MINIMUM: put(s, "(v%d <= v%d || v%d != v%d) ? v%d : v%d", a, b, a, a, a, b); break;
+  default: put(s, "0 /* unsupported op %d */", in->op); break;
+  }
+}
+
+size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
+{
+  sbuf s = {buf, size, 0};
+  const int nd = g->ndim, pw = words_per_piece(g);
+  const int nw = g->npieces * pw;
+  int nsc = 0;
+  for (int i = 0; i < g->ninst; i++) nsc += g->inst[i].kind == LNP_FI_SCALAR;
+  put(&s, "/* legate.numpy: %d fused loops */\n", g->nloops);
+  put(&s, "typedef long long i64;\n");
+  put(&s, "struct LnpFuseParams { i64 w[%d]; };\n", nw + nsc + 1);
+  put(&s, "extern \"C\" __global__ void __launch_bounds__(256) lnp_fused(const __grid_constant__ LnpFuseParams p, int piece)\n{\n");
+  put(&s, "  const i64 *w = p.w + (i64)piece * %d;\n", pw);
+  put(&s, "  const unsigned long long mask = (unsigned long long)p.w[%d];\n", nw + nsc);
+  put(&s, "  const i64 inner = w[%d];\n", nd - 1);
+  put(&s, "  i64 outer = 1;\n");
+  for (int j = 0; j < nd - 1; j++) put(&s, "  outer *= w[%d];\n", j);
+  put(&s, "  for (i64 r = blockIdx.y; r < outer; r += gridDim.y) {\n");
+  if (nd > 1) {
+    put(&s, "    i64 q = r;\n");
+    for (int j = nd - 2; j >= 0; j--) {
+      if (j > 0) put(&s, "    const i64 i%d = q %% w[%d]; q /= w[%d];\n", j, j, j);
+      else put(&s, "    const i64 i0 = q;\n");
+    }
+  }
+  for (int k = 0; k < g->nacc; k++) {
+    const int base = nd + k * (2 + nd), esz = g->acc[k].dtype == LNP_FLOAT64 ? 8 : 4;
+    put(&s, "    char *a%d = (char *)w[%d] + (w[%d]", k, base, base + 1);
+    for (int j = 0; j < nd - 1; j++) put(&s, " + i%d * w[%d]", j, base + 2 + j);
+    put(&s, ") * %d;\n", esz);
+    put(&s, "    const i64 s%d = w[%d] * %d;\n", k, base + 2 + nd - 1, esz);
+  }
+  put(&s, "    for (i64 j = (i64)blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (i64)gridDim.x * blockDim.x) {\n");
+  int sc = 0;
+  for (int i = 0; i < g->ninst; i++) {
+    const lnp_fuse_inst *in = &g->inst[i];
+    const char *t = ctype(in->dtype);
+    if (in->kind == LNP_FI_LOAD) {
+      put(&s, "      const %s v%d = *(const %s *)(a%d + j * s%d);\n", t, i, t, in->a, in->a);
+    } else if (in->kind == LNP_FI_SCALAR) {
+      put(&s, "      const %s v%d = (%s)__longlong_as_double(p.w[%d]);\n", t, i, t, nw + sc++);
+    } else {
+      put(&s, "      const %s v%d = ", t, i);
+      put_op(&s, in);
+      put(&s, ";\n");
+    }
+  }
+  for (int k = 0; k < g->nacc; k++) {
+    const lnp_fuse_acc *a = &g->acc[k];
+    if (a->store)
+      put(&s, "      if (mask & %lluull) *(%s *)(a%d + j * s%d) = v%d;\n", 1ull << k, ctype(a->dtype), k, k, a->value);
+  }
+  put(&s, "    }\n  }\n}\n");
+  return s.len;
+}
+
+int lnp_fuse_params(const lnp_fuse_group *g, void *const *bufptrs, int64_t *words)
+{
+  const int nd = g->ndim;
+  int n = 0;
+  for (int p = 0; p < g->npieces; p++) {
+    for (int j = 0; j < nd; j++) words[n++] = g->shape[p][j];
+    for (int k = 0; k < g->nacc; k++) {
+      const lnp_fuse_acc *a = &g->acc[k];
+      const void *base = bufptrs[a->map.buf[p]];
+      if (!base) return -1;
+      words[n++] = (int64_t)(intptr_t)base;
+      words[n++] = a->map.off[p];
+      for (int j = 0; j < nd; j++) words[n++] = a->map.str[p][j];
+    }
+  }
+  for (int i = 0; i < g->ninst; i++)
+    if (g->inst[i].kind == LNP_FI_SCALAR) memcpy(&words[n++], &g->inst[i].scalar, 8);
+  uint64_t mask = 0;
+  for (int k = 0; k < g->nacc; k++)
+    if (g->acc[k].store && !g->acc[k].drop) mask |= 1ull << k;
+  words[n++] = (int64_t)mask;
+  return n <= LNP_FUSE_MAXWORDS ? n : -1;
+}

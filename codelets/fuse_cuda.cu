@@ -1,0 +1,237 @@
+/* Fused groups on a GPU: the group's source (fuse_codegen.c) is compiled
+ * once with NVRTC for the device's architecture, cached by source text, and
+ * launched on the worker's stream, one launch per piece.
+ *
+ * Compiles take 10-50 ms each and must not stall the GPU's worker: a source
+ * seen for the first time is queued for a background compile thread and
+ * its loops run unfused meanwhile (LEGATE_NUMPY_FUSE_SYNC=1 compiles in
+ * place, for tests).  Programs repeat (time steps, solver iterations), so
+ * the fused kernel is there from the next occurrence on.
+ *
+ * NVRTC is opened with dlopen: without it (or if a compile fails) the
+ * caller runs the group's loops one by one, so fusion is only ever an
+ * optimisation.  Compiled kernels are loaded as context-independent
+ * libraries (cudaLibraryLoadData), usable from every GPU of the process. */
+#include <cuda_runtime.h>
+#include <dlfcn.h>
+#include <nvrtc.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "fuse.h"
+
+namespace {
+
+struct Nvrtc {
+  bool tried = false, ok = false;
+  nvrtcResult (*create)(nvrtcProgram *, const char *, const char *, int, const char *const *, const char *const *);
+  nvrtcResult (*compile)(nvrtcProgram, int, const char *const *);
+  nvrtcResult (*log_size)(nvrtcProgram, size_t *);
+  nvrtcResult (*log)(nvrtcProgram, char *);
+  nvrtcResult (*cubin_size)(nvrtcProgram, size_t *);
+  nvrtcResult (*cubin)(nvrtcProgram, char *);
+  nvrtcResult (*destroy)(nvrtcProgram *);
+};
+
+struct Entry {
+  bool ok = false, pending = false;
+  cudaLibrary_t lib = nullptr;
+  cudaKernel_t kernel = nullptr;
+};
+
+struct Job {
+  std::string key, src;
+  int arch;
+};
+
+/* never destroyed: the compile thread may still wait on them at exit */
+std::mutex &mtx = *new std::mutex;
+std::condition_variable &jobs_cv = *new std::condition_variable;
+std::deque<Job> &jobs = *new std::deque<Job>;
+std::unordered_map<std::string, Entry> &cache = *new std::unordered_map<std::string, Entry>;
+bool thread_started = false;
+Nvrtc nv;
+/* more programs than this: no new compiles (a program that never repeats) */
+constexpr size_t kMaxKernels = 4096;
+
+bool env_on(const char *name)
+{
+  const char *e = getenv(name);
+  return e && *e && *e != '0';
+}
+
+bool debug()
+{
+  static const bool d = env_on("LEGATE_NUMPY_FUSE_DEBUG");
+  return d;
+}
+
+template <class F> bool sym(void *h, const char *name, F &f)
+{
+  f = reinterpret_cast<F>(dlsym(h, name));
+  return f != nullptr;
+}
+
+/* under mtx */
+bool load_nvrtc()
+{
+  if (nv.tried) return nv.ok;
+  nv.tried = true;
+  const char *names[] = {"libnvrtc.so.13", "libnvrtc.so", "libnvrtc.so.12"};
+  void *h = nullptr;
+  for (const char *n : names)
+    if ((h = dlopen(n, RTLD_NOW | RTLD_LOCAL))) break;
+  if (!h) {
+    if (debug()) fprintf(stderr, "legate.numpy fuse: no NVRTC (%s): loops are not fused\n", dlerror());
+    return false;
+  }
+  nv.ok = sym(h, "nvrtcCreateProgram", nv.create) && sym(h, "nvrtcCompileProgram", nv.compile) &&
+          sym(h, "nvrtcGetProgramLogSize", nv.log_size) && sym(h, "nvrtcGetProgramLog", nv.log) &&
+          sym(h, "nvrtcGetCUBINSize", nv.cubin_size) && sym(h, "nvrtcGetCUBIN", nv.cubin) &&
+          sym(h, "nvrtcDestroyProgram", nv.destroy);
+  return nv.ok;
+}
+
+/* compile src for sm_<arch> (NVRTC is thread-safe; nv is set before) */
+Entry build(const std::string &src, int arch)
+{
+  Entry e;
+  if (!nv.ok) return e;
+  nvrtcProgram prog;
+  if (nv.create(&prog, src.c_str(), "lnp_fused.cu", 0, nullptr, nullptr) != NVRTC_SUCCESS) return e;
+  const std::string archopt = "--gpu-architecture=sm_" + std::to_string(arch);
+  /* no FMA contraction: the loops' kernels and the CPU round each op */
+  const char *opts[] = {archopt.c_str(), "--fmad=false", "--std=c++17"};
+  const nvrtcResult rc = nv.compile(prog, 3, opts);
+  if (rc != NVRTC_SUCCESS || debug()) {
+    size_t n = 0;
+    nv.log_size(prog, &n);
+    std::string log(n, '\0');
+    if (n) nv.log(prog, &log[0]);
+    if (rc != NVRTC_SUCCESS || n > 1)
+      fprintf(stderr, "legate.numpy fuse: NVRTC %s:\n%s\n%s\n", rc == NVRTC_SUCCESS ? "log" : "failed", log.c_str(),
+              src.c_str());
+  }
+  size_t n = 0;
+  if (rc == NVRTC_SUCCESS && nv.cubin_size(prog, &n) == NVRTC_SUCCESS && n) {
+    std::vector<char> cubin(n);
+    if (nv.cubin(prog, cubin.data()) == NVRTC_SUCCESS &&
+        cudaLibraryLoadData(&e.lib, cubin.data(), nullptr, nullptr, 0, nullptr, nullptr, 0) == cudaSuccess &&
+        cudaLibraryGetKernel(&e.kernel, e.lib, "lnp_fused") == cudaSuccess)
+      e.ok = true;
+    else
+      (void)cudaGetLastError();
+  }
+  nv.destroy(&prog);
+  if (debug()) fprintf(stderr, "legate.numpy fuse: compiled a %zu-byte kernel for sm_%d: %s\n", src.size(), arch, e.ok ? "ok" : "failed");
+  return e;
+}
+
+void compile_thread()
+{
+  std::unique_lock<std::mutex> lock(mtx);
+  for (;;) {
+    jobs_cv.wait(lock, [] { return !jobs.empty(); });
+    Job job = std::move(jobs.front());
+    jobs.pop_front();
+    lock.unlock();
+    Entry e = build(job.src, job.arch);
+    lock.lock();
+    cache[job.key] = e;
+  }
+}
+
+thread_local int tl_dev = -1, tl_arch = 0, tl_nsm = 0;
+
+} /* namespace */
+
+extern "C" int lnp_fuse_cuda_launch(const lnp_fuse_group *g, void *const *bufptrs, void *stream)
+{
+  int dev = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess) return -1;
+  if (dev != tl_dev) {
+    int ma = 0, mi = 0, nsm = 0;
+    if (cudaDeviceGetAttribute(&ma, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess ||
+        cudaDeviceGetAttribute(&mi, cudaDevAttrComputeCapabilityMinor, dev) != cudaSuccess ||
+        cudaDeviceGetAttribute(&nsm, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess) {
+      (void)cudaGetLastError();
+      return -1;
+    }
+    tl_dev = dev;
+    tl_arch = ma * 10 + mi;
+    tl_nsm = nsm;
+  }
+  int64_t words[LNP_FUSE_MAXWORDS + 1];
+  if (lnp_fuse_params(g, bufptrs, words) < 0) return -1;
+  char stack_src[8192];
+  size_t n = lnp_fuse_cuda_source(g, stack_src, sizeof stack_src);
+  std::string src;
+  if (n < sizeof stack_src) {
+    src.assign(stack_src, n);
+  } else {
+    src.assign(n + 1, '\0');
+    lnp_fuse_cuda_source(g, &src[0], n + 1);
+    src.resize(n);
+  }
+  const std::string key = std::to_string(tl_arch) + "\n" + src;
+  cudaKernel_t kernel;
+  {
+    static const bool sync = env_on("LEGATE_NUMPY_FUSE_SYNC");
+    std::unique_lock<std::mutex> lock(mtx);
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+      if (!load_nvrtc() || cache.size() >= kMaxKernels) return -1;
+      if (sync) {
+        lock.unlock();
+        Entry e = build(src, tl_arch);
+        lock.lock();
+        it = cache.emplace(key, e).first;
+      } else {
+        Entry e;
+        e.pending = true;
+        cache.emplace(key, e);
+        jobs.push_back(Job{key, src, tl_arch});
+        if (!thread_started) {
+          std::thread(compile_thread).detach();
+          thread_started = true;
+        }
+        jobs_cv.notify_one();
+        return -1;
+      }
+    }
+    if (!it->second.ok) return -1;
+    kernel = it->second.kernel;
+  }
+  for (int p = 0; p < g->npieces; p++) {
+    const int nd = g->ndim;
+    int64_t outer = 1;
+    for (int j = 0; j < nd - 1; j++) outer *= g->shape[p][j];
+    const int64_t inner = g->shape[p][nd - 1];
+    const int64_t bx_need = (inner + 255) / 256;
+    const int64_t by = outer < 65535 ? outer : 65535;
+    /* enough blocks to fill the GPU a few times over; the kernel strides */
+    int64_t bx_cap = (int64_t)tl_nsm * 32 / by;
+    if (bx_cap < 1) bx_cap = 1;
+    const int64_t bx = bx_need < bx_cap ? bx_need : bx_cap;
+    int piece = p;
+    void *args[] = {words, &piece};
+    const cudaError_t rc = cudaLaunchKernel((const void *)kernel, dim3((unsigned)bx, (unsigned)by), dim3(256), args,
+                                            0, (cudaStream_t)stream);
+    if (rc != cudaSuccess) {
+      (void)cudaGetLastError();
+      if (debug()) fprintf(stderr, "legate.numpy fuse: launch failed: %s\n", cudaGetErrorString(rc));
+      return p == 0 ? -1 : -2;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,101 @@
+/* A fused group run on the host, element by element: the reference of the
+ * fused CUDA kernel (same operations in the same types, fuse_codegen.c)
+ * and the CPU workers' path when fusion is forced (LEGATE_NUMPY_FUSE=all,
+ * the tests).  Values are kept as doubles: a float32 value widens exactly,
+ * and each op narrows its operands back and computes in its own type, as
+ * the loops do. */
+#include <math.h>
+#include <string.h>
+
+#include "fuse.h"
+
+static double op_f64(int op, double a, double b)
+{
+  switch (op) {
+  case LNP_OP_COPY: case LNP_OP_POSITIVE: return a;
+  case LNP_OP_NEGATIVE: return -a;
+  case LNP_OP_ABSOLUTE: return fabs(a);
+  case LNP_OP_SQUARE: return a * a;
+  case LNP_OP_SQRT: return sqrt(a);
+  case LNP_OP_RECIPROCAL: return 1.0 / a;
+  case LNP_OP_ADD: return a + b;
+  case LNP_OP_SUBTRACT: return a - b;
+  case LNP_OP_MULTIPLY: return a * b;
+  case LNP_OP_TRUE_DIVIDE: return a / b;
+  case LNP_OP_MAXIMUM: return (a >= b || isnan(a)) ? a : b;
+  case LNP_OP_MINIMUM: return (a <= b || isnan(a)) ? a : b;
+  default: return NAN; /* lnp_fuse_op_ok admits no other op */
+  }
+}
+
+static float op_f32(int op, float a, float b)
+{
+  switch (op) {
+  case LNP_OP_COPY: case LNP_OP_POSITIVE: return a;
+  case LNP_OP_NEGATIVE: return -a;
+  case LNP_OP_ABSOLUTE: return fabsf(a);
+  case LNP_OP_SQUARE: return a * a;
+  case LNP_OP_SQRT: return sqrtf(a);
+  case LNP_OP_RECIPROCAL: return 1.0f / a;
+  case LNP_OP_ADD: return a + b;
+  case LNP_OP_SUBTRACT: return a - b;
+  case LNP_OP_MULTIPLY: return a * b;
+  case LNP_OP_TRUE_DIVIDE: return a / b;
+  case LNP_OP_MAXIMUM: return (a >= b || isnan(a)) ? a : b;
+  case LNP_OP_MINIMUM: return (a <= b || isnan(a)) ? a : b;
+  default: return NAN;
+  }
+}
+
+static char *elem_ptr(const lnp_fuse_acc *a, void *const *bufptrs, int p, int nd, const int64_t *idx)
+{
+  int64_t e = a->map.off[p];
+  for (int j = 0; j < nd; j++) e += idx[j] * a->map.str[p][j];
+  return (char *)bufptrs[a->map.buf[p]] + e * (int64_t)(a->dtype == LNP_FLOAT64 ? 8 : 4);
+}
+
+void lnp_fuse_run_host(const lnp_fuse_group *g, void *const *bufptrs)
+{
+  double v[LNP_FUSE_MAXINST];
+  const int nd = g->ndim;
+  for (int p = 0; p < g->npieces; p++) {
+    int64_t idx[LNP_FUSE_MAXDIM] = {0}, n = 1;
+    for (int j = 0; j < nd; j++) n *= g->shape[p][j];
+    for (int64_t e = 0; e < n; e++) {
+      for (int i = 0; i < g->ninst; i++) {
+        const lnp_fuse_inst *in = &g->inst[i];
+        if (in->kind == LNP_FI_SCALAR) {
+          v[i] = in->scalar;
+        } else if (in->kind == LNP_FI_LOAD) {
+          const char *q = elem_ptr(&g->acc[in->a], bufptrs, p, nd, idx);
+          if (in->dtype == LNP_FLOAT64) memcpy(&v[i], q, 8);
+          else {
+            float f;
+            memcpy(&f, q, 4);
+            v[i] = f;
+          }
+        } else if (in->dtype_in == LNP_FLOAT64) {
+          const double r = op_f64(in->op, v[in->a], in->b >= 0 ? v[in->b] : 0.0);
+          v[i] = in->dtype == LNP_FLOAT64 ? r : (double)(float)r;
+        } else {
+          const float r = op_f32(in->op, (float)v[in->a], in->b >= 0 ? (float)v[in->b] : 0.0f);
+          v[i] = r; /* float32 -> float64 casts are exact */
+        }
+      }
+      for (int k = 0; k < g->nacc; k++) {
+        const lnp_fuse_acc *a = &g->acc[k];
+        if (!a->store || a->drop) continue;
+        char *q = elem_ptr(a, bufptrs, p, nd, idx);
+        if (a->dtype == LNP_FLOAT64) memcpy(q, &v[a->value], 8);
+        else {
+          const float f = (float)v[a->value];
+          memcpy(q, &f, 4);
+        }
+      }
+      for (int j = nd - 1; j >= 0; j--) { /* next index, C order */
+        if (++idx[j] < g->shape[p][j]) break;
+        idx[j] = 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,311 @@
+/* Test of the fusion plan (codelets/fuse.h) on the host, no StarPU:
+ * batches of loops built by hand (channel flow's Poisson update, an
+ * in-place Jacobi sweep, casts, NaNs, several pieces, a reduction, ops that
+ * do not fuse) are run once loop by loop (lnp_loop_execute) and once with
+ * the fused groups run by lnp_fuse_run_host; every buffer that is not dead
+ * after the batch must be bit-identical, and the groups must be the
+ * expected ones.  The CUDA kernel is checked against the same interpreter
+ * by the GPU suite (tests/python/test_fuse.py on a GPU). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../codelets/fuse.h"
+
+static int npass, nfail;
+#define CHECK(cond, ...)                                                       \
+  do {                                                                         \
+    if (cond) {                                                                \
+      npass++;                                                                 \
+    } else {                                                                   \
+      nfail++;                                                                 \
+      printf("FAIL %s:%d: ", __FILE__, __LINE__);                              \
+      printf(__VA_ARGS__);                                                     \
+      printf("\n");                                                            \
+    }                                                                          \
+  } while (0)
+
+/* ---- a batch under construction ---- */
+#define MAXBUF 16
+#define MAXLOOP 32
+typedef struct {
+  int nbuf;
+  int dtype[MAXBUF];
+  int64_t nelem[MAXBUF];
+  uint8_t dead[MAXBUF];
+  int nloops;
+  lnp_loop_desc *desc[MAXLOOP];
+  uint32_t map[MAXLOOP][4];
+  lnp_fuse_loop loops[MAXLOOP];
+} batch_t;
+
+static int buffer(batch_t *b, int dtype, int64_t nelem, int dead)
+{
+  b->dtype[b->nbuf] = dtype;
+  b->nelem[b->nbuf] = nelem;
+  b->dead[b->nbuf] = (uint8_t)dead;
+  return b->nbuf++;
+}
+
+/* An operand in every piece: a tile (batch buffer, offset, 2 strides), or
+ * a scalar (buf = -1, value). */
+typedef struct {
+  int buf[2];
+  int64_t off[2], st[2][2];
+  double value;
+} opnd;
+
+static opnd T(int buf, int64_t off, int64_t s0, int64_t s1) { return (opnd){{buf, buf}, {off, off}, {{s0, s1}, {s0, s1}}, 0}; }
+static opnd S(double v) { return (opnd){{-1, -1}, {0, 0}, {{0, 0}, {0, 0}}, v}; }
+
+/* Append a loop over npieces pieces of shape[p] (2-D), operands out, a, b. */
+static void loop(batch_t *b, int op, int din, int dout, int npieces, const int64_t shape[][2], opnd out, opnd a,
+                 opnd bb)
+{
+  const int nops = op == LNP_OP_COPY ? 2 : lnp_op_nops(op);
+  lnp_loop_desc *d = calloc(1, lnp_loop_desc_size(2, nops, npieces));
+  d->op = op;
+  d->dtype_in = din;
+  d->dtype_out = dout;
+  d->ndim = 2;
+  d->nops = nops;
+  d->npieces = npieces;
+  opnd ops[3] = {out, a, bb};
+  uint32_t *map = b->map[b->nloops];
+  int nlocal = 0, nsc = 0;
+  for (int k = 0; k < nops; k++) {
+    for (int p = 0; p < npieces; p++) {
+      int64_t *w = lnp_loop_piece(d, p);
+      w[0] = shape[p][0];
+      w[1] = shape[p][1];
+      int64_t *o = lnp_piece_operand(w, 2, k);
+      if (ops[k].buf[p] < 0) {
+        if (p == 0) {
+          if (din == LNP_FLOAT64) d->scalars[nsc].f64 = ops[k].value;
+          else d->scalars[nsc].f32 = (float)ops[k].value;
+          nsc++;
+        }
+        o[0] = LNP_BUF_SCALAR(nsc - 1);
+        continue;
+      }
+      int j = 0;
+      while (j < nlocal && map[j] != (uint32_t)ops[k].buf[p]) j++;
+      if (j == nlocal) map[nlocal++] = (uint32_t)ops[k].buf[p];
+      o[0] = j;
+      o[1] = ops[k].off[p];
+      o[2] = ops[k].st[p][0];
+      o[3] = ops[k].st[p][1];
+    }
+  }
+  d->nbuffers = nlocal;
+  b->desc[b->nloops] = d;
+  b->loops[b->nloops] = (lnp_fuse_loop){d, map, (uint32_t)nlocal};
+  b->nloops++;
+}
+
+static void free_batch(batch_t *b)
+{
+  for (int i = 0; i < b->nloops; i++) free(b->desc[i]);
+}
+
+static size_t esz(int dt) { return dt == LNP_FLOAT64 ? 8 : 4; }
+
+/* deterministic values, some NaN and negative zero when asked */
+static void fill(batch_t *b, void **bufs, int specials)
+{
+  unsigned x = 12345;
+  for (int i = 0; i < b->nbuf; i++) {
+    for (int64_t e = 0; e < b->nelem[i]; e++) {
+      x = x * 1103515245u + 12345u;
+      double v = ((x >> 8) % 20001) / 1000.0 - 10.0;
+      if (specials && (x >> 20) % 17 == 0) v = NAN;
+      if (specials && (x >> 20) % 19 == 0) v = -0.0;
+      if (b->dtype[i] == LNP_FLOAT64) ((double *)bufs[i])[e] = v;
+      else ((float *)bufs[i])[e] = (float)v;
+    }
+  }
+}
+
+/* Run the batch both ways; returns the group sizes found (sizes[k]) */
+static int run_both(batch_t *b, int specials, int *sizes, int *elided, const char *name)
+{
+  void *ref[MAXBUF], *fus[MAXBUF];
+  for (int i = 0; i < b->nbuf; i++) {
+    ref[i] = calloc((size_t)b->nelem[i], esz(b->dtype[i]));
+    fus[i] = calloc((size_t)b->nelem[i], esz(b->dtype[i]));
+  }
+  fill(b, ref, specials);
+  fill(b, fus, specials);
+  for (int s = 0; s < b->nloops; s++) {
+    void *local[4];
+    for (uint32_t k = 0; k < b->loops[s].nbuf; k++) local[k] = ref[b->map[s][k]];
+    CHECK(lnp_loop_execute(b->desc[s], local, 1) == 0, "%s: loop %d runs", name, s);
+  }
+  lnp_fuse_group *g = malloc(sizeof *g);
+  int ngroups = 0;
+  *elided = 0;
+  for (int s = 0; s < b->nloops;) {
+    const int n = lnp_fuse_group_at(b->loops, b->nloops, s, b->dead, b->nbuf, 1, g);
+    sizes[ngroups++] = n;
+    if (n >= 2) {
+      CHECK(g->first == s && g->nloops == n, "%s: group bounds", name);
+      lnp_fuse_run_host(g, fus);
+      *elided += g->elided;
+      /* the kernel's source and parameters exist for every group */
+      char src[16384];
+      const size_t len = lnp_fuse_cuda_source(g, src, sizeof src);
+      CHECK(len > 0 && len < sizeof src && strstr(src, "lnp_fused"), "%s: source (%zu bytes)", name, len);
+      int64_t words[LNP_FUSE_MAXWORDS];
+      CHECK(lnp_fuse_params(g, fus, words) > 0, "%s: parameters", name);
+    } else {
+      void *local[4];
+      for (uint32_t k = 0; k < b->loops[s].nbuf; k++) local[k] = fus[b->map[s][k]];
+      lnp_loop_execute(b->desc[s], local, 1);
+    }
+    s += n;
+  }
+  free(g);
+  for (int i = 0; i < b->nbuf; i++) {
+    if (!b->dead[i])
+      CHECK(!memcmp(ref[i], fus[i], (size_t)b->nelem[i] * esz(b->dtype[i])), "%s: buffer %d identical", name, i);
+    free(ref[i]);
+    free(fus[i]);
+  }
+  return ngroups;
+}
+
+static void expect_groups(batch_t *b, int specials, const int *want, int nwant, int want_elided, const char *name)
+{
+  int sizes[MAXLOOP], elided;
+  const int n = run_both(b, specials, sizes, &elided, name);
+  int same = n == nwant;
+  for (int i = 0; same && i < n; i++) same = sizes[i] == want[i];
+  CHECK(same, "%s: %d groups (first %d), want %d (first %d)", name, n, sizes[0], nwant, want[0]);
+  CHECK(elided == want_elided, "%s: %d stores dropped, want %d", name, elided, want_elided);
+}
+
+/* p[1:-1,1:-1] = ((pn[1:-1,2:] + pn[1:-1,:-2]) * dy2 + (pn[2:,1:-1] + pn[:-2,1:-1]) * dx2) / k - c * b[1:-1,1:-1] */
+static void test_poisson(int dead_temps)
+{
+  const int64_t n = 12, m = n - 2, sh[1][2] = {{m, m}};
+  batch_t b = {0};
+  const int P = buffer(&b, LNP_FLOAT64, n * n, 0), PN = buffer(&b, LNP_FLOAT64, n * n, 0);
+  const int Bt = buffer(&b, LNP_FLOAT64, n * n, 0);
+  int t[7];
+  for (int i = 0; i < 7; i++) t[i] = buffer(&b, LNP_FLOAT64, m * m, dead_temps);
+  const int D = LNP_FLOAT64;
+  loop(&b, LNP_OP_ADD, D, D, 1, sh, T(t[0], 0, m, 1), T(PN, n + 2, n, 1), T(PN, n, n, 1));
+  loop(&b, LNP_OP_MULTIPLY, D, D, 1, sh, T(t[1], 0, m, 1), T(t[0], 0, m, 1), S(0.01));
+  loop(&b, LNP_OP_ADD, D, D, 1, sh, T(t[2], 0, m, 1), T(PN, 2 * n + 1, n, 1), T(PN, 1, n, 1));
+  loop(&b, LNP_OP_MULTIPLY, D, D, 1, sh, T(t[3], 0, m, 1), T(t[2], 0, m, 1), S(0.02));
+  loop(&b, LNP_OP_ADD, D, D, 1, sh, T(t[4], 0, m, 1), T(t[1], 0, m, 1), T(t[3], 0, m, 1));
+  loop(&b, LNP_OP_TRUE_DIVIDE, D, D, 1, sh, T(t[5], 0, m, 1), T(t[4], 0, m, 1), S(0.06));
+  loop(&b, LNP_OP_MULTIPLY, D, D, 1, sh, T(t[6], 0, m, 1), S(1e-4), T(Bt, n + 1, n, 1));
+  loop(&b, LNP_OP_SUBTRACT, D, D, 1, sh, T(P, n + 1, n, 1), T(t[5], 0, m, 1), T(t[6], 0, m, 1));
+  const int want[1] = {8};
+  expect_groups(&b, 1, want, 1, dead_temps ? 7 : 0, dead_temps ? "poisson, dead temporaries" : "poisson, live temporaries");
+  free_batch(&b);
+}
+
+/* u[1:-1,1:-1] = 0.25 * (u[:-2,1:-1] + u[2:,1:-1] + u[1:-1,:-2] + u[1:-1,2:]):
+ * the copy into u reads shifted views of u, so it stays alone */
+static void test_jacobi(void)
+{
+  const int64_t n = 9, m = n - 2, sh[1][2] = {{m, m}};
+  batch_t b = {0};
+  const int U = buffer(&b, LNP_FLOAT64, n * n, 0);
+  int t[4];
+  for (int i = 0; i < 4; i++) t[i] = buffer(&b, LNP_FLOAT64, m * m, 1);
+  const int D = LNP_FLOAT64;
+  loop(&b, LNP_OP_ADD, D, D, 1, sh, T(t[0], 0, m, 1), T(U, 1, n, 1), T(U, 2 * n + 1, n, 1));
+  loop(&b, LNP_OP_ADD, D, D, 1, sh, T(t[1], 0, m, 1), T(t[0], 0, m, 1), T(U, n, n, 1));
+  loop(&b, LNP_OP_ADD, D, D, 1, sh, T(t[2], 0, m, 1), T(t[1], 0, m, 1), T(U, n + 2, n, 1));
+  loop(&b, LNP_OP_MULTIPLY, D, D, 1, sh, T(t[3], 0, m, 1), S(0.25), T(t[2], 0, m, 1));
+  loop(&b, LNP_OP_COPY, D, D, 1, sh, T(U, n + 1, n, 1), T(t[3], 0, m, 1), S(0));
+  /* t[3] is read by the copy, after the group: its store stays */
+  const int want[2] = {4, 1};
+  expect_groups(&b, 0, want, 2, 3, "jacobi in place");
+  free_batch(&b);
+}
+
+/* float32 with casts, maximum/minimum with NaNs, sqrt, reciprocal,
+ * absolute, negative, square; an op that does not fuse in the middle */
+static void test_mixed(void)
+{
+  const int64_t n = 7, sh[1][2] = {{n, n}};
+  batch_t b = {0};
+  const int F = LNP_FLOAT32, D = LNP_FLOAT64;
+  const int A = buffer(&b, F, n * n, 0), Bf = buffer(&b, F, n * n, 0), X = buffer(&b, D, n * n, 0);
+  const int t0 = buffer(&b, F, n * n, 1), t1 = buffer(&b, F, n * n, 1), t2 = buffer(&b, D, n * n, 1);
+  const int t3 = buffer(&b, D, n * n, 1), t4 = buffer(&b, D, n * n, 0), O = buffer(&b, F, n * n, 0);
+  const int t5 = buffer(&b, D, n * n, 1);
+  loop(&b, LNP_OP_MAXIMUM, F, F, 1, sh, T(t0, 0, n, 1), T(A, 0, n, 1), T(Bf, 0, n, 1));
+  loop(&b, LNP_OP_MINIMUM, F, F, 1, sh, T(t1, 0, n, 1), T(t0, 0, n, 1), S(3.5));
+  loop(&b, LNP_OP_COPY, F, D, 1, sh, T(t2, 0, n, 1), T(t1, 0, n, 1), S(0));
+  loop(&b, LNP_OP_ABSOLUTE, D, D, 1, sh, T(t3, 0, n, 1), T(t2, 0, n, 1), S(0));
+  loop(&b, LNP_OP_SQRT, D, D, 1, sh, T(t4, 0, n, 1), T(t3, 0, n, 1), S(0));
+  loop(&b, LNP_OP_EXP, D, D, 1, sh, T(t5, 0, n, 1), T(t4, 0, n, 1), S(0)); /* not fused */
+  loop(&b, LNP_OP_RECIPROCAL, D, D, 1, sh, T(X, 0, n, 1), T(t5, 0, n, 1), S(0));
+  loop(&b, LNP_OP_SQUARE, D, D, 1, sh, T(t2, 0, n, 1), T(X, 0, n, 1), S(0));
+  loop(&b, LNP_OP_NEGATIVE, D, D, 1, sh, T(t3, 0, n, 1), T(t2, 0, n, 1), S(0));
+  loop(&b, LNP_OP_COPY, D, F, 1, sh, T(O, 0, n, 1), T(t3, 0, n, 1), S(0));
+  loop(&b, LNP_OP_MULTIPLY, F, F, 1, sh, T(O, 0, n, 1), T(O, 0, n, 1), S(0.1));
+  /* t4 is live: stored; t0, t1 dead: dropped; t2, t3 dead but written
+   * again later in the batch: stored; in the last group t2, t3 dropped */
+  const int want[3] = {5, 1, 5};
+  expect_groups(&b, 1, want, 3, 4, "float32 casts and NaNs");
+  free_batch(&b);
+}
+
+/* two pieces, each in its own tiles (an array of two tiles) */
+static void test_pieces(void)
+{
+  const int64_t n = 6, sh[2][2] = {{n, n}, {n, n}};
+  batch_t b = {0};
+  const int D = LNP_FLOAT64;
+  const int A0 = buffer(&b, D, n * n, 0), A1 = buffer(&b, D, n * n, 0);
+  const int T0 = buffer(&b, D, n * n, 1), T1 = buffer(&b, D, n * n, 1);
+  const int C0 = buffer(&b, D, n * n, 0), C1 = buffer(&b, D, n * n, 0);
+  const opnd a = {{A0, A1}, {0, 0}, {{n, 1}, {n, 1}}, 0};
+  const opnd t = {{T0, T1}, {0, 0}, {{n, 1}, {n, 1}}, 0};
+  const opnd c = {{C0, C1}, {0, 0}, {{n, 1}, {n, 1}}, 0};
+  const opnd at = {{A0, A1}, {0, 0}, {{1, n}, {1, n}}, 0}; /* the transpose */
+  loop(&b, LNP_OP_MULTIPLY, D, D, 2, sh, t, a, a);
+  loop(&b, LNP_OP_ADD, D, D, 2, sh, c, t, S(1.0));
+  loop(&b, LNP_OP_ADD, D, D, 2, sh, c, c, at); /* reads A transposed: A is not written, fine */
+  /* writes A while the group read it at other mappings: splits */
+  loop(&b, LNP_OP_ADD, D, D, 2, sh, a, c, S(2.0));
+  const int want[2] = {3, 1};
+  expect_groups(&b, 0, want, 2, 1, "two pieces");
+  free_batch(&b);
+}
+
+/* a reduction (output stride 0), a shape change and integer loops end groups */
+static void test_boundaries(void)
+{
+  const int64_t n = 5, sh[1][2] = {{n, n}}, sh2[1][2] = {{n, n - 1}};
+  batch_t b = {0};
+  const int D = LNP_FLOAT64;
+  const int A = buffer(&b, D, n * n, 0), R = buffer(&b, D, n, 0), C = buffer(&b, D, n * n, 0);
+  loop(&b, LNP_OP_ADD, D, D, 1, sh, T(C, 0, n, 1), T(A, 0, n, 1), S(1.0));
+  loop(&b, LNP_OP_ADD, D, D, 1, sh, T(R, 0, 1, 0), T(R, 0, 1, 0), T(C, 0, n, 1)); /* row sums */
+  loop(&b, LNP_OP_ADD, D, D, 1, sh2, T(C, 0, n, 1), T(A, 1, n, 1), S(1.0));
+  loop(&b, LNP_OP_MULTIPLY, D, D, 1, sh2, T(C, 0, n, 1), T(C, 0, n, 1), S(3.0));
+  loop(&b, LNP_OP_MULTIPLY, D, D, 1, sh, T(A, 0, n, 1), T(A, 0, n, 1), S(3.0));
+  const int want[4] = {1, 1, 2, 1};
+  expect_groups(&b, 0, want, 4, 0, "boundaries");
+  free_batch(&b);
+}
+
+int main(void)
+{
+  test_poisson(1);
+  test_poisson(0);
+  test_jacobi();
+  test_mixed();
+  test_pieces();
+  test_boundaries();
+  printf("%d passed, %d failed\n", npass, nfail);
+  return nfail ? 1 : 0;
+}

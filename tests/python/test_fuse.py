@@ -1,0 +1,92 @@
+"""Fused loops (codelets/fuse.h): runs of elementwise loops inside a batch
+become one kernel, temporaries passed in registers and their stores dropped
+when they die with the batch.  Programs whose every loop fuses (channel
+flow's updates, a Jacobi sweep in place, float32 with casts and NaNs) must
+give exactly NumPy's values (fusion changes no rounding), and groups must
+really have formed: on CPU workers with LEGATE_NUMPY_FUSE=all (the host
+interpreter, the GPU kernel's reference), on a GPU by default (NVRTC)."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import AGAINST_NUMPY, subprocess_env
+
+if AGAINST_NUMPY:
+    pytest.skip("legate-specific (loop fusion)", allow_module_level=True)
+
+from legate.numpy import _core  # noqa: E402
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "examples")
+
+PROGRAM = textwrap.dedent(
+    """
+    import sys
+    import numpy
+    import legate.numpy as np
+    from legate.numpy import _core
+    sys.path.insert(0, %r)
+    import channel_flow
+
+    def jacobi(m, n, sweeps):
+        u = (m.arange(n * n, dtype=m.float64).reshape(n, n) * 37.0) %% 101.0 / 50.0 + 1.0
+        for _ in range(sweeps):
+            u[1:-1, 1:-1] = 0.25 * (u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:])
+        return u
+
+    def mixed(m, n):
+        a = (m.arange(n * n, dtype=m.float32).reshape(n, n) %% 17) - 8.0
+        a[::5, ::3] = m.nan
+        b = m.ones((n, n), dtype=m.float32) * 0.5
+        c = m.minimum(m.maximum(a, b) * 2.0, 7.5)
+        d = m.sqrt(m.abs(c.astype(m.float64))) / 3.0 - 1.0 / (c.astype(m.float64) + 9.0)
+        e = (-(d * d) + d).astype(m.float32)
+        e += a
+        return c, d, e
+
+    n = int(sys.argv[2])
+    results = []
+    for m in (np, numpy):
+        u, v, p, steps = channel_flow.run(m, nx=n, ny=n, nit=4, max_steps=3)
+        results.append([u, v, p, jacobi(m, n, 3)] + list(mixed(m, n)))
+    for g, w in zip(*results):
+        g = numpy.asarray(g)
+        assert g.dtype == w.dtype and g.shape == w.shape, (g.dtype, w.dtype, g.shape, w.shape)
+        assert numpy.array_equal(g, w, equal_nan=True), (numpy.abs(g - w).max(), g, w)
+    counts = _core.task_counts()
+    print("counts", counts)
+    if sys.argv[1] == "fused":
+        assert counts["fused_groups"] > 0 and counts["fused_loops"] >= 2 * counts["fused_groups"], counts
+        assert counts["fused_elided"] > 0, counts
+    else:
+        assert counts["fused_groups"] == 0, counts
+    """
+    % EXAMPLES
+)
+
+
+def _run(expect, n, **env):
+    r = subprocess.run([sys.executable, "-c", PROGRAM, expect, str(n)], env=subprocess_env(**env),
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("test_mode", ["0", "1"])
+def test_fused_on_cpu_workers_matches_numpy(test_mode):
+    # big enough for deferred arrays in default mode (65536 elements)
+    _run("fused", 5 if test_mode == "1" else 300, LEGATE_NUMPY_BATCH="16", LEGATE_NUMPY_FUSE="all",
+         LEGATE_NUMPY_TEST=test_mode)
+
+
+def test_fusion_off_fuses_nothing():
+    _run("none", 300, LEGATE_NUMPY_BATCH="16", LEGATE_NUMPY_FUSE="0")
+
+
+@pytest.mark.skipif(_core.config()["ncuda"] == 0, reason="StarPU has no CUDA worker here")
+def test_fused_on_gpu_matches_numpy():
+    # batching is on by default with one GPU, fusion with it; the kernels
+    # compiled in place (not in the background), so that every group fuses
+    _run("fused", 300, STARPU_NCUDA="1", LEGATE_NUMPY_FUSE_SYNC="1")
