@@ -17,6 +17,7 @@
 #ifdef LNP_HAVE_CUDA
 #include <cublas_v2.h>
 #include <starpu_cublas_v2.h>
+#include "fuse.h"
 #include "loop_cuda.h"
 #endif
 
@@ -502,6 +503,7 @@ void lnp_codelets_shutdown(void)
 {
 #ifdef LNP_HAVE_CUDA
   if (starpu_cuda_worker_get_count() > 0) starpu_cublas_shutdown();
+  lnp_fuse_cuda_shutdown();
 #endif
   lnp_gpu_only = 0;
 }

@@ -127,11 +127,14 @@ int lnp_fuse_params(const lnp_fuse_group *g, void *const *bufptrs, int64_t *word
 /* Compile (once per source, NVRTC) and launch a group on the current GPU,
  * asynchronously on stream (fuse_cuda.cu).  bufptrs: device addresses.
  * A kernel not compiled yet is compiled by a background thread (unless
- * LEGATE_NUMPY_FUSE_SYNC=1): the loops run one by one meanwhile.
+ * LEGATE_NUMPY_FUSE_SYNC=1): the loops run one by one meanwhile.  Compiled
+ * kernels are also kept on disk (~/.cache/legate-numpy/fused/).
  * Returns 0, -1 if nothing ran (no NVRTC, not compiled yet, the compile
  * failed: run the loops instead), -2 if a launch failed after some pieces
  * ran. */
 int lnp_fuse_cuda_launch(const lnp_fuse_group *g, void *const *bufptrs, void *stream);
+/* Stop the compile thread and unload the kernels (runtime shutdown). */
+void lnp_fuse_cuda_shutdown(void);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,10 @@
 #include <cuda_runtime.h>
 #include <dlfcn.h>
 #include <nvrtc.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -59,7 +63,6 @@ std::mutex &mtx = *new std::mutex;
 std::condition_variable &jobs_cv = *new std::condition_variable;
 std::deque<Job> &jobs = *new std::deque<Job>;
 std::unordered_map<std::string, Entry> &cache = *new std::unordered_map<std::string, Entry>;
-bool thread_started = false;
 Nvrtc nv;
 /* more programs than this: no new compiles (a program that never repeats) */
 constexpr size_t kMaxKernels = 4096;
@@ -102,50 +105,132 @@ bool load_nvrtc()
   return nv.ok;
 }
 
-/* compile src for sm_<arch> (NVRTC is thread-safe; nv is set before) */
-Entry build(const std::string &src, int arch)
+/* The on-disk cache of compiled kernels ($LEGATE_NUMPY_CACHE, else
+ * $XDG_CACHE_HOME/legate-numpy, else ~/.cache/legate-numpy; /fused/):
+ * one file per key, named by its FNV-1a hash, holding the key (checked on
+ * load) and the CUBIN.  A new process running the same program then loads
+ * instead of compiling.  LEGATE_NUMPY_FUSE_DISK_CACHE=0 turns it off. */
+std::string disk_path(const std::string &key)
 {
-  Entry e;
-  if (!nv.ok) return e;
+  static const std::string dir = [] {
+    const char *off = getenv("LEGATE_NUMPY_FUSE_DISK_CACHE");
+    if (off && !strcmp(off, "0")) return std::string();
+    std::string d;
+    if (const char *c = getenv("LEGATE_NUMPY_CACHE")) d = c;
+    else if (const char *x = getenv("XDG_CACHE_HOME")) d = std::string(x) + "/legate-numpy";
+    else if (const char *h = getenv("HOME")) d = std::string(h) + "/.cache/legate-numpy";
+    if (d.empty()) return d;
+    mkdir(d.c_str(), 0755);
+    d += "/fused";
+    mkdir(d.c_str(), 0755);
+    return d;
+  }();
+  if (dir.empty()) return dir;
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
+  char name[32];
+  snprintf(name, sizeof name, "/%016llx.cubin", (unsigned long long)h);
+  return dir + name;
+}
+
+bool disk_load(const std::string &key, std::vector<char> &cubin)
+{
+  const std::string path = disk_path(key);
+  if (path.empty()) return false;
+  FILE *f = fopen(path.c_str(), "rb");
+  if (!f) return false;
+  bool ok = false;
+  uint64_t klen = 0, clen = 0;
+  if (fread(&klen, 8, 1, f) == 1 && klen == key.size() && fread(&clen, 8, 1, f) == 1 && clen > 0 &&
+      clen < (1u << 30)) {
+    std::string k(klen, '\0');
+    cubin.resize(clen);
+    ok = fread(&k[0], 1, klen, f) == klen && k == key && fread(cubin.data(), 1, clen, f) == clen;
+  }
+  fclose(f);
+  return ok;
+}
+
+void disk_store(const std::string &key, const std::vector<char> &cubin)
+{
+  const std::string path = disk_path(key);
+  if (path.empty()) return;
+  const std::string tmp = path + "." + std::to_string(getpid()) + ".tmp";
+  FILE *f = fopen(tmp.c_str(), "wb");
+  if (!f) return;
+  const uint64_t klen = key.size(), clen = cubin.size();
+  const bool ok = fwrite(&klen, 8, 1, f) == 1 && fwrite(&clen, 8, 1, f) == 1 && fwrite(key.data(), 1, klen, f) == klen &&
+                  fwrite(cubin.data(), 1, clen, f) == clen;
+  if (fclose(f) == 0 && ok) rename(tmp.c_str(), path.c_str()); /* atomic: readers see all or nothing */
+  else remove(tmp.c_str());
+}
+
+/* compile src for sm_<arch> (NVRTC is thread-safe; nv is set before) */
+bool compile(const std::string &src, int arch, std::vector<char> &cubin)
+{
+  if (!nv.ok) return false;
   nvrtcProgram prog;
-  if (nv.create(&prog, src.c_str(), "lnp_fused.cu", 0, nullptr, nullptr) != NVRTC_SUCCESS) return e;
+  if (nv.create(&prog, src.c_str(), "lnp_fused.cu", 0, nullptr, nullptr) != NVRTC_SUCCESS) return false;
   const std::string archopt = "--gpu-architecture=sm_" + std::to_string(arch);
   /* no FMA contraction: the loops' kernels and the CPU round each op */
   const char *opts[] = {archopt.c_str(), "--fmad=false", "--std=c++17"};
   const nvrtcResult rc = nv.compile(prog, 3, opts);
-  if (rc != NVRTC_SUCCESS || debug()) {
+  if (rc != NVRTC_SUCCESS) {
     size_t n = 0;
     nv.log_size(prog, &n);
     std::string log(n, '\0');
     if (n) nv.log(prog, &log[0]);
-    if (rc != NVRTC_SUCCESS || n > 1)
-      fprintf(stderr, "legate.numpy fuse: NVRTC %s:\n%s\n%s\n", rc == NVRTC_SUCCESS ? "log" : "failed", log.c_str(),
-              src.c_str());
+    fprintf(stderr, "legate.numpy fuse: NVRTC failed (the loops run unfused):\n%s\n%s\n", log.c_str(), src.c_str());
   }
   size_t n = 0;
-  if (rc == NVRTC_SUCCESS && nv.cubin_size(prog, &n) == NVRTC_SUCCESS && n) {
-    std::vector<char> cubin(n);
-    if (nv.cubin(prog, cubin.data()) == NVRTC_SUCCESS &&
-        cudaLibraryLoadData(&e.lib, cubin.data(), nullptr, nullptr, 0, nullptr, nullptr, 0) == cudaSuccess &&
-        cudaLibraryGetKernel(&e.kernel, e.lib, "lnp_fused") == cudaSuccess)
-      e.ok = true;
-    else
-      (void)cudaGetLastError();
+  bool ok = rc == NVRTC_SUCCESS && nv.cubin_size(prog, &n) == NVRTC_SUCCESS && n;
+  if (ok) {
+    cubin.resize(n);
+    ok = nv.cubin(prog, cubin.data()) == NVRTC_SUCCESS;
   }
   nv.destroy(&prog);
-  if (debug()) fprintf(stderr, "legate.numpy fuse: compiled a %zu-byte kernel for sm_%d: %s\n", src.size(), arch, e.ok ? "ok" : "failed");
+  return ok;
+}
+
+/* the kernel of key (from the disk cache, else compiled and stored there) */
+Entry build(const std::string &key, const std::string &src, int arch)
+{
+  Entry e;
+  std::vector<char> cubin;
+  const bool cached = disk_load(key, cubin);
+  if (!cached && !compile(src, arch, cubin)) return e;
+  if (cudaLibraryLoadData(&e.lib, cubin.data(), nullptr, nullptr, 0, nullptr, nullptr, 0) == cudaSuccess &&
+      cudaLibraryGetKernel(&e.kernel, e.lib, "lnp_fused") == cudaSuccess)
+    e.ok = true;
+  else
+    (void)cudaGetLastError();
+  if (e.ok && !cached) disk_store(key, cubin);
+  if (debug())
+    fprintf(stderr, "legate.numpy fuse: %s a %zu-byte kernel for sm_%d: %s\n", cached ? "loaded" : "compiled",
+            src.size(), arch, e.ok ? "ok" : "failed");
   return e;
 }
 
+bool stopping = false;
+std::thread *compiler = nullptr;
+
 void compile_thread()
 {
+  /* created by a CUDA worker, which StarPU binds to one core: run anywhere
+   * else instead of competing with it */
+  cpu_set_t all;
+  CPU_ZERO(&all);
+  const long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  for (long c = 0; c < ncpu && c < CPU_SETSIZE; c++) CPU_SET(c, &all);
+  pthread_setaffinity_np(pthread_self(), sizeof all, &all);
   std::unique_lock<std::mutex> lock(mtx);
   for (;;) {
-    jobs_cv.wait(lock, [] { return !jobs.empty(); });
+    jobs_cv.wait(lock, [] { return stopping || !jobs.empty(); });
+    if (stopping) return;
     Job job = std::move(jobs.front());
     jobs.pop_front();
     lock.unlock();
-    Entry e = build(job.src, job.arch);
+    Entry e = build(job.key, job.src, job.arch);
     lock.lock();
     cache[job.key] = e;
   }
@@ -193,7 +278,7 @@ extern "C" int lnp_fuse_cuda_launch(const lnp_fuse_group *g, void *const *bufptr
       if (!load_nvrtc() || cache.size() >= kMaxKernels) return -1;
       if (sync) {
         lock.unlock();
-        Entry e = build(src, tl_arch);
+        Entry e = build(key, src, tl_arch);
         lock.lock();
         it = cache.emplace(key, e).first;
       } else {
@@ -201,10 +286,7 @@ extern "C" int lnp_fuse_cuda_launch(const lnp_fuse_group *g, void *const *bufptr
         e.pending = true;
         cache.emplace(key, e);
         jobs.push_back(Job{key, src, tl_arch});
-        if (!thread_started) {
-          std::thread(compile_thread).detach();
-          thread_started = true;
-        }
+        if (!compiler) compiler = new std::thread(compile_thread);
         jobs_cv.notify_one();
         return -1;
       }
@@ -234,4 +316,30 @@ extern "C" int lnp_fuse_cuda_launch(const lnp_fuse_group *g, void *const *bufptr
     }
   }
   return 0;
+}
+
+/* Before starpu_shutdown (codelets.c): the compile thread stops (after the
+ * compile in progress: NVRTC must not run while the process exits) and the
+ * kernels are unloaded; a runtime started again starts afresh. */
+extern "C" void lnp_fuse_cuda_shutdown(void)
+{
+  std::thread *t;
+  {
+    std::lock_guard<std::mutex> lock(mtx);
+    stopping = true;
+    jobs.clear();
+    t = compiler;
+    compiler = nullptr;
+  }
+  jobs_cv.notify_all();
+  if (t) {
+    t->join();
+    delete t;
+  }
+  std::lock_guard<std::mutex> lock(mtx);
+  for (auto &kv : cache)
+    if (kv.second.lib) (void)cudaLibraryUnload(kv.second.lib);
+  (void)cudaGetLastError();
+  cache.clear();
+  stopping = false;
 }

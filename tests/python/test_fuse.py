@@ -78,7 +78,7 @@ def _run(expect, n, **env):
 def test_fused_on_cpu_workers_matches_numpy(test_mode):
     # big enough for deferred arrays in default mode (65536 elements)
     _run("fused", 5 if test_mode == "1" else 300, LEGATE_NUMPY_BATCH="16", LEGATE_NUMPY_FUSE="all",
-         LEGATE_NUMPY_TEST=test_mode)
+         LEGATE_NUMPY_TEST=test_mode, STARPU_NCUDA="0")
 
 
 def test_fusion_off_fuses_nothing():
