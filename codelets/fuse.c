@@ -2,7 +2,6 @@
  * program that kernel runs per element (see fuse.h for the rules). */
 #include "fuse.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 int lnp_fuse_op_ok(int op, int dtype_in, int dtype_out)
@@ -165,7 +164,7 @@ static int read_value(lnp_fuse_group *g, const lnp_fuse_map *m, int dtype)
 
 /* Value v becomes the content of m: 1, or 0 when another mapping of one of
  * its tiles is accessed by the group. */
-static int write_value(lnp_fuse_group *g, const lnp_fuse_map *m, int dtype, int v)
+static int write_value(lnp_fuse_group *g, const lnp_fuse_map *m, int dtype, int v, int *upd, int32_t *old)
 {
   const int np = g->npieces, nd = g->ndim;
   for (int i = 0; i < g->nacc; i++) {
@@ -173,6 +172,8 @@ static int write_value(lnp_fuse_group *g, const lnp_fuse_map *m, int dtype, int 
     if (!maps_share(&a->map, m, np)) continue;
     if (!map_eq(&a->map, m, np, nd) || a->dtype != dtype) return 0;
     if (a->store) {
+      *upd = i;
+      *old = a->value;
       a->value = v;
       return 1;
     }
@@ -183,8 +184,8 @@ static int write_value(lnp_fuse_group *g, const lnp_fuse_map *m, int dtype, int 
 }
 
 /* Append a loop's program; 0 if it cannot join (g is then left partly
- * changed: the caller restores it). */
-static int add_loop(lnp_fuse_group *g, const lnp_fuse_loop *L, const loop_dims *ld)
+ * changed: the caller restores it, undoing the store value update *upd). */
+static int add_loop(lnp_fuse_group *g, const lnp_fuse_loop *L, const loop_dims *ld, int *upd, int32_t *old)
 {
   const lnp_loop_desc *d = L->desc;
   const int nin = d->nops - 1, np = g->npieces;
@@ -207,7 +208,7 @@ static int add_loop(lnp_fuse_group *g, const lnp_fuse_loop *L, const loop_dims *
   for (int p = 0; p < np; p++)
     for (int j = 0; j < g->ndim; j++)
       if (g->shape[p][j] > 1 && m.str[p][j] == 0) return 0;
-  return write_value(g, &m, d->dtype_out, v) && params_fit(g);
+  return write_value(g, &m, d->dtype_out, v, upd, old) && params_fit(g);
 }
 
 static int same_shape(const lnp_fuse_group *g, int64_t shape[][LNP_FUSE_MAXDIM], const loop_dims *ld, int np)
@@ -243,16 +244,45 @@ static void finish(lnp_fuse_group *g, const lnp_fuse_loop *loops, int nloops, co
   }
 }
 
+int lnp_fuse_begin(lnp_fuse_group *g, const lnp_fuse_loop *L, int first)
+{
+  loop_dims ld;
+  if (!loop_ok(L) || !dims_of(L->desc, &ld, g->shape)) return 0;
+  g->first = first;
+  g->nloops = 0;
+  g->ndim = ld.nd;
+  g->npieces = L->desc->npieces;
+  g->ninst = g->nacc = g->elided = g->forwarded = 0;
+  int upd = -1;
+  int32_t old = 0;
+  if (!add_loop(g, L, &ld, &upd, &old)) return 0;
+  g->nloops = 1;
+  return 1;
+}
+
+int lnp_fuse_extend(lnp_fuse_group *g, const lnp_fuse_loop *L)
+{
+  loop_dims ld;
+  int64_t shape[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM];
+  if (!loop_ok(L) || !dims_of(L->desc, &ld, shape) || !same_shape(g, shape, &ld, L->desc->npieces)) return 0;
+  const int ninst = g->ninst, nacc = g->nacc, fwd = g->forwarded;
+  int upd = -1;
+  int32_t old = 0;
+  if (!add_loop(g, L, &ld, &upd, &old)) {
+    g->ninst = ninst;
+    g->nacc = nacc;
+    g->forwarded = fwd;
+    if (upd >= 0) g->acc[upd].value = old;
+    return 0;
+  }
+  g->nloops++;
+  return 1;
+}
+
 int lnp_fuse_group_at(const lnp_fuse_loop *loops, int nloops, int first, const uint8_t *dead, int nbufs,
                       int64_t min_elems, lnp_fuse_group *g)
 {
-  if (first < 0 || first + 1 >= nloops || !loop_ok(&loops[first])) return 1;
-  memset(g, 0, sizeof *g);
-  loop_dims ld;
-  if (!dims_of(loops[first].desc, &ld, g->shape)) return 1;
-  g->first = first;
-  g->ndim = ld.nd;
-  g->npieces = loops[first].desc->npieces;
+  if (first < 0 || first + 1 >= nloops || !lnp_fuse_begin(g, &loops[first], first)) return 1;
   int64_t elems = 0;
   for (int p = 0; p < g->npieces; p++) {
     int64_t e = 1;
@@ -260,21 +290,8 @@ int lnp_fuse_group_at(const lnp_fuse_loop *loops, int nloops, int first, const u
     elems += e;
   }
   if (elems < min_elems) return 1;
-  if (!add_loop(g, &loops[first], &ld)) return 1;
-  lnp_fuse_group *save = malloc(sizeof *save);
-  if (!save) return 1;
-  int i = first + 1;
-  for (; i < nloops && loop_ok(&loops[i]); i++) {
-    int64_t shape[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM];
-    if (!dims_of(loops[i].desc, &ld, shape) || !same_shape(g, shape, &ld, loops[i].desc->npieces)) break;
-    memcpy(save, g, sizeof *g);
-    if (!add_loop(g, &loops[i], &ld)) {
-      memcpy(g, save, sizeof *g);
-      break;
-    }
+  for (int i = first + 1; i < nloops && lnp_fuse_extend(g, &loops[i]); i++) {
   }
-  free(save);
-  g->nloops = i - first;
   if (g->nloops < 2) return 1;
   finish(g, loops, nloops, dead, nbufs);
   return g->nloops;

@@ -108,6 +108,14 @@ int lnp_fuse_op_ok(int op, int dtype_in, int dtype_out);
 int lnp_fuse_group_at(const lnp_fuse_loop *loops, int nloops, int first, const uint8_t *dead, int nbufs,
                       int64_t min_elems, lnp_fuse_group *g);
 
+/* The same, one loop at a time (numpy/batch.c keeps the open group of the
+ * loops waiting for submission, so that a batch is never cut inside a
+ * group): begin a group with loop L (the batch's loop `first`): 1, or 0
+ * if L cannot be fused at all; extend it with the next loop: 1, or 0 (g
+ * unchanged) if L cannot join. */
+int lnp_fuse_begin(lnp_fuse_group *g, const lnp_fuse_loop *L, int first);
+int lnp_fuse_extend(lnp_fuse_group *g, const lnp_fuse_loop *L);
+
 /* Run a group on host buffers (bufptrs[i]: batch buffer i's base address),
  * element by element: the reference the GPU kernel is tested against, and
  * what CPU workers run when fusion is forced on them (LEGATE_NUMPY_FUSE=all). */

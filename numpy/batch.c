@@ -34,6 +34,7 @@
 #include "lnp.h"
 #include "profile.h"
 #include "../codelets/codelets.h"
+#include "../codelets/fuse.h"
 #include "../scheduler/locality.h"
 
 typedef struct batch_loop {
@@ -41,6 +42,7 @@ typedef struct batch_loop {
   size_t size;
   int nbuf;
   uint32_t *map; /* nbuf indices into the batch's buffers */
+  struct starpu_data_descr *descrs; /* the loop's own accesses */
   const char *name;
 } batch_loop;
 
@@ -58,6 +60,14 @@ static struct {
   uint64_t bytes;
   starpu_data_handle_t *unreg; /* unregistrations held until the batch is in */
   int nunreg, unreg_cap;
+  /* fusion planning (codelets/fuse.h): the pending loops from open_start
+   * on form a group that the next loop may extend; a submission keeps them
+   * back, so that groups (and their compiled kernels) do not depend on
+   * when batches happen to be submitted */
+  int plan;
+  lnp_fuse_group *G;
+  int open_start;
+  int hard_cap; /* loops: one open group held this long is submitted anyway */
 } B;
 
 void lnp_batch_init(uint64_t gpu_mem_bytes)
@@ -66,6 +76,7 @@ void lnp_batch_init(uint64_t gpu_mem_bytes)
   free(B.loops);
   free(B.bufs);
   free(B.unreg);
+  free(B.G);
   memset(&B, 0, sizeof B);
   const unsigned ncuda = starpu_cuda_worker_get_count();
   const char *env = getenv("LEGATE_NUMPY_BATCH");
@@ -80,6 +91,12 @@ void lnp_batch_init(uint64_t gpu_mem_bytes)
   B.by_home = ncuda > 1;
   /* every tile of a batch is on the GPU at once: stay well inside its memory */
   B.max_bytes = gpu_mem_bytes ? gpu_mem_bytes / 8 : UINT64_MAX;
+  /* the same switch as codelets/batch.c's: 0 off, "all" CPU workers too */
+  const char *fuse = getenv("LEGATE_NUMPY_FUSE");
+  const int fmode = fuse && *fuse ? (!strcmp(fuse, "all") ? 2 : strcmp(fuse, "0") != 0) : 1;
+  B.plan = fmode == 2 || (fmode == 1 && ncuda > 0);
+  if (B.plan && !(B.G = malloc(sizeof *B.G))) B.plan = 0;
+  B.hard_cap = B.max_loops * 4;
 }
 
 int lnp_batch_enabled(void) { return B.enabled; }
@@ -118,6 +135,7 @@ lnp_status lnp_batch_flush(void)
   B.nloops = 0;
   B.nbufs = 0;
   B.bytes = 0;
+  B.open_start = 0;
   if (nloops == 1) {
     /* one loop: its own task (named after its op, timed by its model) */
     batch_loop *l = &B.loops[0];
@@ -131,6 +149,7 @@ lnp_status lnp_batch_flush(void)
       if (d != stack) free(d);
     }
     free(l->map);
+    free(l->descrs);
   } else {
     size_t total = sizeof(lnp_batch_head) + lnp_batch_pad8((size_t)nbufs);
     for (int k = 0; k < nloops; k++)
@@ -168,6 +187,7 @@ lnp_status lnp_batch_flush(void)
     for (int k = 0; k < nloops; k++) {
       free(B.loops[k].desc);
       free(B.loops[k].map);
+      free(B.loops[k].descrs);
     }
   }
   /* the tiles released meanwhile: after the batch that used them */
@@ -186,6 +206,91 @@ int lnp_batch_hold_unregister(starpu_data_handle_t h)
   return 1;
 }
 
+/* Append a loop (its desc and descrs now owned by the batch); 0 when out
+ * of memory (the batch is then as it was). */
+static int batch_add(batch_loop l)
+{
+  batch_loop *loops = grow(B.loops, &B.loops_cap, B.nloops + 1, sizeof *loops);
+  if (!loops) return 0;
+  B.loops = loops;
+  struct starpu_data_descr *bufs = grow(B.bufs, &B.bufs_cap, B.nbufs + l.nbuf, sizeof *bufs);
+  if (!bufs) return 0;
+  B.bufs = bufs;
+  l.map = malloc(sizeof *l.map * (size_t)l.nbuf);
+  if (!l.map) return 0;
+  for (int i = 0; i < l.nbuf; i++) {
+    int j = 0;
+    while (j < B.nbufs && B.bufs[j].handle != l.descrs[i].handle) j++;
+    if (j == B.nbufs) {
+      B.bufs[B.nbufs++] = l.descrs[i];
+      B.bytes += starpu_data_get_size(l.descrs[i].handle);
+    } else if (!(B.bufs[j].mode & STARPU_W)) {
+      /* read so far: the batch needs the old value, and now writes it */
+      B.bufs[j].mode |= l.descrs[i].mode;
+    } /* written earlier in the batch: later accesses are internal */
+    l.map[i] = (uint32_t)j;
+  }
+  const int idx = B.nloops;
+  B.loops[B.nloops++] = l;
+  if (B.plan) {
+    const lnp_fuse_loop fl = {l.desc, l.map, (uint32_t)l.nbuf};
+    if (B.open_start < idx && lnp_fuse_extend(B.G, &fl)) {
+      /* the open group goes on */
+    } else {
+      B.open_start = lnp_fuse_begin(B.G, &fl, idx) ? idx : idx + 1;
+    }
+  }
+  return 1;
+}
+
+static int handle_in(starpu_data_handle_t h, const batch_loop *loops, int n)
+{
+  for (int k = 0; k < n; k++)
+    for (int i = 0; i < loops[k].nbuf; i++)
+      if (loops[k].descrs[i].handle == h) return 1;
+  return 0;
+}
+
+/* Submit the pending loops before `upto` and keep the others (the open
+ * group) pending.  Unregistrations of tiles the kept loops use stay held
+ * (and those tiles are not dead for the submitted batch). */
+static lnp_status batch_submit_before(int upto)
+{
+  const int n = B.nloops;
+  batch_loop *all = malloc(sizeof *all * (size_t)n);
+  starpu_data_handle_t *held = malloc(sizeof *held * (size_t)(B.nunreg ? B.nunreg : 1));
+  if (!all || !held) {
+    free(all);
+    free(held);
+    return lnp_batch_flush();
+  }
+  memcpy(all, B.loops, sizeof *all * (size_t)n);
+  int nheld = 0, nu = 0;
+  for (int u = 0; u < B.nunreg; u++) {
+    if (handle_in(B.unreg[u], all + upto, n - upto)) held[nheld++] = B.unreg[u];
+    else B.unreg[nu++] = B.unreg[u];
+  }
+  B.nunreg = nu;
+  /* the first part again, alone (its buffers' modes are its own) */
+  B.nloops = 0;
+  B.nbufs = 0;
+  B.bytes = 0;
+  const int plan = B.plan;
+  B.plan = 0;
+  for (int k = 0; k < n; k++) free(all[k].map);
+  lnp_status st = LNP_OK;
+  for (int k = 0; k < upto; k++)
+    if (!batch_add(all[k])) st = lnp_error(LNP_ENOMEM, "out of memory");
+  B.plan = plan;
+  if (!st) st = lnp_batch_flush();
+  for (int u = 0; u < nheld; u++) B.unreg[B.nunreg++] = held[u]; /* room: it held them before */
+  for (int k = upto; k < n; k++)
+    if (!batch_add(all[k]) && !st) st = lnp_error(LNP_ENOMEM, "out of memory");
+  free(all);
+  free(held);
+  return st;
+}
+
 int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *descrs, int nbufs, void *arg,
                     size_t arg_size, const char *name, lnp_status *st)
 {
@@ -200,36 +305,26 @@ int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *d
     *st = lnp_batch_flush();
     if (*st) return 0;
   }
-  /* room first, so that a failure leaves the batch as it was */
-  batch_loop *loops = grow(B.loops, &B.loops_cap, B.nloops + 1, sizeof *loops);
-  if (!loops) return 0;
-  B.loops = loops;
-  struct starpu_data_descr *bufs = grow(B.bufs, &B.bufs_cap, B.nbufs + nbufs, sizeof *bufs);
-  if (!bufs) return 0;
-  B.bufs = bufs;
-  uint32_t *map = malloc(sizeof *map * (size_t)nbufs);
-  if (!map) return 0;
-  B.key = key;
-  for (int i = 0; i < nbufs; i++) {
-    int j = 0;
-    while (j < B.nbufs && B.bufs[j].handle != descrs[i].handle) j++;
-    if (j == B.nbufs) {
-      B.bufs[B.nbufs++] = descrs[i];
-      B.bytes += starpu_data_get_size(descrs[i].handle);
-    } else if (!(B.bufs[j].mode & STARPU_W)) {
-      /* read so far: the batch needs the old value, and now writes it */
-      B.bufs[j].mode |= descrs[i].mode;
-    } /* written earlier in the batch: later accesses are internal */
-    map[i] = (uint32_t)j;
+  struct starpu_data_descr *own = malloc(sizeof *own * (size_t)nbufs);
+  if (!own) return 0;
+  memcpy(own, descrs, sizeof *own * (size_t)nbufs);
+  if (!batch_add((batch_loop){arg, arg_size, nbufs, NULL, own, name})) {
+    free(own);
+    return 0;
   }
-  B.loops[B.nloops++] = (batch_loop){arg, arg_size, nbufs, map, name};
+  B.key = key;
   /* a loop that reads no tile (a fill, a generator) waits for the loop
    * that reads what it wrote: a reduction's fill and the reduction then go
    * as one task (one StarPU round trip less: a 2^28 sum on an H200 took
    * 668 us against a 537 us kernel) */
   int reads = 0;
   for (int i = 0; i < nbufs && !reads; i++) reads = (descrs[i].mode & STARPU_R) != 0;
-  if (B.nloops >= B.max_loops || B.bytes >= B.max_bytes || (B.early && reads && lnp_runtime_inflight() <= 1))
-    *st = lnp_batch_flush();
+  if (B.nloops >= B.max_loops || B.bytes >= B.max_bytes || (B.early && reads && lnp_runtime_inflight() <= 1)) {
+    const int open = B.plan ? B.open_start : B.nloops;
+    if (open >= B.nloops) *st = lnp_batch_flush();
+    else if (open > 0) *st = batch_submit_before(open);
+    else if (B.nloops >= B.hard_cap || B.bytes >= B.max_bytes) *st = lnp_batch_flush();
+    /* else: one open group, still growing: held */
+  }
   return 1;
 }
