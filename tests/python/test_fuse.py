@@ -82,11 +82,11 @@ def test_fused_on_cpu_workers_matches_numpy(test_mode):
 
 
 def test_fusion_off_fuses_nothing():
-    _run("none", 300, LEGATE_NUMPY_BATCH="16", LEGATE_NUMPY_FUSE="0")
+    _run("none", 300, LEGATE_NUMPY_BATCH="16", LEGATE_NUMPY_FUSE="0", LEGATE_NUMPY_TEST="0")
 
 
 @pytest.mark.skipif(_core.config()["ncuda"] == 0, reason="StarPU has no CUDA worker here")
 def test_fused_on_gpu_matches_numpy():
     # batching is on by default with one GPU, fusion with it; the kernels
     # compiled in place (not in the background), so that every group fuses
-    _run("fused", 300, STARPU_NCUDA="1", LEGATE_NUMPY_FUSE_SYNC="1")
+    _run("fused", 300, STARPU_NCUDA="1", LEGATE_NUMPY_FUSE_SYNC="1", LEGATE_NUMPY_TEST="0")
