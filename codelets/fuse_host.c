@@ -9,43 +9,30 @@
 
 #include "fuse.h"
 
-static double op_f64(int op, double a, double b)
-{
-  switch (op) {
-  case LNP_OP_COPY: case LNP_OP_POSITIVE: return a;
-  case LNP_OP_NEGATIVE: return -a;
-  case LNP_OP_ABSOLUTE: return fabs(a);
-  case LNP_OP_SQUARE: return a * a;
-  case LNP_OP_SQRT: return sqrt(a);
-  case LNP_OP_RECIPROCAL: return 1.0 / a;
-  case LNP_OP_ADD: return a + b;
-  case LNP_OP_SUBTRACT: return a - b;
-  case LNP_OP_MULTIPLY: return a * b;
-  case LNP_OP_TRUE_DIVIDE: return a / b;
-  case LNP_OP_MAXIMUM: return (a >= b || isnan(a)) ? a : b;
-  case LNP_OP_MINIMUM: return (a <= b || isnan(a)) ? a : b;
-  default: return NAN; /* lnp_fuse_op_ok admits no other op */
+/* One op in type T (double or float): the generator writes the same
+ * expressions (fuse_codegen.c). */
+#define LNP_FUSE_HOST_OP(NAME, T, FABS, SQRT)                                 \
+  static T NAME(int op, T a, T b)                                            \
+  {                                                                          \
+    switch (op) {                                                            \
+    case LNP_OP_COPY: case LNP_OP_POSITIVE: return a;                        \
+    case LNP_OP_NEGATIVE: return -a;                                         \
+    case LNP_OP_ABSOLUTE: return FABS(a);                                    \
+    case LNP_OP_SQUARE: return a * a;                                        \
+    case LNP_OP_SQRT: return SQRT(a);                                        \
+    case LNP_OP_RECIPROCAL: return (T)1 / a;                                 \
+    case LNP_OP_ADD: return a + b;                                           \
+    case LNP_OP_SUBTRACT: return a - b;                                      \
+    case LNP_OP_MULTIPLY: return a * b;                                      \
+    case LNP_OP_TRUE_DIVIDE: return a / b;                                   \
+    case LNP_OP_MAXIMUM: return (a >= b || isnan(a)) ? a : b;                \
+    case LNP_OP_MINIMUM: return (a <= b || isnan(a)) ? a : b;                \
+    default: return (T)NAN; /* lnp_fuse_op_ok admits no other op */         \
+    }                                                                        \
   }
-}
-
-static float op_f32(int op, float a, float b)
-{
-  switch (op) {
-  case LNP_OP_COPY: case LNP_OP_POSITIVE: return a;
-  case LNP_OP_NEGATIVE: return -a;
-  case LNP_OP_ABSOLUTE: return fabsf(a);
-  case LNP_OP_SQUARE: return a * a;
-  case LNP_OP_SQRT: return sqrtf(a);
-  case LNP_OP_RECIPROCAL: return 1.0f / a;
-  case LNP_OP_ADD: return a + b;
-  case LNP_OP_SUBTRACT: return a - b;
-  case LNP_OP_MULTIPLY: return a * b;
-  case LNP_OP_TRUE_DIVIDE: return a / b;
-  case LNP_OP_MAXIMUM: return (a >= b || isnan(a)) ? a : b;
-  case LNP_OP_MINIMUM: return (a <= b || isnan(a)) ? a : b;
-  default: return NAN;
-  }
-}
+LNP_FUSE_HOST_OP(op_f64, double, fabs, sqrt)
+LNP_FUSE_HOST_OP(op_f32, float, fabsf, sqrtf)
+#undef LNP_FUSE_HOST_OP
 
 static char *elem_ptr(const lnp_fuse_acc *a, void *const *bufptrs, int p, int nd, const int64_t *idx)
 {

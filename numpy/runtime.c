@@ -126,9 +126,30 @@ long lnp_runtime_inflight(void)
   return n;
 }
 
+/* LEGATE_NUMPY_TASK_TIMES=1 (with STARPU_PROFILING=1): each task's
+ * timeline on stderr, CLOCK_MONOTONIC ns as Python's perf_counter_ns, to
+ * take a task's latency apart (submit, push, pop, start, end, this
+ * callback). */
+static void lnp_task_times(void)
+{
+  static int on = -1;
+  if (on < 0) on = getenv("LEGATE_NUMPY_TASK_TIMES") != NULL;
+  struct starpu_task *t = on ? starpu_task_get_current() : NULL;
+  const struct starpu_profiling_task_info *pi = t ? t->profiling_info : NULL;
+  if (!pi) return;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+#define LNP_NS(ts) ((long long)(ts).tv_sec * 1000000000LL + (ts).tv_nsec)
+  fprintf(stderr, "TASK %s submit %lld push %lld pop %lld start %lld end %lld callback %lld\n",
+          t->name ? t->name : "?", LNP_NS(pi->submit_time), LNP_NS(pi->push_start_time), LNP_NS(pi->pop_end_time),
+          LNP_NS(pi->start_time), LNP_NS(pi->end_time), LNP_NS(now));
+#undef LNP_NS
+}
+
 void lnp_runtime_task_done(void *arg)
 {
   (void)arg;
+  lnp_task_times();
   pthread_mutex_lock(&lnp_idle_mutex);
   if (--lnp_inflight == 0 && lnp_initialized && lnp_pause_enabled && !lnp_paused && lnp_holds == 0) {
     starpu_pause();
