@@ -134,9 +134,9 @@ int lnp_fuse_params(const lnp_fuse_group *g, void *const *bufptrs, int64_t *word
 
 /* Compile (once per source, NVRTC) and launch a group on the current GPU,
  * asynchronously on stream (fuse_cuda.cu).  bufptrs: device addresses.
- * A kernel not compiled yet is compiled by a background thread (unless
- * LEGATE_NUMPY_FUSE_SYNC=1): the loops run one by one meanwhile.  Compiled
- * kernels are also kept on disk (~/.cache/legate-numpy/fused/).
+ * A kernel not compiled yet is compiled in place (LEGATE_NUMPY_FUSE_ASYNC=1:
+ * by a background thread, the loops running one by one meanwhile).
+ * Compiled kernels are also kept on disk (~/.cache/legate-numpy/fused/).
  * Returns 0, -1 if nothing ran (no NVRTC, not compiled yet, the compile
  * failed: run the loops instead), -2 if a launch failed after some pieces
  * ran. */

@@ -2,11 +2,12 @@
  * once with NVRTC for the device's architecture, cached by source text, and
  * launched on the worker's stream, one launch per piece.
  *
- * Compiles take 10-50 ms each and must not stall the GPU's worker: a source
- * seen for the first time is queued for a background compile thread and
- * its loops run unfused meanwhile (LEGATE_NUMPY_FUSE_SYNC=1 compiles in
- * place, for tests).  Programs repeat (time steps, solver iterations), so
- * the fused kernel is there from the next occurrence on.
+ * A source seen for the first time is compiled in place (10-50 ms, once per
+ * program shape and, with the disk cache below, once per machine), as CuPy
+ * compiles its kernels on first use.  LEGATE_NUMPY_FUSE_ASYNC=1 queues it
+ * for a background compile thread instead and runs its loops unfused
+ * meanwhile: no stall, but a short run may end before its kernels exist
+ * (channel flow's 6-step benchmark did).
  *
  * NVRTC is opened with dlopen: without it (or if a compile fails) the
  * caller runs the group's loops one by one, so fusion is only ever an
@@ -271,7 +272,7 @@ extern "C" int lnp_fuse_cuda_launch(const lnp_fuse_group *g, void *const *bufptr
   const std::string key = std::to_string(tl_arch) + "\n" + src;
   cudaKernel_t kernel;
   {
-    static const bool sync = env_on("LEGATE_NUMPY_FUSE_SYNC");
+    static const bool sync = !env_on("LEGATE_NUMPY_FUSE_ASYNC");
     std::unique_lock<std::mutex> lock(mtx);
     auto it = cache.find(key);
     if (it == cache.end()) {
