@@ -18,6 +18,11 @@
 #include <string.h>
 
 #include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+#ifdef LNP_HAVE_CUDA
+#include <cuda_runtime_api.h>
+#endif
 
 #include "../data-interfaces/nd_interface.h"
 #include "codelets.h"
@@ -152,10 +157,48 @@ static int fuse_cuda(const lnp_fuse_group *g, void *const *bufptrs)
   return lnp_fuse_cuda_launch(g, bufptrs, (void *)starpu_cuda_get_local_stream());
 }
 
+/* LEGATE_NUMPY_TASK_TIMES=1: when the last batch started and had launched
+ * its kernels (CLOCK_MONOTONIC ns), and its kernels' GPU time (CUDA events
+ * around them), for numpy/runtime.c's task timeline (one GPU). */
+static struct {
+  int on;
+  long long start, launched;
+  cudaEvent_t ev[2];
+} bt = {-1, 0, 0, {NULL, NULL}};
+
+static long long now_ns(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+int lnp_batch_cuda_times(long long *start, long long *launched, float *kernel_us)
+{
+  float ms = -1.0f;
+  if (bt.on != 1 || !bt.ev[0] || cudaEventElapsedTime(&ms, bt.ev[0], bt.ev[1]) != cudaSuccess) return 0;
+  *start = bt.start;
+  *launched = bt.launched;
+  *kernel_us = ms * 1000.0f;
+  return 1;
+}
+
 static void lnp_batch_cuda(void *descr[], void *cl_arg)
 {
   pthread_once(&fuse_once, fuse_config);
+  if (bt.on < 0) {
+    bt.on = getenv("LEGATE_NUMPY_TASK_TIMES") != NULL;
+    if (bt.on && (cudaEventCreate(&bt.ev[0]) != cudaSuccess || cudaEventCreate(&bt.ev[1]) != cudaSuccess)) bt.on = 0;
+  }
+  if (bt.on) {
+    bt.start = now_ns();
+    cudaEventRecord(bt.ev[0], starpu_cuda_get_local_stream());
+  }
   lnp_batch_run(descr, cl_arg, lnp_loop_cuda_counted_run, fuse_mode ? fuse_cuda : NULL, 1);
+  if (bt.on) {
+    cudaEventRecord(bt.ev[1], starpu_cuda_get_local_stream());
+    bt.launched = now_ns();
+  }
 }
 
 /* numpy/batch.c batches only loops a CUDA worker can run when there are

@@ -62,6 +62,10 @@ void lnp_loop_cuda_counted_run(void *descr[], unsigned nb, const lnp_loop_desc *
  * as groups/loops/dropped stores (numpy's task_counts). */
 void lnp_codelets_count_loops(int cuda, uint64_t n);
 void lnp_codelets_fuse_counts(uint64_t *groups, uint64_t *loops, uint64_t *elided);
+/* LEGATE_NUMPY_TASK_TIMES=1 on a CUDA build: when the last batch task
+ * started and had launched (CLOCK_MONOTONIC ns) and its kernels' GPU time;
+ * 0 if unknown. */
+int lnp_batch_cuda_times(long long *start, long long *launched, float *kernel_us);
 /* 1 for a CUDA worker (combined CPU workers are not). */
 int lnp_codelets_is_cuda_worker(unsigned workerid);
 
