@@ -8,26 +8,34 @@
  * tasks a step) took 83-100 ms a step against CuPy's 53.  In a batch the
  * loops' kernels run back to back on the worker's stream.
  *
- * The policy keeps latency low: a loop joins the pending batch, and the
- * batch is submitted at once when the GPU has at most one task of ours in
- * flight (an idle GPU never waits for a batch to fill), when it holds
- * LEGATE_NUMPY_BATCH loops (default 16: channel flow at 4096^2 on an
- * H200 ran 63 ms a step with 16, 67 with 64) or too many bytes of tiles for the
- * GPU's memory, when the next loop is bound elsewhere, and before anything
- * else that touches tiles: another task (matmul, a loop a GPU cannot run),
- * a host transfer (acquire), a wait, shutdown.  Tile unregistrations
- * requested while a batch is pending are held and submitted after it.
+ * One batch is pending per key (the home GPU of the tile a loop writes;
+ * one key without GPUs), so that loops bound for two GPUs, which alternate,
+ * each gather in their own batch.  Submission order across batches may
+ * differ from program order only for independent loops: a loop that
+ * touches a tile another pending batch writes, or writes a tile it reads,
+ * first submits that batch.
+ *
+ * The policy keeps latency low: a loop joins its pending batch, and the
+ * batch is submitted at once when the GPUs have at most one task of ours
+ * in flight each (an idle GPU never waits for a batch to fill), when it
+ * holds LEGATE_NUMPY_BATCH loops (default 16: channel flow at 4096^2 on an
+ * H200 ran 63 ms a step with 16, 67 with 64) or too many bytes of tiles for
+ * the GPU's memory, and before anything else that touches tiles: another
+ * task (matmul, a loop a GPU cannot run), a host transfer (acquire), a
+ * wait, shutdown.  Tile unregistrations requested while a pending batch
+ * uses the tile are held and submitted after it.
  *
  * The batch's buffers are the union of its loops' tiles; a tile's mode is
  * what the batch as a whole does to the value it had before: written first
  * (W: a loop overwrites it whole before any loop reads it), read first (R,
  * or RW when a later loop writes it), RW first (RW).
  *
- * By default with one CUDA worker (GPU-only placement), one process, no
+ * By default with CUDA workers (GPU-only placement), one process, no
  * trace (a trace names every loop); LEGATE_NUMPY_BATCH=0 turns it off, N >= 2
- * sets the size and also batches with several GPUs (one batch per home GPU
- * at a time) and on CPU workers (no early submission then: the tests use it
- * to run every op through batches). */
+ * sets the size and also batches on CPU workers (no early submission then:
+ * the tests use it to run every op through batches, and
+ * LEGATE_NUMPY_BATCH_KEYS=K spreads CPU loops over K batches by tile, to
+ * exercise the ordering between batches). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,56 +54,77 @@ typedef struct batch_loop {
   const char *name;
 } batch_loop;
 
-static struct {
-  int enabled;     /* batching on */
-  int max_loops;   /* loops per batch */
-  int early;       /* submit when the GPU is (nearly) idle */
-  int by_home;     /* key = the written tile's home GPU (several GPUs) */
-  uint64_t max_bytes;
-  int key;
+/* one pending batch */
+typedef struct batch {
   batch_loop *loops;
   int nloops, loops_cap;
   struct starpu_data_descr *bufs;
   int nbufs, bufs_cap;
   uint64_t bytes;
-  starpu_data_handle_t *unreg; /* unregistrations held until the batch is in */
-  int nunreg, unreg_cap;
   /* fusion planning (codelets/fuse.h): the pending loops from open_start
    * on form a group that the next loop may extend; a submission keeps them
    * back, so that groups (and their compiled kernels) do not depend on
    * when batches happen to be submitted */
-  int plan;
   lnp_fuse_group *G;
   int open_start;
-  int hard_cap; /* loops: one open group held this long is submitted anyway */
+} batch;
+
+static struct {
+  int enabled;     /* batching on */
+  int max_loops;   /* loops per batch */
+  int early;       /* submit when the GPUs are (nearly) idle */
+  long early_inflight; /* ... i.e. at most this many tasks of ours in flight */
+  int by_home;     /* key = the written tile's home GPU (several GPUs) */
+  int fake_keys;   /* LEGATE_NUMPY_BATCH_KEYS: keys by tile on CPU workers (tests) */
+  uint64_t max_bytes;
+  batch *b;        /* one per key */
+  int nkeys;
+  starpu_data_handle_t *unreg; /* unregistrations held until the batches using the tile are in */
+  int nunreg, unreg_cap;
+  int plan;        /* plan fusion groups */
+  int hard_cap;    /* loops: one open group held this long is submitted anyway */
 } B;
+
+static void batch_free_all(void)
+{
+  for (int k = 0; k < B.nkeys; k++) {
+    free(B.b[k].loops);
+    free(B.b[k].bufs);
+    free(B.b[k].G);
+  }
+  free(B.b);
+  free(B.unreg);
+  memset(&B, 0, sizeof B);
+}
 
 void lnp_batch_init(uint64_t gpu_mem_bytes)
 {
   /* a runtime started again after a shutdown (which flushed) */
-  free(B.loops);
-  free(B.bufs);
-  free(B.unreg);
-  free(B.G);
-  memset(&B, 0, sizeof B);
+  batch_free_all();
   const unsigned ncuda = starpu_cuda_worker_get_count();
   const char *env = getenv("LEGATE_NUMPY_BATCH");
   const long n = env && *env ? strtol(env, NULL, 10) : -1;
   if (n == 0 || n == 1 || lnp_mpi_enabled() || lnp_profile_tracing()) return;
-  /* by default one GPU: with several, consecutive loops alternate between
-   * the GPUs' tiles and a batch (one key at a time) would hold one loop */
-  if (n < 0 && !(ncuda == 1 && lnp_codelets_gpu_only())) return;
+  if (n < 0 && !(ncuda >= 1 && lnp_codelets_gpu_only())) return;
+  const char *keys = getenv("LEGATE_NUMPY_BATCH_KEYS");
+  B.fake_keys = ncuda == 0 && keys && *keys ? (int)strtol(keys, NULL, 10) : 0;
+  if (B.fake_keys > 64) B.fake_keys = 64;
+  B.by_home = ncuda > 1;
+  B.nkeys = B.by_home ? (int)ncuda : B.fake_keys > 1 ? B.fake_keys : 1;
+  B.b = calloc((size_t)B.nkeys, sizeof *B.b);
+  if (!B.b) return;
   B.enabled = 1;
   B.max_loops = n > 1 ? (int)(n < 4096 ? n : 4096) : 16;
   B.early = ncuda > 0;
-  B.by_home = ncuda > 1;
+  B.early_inflight = ncuda > 1 ? (long)ncuda : 1;
   /* every tile of a batch is on the GPU at once: stay well inside its memory */
   B.max_bytes = gpu_mem_bytes ? gpu_mem_bytes / 8 : UINT64_MAX;
   /* the same switch as codelets/batch.c's: 0 off, "all" CPU workers too */
   const char *fuse = getenv("LEGATE_NUMPY_FUSE");
   const int fmode = fuse && *fuse ? (!strcmp(fuse, "all") ? 2 : strcmp(fuse, "0") != 0) : 1;
   B.plan = fmode == 2 || (fmode == 1 && ncuda > 0);
-  if (B.plan && !(B.G = malloc(sizeof *B.G))) B.plan = 0;
+  for (int k = 0; k < B.nkeys && B.plan; k++)
+    if (!(B.b[k].G = malloc(sizeof *B.b[k].G))) B.plan = 0;
   B.hard_cap = B.max_loops * 4;
 }
 
@@ -121,30 +150,60 @@ static void *grow(void *p, int *cap, int need, size_t elem)
 /* The batch's key for a loop task, or -1 when it cannot join one. */
 static int batch_key(const struct starpu_data_descr *descrs, int nbufs)
 {
-  if (!B.by_home) return 0;
-  for (int i = 0; i < nbufs; i++)
-    if (descrs[i].mode & STARPU_W) return lnp_sched_home_of(descrs[i].handle);
+  if (!B.by_home && B.nkeys <= 1) return 0;
+  for (int i = 0; i < nbufs; i++) {
+    if (!(descrs[i].mode & STARPU_W)) continue;
+    if (B.by_home) {
+      const int h = lnp_sched_home_of(descrs[i].handle);
+      return h >= 0 && h < B.nkeys ? h : -1;
+    }
+    const uintptr_t x = (uintptr_t)descrs[i].handle; /* fake keys: any spread will do */
+    return (int)((x >> 4) * 2654435761u % (uintptr_t)B.nkeys);
+  }
   return -1;
 }
 
-lnp_status lnp_batch_flush(void)
+/* 1 if a pending batch other than `self` uses handle h */
+static int used_elsewhere(starpu_data_handle_t h, const batch *self)
 {
-  if (B.nloops == 0) return LNP_OK;
+  for (int k = 0; k < B.nkeys; k++) {
+    const batch *bt = &B.b[k];
+    if (bt == self) continue;
+    for (int i = 0; i < bt->nbufs; i++)
+      if (bt->bufs[i].handle == h) return 1;
+  }
+  return 0;
+}
+
+/* Submit the held unregistrations no pending batch needs any more. */
+static void release_unregs(void)
+{
+  int n = 0;
+  for (int u = 0; u < B.nunreg; u++) {
+    if (used_elsewhere(B.unreg[u], NULL)) B.unreg[n++] = B.unreg[u];
+    else starpu_data_unregister_submit(B.unreg[u]);
+  }
+  B.nunreg = n;
+}
+
+/* Submit one batch's loops (one loop: its own task, named after its op,
+ * timed by its model), then the held unregistrations nothing pending needs. */
+static lnp_status flush_one(batch *bt)
+{
+  if (bt->nloops == 0) return LNP_OK;
   lnp_status st = LNP_OK;
-  const int nloops = B.nloops, nbufs = B.nbufs;
-  B.nloops = 0;
-  B.nbufs = 0;
-  B.bytes = 0;
-  B.open_start = 0;
+  const int nloops = bt->nloops, nbufs = bt->nbufs;
+  bt->nloops = 0;
+  bt->bytes = 0;
+  bt->open_start = 0;
   if (nloops == 1) {
-    /* one loop: its own task (named after its op, timed by its model) */
-    batch_loop *l = &B.loops[0];
+    batch_loop *l = &bt->loops[0];
     struct starpu_data_descr stack[16], *d = l->nbuf <= 16 ? stack : malloc(sizeof *d * (size_t)l->nbuf);
     if (!d) {
       free(l->desc);
       st = lnp_error(LNP_ENOMEM, "out of memory");
     } else {
-      for (int i = 0; i < l->nbuf; i++) d[i] = B.bufs[l->map[i]];
+      for (int i = 0; i < l->nbuf; i++) d[i] = bt->bufs[l->map[i]];
       st = lnp_submit_direct(&lnp_cl_loop, d, l->nbuf, l->desc, l->size, l->name);
       if (d != stack) free(d);
     }
@@ -153,21 +212,21 @@ lnp_status lnp_batch_flush(void)
   } else {
     size_t total = sizeof(lnp_batch_head) + lnp_batch_pad8((size_t)nbufs);
     for (int k = 0; k < nloops; k++)
-      total += sizeof(lnp_batch_sub) + lnp_batch_pad8((size_t)B.loops[k].nbuf * sizeof(uint32_t)) +
-               lnp_batch_pad8(B.loops[k].size);
+      total += sizeof(lnp_batch_sub) + lnp_batch_pad8((size_t)bt->loops[k].nbuf * sizeof(uint32_t)) +
+               lnp_batch_pad8(bt->loops[k].size);
     char *arg = calloc(1, total);
     if (arg) {
       lnp_batch_head head = {LNP_BATCH_MAGIC, (uint32_t)nloops, (uint32_t)nbufs, 0};
       memcpy(arg, &head, sizeof head);
       char *p = arg + sizeof head;
-      /* the tiles released while the batch was pending are dead after it:
-       * fusion may drop their stores */
+      /* the tiles released while the batch was pending, and used by no
+       * other pending loop, are dead after it: fusion may drop their stores */
       for (int i = 0; i < nbufs; i++)
         for (int u = 0; u < B.nunreg; u++)
-          if (B.unreg[u] == B.bufs[i].handle) p[i] = 1;
+          if (B.unreg[u] == bt->bufs[i].handle) p[i] = !used_elsewhere(bt->bufs[i].handle, bt);
       p += lnp_batch_pad8((size_t)nbufs);
       for (int k = 0; k < nloops; k++) {
-        const batch_loop *l = &B.loops[k];
+        const batch_loop *l = &bt->loops[k];
         lnp_batch_sub sub = {(uint32_t)l->size, (uint32_t)l->nbuf};
         memcpy(p, &sub, sizeof sub);
         p += sizeof sub;
@@ -176,7 +235,7 @@ lnp_status lnp_batch_flush(void)
         memcpy(p, l->desc, l->size);
         p += lnp_batch_pad8(l->size);
       }
-      st = lnp_submit_direct(&lnp_cl_batch, B.bufs, nbufs, arg, total, "batch");
+      st = lnp_submit_direct(&lnp_cl_batch, bt->bufs, nbufs, arg, total, "batch");
       if (!st) {
         lnp_batches++;
         lnp_batched_loops += (uint64_t)nloops;
@@ -185,20 +244,30 @@ lnp_status lnp_batch_flush(void)
       st = lnp_error(LNP_ENOMEM, "out of memory");
     }
     for (int k = 0; k < nloops; k++) {
-      free(B.loops[k].desc);
-      free(B.loops[k].map);
-      free(B.loops[k].descrs);
+      free(bt->loops[k].desc);
+      free(bt->loops[k].map);
+      free(bt->loops[k].descrs);
     }
   }
-  /* the tiles released meanwhile: after the batch that used them */
-  for (int i = 0; i < B.nunreg; i++) starpu_data_unregister_submit(B.unreg[i]);
-  B.nunreg = 0;
+  bt->nbufs = 0;
+  /* the tiles released meanwhile: after the batches that used them */
+  release_unregs();
+  return st;
+}
+
+lnp_status lnp_batch_flush(void)
+{
+  lnp_status st = LNP_OK;
+  for (int k = 0; k < B.nkeys; k++) {
+    const lnp_status s1 = flush_one(&B.b[k]);
+    if (!st) st = s1;
+  }
   return st;
 }
 
 int lnp_batch_hold_unregister(starpu_data_handle_t h)
 {
-  if (B.nloops == 0) return 0;
+  if (!used_elsewhere(h, NULL)) return 0; /* no pending loop uses it: unregister now */
   starpu_data_handle_t *u = grow(B.unreg, &B.unreg_cap, B.nunreg + 1, sizeof *u);
   if (!u) return 0; /* out of memory: flush first, then unregister */
   B.unreg = u;
@@ -208,87 +277,77 @@ int lnp_batch_hold_unregister(starpu_data_handle_t h)
 
 /* Append a loop (its desc and descrs now owned by the batch); 0 when out
  * of memory (the batch is then as it was). */
-static int batch_add(batch_loop l)
+static int batch_add(batch *bt, batch_loop l, int plan)
 {
-  batch_loop *loops = grow(B.loops, &B.loops_cap, B.nloops + 1, sizeof *loops);
+  batch_loop *loops = grow(bt->loops, &bt->loops_cap, bt->nloops + 1, sizeof *loops);
   if (!loops) return 0;
-  B.loops = loops;
-  struct starpu_data_descr *bufs = grow(B.bufs, &B.bufs_cap, B.nbufs + l.nbuf, sizeof *bufs);
+  bt->loops = loops;
+  struct starpu_data_descr *bufs = grow(bt->bufs, &bt->bufs_cap, bt->nbufs + l.nbuf, sizeof *bufs);
   if (!bufs) return 0;
-  B.bufs = bufs;
+  bt->bufs = bufs;
   l.map = malloc(sizeof *l.map * (size_t)l.nbuf);
   if (!l.map) return 0;
   for (int i = 0; i < l.nbuf; i++) {
     int j = 0;
-    while (j < B.nbufs && B.bufs[j].handle != l.descrs[i].handle) j++;
-    if (j == B.nbufs) {
-      B.bufs[B.nbufs++] = l.descrs[i];
-      B.bytes += starpu_data_get_size(l.descrs[i].handle);
-    } else if (!(B.bufs[j].mode & STARPU_W)) {
+    while (j < bt->nbufs && bt->bufs[j].handle != l.descrs[i].handle) j++;
+    if (j == bt->nbufs) {
+      bt->bufs[bt->nbufs++] = l.descrs[i];
+      bt->bytes += starpu_data_get_size(l.descrs[i].handle);
+    } else if (!(bt->bufs[j].mode & STARPU_W)) {
       /* read so far: the batch needs the old value, and now writes it */
-      B.bufs[j].mode |= l.descrs[i].mode;
+      bt->bufs[j].mode |= l.descrs[i].mode;
     } /* written earlier in the batch: later accesses are internal */
     l.map[i] = (uint32_t)j;
   }
-  const int idx = B.nloops;
-  B.loops[B.nloops++] = l;
-  if (B.plan) {
+  const int idx = bt->nloops;
+  bt->loops[bt->nloops++] = l;
+  if (plan) {
     const lnp_fuse_loop fl = {l.desc, l.map, (uint32_t)l.nbuf};
-    if (B.open_start < idx && lnp_fuse_extend(B.G, &fl)) {
+    if (bt->open_start < idx && lnp_fuse_extend(bt->G, &fl)) {
       /* the open group goes on */
     } else {
-      B.open_start = lnp_fuse_begin(B.G, &fl, idx) ? idx : idx + 1;
+      bt->open_start = lnp_fuse_begin(bt->G, &fl, idx) ? idx : idx + 1;
     }
   }
   return 1;
 }
 
-static int handle_in(starpu_data_handle_t h, const batch_loop *loops, int n)
+/* Submit a batch's loops before `upto` and keep the others (the open
+ * group) pending in it; the kept loops stay visible in B.b meanwhile, so
+ * that their tiles are neither dead for the submitted part nor
+ * unregistered. */
+static lnp_status submit_before(batch *bt, int upto)
 {
-  for (int k = 0; k < n; k++)
-    for (int i = 0; i < loops[k].nbuf; i++)
-      if (loops[k].descrs[i].handle == h) return 1;
-  return 0;
-}
-
-/* Submit the pending loops before `upto` and keep the others (the open
- * group) pending.  Unregistrations of tiles the kept loops use stay held
- * (and those tiles are not dead for the submitted batch). */
-static lnp_status batch_submit_before(int upto)
-{
-  const int n = B.nloops;
+  const int n = bt->nloops;
   batch_loop *all = malloc(sizeof *all * (size_t)n);
-  starpu_data_handle_t *held = malloc(sizeof *held * (size_t)(B.nunreg ? B.nunreg : 1));
-  if (!all || !held) {
-    free(all);
-    free(held);
-    return lnp_batch_flush();
-  }
-  memcpy(all, B.loops, sizeof *all * (size_t)n);
-  int nheld = 0, nu = 0;
-  for (int u = 0; u < B.nunreg; u++) {
-    if (handle_in(B.unreg[u], all + upto, n - upto)) held[nheld++] = B.unreg[u];
-    else B.unreg[nu++] = B.unreg[u];
-  }
-  B.nunreg = nu;
-  /* the first part again, alone (its buffers' modes are its own) */
-  B.nloops = 0;
-  B.nbufs = 0;
-  B.bytes = 0;
-  const int plan = B.plan;
-  B.plan = 0;
+  if (!all) return flush_one(bt);
+  memcpy(all, bt->loops, sizeof *all * (size_t)n);
   for (int k = 0; k < n; k++) free(all[k].map);
   lnp_status st = LNP_OK;
+  batch first = {0}; /* the first part alone: its buffers' modes are its own */
   for (int k = 0; k < upto; k++)
-    if (!batch_add(all[k])) st = lnp_error(LNP_ENOMEM, "out of memory");
-  B.plan = plan;
-  if (!st) st = lnp_batch_flush();
-  for (int u = 0; u < nheld; u++) B.unreg[B.nunreg++] = held[u]; /* room: it held them before */
+    if (!batch_add(&first, all[k], 0)) st = lnp_error(LNP_ENOMEM, "out of memory");
+  bt->nloops = 0;
+  bt->nbufs = 0;
+  bt->bytes = 0;
+  bt->open_start = 0;
   for (int k = upto; k < n; k++)
-    if (!batch_add(all[k]) && !st) st = lnp_error(LNP_ENOMEM, "out of memory");
+    if (!batch_add(bt, all[k], B.plan) && !st) st = lnp_error(LNP_ENOMEM, "out of memory");
+  const lnp_status s1 = flush_one(&first);
+  if (!st) st = s1;
+  free(first.loops);
+  free(first.bufs);
   free(all);
-  free(held);
   return st;
+}
+
+/* 1 if the loop's accesses conflict with batch bt's (a tile one of them writes) */
+static int conflicts(const batch *bt, const struct starpu_data_descr *descrs, int nbufs)
+{
+  for (int i = 0; i < nbufs; i++)
+    for (int j = 0; j < bt->nbufs; j++)
+      if (bt->bufs[j].handle == descrs[i].handle && ((bt->bufs[j].mode | descrs[i].mode) & STARPU_W)) return 1;
+  return 0;
 }
 
 int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *descrs, int nbufs, void *arg,
@@ -301,29 +360,33 @@ int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *d
   if (!lnp_loop_batchable(arg, arg_size, nbufs)) return 0;
   const int key = batch_key(descrs, nbufs);
   if (key < 0) return 0;
-  if (B.nloops > 0 && key != B.key) {
-    *st = lnp_batch_flush();
-    if (*st) return 0;
-  }
+  batch *bt = &B.b[key];
+  /* program order between batches: what this loop depends on, or what
+   * depends on the old values it overwrites, goes first */
+  for (int k = 0; k < B.nkeys; k++)
+    if (k != key && B.b[k].nloops && conflicts(&B.b[k], descrs, nbufs)) {
+      *st = flush_one(&B.b[k]);
+      if (*st) return 0;
+    }
   struct starpu_data_descr *own = malloc(sizeof *own * (size_t)nbufs);
   if (!own) return 0;
   memcpy(own, descrs, sizeof *own * (size_t)nbufs);
-  if (!batch_add((batch_loop){arg, arg_size, nbufs, NULL, own, name})) {
+  if (!batch_add(bt, (batch_loop){arg, arg_size, nbufs, NULL, own, name}, B.plan)) {
     free(own);
     return 0;
   }
-  B.key = key;
   /* a loop that reads no tile (a fill, a generator) waits for the loop
    * that reads what it wrote: a reduction's fill and the reduction then go
    * as one task (one StarPU round trip less: a 2^28 sum on an H200 took
    * 668 us against a 537 us kernel) */
   int reads = 0;
   for (int i = 0; i < nbufs && !reads; i++) reads = (descrs[i].mode & STARPU_R) != 0;
-  if (B.nloops >= B.max_loops || B.bytes >= B.max_bytes || (B.early && reads && lnp_runtime_inflight() <= 1)) {
-    const int open = B.plan ? B.open_start : B.nloops;
-    if (open >= B.nloops) *st = lnp_batch_flush();
-    else if (open > 0) *st = batch_submit_before(open);
-    else if (B.nloops >= B.hard_cap || B.bytes >= B.max_bytes) *st = lnp_batch_flush();
+  if (bt->nloops >= B.max_loops || bt->bytes >= B.max_bytes ||
+      (B.early && reads && lnp_runtime_inflight() <= B.early_inflight)) {
+    const int open = B.plan ? bt->open_start : bt->nloops;
+    if (open >= bt->nloops) *st = flush_one(bt);
+    else if (open > 0) *st = submit_before(bt, open);
+    else if (bt->nloops >= B.hard_cap || bt->bytes >= B.max_bytes) *st = flush_one(bt);
     /* else: one open group, still growing: held */
   }
   return 1;

@@ -67,6 +67,17 @@ def test_batched_program_matches_numpy(size):
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+@pytest.mark.parametrize("keys", ["2", "5"])
+def test_batches_per_key_keep_program_order(keys):
+    # loops spread over several pending batches by tile (as over GPUs):
+    # a loop touching what another pending batch writes must submit it first
+    env = subprocess_env(LEGATE_NUMPY_BATCH="8", LEGATE_NUMPY_BATCH_KEYS=keys, LEGATE_NUMPY_TEST="1",
+                         STARPU_NCUDA="0")
+    r = subprocess.run([sys.executable, "-c", PROGRAM, "batches"], env=env, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 def test_batching_off_makes_no_batches():
     env = subprocess_env(LEGATE_NUMPY_BATCH="0", LEGATE_NUMPY_TEST="1")
     r = subprocess.run([sys.executable, "-c", PROGRAM, "none"], env=env, capture_output=True, text=True, timeout=300)
