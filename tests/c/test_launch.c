@@ -10,8 +10,7 @@
 #include "numpy/store_internal.h"
 #include "codelets/codelets.h"
 
-static int npass = 0, nfail = 0;
-#define CHECK(cond, ...) do { if (cond) npass++; else { nfail++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } } while (0)
+#include "check.h"
 
 static lnp_view *make(int ndim, const int64_t *shape, const double *vals)
 {

@@ -12,19 +12,7 @@
 #include "../../codelets/loop.h"
 #include "../../codelets/loop_ops.h"
 
-static int npass, nfail;
-
-#define CHECK(cond, ...)                                                       \
-  do {                                                                         \
-    if (cond) {                                                                \
-      npass++;                                                                 \
-    } else {                                                                   \
-      nfail++;                                                                 \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__);                              \
-      printf(__VA_ARGS__);                                                     \
-      printf("\n");                                                            \
-    }                                                                          \
-  } while (0)
+#include "check.h"
 
 /* ---- descriptor building ---- */
 typedef struct {

@@ -19,19 +19,7 @@
 
 #include "../../data-interfaces/nd_interface.h"
 
-static int npass, nfail;
-
-#define CHECK(cond, ...)                                        \
-  do {                                                          \
-    if (cond) {                                                 \
-      npass++;                                                  \
-    } else {                                                    \
-      nfail++;                                                  \
-      fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-      fprintf(stderr, __VA_ARGS__);                             \
-      fprintf(stderr, "\n");                                    \
-    }                                                           \
-  } while (0)
+#include "check.h"
 
 /* ------------------------------------------------------------------ */
 /* element walking                                                      */
