@@ -14,11 +14,9 @@
 #define _GNU_SOURCE
 #endif
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <pthread.h>
-#include <stdio.h>
 #include <time.h>
 #ifdef LNP_HAVE_CUDA
 #include <cuda_runtime_api.h>
@@ -33,13 +31,12 @@ typedef void (*lnp_loop_run_fn)(void *descr[], unsigned nb, const lnp_loop_desc 
 /* Fusion (fuse.h): LEGATE_NUMPY_FUSE=0 turns it off, "all" also fuses on
  * CPU workers (the tests: the host interpreter is the GPU kernel's
  * reference); LEGATE_NUMPY_FUSE_MIN: the fewest elements a group covers. */
-static int fuse_mode = 1; /* 0 off, 1 CUDA workers, 2 every worker */
+static int fuse_mode = 1; /* lnp_fuse_mode() */
 static int64_t fuse_min = 1;
 static pthread_once_t fuse_once = PTHREAD_ONCE_INIT;
 static void fuse_config(void)
 {
-  const char *e = getenv("LEGATE_NUMPY_FUSE");
-  if (e && *e) fuse_mode = !strcmp(e, "all") ? 2 : strcmp(e, "0") != 0;
+  fuse_mode = lnp_fuse_mode();
   const char *m = getenv("LEGATE_NUMPY_FUSE_MIN");
   if (m && *m) fuse_min = strtoll(m, NULL, 10);
 }

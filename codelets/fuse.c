@@ -2,7 +2,15 @@
  * program that kernel runs per element (see fuse.h for the rules). */
 #include "fuse.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+int lnp_fuse_mode(void)
+{
+  const char *e = getenv("LEGATE_NUMPY_FUSE");
+  if (!e || !*e) return 1;
+  return !strcmp(e, "all") ? 2 : strcmp(e, "0") != 0;
+}
 
 int lnp_fuse_op_ok(int op, int dtype_in, int dtype_out)
 {
@@ -114,18 +122,16 @@ static int maps_share(const lnp_fuse_map *a, const lnp_fuse_map *b, int np)
   return 0;
 }
 
-static int nscalars(const lnp_fuse_group *g)
+int lnp_fuse_param_words(const lnp_fuse_group *g, int *scalars_at)
 {
-  int n = 0;
-  for (int i = 0; i < g->ninst; i++) n += g->inst[i].kind == LNP_FI_SCALAR;
-  return n;
+  int nsc = 0;
+  for (int i = 0; i < g->ninst; i++) nsc += g->inst[i].kind == LNP_FI_SCALAR;
+  const int pieces = g->npieces * (g->ndim + g->nacc * (2 + g->ndim));
+  if (scalars_at) *scalars_at = pieces;
+  return pieces + nsc + 1;
 }
 
-static int params_fit(const lnp_fuse_group *g)
-{
-  const int words = g->npieces * (g->ndim + g->nacc * (2 + g->ndim)) + nscalars(g) + 1;
-  return words <= LNP_FUSE_MAXWORDS;
-}
+static int params_fit(const lnp_fuse_group *g) { return lnp_fuse_param_words(g, NULL) <= LNP_FUSE_MAXWORDS; }
 
 static int scalar_value(lnp_fuse_group *g, const lnp_scalar *s, int dtype)
 {

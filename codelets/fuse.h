@@ -96,6 +96,11 @@ typedef struct lnp_fuse_group {
   lnp_fuse_acc acc[LNP_FUSE_MAXACC];
 } lnp_fuse_group;
 
+/* LEGATE_NUMPY_FUSE: 0 off, 1 (default) on CUDA workers, 2 ("all") on
+ * every worker, the CPU ones through lnp_fuse_run_host (the tests).  Read
+ * by the planner at submission (numpy/batch.c) and by the batch codelet. */
+int lnp_fuse_mode(void);
+
 /* 1 if op with these dtypes may be fused (plain IEEE float32/float64
  * arithmetic, copies and casts between them). */
 int lnp_fuse_op_ok(int op, int dtype_in, int dtype_out);
@@ -131,6 +136,9 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size);
  * of the accesses whose stores are done); returns the
  * number of words (<= LNP_FUSE_MAXWORDS), or -1 if a buffer is missing. */
 int lnp_fuse_params(const lnp_fuse_group *g, void *const *bufptrs, int64_t *words);
+/* The number of those words; *scalars_at (may be NULL): where the scalars
+ * start (the store mask is the last word). */
+int lnp_fuse_param_words(const lnp_fuse_group *g, int *scalars_at);
 
 /* Compile (once per source, NVRTC) and launch a group on the current GPU,
  * asynchronously on stream (fuse_cuda.cu).  bufptrs: device addresses.

@@ -66,15 +66,14 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
 {
   sbuf s = {buf, size, 0};
   const int nd = g->ndim, pw = words_per_piece(g);
-  const int nw = g->npieces * pw;
-  int nsc = 0;
-  for (int i = 0; i < g->ninst; i++) nsc += g->inst[i].kind == LNP_FI_SCALAR;
+  int nw; /* where the scalars start */
+  const int nwords = lnp_fuse_param_words(g, &nw);
   put(&s, "/* legate.numpy: %d fused loops */\n", g->nloops);
   put(&s, "typedef long long i64;\n");
-  put(&s, "struct LnpFuseParams { i64 w[%d]; };\n", nw + nsc + 1);
+  put(&s, "struct LnpFuseParams { i64 w[%d]; };\n", nwords);
   put(&s, "extern \"C\" __global__ void __launch_bounds__(256) lnp_fused(const __grid_constant__ LnpFuseParams p, int piece)\n{\n");
   put(&s, "  const i64 *w = p.w + (i64)piece * %d;\n", pw);
-  put(&s, "  const unsigned long long mask = (unsigned long long)p.w[%d];\n", nw + nsc);
+  put(&s, "  const unsigned long long mask = (unsigned long long)p.w[%d];\n", nwords - 1);
   put(&s, "  const i64 inner = w[%d];\n", nd - 1);
   put(&s, "  i64 outer = 1;\n");
   for (int j = 0; j < nd - 1; j++) put(&s, "  outer *= w[%d];\n", j);

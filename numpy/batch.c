@@ -76,7 +76,6 @@ static struct {
   int early;       /* submit when the GPUs are (nearly) idle */
   long early_inflight; /* ... i.e. at most this many tasks of ours in flight */
   int by_home;     /* key = the written tile's home GPU (several GPUs) */
-  int fake_keys;   /* LEGATE_NUMPY_BATCH_KEYS: keys by tile on CPU workers (tests) */
   uint64_t max_bytes;
   batch *b;        /* one per key */
   int nkeys;
@@ -110,11 +109,12 @@ void lnp_batch_init(uint64_t gpu_mem_bytes)
    * sweep of 16384^2 4.0 ms against ~3.4 unbatched (the halo copies between
    * the GPUs' batches submit them early and one at a time) */
   if (n < 0 && !(ncuda == 1 && lnp_codelets_gpu_only())) return;
+  /* LEGATE_NUMPY_BATCH_KEYS: keys by tile on CPU workers (tests) */
   const char *keys = getenv("LEGATE_NUMPY_BATCH_KEYS");
-  B.fake_keys = ncuda == 0 && keys && *keys ? (int)strtol(keys, NULL, 10) : 0;
-  if (B.fake_keys > 64) B.fake_keys = 64;
+  long fake_keys = ncuda == 0 && keys && *keys ? strtol(keys, NULL, 10) : 0;
+  if (fake_keys > 64) fake_keys = 64;
   B.by_home = ncuda > 1;
-  B.nkeys = B.by_home ? (int)ncuda : B.fake_keys > 1 ? B.fake_keys : 1;
+  B.nkeys = B.by_home ? (int)ncuda : fake_keys > 1 ? (int)fake_keys : 1;
   B.b = calloc((size_t)B.nkeys, sizeof *B.b);
   if (!B.b) return;
   B.enabled = 1;
@@ -123,9 +123,8 @@ void lnp_batch_init(uint64_t gpu_mem_bytes)
   B.early_inflight = ncuda > 1 ? (long)ncuda : 1;
   /* every tile of a batch is on the GPU at once: stay well inside its memory */
   B.max_bytes = gpu_mem_bytes ? gpu_mem_bytes / 8 : UINT64_MAX;
-  /* the same switch as codelets/batch.c's: 0 off, "all" CPU workers too */
-  const char *fuse = getenv("LEGATE_NUMPY_FUSE");
-  const int fmode = fuse && *fuse ? (!strcmp(fuse, "all") ? 2 : strcmp(fuse, "0") != 0) : 1;
+  /* plan groups where the batch codelet fuses them */
+  const int fmode = lnp_fuse_mode();
   B.plan = fmode == 2 || (fmode == 1 && ncuda > 0);
   for (int k = 0; k < B.nkeys && B.plan; k++)
     if (!(B.b[k].G = malloc(sizeof *B.b[k].G))) B.plan = 0;

@@ -1,5 +1,5 @@
 /* The C tests' check macro: counts passes and failures, prints each
- * failure with its place; main() returns nfail != 0. */
+ * failure with its place; main() ends with return check_report(). */
 #ifndef LNP_TEST_CHECK_H
 #define LNP_TEST_CHECK_H
 
@@ -18,5 +18,12 @@ static int npass, nfail;
       printf("\n");                                                            \
     }                                                                          \
   } while (0)
+
+/* The summary line; the exit status of main. */
+static inline int check_report(void)
+{
+  printf("%d passed, %d failed\n", npass, nfail);
+  return nfail != 0;
+}
 
 #endif

@@ -295,6 +295,5 @@ int main(void)
   test_mixed();
   test_pieces();
   test_boundaries();
-  printf("%d passed, %d failed\n", npass, nfail);
-  return nfail ? 1 : 0;
+  return check_report();
 }

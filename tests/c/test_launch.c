@@ -255,6 +255,5 @@ int main(void)
   test_strided_transposed();
   test_reduce();
   lnp_runtime_shutdown();
-  printf("%d passed, %d failed\n", npass, nfail);
-  return nfail != 0;
+  return check_report();
 }

@@ -1097,6 +1097,5 @@ int main(void)
   test_arg();
   test_where();
   test_threads();
-  printf("%d passed, %d failed\n", npass, nfail);
-  return nfail ? 1 : 0;
+  return check_report();
 }

@@ -648,6 +648,5 @@ int main(void)
   starpu_shutdown();
   if (strncmp(disk_dir, "/tmp/lnp-nd-disk-", 17) == 0 && strcmp(disk_dir + 17, "XXXXXX") != 0)
     rmdir(disk_dir); /* StarPU removed its files at shutdown */
-  printf("%d passed, %d failed\n", npass, nfail);
-  return nfail ? 1 : 0;
+  return check_report();
 }
