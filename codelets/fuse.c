@@ -154,7 +154,6 @@ static int read_value(lnp_fuse_group *g, const lnp_fuse_map *m, int dtype)
     const lnp_fuse_acc *a = &g->acc[i];
     if (!a->store || !maps_share(&a->map, m, np)) continue;
     if (!map_eq(&a->map, m, np, nd) || a->dtype != dtype) return -1;
-    g->forwarded++;
     return a->value;
   }
   for (int i = 0; i < g->nacc; i++) {
@@ -258,7 +257,7 @@ int lnp_fuse_begin(lnp_fuse_group *g, const lnp_fuse_loop *L, int first)
   g->nloops = 0;
   g->ndim = ld.nd;
   g->npieces = L->desc->npieces;
-  g->ninst = g->nacc = g->elided = g->forwarded = 0;
+  g->ninst = g->nacc = g->elided = 0;
   int upd = -1;
   int32_t old = 0;
   if (!add_loop(g, L, &ld, &upd, &old)) return 0;
@@ -271,13 +270,12 @@ int lnp_fuse_extend(lnp_fuse_group *g, const lnp_fuse_loop *L)
   loop_dims ld;
   int64_t shape[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM];
   if (!loop_ok(L) || !dims_of(L->desc, &ld, shape) || !same_shape(g, shape, &ld, L->desc->npieces)) return 0;
-  const int ninst = g->ninst, nacc = g->nacc, fwd = g->forwarded;
+  const int ninst = g->ninst, nacc = g->nacc;
   int upd = -1;
   int32_t old = 0;
   if (!add_loop(g, L, &ld, &upd, &old)) {
     g->ninst = ninst;
     g->nacc = nacc;
-    g->forwarded = fwd;
     if (upd >= 0) g->acc[upd].value = old;
     return 0;
   }

@@ -91,7 +91,6 @@ typedef struct lnp_fuse_group {
   int64_t shape[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM];
   int ninst, nacc;
   int elided;            /* stores dropped (dead temporaries) */
-  int forwarded;         /* reads served from a register */
   lnp_fuse_inst inst[LNP_FUSE_MAXINST];
   lnp_fuse_acc acc[LNP_FUSE_MAXACC];
 } lnp_fuse_group;

@@ -48,8 +48,9 @@ struct Nvrtc {
   nvrtcResult (*destroy)(nvrtcProgram *);
 };
 
+/* a cached kernel; !ok: being compiled in the background, or failed */
 struct Entry {
-  bool ok = false, pending = false;
+  bool ok = false;
   cudaLibrary_t lib = nullptr;
   cudaKernel_t kernel = nullptr;
 };
@@ -283,9 +284,7 @@ extern "C" int lnp_fuse_cuda_launch(const lnp_fuse_group *g, void *const *bufptr
         lock.lock();
         it = cache.emplace(key, e).first;
       } else {
-        Entry e;
-        e.pending = true;
-        cache.emplace(key, e);
+        cache.emplace(key, Entry{});
         jobs.push_back(Job{key, src, tl_arch});
         if (!compiler) compiler = new std::thread(compile_thread);
         jobs_cv.notify_one();

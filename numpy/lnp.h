@@ -176,16 +176,17 @@ lnp_status lnp_submit_direct(struct starpu_codelet *cl, struct starpu_data_descr
  * batch's tiles; 0: no bound). */
 void lnp_batch_init(uint64_t gpu_mem_bytes);
 int lnp_batch_enabled(void);
-/* Take a task into the pending batch: 1 if taken (arg then belongs to the
- * batch; *st says whether a submission it caused failed), 0 if it must be
- * submitted directly (*st: an error of flushing the previous batch). */
+/* Take a task into its pending batch (one per home GPU): 1 if taken (arg
+ * then belongs to the batch; *st says whether a submission it caused
+ * failed), 0 if it must be submitted directly (*st: an error of submitting
+ * a conflicting batch). */
 int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *descrs, int nbufs, void *arg,
                     size_t arg_size, const char *name, lnp_status *st);
-/* Submit the pending batch, if any.  Called before anything that must
+/* Submit the pending batches, if any.  Called before anything that must
  * see the tiles' values or order after the pending loops. */
 lnp_status lnp_batch_flush(void);
-/* 1 if a batch is pending: h's unregistration is then held until the
- * batch is submitted (its loops may use h); 0: unregister now. */
+/* 1 if a pending batch uses h: its unregistration is then held until the
+ * batches using it are submitted; 0: unregister now. */
 int lnp_batch_hold_unregister(starpu_data_handle_t h);
 /* Batches of two or more loops submitted so far, and the loops they held. */
 void lnp_batch_counts(uint64_t *batches, uint64_t *loops);
