@@ -156,12 +156,12 @@ static int fuse_cuda(const lnp_fuse_group *g, void *const *bufptrs)
 
 /* LEGATE_NUMPY_TASK_TIMES=1: when the last batch started and had launched
  * its kernels (CLOCK_MONOTONIC ns), and its kernels' GPU time (CUDA events
- * around them), for numpy/runtime.c's task timeline (one GPU). */
-static struct {
+ * around them), for numpy/runtime.c's task timeline. */
+static _Thread_local struct {
   int on;
   long long start, launched;
   cudaEvent_t ev[2];
-} bt = {-1, 0, 0, {NULL, NULL}};
+} bt = {-1, 0, 0, {NULL, NULL}}; /* per CUDA worker: each has its own device and stream */
 
 static long long now_ns(void)
 {

@@ -38,7 +38,8 @@ typedef struct loop_dims {
   int keep[LNP_FUSE_MAXDIM]; /* the loop's dim, -1 for the pseudo dim */
 } loop_dims;
 
-static int dims_of(const lnp_loop_desc *d, loop_dims *ld, int64_t shape[][LNP_FUSE_MAXDIM])
+static int dims_of(const lnp_loop_desc *d, loop_dims *ld, int64_t shape[][LNP_FUSE_MAXDIM],
+                   int64_t origin[][LNP_FUSE_MAXDIM])
 {
   if (d->npieces < 1 || d->npieces > LNP_FUSE_MAXPIECES) return 0;
   ld->nd = 0;
@@ -55,8 +56,41 @@ static int dims_of(const lnp_loop_desc *d, loop_dims *ld, int64_t shape[][LNP_FU
   }
   if (ld->nd == 0) ld->keep[ld->nd++] = -1;
   for (int p = 0; p < d->npieces; p++)
-    for (int k = 0; k < ld->nd; k++) shape[p][k] = ld->keep[k] >= 0 ? lnp_loop_piece(d, p)[ld->keep[k]] : 1;
+    for (int k = 0; k < ld->nd; k++) {
+      const int j = ld->keep[k];
+      shape[p][k] = j >= 0 ? lnp_loop_piece(d, p)[j] : 1;
+      origin[p][k] = j >= 0 ? lnp_loop_piece(d, p)[d->ndim + j] : 0;
+    }
   return 1;
+}
+
+/* 1 if the pieces tile a box (pairwise disjoint, no gaps): its corner lo */
+static int tile_box(int np, int nd, const int64_t shape[][LNP_FUSE_MAXDIM], const int64_t origin[][LNP_FUSE_MAXDIM],
+                    int64_t *lo, int64_t *ext)
+{
+  int64_t box = 1, vol = 0;
+  for (int k = 0; k < nd; k++) {
+    int64_t a = origin[0][k], b = origin[0][k] + shape[0][k];
+    for (int p = 1; p < np; p++) {
+      if (origin[p][k] < a) a = origin[p][k];
+      if (origin[p][k] + shape[p][k] > b) b = origin[p][k] + shape[p][k];
+    }
+    lo[k] = a;
+    ext[k] = b - a;
+    box *= b - a;
+  }
+  for (int p = 0; p < np; p++) {
+    int64_t v = 1;
+    for (int k = 0; k < nd; k++) v *= shape[p][k];
+    vol += v;
+    for (int q = 0; q < p; q++) {
+      int overlap = 1;
+      for (int k = 0; k < nd && overlap; k++)
+        overlap = origin[p][k] < origin[q][k] + shape[q][k] && origin[q][k] < origin[p][k] + shape[p][k];
+      if (overlap) return 0;
+    }
+  }
+  return vol == box;
 }
 
 /* A loop that may join a group at all: a fusable op, well formed. */
@@ -252,7 +286,7 @@ static void finish(lnp_fuse_group *g, const lnp_fuse_loop *loops, int nloops, co
 int lnp_fuse_begin(lnp_fuse_group *g, const lnp_fuse_loop *L, int first)
 {
   loop_dims ld;
-  if (!loop_ok(L) || !dims_of(L->desc, &ld, g->shape)) return 0;
+  if (!loop_ok(L) || !dims_of(L->desc, &ld, g->shape, g->origin)) return 0;
   g->first = first;
   g->nloops = 0;
   g->ndim = ld.nd;
@@ -265,20 +299,108 @@ int lnp_fuse_begin(lnp_fuse_group *g, const lnp_fuse_loop *L, int first)
   return 1;
 }
 
+/* A loop of one piece over the box the group's pieces tile, cut like the
+ * group (its operands' offsets moved to each piece's corner), in buf
+ * (lnp_loop_desc_size(ndim, nops, g->npieces) bytes); NULL if it is not. */
+static lnp_loop_desc *cut_like(const lnp_fuse_group *g, const lnp_loop_desc *d, const loop_dims *ld,
+                               const int64_t shape[][LNP_FUSE_MAXDIM], void *buf)
+{
+  int64_t lo[LNP_FUSE_MAXDIM], ext[LNP_FUSE_MAXDIM];
+  if (d->npieces != 1 || ld->nd != g->ndim || !tile_box(g->npieces, g->ndim, g->shape, g->origin, lo, ext))
+    return NULL;
+  for (int k = 0; k < g->ndim; k++)
+    if (ext[k] != shape[0][k]) return NULL;
+  lnp_loop_desc *c = buf;
+  memcpy(c, d, sizeof *d);
+  c->npieces = g->npieces;
+  const size_t pw = lnp_piece_words(d->ndim, d->nops);
+  const int64_t *w0 = lnp_loop_piece(d, 0);
+  for (int p = 0; p < g->npieces; p++) {
+    int64_t *w = lnp_loop_piece(c, p);
+    memcpy(w, w0, pw * sizeof *w);
+    for (int k = 0; k < g->ndim; k++) {
+      const int j = ld->keep[k];
+      const int64_t delta = g->origin[p][k] - lo[k];
+      if (j < 0) continue; /* the pseudo dim: extent 1 */
+      w[j] = g->shape[p][k];
+      w[d->ndim + j] += delta;
+      for (int op = 0; op < d->nops; op++) {
+        int64_t *o = lnp_piece_operand(w, d->ndim, op);
+        if (o[0] >= 0) o[1] += delta * o[2 + j];
+      }
+    }
+  }
+  return c;
+}
+
+/* The group of one piece cut like a loop whose pieces tile a box of the
+ * group's shape (every access's offset moved to each piece's corner); 0
+ * if they do not. */
+static int cut_group(lnp_fuse_group *g, int np, const int64_t shape[][LNP_FUSE_MAXDIM],
+                     const int64_t origin[][LNP_FUSE_MAXDIM])
+{
+  int64_t lo[LNP_FUSE_MAXDIM], ext[LNP_FUSE_MAXDIM];
+  if (g->npieces != 1 || np < 2 || !tile_box(np, g->ndim, shape, origin, lo, ext)) return 0;
+  for (int k = 0; k < g->ndim; k++)
+    if (ext[k] != g->shape[0][k]) return 0;
+  for (int i = 0; i < g->nacc; i++) {
+    lnp_fuse_map *m = &g->acc[i].map;
+    for (int p = np - 1; p >= 0; p--) {
+      int64_t off = m->off[0];
+      for (int k = 0; k < g->ndim; k++) off += (origin[p][k] - lo[k]) * m->str[0][k];
+      m->buf[p] = m->buf[0];
+      m->off[p] = off;
+      memcpy(m->str[p], m->str[0], sizeof m->str[p]);
+    }
+  }
+  g->npieces = np;
+  memcpy(g->shape, shape, sizeof g->shape[0] * (size_t)np);
+  memcpy(g->origin, origin, sizeof g->origin[0] * (size_t)np);
+  return 1;
+}
+
 int lnp_fuse_extend(lnp_fuse_group *g, const lnp_fuse_loop *L)
 {
   loop_dims ld;
-  int64_t shape[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM];
-  if (!loop_ok(L) || !dims_of(L->desc, &ld, shape) || !same_shape(g, shape, &ld, L->desc->npieces)) return 0;
+  int64_t shape[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM], origin[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM];
+  if (!loop_ok(L) || !dims_of(L->desc, &ld, shape, origin) || ld.nd != g->ndim) return 0;
+  const lnp_loop_desc *d = L->desc;
+  /* pieces cut differently (a halo row of another GPU's tile is a piece
+   * of its own): a loop of one piece over the same box is cut like the
+   * group, a group of one piece like the loop */
+  int64_t cut_buf[(sizeof(lnp_loop_desc) + sizeof(int64_t) * (2 * LNP_MAXDIM + 4 * (2 + LNP_MAXDIM)) *
+                   LNP_FUSE_MAXPIECES) / sizeof(int64_t) + 1];
+  lnp_fuse_group *saved = NULL;
+  lnp_fuse_loop cut = *L;
+  if (!same_shape(g, shape, &ld, d->npieces)) {
+    const lnp_loop_desc *c = d->nops <= 4 ? cut_like(g, d, &ld, shape, cut_buf) : NULL;
+    if (c) {
+      cut.desc = c; /* the loop now has the group's pieces */
+    } else if ((saved = malloc(sizeof *saved))) {
+      memcpy(saved, g, sizeof *saved);
+      if (!cut_group(g, d->npieces, shape, origin)) {
+        free(saved);
+        return 0;
+      }
+    } else {
+      return 0;
+    }
+  }
   const int ninst = g->ninst, nacc = g->nacc;
   int upd = -1;
   int32_t old = 0;
-  if (!add_loop(g, L, &ld, &upd, &old)) {
+  if (!add_loop(g, &cut, &ld, &upd, &old)) {
+    if (saved) {
+      memcpy(g, saved, sizeof *g);
+      free(saved);
+      return 0;
+    }
     g->ninst = ninst;
     g->nacc = nacc;
     if (upd >= 0) g->acc[upd].value = old;
     return 0;
   }
+  free(saved);
   g->nloops++;
   return 1;
 }

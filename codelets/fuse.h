@@ -89,6 +89,8 @@ typedef struct lnp_fuse_group {
   int first, nloops;     /* the loops [first, first + nloops) of the batch */
   int ndim, npieces;     /* kept dims (>= 1) and pieces */
   int64_t shape[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM];
+  int64_t origin[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM]; /* where each piece starts (the first loop's output
+                                                        * index space), to relate other piece cuts */
   int ninst, nacc;
   int elided;            /* stores dropped (dead temporaries) */
   lnp_fuse_inst inst[LNP_FUSE_MAXINST];
@@ -148,6 +150,9 @@ int lnp_fuse_param_words(const lnp_fuse_group *g, int *scalars_at);
  * failed: run the loops instead), -2 if a launch failed after some pieces
  * ran. */
 int lnp_fuse_cuda_launch(const lnp_fuse_group *g, void *const *bufptrs, void *stream);
+/* Compile g's kernel for sm_<arch> without a GPU (tests): 1 if NVRTC
+ * compiled it, 0 if it failed (the log goes to stderr), -1 without NVRTC. */
+int lnp_fuse_cuda_compiles(const lnp_fuse_group *g, int arch);
 /* Stop the compile thread and unload the kernels (runtime shutdown). */
 void lnp_fuse_cuda_shutdown(void);
 

@@ -1,8 +1,8 @@
 /* The CUDA source of a fused group's kernel, and its parameter words.
  *
- * One thread per element of a piece (one launch per piece): blockIdx.y
- * walks the rows (all kept dims but the last, decoded once per row),
- * threads of blockIdx.x walk the last dim.  Loads come first, then the ops
+ * Threads per element of a piece (one launch per piece): blockIdx.y walks
+ * the rows (all kept dims but the last, decoded once per row), threads of
+ * blockIdx.x walk the last dim, LNP_FUSE_UNROLL elements each per pass.  Loads come first, then the ops
  * in the loops' order, then the stores, so every value is computed in a
  * register in the loop's own type and each input element is read once.
  * The operations are spelled as in fuse_host.c (and as the loops' kernels:
@@ -19,6 +19,9 @@
 #include <string.h>
 
 #include "fuse.h"
+
+/* elements per thread and pass (see the inner loop) */
+#define LNP_FUSE_UNROLL 4
 
 typedef struct sbuf {
   char *p;
@@ -40,24 +43,24 @@ static const char *ctype(int dt) { return dt == LNP_FLOAT64 ? "double" : "float"
 
 static int words_per_piece(const lnp_fuse_group *g) { return g->ndim + g->nacc * (2 + g->ndim); }
 
-static void put_op(sbuf *s, const lnp_fuse_inst *in)
+/* one op on operands spelled a and b */
+static void put_op(sbuf *s, const lnp_fuse_inst *in, const char *a, const char *b)
 {
   const int f = in->dtype_in == LNP_FLOAT32;
-  const int a = in->a, b = in->b;
   switch (in->op) {
-  case LNP_OP_COPY: put(s, "(%s)v%d", ctype(in->dtype), a); break;
-  case LNP_OP_POSITIVE: put(s, "v%d", a); break;
-  case LNP_OP_NEGATIVE: put(s, "-v%d", a); break;
-  case LNP_OP_ABSOLUTE: put(s, "%s(v%d)", f ? "fabsf" : "fabs", a); break;
-  case LNP_OP_SQUARE: put(s, "v%d * v%d", a, a); break;
-  case LNP_OP_SQRT: put(s, "%s(v%d)", f ? "sqrtf" : "sqrt", a); break;
-  case LNP_OP_RECIPROCAL: put(s, "(%s)1 / v%d", ctype(in->dtype_in), a); break;
-  case LNP_OP_ADD: put(s, "v%d + v%d", a, b); break;
-  case LNP_OP_SUBTRACT: put(s, "v%d - v%d", a, b); break;
-  case LNP_OP_MULTIPLY: put(s, "v%d * v%d", a, b); break;
-  case LNP_OP_TRUE_DIVIDE: put(s, "v%d / v%d", a, b); break;
-  case LNP_OP_MAXIMUM: put(s, "(v%d >= v%d || v%d != v%d) ? v%d : v%d", a, b, a, a, a, b); break;
-  case LNP_OP_MINIMUM: put(s, "(v%d <= v%d || v%d != v%d) ? v%d : v%d", a, b, a, a, a, b); break;
+  case LNP_OP_COPY: put(s, "(%s)%s", ctype(in->dtype), a); break;
+  case LNP_OP_POSITIVE: put(s, "%s", a); break;
+  case LNP_OP_NEGATIVE: put(s, "-%s", a); break;
+  case LNP_OP_ABSOLUTE: put(s, "%s(%s)", f ? "fabsf" : "fabs", a); break;
+  case LNP_OP_SQUARE: put(s, "%s * %s", a, a); break;
+  case LNP_OP_SQRT: put(s, "%s(%s)", f ? "sqrtf" : "sqrt", a); break;
+  case LNP_OP_RECIPROCAL: put(s, "(%s)1 / %s", ctype(in->dtype_in), a); break;
+  case LNP_OP_ADD: put(s, "%s + %s", a, b); break;
+  case LNP_OP_SUBTRACT: put(s, "%s - %s", a, b); break;
+  case LNP_OP_MULTIPLY: put(s, "%s * %s", a, b); break;
+  case LNP_OP_TRUE_DIVIDE: put(s, "%s / %s", a, b); break;
+  case LNP_OP_MAXIMUM: put(s, "(%s >= %s || %s != %s) ? %s : %s", a, b, a, a, a, b); break;
+  case LNP_OP_MINIMUM: put(s, "(%s <= %s || %s != %s) ? %s : %s", a, b, a, a, a, b); break;
   default: put(s, "0 /* unsupported op %d */", in->op); break;
   }
 }
@@ -92,25 +95,48 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
     put(&s, ") * %d;\n", esz);
     put(&s, "    const i64 s%d = w[%d] * %d;\n", k, base + 2 + nd - 1, esz);
   }
-  put(&s, "    for (i64 j = (i64)blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += (i64)gridDim.x * blockDim.x) {\n");
+  /* LNP_FUSE_UNROLL elements a thread, their loads first: a thread's loads
+   * may not pass its stores (the compiler must assume they alias), so one
+   * element at a time left a load's latency per element (a 16384^2 Jacobi
+   * group ran at half the H200's bandwidth) */
+  put(&s, "    const i64 step = (i64)gridDim.x * blockDim.x;\n");
+  put(&s, "    for (i64 j = (i64)blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += %d * step) {\n",
+      LNP_FUSE_UNROLL);
+  for (int u = 0; u < LNP_FUSE_UNROLL; u++)
+    put(&s, "      const i64 j%d = j + %d * step; const bool ok%d = j%d < inner;\n", u, u, u, u);
   int sc = 0;
   for (int i = 0; i < g->ninst; i++) {
     const lnp_fuse_inst *in = &g->inst[i];
     const char *t = ctype(in->dtype);
-    if (in->kind == LNP_FI_LOAD) {
-      put(&s, "      const %s v%d = *(const %s *)(a%d + j * s%d);\n", t, i, t, in->a, in->a);
-    } else if (in->kind == LNP_FI_SCALAR) {
+    if (in->kind == LNP_FI_SCALAR) {
       put(&s, "      const %s v%d = (%s)__longlong_as_double(p.w[%d]);\n", t, i, t, nw + sc++);
-    } else {
-      put(&s, "      const %s v%d = ", t, i);
-      put_op(&s, in);
-      put(&s, ";\n");
+      continue;
+    }
+    for (int u = 0; u < LNP_FUSE_UNROLL; u++) {
+      if (in->kind == LNP_FI_LOAD) {
+        put(&s, "      const %s v%d_%d = ok%d ? *(const %s *)(a%d + j%d * s%d) : (%s)0;\n", t, i, u, u, t, in->a, u,
+            in->a, t);
+      } else {
+        /* operands: v<n> is a scalar, v<n>_<u> an element's value */
+        char ops[2][24];
+        const int args[2] = {in->a, in->b};
+        for (int o = 0; o < 2; o++) {
+          const int x = args[o];
+          if (x >= 0 && g->inst[x].kind == LNP_FI_SCALAR) snprintf(ops[o], sizeof ops[o], "v%d", x);
+          else snprintf(ops[o], sizeof ops[o], "v%d_%d", x, u);
+        }
+        put(&s, "      const %s v%d_%d = ", t, i, u);
+        put_op(&s, in, ops[0], ops[1]);
+        put(&s, ";\n");
+      }
     }
   }
   for (int k = 0; k < g->nacc; k++) {
     const lnp_fuse_acc *a = &g->acc[k];
-    if (a->store)
-      put(&s, "      if (mask & %lluull) *(%s *)(a%d + j * s%d) = v%d;\n", 1ull << k, ctype(a->dtype), k, k, a->value);
+    if (!a->store) continue;
+    for (int u = 0; u < LNP_FUSE_UNROLL; u++)
+      put(&s, "      if ((mask & %lluull) && ok%d) *(%s *)(a%d + j%d * s%d) = v%d_%d;\n", 1ull << k, u,
+          ctype(a->dtype), k, u, k, a->value, u);
   }
   put(&s, "    }\n  }\n}\n");
   return s.len;

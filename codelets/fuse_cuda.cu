@@ -318,6 +318,20 @@ extern "C" int lnp_fuse_cuda_launch(const lnp_fuse_group *g, void *const *bufptr
   return 0;
 }
 
+extern "C" int lnp_fuse_cuda_compiles(const lnp_fuse_group *g, int arch)
+{
+  {
+    std::lock_guard<std::mutex> lock(mtx);
+    if (!load_nvrtc()) return -1;
+  }
+  const size_t n = lnp_fuse_cuda_source(g, nullptr, 0);
+  std::string src(n + 1, '\0');
+  lnp_fuse_cuda_source(g, &src[0], n + 1);
+  src.resize(n);
+  std::vector<char> cubin;
+  return compile(src, arch, cubin) ? 1 : 0;
+}
+
 /* Before starpu_shutdown (codelets.c): the compile thread stops (after the
  * compile in progress: NVRTC must not run while the process exits) and the
  * kernels are unloaded; a runtime started again starts afresh. */

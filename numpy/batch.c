@@ -83,6 +83,7 @@ static struct {
   int nunreg, unreg_cap;
   int plan;        /* plan fusion groups */
   int hard_cap;    /* loops: one open group held this long is submitted anyway */
+  int alone;       /* lnp_batch_alone depth */
 } B;
 
 static void batch_free_all(void)
@@ -353,11 +354,22 @@ static int conflicts(const batch *bt, const struct starpu_data_descr *descrs, in
   return 0;
 }
 
+void lnp_batch_alone(int on) { B.alone += on ? 1 : -1; }
+
 int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *descrs, int nbufs, void *arg,
                     size_t arg_size, const char *name, lnp_status *st)
 {
   *st = LNP_OK;
-  if (!B.enabled || cl != &lnp_cl_loop || nbufs <= 0) return 0;
+  if (!B.enabled || nbufs <= 0) return 0;
+  if (B.alone > 0) {
+    /* a task of its own, ordered after the batches it conflicts with only */
+    for (int k = 0; k < B.nkeys && !*st; k++)
+      if (B.b[k].nloops && conflicts(&B.b[k], descrs, nbufs)) *st = flush_one(&B.b[k]);
+    if (*st) { free(arg); return 1; }
+    *st = lnp_submit_direct(cl, (struct starpu_data_descr *)descrs, nbufs, arg, arg_size, name);
+    return 1;
+  }
+  if (cl != &lnp_cl_loop) return 0;
   for (int i = 0; i < nbufs; i++)
     if (descrs[i].mode & ~(enum starpu_data_access_mode)STARPU_RW) return 0;
   if (!lnp_loop_batchable(arg, arg_size, nbufs)) return 0;

@@ -176,7 +176,9 @@ static int halo_piece(const lnp_view *v, size_t tile, int reader, int reader_gpu
   }
   lnp_view *hv = lnp_view_new(hs);
   lnp_operand src = {.view = slab, .dtype = v->store->dtype};
+  lnp_batch_alone(1); /* the neighbour's batch must not wait for a whole batch of ours */
   lnp_status st = hv ? lnp_copy(hv, &src) : LNP_ENOMEM;
+  lnp_batch_alone(0);
   lnp_view_free(hv);
   lnp_view_free(slab);
   if (st) { lnp_store_release(hs); return 0; }

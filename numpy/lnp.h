@@ -185,6 +185,11 @@ int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *d
 /* Submit the pending batches, if any.  Called before anything that must
  * see the tiles' values or order after the pending loops. */
 lnp_status lnp_batch_flush(void);
+/* Tasks submitted between lnp_batch_alone(1) and lnp_batch_alone(0) (the
+ * halo copies between GPUs) go out at once as tasks of their own, after
+ * only the pending batches they conflict with: a halo copy inside a
+ * batch made the neighbour GPU wait for that whole batch. */
+void lnp_batch_alone(int on);
 /* 1 if a pending batch uses h: its unregistration is then held until the
  * batches using it are submitted; 0: unregister now. */
 int lnp_batch_hold_unregister(starpu_data_handle_t h);

@@ -15,6 +15,8 @@
 
 #include "check.h"
 
+static int nvrtc_compiles; /* kernels NVRTC compiled (0 without NVRTC) */
+
 /* ---- a batch under construction ---- */
 #define MAXBUF 16
 #define MAXLOOP 32
@@ -93,6 +95,16 @@ static void loop(batch_t *b, int op, int din, int dout, int npieces, const int64
   b->nloops++;
 }
 
+/* Where the last loop's pieces start (launch.c's cuts; loop() leaves 0). */
+static void origins(batch_t *b, const int64_t org[][2])
+{
+  const lnp_loop_desc *d = b->desc[b->nloops - 1];
+  for (int p = 0; p < d->npieces; p++) {
+    lnp_loop_piece(d, p)[2] = org[p][0];
+    lnp_loop_piece(d, p)[3] = org[p][1];
+  }
+}
+
 static void free_batch(batch_t *b)
 {
   for (int i = 0; i < b->nloops; i++) free(b->desc[i]);
@@ -147,6 +159,14 @@ static int run_both(batch_t *b, int specials, int *sizes, int *elided, const cha
       CHECK(len > 0 && len < sizeof src && strstr(src, "lnp_fused"), "%s: source (%zu bytes)", name, len);
       int64_t words[LNP_FUSE_MAXWORDS];
       CHECK(lnp_fuse_params(g, fus, words) > 0, "%s: parameters", name);
+#ifdef LNP_HAVE_CUDA
+      /* and compiles (NVRTC needs no GPU): Ampere and Hopper */
+      for (int arch = 80; arch <= 90; arch += 10) {
+        const int c = lnp_fuse_cuda_compiles(g, arch);
+        CHECK(c != 0, "%s: NVRTC compiles the kernel for sm_%d", name, arch);
+        if (c > 0) nvrtc_compiles++;
+      }
+#endif
     } else {
       void *local[4];
       for (uint32_t k = 0; k < b->loops[s].nbuf; k++) local[k] = fus[b->map[s][k]];
@@ -270,6 +290,50 @@ static void test_pieces(void)
   free_batch(&b);
 }
 
+/* Pieces cut differently: a stencil reading a neighbour's halo row (a
+ * piece of its own, from another buffer) among loops of one piece over
+ * the same rows, as on two GPUs.  Either way round the loops fuse, cut
+ * like the loop with the halo; pieces that do not tile a box do not. */
+static void test_cuts(void)
+{
+  const int64_t n = 7, whole[1][2] = {{n, n}}, rows[2][2] = {{n - 1, n}, {1, n}};
+  const int64_t org[2][2] = {{0, 0}, {n - 1, 0}}, half[1][2] = {{n, n - 2}};
+  const int D = LNP_FLOAT64;
+  for (int order = 0; order < 3; order++) {
+    batch_t b = {0};
+    const int A = buffer(&b, D, n * n, 0), H = buffer(&b, D, n, 0), C = buffer(&b, D, n * n, 0);
+    const int Tt = buffer(&b, D, n * n, 1), T2 = buffer(&b, D, n * n, 1), O = buffer(&b, D, n * n, 0);
+    /* A shifted up a row; its last row from the halo H */
+    const opnd up = {{A, H}, {n, 0}, {{n, 1}, {n, 1}}, 0};
+    const opnd t_rows = {{Tt, Tt}, {0, (n - 1) * n}, {{n, 1}, {n, 1}}, 0};
+    const opnd t2_rows = {{T2, T2}, {0, (n - 1) * n}, {{n, 1}, {n, 1}}, 0};
+    const opnd a_rows = {{A, A}, {0, (n - 1) * n}, {{n, 1}, {n, 1}}, 0};
+    if (order == 0) { /* the halo first, then loops of one piece */
+      loop(&b, LNP_OP_ADD, D, D, 2, rows, t_rows, up, a_rows);
+      origins(&b, org);
+      loop(&b, LNP_OP_ADD, D, D, 1, whole, T(T2, 0, n, 1), T(Tt, 0, n, 1), T(C, 0, n, 1));
+      loop(&b, LNP_OP_MULTIPLY, D, D, 1, whole, T(O, 0, n, 1), T(T2, 0, n, 1), S(0.25));
+      const int want[1] = {3};
+      expect_groups(&b, 1, want, 1, 2, "halo piece first");
+    } else if (order == 1) { /* loops of one piece, then the halo */
+      loop(&b, LNP_OP_MULTIPLY, D, D, 1, whole, T(Tt, 0, n, 1), T(C, 0, n, 1), S(2.0));
+      loop(&b, LNP_OP_ADD, D, D, 2, rows, t2_rows, up, t_rows);
+      origins(&b, org);
+      loop(&b, LNP_OP_SUBTRACT, D, D, 1, whole, T(O, 0, n, 1), T(T2, 0, n, 1), S(1.0));
+      const int want[1] = {3};
+      expect_groups(&b, 1, want, 1, 2, "halo piece second");
+    } else { /* a loop of one piece over another box: no fusion across it */
+      loop(&b, LNP_OP_ADD, D, D, 2, rows, t_rows, up, a_rows);
+      origins(&b, org);
+      loop(&b, LNP_OP_ADD, D, D, 1, half, T(T2, 0, n, 1), T(Tt, 0, n, 1), T(C, 0, n, 1));
+      loop(&b, LNP_OP_MULTIPLY, D, D, 1, half, T(O, 0, n, 1), T(T2, 0, n, 1), S(0.25));
+      const int want[2] = {1, 2};
+      expect_groups(&b, 1, want, 2, 1, "other box");
+    }
+    free_batch(&b);
+  }
+}
+
 /* a reduction (output stride 0), a shape change and integer loops end groups */
 static void test_boundaries(void)
 {
@@ -294,6 +358,8 @@ int main(void)
   test_jacobi();
   test_mixed();
   test_pieces();
+  test_cuts();
   test_boundaries();
+  printf("test_fuse: %d fused kernels compiled by NVRTC\n", nvrtc_compiles);
   return check_report();
 }

@@ -1,6 +1,8 @@
 """Latency of one a.sum() taken apart (diagnostic): run with
    LEGATE_NUMPY_TASK_TIMES=1 bin/legate --gpus 1 tests/gpu/task_times.py [n] [reps] 2> times.log
    python3 tests/gpu/task_times.py --analyze times.log
+or a Jacobi sweep's tasks (worker, times from the call, us):
+   LEGATE_NUMPY_TASK_TIMES=1 bin/legate --gpus 2 tests/gpu/task_times.py jacobi [n] [reps] 2> times.log
 Each call prints Python's times (before the call, after submission, after
 the wait) next to the runtime's TASK lines (numpy/runtime.c: when the batch
 task started, had launched its kernels, the kernels' GPU time, when the
@@ -33,14 +35,26 @@ if len(sys.argv) > 2 and sys.argv[1] == "--analyze":
 import legate.numpy as np  # noqa: E402
 from legate.numpy import _core  # noqa: E402
 
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 1 << 28
-reps = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-a = np.arange(n, dtype=np.float64) * (0.5 / n) + 1.0
+jacobi = len(sys.argv) > 1 and sys.argv[1] == "jacobi"
+args = sys.argv[2:] if jacobi else sys.argv[1:]
+n = int(args[0]) if args else (16384 if jacobi else 1 << 28)
+reps = int(args[1]) if len(args) > 1 else 20
+if jacobi:
+    u = np.zeros((n, n))
+    u[0, :] = 1.0
+
+    def step():
+        u[1:-1, 1:-1] = 0.25 * (u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:])
+else:
+    a = np.arange(n, dtype=np.float64) * (0.5 / n) + 1.0
+
+    def step():
+        return a.sum()
 _core.wait()
 for i in range(reps):
     _core.wait()
     t0 = time.perf_counter_ns()
-    r = a.sum()
+    r = step()
     t1 = time.perf_counter_ns()
     _core.wait()
     t2 = time.perf_counter_ns()
