@@ -1,9 +1,9 @@
 /* The CUDA source of a fused group's kernel, and its parameter words.
  *
- * Threads per element of a piece (one launch per piece): blockIdx.y walks
- * the rows (all kept dims but the last, decoded once per row), threads of
- * blockIdx.x walk the last dim, LNP_FUSE_UNROLL elements each per pass.  Loads come first, then the ops
- * in the loops' order, then the stores, so every value is computed in a
+ * One launch per piece: blockIdx.y walks the rows (all kept dims but the
+ * last, decoded once per row), threads of blockIdx.x walk the last dim,
+ * unroll() elements each per pass.  Loads come first, then the ops in the
+ * loops' order, then the stores, so every value is computed in a
  * register in the loop's own type and each input element is read once.
  * The operations are spelled as in fuse_host.c (and as the loops' kernels:
  * loop_cuda_kernels.cuh), compiled without FMA contraction.
@@ -16,12 +16,23 @@
  * parameter, so the source depends only on the program's structure. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuse.h"
 
-/* elements per thread and pass (see the inner loop) */
-#define LNP_FUSE_UNROLL 4
+/* elements per thread and pass (see the inner loop): 4, or
+ * LEGATE_NUMPY_FUSE_UNROLL (1-8, for measurements) */
+static int unroll(void)
+{
+  static int u = 0;
+  if (!u) {
+    const char *e = getenv("LEGATE_NUMPY_FUSE_UNROLL");
+    const int v = e && *e ? atoi(e) : 4;
+    u = v < 1 ? 1 : v > 8 ? 8 : v;
+  }
+  return u;
+}
 
 typedef struct sbuf {
   char *p;
@@ -95,14 +106,15 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
     put(&s, ") * %d;\n", esz);
     put(&s, "    const i64 s%d = w[%d] * %d;\n", k, base + 2 + nd - 1, esz);
   }
-  /* LNP_FUSE_UNROLL elements a thread, their loads first: a thread's loads
+  const int U = unroll();
+  /* U elements a thread, their loads first: a thread's loads
    * may not pass its stores (the compiler must assume they alias), so one
    * element at a time left a load's latency per element (a 16384^2 Jacobi
    * group ran at half the H200's bandwidth) */
   put(&s, "    const i64 step = (i64)gridDim.x * blockDim.x;\n");
   put(&s, "    for (i64 j = (i64)blockIdx.x * blockDim.x + threadIdx.x; j < inner; j += %d * step) {\n",
-      LNP_FUSE_UNROLL);
-  for (int u = 0; u < LNP_FUSE_UNROLL; u++)
+      U);
+  for (int u = 0; u < U; u++)
     put(&s, "      const i64 j%d = j + %d * step; const bool ok%d = j%d < inner;\n", u, u, u, u);
   int sc = 0;
   for (int i = 0; i < g->ninst; i++) {
@@ -112,7 +124,7 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
       put(&s, "      const %s v%d = (%s)__longlong_as_double(p.w[%d]);\n", t, i, t, nw + sc++);
       continue;
     }
-    for (int u = 0; u < LNP_FUSE_UNROLL; u++) {
+    for (int u = 0; u < U; u++) {
       if (in->kind == LNP_FI_LOAD) {
         put(&s, "      const %s v%d_%d = ok%d ? *(const %s *)(a%d + j%d * s%d) : (%s)0;\n", t, i, u, u, t, in->a, u,
             in->a, t);
@@ -134,7 +146,7 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
   for (int k = 0; k < g->nacc; k++) {
     const lnp_fuse_acc *a = &g->acc[k];
     if (!a->store) continue;
-    for (int u = 0; u < LNP_FUSE_UNROLL; u++)
+    for (int u = 0; u < U; u++)
       put(&s, "      if ((mask & %lluull) && ok%d) *(%s *)(a%d + j%d * s%d) = v%d_%d;\n", 1ull << k, u,
           ctype(a->dtype), k, u, k, a->value, u);
   }
