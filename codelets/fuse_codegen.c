@@ -2,7 +2,7 @@
  *
  * One launch per piece: blockIdx.y walks the rows (all kept dims but the
  * last, decoded once per row), threads of blockIdx.x walk the last dim,
- * unroll() elements each per pass.  Loads come first, then the ops in the
+ * unroll(g) elements each per pass.  Loads come first, then the ops in the
  * loops' order, then the stores, so every value is computed in a
  * register in the loop's own type and each input element is read once.
  * The operations are spelled as in fuse_host.c (and as the loops' kernels:
@@ -21,36 +21,22 @@
 
 #include "fuse.h"
 
-/* elements per thread and pass (see the inner loop): 4, or
- * LEGATE_NUMPY_FUSE_UNROLL (1-8, for measurements) */
-static int unroll(void)
+/* Elements per thread and pass (see the inner loop): 4 for small groups
+ * (a 16384^2 Jacobi group of 9 instructions: 1.89 ms against 4.58 with 1
+ * and 3.51 with 8 on an H200), 1 for larger ones (channel flow's groups,
+ * ~13 loops each: 49.7 ms a step with 1 against 56.3 with 4, the
+ * registers of four elements' values); LEGATE_NUMPY_FUSE_UNROLL=1-8
+ * forces it (measurements). */
+static int unroll(const lnp_fuse_group *g)
 {
-  static int u = 0;
-  if (!u) {
+  static int forced = -1;
+  if (forced < 0) {
     const char *e = getenv("LEGATE_NUMPY_FUSE_UNROLL");
-    const int v = e && *e ? atoi(e) : 4;
-    u = v < 1 ? 1 : v > 8 ? 8 : v;
+    const int v = e && *e ? atoi(e) : 0;
+    forced = v < 0 ? 0 : v > 8 ? 8 : v;
   }
-  return u;
+  return forced ? forced : g->ninst <= 16 ? 4 : 1;
 }
-
-typedef struct sbuf {
-  char *p;
-  size_t size, len;
-} sbuf;
-
-static void put(sbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(sbuf *s, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  const size_t room = s->len < s->size ? s->size - s->len : 0;
-  const int n = vsnprintf(room ? s->p + s->len : NULL, room, fmt, ap);
-  va_end(ap);
-  if (n > 0) s->len += (size_t)n;
-}
-
-static const char *ctype(int dt) { return dt == LNP_FLOAT64 ? "double" : "float"; }
 
 static int words_per_piece(const lnp_fuse_group *g) { return g->ndim + g->nacc * (2 + g->ndim); }
 
@@ -106,7 +92,7 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
     put(&s, ") * %d;\n", esz);
     put(&s, "    const i64 s%d = w[%d] * %d;\n", k, base + 2 + nd - 1, esz);
   }
-  const int U = unroll();
+  const int U = unroll(g);
   /* U elements a thread, their loads first: a thread's loads
    * may not pass its stores (the compiler must assume they alias), so one
    * element at a time left a load's latency per element (a 16384^2 Jacobi
