@@ -38,6 +38,24 @@ static int unroll(const lnp_fuse_group *g)
   return forced ? forced : g->ninst <= 16 ? 4 : 1;
 }
 
+typedef struct sbuf {
+  char *p;
+  size_t size, len;
+} sbuf;
+
+static void put(sbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(sbuf *s, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  const size_t room = s->len < s->size ? s->size - s->len : 0;
+  const int n = vsnprintf(room ? s->p + s->len : NULL, room, fmt, ap);
+  va_end(ap);
+  if (n > 0) s->len += (size_t)n;
+}
+
+static const char *ctype(int dt) { return dt == LNP_FLOAT64 ? "double" : "float"; }
+
 static int words_per_piece(const lnp_fuse_group *g) { return g->ndim + g->nacc * (2 + g->ndim); }
 
 /* one op on operands spelled a and b */
