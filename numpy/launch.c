@@ -141,38 +141,94 @@ static int add_buf(task_buf *bufs, int *nbufs, starpu_data_handle_t h, enum star
  * stencil's neighbour row): rather than having StarPU (-MPI) move the whole
  * tile, the slab is first copied into a small store placed like the tile (a
  * task on its rank and GPU), and only that travels.  Pieces larger than a
- * quarter of their tile travel whole (no extra task). */
+ * quarter of their tile travel whole (no extra task).  The pieces of one
+ * task's operand that come from the same place and together form a box
+ * travel as one copy of that box: a boundary column crossing 8 row tiles
+ * of another rank is one message, not 8. */
 typedef struct halo_list { lnp_store **stores; int n, cap; } halo_list;
 
-static int halo_piece(const lnp_view *v, size_t tile, int reader, int reader_gpu, const int64_t *shape,
-                      const int64_t *origin, int ndim, halo_list *hl, starpu_data_handle_t *h, int64_t *offset,
-                      int64_t *strides)
+/* One task's halo copies: per (operand, piece) the copy's handle (NULL: the
+ * tile itself), offset and strides; per piece, scratch. */
+typedef struct halo_plan {
+  size_t cap;
+  starpu_data_handle_t *h;
+  int64_t *off;
+  int64_t (*str)[LNP_MAXDIM];
+  size_t *tile;
+  uint8_t *done;
+} halo_plan;
+
+static int halo_plan_reset(halo_plan *hp, size_t n)
+{
+  if (n > hp->cap) {
+    size_t cap = hp->cap ? hp->cap : 16;
+    while (cap < n) cap *= 2;
+    void *a = realloc(hp->h, sizeof *hp->h * cap), *b = a ? realloc(hp->off, sizeof *hp->off * cap) : NULL;
+    if (a) hp->h = a;
+    if (b) hp->off = b;
+    void *c = b ? realloc(hp->str, sizeof *hp->str * cap) : NULL;
+    if (c) hp->str = c;
+    void *d = c ? realloc(hp->tile, sizeof *hp->tile * cap) : NULL;
+    if (d) hp->tile = d;
+    void *e = d ? realloc(hp->done, sizeof *hp->done * cap) : NULL;
+    if (!e) return 1;
+    hp->done = e;
+    hp->cap = cap;
+  }
+  memset(hp->h, 0, sizeof *hp->h * n);
+  return 0;
+}
+
+static void halo_plan_free(halo_plan *hp)
+{
+  free(hp->h);
+  free(hp->off);
+  free(hp->str);
+  free(hp->tile);
+  free(hp->done);
+}
+
+/* 1 if a piece of vol elements of v's tile, read by a task on rank reader
+ * and GPU reader_gpu, should travel as a copy */
+static int halo_wanted(const lnp_view *v, size_t tile, int reader, int reader_gpu, int64_t vol)
 {
   const lnp_storage *sg = v->store->storage;
   const int other_rank = lnp_mpi_enabled() && sg->owner[tile] != reader;
   const int other_gpu = sg->home[tile] >= 0 && reader_gpu >= 0 && sg->home[tile] != reader_gpu;
-  if (!other_rank && !other_gpu) return 0;
-  int64_t vol = 1;
-  for (int d = 0; d < ndim; d++) vol *= shape[d];
-  if (vol * 4 > tile_volume(v->store, tile)) return 0;
+  /* a small tile travels whole, once: StarPU(-MPI) keeps the copy for
+   * every task that reads it until it is written (channel flow's boundary
+   * column, 16 KB, was copied in 8 pieces for the 8 row tiles of the other
+   * rank that it is assigned to); in test mode, where every tile is tiny,
+   * halos are made anyway so that the suites exercise them */
+  const int64_t tv = tile_volume(v->store, tile);
+  if (!lnp_runtime_test_mode() && tv * (int64_t)lnp_dtype_size(v->store->dtype) <= 65536) return 0;
+  return (other_rank || other_gpu) && vol * 4 <= tv;
+}
+
+/* The box [origin, origin + shape) of v copied into a new one-tile store
+ * placed like v's tile `tile` (released with hl once the reading task is
+ * submitted): its handle, or NULL (then the reader takes the tiles). */
+static starpu_data_handle_t halo_copy(const lnp_view *v, size_t tile, const int64_t *shape, const int64_t *origin,
+                                      int ndim, halo_list *hl)
+{
   if (hl->n == hl->cap) {
     int cap = hl->cap ? 2 * hl->cap : 8;
     lnp_store **ns = realloc(hl->stores, sizeof *ns * (size_t)cap);
-    if (!ns) return 0;
+    if (!ns) return NULL;
     hl->stores = ns;
     hl->cap = cap;
   }
   lnp_key keys[LNP_MAXDIM];
   for (int d = 0; d < ndim; d++) keys[d] = (lnp_key){LNP_KEY_SLICE, origin[d], origin[d] + shape[d], 1, shape[d]};
   lnp_view *slab = NULL;
-  if (lnp_view_index(v, ndim, keys, &slab)) return 0;
+  if (lnp_view_index(v, ndim, keys, &slab)) return NULL;
   int32_t one[LNP_MAXDIM];
   int64_t bnd[LNP_MAXDIM][2], *bounds[LNP_MAXDIM];
   for (int d = 0; d < ndim; d++) { one[d] = 1; bnd[d][0] = 0; bnd[d][1] = shape[d]; bounds[d] = bnd[d]; }
   lnp_store *hs = NULL;
   if (lnp_store_create_placed(&hs, ndim, shape, v->store->dtype, one, bounds, v->store, &tile)) {
     lnp_view_free(slab);
-    return 0;
+    return NULL;
   }
   lnp_view *hv = lnp_view_new(hs);
   lnp_operand src = {.view = slab, .dtype = v->store->dtype};
@@ -181,13 +237,78 @@ static int halo_piece(const lnp_view *v, size_t tile, int reader, int reader_gpu
   lnp_batch_alone(0);
   lnp_view_free(hv);
   lnp_view_free(slab);
-  if (st) { lnp_store_release(hs); return 0; }
-  hl->stores[hl->n++] = hs; /* released once the reading task is submitted */
-  *h = hs->storage->tiles[0];
-  *offset = 0;
+  if (st) { lnp_store_release(hs); return NULL; }
+  hl->stores[hl->n++] = hs;
+  return hs->storage->tiles[0];
+}
+
+/* A piece at `origin` reading a copy of the box at `lo` of `shape`
+ * (row-major, contiguous): its offset and strides there. */
+static void halo_place(const int64_t *shape, const int64_t *lo, const int64_t *origin, int ndim, int64_t *offset,
+                       int64_t *strides)
+{
   int64_t acc = 1;
-  for (int d = ndim - 1; d >= 0; d--) { strides[d] = shape[d] > 1 ? acc : 0; acc *= shape[d]; }
-  return 1;
+  *offset = 0;
+  for (int d = ndim - 1; d >= 0; d--) {
+    strides[d] = shape[d] > 1 ? acc : 0;
+    *offset += (origin[d] - lo[d]) * acc;
+    acc *= shape[d];
+  }
+}
+
+/* The halo copies of one task's input v, read by its np pieces (words):
+ * the pieces read elsewhere are grouped by where their tile lives; a group
+ * that forms a box is copied as one, another piece alone.  Fills h, off,
+ * str (np entries each). */
+static void task_halos(const lnp_view *v, const int64_t *words, size_t pw, int np, int ndim, int reader,
+                       int reader_gpu, halo_list *hl, halo_plan *hp, starpu_data_handle_t *h, int64_t *off,
+                       int64_t (*str)[LNP_MAXDIM])
+{
+  const lnp_storage *sg = v->store->storage;
+  size_t *tile = hp->tile;
+  uint8_t *done = hp->done;
+  for (int q = 0; q < np; q++) {
+    const int64_t *w = words + pw * (size_t)q;
+    int64_t o, st[LNP_MAXDIM], vol = 1;
+    tile[q] = lnp_view_locate(v, w + ndim, &o, st);
+    lnp_tile_ensure_written(v->store, tile[q]);
+    for (int d = 0; d < ndim; d++) vol *= w[d];
+    done[q] = !halo_wanted(v, tile[q], reader, reader_gpu, vol);
+  }
+  for (int q = 0; q < np; q++) {
+    if (done[q]) continue;
+    /* the pieces from where q's tile lives, and their bounding box */
+    const int owner = sg->owner[tile[q]], home = sg->home[tile[q]];
+    int64_t lo[LNP_MAXDIM], hi[LNP_MAXDIM], sum = 0;
+    int n = 0;
+    for (int r = q; r < np; r++) {
+      if (done[r] || sg->owner[tile[r]] != owner || sg->home[tile[r]] != home) continue;
+      const int64_t *w = words + pw * (size_t)r;
+      int64_t vol = 1;
+      for (int d = 0; d < ndim; d++) {
+        if (!n || w[ndim + d] < lo[d]) lo[d] = w[ndim + d];
+        if (!n || w[ndim + d] + w[d] > hi[d]) hi[d] = w[ndim + d] + w[d];
+        vol *= w[d];
+      }
+      sum += vol;
+      n++;
+    }
+    int64_t shape[LNP_MAXDIM], box = 1;
+    for (int d = 0; d < ndim; d++) { shape[d] = hi[d] - lo[d]; box *= shape[d]; }
+    const int64_t *wq = words + pw * (size_t)q;
+    if (n < 2 || box != sum) { /* alone */
+      done[q] = 1;
+      if ((h[q] = halo_copy(v, tile[q], wq, wq + ndim, ndim, hl)))
+        halo_place(wq, wq + ndim, wq + ndim, ndim, &off[q], str[q]);
+      continue;
+    }
+    const starpu_data_handle_t hh = halo_copy(v, tile[q], shape, lo, ndim, hl);
+    for (int r = q; r < np; r++) {
+      if (done[r] || sg->owner[tile[r]] != owner || sg->home[tile[r]] != home) continue;
+      done[r] = 1;
+      if ((h[r] = hh)) halo_place(shape, lo, words + pw * (size_t)r + ndim, ndim, &off[r], str[r]);
+    }
+  }
 }
 
 lnp_status lnp_launch_submit(const lnp_launch *L)
@@ -230,6 +351,7 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
   /* 3. one task per group */
   size_t pw = lnp_piece_words(ndim, L->nops);
   halo_list halos = {0};
+  halo_plan hal = {0};
   task_buf *bufs = malloc(sizeof(task_buf) * ((size_t)L->nops * npieces + 1));
   if (!bufs) { free(refs); st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
   for (size_t g = 0; g < npieces;) {
@@ -249,18 +371,32 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
     const int reader = out->store->storage->owner[refs[g].tile];
     /* and the GPU it will likely run on: its output tile's home (-1: none) */
     const int reader_gpu = out->store->storage->home[refs[g].tile];
+    /* the pieces' extents and origins first: halos are planned over them */
     for (int q = 0; q < np; q++) {
-      size_t p = refs[g + (size_t)q].index;
+      size_t rem = refs[g + (size_t)q].index;
       int64_t *w = (int64_t *)(desc + 1) + pw * (size_t)q;
-      int64_t vol = 1;
-      size_t rem = p;
       for (int d = ndim - 1; d >= 0; d--) {
         int32_t c = (int32_t)(rem % (size_t)nseg[d]);
         rem /= (size_t)nseg[d];
         w[d] = cuts[d][c + 1] - cuts[d][c];
         w[ndim + d] = cuts[d][c];
-        vol *= w[d];
       }
+    }
+    if (halo_plan_reset(&hal, (size_t)L->nops * (size_t)np)) {
+      free(desc);
+      st = lnp_error(LNP_ENOMEM, "out of memory");
+      break;
+    }
+    for (int k = L->nout; k < L->nops; k++)
+      if (L->views[k]) {
+        const size_t at = (size_t)k * (size_t)np;
+        task_halos(L->views[k], (int64_t *)(desc + 1), pw, np, ndim, reader, reader_gpu, &halos, &hal, hal.h + at,
+                   hal.off + at, hal.str + at);
+      }
+    for (int q = 0; q < np; q++) {
+      int64_t *w = (int64_t *)(desc + 1) + pw * (size_t)q;
+      int64_t vol = 1;
+      for (int d = 0; d < ndim; d++) vol *= w[d];
       covered += vol;
       for (int k = 0; k < L->nops; k++) {
         int64_t *o = lnp_piece_operand(w, ndim, k);
@@ -274,10 +410,11 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
         enum starpu_data_access_mode mode = STARPU_R;
         starpu_data_handle_t h = v->store->storage->tiles[tile];
         if (k < L->nout) mode = STARPU_W; /* refined below */
-        else {
-          lnp_tile_ensure_written(v->store, tile);
-          starpu_data_handle_t hh;
-          if (halo_piece(v, tile, reader, reader_gpu, w, w + ndim, ndim, &halos, &hh, &o[1], &o[2])) h = hh;
+        else if (hal.h[(size_t)k * (size_t)np + (size_t)q]) { /* a halo copy (task_halos) */
+          const size_t i = (size_t)k * (size_t)np + (size_t)q;
+          h = hal.h[i];
+          o[1] = hal.off[i];
+          for (int d = 0; d < ndim; d++) o[2 + d] = hal.str[i][d];
         }
         o[0] = add_buf(bufs, &nbufs, h, mode);
       }
@@ -310,6 +447,7 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
   }
   for (int i = 0; i < halos.n; i++) lnp_store_release(halos.stores[i]);
   free(halos.stores);
+  halo_plan_free(&hal);
   free(bufs);
   free(refs);
 done:
