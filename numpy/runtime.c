@@ -373,9 +373,10 @@ void lnp_runtime_shutdown(void)
 }
 
 /* Waking a thread blocked in starpu_task_wait_for_all took 16-18 us after
- * the last task's callback on the H200 machine (a sum of 2^28 is ~500 us in
- * all): first poll StarPU's count of unfinished tasks for up to
- * lnp_wait_spin_ns (LEGATE_NUMPY_WAIT_SPIN, us), then block. */
+ * the last task's callback on one H200 machine and 20-270 us on the 2xH200
+ * ones (a sum of 2^28 is ~500 us in all; polling: 11-23 us): first poll
+ * StarPU's count of unfinished tasks for up to lnp_wait_spin_ns
+ * (LEGATE_NUMPY_WAIT_SPIN, us), then block. */
 static void spin_until_idle(void)
 {
   if (lnp_wait_spin_ns <= 0) return;
