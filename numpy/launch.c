@@ -147,45 +147,37 @@ static int add_buf(task_buf *bufs, int *nbufs, starpu_data_handle_t h, enum star
  * of another rank is one message, not 8. */
 typedef struct halo_list { lnp_store **stores; int n, cap; } halo_list;
 
-/* One task's halo copies: per (operand, piece) the copy's handle (NULL: the
- * tile itself), offset and strides; per piece, scratch. */
+/* What one task's input pieces read, per (operand, piece): the tile, or
+ * the halo copy, with offset and strides there; per piece, scratch.  One
+ * block, kept from task to task. */
 typedef struct halo_plan {
   size_t cap;
+  void *mem;
+  int64_t (*str)[LNP_MAXDIM];
   starpu_data_handle_t *h;
   int64_t *off;
-  int64_t (*str)[LNP_MAXDIM];
   size_t *tile;
   uint8_t *done;
 } halo_plan;
 
-static int halo_plan_reset(halo_plan *hp, size_t n)
+static int halo_plan_reserve(halo_plan *hp, size_t n)
 {
-  if (n > hp->cap) {
-    size_t cap = hp->cap ? hp->cap : 16;
-    while (cap < n) cap *= 2;
-    void *a = realloc(hp->h, sizeof *hp->h * cap), *b = a ? realloc(hp->off, sizeof *hp->off * cap) : NULL;
-    if (a) hp->h = a;
-    if (b) hp->off = b;
-    void *c = b ? realloc(hp->str, sizeof *hp->str * cap) : NULL;
-    if (c) hp->str = c;
-    void *d = c ? realloc(hp->tile, sizeof *hp->tile * cap) : NULL;
-    if (d) hp->tile = d;
-    void *e = d ? realloc(hp->done, sizeof *hp->done * cap) : NULL;
-    if (!e) return 1;
-    hp->done = e;
-    hp->cap = cap;
-  }
-  memset(hp->h, 0, sizeof *hp->h * n);
+  if (n <= hp->cap) return 0;
+  size_t cap = hp->cap ? hp->cap : 16;
+  while (cap < n) cap *= 2;
+  const size_t each = sizeof *hp->str + sizeof *hp->h + sizeof *hp->off + sizeof *hp->tile + sizeof *hp->done;
+  char *m = malloc(each * cap);
+  if (!m) return 1;
+  free(hp->mem);
+  hp->mem = m;
+  /* largest alignment first */
+  hp->str = (void *)m, m += sizeof *hp->str * cap;
+  hp->h = (void *)m, m += sizeof *hp->h * cap;
+  hp->off = (void *)m, m += sizeof *hp->off * cap;
+  hp->tile = (void *)m, m += sizeof *hp->tile * cap;
+  hp->done = (uint8_t *)m;
+  hp->cap = cap;
   return 0;
-}
-
-static void halo_plan_free(halo_plan *hp)
-{
-  free(hp->h);
-  free(hp->off);
-  free(hp->str);
-  free(hp->tile);
-  free(hp->done);
 }
 
 /* 1 if a piece of vol elements of v's tile, read by a task on rank reader
@@ -256,10 +248,11 @@ static void halo_place(const int64_t *shape, const int64_t *lo, const int64_t *o
   }
 }
 
-/* The halo copies of one task's input v, read by its np pieces (words):
- * the pieces read elsewhere are grouped by where their tile lives; a group
- * that forms a box is copied as one, another piece alone.  Fills h, off,
- * str (np entries each). */
+/* What one task's input v gives its np pieces (words): h, off, str (np
+ * entries each) name the tile and place each piece reads, or the halo copy
+ * it reads instead.  The pieces read elsewhere are grouped by where their
+ * tile lives; a group that forms a box is copied as one, another piece
+ * alone. */
 static void task_halos(const lnp_view *v, const int64_t *words, size_t pw, int np, int ndim, int reader,
                        int reader_gpu, halo_list *hl, halo_plan *hp, starpu_data_handle_t *h, int64_t *off,
                        int64_t (*str)[LNP_MAXDIM])
@@ -269,8 +262,9 @@ static void task_halos(const lnp_view *v, const int64_t *words, size_t pw, int n
   uint8_t *done = hp->done;
   for (int q = 0; q < np; q++) {
     const int64_t *w = words + pw * (size_t)q;
-    int64_t o, st[LNP_MAXDIM], vol = 1;
-    tile[q] = lnp_view_locate(v, w + ndim, &o, st);
+    int64_t vol = 1;
+    tile[q] = lnp_view_locate(v, w + ndim, &off[q], str[q]);
+    h[q] = sg->tiles[tile[q]];
     lnp_tile_ensure_written(v->store, tile[q]);
     for (int d = 0; d < ndim; d++) vol *= w[d];
     done[q] = !halo_wanted(v, tile[q], reader, reader_gpu, vol);
@@ -298,15 +292,21 @@ static void task_halos(const lnp_view *v, const int64_t *words, size_t pw, int n
     const int64_t *wq = words + pw * (size_t)q;
     if (n < 2 || box != sum) { /* alone */
       done[q] = 1;
-      if ((h[q] = halo_copy(v, tile[q], wq, wq + ndim, ndim, hl)))
+      const starpu_data_handle_t hh = halo_copy(v, tile[q], wq, wq + ndim, ndim, hl);
+      if (hh) {
+        h[q] = hh;
         halo_place(wq, wq + ndim, wq + ndim, ndim, &off[q], str[q]);
+      }
       continue;
     }
     const starpu_data_handle_t hh = halo_copy(v, tile[q], shape, lo, ndim, hl);
     for (int r = q; r < np; r++) {
       if (done[r] || sg->owner[tile[r]] != owner || sg->home[tile[r]] != home) continue;
       done[r] = 1;
-      if ((h[r] = hh)) halo_place(shape, lo, words + pw * (size_t)r + ndim, ndim, &off[r], str[r]);
+      if (hh) {
+        h[r] = hh;
+        halo_place(shape, lo, words + pw * (size_t)r + ndim, ndim, &off[r], str[r]);
+      }
     }
   }
 }
@@ -382,7 +382,7 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
         w[ndim + d] = cuts[d][c];
       }
     }
-    if (halo_plan_reset(&hal, (size_t)L->nops * (size_t)np)) {
+    if (halo_plan_reserve(&hal, (size_t)L->nops * (size_t)np)) {
       free(desc);
       st = lnp_error(LNP_ENOMEM, "out of memory");
       break;
@@ -406,17 +406,15 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
           for (int d = 0; d < ndim; d++) o[2 + d] = 0;
           continue;
         }
-        size_t tile = lnp_view_locate(v, w + ndim, &o[1], &o[2]);
-        enum starpu_data_access_mode mode = STARPU_R;
-        starpu_data_handle_t h = v->store->storage->tiles[tile];
-        if (k < L->nout) mode = STARPU_W; /* refined below */
-        else if (hal.h[(size_t)k * (size_t)np + (size_t)q]) { /* a halo copy (task_halos) */
-          const size_t i = (size_t)k * (size_t)np + (size_t)q;
-          h = hal.h[i];
-          o[1] = hal.off[i];
-          for (int d = 0; d < ndim; d++) o[2 + d] = hal.str[i][d];
+        if (k < L->nout) { /* mode refined below */
+          const size_t tile = lnp_view_locate(v, w + ndim, &o[1], &o[2]);
+          o[0] = add_buf(bufs, &nbufs, v->store->storage->tiles[tile], STARPU_W);
+          continue;
         }
-        o[0] = add_buf(bufs, &nbufs, h, mode);
+        const size_t i = (size_t)k * (size_t)np + (size_t)q; /* task_halos' plan */
+        o[1] = hal.off[i];
+        for (int d = 0; d < ndim; d++) o[2 + d] = hal.str[i][d];
+        o[0] = add_buf(bufs, &nbufs, hal.h[i], STARPU_R);
       }
     }
     /* outputs: W only when the task overwrites the whole tile */
@@ -447,7 +445,7 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
   }
   for (int i = 0; i < halos.n; i++) lnp_store_release(halos.stores[i]);
   free(halos.stores);
-  halo_plan_free(&hal);
+  free(hal.mem);
   free(bufs);
   free(refs);
 done:
