@@ -64,9 +64,10 @@ static int dims_of(const lnp_loop_desc *d, loop_dims *ld, int64_t shape[][LNP_FU
   return 1;
 }
 
-/* 1 if the pieces tile a box (pairwise disjoint, no gaps): its corner lo */
+/* 1 if the pieces tile a box (pairwise disjoint, no gaps) of extents
+ * want: its corner lo */
 static int tile_box(int np, int nd, const int64_t shape[][LNP_FUSE_MAXDIM], const int64_t origin[][LNP_FUSE_MAXDIM],
-                    int64_t *lo, int64_t *ext)
+                    const int64_t *want, int64_t *lo)
 {
   int64_t box = 1, vol = 0;
   for (int k = 0; k < nd; k++) {
@@ -75,8 +76,8 @@ static int tile_box(int np, int nd, const int64_t shape[][LNP_FUSE_MAXDIM], cons
       if (origin[p][k] < a) a = origin[p][k];
       if (origin[p][k] + shape[p][k] > b) b = origin[p][k] + shape[p][k];
     }
+    if (b - a != want[k]) return 0;
     lo[k] = a;
-    ext[k] = b - a;
     box *= b - a;
   }
   for (int p = 0; p < np; p++) {
@@ -305,11 +306,9 @@ int lnp_fuse_begin(lnp_fuse_group *g, const lnp_fuse_loop *L, int first)
 static lnp_loop_desc *cut_like(const lnp_fuse_group *g, const lnp_loop_desc *d, const loop_dims *ld,
                                const int64_t shape[][LNP_FUSE_MAXDIM], void *buf)
 {
-  int64_t lo[LNP_FUSE_MAXDIM], ext[LNP_FUSE_MAXDIM];
-  if (d->npieces != 1 || ld->nd != g->ndim || !tile_box(g->npieces, g->ndim, g->shape, g->origin, lo, ext))
+  int64_t lo[LNP_FUSE_MAXDIM];
+  if (d->npieces != 1 || ld->nd != g->ndim || !tile_box(g->npieces, g->ndim, g->shape, g->origin, shape[0], lo))
     return NULL;
-  for (int k = 0; k < g->ndim; k++)
-    if (ext[k] != shape[0][k]) return NULL;
   lnp_loop_desc *c = buf;
   memcpy(c, d, sizeof *d);
   c->npieces = g->npieces;
@@ -339,10 +338,8 @@ static lnp_loop_desc *cut_like(const lnp_fuse_group *g, const lnp_loop_desc *d, 
 static int cut_group(lnp_fuse_group *g, int np, const int64_t shape[][LNP_FUSE_MAXDIM],
                      const int64_t origin[][LNP_FUSE_MAXDIM])
 {
-  int64_t lo[LNP_FUSE_MAXDIM], ext[LNP_FUSE_MAXDIM];
-  if (g->npieces != 1 || np < 2 || !tile_box(np, g->ndim, shape, origin, lo, ext)) return 0;
-  for (int k = 0; k < g->ndim; k++)
-    if (ext[k] != g->shape[0][k]) return 0;
+  int64_t lo[LNP_FUSE_MAXDIM];
+  if (g->npieces != 1 || np < 2 || !tile_box(np, g->ndim, shape, origin, g->shape[0], lo)) return 0;
   for (int i = 0; i < g->nacc; i++) {
     lnp_fuse_map *m = &g->acc[i].map;
     for (int p = np - 1; p >= 0; p--) {

@@ -355,6 +355,16 @@ static int conflicts(const batch *bt, const struct starpu_data_descr *descrs, in
 
 void lnp_batch_alone(int on) { B.alone += on ? 1 : -1; }
 
+/* Submit the pending batches other than `skip` (-1: none) that a task with
+ * these accesses conflicts with, so that it comes after them. */
+static lnp_status flush_conflicting(const struct starpu_data_descr *descrs, int nbufs, int skip)
+{
+  lnp_status st = LNP_OK;
+  for (int k = 0; k < B.nkeys && !st; k++)
+    if (k != skip && B.b[k].nloops && conflicts(&B.b[k], descrs, nbufs)) st = flush_one(&B.b[k]);
+  return st;
+}
+
 int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *descrs, int nbufs, void *arg,
                     size_t arg_size, const char *name, lnp_status *st)
 {
@@ -362,9 +372,7 @@ int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *d
   if (!B.enabled || nbufs <= 0) return 0;
   if (B.alone > 0) {
     /* a task of its own, ordered after the batches it conflicts with only */
-    for (int k = 0; k < B.nkeys && !*st; k++)
-      if (B.b[k].nloops && conflicts(&B.b[k], descrs, nbufs)) *st = flush_one(&B.b[k]);
-    if (*st) { free(arg); return 1; }
+    if ((*st = flush_conflicting(descrs, nbufs, -1))) { free(arg); return 1; }
     *st = lnp_submit_direct(cl, (struct starpu_data_descr *)descrs, nbufs, arg, arg_size, name);
     return 1;
   }
@@ -377,11 +385,7 @@ int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *d
   batch *bt = &B.b[key];
   /* program order between batches: what this loop depends on, or what
    * depends on the old values it overwrites, goes first */
-  for (int k = 0; k < B.nkeys; k++)
-    if (k != key && B.b[k].nloops && conflicts(&B.b[k], descrs, nbufs)) {
-      *st = flush_one(&B.b[k]);
-      if (*st) return 0;
-    }
+  if ((*st = flush_conflicting(descrs, nbufs, key))) return 0;
   struct starpu_data_descr *own = malloc(sizeof *own * (size_t)nbufs);
   if (!own) return 0;
   memcpy(own, descrs, sizeof *own * (size_t)nbufs);
