@@ -78,7 +78,7 @@ static struct {
   uint64_t max_bytes;
   batch *b;        /* one per key */
   int nkeys;
-  starpu_data_handle_t *unreg; /* unregistrations held until the batches using the tile are in */
+  struct held_tile { starpu_data_handle_t h; int home; } *unreg; /* released tiles held until the batches using them are in */
   int nunreg, unreg_cap;
   int plan;        /* plan fusion groups */
   int hard_cap;    /* loops: one open group held this long is submitted anyway */
@@ -178,13 +178,14 @@ static int used_elsewhere(starpu_data_handle_t h, const batch *self)
   return 0;
 }
 
-/* Submit the held unregistrations no pending batch needs any more. */
+/* Release the held tiles no pending batch needs any more (to the tile
+ * pool, or unregistered). */
 static void release_unregs(void)
 {
   int n = 0;
   for (int u = 0; u < B.nunreg; u++) {
-    if (used_elsewhere(B.unreg[u], NULL)) B.unreg[n++] = B.unreg[u];
-    else starpu_data_unregister_submit(B.unreg[u]);
+    if (used_elsewhere(B.unreg[u].h, NULL)) B.unreg[n++] = B.unreg[u];
+    else lnp_tile_pool_release(B.unreg[u].h, B.unreg[u].home);
   }
   B.nunreg = n;
 }
@@ -226,7 +227,7 @@ static lnp_status flush_one(batch *bt)
        * other pending loop, are dead after it: fusion may drop their stores */
       for (int i = 0; i < nbufs; i++)
         for (int u = 0; u < B.nunreg; u++)
-          if (B.unreg[u] == bt->bufs[i].handle) p[i] = !used_elsewhere(bt->bufs[i].handle, bt);
+          if (B.unreg[u].h == bt->bufs[i].handle) p[i] = !used_elsewhere(bt->bufs[i].handle, bt);
       p += lnp_batch_pad8((size_t)nbufs);
       for (int k = 0; k < nloops; k++) {
         const batch_loop *l = &bt->loops[k];
@@ -268,13 +269,14 @@ lnp_status lnp_batch_flush(void)
   return st;
 }
 
-int lnp_batch_hold_unregister(starpu_data_handle_t h)
+int lnp_batch_hold_unregister(starpu_data_handle_t h, int home)
 {
-  if (!used_elsewhere(h, NULL)) return 0; /* no pending loop uses it: unregister now */
-  starpu_data_handle_t *u = grow(B.unreg, &B.unreg_cap, B.nunreg + 1, sizeof *u);
+  if (!used_elsewhere(h, NULL)) return 0; /* no pending loop uses it: release now */
+  struct held_tile *u = grow(B.unreg, &B.unreg_cap, B.nunreg + 1, sizeof *u);
   if (!u) return 0; /* out of memory: flush first, then unregister */
   B.unreg = u;
-  B.unreg[B.nunreg++] = h;
+  B.unreg[B.nunreg].h = h;
+  B.unreg[B.nunreg++].home = home;
   return 1;
 }
 

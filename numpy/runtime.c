@@ -350,6 +350,7 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   else lnp_wait_spin_ns = starpu_cuda_worker_get_count() > 0 && !lnp_mpi_enabled() && cores > 1 ? 2000000L : 0;
   lnp_initialized = 1;
   lnp_batch_init(lnp_gpu_memory());
+  lnp_tile_pool_init(lnp_gpu_memory());
   if (lnp_verbose) {
     char *d = lnp_runtime_describe();
     fputs(d, stderr);
@@ -364,6 +365,8 @@ void lnp_runtime_shutdown(void)
   if (!lnp_initialized) return;
   (void)lnp_batch_flush();
   lnp_runtime_activate();
+  starpu_task_wait_for_all();
+  lnp_tile_pool_drain();
   starpu_task_wait_for_all();
   lnp_runtime_activate();
   lnp_initialized = 0;

@@ -121,12 +121,12 @@ lnp_status lnp_store_create_placed(lnp_store **out, int ndim, const int64_t *sha
   st->refcount = 1; st->ntiles = total; st->tiles = tiles; st->written = written;
   st->owner = owner; st->home = home;
   st->id = lnp_next_storage_id++;
-  /* register every tile lazily (home -1) */
+  /* every tile: a released one of its shape and home (tile_pool.c), or
+   * registered lazily (home node -1) */
   int32_t tc[LNP_MAXDIM] = {0};
   for (size_t t = 0; t < total; t++) {
     uint64_t tshape[LNP_MAXDIM];
     for (int d = 0; d < ndim; d++) tshape[d] = (uint64_t)(s->bounds[d][tc[d] + 1] - s->bounds[d][tc[d]]);
-    lnp_nd_register(&tiles[t], -1, 0, ndim, tshape, NULL, itemsize, dtype);
     if (src) {
       owner[t] = src->storage->owner[src_tile[t]];
       home[t] = src->storage->home[src_tile[t]];
@@ -134,8 +134,12 @@ lnp_status lnp_store_create_placed(lnp_store **out, int ndim, const int64_t *sha
       owner[t] = lnp_dist_block(t, total, lnp_mpi_size());
       home[t] = lnp_sched_home_for(t, total);
     }
-    lnp_sched_set_home(tiles[t], home[t]);
-    lnp_mpi_register_tile(tiles[t], owner[t]);
+    tiles[t] = lnp_tile_pool_take(ndim, tshape, dtype, home[t]);
+    if (!tiles[t]) {
+      lnp_nd_register(&tiles[t], -1, 0, ndim, tshape, NULL, itemsize, dtype);
+      lnp_sched_set_home(tiles[t], home[t]);
+      lnp_mpi_register_tile(tiles[t], owner[t]);
+    }
     for (int d = ndim - 1; d >= 0; d--) { if (++tc[d] < ntiles[d]) break; tc[d] = 0; }
   }
   *out = s;
@@ -203,12 +207,13 @@ void lnp_store_release(lnp_store *s)
   if (!s || --s->refcount > 0) return;
   lnp_storage *st = s->storage;
   if (--st->refcount == 0) {
-    /* tasks may still use the tiles: unregister when they are done */
+    /* tasks may still use the tiles: to the tile pool or unregistered when
+     * they are done */
     /* no lnp_runtime_activate(): unregistering needs no worker (tiles have
      * home node -1), so a paused runtime stays asleep */
     if (lnp_runtime_initialized())
       for (size_t t = 0; t < st->ntiles; t++)
-        if (!lnp_batch_hold_unregister(st->tiles[t])) starpu_data_unregister_submit(st->tiles[t]);
+        if (!lnp_batch_hold_unregister(st->tiles[t], st->home[t])) lnp_tile_pool_release(st->tiles[t], st->home[t]);
     free(st->tiles); free(st->written); free(st->owner); free(st->home); free(st);
   }
   for (int d = 0; d < s->ndim; d++) free(s->bounds[d]);

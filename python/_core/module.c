@@ -78,10 +78,13 @@ static PyObject *py_task_counts(PyObject *self, PyObject *unused)
   uint64_t fgroups = 0, floops = 0, felided = 0;
   lnp_batch_counts(&batches, &batched);
   lnp_codelets_fuse_counts(&fgroups, &floops, &felided);
-  return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:K,s:K}", "cpu", (unsigned long long)cpu, "cuda",
+  uint64_t reused = 0, pooled = 0;
+  lnp_tile_pool_counts(&reused, &pooled);
+  return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K}", "cpu", (unsigned long long)cpu, "cuda",
                        (unsigned long long)cuda, "batches", (unsigned long long)batches, "batched",
                        (unsigned long long)batched, "fused_groups", (unsigned long long)fgroups, "fused_loops",
-                       (unsigned long long)floops, "fused_elided", (unsigned long long)felided);
+                       (unsigned long long)floops, "fused_elided", (unsigned long long)felided, "tiles_reused",
+                       (unsigned long long)reused, "tiles_pooled", (unsigned long long)pooled);
 }
 
 /* Bytes of tiles this process holds in host memory (StarPU allocations). */
@@ -310,7 +313,8 @@ static PyMethodDef module_methods[] = {
   {"memory_used", py_memory_used, METH_NOARGS, "Bytes of tiles held in this process's host memory."},
   {"task_counts", py_task_counts, METH_NOARGS,
    "Loops executed so far per worker kind, and batches submitted with the loops they held: "
-   "{'cpu': n, 'cuda': n, 'batches': n, 'batched': n}."},
+   "{'cpu': n, 'cuda': n, 'batches': n, 'batched': n, ...}; tiles_reused: tiles new stores took from "
+   "the pool of released ones, tiles_pooled: tiles in it now."},
   {"empty", py_empty, METH_VARARGS, "empty(shape, dtype_num)"},
   {"full", py_full, METH_VARARGS, "full(shape, dtype_num, value0d)"},
   {"from_numpy", py_from_numpy, METH_VARARGS, "from_numpy(c_contiguous_array, dtype_num)"},

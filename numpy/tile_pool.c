@@ -1,0 +1,158 @@
+/* Registered tiles kept for reuse.
+ *
+ * Every op makes a new store, and every tile of it was a StarPU handle
+ * registered for it and unregistered after it: on an H200 channel flow (1840
+ * loops a step, host-bound) that was a quarter of the Python thread
+ * (starpu_data_register's callocs of the handle and its 16 per-node
+ * interfaces, the acquire behind starpu_data_unregister_submit) and the
+ * unregistration on the CUDA worker, whose frees contend with the Python
+ * thread's callocs on glibc's arena lock.
+ *
+ * A released tile nothing pending uses goes here instead, keyed by what its
+ * registration fixed (dtype, shape, home GPU), and the next store of that
+ * tile shape takes it.  Its old value is garbage to the new store, as
+ * np.empty's is: the first task writes it (a store's never-written tiles are
+ * filled before a partial write or a read, launch.c), and StarPU's implicit
+ * dependencies order that write after the old readers.  Its memory stays
+ * allocated where it was last written, as in StarPU's own cache of freed
+ * buffers, but StarPU sees a valid value there, which it would copy to RAM
+ * to evict: the pool is therefore small (LEGATE_NUMPY_TILE_POOL MiB; default
+ * 1/32 of the GPU's memory, or of RAM without GPUs; 0: off).  Not under MPI,
+ * where a tile's registration also fixes its owner and tag.
+ *
+ * Only the Python thread creates and releases stores; no lock. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "lnp.h"
+#include "../data-interfaces/nd_interface.h"
+
+typedef struct {
+  int dtype, ndim, home;
+  uint64_t shape[LNP_MAXDIM];
+} pool_key;
+
+typedef struct {
+  pool_key key;
+  size_t bytes;               /* of one tile */
+  starpu_data_handle_t *h;
+  int n, cap;
+  uint64_t last_use;          /* for evicting the stalest key */
+} pool_bucket;
+
+#define POOL_MAX_KEYS 256
+#define POOL_MAX_TILES 4096   /* handles are ~10 KB of StarPU state each */
+
+static struct {
+  int on;
+  size_t cap_bytes, bytes;
+  int tiles;
+  pool_bucket b[POOL_MAX_KEYS];
+  int nb;
+  uint64_t clock, reused;
+} P;
+
+void lnp_tile_pool_init(uint64_t gpu_mem_bytes)
+{
+  memset(&P, 0, sizeof P);
+  uint64_t mem = gpu_mem_bytes;
+  if (!mem) {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    mem = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+  }
+  P.cap_bytes = (size_t)(mem / 32);
+  const char *e = getenv("LEGATE_NUMPY_TILE_POOL");
+  if (e && *e) P.cap_bytes = (size_t)strtoull(e, NULL, 10) << 20;
+  P.on = P.cap_bytes > 0 && !lnp_mpi_enabled();
+}
+
+static void make_key(pool_key *k, int ndim, const uint64_t *shape, int dtype, int home)
+{
+  memset(k, 0, sizeof *k);
+  k->dtype = dtype;
+  k->ndim = ndim;
+  k->home = home;
+  memcpy(k->shape, shape, sizeof(uint64_t) * (size_t)ndim);
+}
+
+static pool_bucket *find(const pool_key *k)
+{
+  for (int i = 0; i < P.nb; i++)
+    if (!memcmp(&P.b[i].key, k, sizeof *k)) return &P.b[i];
+  return NULL;
+}
+
+static void drop_bucket(pool_bucket *b)
+{
+  for (int i = 0; i < b->n; i++) starpu_data_unregister_submit(b->h[i]);
+  P.tiles -= b->n;
+  P.bytes -= b->bytes * (size_t)b->n;
+  free(b->h);
+  *b = P.b[--P.nb];
+}
+
+starpu_data_handle_t lnp_tile_pool_take(int ndim, const uint64_t *shape, int dtype, int home)
+{
+  if (!P.on || !P.nb) return NULL;
+  pool_key k;
+  make_key(&k, ndim, shape, dtype, home);
+  pool_bucket *b = find(&k);
+  if (!b || !b->n) return NULL;
+  b->last_use = ++P.clock;
+  P.tiles--;
+  P.bytes -= b->bytes;
+  P.reused++;
+  return b->h[--b->n];
+}
+
+int lnp_tile_pool_give(starpu_data_handle_t h, int home)
+{
+  if (!P.on) return 0;
+  const lnp_nd_interface *nd = starpu_data_get_interface_on_node(h, STARPU_MAIN_RAM);
+  size_t bytes = nd->elemsize;
+  for (int d = 0; d < nd->ndim; d++) bytes *= (size_t)nd->shape[d];
+  if (P.tiles >= POOL_MAX_TILES || P.bytes + bytes > P.cap_bytes) return 0;
+  pool_key k;
+  make_key(&k, nd->ndim, nd->shape, nd->dtype, home);
+  pool_bucket *b = find(&k);
+  if (!b) {
+    if (P.nb == POOL_MAX_KEYS) { /* evict the key unused longest */
+      pool_bucket *old = &P.b[0];
+      for (int i = 1; i < P.nb; i++)
+        if (P.b[i].last_use < old->last_use) old = &P.b[i];
+      drop_bucket(old);
+    }
+    b = &P.b[P.nb++];
+    memset(b, 0, sizeof *b);
+    b->key = k;
+    b->bytes = bytes;
+  }
+  if (b->n == b->cap) {
+    int cap = b->cap ? 2 * b->cap : 8;
+    starpu_data_handle_t *nh = realloc(b->h, sizeof *nh * (size_t)cap);
+    if (!nh) return 0;
+    b->h = nh;
+    b->cap = cap;
+  }
+  b->h[b->n++] = h;
+  b->last_use = ++P.clock;
+  P.tiles++;
+  P.bytes += bytes;
+  return 1;
+}
+
+void lnp_tile_pool_release(starpu_data_handle_t h, int home)
+{
+  if (!lnp_tile_pool_give(h, home)) starpu_data_unregister_submit(h);
+}
+
+void lnp_tile_pool_drain(void)
+{
+  while (P.nb) drop_bucket(&P.b[P.nb - 1]);
+}
+
+void lnp_tile_pool_counts(uint64_t *reused, uint64_t *held)
+{
+  if (reused) *reused = P.reused;
+  if (held) *held = (uint64_t)P.tiles;
+}
