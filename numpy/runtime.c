@@ -318,6 +318,12 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
    * progression thread) */
   const int mpi = lnp_mpi_wanted();
   if (mpi) lnp_mpi_poll_sleep_if_crowded();
+  /* Idle CUDA workers poll instead of blocking (our StarPU patch
+   * starpu-1.3.10-cuda-spin): on the 2xH200 hosts a Jacobi sweep's halo copy
+   * waited up to 300 us for its blocked worker to wake.  A core per GPU,
+   * as CUDA's own spin-wait takes; only with cores to spare and not under
+   * MPI (ranks share the cores).  STARPU_CUDA_SPIN=0/1 overrides. */
+  if (!mpi && sysconf(_SC_NPROCESSORS_ONLN) >= 8) setenv("STARPU_CUDA_SPIN", "1", 0);
   int ret = mpi ? lnp_mpi_start(&conf) : starpu_init(&conf);
   if (ret == -ENODEV) return lnp_error(LNP_ERUNTIME, "StarPU found no worker to run tasks (check STARPU_NCPU / STARPU_NCUDA)");
   if (ret) return lnp_error(LNP_ERUNTIME, "starpu_init failed (error %d)", ret);
