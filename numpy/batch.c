@@ -78,7 +78,7 @@ static struct {
   uint64_t max_bytes;
   batch *b;        /* one per key */
   int nkeys;
-  struct held_tile { starpu_data_handle_t h; int home; } *unreg; /* released tiles held until the batches using them are in */
+  struct held_tile { starpu_data_handle_t h; int home, owner; } *unreg; /* released tiles held until the batches using them are in */
   int nunreg, unreg_cap;
   int plan;        /* plan fusion groups */
   int hard_cap;    /* loops: one open group held this long is submitted anyway */
@@ -185,7 +185,7 @@ static void release_unregs(void)
   int n = 0;
   for (int u = 0; u < B.nunreg; u++) {
     if (used_elsewhere(B.unreg[u].h, NULL)) B.unreg[n++] = B.unreg[u];
-    else lnp_tile_pool_release(B.unreg[u].h, B.unreg[u].home);
+    else lnp_tile_pool_release(B.unreg[u].h, B.unreg[u].home, B.unreg[u].owner);
   }
   B.nunreg = n;
 }
@@ -269,14 +269,15 @@ lnp_status lnp_batch_flush(void)
   return st;
 }
 
-int lnp_batch_hold_unregister(starpu_data_handle_t h, int home)
+int lnp_batch_hold_unregister(starpu_data_handle_t h, int home, int owner)
 {
   if (!used_elsewhere(h, NULL)) return 0; /* no pending loop uses it: release now */
   struct held_tile *u = grow(B.unreg, &B.unreg_cap, B.nunreg + 1, sizeof *u);
   if (!u) return 0; /* out of memory: flush first, then unregister */
   B.unreg = u;
   B.unreg[B.nunreg].h = h;
-  B.unreg[B.nunreg++].home = home;
+  B.unreg[B.nunreg].home = home;
+  B.unreg[B.nunreg++].owner = owner;
   return 1;
 }
 

@@ -190,22 +190,22 @@ lnp_status lnp_batch_flush(void);
  * only the pending batches they conflict with: a halo copy inside a
  * batch made the neighbour GPU wait for that whole batch. */
 void lnp_batch_alone(int on);
-/* 1 if a pending batch uses h (a released tile of home GPU `home`): its
- * release is then held until the batches using it are submitted; 0:
- * release it now. */
-int lnp_batch_hold_unregister(starpu_data_handle_t h, int home);
+/* 1 if a pending batch uses h (a released tile of home GPU `home`, owner
+ * rank `owner`): its release is then held until the batches using it are
+ * submitted; 0: release it now. */
+int lnp_batch_hold_unregister(starpu_data_handle_t h, int home, int owner);
 /* Batches of two or more loops submitted so far, and the loops they held. */
 void lnp_batch_counts(uint64_t *batches, uint64_t *loops);
 
 /* ---- released tiles kept for reuse (tile_pool.c) ----------------------- */
 void lnp_tile_pool_init(uint64_t gpu_mem_bytes);
-/* A pooled tile of this shape, dtype and home, or NULL. */
-starpu_data_handle_t lnp_tile_pool_take(int ndim, const uint64_t *shape, int dtype, int home);
+/* A pooled tile of this shape, dtype, home GPU and owner rank, or NULL. */
+starpu_data_handle_t lnp_tile_pool_take(int ndim, const uint64_t *shape, int dtype, int home, int owner);
 /* Keep a released tile nothing pending uses (1), or not (0: the pool is
  * off or full). */
-int lnp_tile_pool_give(starpu_data_handle_t h, int home);
+int lnp_tile_pool_give(starpu_data_handle_t h, int home, int owner);
 /* Give it, or submit its unregistration. */
-void lnp_tile_pool_release(starpu_data_handle_t h, int home);
+void lnp_tile_pool_release(starpu_data_handle_t h, int home, int owner);
 /* Unregister every pooled tile (before starpu_shutdown). */
 void lnp_tile_pool_drain(void);
 void lnp_tile_pool_counts(uint64_t *reused, uint64_t *held);

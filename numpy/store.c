@@ -134,7 +134,7 @@ lnp_status lnp_store_create_placed(lnp_store **out, int ndim, const int64_t *sha
       owner[t] = lnp_dist_block(t, total, lnp_mpi_size());
       home[t] = lnp_sched_home_for(t, total);
     }
-    tiles[t] = lnp_tile_pool_take(ndim, tshape, dtype, home[t]);
+    tiles[t] = lnp_tile_pool_take(ndim, tshape, dtype, home[t], owner[t]);
     if (!tiles[t]) {
       lnp_nd_register(&tiles[t], -1, 0, ndim, tshape, NULL, itemsize, dtype);
       lnp_sched_set_home(tiles[t], home[t]);
@@ -213,7 +213,8 @@ void lnp_store_release(lnp_store *s)
      * home node -1), so a paused runtime stays asleep */
     if (lnp_runtime_initialized())
       for (size_t t = 0; t < st->ntiles; t++)
-        if (!lnp_batch_hold_unregister(st->tiles[t], st->home[t])) lnp_tile_pool_release(st->tiles[t], st->home[t]);
+        if (!lnp_batch_hold_unregister(st->tiles[t], st->home[t], st->owner[t]))
+          lnp_tile_pool_release(st->tiles[t], st->home[t], st->owner[t]);
     free(st->tiles); free(st->written); free(st->owner); free(st->home); free(st);
   }
   for (int d = 0; d < s->ndim; d++) free(s->bounds[d]);

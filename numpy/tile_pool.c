@@ -17,8 +17,15 @@
  * allocated where it was last written, as in StarPU's own cache of freed
  * buffers, but StarPU sees a valid value there, which it would copy to RAM
  * to evict: the pool is therefore small (LEGATE_NUMPY_TILE_POOL MiB; default
- * 1/32 of the GPU's memory, or of RAM without GPUs; 0: off).  Not under MPI,
- * where a tile's registration also fixes its owner and tag.
+ * 1/32 of the GPU's memory, or of RAM without GPUs; 0: off).
+ *
+ * Under MPI a tile's registration also fixes its owner rank and tag: the
+ * owner is part of the key, and the tile keeps its tag.  Every rank releases
+ * and creates the same stores in the same order (SPMD), so every rank makes
+ * the same pool decisions as long as the cap is the same everywhere: 1 GiB
+ * there, whatever each node's memory.  A rank's cached copy of a remote
+ * tile is dropped by StarPU-MPI when the owner writes it (W access in
+ * starpu_mpi_task_insert), so the new store never reads the old one's.
  *
  * Only the Python thread creates and releases stores; no lock. */
 #include <stdlib.h>
@@ -28,7 +35,7 @@
 #include "../data-interfaces/nd_interface.h"
 
 typedef struct {
-  int dtype, ndim, home;
+  int dtype, ndim, home, owner;
   uint64_t shape[LNP_MAXDIM];
 } pool_key;
 
@@ -60,18 +67,19 @@ void lnp_tile_pool_init(uint64_t gpu_mem_bytes)
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     mem = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
   }
-  P.cap_bytes = (size_t)(mem / 32);
+  P.cap_bytes = lnp_mpi_enabled() ? (size_t)1 << 30 : (size_t)(mem / 32);
   const char *e = getenv("LEGATE_NUMPY_TILE_POOL");
   if (e && *e) P.cap_bytes = (size_t)strtoull(e, NULL, 10) << 20;
-  P.on = P.cap_bytes > 0 && !lnp_mpi_enabled();
+  P.on = P.cap_bytes > 0;
 }
 
-static void make_key(pool_key *k, int ndim, const uint64_t *shape, int dtype, int home)
+static void make_key(pool_key *k, int ndim, const uint64_t *shape, int dtype, int home, int owner)
 {
   memset(k, 0, sizeof *k);
   k->dtype = dtype;
   k->ndim = ndim;
   k->home = home;
+  k->owner = owner;
   memcpy(k->shape, shape, sizeof(uint64_t) * (size_t)ndim);
 }
 
@@ -91,11 +99,11 @@ static void drop_bucket(pool_bucket *b)
   *b = P.b[--P.nb];
 }
 
-starpu_data_handle_t lnp_tile_pool_take(int ndim, const uint64_t *shape, int dtype, int home)
+starpu_data_handle_t lnp_tile_pool_take(int ndim, const uint64_t *shape, int dtype, int home, int owner)
 {
   if (!P.on || !P.nb) return NULL;
   pool_key k;
-  make_key(&k, ndim, shape, dtype, home);
+  make_key(&k, ndim, shape, dtype, home, owner);
   pool_bucket *b = find(&k);
   if (!b || !b->n) return NULL;
   b->last_use = ++P.clock;
@@ -105,7 +113,7 @@ starpu_data_handle_t lnp_tile_pool_take(int ndim, const uint64_t *shape, int dty
   return b->h[--b->n];
 }
 
-int lnp_tile_pool_give(starpu_data_handle_t h, int home)
+int lnp_tile_pool_give(starpu_data_handle_t h, int home, int owner)
 {
   if (!P.on) return 0;
   const lnp_nd_interface *nd = starpu_data_get_interface_on_node(h, STARPU_MAIN_RAM);
@@ -113,7 +121,7 @@ int lnp_tile_pool_give(starpu_data_handle_t h, int home)
   for (int d = 0; d < nd->ndim; d++) bytes *= (size_t)nd->shape[d];
   if (P.tiles >= POOL_MAX_TILES || P.bytes + bytes > P.cap_bytes) return 0;
   pool_key k;
-  make_key(&k, nd->ndim, nd->shape, nd->dtype, home);
+  make_key(&k, nd->ndim, nd->shape, nd->dtype, home, owner);
   pool_bucket *b = find(&k);
   if (!b) {
     if (P.nb == POOL_MAX_KEYS) { /* evict the key unused longest */
@@ -141,9 +149,9 @@ int lnp_tile_pool_give(starpu_data_handle_t h, int home)
   return 1;
 }
 
-void lnp_tile_pool_release(starpu_data_handle_t h, int home)
+void lnp_tile_pool_release(starpu_data_handle_t h, int home, int owner)
 {
-  if (!lnp_tile_pool_give(h, home)) starpu_data_unregister_submit(h);
+  if (!lnp_tile_pool_give(h, home, owner)) starpu_data_unregister_submit(h);
 }
 
 void lnp_tile_pool_drain(void)
