@@ -94,6 +94,11 @@ def _reduce_core(op, name, arr, axis, dtype_res, keepdims, out, identity_ok):
     return _deferred(res)
 
 
+# (ufunc, dtype number, ndim, axis, dtype, keepdims) -> result dtype; only
+# calls NumPy accepted get here (an invalid axis raises every time)
+_res_dtype_cache = {}
+
+
 def ufunc_reduce(uf, array, axis=0, dtype=None, out=None, keepdims=False,
                  initial=_NoValue, where=True):
     """``ufunc.reduce`` (and the reductions built on it)."""
@@ -113,11 +118,25 @@ def ufunc_reduce(uf, array, axis=0, dtype=None, out=None, keepdims=False,
             kw.pop("out", None)
         return call_numpy(npuf.reduce, uf.__name__ + ".reduce", (a,), kw)
     arr = a._arr
-    # result dtype (and axis validation) from NumPy
-    with _np.errstate(all="ignore"):
-        r = npuf.reduce(_stand(a.dtype, arr.ndim), axis=axis, dtype=dtype,
-                        keepdims=keepdims)
-    res_dt = r.dtype
+    # result dtype (and axis validation) from NumPy, remembered per call
+    # signature: NumPy's errstate and a stand-in reduction were a third of a
+    # full sum's Python time
+    key = res_dt = None
+    # plain ints only: True == 1 as a key, but NumPy refuses axis=True
+    if axis is None or type(axis) is int or (
+            type(axis) is tuple and all(type(i) is int for i in axis)):
+        try:
+            key = (npuf, arr.dtype_num, arr.ndim, axis, dtype, keepdims)
+            res_dt = _res_dtype_cache.get(key)
+        except TypeError:  # an unhashable dtype argument: NumPy raises
+            key = None
+    if res_dt is None:
+        with _np.errstate(all="ignore"):
+            r = npuf.reduce(_stand(a.dtype, arr.ndim), axis=axis, dtype=dtype,
+                            keepdims=keepdims)
+        res_dt = r.dtype
+        if key is not None:
+            _res_dtype_cache[key] = res_dt
     if dt_num(res_dt) is None:
         from ._fallback import call_numpy
         return call_numpy(npuf.reduce, uf.__name__ + ".reduce", (a,),
