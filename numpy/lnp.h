@@ -201,10 +201,8 @@ void lnp_batch_counts(uint64_t *batches, uint64_t *loops);
 void lnp_tile_pool_init(uint64_t gpu_mem_bytes);
 /* A pooled tile of this shape, dtype, home GPU and owner rank, or NULL. */
 starpu_data_handle_t lnp_tile_pool_take(int ndim, const uint64_t *shape, int dtype, int home, int owner);
-/* Keep a released tile nothing pending uses (1), or not (0: the pool is
- * off or full). */
-int lnp_tile_pool_give(starpu_data_handle_t h, int home, int owner);
-/* Give it, or submit its unregistration. */
+/* Keep a released tile nothing pending uses, or (pool off or full)
+ * submit its unregistration. */
 void lnp_tile_pool_release(starpu_data_handle_t h, int home, int owner);
 /* Unregister every pooled tile (before starpu_shutdown). */
 void lnp_tile_pool_drain(void);

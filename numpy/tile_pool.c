@@ -118,7 +118,8 @@ starpu_data_handle_t lnp_tile_pool_take(int ndim, const uint64_t *shape, int dty
   return b->h[--b->n];
 }
 
-int lnp_tile_pool_give(starpu_data_handle_t h, int home, int owner)
+/* 1 if the pool keeps h, 0 if it is off or full */
+static int give(starpu_data_handle_t h, int home, int owner)
 {
   if (!P.on) return 0;
   const lnp_nd_interface *nd = starpu_data_get_interface_on_node(h, STARPU_MAIN_RAM);
@@ -156,7 +157,7 @@ int lnp_tile_pool_give(starpu_data_handle_t h, int home, int owner)
 
 void lnp_tile_pool_release(starpu_data_handle_t h, int home, int owner)
 {
-  if (!lnp_tile_pool_give(h, home, owner)) starpu_data_unregister_submit(h);
+  if (!give(h, home, owner)) starpu_data_unregister_submit(h);
 }
 
 void lnp_tile_pool_drain(void)
