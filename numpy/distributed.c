@@ -75,6 +75,22 @@ void lnp_mpi_register_tile(starpu_data_handle_t h, int owner)
 #endif
 }
 
+/* A reused tile (tile_pool.c) takes the tag a new registration would.  Ranks
+ * release stores in different orders (Python's cyclic GC runs at
+ * rank-dependent times), so the handle each rank takes from its pool may be
+ * a different old tile; a fresh tag from the common counter makes the two
+ * sides of every message agree again.  Sends and receives already posted
+ * keep the old tag (StarPU-MPI copies it into the request), and the old tag
+ * stops naming the handle (our StarPU patch starpu-1.3.10-mpi-retag). */
+void lnp_mpi_retag_tile(starpu_data_handle_t h)
+{
+#ifdef LNP_HAVE_MPI
+  if (lnp_mpi_on) starpu_mpi_data_set_tag(h, lnp_next_tag++);
+#else
+  (void)h;
+#endif
+}
+
 int lnp_mpi_tile_is_local(starpu_data_handle_t h)
 {
 #ifdef LNP_HAVE_MPI

@@ -156,6 +156,8 @@ int lnp_mpi_start(struct starpu_conf *conf);
 void lnp_mpi_stop(void);
 /* Register a new tile with the next tag and its owner (no-op without MPI). */
 void lnp_mpi_register_tile(starpu_data_handle_t h, int owner);
+/* A tile taken from the tile pool gets the next tag, as a new one would. */
+void lnp_mpi_retag_tile(starpu_data_handle_t h);
 /* 1 if this rank owns the tile (always without MPI). */
 int lnp_mpi_tile_is_local(starpu_data_handle_t h);
 /* Every rank gets the tile's current value (before a host read). */

@@ -135,7 +135,8 @@ lnp_status lnp_store_create_placed(lnp_store **out, int ndim, const int64_t *sha
       home[t] = lnp_sched_home_for(t, total);
     }
     tiles[t] = lnp_tile_pool_take(ndim, tshape, dtype, home[t], owner[t]);
-    if (!tiles[t]) {
+    if (tiles[t]) lnp_mpi_retag_tile(tiles[t]);
+    else {
       lnp_nd_register(&tiles[t], -1, 0, ndim, tshape, NULL, itemsize, dtype);
       lnp_sched_set_home(tiles[t], home[t]);
       lnp_mpi_register_tile(tiles[t], owner[t]);

@@ -19,13 +19,16 @@
  * to evict: the pool is therefore small (LEGATE_NUMPY_TILE_POOL MiB; default
  * 1/32 of the GPU's memory, or of RAM without GPUs; 0: off).
  *
- * Under MPI a tile's registration also fixes its owner rank and tag: the
- * owner is part of the key, and the tile keeps its tag.  Every rank releases
- * and creates the same stores in the same order (SPMD), so every rank makes
- * the same pool decisions as long as the cap is the same everywhere: 1 GiB
- * there, whatever each node's memory.  A rank's cached copy of a remote
- * tile is dropped by StarPU-MPI when the owner writes it (W access in
- * starpu_mpi_task_insert), so the new store never reads the old one's.
+ * Under MPI a tile's registration also fixes its owner rank: the owner is
+ * part of the key.  Ranks do not release stores in the same order (Python's
+ * cyclic GC frees at rank-dependent times), so each rank may take a
+ * different old tile for the same new one: a taken tile gets a fresh tag
+ * from the counter every rank advances identically (lnp_mpi_retag_tile), as
+ * a new registration would.  Which tiles a rank keeps may differ too, so the
+ * cap needs no agreement.  A rank's cached copy of a remote tile is dropped
+ * when the owner writes it (StarPU-MPI on a W access in
+ * starpu_mpi_task_insert, lnp_mpi_before_host_write on a host write), so the
+ * new store never reads the old one's.
  *
  * Only the Python thread creates and releases stores; no lock. */
 #include <stdlib.h>
@@ -72,7 +75,7 @@ void lnp_tile_pool_init(uint64_t gpu_mem_bytes)
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     mem = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
   }
-  P.cap_bytes = lnp_mpi_enabled() ? (size_t)1 << 30 : (size_t)(mem / 32);
+  P.cap_bytes = (size_t)(mem / 32);
   const char *e = getenv("LEGATE_NUMPY_TILE_POOL");
   if (e && *e) P.cap_bytes = (size_t)strtoull(e, NULL, 10) << 20;
   P.on = P.cap_bytes > 0;
