@@ -61,6 +61,18 @@ if AGAINST_NUMPY:
 else:  # the directory holding the imported legate/ package (source or build tree)
     PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(lnp.__file__))))
 
+# Under several ranks, Python's cyclic GC runs at a different pace on each
+# rank, as it does in real programs (rank 0 prints pytest's report), so the
+# suite also checks that arrays freed in rank-dependent orders (tile pool,
+# numpy/tile_pool.c; tags, numpy/distributed.c) keep the ranks' messages
+# matched: a mismatch hangs the run.
+if not AGAINST_NUMPY:
+    import gc
+    from legate.numpy import _core as _lnp_core
+    _cfg = _lnp_core.config()
+    if _cfg.get("nranks", 1) > 1:
+        gc.set_threshold(50 + 400 * _cfg["rank"], 5, 5)
+
 legate_only = pytest.mark.skipif(
     AGAINST_NUMPY, reason="checks legate.numpy-specific behaviour"
 )
