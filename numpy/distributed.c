@@ -23,7 +23,11 @@
 static int lnp_mpi_on = 0, lnp_rank = 0, lnp_nranks = 1;
 static int64_t lnp_next_tag = 1;
 
+static uint64_t lnp_tasks_built = 0; /* starpu_mpi_task_build calls, on every rank alike */
+
 int lnp_mpi_enabled(void) { return lnp_mpi_on; }
+int64_t lnp_mpi_tags_used(void) { return lnp_next_tag - 1; }
+uint64_t lnp_mpi_tasks_built(void) { return lnp_tasks_built; }
 int lnp_mpi_rank(void) { return lnp_rank; }
 int lnp_mpi_size(void) { return lnp_nranks; }
 
@@ -141,6 +145,7 @@ lnp_status lnp_submit_direct(struct starpu_codelet *cl, struct starpu_data_descr
   const lnp_task_label lab = LNP_TASK_LABEL(name); /* trace name and site (profile.h) */
 #ifdef LNP_HAVE_MPI
   if (lnp_mpi_on) {
+    lnp_tasks_built++;
     struct starpu_task *task =
         starpu_mpi_task_build(MPI_COMM_WORLD, cl, STARPU_DATA_MODE_ARRAY, descrs, nbufs, STARPU_CL_ARGS, arg,
                               arg_size, STARPU_NAME, lab.name, STARPU_TAG_ONLY, (starpu_tag_t)lab.tag,

@@ -158,6 +158,17 @@ void lnp_mpi_stop(void);
 void lnp_mpi_register_tile(starpu_data_handle_t h, int owner);
 /* A tile taken from the tile pool gets the next tag, as a new one would. */
 void lnp_mpi_retag_tile(starpu_data_handle_t h);
+/* What every rank must agree on (spmd_check.c): tags handed out, tasks built. */
+int64_t lnp_mpi_tags_used(void);
+uint64_t lnp_mpi_tasks_built(void);
+/* ---- ranks agree before a host read (spmd_check.c) ----------------------- */
+void lnp_spmd_check_init(void);
+void lnp_spmd_check_fini(void);
+/* LNP_ERUNTIME (on every rank) when the ranks have not created the same
+ * tiles and built the same tasks: a program that is not SPMD */
+lnp_status lnp_spmd_check(const char *what);
+/* 1 once lnp_spmd_check found the ranks diverged: no clean shutdown */
+int lnp_spmd_diverged(void);
 /* 1 if this rank owns the tile (always without MPI). */
 int lnp_mpi_tile_is_local(starpu_data_handle_t h);
 /* Every rank gets the tile's current value (before a host read). */

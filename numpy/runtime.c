@@ -357,6 +357,7 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   lnp_initialized = 1;
   lnp_batch_init(lnp_gpu_memory());
   lnp_tile_pool_init(lnp_gpu_memory());
+  lnp_spmd_check_init();
   if (lnp_verbose) {
     char *d = lnp_runtime_describe();
     fputs(d, stderr);
@@ -369,6 +370,11 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
 void lnp_runtime_shutdown(void)
 {
   if (!lnp_initialized) return;
+  /* tasks wait for messages no rank will send: waiting for them would hang */
+  if (lnp_spmd_diverged()) {
+    lnp_initialized = 0;
+    return;
+  }
   (void)lnp_batch_flush();
   lnp_runtime_activate();
   starpu_task_wait_for_all();
@@ -377,6 +383,7 @@ void lnp_runtime_shutdown(void)
   lnp_runtime_activate();
   lnp_initialized = 0;
   lnp_codelets_shutdown();
+  lnp_spmd_check_fini();
   if (lnp_mpi_enabled()) lnp_mpi_stop();
   else starpu_shutdown();
 }

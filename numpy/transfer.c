@@ -17,7 +17,9 @@ static lnp_status transfer(const lnp_view *v, void *host, int to_host)
   int64_t *cuts[LNP_MAXDIM] = {0};
   int nseg[LNP_MAXDIM];
   size_t npieces = 1;
-  lnp_status st = LNP_OK;
+  /* under MPI: an error, not a hang, when the ranks have diverged */
+  lnp_status st = lnp_spmd_check(to_host ? "reading an array on the host" : "writing an array from the host");
+  if (st) goto done;
   for (int d = 0; d < ndim; d++) {
     nseg[d] = lnp_view_cuts(v, d, &cuts[d]);
     if (nseg[d] < 0) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
