@@ -161,14 +161,6 @@ void lnp_mpi_retag_tile(starpu_data_handle_t h);
 /* What every rank must agree on (spmd_check.c): tags handed out, tasks built. */
 int64_t lnp_mpi_tags_used(void);
 uint64_t lnp_mpi_tasks_built(void);
-/* ---- ranks agree before a host read (spmd_check.c) ----------------------- */
-void lnp_spmd_check_init(void);
-void lnp_spmd_check_fini(void);
-/* LNP_ERUNTIME (on every rank) when the ranks have not created the same
- * tiles and built the same tasks: a program that is not SPMD */
-lnp_status lnp_spmd_check(const char *what);
-/* 1 once lnp_spmd_check found the ranks diverged: no clean shutdown */
-int lnp_spmd_diverged(void);
 /* 1 if this rank owns the tile (always without MPI). */
 int lnp_mpi_tile_is_local(starpu_data_handle_t h);
 /* Every rank gets the tile's current value (before a host read). */
@@ -183,6 +175,15 @@ lnp_status lnp_submit(struct starpu_codelet *cl, struct starpu_data_descr *descr
 /* The same without batching (batch.c submits its batches through it). */
 lnp_status lnp_submit_direct(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
                              size_t arg_size, const char *name);
+
+/* ---- ranks agree before a host read (spmd_check.c) ----------------------- */
+void lnp_spmd_check_init(void);
+void lnp_spmd_check_fini(void);
+/* LNP_ERUNTIME (on every rank) when the ranks have not created the same
+ * tiles and built the same tasks: a program that is not SPMD */
+lnp_status lnp_spmd_check(const char *what);
+/* 1 once lnp_spmd_check found the ranks diverged: no clean shutdown */
+int lnp_spmd_diverged(void);
 
 /* ---- batching (batch.c) ------------------------------------------------- */
 /* After starpu_init: decide whether loops are batched (GPU memory bounds a
