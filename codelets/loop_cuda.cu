@@ -197,7 +197,7 @@ int sm_count(int dev)
 struct SplitTuning {
   int64_t bps = 16, min_chunk = 4096;
   bool tile = true;
-  int64_t tile_ups = 16, tile_min = 8192;
+  int64_t tile_ups = 8, tile_min = 8192;
   int tile_ldv = 1; /* streaming loads: see ld16 */
   SplitTuning()
   {
@@ -233,9 +233,12 @@ int64_t split_chunks(bool pairwise, int64_t nP, int64_t n, int nsm, int64_t psiz
 }
 
 /* Chunks per run for k_pwtile (nP runs of n reals, bytes each; 1: not
- * worth it).  A warp per chunk: at most tile_ups per SM in all (16: the
- * warps k_pwtile keeps on an SM, so that each runs one chunk, the grid
- * drains once and k_combine has few partials), a power of two (nodes of
+ * worth it).  A warp per chunk: at most tile_ups per SM in all (8: one
+ * block of k_pwtile an SM, each warp one chunk, so the grid drains once
+ * and k_combine has few partials; half the 16 warps an SM can hold, which
+ * streamed worse: a 2^28 float64 sum took 714 us with 8, 729 with 16, 747
+ * with 128 and 731 with 4 on an H100, 489 with 8 and 498 with 16 on an
+ * H200, against CUB's 696 and 478), a power of two (nodes of
  * NumPy's tree), each of at least tile_min bytes (8 KB: a warp's step, so
  * that mid-sized runs still spread over the SMs) and 256 reals (internal
  * nodes). */
