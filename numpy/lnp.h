@@ -107,6 +107,11 @@ lnp_status lnp_store_create_placed(lnp_store **out, int ndim, const int64_t *sha
                                    const size_t *src_tile);
 void lnp_store_retain(lnp_store *s);
 void lnp_store_release(lnp_store *s);
+/* Whether another store shares s's tiles (an alias made by a reshape);
+ * under MPI, garbage is collected first so that every rank answers the
+ * same (store.c).  The Python module sets the collector. */
+int lnp_store_tiles_shared(const lnp_store *s);
+void lnp_set_garbage_collector(void (*collect)(void));
 /* Linear tile index of tile coordinates. */
 size_t lnp_store_tile_index(const lnp_store *s, const int32_t *tcoord);
 /* Tile coordinate containing position x along dim d. */

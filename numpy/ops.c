@@ -88,13 +88,17 @@ static void place_between_inputs(const lnp_view *out, int nin, const lnp_operand
 {
   lnp_store *s = out->store;
   if (!(lnp_mpi_size() > 1 || lnp_sched_home_for(0, 2) >= 0)) return;
-  if (!s->relayable || !lnp_view_is_identity(out) || s->refcount != 1 || s->storage->refcount != 1) return;
+  if (!s->relayable || !lnp_view_is_identity(out)) return;
   /* a result small enough for one tile stays one task's: channel flow's
    * boundary columns (2046 elements) spread like the 2048^2 array's tile
    * rows took ~15 tasks an op on 2 ranks instead of 1, and 4x the time of
    * their one-process run */
   if (s->storage->ntiles <= 1) return;
   for (size_t t = 0; t < s->storage->ntiles; t++) if (s->storage->written[t]) return;
+  /* other views of s need no check: they reach the tiles through s, which
+   * the re-lay updates; another store sharing the tiles would keep the old
+   * ones (asked last: under MPI the answer may cost a garbage collection) */
+  if (lnp_store_tiles_shared(s)) return;
   /* the key: an earlier result of the chain (a whole array of this shape)
    * if there is one, else the views of one array, centred */
   const lnp_view *first = NULL, *whole = NULL;

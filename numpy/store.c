@@ -203,6 +203,22 @@ void lnp_store_adopt_tiles(lnp_store *s, lnp_store *ns)
 
 void lnp_store_retain(lnp_store *s) { s->refcount++; }
 
+static void (*collect_garbage)(void);
+void lnp_set_garbage_collector(void (*collect)(void)) { collect_garbage = collect; }
+
+/* Layout decisions (ops.c, view.c) ask this, and under MPI they must come
+ * out the same on every rank.  An alias that only a reference cycle keeps
+ * alive is freed whenever each rank's cyclic GC happens to run, so the
+ * count alone differed between ranks (tests/mpi/gc_layout.py).  Under MPI
+ * a shared storage therefore has the garbage collected and is counted
+ * again: a rank that sees no sharing holds no alias, dead or alive, and
+ * the live aliases of an SPMD program are the same on every rank. */
+int lnp_store_tiles_shared(const lnp_store *s)
+{
+  if (s->storage->refcount > 1 && collect_garbage && lnp_mpi_size() > 1) collect_garbage();
+  return s->storage->refcount > 1;
+}
+
 void lnp_store_release(lnp_store *s)
 {
   if (!s || --s->refcount > 0) return;

@@ -250,7 +250,7 @@ static lnp_status try_alias_reshape(const lnp_view *v, int ndim, const int64_t *
     }
   }
   if (!ok) {
-    if (s->storage->refcount != 1) { st = LNP_EVALUE; goto done; }
+    if (lnp_store_tiles_shared(s)) { st = LNP_EVALUE; goto done; }
     for (int d = 0; d < s->ndim; d++) {
       if (want_b[d]) continue;
       want_b[d] = malloc(sizeof(int64_t) * ((size_t)want_nt[d] + 1));

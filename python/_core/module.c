@@ -333,6 +333,20 @@ static struct PyModuleDef module_def = {
   NULL, NULL, NULL, NULL,
 };
 
+/* numpy/store.c's garbage collector (lnp_store_tiles_shared), called from
+ * core functions that may run with the GIL released.  gc.collect() rather
+ * than PyGC_Collect(), which does nothing while the program has disabled
+ * automatic collection. */
+static PyObject *gc_collect_fn;
+static void collect_garbage(void)
+{
+  PyGILState_STATE g = PyGILState_Ensure();
+  PyObject *r = PyObject_CallNoArgs(gc_collect_fn);
+  if (r) Py_DECREF(r);
+  else PyErr_WriteUnraisable(gc_collect_fn);
+  PyGILState_Release(g);
+}
+
 PyMODINIT_FUNC PyInit__core(void)
 {
   if (PyType_Ready(&ArrayType) < 0) return NULL;
@@ -352,5 +366,10 @@ PyMODINIT_FUNC PyInit__core(void)
 #define ADD_OP(NAME, NIN, KIND) PyModule_AddIntConstant(m, "OP_" #NAME, LNP_OP_##NAME);
   LNP_FOR_OPS(ADD_OP)
 #undef ADD_OP
+  PyObject *gc = PyImport_ImportModule("gc");
+  gc_collect_fn = gc ? PyObject_GetAttrString(gc, "collect") : NULL;
+  Py_XDECREF(gc);
+  if (!gc_collect_fn) return NULL;
+  lnp_set_garbage_collector(collect_garbage);
   return m;
 }
