@@ -64,8 +64,9 @@ else:  # the directory holding the imported legate/ package (source or build tre
 # Under several ranks, Python's cyclic GC runs at a different pace on each
 # rank, as it does in real programs (rank 0 prints pytest's report), so the
 # suite also checks that arrays freed in rank-dependent orders (tile pool,
-# numpy/tile_pool.c; tags, numpy/distributed.c) keep the ranks' messages
-# matched: a mismatch hangs the run.
+# numpy/tile_pool.c; tags, numpy/distributed.c; layout decisions,
+# lnp_store_tiles_shared in numpy/store.c) keep the ranks' messages matched:
+# a mismatch hangs the run (in test mode: the SPMD check's RuntimeError).
 if not AGAINST_NUMPY:
     import gc
     from legate.numpy import _core as _lnp_core
