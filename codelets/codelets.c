@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "../data-interfaces/nd_interface.h"
-#include "loop_ops.h"
+#include "loop_cpu.h"
 #ifdef LNP_HAVE_CUDA
 #include <cublas_v2.h>
 #include <starpu_cublas_v2.h>
@@ -211,12 +211,12 @@ struct starpu_codelet lnp_cl_loop = {
 /* ========================================================================
  * matmul
  * ======================================================================== */
-/* acc += a * b per element kind (compute types of loop_ops.h) */
-#define LNP_MAC_b(CT, N, acc, a, b) ((acc) | ((a) & (b)))
-#define LNP_MAC_i(CT, N, acc, a, b) LNP_WADD(CT, acc, LNP_WMUL(CT, a, b))
+/* acc += a * b per element kind (compute types of loop_cpu.h) */
+#define LNP_MAC_b(acc, a, b) ((acc) | ((a) & (b)))
+#define LNP_MAC_i(acc, a, b) LNP_WADD(acc, LNP_WMUL(a, b))
 #define LNP_MAC_u LNP_MAC_i
-#define LNP_MAC_f(CT, N, acc, a, b) ((acc) + (a) * (b))
-#define LNP_MAC_c(CT, N, acc, a, b) ((acc) + lnp_cmul_##N(a, b))
+#define LNP_MAC_f(acc, a, b) ((acc) + (a) * (b))
+#define LNP_MAC_c(acc, a, b) ((acc) + LNP_C2(mul, a, b))
 
 #define LNP_MM_JB 256
 /* i, k, j order over blocks of LNP_MM_JB columns of C accumulated in the
@@ -240,10 +240,10 @@ struct starpu_codelet lnp_cl_loop = {
           if (sb[1] == (int64_t)sizeof(T)) {                                   \
             const T *b = (const T *)brow;                                      \
             for (int64_t j = 0; j < jn; j++)                                   \
-              acc[j] = LNP_EKM(LNP_MAC_, K)(ct, N, acc[j], a, LNP_LD_##K(b[j])); \
+              acc[j] = LNP_EKM(LNP_MAC_, K)(acc[j], a, LNP_LD_##K(b[j])); \
           } else {                                                             \
             for (int64_t j = 0; j < jn; j++)                                   \
-              acc[j] = LNP_EKM(LNP_MAC_, K)(ct, N, acc[j], a,                  \
+              acc[j] = LNP_EKM(LNP_MAC_, K)(acc[j], a,                  \
                                             LNP_LD_##K(*(const T *)(brow + j * sb[1]))); \
           }                                                                    \
         }                                                                      \

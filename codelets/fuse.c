@@ -17,17 +17,9 @@ int lnp_fuse_op_ok(int op, int dtype_in, int dtype_out)
   const int fin = dtype_in == LNP_FLOAT32 || dtype_in == LNP_FLOAT64;
   const int fout = dtype_out == LNP_FLOAT32 || dtype_out == LNP_FLOAT64;
   if (!fin || !fout) return 0;
-  switch (op) {
-  case LNP_OP_COPY:
-    return 1;
-  case LNP_OP_NEGATIVE: case LNP_OP_POSITIVE: case LNP_OP_ABSOLUTE: case LNP_OP_SQUARE:
-  case LNP_OP_SQRT: case LNP_OP_RECIPROCAL:
-  case LNP_OP_ADD: case LNP_OP_SUBTRACT: case LNP_OP_MULTIPLY: case LNP_OP_TRUE_DIVIDE:
-  case LNP_OP_MAXIMUM: case LNP_OP_MINIMUM:
-    return dtype_in == dtype_out;
-  default:
-    return 0;
-  }
+  const lnp_op_info *o = lnp_op_get(op);
+  if (!o || !o->fuse) return 0;
+  return o->kind == 'C' || dtype_in == dtype_out;
 }
 
 /* The dims of a loop that the group keeps (extent != 1 in some piece; one
@@ -99,7 +91,7 @@ static int loop_ok(const lnp_fuse_loop *L)
 {
   const lnp_loop_desc *d = L->desc;
   if (!d || !lnp_fuse_op_ok(d->op, d->dtype_in, d->dtype_out)) return 0;
-  const int nin = d->op == LNP_OP_COPY ? 1 : lnp_op_nops(d->op) - 1;
+  const int nin = lnp_op_get(d->op)->nin;
   return d->nops == nin + 1 && nin >= 1 && nin <= 2;
 }
 

@@ -132,6 +132,10 @@ void lnp_fuse_run_host(const lnp_fuse_group *g, void *const *bufptrs);
  * not fit.  Two groups with the same source take the same parameters, laid
  * out by lnp_fuse_params: the source is the kernel cache's key. */
 size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size);
+/* elem_device.h and elem.h (real floats only) as one text, the header
+ * "lnp_elem.h" that the generated source includes (made by the build:
+ * codelets/embed_source.cmake) */
+extern const char lnp_elem_device_source[];
 /* The kernel parameter words of a group (per piece: shape, then per access
  * base address, offset and strides; then the scalars' bits; then the mask
  * of the accesses whose stores are done); returns the

@@ -5,8 +5,8 @@
  * unroll(g) elements each per pass.  Loads come first, then the ops in the
  * loops' order, then the stores, so every value is computed in a
  * register in the loop's own type and each input element is read once.
- * The operations are spelled as in fuse_host.c (and as the loops' kernels:
- * loop_cuda_kernels.cuh), compiled without FMA contraction.
+ * The operations are elem.h's, as in the loops' kernels and in
+ * fuse_host.c, compiled without FMA contraction.
  *
  * Parameters (int64 words, one __grid_constant__ struct): per piece
  * [shape[nd], per access {base address, element offset, strides[nd]}],
@@ -58,26 +58,15 @@ static const char *ctype(int dt) { return dt == LNP_FLOAT64 ? "double" : "float"
 
 static int words_per_piece(const lnp_fuse_group *g) { return g->ndim + g->nacc * (2 + g->ndim); }
 
-/* one op on operands spelled a and b */
+/* one op on operands spelled a and b: elem.h's semantics, whose text the
+ * kernel includes (fuse_cuda.cu hands it to NVRTC as lnp_elem.h) */
 static void put_op(sbuf *s, const lnp_fuse_inst *in, const char *a, const char *b)
 {
-  const int f = in->dtype_in == LNP_FLOAT32;
-  switch (in->op) {
-  case LNP_OP_COPY: put(s, "(%s)%s", ctype(in->dtype), a); break;
-  case LNP_OP_POSITIVE: put(s, "%s", a); break;
-  case LNP_OP_NEGATIVE: put(s, "-%s", a); break;
-  case LNP_OP_ABSOLUTE: put(s, "%s(%s)", f ? "fabsf" : "fabs", a); break;
-  case LNP_OP_SQUARE: put(s, "%s * %s", a, a); break;
-  case LNP_OP_SQRT: put(s, "%s(%s)", f ? "sqrtf" : "sqrt", a); break;
-  case LNP_OP_RECIPROCAL: put(s, "(%s)1 / %s", ctype(in->dtype_in), a); break;
-  case LNP_OP_ADD: put(s, "%s + %s", a, b); break;
-  case LNP_OP_SUBTRACT: put(s, "%s - %s", a, b); break;
-  case LNP_OP_MULTIPLY: put(s, "%s * %s", a, b); break;
-  case LNP_OP_TRUE_DIVIDE: put(s, "%s / %s", a, b); break;
-  case LNP_OP_MAXIMUM: put(s, "(%s >= %s || %s != %s) ? %s : %s", a, b, a, a, a, b); break;
-  case LNP_OP_MINIMUM: put(s, "(%s <= %s || %s != %s) ? %s : %s", a, b, a, a, a, b); break;
-  default: put(s, "0 /* unsupported op %d */", in->op); break;
-  }
+  const lnp_op_info *o = lnp_op_get(in->op);
+  if (o && o->kind == 'C') put(s, "(%s)%s", ctype(in->dtype), a);
+  else if (o && o->nin == 1) put(s, "LNP_E_%s_f(%s)", o->upper, a);
+  else if (o) put(s, "LNP_E_%s_f(%s, %s)", o->upper, a, b);
+  else put(s, "0 /* unsupported op %d */", in->op);
 }
 
 size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
@@ -86,7 +75,7 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
   const int nd = g->ndim, pw = words_per_piece(g);
   int nw; /* where the scalars start */
   const int nwords = lnp_fuse_param_words(g, &nw);
-  put(&s, "/* legate.numpy: %d fused loops */\n", g->nloops);
+  put(&s, "/* legate.numpy: %d fused loops */\n#include \"lnp_elem.h\"\n", g->nloops);
   put(&s, "typedef long long i64;\n");
   put(&s, "struct LnpFuseParams { i64 w[%d]; };\n", nwords);
   put(&s, "extern \"C\" __global__ void __launch_bounds__(256) lnp_fused(const __grid_constant__ LnpFuseParams p, int piece)\n{\n");

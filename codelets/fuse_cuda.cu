@@ -172,7 +172,9 @@ bool compile(const std::string &src, int arch, std::vector<char> &cubin)
 {
   if (!nv.ok) return false;
   nvrtcProgram prog;
-  if (nv.create(&prog, src.c_str(), "lnp_fused.cu", 0, nullptr, nullptr) != NVRTC_SUCCESS) return false;
+  /* the kernel includes elem.h's semantics as "lnp_elem.h" */
+  const char *hdr_text[] = {lnp_elem_device_source}, *hdr_name[] = {"lnp_elem.h"};
+  if (nv.create(&prog, src.c_str(), "lnp_fused.cu", 1, hdr_text, hdr_name) != NVRTC_SUCCESS) return false;
   const std::string archopt = "--gpu-architecture=sm_" + std::to_string(arch);
   /* no FMA contraction: the loops' kernels and the CPU round each op */
   const char *opts[] = {archopt.c_str(), "--fmad=false", "--std=c++17"};
@@ -270,7 +272,13 @@ extern "C" int lnp_fuse_cuda_launch(const lnp_fuse_group *g, void *const *bufptr
     lnp_fuse_cuda_source(g, &src[0], n + 1);
     src.resize(n);
   }
-  const std::string key = std::to_string(tl_arch) + "\n" + src;
+  /* the semantics' text is part of what the cubin depends on (disk cache) */
+  static const std::string elem_hash = [] {
+    uint64_t h = 1469598103934665603ull;
+    for (const char *c = lnp_elem_device_source; *c; c++) h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    return std::to_string(h);
+  }();
+  const std::string key = std::to_string(tl_arch) + "\n" + elem_hash + "\n" + src;
   cudaKernel_t kernel;
   {
     static const bool sync = !env_on("LEGATE_NUMPY_FUSE_ASYNC");

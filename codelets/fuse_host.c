@@ -4,34 +4,30 @@
  * the tests).  Values are kept as doubles: a float32 value widens exactly,
  * and each op narrows its operands back and computes in its own type, as
  * the loops do. */
-#include <math.h>
 #include <string.h>
 
+#include "elem.h"
 #include "fuse.h"
 
-/* One op in type T (double or float): the generator writes the same
- * expressions (fuse_codegen.c). */
-#define LNP_FUSE_HOST_OP(NAME, T, FABS, SQRT)                                 \
-  static T NAME(int op, T a, T b)                                            \
-  {                                                                          \
-    switch (op) {                                                            \
-    case LNP_OP_COPY: case LNP_OP_POSITIVE: return a;                        \
-    case LNP_OP_NEGATIVE: return -a;                                         \
-    case LNP_OP_ABSOLUTE: return FABS(a);                                    \
-    case LNP_OP_SQUARE: return a * a;                                        \
-    case LNP_OP_SQRT: return SQRT(a);                                        \
-    case LNP_OP_RECIPROCAL: return (T)1 / a;                                 \
-    case LNP_OP_ADD: return a + b;                                           \
-    case LNP_OP_SUBTRACT: return a - b;                                      \
-    case LNP_OP_MULTIPLY: return a * b;                                      \
-    case LNP_OP_TRUE_DIVIDE: return a / b;                                   \
-    case LNP_OP_MAXIMUM: return (a >= b || isnan(a)) ? a : b;                \
-    case LNP_OP_MINIMUM: return (a <= b || isnan(a)) ? a : b;                \
-    default: return (T)NAN; /* lnp_fuse_op_ok admits no other op */         \
-    }                                                                        \
+/* One op in type T (double or float): elem.h's semantics, as the fused
+ * kernel's (fuse_codegen.c), for the ops the table marks fusible. */
+#define LNP_FUSE_CASE_S1(NAME) case LNP_OP_##NAME: return LNP_E_##NAME##_f(a);
+#define LNP_FUSE_CASE_A1 LNP_FUSE_CASE_S1
+#define LNP_FUSE_CASE_S2(NAME) case LNP_OP_##NAME: return LNP_E_##NAME##_f(a, b);
+#define LNP_FUSE_CASE_C1(NAME) case LNP_OP_##NAME: return a; /* the caller narrows */
+#define LNP_FUSE_CASE(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, TREE, ID, UR, FUSE) \
+  LNP_IF(FUSE)(LNP_FUSE_CASE_##KIND##NIN(NAME))
+#define LNP_FUSE_HOST_OP(FN, T)                                                \
+  static T FN(int op, T a, T b)                                                \
+  {                                                                            \
+    (void)b;                                                                   \
+    switch (op) {                                                              \
+      LNP_OP_TABLE(LNP_FUSE_CASE)                                              \
+    default: return (T)NAN; /* lnp_fuse_op_ok admits no other op */           \
+    }                                                                          \
   }
-LNP_FUSE_HOST_OP(op_f64, double, fabs, sqrt)
-LNP_FUSE_HOST_OP(op_f32, float, fabsf, sqrtf)
+LNP_FUSE_HOST_OP(op_f64, double)
+LNP_FUSE_HOST_OP(op_f32, float)
 #undef LNP_FUSE_HOST_OP
 
 static char *elem_ptr(const lnp_fuse_acc *a, void *const *bufptrs, int p, int nd, const int64_t *idx)

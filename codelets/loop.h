@@ -20,61 +20,21 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "dtypes.h"
+#include "../data-interfaces/dtypes.h"
+#include "op_info.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define LNP_MAXDIM 32
 #define LNP_MAXSCALARS 4
 
 /* Operand is a scalar in desc->scalars[k] when buf == LNP_BUF_SCALAR(k)
  * (its strides are then all 0). */
 #define LNP_BUF_SCALAR(k) (-1 - (int64_t)(k))
 
-/* The op list.  X(NAME, nin, kind)
- *   kind  S : output dtype == loop dtype (dtype_out == dtype_in)
- *         P : predicate, output bool, inputs of dtype_in
- *         A : absolute: complex input gives the real type, others same
- *         C : cast/copy, any dtype_in -> any dtype_out
- *         W : where(cond(bool), x, y), x,y,out of dtype_in
- *         G : generator from the element index (see index_mult), no inputs
- *         R : arg-reduction step (operands: out_val, out_idx(int64), in...)  */
-#define LNP_FOR_OPS(X)                       \
-  X(COPY, 1, C)                              \
-  X(NEGATIVE, 1, S) X(POSITIVE, 1, S)        \
-  X(ABSOLUTE, 1, A) X(SQUARE, 1, S)          \
-  X(SQRT, 1, S) X(EXP, 1, S) X(LOG, 1, S)    \
-  X(LOG10, 1, S) X(LOG2, 1, S) X(EXP2, 1, S) \
-  X(SIN, 1, S) X(COS, 1, S) X(TAN, 1, S)     \
-  X(ARCSIN, 1, S) X(ARCCOS, 1, S) X(ARCTAN, 1, S) \
-  X(SINH, 1, S) X(COSH, 1, S) X(TANH, 1, S)  \
-  X(FLOOR, 1, S) X(CEIL, 1, S) X(RINT, 1, S) X(TRUNC, 1, S) \
-  X(SIGN, 1, S) X(RECIPROCAL, 1, S) X(CONJUGATE, 1, S) \
-  X(INVERT, 1, S) X(LOGICAL_NOT, 1, P)       \
-  X(ISNAN, 1, P) X(ISINF, 1, P) X(ISFINITE, 1, P) X(SIGNBIT, 1, P) \
-  X(ADD, 2, S) X(SUBTRACT, 2, S) X(MULTIPLY, 2, S) \
-  X(TRUE_DIVIDE, 2, S) X(FLOOR_DIVIDE, 2, S) X(REMAINDER, 2, S) \
-  X(POWER, 2, S) X(MAXIMUM, 2, S) X(MINIMUM, 2, S) \
-  X(FMAX, 2, S) X(FMIN, 2, S) X(ARCTAN2, 2, S) X(HYPOT, 2, S) \
-  X(BITWISE_AND, 2, S) X(BITWISE_OR, 2, S) X(BITWISE_XOR, 2, S) \
-  X(LEFT_SHIFT, 2, S) X(RIGHT_SHIFT, 2, S)   \
-  X(EQUAL, 2, P) X(NOT_EQUAL, 2, P) X(LESS, 2, P) X(LESS_EQUAL, 2, P) \
-  X(GREATER, 2, P) X(GREATER_EQUAL, 2, P)    \
-  X(LOGICAL_AND, 2, P) X(LOGICAL_OR, 2, P) X(LOGICAL_XOR, 2, P) \
-  X(WHERE, 3, W)                             \
-  X(ARANGE, 0, G) X(EYE, 0, G)               \
-  X(ARGMAX_ACC, 1, R) X(ARGMIN_ACC, 1, R)    \
-  X(ARGMAX_COMBINE, 2, R) X(ARGMIN_COMBINE, 2, R)
-
-typedef enum lnp_op {
-#define LNP_OP_ENUM(NAME, NIN, KIND) LNP_OP_##NAME,
-  LNP_FOR_OPS(LNP_OP_ENUM)
-#undef LNP_OP_ENUM
-  LNP_NOPS
-} lnp_op;
-
+/* The ops and their kinds (S, P, A, C, W, G, R) are the op table's
+ * (op_table.h, op_info.h). */
 /* Generators and arg-reductions see the element index
  *   idx = sum_d (origin[d] + i[d]) * index_mult[d]
  * ARANGE: out = scalars[0] + idx * scalars[1]   (computed in dtype_out)
@@ -131,10 +91,6 @@ static inline int lnp_loop_desc_valid(const lnp_loop_desc *d, size_t arg_size, u
          arg_size == lnp_loop_desc_size(d->ndim, d->nops, d->npieces) && (unsigned)d->nbuffers <= nbuffers;
 }
 
-/* Number of operands (outputs + inputs) of an op. */
-int lnp_op_nops(int op);
-/* Name of the op ("add"), for traces and messages. */
-const char *lnp_op_name(int op);
 /* 1 if there is a kernel for op with these dtypes, else 0.  The launcher
  * checks this before submitting so that an unsupported combination becomes a
  * TypeError, never a task failure. */

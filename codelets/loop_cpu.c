@@ -2,8 +2,9 @@
  *
  * Two parts:
  *  1. typed inner loops, one per (op, dtype) pair that exists, generated from
- *     the element operations of loop_ops.h by the templates below and the
- *     X-macro type lists of dtypes.h (never written per dtype).  An inner loop
+ *     the op table (op_table.h: shape and dtype set of every op), the
+ *     element operations of elem.h and the X-macro type lists of dtypes.h
+ *     (never written per op or per dtype).  An inner loop
  *     walks the innermost loop dimension NumPy style:
  *       loop(char **args, n, byte_steps, desc, idx0, idx_step)
  *     with fast branches for the contiguous case, a broadcast scalar operand,
@@ -12,12 +13,12 @@
  *     simplification (drop size-1 dimensions, merge dimensions contiguous for
  *     all operands), the N-D walk, and the OpenMP split over a dimension along
  *     which the output is not accumulated. */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "loop.h"
-#include "loop_ops.h"
+#include "loop_cpu.h"
+#include "op_table.h"
 
 /* The inner loops are written for the vectorizer.  GCC's -O2 uses the
  * "very cheap" vectorizer cost model, which skips any loop whose trip count
@@ -148,7 +149,7 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
 #define LNP_UNARY_BODY(OP, T, N, K, STORE, AEXPR)                              \
   for (int64_t i = 0; i < n; i++) {                                            \
     ct x = LNP_LD_##K(AEXPR);                                                  \
-    o[i] = STORE(LNP_ELEM(OP, K)(ct, N, x));                                   \
+    o[i] = STORE(LNP_ELEM(OP, K)(x));                                   \
   }
 #define LNP_DEF_UNARY(OP, E, T, N, K, OT, STORE)                               \
   static void lnp_loop_##OP##_##N(LNP_LOOP_PARAMS)                             \
@@ -170,7 +171,7 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
     } else {                                                                   \
       for (int64_t i = 0; i < n; i++) {                                        \
         ct x = LNP_LD_##K(LNP_CAT_LD(T, pa, i, sa));                           \
-        LNP_AT(OT, po, i, so) = STORE(LNP_ELEM(OP, K)(ct, N, x));              \
+        LNP_AT(OT, po, i, so) = STORE(LNP_ELEM(OP, K)(x));              \
       }                                                                        \
     }                                                                          \
   }
@@ -189,12 +190,12 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
       const T *b = (const T *)pb;                                              \
       for (int64_t i = 0; i < n; i++) {                                        \
         ct y = LNP_LD_##K(b[i]);                                               \
-        acc = RND(LNP_ELEM(OP, K)(ct, N, acc, y));                             \
+        acc = RND(LNP_ELEM(OP, K)(acc, y));                             \
       }                                                                        \
     } else {                                                                   \
       for (int64_t i = 0; i < n; i++) {                                        \
         ct y = LNP_LD_##K(LNP_CAT_LD(T, pb, i, sb));                           \
-        acc = RND(LNP_ELEM(OP, K)(ct, N, acc, y));                             \
+        acc = RND(LNP_ELEM(OP, K)(acc, y));                             \
       }                                                                        \
     }                                                                          \
     *(T *)po = LNP_ST_##K(acc);                                                \
@@ -229,7 +230,7 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
 #define LNP_BINARY_BODY(OP, T, N, K, STORE, XEXPR, YEXPR)                      \
   for (int64_t i = 0; i < n; i++) {                                            \
     ct x = XEXPR, y = YEXPR;                                                   \
-    o[i] = STORE(LNP_ELEM(OP, K)(ct, N, x, y));                                \
+    o[i] = STORE(LNP_ELEM(OP, K)(x, y));                                \
   }
 #define LNP_DEF_BINARY(OP, E, T, N, K, OT, STORE, RED)                         \
   static void lnp_loop_##OP##_##N(LNP_LOOP_PARAMS)                             \
@@ -271,7 +272,7 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
       for (int64_t i = 0; i < n; i++) {                                        \
         ct x = LNP_LD_##K(LNP_CAT_LD(T, pa, i, sa));                           \
         ct y = LNP_LD_##K(LNP_CAT_LD(T, pb, i, sb));                           \
-        LNP_AT(OT, po, i, so) = STORE(LNP_ELEM(OP, K)(ct, N, x, y));           \
+        LNP_AT(OT, po, i, so) = STORE(LNP_ELEM(OP, K)(x, y));           \
       }                                                                        \
     }                                                                          \
   }
@@ -303,7 +304,7 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
   const ct step = LNP_LD_##K(*(const T *)&d->scalars[1]);                      \
   for (int64_t i = 0; i < n; i++) {                                            \
     const int64_t idx = idx0 + i * idxs;                                       \
-    LNP_AT(T, po, i, so) = LNP_ST_##K(LNP_ELEM(ARANGE, K)(ct, N, start, step, idx)); \
+    LNP_AT(T, po, i, so) = LNP_ST_##K(LNP_ELEM(ARANGE, K)(start, step, idx)); \
   }
 #define LNP_GEN_EYE(T, N, K)                                                   \
   const int64_t diag = d->scalars[0].i64;                                      \
@@ -323,10 +324,6 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
  * (base = scalars[0].i64, added by the iterator; 0 unless the launcher sets
  * it); COMBINE reads it from in_idx.  The value is stored as read (raw bits),
  * the comparison is done in the compute type. */
-#define LNP_ARGDIR_ARGMAX_ACC LNP_GT_
-#define LNP_ARGDIR_ARGMIN_ACC LNP_LT_
-#define LNP_ARGDIR_ARGMAX_COMBINE LNP_GT_
-#define LNP_ARGDIR_ARGMIN_COMBINE LNP_LT_
 #define LNP_ARGIDX_ACC(i) (idx0 + (i) * idxs)
 #define LNP_ARGIDX_COMBINE(i) LNP_CAT_LD(int64_t, args[3], i, s[3])
 #define LNP_DEF_ARG(OP, E, T, N, K, IDX)                                       \
@@ -344,7 +341,7 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
         const T vraw = LNP_CAT_LD(T, pa, i, s[2]);                             \
         const ct v = LNP_LD_##K(vraw);                                         \
         const int64_t k = IDX(i);                                              \
-        if (LNP_BEATS(K, N, LNP_ARGDIR_##OP, v, k, m, j)) {                    \
+        if (LNP_ELEM(OP, K)(v, k, m, j)) {                    \
           mraw = vraw;                                                         \
           m = v;                                                               \
           j = k;                                                               \
@@ -359,7 +356,7 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
         const T vraw = LNP_CAT_LD(T, pa, i, s[2]);                             \
         const ct v = LNP_LD_##K(vraw), m = LNP_LD_##K(*mp);                    \
         const int64_t k = IDX(i), j = *jp;                                     \
-        if (LNP_BEATS(K, N, LNP_ARGDIR_##OP, v, k, m, j)) {                    \
+        if (LNP_ELEM(OP, K)(v, k, m, j)) {                    \
           *mp = vraw;                                                          \
           *jp = k;                                                             \
         }                                                                      \
@@ -367,179 +364,47 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
     }                                                                          \
   }
 
-/* ---- shapes used by the instantiation list ---- */
-#define LNP_DEF_U(OP, E, T, N, K) LNP_DEF_UNARY(OP, E, T, N, K, T, LNP_ST_##K)
-#define LNP_DEF_A(OP, E, T, N, K) LNP_DEF_UNARY(OP, E, T, N, K, LNP_AT_##K(T), LNP_ST_##K)
-#define LNP_DEF_P1(OP, E, T, N, K) LNP_DEF_UNARY(OP, E, T, N, K, bool, LNP_STORE_AS_IS)
-#define LNP_DEF_B(OP, E, T, N, K) LNP_DEF_BINARY(OP, E, T, N, K, T, LNP_ST_##K, LNP_RED_ROUND)
-#define LNP_DEF_BX(OP, E, T, N, K) LNP_DEF_BINARY(OP, E, T, N, K, T, LNP_ST_##K, LNP_RED_EXACT)
-#define LNP_DEF_BSUM(OP, E, T, N, K) LNP_DEF_BINARY(OP, E, T, N, K, T, LNP_ST_##K, LNP_RED_SUM_##K)
-#define LNP_DEF_P2(OP, E, T, N, K) LNP_DEF_BINARY(OP, E, T, N, K, bool, LNP_STORE_AS_IS, LNP_RED_NONE)
-#define LNP_DEF_W(OP, E, T, N, K) LNP_DEF_WHERE(OP, E, T, N, K)
-#define LNP_DEF_G(OP, E, T, N, K) LNP_DEF_GEN(OP, E, T, N, K)
-#define LNP_DEF_RA(OP, E, T, N, K) LNP_DEF_ARG(OP, E, T, N, K, LNP_ARGIDX_ACC)
-#define LNP_DEF_RC(OP, E, T, N, K) LNP_DEF_ARG(OP, E, T, N, K, LNP_ARGIDX_COMBINE)
-
 /* ========================================================================
- * Instantiation: which (op, dtype) loops exist.  LNP_X_<OP> binds an op to
- * its template shape; LNP_LOOPS applies it to the op's dtype set.  LNP_EMIT
- * is defined twice: once to define the loops, once to fill the table.
+ * Instantiation from the op table: for each op, each dtype of its CPU set
+ * gets the template of the op's shape (kind and arity; a binary op's fold
+ * chooses how it accumulates a run).  LNP_IN_<set>_<K> (dtypes.h) says
+ * whether a dtype is in the set.
  * ======================================================================== */
-#define LNP_TS_ALL(X) LNP_FOR_ALL(X)
-#define LNP_TS_NUM(X) LNP_FOR_INT(X) LNP_FOR_FLOAT(X) LNP_FOR_COMPLEX(X)
-#define LNP_TS_BINT(X) LNP_FOR_BOOL(X) LNP_FOR_INT(X)
-#define LNP_TS_INT(X) LNP_FOR_INT(X)
-#define LNP_TS_REAL(X) LNP_FOR_INT(X) LNP_FOR_FLOAT(X)
-#define LNP_TS_FLT(X) LNP_FOR_FLOAT(X)
-#define LNP_TS_INEXACT(X) LNP_FOR_FLOAT(X) LNP_FOR_COMPLEX(X)
+#define LNP_RED_SUM(OP, T, N, K) LNP_RED_SUM_##K(OP, T, N, K)
+#define LNP_FOLD_ROUND LNP_RED_ROUND
+#define LNP_FOLD_EXACT LNP_RED_EXACT
+#define LNP_FOLD_SUM LNP_RED_SUM
+#define LNP_FOLD_NONE LNP_RED_NONE
 
-#define LNP_X_NEGATIVE(E, T, N, K) LNP_EMIT(U, NEGATIVE, E, T, N, K)
-#define LNP_X_POSITIVE(E, T, N, K) LNP_EMIT(U, POSITIVE, E, T, N, K)
-#define LNP_X_ABSOLUTE(E, T, N, K) LNP_EMIT(A, ABSOLUTE, E, T, N, K)
-#define LNP_X_SQUARE(E, T, N, K) LNP_EMIT(U, SQUARE, E, T, N, K)
-#define LNP_X_SQRT(E, T, N, K) LNP_EMIT(U, SQRT, E, T, N, K)
-#define LNP_X_EXP(E, T, N, K) LNP_EMIT(U, EXP, E, T, N, K)
-#define LNP_X_LOG(E, T, N, K) LNP_EMIT(U, LOG, E, T, N, K)
-#define LNP_X_LOG10(E, T, N, K) LNP_EMIT(U, LOG10, E, T, N, K)
-#define LNP_X_LOG2(E, T, N, K) LNP_EMIT(U, LOG2, E, T, N, K)
-#define LNP_X_EXP2(E, T, N, K) LNP_EMIT(U, EXP2, E, T, N, K)
-#define LNP_X_SIN(E, T, N, K) LNP_EMIT(U, SIN, E, T, N, K)
-#define LNP_X_COS(E, T, N, K) LNP_EMIT(U, COS, E, T, N, K)
-#define LNP_X_TAN(E, T, N, K) LNP_EMIT(U, TAN, E, T, N, K)
-#define LNP_X_ARCSIN(E, T, N, K) LNP_EMIT(U, ARCSIN, E, T, N, K)
-#define LNP_X_ARCCOS(E, T, N, K) LNP_EMIT(U, ARCCOS, E, T, N, K)
-#define LNP_X_ARCTAN(E, T, N, K) LNP_EMIT(U, ARCTAN, E, T, N, K)
-#define LNP_X_SINH(E, T, N, K) LNP_EMIT(U, SINH, E, T, N, K)
-#define LNP_X_COSH(E, T, N, K) LNP_EMIT(U, COSH, E, T, N, K)
-#define LNP_X_TANH(E, T, N, K) LNP_EMIT(U, TANH, E, T, N, K)
-#define LNP_X_FLOOR(E, T, N, K) LNP_EMIT(U, FLOOR, E, T, N, K)
-#define LNP_X_CEIL(E, T, N, K) LNP_EMIT(U, CEIL, E, T, N, K)
-#define LNP_X_RINT(E, T, N, K) LNP_EMIT(U, RINT, E, T, N, K)
-#define LNP_X_TRUNC(E, T, N, K) LNP_EMIT(U, TRUNC, E, T, N, K)
-#define LNP_X_SIGN(E, T, N, K) LNP_EMIT(U, SIGN, E, T, N, K)
-#define LNP_X_RECIPROCAL(E, T, N, K) LNP_EMIT(U, RECIPROCAL, E, T, N, K)
-#define LNP_X_CONJUGATE(E, T, N, K) LNP_EMIT(U, CONJUGATE, E, T, N, K)
-#define LNP_X_INVERT(E, T, N, K) LNP_EMIT(U, INVERT, E, T, N, K)
-#define LNP_X_LOGICAL_NOT(E, T, N, K) LNP_EMIT(P1, LOGICAL_NOT, E, T, N, K)
-#define LNP_X_ISNAN(E, T, N, K) LNP_EMIT(P1, ISNAN, E, T, N, K)
-#define LNP_X_ISINF(E, T, N, K) LNP_EMIT(P1, ISINF, E, T, N, K)
-#define LNP_X_ISFINITE(E, T, N, K) LNP_EMIT(P1, ISFINITE, E, T, N, K)
-#define LNP_X_SIGNBIT(E, T, N, K) LNP_EMIT(P1, SIGNBIT, E, T, N, K)
-#define LNP_X_ADD(E, T, N, K) LNP_EMIT(BSUM, ADD, E, T, N, K)
-#define LNP_X_SUBTRACT(E, T, N, K) LNP_EMIT(BX, SUBTRACT, E, T, N, K)
-#define LNP_X_MULTIPLY(E, T, N, K) LNP_EMIT(BX, MULTIPLY, E, T, N, K)
-#define LNP_X_TRUE_DIVIDE(E, T, N, K) LNP_EMIT(BX, TRUE_DIVIDE, E, T, N, K)
-#define LNP_X_FLOOR_DIVIDE(E, T, N, K) LNP_EMIT(B, FLOOR_DIVIDE, E, T, N, K)
-#define LNP_X_REMAINDER(E, T, N, K) LNP_EMIT(B, REMAINDER, E, T, N, K)
-#define LNP_X_POWER(E, T, N, K) LNP_EMIT(B, POWER, E, T, N, K)
-#define LNP_X_MAXIMUM(E, T, N, K) LNP_EMIT(B, MAXIMUM, E, T, N, K)
-#define LNP_X_MINIMUM(E, T, N, K) LNP_EMIT(B, MINIMUM, E, T, N, K)
-#define LNP_X_FMAX(E, T, N, K) LNP_EMIT(B, FMAX, E, T, N, K)
-#define LNP_X_FMIN(E, T, N, K) LNP_EMIT(B, FMIN, E, T, N, K)
-#define LNP_X_ARCTAN2(E, T, N, K) LNP_EMIT(B, ARCTAN2, E, T, N, K)
-#define LNP_X_HYPOT(E, T, N, K) LNP_EMIT(B, HYPOT, E, T, N, K)
-#define LNP_X_BITWISE_AND(E, T, N, K) LNP_EMIT(B, BITWISE_AND, E, T, N, K)
-#define LNP_X_BITWISE_OR(E, T, N, K) LNP_EMIT(B, BITWISE_OR, E, T, N, K)
-#define LNP_X_BITWISE_XOR(E, T, N, K) LNP_EMIT(B, BITWISE_XOR, E, T, N, K)
-#define LNP_X_LEFT_SHIFT(E, T, N, K) LNP_EMIT(B, LEFT_SHIFT, E, T, N, K)
-#define LNP_X_RIGHT_SHIFT(E, T, N, K) LNP_EMIT(B, RIGHT_SHIFT, E, T, N, K)
-#define LNP_X_EQUAL(E, T, N, K) LNP_EMIT(P2, EQUAL, E, T, N, K)
-#define LNP_X_NOT_EQUAL(E, T, N, K) LNP_EMIT(P2, NOT_EQUAL, E, T, N, K)
-#define LNP_X_LESS(E, T, N, K) LNP_EMIT(P2, LESS, E, T, N, K)
-#define LNP_X_LESS_EQUAL(E, T, N, K) LNP_EMIT(P2, LESS_EQUAL, E, T, N, K)
-#define LNP_X_GREATER(E, T, N, K) LNP_EMIT(P2, GREATER, E, T, N, K)
-#define LNP_X_GREATER_EQUAL(E, T, N, K) LNP_EMIT(P2, GREATER_EQUAL, E, T, N, K)
-#define LNP_X_LOGICAL_AND(E, T, N, K) LNP_EMIT(P2, LOGICAL_AND, E, T, N, K)
-#define LNP_X_LOGICAL_OR(E, T, N, K) LNP_EMIT(P2, LOGICAL_OR, E, T, N, K)
-#define LNP_X_LOGICAL_XOR(E, T, N, K) LNP_EMIT(P2, LOGICAL_XOR, E, T, N, K)
-#define LNP_X_WHERE(E, T, N, K) LNP_EMIT(W, WHERE, E, T, N, K)
-#define LNP_X_ARANGE(E, T, N, K) LNP_EMIT(G, ARANGE, E, T, N, K)
-#define LNP_X_EYE(E, T, N, K) LNP_EMIT(G, EYE, E, T, N, K)
-#define LNP_X_ARGMAX_ACC(E, T, N, K) LNP_EMIT(RA, ARGMAX_ACC, E, T, N, K)
-#define LNP_X_ARGMIN_ACC(E, T, N, K) LNP_EMIT(RA, ARGMIN_ACC, E, T, N, K)
-#define LNP_X_ARGMAX_COMBINE(E, T, N, K) LNP_EMIT(RC, ARGMAX_COMBINE, E, T, N, K)
-#define LNP_X_ARGMIN_COMBINE(E, T, N, K) LNP_EMIT(RC, ARGMIN_COMBINE, E, T, N, K)
-
-/* The dtypes of each op: NumPy 1.24's loop lists (np.<ufunc>.types), less
- * what the Python layer never sends (it casts ints to float64 for
- * true_divide and the transcendental functions, as NumPy does). */
-#define LNP_LOOPS                                                              \
-  LNP_TS_NUM(LNP_X_NEGATIVE)                                                   \
-  LNP_TS_ALL(LNP_X_POSITIVE)                                                   \
-  LNP_TS_ALL(LNP_X_ABSOLUTE)                                                   \
-  LNP_TS_NUM(LNP_X_SQUARE)                                                     \
-  LNP_TS_INEXACT(LNP_X_SQRT)                                                   \
-  LNP_TS_INEXACT(LNP_X_EXP)                                                    \
-  LNP_TS_INEXACT(LNP_X_LOG)                                                    \
-  LNP_TS_INEXACT(LNP_X_LOG10)                                                  \
-  LNP_TS_INEXACT(LNP_X_LOG2)                                                   \
-  LNP_TS_INEXACT(LNP_X_EXP2)                                                   \
-  LNP_TS_INEXACT(LNP_X_SIN)                                                    \
-  LNP_TS_INEXACT(LNP_X_COS)                                                    \
-  LNP_TS_INEXACT(LNP_X_TAN)                                                    \
-  LNP_TS_INEXACT(LNP_X_ARCSIN)                                                 \
-  LNP_TS_INEXACT(LNP_X_ARCCOS)                                                 \
-  LNP_TS_INEXACT(LNP_X_ARCTAN)                                                 \
-  LNP_TS_INEXACT(LNP_X_SINH)                                                   \
-  LNP_TS_INEXACT(LNP_X_COSH)                                                   \
-  LNP_TS_INEXACT(LNP_X_TANH)                                                   \
-  LNP_TS_FLT(LNP_X_FLOOR)                                                      \
-  LNP_TS_FLT(LNP_X_CEIL)                                                       \
-  LNP_TS_INEXACT(LNP_X_RINT)                                                   \
-  LNP_TS_FLT(LNP_X_TRUNC)                                                      \
-  LNP_TS_REAL(LNP_X_SIGN)                                                      \
-  LNP_TS_NUM(LNP_X_RECIPROCAL)                                                 \
-  LNP_TS_NUM(LNP_X_CONJUGATE)                                                  \
-  LNP_TS_BINT(LNP_X_INVERT)                                                    \
-  LNP_TS_ALL(LNP_X_LOGICAL_NOT)                                                \
-  LNP_TS_ALL(LNP_X_ISNAN)                                                      \
-  LNP_TS_ALL(LNP_X_ISINF)                                                      \
-  LNP_TS_ALL(LNP_X_ISFINITE)                                                   \
-  LNP_TS_BINT(LNP_X_SIGNBIT) LNP_FOR_FLOAT(LNP_X_SIGNBIT)                      \
-  LNP_TS_ALL(LNP_X_ADD)                                                        \
-  LNP_TS_NUM(LNP_X_SUBTRACT)                                                   \
-  LNP_TS_ALL(LNP_X_MULTIPLY)                                                   \
-  LNP_TS_INEXACT(LNP_X_TRUE_DIVIDE)                                            \
-  LNP_TS_REAL(LNP_X_FLOOR_DIVIDE)                                              \
-  LNP_TS_REAL(LNP_X_REMAINDER)                                                 \
-  LNP_TS_NUM(LNP_X_POWER)                                                      \
-  LNP_TS_ALL(LNP_X_MAXIMUM)                                                    \
-  LNP_TS_ALL(LNP_X_MINIMUM)                                                    \
-  LNP_TS_ALL(LNP_X_FMAX)                                                       \
-  LNP_TS_ALL(LNP_X_FMIN)                                                       \
-  LNP_TS_FLT(LNP_X_ARCTAN2)                                                    \
-  LNP_TS_FLT(LNP_X_HYPOT)                                                      \
-  LNP_TS_BINT(LNP_X_BITWISE_AND)                                               \
-  LNP_TS_BINT(LNP_X_BITWISE_OR)                                                \
-  LNP_TS_BINT(LNP_X_BITWISE_XOR)                                               \
-  LNP_TS_INT(LNP_X_LEFT_SHIFT)                                                 \
-  LNP_TS_INT(LNP_X_RIGHT_SHIFT)                                                \
-  LNP_TS_ALL(LNP_X_EQUAL)                                                      \
-  LNP_TS_ALL(LNP_X_NOT_EQUAL)                                                  \
-  LNP_TS_ALL(LNP_X_LESS)                                                       \
-  LNP_TS_ALL(LNP_X_LESS_EQUAL)                                                 \
-  LNP_TS_ALL(LNP_X_GREATER)                                                    \
-  LNP_TS_ALL(LNP_X_GREATER_EQUAL)                                              \
-  LNP_TS_ALL(LNP_X_LOGICAL_AND)                                                \
-  LNP_TS_ALL(LNP_X_LOGICAL_OR)                                                 \
-  LNP_TS_ALL(LNP_X_LOGICAL_XOR)                                                \
-  LNP_TS_ALL(LNP_X_WHERE)                                                      \
-  LNP_TS_NUM(LNP_X_ARANGE)                                                     \
-  LNP_TS_ALL(LNP_X_EYE)                                                        \
-  LNP_TS_ALL(LNP_X_ARGMAX_ACC)                                                 \
-  LNP_TS_ALL(LNP_X_ARGMIN_ACC)                                                 \
-  LNP_TS_ALL(LNP_X_ARGMAX_COMBINE)                                             \
-  LNP_TS_ALL(LNP_X_ARGMIN_COMBINE)
+#define LNP_SHAPE_S1(OP, E, T, N, K, FOLD) LNP_DEF_UNARY(OP, E, T, N, K, T, LNP_ST_##K)
+#define LNP_SHAPE_A1(OP, E, T, N, K, FOLD) LNP_DEF_UNARY(OP, E, T, N, K, LNP_AT_##K(T), LNP_ST_##K)
+#define LNP_SHAPE_P1(OP, E, T, N, K, FOLD) LNP_DEF_UNARY(OP, E, T, N, K, bool, LNP_STORE_AS_IS)
+#define LNP_SHAPE_S2(OP, E, T, N, K, FOLD) LNP_DEF_BINARY(OP, E, T, N, K, T, LNP_ST_##K, LNP_FOLD_##FOLD)
+#define LNP_SHAPE_P2(OP, E, T, N, K, FOLD) LNP_DEF_BINARY(OP, E, T, N, K, bool, LNP_STORE_AS_IS, LNP_RED_NONE)
+#define LNP_SHAPE_W3(OP, E, T, N, K, FOLD) LNP_DEF_WHERE(OP, E, T, N, K)
+#define LNP_SHAPE_G0(OP, E, T, N, K, FOLD) LNP_DEF_GEN(OP, E, T, N, K)
+#define LNP_SHAPE_R1(OP, E, T, N, K, FOLD) LNP_DEF_ARG(OP, E, T, N, K, LNP_ARGIDX_ACC)
+#define LNP_SHAPE_R2(OP, E, T, N, K, FOLD) LNP_DEF_ARG(OP, E, T, N, K, LNP_ARGIDX_COMBINE)
+#define LNP_SHAPE_C1(OP, E, T, N, K, FOLD) /* casts: below */
 
 /* pass 1: the loops */
-#define LNP_EMIT(SHAPE, OP, E, T, N, K) LNP_DEF_##SHAPE(OP, E, T, N, K)
-LNP_LOOPS
-#undef LNP_EMIT
+#define LNP_DEF_DTYPE_LOOP(E, T, N, K, NAME, NIN, KIND, CPU, FOLD)             \
+  LNP_IF(LNP_IN_##CPU##_##K)(LNP_SHAPE_##KIND##NIN(NAME, E, T, N, K, FOLD))
+#define LNP_DEF_OP_LOOPS(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, ...)       \
+  LNP_FOR_ALL_ARGS(LNP_DEF_DTYPE_LOOP, NAME, NIN, KIND, CPU, FOLD)
+LNP_OP_TABLE(LNP_DEF_OP_LOOPS)
 
 /* pass 2: the table [op][dtype] (dtype_in; dtype_out for generators) */
-#define LNP_EMIT(SHAPE, OP, E, T, N, K) [LNP_OP_##OP][E] = lnp_loop_##OP##_##N,
-static const lnp_inner_fn lnp_table[LNP_NOPS][LNP_NTYPES] = {LNP_LOOPS};
-#undef LNP_EMIT
+#define LNP_ENTRY_S(NAME, E, N) [LNP_OP_##NAME][E] = lnp_loop_##NAME##_##N,
+#define LNP_ENTRY_A LNP_ENTRY_S
+#define LNP_ENTRY_P LNP_ENTRY_S
+#define LNP_ENTRY_W LNP_ENTRY_S
+#define LNP_ENTRY_G LNP_ENTRY_S
+#define LNP_ENTRY_R LNP_ENTRY_S
+#define LNP_ENTRY_C(NAME, E, N)
+#define LNP_DTYPE_ENTRY(E, T, N, K, NAME, KIND, CPU) LNP_IF(LNP_IN_##CPU##_##K)(LNP_ENTRY_##KIND(NAME, E, N))
+#define LNP_OP_ENTRIES(NAME, UF, NIN, KIND, UNIT, CPU, ...) LNP_FOR_ALL_ARGS(LNP_DTYPE_ENTRY, NAME, KIND, CPU)
+static const lnp_inner_fn lnp_table[LNP_NOPS][LNP_NTYPES] = {LNP_OP_TABLE(LNP_OP_ENTRIES)};
 
 /* ========================================================================
  * Casts (COPY): all 14 x 14 pairs with NumPy's conversions.  The source
@@ -631,54 +496,8 @@ static const lnp_inner_fn lnp_cast_table[LNP_NTYPES] = {LNP_FOR_ALL(LNP_CAST_ENT
 #undef LNP_CAST_ENTRY
 
 /* ========================================================================
- * Op metadata
+ * Selection
  * ======================================================================== */
-enum { LNP_KIND_S, LNP_KIND_P, LNP_KIND_A, LNP_KIND_C, LNP_KIND_W, LNP_KIND_G, LNP_KIND_R };
-
-static const unsigned char lnp_op_kind[LNP_NOPS] = {
-#define LNP_X(NAME, NIN, KIND) LNP_KIND_##KIND,
-    LNP_FOR_OPS(LNP_X)
-#undef LNP_X
-};
-static const unsigned char lnp_op_nin[LNP_NOPS] = {
-#define LNP_X(NAME, NIN, KIND) NIN,
-    LNP_FOR_OPS(LNP_X)
-#undef LNP_X
-};
-static const char *const lnp_op_upper[LNP_NOPS] = {
-#define LNP_X(NAME, NIN, KIND) #NAME,
-    LNP_FOR_OPS(LNP_X)
-#undef LNP_X
-};
-static char lnp_op_lower[LNP_NOPS][32];
-static pthread_once_t lnp_names_once = PTHREAD_ONCE_INIT;
-
-static void lnp_make_names(void)
-{
-  for (int op = 0; op < LNP_NOPS; op++) {
-    const char *u = lnp_op_upper[op];
-    size_t i = 0;
-    for (; u[i] && i + 1 < sizeof lnp_op_lower[op]; i++)
-      lnp_op_lower[op][i] = (u[i] >= 'A' && u[i] <= 'Z') ? (char)(u[i] - 'A' + 'a') : u[i];
-    lnp_op_lower[op][i] = 0;
-  }
-}
-
-static int lnp_op_nout(int op) { return lnp_op_kind[op] == LNP_KIND_R ? 2 : 1; }
-
-int lnp_op_nops(int op)
-{
-  if (op < 0 || op >= LNP_NOPS) return -1;
-  return lnp_op_nout(op) + lnp_op_nin[op];
-}
-
-const char *lnp_op_name(int op)
-{
-  if (op < 0 || op >= LNP_NOPS) return "invalid";
-  pthread_once(&lnp_names_once, lnp_make_names);
-  return lnp_op_lower[op];
-}
-
 static int lnp_real_of(int dt)
 {
   return dt == LNP_COMPLEX64 ? LNP_FLOAT32 : dt == LNP_COMPLEX128 ? LNP_FLOAT64 : dt;
@@ -687,14 +506,14 @@ static int lnp_real_of(int dt)
 /* The inner loop for (op, dtypes), or NULL. */
 static lnp_inner_fn lnp_select(int op, int din, int dout)
 {
-  if (op < 0 || op >= LNP_NOPS || dout < 0 || dout >= LNP_NTYPES) return NULL;
-  const int kind = lnp_op_kind[op];
-  if (kind == LNP_KIND_G) return lnp_table[op][dout];
+  const lnp_op_info *o = lnp_op_get(op);
+  if (!o || dout < 0 || dout >= LNP_NTYPES) return NULL;
+  if (o->kind == 'G') return lnp_table[op][dout];
   if (din < 0 || din >= LNP_NTYPES) return NULL;
-  switch (kind) {
-  case LNP_KIND_C: return lnp_cast_table[din];
-  case LNP_KIND_P: return dout == LNP_BOOL ? lnp_table[op][din] : NULL;
-  case LNP_KIND_A: return dout == lnp_real_of(din) ? lnp_table[op][din] : NULL;
+  switch (o->kind) {
+  case 'C': return lnp_cast_table[din];
+  case 'P': return dout == LNP_BOOL ? lnp_table[op][din] : NULL;
+  case 'A': return dout == lnp_real_of(din) ? lnp_table[op][din] : NULL;
   default: return dout == din ? lnp_table[op][din] : NULL;
   }
 }
@@ -710,10 +529,10 @@ static void lnp_item_sizes(const lnp_loop_desc *d, int64_t *sz)
   const int64_t si = (int64_t)lnp_dtype_size(d->dtype_in);
   const int64_t so = (int64_t)lnp_dtype_size(d->dtype_out);
   for (int k = 0; k < LNP_MAXOPS; k++) sz[k] = si;
-  switch (lnp_op_kind[d->op]) {
-  case LNP_KIND_P: sz[0] = (int64_t)sizeof(bool); break;
-  case LNP_KIND_W: sz[0] = so; sz[1] = (int64_t)sizeof(bool); break;
-  case LNP_KIND_R:
+  switch (lnp_op_get(d->op)->kind) {
+  case 'P': sz[0] = (int64_t)sizeof(bool); break;
+  case 'W': sz[0] = so; sz[1] = (int64_t)sizeof(bool); break;
+  case 'R':
     sz[0] = so;
     sz[1] = (int64_t)sizeof(int64_t);
     sz[3] = (int64_t)sizeof(int64_t);
@@ -813,8 +632,9 @@ int lnp_loop_execute(const lnp_loop_desc *d, void *const *bufptrs, int nthreads)
   if (!fn) return -1;
   const int op = d->op, nd0 = d->ndim, nops = d->nops;
   if (nd0 < 0 || nd0 > LNP_MAXDIM || nops != lnp_op_nops(op) || d->npieces < 0) return -1;
-  const int kind = lnp_op_kind[op], nout = lnp_op_nout(op);
-  const int indexed = kind == LNP_KIND_G || kind == LNP_KIND_R;
+  const lnp_op_info *info = lnp_op_get(op);
+  const int kind = info->kind, nout = info->nout;
+  const int indexed = kind == 'G' || kind == 'R';
   if (lnp_validate(d, bufptrs, nout)) return -1;
   int64_t isz[LNP_MAXOPS];
   lnp_item_sizes(d, isz);
@@ -833,7 +653,7 @@ int lnp_loop_execute(const lnp_loop_desc *d, void *const *bufptrs, int nthreads)
     r.nd = 0;
     /* ARG*_ACC: the launcher may pass a base index in scalars[0] (the index
      * of the piece's first element in the reduced space; 0 by default) */
-    r.idx0 = (op == LNP_OP_ARGMAX_ACC || op == LNP_OP_ARGMIN_ACC) ? d->scalars[0].i64 : 0;
+    r.idx0 = (kind == 'R' && info->nin == 1) ? d->scalars[0].i64 : 0;
     for (int k = 0; k < nops; k++) {
       const int64_t *o = lnp_piece_operand(w, nd0, k);
       r.base[k] = o[0] >= 0 ? (char *)bufptrs[o[0]] + o[1] * isz[k]

@@ -16,7 +16,7 @@
 #include "../data-interfaces/nd_interface.h"
 #endif
 
-lnpc::launch_fn lnpc::part_unary(int op, int dt) { return OpPart<LNP_OP_NEGATIVE, LNP_OP_ADD>::get(op, dt); }
+lnpc::launch_fn lnpc::part_unary(int op, int dt) { return OpPart<U_unary>::get(op, dt); }
 
 int lnpc::part_size(int op, int dt)
 {
@@ -33,11 +33,14 @@ namespace {
 
 launch_fn op_part(int op, int dt)
 {
-  if (op < LNP_OP_ADD) return lnpc::part_unary(op, dt);
-  if (op < LNP_OP_MAXIMUM) return lnpc::part_arith(op, dt);
-  if (op < LNP_OP_BITWISE_AND) return lnpc::part_minmax(op, dt);
-  if (op < LNP_OP_ARGMAX_ACC) return lnpc::part_logic(op, dt);
-  return lnpc::part_arg(op, dt);
+  switch (op_unit(op)) {
+  case U_unary: return lnpc::part_unary(op, dt);
+  case U_arith: return lnpc::part_arith(op, dt);
+  case U_minmax: return lnpc::part_minmax(op, dt);
+  case U_logic: return lnpc::part_logic(op, dt);
+  case U_arg: return lnpc::part_arg(op, dt);
+  default: return nullptr;
+  }
 }
 
 /* the kernel for (op, dtypes), or NULL (mirrors loop_cpu.c's lnp_select) */
@@ -362,7 +365,7 @@ int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, 
      * dims merged; for G/R ops only where the index steps merge too) */
     int nd = 0;
     int64_t ext[LNP_MAXDIM], mult[LNP_MAXDIM], stb[LNP_MAXDIM][4];
-    int64_t idx0 = (op == LNP_OP_ARGMAX_ACC || op == LNP_OP_ARGMIN_ACC) ? d->scalars[0].i64 : 0;
+    int64_t idx0 = (op_kind(op) == 'R' && op_nin(op) == 1) ? d->scalars[0].i64 : 0;
     for (int dd = 0; dd < nd0; dd++) {
       int64_t s[4] = {0, 0, 0, 0};
       for (int k = 0; k < nops; k++)

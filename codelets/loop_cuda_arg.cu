@@ -1,4 +1,5 @@
-/* CUDA loop kernels of the arg-reduction steps (ARGMAX/ARGMIN _ACC/_COMBINE) (see loop_cuda_kernels.cuh). */
+/* CUDA loop kernels of the ops whose unit is arg in the op table (op_table.h;
+ * see loop_cuda_kernels.cuh). */
 #include "loop_cuda_kernels.cuh"
 
-lnpc::launch_fn lnpc::part_arg(int op, int dt) { return OpPart<LNP_OP_ARGMAX_ACC, LNP_NOPS>::get(op, dt); }
+lnpc::launch_fn lnpc::part_arg(int op, int dt) { return OpPart<U_arg>::get(op, dt); }

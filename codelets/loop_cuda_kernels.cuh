@@ -83,6 +83,8 @@
 #include <utility>
 
 #include "loop.h"
+#include "loop_cuda_complex.cuh" /* elem_device.h, then the complex library */
+#include "elem.h"
 
 /* each unit uses part of the helpers: no "declared but never referenced" */
 #pragma nv_diag_suppress 177
@@ -127,12 +129,14 @@ int part_size(int op, int dt);
 
 /* the kernels of each translation unit, or NULL: (op, loop dtype; output
  * dtype for generators), casts (source, destination) */
-launch_fn part_unary(int op, int dt);  /* loop_cuda.cu: NEGATIVE .. SIGNBIT */
-launch_fn part_arith(int op, int dt);  /* loop_cuda_arith.cu: ADD .. POWER */
-launch_fn part_minmax(int op, int dt); /* loop_cuda_minmax.cu: MAXIMUM .. HYPOT */
-launch_fn part_logic(int op, int dt);  /* loop_cuda_logic.cu: BITWISE_AND .. EYE */
-launch_fn part_arg(int op, int dt);    /* loop_cuda_arg.cu: ARG* */
-launch_fn part_cast(int din, int dout); /* loop_cuda_cast.cu: COPY */
+/* the kernels of one translation unit (the op table's unit column):
+ * loop_cuda.cu (unary), loop_cuda_<unit>.cu for the others */
+launch_fn part_unary(int op, int dt);
+launch_fn part_arith(int op, int dt);
+launch_fn part_minmax(int op, int dt);
+launch_fn part_logic(int op, int dt);
+launch_fn part_arg(int op, int dt);
+launch_fn part_cast(int din, int dout); /* COPY: every dtype pair */
 } /* namespace lnpc */
 
 namespace {
@@ -151,7 +155,7 @@ using lnpc::LM_THREAD;
 #define DI __device__ __forceinline__
 
 /* ========================================================================
- * Op and dtype metadata (compile-time, from the X-macro lists)
+ * Op and dtype metadata (compile-time, from the op table and dtype lists)
  * ======================================================================== */
 HD constexpr char dt_kind(int dt)
 {
@@ -166,26 +170,19 @@ HD constexpr char dt_kind(int dt)
 /* element kind: float16 computes as a float */
 HD constexpr char dt_ek(int dt) { return dt_kind(dt) == 'h' ? 'f' : dt_kind(dt); }
 
-HD constexpr char op_kind(int op)
-{
-  switch (op) {
-#define LNPC_X(NAME, NIN, KIND) \
-  case LNP_OP_##NAME: return #KIND[0];
-    LNP_FOR_OPS(LNPC_X)
-#undef LNPC_X
-  default: return 0;
+/* One column of the op table as a constexpr function of the op. */
+#define LNPC_COLUMN(FN, TYPE, EXPR)                                            \
+  HD constexpr TYPE FN(int op)                                                 \
+  {                                                                            \
+    switch (op) {                                                              \
+      LNP_OP_TABLE(EXPR)                                                       \
+    default: return 0;                                                         \
+    }                                                                          \
   }
-}
-HD constexpr int op_nin(int op)
-{
-  switch (op) {
-#define LNPC_X(NAME, NIN, KIND) \
-  case LNP_OP_##NAME: return NIN;
-    LNP_FOR_OPS(LNPC_X)
-#undef LNPC_X
-  default: return 0;
-  }
-}
+#define LNPC_KIND(NAME, UF, NIN, KIND, ...) case LNP_OP_##NAME: return #KIND[0];
+#define LNPC_NIN(NAME, UF, NIN, ...) case LNP_OP_##NAME: return NIN;
+LNPC_COLUMN(op_kind, char, LNPC_KIND)
+LNPC_COLUMN(op_nin, int, LNPC_NIN)
 HD constexpr int op_nout(int op) { return op_kind(op) == 'R' ? 2 : 1; }
 HD constexpr int op_nops(int op) { return op_nout(op) + op_nin(op); }
 HD constexpr int real_dt(int dt)
@@ -198,112 +195,54 @@ HD constexpr int out_dt(int op, int dt)
   return op_kind(op) == 'P' ? (int)LNP_BOOL : op_kind(op) == 'A' ? real_dt(dt) : dt;
 }
 
-/* dtype sets, as loop_cpu.c's LNP_TS_* */
+/* dtype sets (dtypes.h LNP_IN_*) as masks of element kinds */
 enum : unsigned { M_B = 1, M_I = 2, M_U = 4, M_H = 8, M_F = 16, M_C = 32 };
-enum : unsigned {
-  TS_ALL = M_B | M_I | M_U | M_H | M_F | M_C,
-  TS_NUM = M_I | M_U | M_H | M_F | M_C,
-  TS_BINT = M_B | M_I | M_U,
-  TS_INT = M_I | M_U,
-  TS_REAL = M_I | M_U | M_H | M_F,
-  TS_FLT = M_H | M_F,
-  TS_INEXACT = M_H | M_F | M_C,
-};
+#define LNPC_SET_MASK(SET)                                                     \
+  ((LNP_IN_##SET##_b ? M_B : 0u) | (LNP_IN_##SET##_i ? M_I : 0u) | (LNP_IN_##SET##_u ? M_U : 0u) | \
+   (LNP_IN_##SET##_h ? M_H : 0u) | (LNP_IN_##SET##_f ? M_F : 0u) | (LNP_IN_##SET##_c ? M_C : 0u))
 HD constexpr unsigned kind_mask(char k)
 {
   return k == 'b' ? M_B : k == 'i' ? M_I : k == 'u' ? M_U : k == 'h' ? M_H : k == 'f' ? M_F : k == 'c' ? M_C : 0u;
 }
 /* The dtypes that have a CUDA kernel for each op (loop dtype; output dtype
- * for generators).  The CPU's sets (loop_cpu.c, LNP_LOOPS) but for complex
- * arcsin/arccos/arctan. */
-HD constexpr unsigned op_types(int op)
-{
-  switch (op) {
-  case LNP_OP_COPY: return TS_ALL;
-  case LNP_OP_NEGATIVE: return TS_NUM;
-  case LNP_OP_POSITIVE: return TS_ALL;
-  case LNP_OP_ABSOLUTE: return TS_ALL;
-  case LNP_OP_SQUARE: return TS_NUM;
-  case LNP_OP_SQRT: case LNP_OP_EXP: case LNP_OP_LOG: case LNP_OP_LOG10: case LNP_OP_LOG2:
-  case LNP_OP_EXP2: case LNP_OP_SIN: case LNP_OP_COS: case LNP_OP_TAN: case LNP_OP_SINH:
-  case LNP_OP_COSH: case LNP_OP_TANH:
-    return TS_INEXACT;
-  /* complex arcsin/arccos/arctan stay on the CPU: libcu++'s lose up to
-   * ~1e-5 relative (and tiny parts entirely) against glibc's, whose
-   * careful kernels are long to port */
-  case LNP_OP_ARCSIN: case LNP_OP_ARCCOS: case LNP_OP_ARCTAN: return TS_FLT;
-  case LNP_OP_FLOOR: case LNP_OP_CEIL: case LNP_OP_TRUNC: return TS_FLT;
-  case LNP_OP_RINT: return TS_INEXACT;
-  case LNP_OP_SIGN: return TS_REAL;
-  case LNP_OP_RECIPROCAL: return TS_NUM;
-  case LNP_OP_CONJUGATE: return TS_NUM;
-  case LNP_OP_INVERT: return TS_BINT;
-  case LNP_OP_LOGICAL_NOT: case LNP_OP_ISNAN: case LNP_OP_ISINF: case LNP_OP_ISFINITE: return TS_ALL;
-  case LNP_OP_SIGNBIT: return TS_BINT | TS_FLT;
-  case LNP_OP_ADD: return TS_ALL;
-  case LNP_OP_SUBTRACT: return TS_NUM;
-  case LNP_OP_MULTIPLY: return TS_ALL;
-  case LNP_OP_TRUE_DIVIDE: return TS_INEXACT;
-  case LNP_OP_FLOOR_DIVIDE: case LNP_OP_REMAINDER: return TS_REAL;
-  case LNP_OP_POWER: return TS_NUM;
-  case LNP_OP_MAXIMUM: case LNP_OP_MINIMUM: case LNP_OP_FMAX: case LNP_OP_FMIN: return TS_ALL;
-  case LNP_OP_ARCTAN2: case LNP_OP_HYPOT: return TS_FLT;
-  case LNP_OP_BITWISE_AND: case LNP_OP_BITWISE_OR: case LNP_OP_BITWISE_XOR: return TS_BINT;
-  case LNP_OP_LEFT_SHIFT: case LNP_OP_RIGHT_SHIFT: return TS_INT;
-  case LNP_OP_EQUAL: case LNP_OP_NOT_EQUAL: case LNP_OP_LESS: case LNP_OP_LESS_EQUAL:
-  case LNP_OP_GREATER: case LNP_OP_GREATER_EQUAL: case LNP_OP_LOGICAL_AND: case LNP_OP_LOGICAL_OR:
-  case LNP_OP_LOGICAL_XOR:
-    return TS_ALL;
-  case LNP_OP_WHERE: return TS_ALL;
-  case LNP_OP_ARANGE: return TS_NUM;
-  case LNP_OP_EYE: return TS_ALL;
-  case LNP_OP_ARGMAX_ACC: case LNP_OP_ARGMIN_ACC: case LNP_OP_ARGMAX_COMBINE:
-  case LNP_OP_ARGMIN_COMBINE:
-    return TS_ALL;
-  default: return 0;
-  }
-}
+ * for generators): the table's gpu column. */
+#define LNPC_GPU(NAME, UF, NIN, KIND, UNIT, CPU, GPU, ...) case LNP_OP_##NAME: return LNPC_SET_MASK(GPU);
+LNPC_COLUMN(op_types, unsigned, LNPC_GPU)
 HD constexpr bool has_kernel(int op, int dt) { return (op_types(op) & kind_mask(dt_kind(dt))) != 0; }
 
-/* How the CPU's binary loop folds a run into one element (loop_cpu.c
- * LNP_RED_*): ROUND rounds (float16) after each step, EXACT keeps the
- * compute type through the run, SUM is EXACT for bool/integers and pairwise
- * for floats, NONE (predicates) has no fold path (the elementwise loop
- * rereads the output, the same for bool). */
+/* The translation unit that compiles an op's kernels (the unit column). */
+enum { U_cast, U_unary, U_arith, U_minmax, U_logic, U_arg };
+#define LNPC_UNIT(NAME, UF, NIN, KIND, UNIT, ...) case LNP_OP_##NAME: return U_##UNIT;
+LNPC_COLUMN(op_unit, int, LNPC_UNIT)
+
+/* How the CPU's binary loop folds a run into one element (the fold column:
+ * loop_cpu.c LNP_RED_*): ROUND rounds (float16) after each step, EXACT
+ * keeps the compute type through the run, SUM is EXACT for bool/integers
+ * and pairwise for floats, NONE (predicates) has no fold path (the
+ * elementwise loop rereads the output, the same for bool). */
 enum { RED_NONE, RED_ROUND, RED_EXACT, RED_SUM };
-HD constexpr int red_of(int op)
-{
-  return op_kind(op) == 'P'                                                         ? RED_NONE
-         : op == LNP_OP_ADD                                                         ? RED_SUM
-         : (op == LNP_OP_SUBTRACT || op == LNP_OP_MULTIPLY || op == LNP_OP_TRUE_DIVIDE) ? RED_EXACT
-                                                                                    : RED_ROUND;
-}
+#define LNPC_FOLD(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, ...) case LNP_OP_##NAME: return RED_##FOLD;
+LNPC_COLUMN(red_of, int, LNPC_FOLD)
 HD constexpr bool is_binary(int op) { return (op_kind(op) == 'S' || op_kind(op) == 'P') && op_nin(op) == 2; }
 
 /* Ops whose run fold a block may evaluate as an ordered tree with the same
- * result, bit for bit (see the file comment); ADD of floats is pairwise. */
+ * result, bit for bit (the tree column; see the file comment); ADD of
+ * floats is pairwise. */
+enum { TREE_NO, TREE_ANY, TREE_INTLIKE, TREE_BOOL };
+#define LNPC_TREE(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, TREE, ...) case LNP_OP_##NAME: return TREE_##TREE;
+LNPC_COLUMN(op_tree, int, LNPC_TREE)
 HD constexpr bool block_ok(int op, int dt)
 {
   const char k = dt_kind(dt);
   const bool intlike = k == 'b' || k == 'i' || k == 'u';
-  switch (op) {
-  case LNP_OP_ADD: return true;
-  case LNP_OP_MULTIPLY: case LNP_OP_BITWISE_AND: case LNP_OP_BITWISE_OR: case LNP_OP_BITWISE_XOR:
-    return intlike;
-  case LNP_OP_MAXIMUM: case LNP_OP_MINIMUM: case LNP_OP_FMAX: case LNP_OP_FMIN: return true;
-  case LNP_OP_LOGICAL_AND: case LNP_OP_LOGICAL_OR: case LNP_OP_LOGICAL_XOR: return dt == LNP_BOOL;
-  case LNP_OP_ARGMAX_ACC: case LNP_OP_ARGMIN_ACC: case LNP_OP_ARGMAX_COMBINE: case LNP_OP_ARGMIN_COMBINE:
-    return true;
-  default: return false;
-  }
+  return op_tree(op) == TREE_ANY || (op_tree(op) == TREE_INTLIKE && intlike) ||
+         (op_tree(op) == TREE_BOOL && dt == LNP_BOOL);
 }
 
 /* ========================================================================
  * Types: storage type S and compute type CT of each dtype
  * ======================================================================== */
-template <class R> struct cx {
-  R re, im;
-};
+template <class R> using cx = lnp_cx<R>;
 
 template <int DT> struct Dt;
 #define LNPC_X(E, T, N, K) \
@@ -358,49 +297,8 @@ template <int DT> DI CT<DT> rt(CT<DT> v)
 }
 
 /* ========================================================================
- * Scalar helpers
+ * What the element operations take from the host
  * ======================================================================== */
-/* wrapping integer arithmetic, as LNP_U/LNP_W* */
-template <class T> DI auto uw(T x) { return (std::make_unsigned_t<T>)x + 0u; }
-template <class T> DI T wadd(T a, T b) { return (T)(uw(a) + uw(b)); }
-template <class T> DI T wsub(T a, T b) { return (T)(uw(a) - uw(b)); }
-template <class T> DI T wmul(T a, T b) { return (T)(uw(a) * uw(b)); }
-template <class T> DI T wneg(T a) { return (T)(0u - uw(a)); }
-template <class T> HD constexpr unsigned nbits() { return (unsigned)sizeof(T) * 8u; }
-template <class T> DI T smin() { return (T)((std::make_unsigned_t<T>)1 << (nbits<T>() - 1u)); }
-
-template <class R> DI R r_inf();
-template <> DI float r_inf<float>() { return __int_as_float(0x7f800000); }
-template <> DI double r_inf<double>() { return __longlong_as_double(0x7ff0000000000000LL); }
-template <class R> DI R r_nan();
-template <> DI float r_nan<float>() { return __int_as_float(0x7fc00000); }
-template <> DI double r_nan<double>() { return __longlong_as_double(0x7ff8000000000000LL); }
-
-template <class R> DI bool is_nan(R x) { return x != x; }
-template <class R> DI bool is_inf(R x) { return x == r_inf<R>() || x == -r_inf<R>(); }
-template <class R> DI bool is_fin(R x) { return x - x == x - x; }
-DI bool sign_bit(float x) { return (__float_as_uint(x) >> 31) != 0; }
-DI bool sign_bit(double x) { return __double_as_longlong(x) < 0; }
-
-/* libm: float and double overloads */
-#define LNPC_M1(fn)                                                     \
-  DI float m_##fn(float x) { return fn##f(x); }                         \
-  DI double m_##fn(double x) { return ::fn(x); }
-#define LNPC_M2(fn)                                                     \
-  DI float m_##fn(float x, float y) { return fn##f(x, y); }             \
-  DI double m_##fn(double x, double y) { return ::fn(x, y); }
-LNPC_M1(sqrt) LNPC_M1(exp) LNPC_M1(log) LNPC_M1(log10) LNPC_M1(log2) LNPC_M1(exp2)
-LNPC_M1(sin) LNPC_M1(cos) LNPC_M1(tan) LNPC_M1(asin) LNPC_M1(acos) LNPC_M1(atan)
-LNPC_M1(sinh) LNPC_M1(cosh) LNPC_M1(tanh) LNPC_M1(floor) LNPC_M1(ceil) LNPC_M1(trunc)
-LNPC_M1(rint) LNPC_M1(fabs)
-LNPC_M2(fmod) LNPC_M2(copysign) LNPC_M2(pow) LNPC_M2(atan2) LNPC_M2(hypot)
-#undef LNPC_M1
-#undef LNPC_M2
-DI float m_fma(float x, float y, float z) { return fmaf(x, y, z); }
-DI double m_fma(double x, double y, double z) { return ::fma(x, y, z); }
-DI float m_scalbn(float x, int n) { return scalbnf(x, n); }
-DI double m_scalbn(double x, int n) { return ::scalbn(x, n); }
-
 /* Params::flags */
 enum { PF_AVX512F = 1 };
 
@@ -419,656 +317,94 @@ HD constexpr int fm_shift(int dt, int op, int path)
 }
 template <bool MAX, class R> DI R fminmax_c(R x, R y, int bits)
 {
-  if (is_nan(x)) return (is_nan(y) && !(bits & FM_NAN_Y)) ? x : y;
-  if (is_nan(y)) return x;
+  if (lnp_isnan(x)) return (lnp_isnan(y) && !(bits & FM_NAN_Y)) ? x : y;
+  if (lnp_isnan(y)) return x;
   if (x == y) {
-    if (x != 0 || sign_bit(x) == sign_bit(y)) return x;
-    return (bits & (sign_bit(x) ? FM_NZ_Y : FM_PZ_Y)) ? y : x;
+    if (x != 0 || lnp_signbit(x) == lnp_signbit(y)) return x;
+    return (bits & (lnp_signbit(x) ? FM_NZ_Y : FM_PZ_Y)) ? y : x;
   }
   return MAX ? (x > y ? x : y) : (x < y ? x : y);
 }
 
-/* ---- real float helpers: NumPy's npy_divmod (loop_ops.h) ---- */
-template <class R> DI R divmod_(R a, R b, R *modulus)
-{
-  R div, mod, floordiv;
-  mod = m_fmod(a, b);
-  if (!b) {
-    *modulus = mod;
-    return a / b;
-  }
-  div = (a - mod) / b;
-  if (mod) {
-    if ((b < 0) != (mod < 0)) {
-      mod += b;
-      div -= (R)1;
-    }
-  } else {
-    mod = m_copysign((R)0, b);
-  }
-  if (div) {
-    floordiv = m_floor(div);
-    if (div - floordiv > (R)0.5) floordiv += (R)1;
-  } else {
-    floordiv = m_copysign((R)0, a / b);
-  }
-  *modulus = mod;
-  return floordiv;
-}
-template <class R> DI R floordiv_(R a, R b)
-{
-  R mod;
-  if (!b) return a / b;
-  return divmod_(a, b, &mod);
-}
-template <class R> DI R remainder_(R a, R b)
-{
-  R mod;
-  if (!b) return m_fmod(a, b);
-  divmod_(a, b, &mod);
-  return mod;
-}
-
-/* ---- integer power (NumPy's, wrapping; negative exponents as loop_ops.h) ---- */
-template <class T> DI T ipow(T a, T b)
-{
-  if constexpr (std::is_signed_v<T>) {
-    if (b < 0) return (T)(a == 1 ? 1 : (a == -1 ? ((b & 1) ? -1 : 1) : 0));
-  }
-  if (b == 0 || a == 1) return 1;
-  T out = (b & 1) ? a : (T)1;
-  b = (T)(b >> 1);
-  while (b != 0) {
-    a = wmul(a, a);
-    if (b & 1) out = wmul(out, a);
-    b = (T)(b >> 1);
-  }
-  return out;
-}
-
-/* ---- complex helpers (NumPy's formulas, as loop_ops.h) ---- */
-template <class R> DI cx<R> c_mk(R r, R i) { return cx<R>{r, i}; }
-template <class R> DI cx<R> c_add(cx<R> a, cx<R> b) { return {a.re + b.re, a.im + b.im}; }
-template <class R> DI cx<R> c_mul(cx<R> a, cx<R> b)
-{
-  return {a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re};
-}
-template <class R> DI cx<R> c_div(cx<R> a, cx<R> b) /* Smith's */
-{
-  const R ar = a.re, ai = a.im, br = b.re, bi = b.im;
-  const R abr = m_fabs(br), abi = m_fabs(bi);
-  if (abr >= abi) {
-    if (abr == 0 && abi == 0) return {ar / abr, ai / abr};
-    const R rat = bi / br, scl = (R)1.0 / (br + bi * rat);
-    return {(ar + ai * rat) * scl, (ai - ar * rat) * scl};
-  } else {
-    const R rat = br / bi, scl = (R)1.0 / (bi + br * rat);
-    return {(ar * rat + ai) * scl, (ai * rat - ar) * scl};
-  }
-}
-template <class R> DI cx<R> c_recip(cx<R> a)
-{
-  const R ar = a.re, ai = a.im;
-  if (m_fabs(ai) <= m_fabs(ar)) {
-    const R r = ai / ar, d = ar + ai * r;
-    return {(R)1 / d, -r / d};
-  } else {
-    const R r = ar / ai, d = ar * r + ai;
-    return {r / d, (R)-1 / d};
-  }
-}
-template <class R> DI bool c_isnan(cx<R> a) { return is_nan(a.re) || is_nan(a.im); }
-template <class R> DI bool c_eq(cx<R> a, cx<R> b) { return a.re == b.re && a.im == b.im; }
-template <class R> DI bool c_nz(cx<R> a) { return a.re != 0 || a.im != 0; }
-/* LNP_CGE & co: lexicographic, a NaN imaginary part spoils the real test */
-template <class R> DI bool c_ge(cx<R> x, cx<R> y)
-{
-  return (x.re > y.re && !is_nan(x.im) && !is_nan(y.im)) || (x.re == y.re && x.im >= y.im);
-}
-template <class R> DI bool c_le(cx<R> x, cx<R> y)
-{
-  return (x.re < y.re && !is_nan(x.im) && !is_nan(y.im)) || (x.re == y.re && x.im <= y.im);
-}
-template <class R> DI bool c_gt(cx<R> x, cx<R> y)
-{
-  return (x.re > y.re && !is_nan(x.im) && !is_nan(y.im)) || (x.re == y.re && x.im > y.im);
-}
-template <class R> DI bool c_lt(cx<R> x, cx<R> y)
-{
-  return (x.re < y.re && !is_nan(x.im) && !is_nan(y.im)) || (x.re == y.re && x.im < y.im);
-}
-template <class R> DI cx<R> c_max(cx<R> a, cx<R> b) { return (is_nan(a.re) || is_nan(a.im) || c_ge(a, b)) ? a : b; }
-template <class R> DI cx<R> c_min(cx<R> a, cx<R> b) { return (is_nan(a.re) || is_nan(a.im) || c_le(a, b)) ? a : b; }
-template <class R> DI cx<R> c_fmax(cx<R> a, cx<R> b) { return (is_nan(b.re) || is_nan(b.im) || c_ge(a, b)) ? a : b; }
-template <class R> DI cx<R> c_fmin(cx<R> a, cx<R> b) { return (is_nan(b.re) || is_nan(b.im) || c_le(a, b)) ? a : b; }
-template <class R> DI cx<R> c_scale(cx<R> a, R s) { return {a.re * s, a.im * s}; }
-
-/* clog: (log |z|, arg z) with C99 Annex G's special values (glibc's is
- * more careful near |z| = 1; a few ulp elsewhere) */
-template <class R> DI cx<R> c_log(cx<R> z)
-{
-  const R x = z.re, y = z.im;
-  if (is_nan(x) || is_nan(y)) return {(is_inf(x) || is_inf(y)) ? r_inf<R>() : r_nan<R>(), r_nan<R>()};
-  if (x == 0 && y == 0)
-    return {-(R)1 / m_fabs(x), m_copysign(sign_bit(x) ? (R)3.14159265358979323846 : (R)0, y)};
-  return {m_log(m_hypot(x, y)), m_atan2(y, x)};
-}
-
-/* exp, sinh, cosh, tanh (and sin, cos, tan through them) with the C99
- * Annex G special values and the overflow care of glibc's: a huge real
- * part is split so that exp(t)^k * exp(rest) * trig stays finite where
- * the result is.  (libcu++'s versions overflow early and differ in special
- * values.)  flip swaps real and imaginary parts: sin(z) = flip(sinh(flip
- * z)), tan(z) = flip(tanh(flip z)). */
-template <class R> DI cx<R> c_flip(cx<R> a) { return {a.im, a.re}; }
-template <class R> DI int c_t() { return std::is_same_v<R, float> ? 88 : 709; } /* (MAX_EXP-1)*ln2 */
-template <class R> DI void c_sincos(R y, R *s, R *c)
-{
-  if (m_fabs(y) > cuda::std::numeric_limits<R>::min()) {
-    *s = m_sin(y);
-    *c = m_cos(y);
-  } else {
-    *s = y;
-    *c = 1;
-  }
-}
-/* e^x * (cs, sn) for x > t (x - t is applied up to twice; beyond: MAX) */
-template <class R> DI cx<R> c_big_exp(R x, R cs, R sn)
-{
-  const R t = (R)c_t<R>(), et = m_exp(t);
-  x -= t;
-  cs *= et;
-  sn *= et;
-  if (x > t) {
-    x -= t;
-    cs *= et;
-    sn *= et;
-  }
-  if (x > t) return {cuda::std::numeric_limits<R>::max() * cs, cuda::std::numeric_limits<R>::max() * sn};
-  const R ev = m_exp(x);
-  return {ev * cs, ev * sn};
-}
-template <class R> DI cx<R> c_exp(cx<R> z)
-{
-  const R x = z.re, y = z.im;
-  if (is_fin(x)) {
-    if (!is_fin(y)) return {r_nan<R>(), r_nan<R>()};
-    R s, c;
-    c_sincos(y, &s, &c);
-    if (x > (R)c_t<R>()) return c_big_exp(x, c, s);
-    const R ev = m_exp(x);
-    return {ev * c, ev * s};
-  }
-  if (is_inf(x)) {
-    if (is_fin(y)) {
-      const R v = sign_bit(x) ? (R)0 : r_inf<R>();
-      if (y == 0) return {v, y};
-      R s, c;
-      c_sincos(y, &s, &c);
-      return {m_copysign(v, c), m_copysign(v, s)};
-    }
-    if (!sign_bit(x)) return {r_inf<R>(), y - y};
-    return {(R)0, m_copysign((R)0, y)};
-  }
-  return {r_nan<R>(), y == 0 ? y : r_nan<R>()};
-}
-/* sinh (COSH false) or cosh (COSH true) */
-template <bool COSH, class R> DI cx<R> c_sinhcosh(cx<R> z)
-{
-  const bool neg = sign_bit(z.re);
-  const R ax = m_fabs(z.re), y = z.im;
-  if (is_fin(ax)) {
-    if (is_fin(y)) {
-      R s, c;
-      c_sincos(y, &s, &c);
-      if (ax > (R)c_t<R>()) {
-        /* sinh, cosh ~ e^|x|/2 with the sign of x on the odd part */
-        if (COSH) s = neg ? -s : s;
-        else c = neg ? -c : c;
-        return c_big_exp(ax, c * (R)0.5, s * (R)0.5);
-      }
-      if (COSH) return {m_cosh(z.re) * c, m_sinh(z.re) * s};
-      return {m_sinh(ax) * (neg ? -c : c), m_cosh(ax) * s};
-    }
-    if (COSH) return {y - y, z.re == 0 ? (R)0 : r_nan<R>()};
-    if (ax == 0) return {neg ? -(R)0 : (R)0, y - y};
-    return {r_nan<R>(), r_nan<R>()};
-  }
-  if (is_inf(ax)) {
-    if (is_fin(y) && y != 0) {
-      R s, c;
-      c_sincos(y, &s, &c);
-      if (COSH) return {m_copysign(r_inf<R>(), c), m_copysign(r_inf<R>(), s) * m_copysign((R)1, z.re)};
-      const R re = m_copysign(r_inf<R>(), c);
-      return {neg ? -re : re, m_copysign(r_inf<R>(), s)};
-    }
-    if (y == 0) {
-      if (COSH) return {r_inf<R>(), y * m_copysign((R)1, z.re)};
-      return {neg ? -r_inf<R>() : r_inf<R>(), y};
-    }
-    return {r_inf<R>(), y - y};
-  }
-  return {r_nan<R>(), y == 0 ? y : r_nan<R>()};
-}
-template <class R> DI cx<R> c_sinh(cx<R> z) { return c_sinhcosh<false>(z); }
-template <class R> DI cx<R> c_cosh(cx<R> z) { return c_sinhcosh<true>(z); }
-template <class R> DI cx<R> c_sin(cx<R> z) { return c_flip(c_sinh(c_flip(z))); }
-template <class R> DI cx<R> c_cos(cx<R> z) { return c_cosh(cx<R>{-z.im, z.re}); }
-template <class R> DI cx<R> c_tanh(cx<R> z)
-{
-  const R x = z.re, y = z.im;
-  if (!is_fin(x) || !is_fin(y)) {
-    if (is_inf(x)) {
-      R im = m_copysign((R)0, y);
-      if (is_fin(y) && m_fabs(y) > 1) {
-        R s, c;
-        c_sincos(y, &s, &c);
-        im = m_copysign((R)0, s * c);
-      }
-      return {m_copysign((R)1, x), im};
-    }
-    if (y == 0) return z;
-    return {x == 0 ? x : r_nan<R>(), r_nan<R>()};
-  }
-  R s, c;
-  c_sincos(y, &s, &c);
-  const int t2 = c_t<R>() / 2;
-  if (m_fabs(x) > (R)t2) {
-    /* tanh ~ sign(x) + i 4 sin cos / e^(2|x|), without overflow */
-    const R e2t = m_exp((R)(2 * t2));
-    R im = (R)4 * s * c / e2t;
-    const R rest = m_fabs(x) - (R)t2;
-    im = rest > (R)t2 ? im / e2t : im / m_exp(2 * rest);
-    return {m_copysign((R)1, x), im};
-  }
-  R sh = x, ch = 1;
-  if (m_fabs(x) > cuda::std::numeric_limits<R>::min()) {
-    sh = m_sinh(x);
-    ch = m_cosh(x);
-  }
-  const R den = m_fabs(sh) > m_fabs(c) * cuda::std::numeric_limits<R>::epsilon() ? sh * sh + c * c : c * c;
-  return {sh * ch / den, s * c / den};
-}
-template <class R> DI cx<R> c_tan(cx<R> z) { return c_flip(c_tanh(c_flip(z))); }
-/* a * b with C99 Annex G's recovery of infinities (libgcc's __mulsc3) */
-template <class R> DI cx<R> c_mul_annexg(cx<R> u, cx<R> v)
-{
-  R a = u.re, b = u.im, c = v.re, d = v.im;
-  const R ac = a * c, bd = b * d, ad = a * d, bc = b * c;
-  R x = ac - bd, y = ad + bc;
-  if (is_nan(x) && is_nan(y)) {
-    bool recalc = false;
-    if (is_inf(a) || is_inf(b)) {
-      a = m_copysign(is_inf(a) ? (R)1 : (R)0, a);
-      b = m_copysign(is_inf(b) ? (R)1 : (R)0, b);
-      if (is_nan(c)) c = m_copysign((R)0, c);
-      if (is_nan(d)) d = m_copysign((R)0, d);
-      recalc = true;
-    }
-    if (is_inf(c) || is_inf(d)) {
-      c = m_copysign(is_inf(c) ? (R)1 : (R)0, c);
-      d = m_copysign(is_inf(d) ? (R)1 : (R)0, d);
-      if (is_nan(a)) a = m_copysign((R)0, a);
-      if (is_nan(b)) b = m_copysign((R)0, b);
-      recalc = true;
-    }
-    if (!recalc && (is_inf(ac) || is_inf(bd) || is_inf(ad) || is_inf(bc))) {
-      if (is_nan(a)) a = m_copysign((R)0, a);
-      if (is_nan(b)) b = m_copysign((R)0, b);
-      if (is_nan(c)) c = m_copysign((R)0, c);
-      if (is_nan(d)) d = m_copysign((R)0, d);
-      recalc = true;
-    }
-    if (recalc) {
-      x = r_inf<R>() * (a * c - b * d);
-      y = r_inf<R>() * (a * d + b * c);
-    }
-  }
-  return {x, y};
-}
-/* glibc's cpow: cexp(b * clog(a)) */
-template <class R> DI cx<R> c_cpow(cx<R> a, cx<R> b) { return c_exp(c_mul_annexg(b, c_log(a))); }
-
-/* csqrt: glibc's algorithm (libcu++'s goes through polar form and gives
- * sqrt(-4) = 1.2e-16+2i instead of 2i) */
-template <class R> DI cx<R> c_sqrt(cx<R> x)
-{
-  const R MIN = cuda::std::numeric_limits<R>::min(), MAX = cuda::std::numeric_limits<R>::max();
-  constexpr int MANT = cuda::std::numeric_limits<R>::digits;
-  R xr = x.re, xi = x.im;
-  const bool rnan = is_nan(xr), inan = is_nan(xi), rinf = is_inf(xr), iinf = is_inf(xi);
-  if (rnan || inan || rinf || iinf) {
-    if (iinf) return {r_inf<R>(), xi};
-    if (rinf) {
-      if (xr < 0) return {inan ? r_nan<R>() : (R)0, m_copysign(r_inf<R>(), xi)};
-      return {xr, inan ? r_nan<R>() : m_copysign((R)0, xi)};
-    }
-    return {r_nan<R>(), r_nan<R>()};
-  }
-  if (xi == 0) {
-    if (xr < 0) return {(R)0, m_copysign(m_sqrt(-xr), xi)};
-    return {m_fabs(m_sqrt(xr)), m_copysign((R)0, xi)};
-  }
-  if (xr == 0) {
-    R r;
-    if (m_fabs(xi) >= 2 * MIN) r = m_sqrt((R)0.5 * m_fabs(xi));
-    else r = (R)0.5 * m_sqrt(2 * m_fabs(xi));
-    return {r, m_copysign(r, xi)};
-  }
-  R d, r, s;
-  int scale = 0;
-  if (m_fabs(xr) > MAX / 4) {
-    scale = 1;
-    xr = m_scalbn(xr, -2);
-    xi = m_scalbn(xi, -2);
-  } else if (m_fabs(xi) > MAX / 4) {
-    scale = 1;
-    if (m_fabs(xr) >= 4 * MIN) xr = m_scalbn(xr, -2);
-    else xr = 0;
-    xi = m_scalbn(xi, -2);
-  } else if (m_fabs(xr) < 2 * MIN && m_fabs(xi) < 2 * MIN) {
-    scale = -((MANT + 1) / 2);
-    xr = m_scalbn(xr, -2 * scale);
-    xi = m_scalbn(xi, -2 * scale);
-  }
-  d = m_hypot(xr, xi);
-  if (xr > 0) {
-    r = m_sqrt((R)0.5 * (d + xr));
-    if (scale == 1 && m_fabs(xi) < 1) {
-      s = xi / r;
-      r = m_scalbn(r, scale);
-      scale = 0;
-    } else {
-      s = (R)0.5 * (xi / r);
-    }
-  } else {
-    s = m_sqrt((R)0.5 * (d - xr));
-    if (scale == 1 && m_fabs(xi) < 1) {
-      r = m_fabs(xi / s);
-      s = m_scalbn(s, scale);
-      scale = 0;
-    } else {
-      r = m_fabs((R)0.5 * (xi / s));
-    }
-  }
-  if (scale) {
-    r = m_scalbn(r, scale);
-    s = m_scalbn(s, scale);
-  }
-  return {r, m_copysign(s, xi)};
-}
-
-/* NumPy's nc_pow: exact small integer powers, else cpow */
-template <class R> DI cx<R> c_pow(cx<R> a, cx<R> b)
-{
-  const R ar = a.re, ai = a.im, br = b.re, bi = b.im;
-  if (br == 0 && bi == 0) return c_mk<R>(1, 0);
-  if (ar == 0 && ai == 0) {
-    if (br > 0 && bi == 0) return c_mk<R>(0, 0);
-    return c_mk<R>(r_nan<R>(), r_nan<R>());
-  }
-  if (bi == 0 && br > -100 && br < 100 && (R)(int)br == br) {
-    int n = (int)br;
-    if (n == 1) return a;
-    if (n == 2) return c_mul(a, a);
-    if (n == 3) return c_mul(c_mul(a, a), a);
-    cx<R> aa = c_mk<R>(1, 0), p = a;
-    int mask = 1;
-    if (n < 0) n = -n;
-    for (;;) {
-      if (n & mask) aa = c_mul(aa, p);
-      mask <<= 1;
-      if (n < mask || mask <= 0) break;
-      p = c_mul(p, p);
-    }
-    if (br < 0) aa = c_div(c_mk<R>(1, 0), aa);
-    return aa;
-  }
-  return c_cpow(a, b);
-}
-
-/* |z|: hypot, or NumPy's AVX512F kernel formula where the host CPU has
- * AVX512F (loop_ops.h lnp_cabs; the host tells us in flags) */
-template <class R> DI R c_abs(cx<R> z, int flags)
-{
-  R re = m_fabs(z.re), im = m_fabs(z.im);
-  if (!(flags & PF_AVX512F)) return m_hypot(re, im);
-  const bool reinf = is_inf(re), iminf = is_inf(im);
-  if (reinf) im = r_inf<R>();
-  if (iminf) re = r_inf<R>();
-  const bool renan = is_nan(re), imnan = is_nan(im);
-  if (renan) im = r_nan<R>();
-  if (imnan) re = r_nan<R>();
-  const R larger = re > im ? re : im, smaller = im < re ? im : re;
-  const R ratio = (larger == 0 || is_inf(smaller)) ? (R)0 : smaller / larger;
-  return m_sqrt(m_fma(ratio, ratio, (R)1)) * larger;
-}
-
-#define LNPC_LOG10E 0.434294481903251827651128918916605082
-#define LNPC_LOG2E 1.442695040888963407359924681001892137
-#define LNPC_LOGE2 0.693147180559945309417232121458176568
-
 /* ========================================================================
- * Element operations (loop_ops.h LNP_E_*)
+ * Element operations: elem.h's LNP_E_<OP>_<ek>, chosen from the op table
+ * (unary and binary ops of kinds S, A, P; arg-reduction steps).  A kind an
+ * op lacks names no macro: its branch is discarded, never instantiated.
  * ======================================================================== */
 template <int> constexpr bool dependent_false = false;
 
-template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f1(CT<DT> a, int flags)
+#define LNPC_EK_CALL(NAME, ARGS)                                               \
+  if constexpr (K == 'b') return LNP_E_##NAME##_b ARGS;                        \
+  else if constexpr (K == 'i') return LNP_E_##NAME##_i ARGS;                   \
+  else if constexpr (K == 'u') return LNP_E_##NAME##_u ARGS;                   \
+  else if constexpr (K == 'f') return LNP_E_##NAME##_f ARGS;                   \
+  else return LNP_E_##NAME##_c ARGS;
+#define LNPC_IF_OP(NAME, ARGS) else if constexpr (OP == LNP_OP_##NAME) { LNPC_EK_CALL(NAME, ARGS) }
+#define LNPC_NONE(NAME, ARGS)
+
+/* lnp_aux: PF_* flags of the launch (unary), the fmax/fmin bits (binary) */
+#define LNPC_F1_S1 LNPC_IF_OP
+#define LNPC_F1_A1 LNPC_IF_OP
+#define LNPC_F1_P1 LNPC_IF_OP
+#define LNPC_F1_S2 LNPC_NONE
+#define LNPC_F1_P2 LNPC_NONE
+#define LNPC_F1_C1 LNPC_NONE
+#define LNPC_F1_W3 LNPC_NONE
+#define LNPC_F1_G0 LNPC_NONE
+#define LNPC_F1_R1 LNPC_NONE
+#define LNPC_F1_R2 LNPC_NONE
+#define LNPC_F1(NAME, UF, NIN, KIND, ...) LNPC_F1_##KIND##NIN(NAME, (a))
+template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f1(CT<DT> a, int lnp_aux)
 {
   constexpr char K = dt_ek(DT);
-  typedef CT<DT> C;
-  (void)flags;
-  if constexpr (OP == LNP_OP_NEGATIVE) {
-    if constexpr (K == 'i' || K == 'u') return wneg(a);
-    else if constexpr (K == 'f') return -a;
-    else return C{-a.re, -a.im};
-  } else if constexpr (OP == LNP_OP_POSITIVE) {
-    return a;
-  } else if constexpr (OP == LNP_OP_ABSOLUTE) {
-    if constexpr (K == 'i') return a < 0 ? wneg(a) : a;
-    else if constexpr (K == 'f') return m_fabs(a);
-    else if constexpr (K == 'c') return c_abs(a, flags);
-    else return a;
-  } else if constexpr (OP == LNP_OP_SQUARE) {
-    if constexpr (K == 'i' || K == 'u') return wmul(a, a);
-    else if constexpr (K == 'f') return a * a;
-    else return C{a.re * a.re - a.im * a.im, a.re * a.im + a.im * a.re};
+  (void)lnp_aux;
+  if constexpr (false) {
   }
-#define LNPC_TR(NAME, fn, cfn)                                                 \
-  else if constexpr (OP == LNP_OP_##NAME) {                                    \
-    if constexpr (K == 'f') return m_##fn(a);                                  \
-    else return cfn;                                                           \
-  }
-  LNPC_TR(SQRT, sqrt, c_sqrt(a))
-  LNPC_TR(EXP, exp, c_exp(a))
-  LNPC_TR(LOG, log, c_log(a))
-  LNPC_TR(LOG10, log10, c_scale(c_log(a), (decltype(a.re))LNPC_LOG10E))
-  LNPC_TR(LOG2, log2, c_scale(c_log(a), (decltype(a.re))LNPC_LOG2E))
-  LNPC_TR(EXP2, exp2, c_exp(c_scale(a, (decltype(a.re))LNPC_LOGE2)))
-  LNPC_TR(SIN, sin, c_sin(a))
-  LNPC_TR(COS, cos, c_cos(a))
-  LNPC_TR(TAN, tan, c_tan(a))
-  LNPC_TR(ARCSIN, asin, a)
-  LNPC_TR(ARCCOS, acos, a)
-  LNPC_TR(ARCTAN, atan, a)
-  LNPC_TR(SINH, sinh, c_sinh(a))
-  LNPC_TR(COSH, cosh, c_cosh(a))
-  LNPC_TR(TANH, tanh, c_tanh(a))
-  LNPC_TR(RINT, rint, (C{m_rint(a.re), m_rint(a.im)}))
-#undef LNPC_TR
-  else if constexpr (OP == LNP_OP_FLOOR) return m_floor(a);
-  else if constexpr (OP == LNP_OP_CEIL) return m_ceil(a);
-  else if constexpr (OP == LNP_OP_TRUNC) return m_trunc(a);
-  else if constexpr (OP == LNP_OP_SIGN) {
-    if constexpr (K == 'i') return (C)((a > 0) - (a < 0));
-    else if constexpr (K == 'u') return (C)(a > 0);
-    else return a > 0 ? (C)1 : a < 0 ? (C)-1 : a == 0 ? (C)0 : a;
-  } else if constexpr (OP == LNP_OP_RECIPROCAL) {
-    if constexpr (K == 'i')
-      return a == 0 ? (sizeof(C) >= 4 ? smin<C>() : (C)0) : a == 1 ? (C)1 : a == -1 ? (C)-1 : (C)0;
-    else if constexpr (K == 'u') return (C)(a == 1);
-    else if constexpr (K == 'f') return (C)1 / a;
-    else return c_recip(a);
-  } else if constexpr (OP == LNP_OP_CONJUGATE) {
-    if constexpr (K == 'c') return C{a.re, -a.im};
-    else return a;
-  } else if constexpr (OP == LNP_OP_INVERT) {
-    if constexpr (K == 'b') return !a;
-    else return (C)~a;
-  } else if constexpr (OP == LNP_OP_LOGICAL_NOT) {
-    if constexpr (K == 'b') return !a;
-    else if constexpr (K == 'c') return !c_nz(a);
-    else return a == 0;
-  } else if constexpr (OP == LNP_OP_ISNAN) {
-    if constexpr (K == 'f') return is_nan(a);
-    else if constexpr (K == 'c') return c_isnan(a);
-    else return ((void)a, false);
-  } else if constexpr (OP == LNP_OP_ISINF) {
-    if constexpr (K == 'f') return is_inf(a);
-    else if constexpr (K == 'c') return is_inf(a.re) || is_inf(a.im);
-    else return ((void)a, false);
-  } else if constexpr (OP == LNP_OP_ISFINITE) {
-    if constexpr (K == 'f') return is_fin(a);
-    else if constexpr (K == 'c') return is_fin(a.re) && is_fin(a.im);
-    else return ((void)a, true);
-  } else if constexpr (OP == LNP_OP_SIGNBIT) {
-    if constexpr (K == 'i') return a < 0;
-    else if constexpr (K == 'f') return sign_bit(a);
-    else return ((void)a, false);
-  } else {
-    static_assert(dependent_false<OP>, "not a unary op");
-  }
+  LNP_OP_TABLE(LNPC_F1)
+  else static_assert(dependent_false<OP>, "not a unary op");
 }
 
-/* aux: f2aux (the fmax/fmin bits) */
-template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f2(CT<DT> a, CT<DT> b, int aux)
+#define LNPC_F2_S2 LNPC_IF_OP
+#define LNPC_F2_P2 LNPC_IF_OP
+#define LNPC_F2_S1 LNPC_NONE
+#define LNPC_F2_A1 LNPC_NONE
+#define LNPC_F2_P1 LNPC_NONE
+#define LNPC_F2_C1 LNPC_NONE
+#define LNPC_F2_W3 LNPC_NONE
+#define LNPC_F2_G0 LNPC_NONE
+#define LNPC_F2_R1 LNPC_NONE
+#define LNPC_F2_R2 LNPC_NONE
+#define LNPC_F2(NAME, UF, NIN, KIND, ...) LNPC_F2_##KIND##NIN(NAME, (a, b))
+template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f2(CT<DT> a, CT<DT> b, int lnp_aux)
 {
   constexpr char K = dt_ek(DT);
-  typedef CT<DT> C;
-  (void)aux;
-  if constexpr (OP == LNP_OP_ADD) {
-    if constexpr (K == 'b') return a | b;
-    else if constexpr (K == 'i' || K == 'u') return wadd(a, b);
-    else if constexpr (K == 'f') return a + b;
-    else return c_add(a, b);
-  } else if constexpr (OP == LNP_OP_SUBTRACT) {
-    if constexpr (K == 'i' || K == 'u') return wsub(a, b);
-    else if constexpr (K == 'f') return a - b;
-    else return C{a.re - b.re, a.im - b.im};
-  } else if constexpr (OP == LNP_OP_MULTIPLY) {
-    if constexpr (K == 'b') return a & b;
-    else if constexpr (K == 'i' || K == 'u') return wmul(a, b);
-    else if constexpr (K == 'f') return a * b;
-    else return c_mul(a, b);
-  } else if constexpr (OP == LNP_OP_TRUE_DIVIDE) {
-    if constexpr (K == 'f') return a / b;
-    else return c_div(a, b);
-  } else if constexpr (OP == LNP_OP_FLOOR_DIVIDE) {
-    if constexpr (K == 'i')
-      return b == 0 ? (C)0 : b == -1 ? wneg(a) : (C)(a / b - (((a > 0) != (b > 0)) && a % b != 0));
-    else if constexpr (K == 'u') return b == 0 ? (C)0 : (C)(a / b);
-    else return floordiv_(a, b);
-  } else if constexpr (OP == LNP_OP_REMAINDER) {
-    if constexpr (K == 'i')
-      return (b == 0 || b == -1) ? (C)0
-             : (a % b != 0 && ((a % b < 0) != (b < 0))) ? (C)(a % b + b)
-                                                        : (C)(a % b);
-    else if constexpr (K == 'u') return b == 0 ? (C)0 : (C)(a % b);
-    else return remainder_(a, b);
-  } else if constexpr (OP == LNP_OP_POWER) {
-    if constexpr (K == 'i' || K == 'u') return ipow(a, b);
-    else if constexpr (K == 'f') return m_pow(a, b);
-    else return c_pow(a, b);
-  } else if constexpr (OP == LNP_OP_MAXIMUM) {
-    if constexpr (K == 'b') return a | b;
-    else if constexpr (K == 'i' || K == 'u') return a >= b ? a : b;
-    else if constexpr (K == 'f') return (a >= b || is_nan(a)) ? a : b;
-    else return c_max(a, b);
-  } else if constexpr (OP == LNP_OP_MINIMUM) {
-    if constexpr (K == 'b') return a & b;
-    else if constexpr (K == 'i' || K == 'u') return a <= b ? a : b;
-    else if constexpr (K == 'f') return (a <= b || is_nan(a)) ? a : b;
-    else return c_min(a, b);
-  } else if constexpr (OP == LNP_OP_FMAX) {
-    if constexpr (K == 'b') return a | b;
-    else if constexpr (K == 'i' || K == 'u') return a >= b ? a : b;
-    else if constexpr (K == 'f') return fminmax_c<true>(a, b, aux);
-    else return c_fmax(a, b);
-  } else if constexpr (OP == LNP_OP_FMIN) {
-    if constexpr (K == 'b') return a & b;
-    else if constexpr (K == 'i' || K == 'u') return a <= b ? a : b;
-    else if constexpr (K == 'f') return fminmax_c<false>(a, b, aux);
-    else return c_fmin(a, b);
-  } else if constexpr (OP == LNP_OP_ARCTAN2) {
-    return m_atan2(a, b);
-  } else if constexpr (OP == LNP_OP_HYPOT) {
-    return m_hypot(a, b);
-  } else if constexpr (OP == LNP_OP_BITWISE_AND) {
-    return (C)(a & b);
-  } else if constexpr (OP == LNP_OP_BITWISE_OR) {
-    return (C)(a | b);
-  } else if constexpr (OP == LNP_OP_BITWISE_XOR) {
-    return (C)(a ^ b);
-  } else if constexpr (OP == LNP_OP_LEFT_SHIFT) {
-    return (size_t)b < nbits<C>() ? (C)(uw(a) << b) : (C)0;
-  } else if constexpr (OP == LNP_OP_RIGHT_SHIFT) {
-    if constexpr (K == 'i') return (size_t)b < nbits<C>() ? (C)(a >> b) : a < 0 ? (C)-1 : (C)0;
-    else return (size_t)b < nbits<C>() ? (C)(a >> b) : (C)0;
-  } else if constexpr (OP == LNP_OP_EQUAL) {
-    if constexpr (K == 'c') return c_eq(a, b);
-    else return a == b;
-  } else if constexpr (OP == LNP_OP_NOT_EQUAL) {
-    if constexpr (K == 'c') return !c_eq(a, b);
-    else return a != b;
-  } else if constexpr (OP == LNP_OP_LESS) {
-    if constexpr (K == 'c') return c_lt(a, b);
-    else return a < b;
-  } else if constexpr (OP == LNP_OP_LESS_EQUAL) {
-    if constexpr (K == 'c') return c_le(a, b);
-    else return a <= b;
-  } else if constexpr (OP == LNP_OP_GREATER) {
-    if constexpr (K == 'c') return c_gt(a, b);
-    else return a > b;
-  } else if constexpr (OP == LNP_OP_GREATER_EQUAL) {
-    if constexpr (K == 'c') return c_ge(a, b);
-    else return a >= b;
-  } else if constexpr (OP == LNP_OP_LOGICAL_AND || OP == LNP_OP_LOGICAL_OR || OP == LNP_OP_LOGICAL_XOR) {
-    bool x, y;
-    if constexpr (K == 'c') {
-      x = c_nz(a);
-      y = c_nz(b);
-    } else {
-      x = a != 0;
-      y = b != 0;
-    }
-    if constexpr (OP == LNP_OP_LOGICAL_AND) return x && y;
-    else if constexpr (OP == LNP_OP_LOGICAL_OR) return x || y;
-    else return x != y;
-  } else {
-    static_assert(dependent_false<OP>, "not a binary op");
+  (void)lnp_aux;
+  if constexpr (false) {
   }
+  LNP_OP_TABLE(LNPC_F2)
+  else static_assert(dependent_false<OP>, "not a binary op");
 }
 
-/* ---- arg-reductions: does candidate (v, k) beat the current (m, j)? ---- */
-template <int DT> DI bool any_nan(CT<DT> x)
+/* arg-reduction steps: does candidate v at index k beat the current m at j? */
+#define LNPC_AR_R1 LNPC_IF_OP
+#define LNPC_AR_R2 LNPC_IF_OP
+#define LNPC_AR_S1 LNPC_NONE
+#define LNPC_AR_A1 LNPC_NONE
+#define LNPC_AR_P1 LNPC_NONE
+#define LNPC_AR_S2 LNPC_NONE
+#define LNPC_AR_P2 LNPC_NONE
+#define LNPC_AR_C1 LNPC_NONE
+#define LNPC_AR_W3 LNPC_NONE
+#define LNPC_AR_G0 LNPC_NONE
+#define LNPC_AR(NAME, UF, NIN, KIND, ...) LNPC_AR_##KIND##NIN(NAME, (v, k, m, j))
+template <int OP, int DT> DI bool beats(CT<DT> v, int64_t k, CT<DT> m, int64_t j)
 {
-  if constexpr (dt_ek(DT) == 'f') return is_nan(x);
-  else if constexpr (dt_ek(DT) == 'c') return c_isnan(x);
-  else return ((void)x, false);
-}
-template <bool MAX, int DT> DI bool beats(CT<DT> v, int64_t k, CT<DT> m, int64_t j)
-{
-  bool better, eq;
-  if constexpr (dt_ek(DT) == 'c') {
-    better = MAX ? (v.re > m.re || (v.re == m.re && v.im > m.im)) : (v.re < m.re || (v.re == m.re && v.im < m.im));
-    eq = c_eq(v, m);
-  } else {
-    better = MAX ? v > m : v < m;
-    eq = v == m;
+  constexpr char K = dt_ek(DT);
+  if constexpr (false) {
   }
-  return any_nan<DT>(m) ? (any_nan<DT>(v) && k < j) : (any_nan<DT>(v) || better || (eq && k < j));
+  LNP_OP_TABLE(LNPC_AR)
+  else static_assert(dependent_false<OP>, "not an arg-reduction");
 }
-HD constexpr bool arg_max(int op) { return op == LNP_OP_ARGMAX_ACC || op == LNP_OP_ARGMAX_COMBINE; }
 
 /* ========================================================================
  * Casts (loop_cpu.c): the source widens to a canonical value of its kind
@@ -1110,7 +446,7 @@ template <int DDT, class V> DI St<DDT> conv(V c)
   typedef St<DDT> T2;
   constexpr char K2 = dt_kind(DDT);
   if constexpr (K2 == 'b') {
-    if constexpr (is_cx<V>::value) return c_nz(c);
+    if constexpr (is_cx<V>::value) return LNP_CNZ(c);
     else return c != 0;
   } else if constexpr (K2 == 'i' || K2 == 'u') {
     if constexpr (is_cx<V>::value) return f2int<T2>((double)c.re);
@@ -1151,7 +487,7 @@ template <int DDT, class V> DI St<DDT> conv(V c)
 template <int DT> using SumT = CT<DT>;
 template <int DT> DI SumT<DT> sum_add(SumT<DT> a, SumT<DT> b)
 {
-  if constexpr (dt_kind(DT) == 'c') return c_add(a, b);
+  if constexpr (dt_kind(DT) == 'c') return LNP_CMK(a.re + b.re, a.im + b.im);
   else return a + b;
 }
 DI int64_t pw_half(int64_t n)
@@ -1345,12 +681,9 @@ template <int OP, int DT> DI CT<DT> gen(const Params &p, int64_t idx)
   if constexpr (OP == LNP_OP_ARANGE) {
     const C start = ld<DT>((const char *)&p.scalars[0]);
     const C step = ld<DT>((const char *)&p.scalars[1]);
-    if constexpr (K == 'i' || K == 'u') return wadd(start, wmul((C)idx, step));
-    else if constexpr (K == 'f') return start + (C)idx * step;
-    else {
-      typedef decltype(start.re) R;
-      return C{start.re + (R)idx * step.re, start.im + (R)idx * step.im};
-    }
+    if constexpr (K == 'i' || K == 'u') return LNP_E_ARANGE_i(start, step, idx);
+    else if constexpr (K == 'f') return LNP_E_ARANGE_f(start, step, idx);
+    else return LNP_E_ARANGE_c(start, step, idx);
   } else {
     const bool v = idx == p.scalars[0].i64;
     if constexpr (K == 'c') {
@@ -1535,7 +868,7 @@ DI void seq(const Params &p, const int64_t *w, char *const *q, int64_t idx)
           const S vraw = *(const S *)pv;
           const C c = ld<DT>(pv);
           const int64_t k = idx + i * dm;
-          if (beats<arg_max(OP), DT>(c, k, m, j)) {
+          if (beats<OP, DT>(c, k, m, j)) {
             mraw = vraw;
             m = c;
             j = k;
@@ -1564,7 +897,7 @@ DI void seq(const Params &p, const int64_t *w, char *const *q, int64_t idx)
           },
           [&](const E &v, int64_t) {
             const C c = ld<DT>((const char *)&v.raw);
-            if (beats<arg_max(OP), DT>(c, v.k, m, j)) {
+            if (beats<OP, DT>(c, v.k, m, j)) {
               mraw = v.raw;
               m = c;
               j = v.k;
@@ -1582,7 +915,7 @@ DI void seq(const Params &p, const int64_t *w, char *const *q, int64_t idx)
         int64_t k;
         if constexpr (op_nin(OP) == 2) k = *(const int64_t *)(r[3] + i * ist[3]);
         else k = ix + i * imult;
-        if (beats<arg_max(OP), DT>(v, k, m, j)) {
+        if (beats<OP, DT>(v, k, m, j)) {
           mraw = vraw;
           m = v;
           j = k;
@@ -2238,7 +1571,7 @@ template <int OP, int DT> struct CombOp {
   int aux;
   DI PartT<OP, DT> operator()(const PartT<OP, DT> &l, const PartT<OP, DT> &r) const
   {
-    if constexpr (op_kind(OP) == 'R') return beats<arg_max(OP), DT>(r.m, r.j, l.m, l.j) ? r : l;
+    if constexpr (op_kind(OP) == 'R') return beats<OP, DT>(r.m, r.j, l.m, l.j) ? r : l;
     else if constexpr (pairwise_red<OP, DT>()) return sum_add<DT>(l, r);
     else return rt<DT>(f2<OP, DT>(l, r, aux));
   }
@@ -2573,11 +1906,11 @@ template <int DT> constexpr int part_size_dt(int op)
                                                              : (int)sizeof(CT<DT>);
 }
 
-template <int LO, int HI> struct OpPart {
+template <int UNIT> struct OpPart {
   template <int I> static constexpr launch_fn entry()
   {
-    constexpr int OP = LO + I / LNP_NTYPES, DT = I % LNP_NTYPES;
-    if constexpr (OP == LNP_OP_COPY || !has_kernel(OP, DT)) return nullptr;
+    constexpr int OP = I / LNP_NTYPES, DT = I % LNP_NTYPES;
+    if constexpr (op_unit(OP) != UNIT || op_kind(OP) == 'C' || !has_kernel(OP, DT)) return nullptr;
     else return &launch<OP, DT, out_dt(OP, DT)>;
   }
   template <int... I> static constexpr std::array<launch_fn, sizeof...(I)> make(std::integer_sequence<int, I...>)
@@ -2586,10 +1919,10 @@ template <int LO, int HI> struct OpPart {
   }
   static launch_fn get(int op, int dt)
   {
-    static constexpr std::array<launch_fn, (HI - LO) * LNP_NTYPES> table =
-        make(std::make_integer_sequence<int, (HI - LO) * LNP_NTYPES>{});
-    if (op < LO || op >= HI || dt < 0 || dt >= LNP_NTYPES) return nullptr;
-    return table[(size_t)(op - LO) * LNP_NTYPES + dt];
+    static constexpr std::array<launch_fn, LNP_NOPS * LNP_NTYPES> table =
+        make(std::make_integer_sequence<int, LNP_NOPS * LNP_NTYPES>{});
+    if (op < 0 || op >= LNP_NOPS || dt < 0 || dt >= LNP_NTYPES) return nullptr;
+    return table[(size_t)op * LNP_NTYPES + dt];
   }
 };
 template <int = 0> struct CastPart { /* a template: nothing is instantiated unless used */

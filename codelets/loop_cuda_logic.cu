@@ -1,4 +1,5 @@
-/* CUDA loop kernels of the bitwise, shift, comparison and logical ops, WHERE, ARANGE, EYE (see loop_cuda_kernels.cuh). */
+/* CUDA loop kernels of the ops whose unit is logic in the op table (op_table.h;
+ * see loop_cuda_kernels.cuh). */
 #include "loop_cuda_kernels.cuh"
 
-lnpc::launch_fn lnpc::part_logic(int op, int dt) { return OpPart<LNP_OP_BITWISE_AND, LNP_OP_ARGMAX_ACC>::get(op, dt); }
+lnpc::launch_fn lnpc::part_logic(int op, int dt) { return OpPart<U_logic>::get(op, dt); }

@@ -15,7 +15,7 @@
 
 #include <starpu.h>
 #include <stdint.h>
-#include "../codelets/loop.h"
+#include "dtypes.h"
 
 #ifdef __cplusplus
 extern "C" {

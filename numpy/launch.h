@@ -2,6 +2,7 @@
 #ifndef LNP_LAUNCH_H
 #define LNP_LAUNCH_H
 #include "lnp.h"
+#include "../codelets/loop.h"
 
 #define LNP_LAUNCH_MAXOPS 6
 

@@ -9,8 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <starpu.h>
-#include "../codelets/dtypes.h"
-#include "../codelets/loop.h"
+#include "../data-interfaces/dtypes.h"
 
 /* ---- errors ------------------------------------------------------------ */
 typedef enum lnp_status {
@@ -255,5 +254,25 @@ lnp_status lnp_view_from_host(const lnp_view *v, const void *src /* C-contiguous
 
 /* Identity of a reduction op for a dtype. */
 lnp_status lnp_reduce_identity(int op, int dtype, lnp_scalar *out);
+
+/* ---- introspection (introspect.c): what the bindings read ------------- */
+/* The op catalogue (codelets/op_table.h): ops are numbered 0..count-1. */
+typedef struct lnp_op_row {
+  const char *upper; /* "TRUE_DIVIDE" */
+  const char *ufunc; /* NumPy ufunc run natively on it ("divide"), NULL if none */
+  int nin;
+  char kind;   /* S P A C W G R */
+  int ureduce; /* the ufunc's .reduce runs natively */
+} lnp_op_row;
+int lnp_op_count(void);
+int lnp_op_describe(int op, lnp_op_row *row); /* 0, or -1 out of range */
+int lnp_op_find(const char *lower_name);      /* "arange" -> its op, or -1 */
+/* Tasks of our codelets executed per worker kind; fused groups, the loops
+ * they ran and the stores they elided; whether tasks a GPU can run stay
+ * off the CPU workers; bytes of tiles in this process's host memory. */
+void lnp_stats_task_counts(uint64_t *cpu, uint64_t *cuda);
+void lnp_stats_fuse_counts(uint64_t *groups, uint64_t *loops, uint64_t *elided);
+int lnp_stats_gpu_only(void);
+int64_t lnp_stats_host_bytes(void);
 
 #endif

@@ -13,33 +13,28 @@
 #include "store_internal.h"
 
 
+/* A binary op of the catalogue with a reduction seed (op_table.h). */
 static int is_reduce_op(int op)
 {
-  switch (op) {
-  case LNP_OP_ADD: case LNP_OP_MULTIPLY: case LNP_OP_MAXIMUM: case LNP_OP_MINIMUM:
-  case LNP_OP_LOGICAL_AND: case LNP_OP_LOGICAL_OR: case LNP_OP_BITWISE_AND:
-  case LNP_OP_BITWISE_OR: case LNP_OP_BITWISE_XOR: case LNP_OP_FMAX: case LNP_OP_FMIN:
-    return 1;
-  default: return 0;
-  }
+  const lnp_op_info *o = lnp_op_get(op);
+  return o && (o->kind == 'S' || o->kind == 'P') && o->nin == 2 && o->identity != LNP_ID_NONE;
 }
 
 /* Identity, as a float64/int64 seed converted to the dtype. */
 lnp_status lnp_reduce_identity(int op, int dtype, lnp_scalar *out)
 {
   memset(out, 0, sizeof *out);
+  const lnp_op_info *o = lnp_op_get(op);
   int lowest = 0, highest = 0;
-  switch (op) {
-  case LNP_OP_ADD: case LNP_OP_LOGICAL_OR: case LNP_OP_BITWISE_OR: case LNP_OP_BITWISE_XOR:
-    return LNP_OK; /* zero */
-  case LNP_OP_MULTIPLY: case LNP_OP_LOGICAL_AND:
-    break;         /* one */
-  case LNP_OP_BITWISE_AND:
+  switch (o ? o->identity : LNP_ID_NONE) {
+  case LNP_ID_ZERO: return LNP_OK;
+  case LNP_ID_ONE: break;
+  case LNP_ID_ONES:
     memset(out, 0xff, lnp_dtype_size(dtype));
     if (dtype == LNP_BOOL) out->b = 1;
     return LNP_OK;
-  case LNP_OP_MAXIMUM: case LNP_OP_FMAX: case LNP_OP_ARGMAX_ACC: lowest = 1; break;
-  case LNP_OP_MINIMUM: case LNP_OP_FMIN: case LNP_OP_ARGMIN_ACC: highest = 1; break;
+  case LNP_ID_LOWEST: lowest = 1; break;
+  case LNP_ID_HIGHEST: highest = 1; break;
   default: return lnp_error(LNP_EVALUE, "%s has no identity", lnp_op_name(op));
   }
   switch (dtype) {

@@ -3,9 +3,6 @@
  * call validates its arguments and turns lnp_status codes into NumPy's
  * exception classes. */
 #include "core.h"
-#include "../../codelets/loop.h"
-#include "../../codelets/codelets.h"
-#include "../../data-interfaces/nd_interface.h"
 
 static PyObject *py_init(PyObject *self, PyObject *args, PyObject *kw)
 {
@@ -60,7 +57,7 @@ static PyObject *py_config(PyObject *self, PyObject *unused)
                               "tile_elems", (long long)lnp_runtime_tile_elems(),
                               "ncpus", up ? (int)starpu_cpu_worker_get_count() : 0,
                               "ncuda", up ? (int)starpu_cuda_worker_get_count() : 0,
-                              "gpu_only", up ? lnp_codelets_gpu_only() : 0,
+                              "gpu_only", up ? lnp_stats_gpu_only() : 0,
                               "description", desc ? desc : "");
   free(desc);
   return d;
@@ -74,10 +71,10 @@ static PyObject *py_task_counts(PyObject *self, PyObject *unused)
   if (!waited) return NULL;
   Py_DECREF(waited);
   uint64_t cpu = 0, cuda = 0, batches = 0, batched = 0;
-  lnp_codelets_task_counts(&cpu, &cuda);
+  lnp_stats_task_counts(&cpu, &cuda);
   uint64_t fgroups = 0, floops = 0, felided = 0;
   lnp_batch_counts(&batches, &batched);
-  lnp_codelets_fuse_counts(&fgroups, &floops, &felided);
+  lnp_stats_fuse_counts(&fgroups, &floops, &felided);
   uint64_t reused = 0, pooled = 0;
   lnp_tile_pool_counts(&reused, &pooled);
   return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K}", "cpu", (unsigned long long)cpu, "cuda",
@@ -91,7 +88,7 @@ static PyObject *py_task_counts(PyObject *self, PyObject *unused)
 static PyObject *py_memory_used(PyObject *self, PyObject *unused)
 {
   (void)self; (void)unused;
-  return PyLong_FromLongLong((long long)lnp_nd_allocated_bytes(STARPU_MAIN_RAM));
+  return PyLong_FromLongLong((long long)lnp_stats_host_bytes());
 }
 
 static int check_dtype(int dt)
@@ -188,7 +185,7 @@ static PyObject *py_arange(PyObject *self, PyObject *args)
   if (!arr) return NULL;
   int64_t mult[1] = {1};
   lnp_scalar sc[2] = {a.value, s.value};
-  lnp_status st = lnp_generate(LNP_OP_ARANGE, ((ArrayObject *)arr)->view, mult, 2, sc);
+  lnp_status st = lnp_generate(lnp_op_find("arange"), ((ArrayObject *)arr)->view, mult, 2, sc);
   if (st) { Py_DECREF(arr); return lnp_py_raise(st); }
   return arr;
 }
@@ -205,7 +202,7 @@ static PyObject *py_eye(PyObject *self, PyObject *args)
   int64_t mult[2] = {-1, 1};
   lnp_scalar sc[1];
   sc[0].i64 = k;
-  lnp_status st = lnp_generate(LNP_OP_EYE, ((ArrayObject *)arr)->view, mult, 1, sc);
+  lnp_status st = lnp_generate(lnp_op_find("eye"), ((ArrayObject *)arr)->view, mult, 1, sc);
   if (st) { Py_DECREF(arr); return lnp_py_raise(st); }
   return arr;
 }
@@ -305,7 +302,30 @@ static PyObject *py_matmul(PyObject *self, PyObject *args)
   Py_RETURN_NONE;
 }
 
+/* The op catalogue's rows the Python layer builds its ufunc objects from:
+ * (OP name, NumPy ufunc name or None, nin, kind, ufunc.reduce native). */
+static PyObject *py_op_table(PyObject *self, PyObject *noargs)
+{
+  (void)self;
+  (void)noargs;
+  const int n = lnp_op_count();
+  PyObject *rows = PyTuple_New(n);
+  if (!rows) return NULL;
+  for (int op = 0; op < n; op++) {
+    lnp_op_row r;
+    lnp_op_describe(op, &r);
+    PyObject *row = Py_BuildValue("(sziCO)", r.upper, r.ufunc, r.nin, (int)r.kind, r.ureduce ? Py_True : Py_False);
+    if (!row) {
+      Py_DECREF(rows);
+      return NULL;
+    }
+    PyTuple_SET_ITEM(rows, op, row);
+  }
+  return rows;
+}
+
 static PyMethodDef module_methods[] = {
+  {"op_table", py_op_table, METH_NOARGS, "The op catalogue: (OP, ufunc, nin, kind, reducible) per op."},
   {"init", (PyCFunction)(void (*)(void))py_init, METH_VARARGS | METH_KEYWORDS, "Start the runtime."},
   {"shutdown", py_shutdown, METH_NOARGS, "Wait for all tasks and stop the runtime."},
   {"wait", py_wait, METH_NOARGS, "Wait for all submitted tasks."},
@@ -363,9 +383,13 @@ PyMODINIT_FUNC PyInit__core(void)
     name[i] = 0;
     PyModule_AddIntConstant(m, name, dt);
   }
-#define ADD_OP(NAME, NIN, KIND) PyModule_AddIntConstant(m, "OP_" #NAME, LNP_OP_##NAME);
-  LNP_FOR_OPS(ADD_OP)
-#undef ADD_OP
+  for (int op = 0; op < lnp_op_count(); op++) {
+    lnp_op_row r;
+    lnp_op_describe(op, &r);
+    char name[48];
+    snprintf(name, sizeof name, "OP_%s", r.upper);
+    PyModule_AddIntConstant(m, name, op);
+  }
   PyObject *gc = PyImport_ImportModule("gc");
   gc_collect_fn = gc ? PyObject_GetAttrString(gc, "collect") : NULL;
   Py_XDECREF(gc);

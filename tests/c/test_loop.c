@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../../codelets/loop.h"
-#include "../../codelets/loop_ops.h"
+#include "../../codelets/loop_cpu.h"
 
 #include "check.h"
 

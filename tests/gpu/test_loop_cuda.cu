@@ -60,18 +60,18 @@
   } while (0)
 
 static const char *op_names[] = {
-#define X(NAME, NIN, KIND) #NAME,
-    LNP_FOR_OPS(X)
+#define X(NAME, UF, NIN, KIND, ...) #NAME,
+    LNP_OP_TABLE(X)
 #undef X
 };
 static const char op_kinds[] = {
-#define X(NAME, NIN, KIND) #KIND[0],
-    LNP_FOR_OPS(X)
+#define X(NAME, UF, NIN, KIND, ...) #KIND[0],
+    LNP_OP_TABLE(X)
 #undef X
 };
 static const int op_nins[] = {
-#define X(NAME, NIN, KIND) NIN,
-    LNP_FOR_OPS(X)
+#define X(NAME, UF, NIN, KIND, ...) NIN,
+    LNP_OP_TABLE(X)
 #undef X
 };
 static char dt_kind(int dt)

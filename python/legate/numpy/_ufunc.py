@@ -21,40 +21,17 @@ from ._runtime import EAGER_MAX as _EMAX
 
 _PY_SCALARS = frozenset((int, float, complex, bool))
 
-# name -> (OP name, kind)  kinds as in codelets/loop.h: S same, P predicate,
-# A absolute (complex -> real)
-_NATIVE = {
-    "add": ("ADD", "S"), "subtract": ("SUBTRACT", "S"),
-    "multiply": ("MULTIPLY", "S"), "divide": ("TRUE_DIVIDE", "S"),
-    "floor_divide": ("FLOOR_DIVIDE", "S"), "power": ("POWER", "S"),
-    "remainder": ("REMAINDER", "S"), "negative": ("NEGATIVE", "S"),
-    "positive": ("POSITIVE", "S"), "absolute": ("ABSOLUTE", "A"),
-    "sqrt": ("SQRT", "S"), "square": ("SQUARE", "S"), "exp": ("EXP", "S"),
-    "log": ("LOG", "S"), "log10": ("LOG10", "S"), "log2": ("LOG2", "S"),
-    "exp2": ("EXP2", "S"), "sin": ("SIN", "S"), "cos": ("COS", "S"),
-    "tan": ("TAN", "S"), "arcsin": ("ARCSIN", "S"), "arccos": ("ARCCOS", "S"),
-    "arctan": ("ARCTAN", "S"), "sinh": ("SINH", "S"), "cosh": ("COSH", "S"),
-    "tanh": ("TANH", "S"), "floor": ("FLOOR", "S"), "ceil": ("CEIL", "S"),
-    "rint": ("RINT", "S"), "trunc": ("TRUNC", "S"), "sign": ("SIGN", "S"),
-    "reciprocal": ("RECIPROCAL", "S"), "conjugate": ("CONJUGATE", "S"),
-    "arctan2": ("ARCTAN2", "S"), "hypot": ("HYPOT", "S"),
-    "maximum": ("MAXIMUM", "S"), "minimum": ("MINIMUM", "S"),
-    "fmax": ("FMAX", "S"), "fmin": ("FMIN", "S"),
-    "equal": ("EQUAL", "P"), "not_equal": ("NOT_EQUAL", "P"),
-    "less": ("LESS", "P"), "less_equal": ("LESS_EQUAL", "P"),
-    "greater": ("GREATER", "P"), "greater_equal": ("GREATER_EQUAL", "P"),
-    "logical_and": ("LOGICAL_AND", "P"), "logical_or": ("LOGICAL_OR", "P"),
-    "logical_xor": ("LOGICAL_XOR", "P"), "logical_not": ("LOGICAL_NOT", "P"),
-    "isnan": ("ISNAN", "P"), "isinf": ("ISINF", "P"),
-    "isfinite": ("ISFINITE", "P"), "signbit": ("SIGNBIT", "P"),
-    "bitwise_and": ("BITWISE_AND", "S"), "bitwise_or": ("BITWISE_OR", "S"),
-    "bitwise_xor": ("BITWISE_XOR", "S"), "invert": ("INVERT", "S"),
-    "left_shift": ("LEFT_SHIFT", "S"), "right_shift": ("RIGHT_SHIFT", "S"),
-}
-
-# ufuncs whose .reduce runs natively
-_REDUCIBLE = frozenset(("add", "multiply", "maximum", "minimum", "logical_and",
-                        "logical_or", "bitwise_and", "bitwise_or", "bitwise_xor"))
+# The ufuncs that run natively and their kinds, from the op catalogue
+# (codelets/op_table.h): ufunc name -> (OP name, kind: S same, P predicate,
+# A absolute (complex -> real)), and the ufuncs whose .reduce is native.
+_NATIVE = {}
+_REDUCIBLE = set()
+for _opname, _ufname, _nin, _kind, _ureduce in _core.op_table():
+    if _ufname is not None:
+        _NATIVE[_ufname] = (_opname, _kind)
+        if _ureduce:
+            _REDUCIBLE.add(_ufname)
+_REDUCIBLE = frozenset(_REDUCIBLE)
 
 # stand-ins, cached by (dtype, ndim); never written to
 _standin_cache = {}
