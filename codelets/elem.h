@@ -91,6 +91,17 @@ LNP_INST_R2(floordiv, LNP_FLOORDIV_BODY)
   }
 LNP_INST_R2(remainder, LNP_REMAINDER_BODY)
 
+/* log(exp(a) + exp(b)) without overflow: NumPy's npy_logaddexp */
+#define LNP_LOGADDEXP_BODY(R)                                                 \
+  {                                                                           \
+    if (a == b) return a + (R)LNP_LOGE2; /* also infinities of one sign */    \
+    const R tmp = a - b;                                                      \
+    if (tmp > 0) return a + LNP_M(log1p, LNP_M(exp, -tmp));                   \
+    if (tmp <= 0) return b + LNP_M(log1p, LNP_M(exp, tmp));                   \
+    return tmp; /* NaN */                                                     \
+  }
+LNP_INST_R2(logaddexp, LNP_LOGADDEXP_BODY)
+
 /* ---- integer power: NumPy's (repeated squaring, wrapping); a negative
  * exponent (which NumPy rejects) gives 0, or +-1 for a base of +-1 ---- */
 #define LNP_IPOW_BODY(T)                                                      \
@@ -408,6 +419,7 @@ LNP_INST_CR1F(abs, LNP_CABS_BODY)
 
 #define LNP_E_ARCTAN2_f(a, b) LNP_M2(atan2, a, b)
 #define LNP_E_HYPOT_f(a, b) LNP_M2(hypot, a, b)
+#define LNP_E_LOGADDEXP_f(a, b) LNP_R2(logaddexp, a, b)
 
 #define LNP_AND2(a, b) ((LNP_TY(a))((a) & (b)))
 #define LNP_OR2(a, b) ((LNP_TY(a))((a) | (b)))

@@ -54,6 +54,7 @@ BINARY = {
     "power": ("small_nonzero", "nonneg", True, False),
     "mod": ("default", "nonzero", True, True),
     "arctan2": ("default", "default", True, True),
+    "logaddexp": ("default", "default", True, True),
     "maximum": ("default", "default", False, True),
     "minimum": ("default", "default", False, True),
     "equal": ("default", "default", False, True),
@@ -485,7 +486,8 @@ def test_nan_inf_maximum_minimum(name, dtype):
 @pytest.mark.parametrize("dtype", param_dtypes([np.dtype(t) for t in ("float32", "float64", "complex128")]))
 @pytest.mark.parametrize(
     "name",
-    ["add", "multiply", "subtract", "true_divide", "equal", "not_equal", "less", "greater_equal", "logical_and", "logical_or"],
+    ["add", "multiply", "subtract", "true_divide", "equal", "not_equal", "less", "greater_equal", "logical_and",
+     "logical_or", "logaddexp"],
 )
 def test_nan_inf_binary(name, dtype):
     a = NAN_A.astype(dtype)
@@ -531,3 +533,33 @@ def test_ufunc_returns_legate_array():
 def test_module_exports_ufuncs():
     for name in list(UNARY) + list(BINARY):
         assert callable(getattr(lnp, name)), name
+
+
+@legate_only
+@pytest.mark.parametrize("name", ["logaddexp", "hypot", "arctan2", "floor_divide", "add", "isnan"])
+def test_catalogue_ufunc_runs_natively(name):
+    """Ufuncs of the op catalogue (codelets/op_table.h) run natively: no
+    fallback warning, a legate result."""
+    import warnings
+
+    from legate.numpy import _ufunc
+
+    assert _ufunc._NATIVE[name][0] == name.upper()
+    uf = getattr(lnp, name)
+    assert uf._op is not None
+    x = lnp.array(values(np.float64, (70, 1000), "default"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        r = uf(x, x) if uf.nin == 2 else uf(x)
+    assert is_lnp_array(r)
+
+
+@pytest.mark.parametrize("dtype", param_dtypes([np.dtype(t) for t in ("float16", "float32", "float64")]))
+def test_logaddexp_extremes(dtype):
+    """npy_logaddexp's cases: equal arguments (infinities of one sign), the
+    larger first or second, NaNs, values whose exp overflows."""
+    big = float(np.finfo(dtype).max) / 2
+    a = np.array([0.0, np.inf, -np.inf, np.inf, np.nan, 1.0, 700.0, -big, big, 3.0, -3.0, 0.5], dtype=dtype)
+    b = np.array([0.0, np.inf, -np.inf, -np.inf, 1.0, np.nan, 800.0, -big, 1.0, -3.0, 3.0, 0.25], dtype=dtype)
+    both(lambda m, x, y: m.logaddexp(x, y), a, b, approx=True)
+    both(lambda m, x, y: m.logaddexp(x, y), a[::-1].copy(), b, approx=True)
