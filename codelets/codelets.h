@@ -68,6 +68,13 @@ void lnp_codelets_fuse_counts(uint64_t *groups, uint64_t *loops, uint64_t *elide
 int lnp_batch_cuda_times(long long *start, long long *launched, float *kernel_us);
 /* 1 for a CUDA worker (combined CPU workers are not). */
 int lnp_codelets_is_cuda_worker(unsigned workerid);
+/* task_status.c: the GPU-only placement set by lnp_codelets_init, and the
+ * task counters' reset. */
+void lnp_codelets_set_gpu_only(int on);
+void lnp_codelets_reset_counts(void);
+/* codelet_matmul.c: a GPU's time for a matmul task in microseconds, -1 if
+ * the task is not one. */
+double lnp_matmul_cost_us(struct starpu_task *task);
 
 /* One-time setup after starpu_init: OpenBLAS single-threaded, cuBLAS
  * handles and device scratch on every CUDA worker, the placement policy.

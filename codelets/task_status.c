@@ -1,0 +1,74 @@
+/* What the codelets share: where tasks may run (GPU-only placement), the
+ * channel through which a task reports a failure, and the count of tasks
+ * run per worker kind (see codelets.h). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* StarPU's headers need the POSIX types under -std=c11 */
+#endif
+#include "codelets.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+/* With CUDA workers, a task that a GPU can run is kept off the CPU workers
+ * (as Legate does with --gpus): a CPU worker grabbing a 16M-element tile
+ * would run it 50x slower and hold the data on the host.  CPU workers keep
+ * what only they can run (complex arcsin, integer matmul, ...).
+ * LEGATE_NUMPY_CPU_TASKS=1 lets the scheduler use both kinds. */
+static int lnp_gpu_only = 0;
+
+int lnp_codelets_gpu_only(void) { return lnp_gpu_only; }
+void lnp_codelets_set_gpu_only(int on) { lnp_gpu_only = on; }
+
+/* A task cannot raise: the first failure is kept here and the next wait or
+ * host transfer turns it into a Python RuntimeError (lnp_codelets_take_error). */
+static pthread_mutex_t lnp_task_err_mutex = PTHREAD_MUTEX_INITIALIZER;
+static char lnp_task_err[512];
+static int lnp_task_err_set = 0;
+
+void lnp_codelets_report(const char *fmt, ...)
+{
+  pthread_mutex_lock(&lnp_task_err_mutex);
+  if (!lnp_task_err_set) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(lnp_task_err, sizeof lnp_task_err, fmt, ap);
+    va_end(ap);
+    lnp_task_err_set = 1;
+  }
+  pthread_mutex_unlock(&lnp_task_err_mutex);
+}
+
+int lnp_codelets_take_error(char *buf, size_t size)
+{
+  pthread_mutex_lock(&lnp_task_err_mutex);
+  const int had = lnp_task_err_set;
+  if (had && buf && size) snprintf(buf, size, "%s", lnp_task_err);
+  lnp_task_err_set = 0;
+  pthread_mutex_unlock(&lnp_task_err_mutex);
+  return had;
+}
+
+/* tasks run, per kind of worker (for tests and the profile summary) */
+static _Atomic uint64_t lnp_tasks_cpu = 0, lnp_tasks_cuda = 0;
+
+void lnp_codelets_count_loops(int cuda, uint64_t n)
+{
+  if (cuda) lnp_tasks_cuda += n;
+  else lnp_tasks_cpu += n;
+}
+
+void lnp_codelets_task_counts(uint64_t *cpu, uint64_t *cuda)
+{
+  if (cpu) *cpu = lnp_tasks_cpu;
+  if (cuda) *cuda = lnp_tasks_cuda;
+}
+
+/* combined (parallel CPU) workers have ids past the plain ones */
+int lnp_codelets_is_cuda_worker(unsigned workerid)
+{
+  return workerid < starpu_worker_get_count() && starpu_worker_get_type((int)workerid) == STARPU_CUDA_WORKER;
+}
+
+void lnp_codelets_reset_counts(void) { lnp_tasks_cpu = lnp_tasks_cuda = 0; }
+
