@@ -7,7 +7,7 @@
 #
 # Links against BUILD_DIR/liblegate_numpy.so (default: <repo>/build) when that library
 # has the CUDA kernels and loads (StarPU installed); otherwise, or with LNP_STANDALONE=1,
-# compiles codelets/loop_cpu.c and codelets/loop_cuda*.cu into the test directly (no
+# compiles codelets/loop_cpu.c, op_info.c and codelets/loop_cuda*.cu into the test directly (no
 # StarPU needed).  NVCC (default: nvcc on PATH, else /usr/local/cuda/bin/nvcc) and
 # CUDA_ARCH (default: native, the GPU of this machine) may be set.
 set -euo pipefail
@@ -36,13 +36,15 @@ else
   echo "== building the test with the kernels compiled in (standalone, $jobs jobs)"
   gcc -std=c11 -O3 -fno-math-errno -fopenmp -D_GNU_SOURCE -Wall -Wextra -I"$root/codelets" \
     -c "$root/codelets/loop_cpu.c" -o "$out/loop_cpu.o"
+  gcc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -I"$root/codelets" \
+    -c "$root/codelets/op_info.c" -o "$out/op_info.o"
   srcs=("$root"/codelets/loop_cuda*.cu "$root/tests/gpu/test_loop_cuda.cu")
   printf '%s\n' "${srcs[@]}" | xargs -P "$jobs" -I{} sh -c \
     '"$0" -std=c++17 -arch="$1" --fmad=false -O3 -DLNP_LOOP_CUDA_NO_STARPU -I"$2/codelets" -c "{}" -o "$3/$(basename "{}" .cu).o"' \
     "$nvcc" "$arch" "$root" "$out"
   objs=()
   for s in "${srcs[@]}"; do objs+=("$out/$(basename "$s" .cu).o"); done
-  "$nvcc" -arch="$arch" "${objs[@]}" "$out/loop_cpu.o" -o "$out/test_loop_cuda" -Xcompiler -fopenmp -lm
+  "$nvcc" -arch="$arch" "${objs[@]}" "$out/loop_cpu.o" "$out/op_info.o" -o "$out/test_loop_cuda" -Xcompiler -fopenmp -lm -lpthread
 fi
 echo "== running $out/test_loop_cuda $*"
 exec "$out/test_loop_cuda" "$@"
