@@ -35,6 +35,10 @@ typedef struct lnp_config {
   int verbose;
 } lnp_config;
 
+/* Start and stop (runtime.c, the top of the engine: it starts and stops
+ * everything below it), tile sizes, waiting, description.  Whether it is
+ * started, test mode and the tasks in flight are the engine's state
+ * (engine_state.c, the bottom of the engine), which every layer may read. */
 lnp_status lnp_runtime_init(const lnp_config *cfg);
 void lnp_runtime_shutdown(void);
 int lnp_runtime_initialized(void);
@@ -46,7 +50,7 @@ int lnp_runtime_test_mode(void);
 /* Describe workers and scheduler (malloc'd string). */
 char *lnp_runtime_describe(void);
 /* Wake the workers before submitting or acquiring; let them sleep when no
- * task is in flight (see runtime.c). */
+ * task is in flight (see engine_state.c). */
 void lnp_runtime_activate(void);
 void lnp_runtime_maybe_idle(void);
 /* Around host-side operations (acquires) that need workers awake: a CUDA
