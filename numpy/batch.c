@@ -35,7 +35,11 @@
  * it off, N >= 2 sets the size and also batches on CPU workers (no early
  * submission then: the tests use it to run every op through batches, and
  * LEGATE_NUMPY_BATCH_KEYS=K spreads CPU loops over K batches by tile, to
- * exercise the ordering between batches). */
+ * exercise the ordering between batches).
+ *
+ * In the engine: lnp_submit (submit.c) offers loops here; batches and the
+ * tasks of lnp_batch_alone go out through lnp_submit_direct (distributed.c),
+ * never back up through lnp_submit. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,9 @@
 /* Processes: StarPU-MPI state, tile registration with tags and owners, and
- * the one way tasks are submitted (locally, or SPMD with owner-computes).
+ * the insertion of a task into StarPU (lnp_submit_direct: locally, or SPMD
+ * with owner-computes), below the choice between batch and direct
+ * submission (submit.c) and the batches (batch.c), which submit through it.
+ * It calls only the engine's state (engine_state.c: tasks in flight) and
+ * the task labels (profile.c) below it.
  *
  * Every rank runs the same Python program, so every rank creates the same
  * stores in the same order and submits the same tasks.  Each tile handle is
@@ -13,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lnp.h"
-#include "launch.h"
 #include "profile.h"
 #ifdef LNP_HAVE_MPI
 #include <mpi.h>
@@ -122,20 +125,6 @@ void lnp_mpi_before_host_write(starpu_data_handle_t h)
 #else
   (void)h;
 #endif
-}
-
-lnp_status lnp_submit(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
-                      size_t arg_size, const char *name)
-{
-  lnp_status st;
-  if (lnp_batch_offer(cl, descrs, nbufs, arg, arg_size, name, &st)) return st;
-  /* anything else goes after the pending batch */
-  if (!st) st = lnp_batch_flush();
-  if (st) {
-    free(arg);
-    return st;
-  }
-  return lnp_submit_direct(cl, descrs, nbufs, arg, arg_size, name);
 }
 
 lnp_status lnp_submit_direct(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,

@@ -35,6 +35,10 @@ typedef struct lnp_config {
   int verbose;
 } lnp_config;
 
+/* Start and stop (runtime.c, the top of the engine: it starts and stops
+ * everything below it), tile sizes, waiting, description.  Whether it is
+ * started, test mode and the tasks in flight are the engine's state
+ * (engine_state.c, the bottom of the engine), which every layer may read. */
 lnp_status lnp_runtime_init(const lnp_config *cfg);
 void lnp_runtime_shutdown(void);
 int lnp_runtime_initialized(void);
@@ -46,7 +50,7 @@ int lnp_runtime_test_mode(void);
 /* Describe workers and scheduler (malloc'd string). */
 char *lnp_runtime_describe(void);
 /* Wake the workers before submitting or acquiring; let them sleep when no
- * task is in flight (see runtime.c). */
+ * task is in flight (see engine_state.c). */
 void lnp_runtime_activate(void);
 void lnp_runtime_maybe_idle(void);
 /* Around host-side operations (acquires) that need workers awake: a CUDA
@@ -171,14 +175,20 @@ int lnp_mpi_tile_is_local(starpu_data_handle_t h);
 void lnp_mpi_bring_to_all(starpu_data_handle_t h);
 /* All ranks, before the owner writes a tile from the host. */
 void lnp_mpi_before_host_write(starpu_data_handle_t h);
-/* Submit one task of cl on descrs with cl_arg `arg` (malloc'd; ownership
- * passes to the call): locally, or under MPI on the rank owning the written
- * tile with the input transfers posted on every rank. */
-lnp_status lnp_submit(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
-                      size_t arg_size, const char *name);
-/* The same without batching (batch.c submits its batches through it). */
+/* Insert one task of cl on descrs with cl_arg `arg` (malloc'd; ownership
+ * passes to the call) into StarPU, never batched: locally, or under MPI on
+ * the rank owning the written tile with the input transfers posted on every
+ * rank.  Operations call lnp_submit; batch.c submits its batches through
+ * this. */
 lnp_status lnp_submit_direct(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
                              size_t arg_size, const char *name);
+
+/* ---- submission (submit.c) --------------------------------------------- */
+/* Submit one task as lnp_submit_direct does, or, a loop the batches take,
+ * into its pending batch (batch.c); anything else goes after the pending
+ * batches. */
+lnp_status lnp_submit(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
+                      size_t arg_size, const char *name);
 
 /* ---- ranks agree before a host read (spmd_check.c) ----------------------- */
 void lnp_spmd_check_init(void);

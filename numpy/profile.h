@@ -4,9 +4,9 @@
  * the start of each operation the launcher asks it for the operation's label:
  * the NumPy function the user called ("sum", "matmul", "setitem", ...) and a
  * site id (Python source line and profile_region, whose table the Python
- * layer writes into the trace as program events).  lnp_submit then names the
- * operation's tasks after it and gives them the site id as their tag (FxT
- * records it: tasks.rec "Tag", paje "Tag").  Tasks of another kernel that an
+ * layer writes into the trace as program events).  lnp_submit_direct then
+ * names the operation's tasks after it and gives them the site id as their
+ * tag (FxT records it: tasks.rec "Tag", paje "Tag").  Tasks of another kernel that an
  * operation causes (the zero fill of a never-written tile) keep their
  * kernel's name but get the operation's site.
  * Without a trace nothing is called: lnp_profile_on is 0, a task's name is

@@ -1,19 +1,25 @@
-/* Starting and stopping StarPU for legate.numpy. */
+/* Starting and stopping StarPU for legate.numpy, at the top of the engine
+ * layer: the environment StarPU starts with (GPUs per rank, submission
+ * window, scheduler, tracing), the tile size, and the order of start and
+ * stop of everything below it: StarPU or StarPU-MPI (distributed.c), the
+ * codelets, the batches (batch.c), the tile pool (tile_pool.c), the SPMD
+ * check (spmd_check.c) and the engine's state (engine_state.c, which also
+ * counts the tasks in flight and pauses idle workers).  Also the wait for
+ * every task and the description of the workers.  Nothing of the engine
+ * calls back up into this file. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 #include "lnp.h"
+#include "engine_state.h"
 #include "../codelets/codelets.h"
 #include "../scheduler/locality.h"
 #ifdef LNP_HAVE_CUDA
 #include <cuda_runtime_api.h>
 #endif
 
-static int lnp_initialized = 0;
-static int lnp_test_mode = 0;
 static int64_t lnp_tile_elems = 0;
 static int lnp_verbose = 0;
 
@@ -32,7 +38,6 @@ static int lnp_verbose = 0;
 static int lnp_tile_spread = 0;      /* GPUs the tiles of an array spread over (0: fixed tiles) */
 static uint64_t lnp_gpu_mem_bytes = 0; /* memory StarPU may use on one GPU */
 
-int lnp_runtime_initialized(void) { return lnp_initialized; }
 int64_t lnp_runtime_tile_elems(void) { return lnp_tile_elems; }
 
 int64_t lnp_runtime_tile_target(int64_t nelem, size_t itemsize)
@@ -62,111 +67,9 @@ static uint64_t lnp_gpu_memory(void)
 #endif
   return 0;
 }
-int lnp_runtime_test_mode(void) { return lnp_test_mode; }
 
-/* StarPU keeps the last awake worker of a context polling even with blocking
- * drivers, so an idle runtime burns a core that the Python thread (NumPy's
- * eager path, the submission loop) needs on small machines.  We count our
- * tasks in flight: the last one to finish pauses the workers (starpu_pause
- * only raises a counter, so a callback may call it), and the next submission
- * or acquire resumes them. */
-static pthread_mutex_t lnp_idle_mutex = PTHREAD_MUTEX_INITIALIZER;
-static int lnp_pause_enabled = 0; /* see lnp_runtime_init */
-static int lnp_paused = 0;
-static long lnp_inflight = 0;
-static long lnp_wait_spin_ns = 0; /* lnp_runtime_wait's polling before it blocks */
-static long lnp_holds = 0; /* host-side operations that need the workers awake */
-
-void lnp_runtime_activate(void)
-{
-  pthread_mutex_lock(&lnp_idle_mutex);
-  if (lnp_paused) { lnp_paused = 0; starpu_resume(); }
-  pthread_mutex_unlock(&lnp_idle_mutex);
-}
-
-void lnp_runtime_maybe_idle(void)
-{
-  pthread_mutex_lock(&lnp_idle_mutex);
-  if (lnp_initialized && lnp_pause_enabled && !lnp_paused && lnp_inflight == 0 && lnp_holds == 0) {
-    starpu_pause();
-    lnp_paused = 1;
-  }
-  pthread_mutex_unlock(&lnp_idle_mutex);
-}
-
-/* An acquire may need a worker (a CUDA worker moves its device's data back
- * to the host): no pause until the matching lnp_runtime_unhold. */
-void lnp_runtime_hold(void)
-{
-  pthread_mutex_lock(&lnp_idle_mutex);
-  lnp_holds++;
-  if (lnp_paused) { lnp_paused = 0; starpu_resume(); }
-  pthread_mutex_unlock(&lnp_idle_mutex);
-}
-
-void lnp_runtime_unhold(void)
-{
-  pthread_mutex_lock(&lnp_idle_mutex);
-  lnp_holds--;
-  pthread_mutex_unlock(&lnp_idle_mutex);
-  lnp_runtime_maybe_idle();
-}
-
-void lnp_runtime_task_submitted(void)
-{
-  pthread_mutex_lock(&lnp_idle_mutex);
-  lnp_inflight++;
-  if (lnp_paused) { lnp_paused = 0; starpu_resume(); }
-  pthread_mutex_unlock(&lnp_idle_mutex);
-}
-
-long lnp_runtime_inflight(void)
-{
-  pthread_mutex_lock(&lnp_idle_mutex);
-  const long n = lnp_inflight;
-  pthread_mutex_unlock(&lnp_idle_mutex);
-  return n;
-}
-
-/* LEGATE_NUMPY_TASK_TIMES=1: each task's timeline on stderr, in
- * CLOCK_MONOTONIC ns as Python's perf_counter_ns (batch tasks on a GPU: when
- * the codelet started, when it had launched its kernels, the kernels' GPU
- * time; this callback, i.e. when the worker saw the task end), to take a
- * task's latency apart.  (STARPU_PROFILING=1 adds StarPU's submit time but
- * slows CUDA tasks down 10x.) */
-static void lnp_task_times(void)
-{
-  static int on = -1;
-  if (on < 0) on = getenv("LEGATE_NUMPY_TASK_TIMES") != NULL;
-  if (!on) return;
-  struct starpu_task *t = starpu_task_get_current();
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  const long long now_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
-  long long start = 0, launched = 0;
-  float kernel_us = -1.0f;
-#ifdef LNP_HAVE_CUDA
-  if (t && t->cl == &lnp_cl_batch) (void)lnp_batch_cuda_times(&start, &launched, &kernel_us);
-#endif
-  const struct starpu_profiling_task_info *pi = t ? t->profiling_info : NULL;
-#define LNP_NS(ts) ((long long)(ts).tv_sec * 1000000000LL + (ts).tv_nsec)
-  fprintf(stderr, "TASK %s worker %d submit %lld start %lld launched %lld callback %lld kernel_us %.1f\n",
-          t && t->name ? t->name : "?", starpu_worker_get_id(), pi ? LNP_NS(pi->submit_time) : 0LL, start, launched, now_ns,
-          (double)kernel_us);
-#undef LNP_NS
-}
-
-void lnp_runtime_task_done(void *arg)
-{
-  (void)arg;
-  lnp_task_times();
-  pthread_mutex_lock(&lnp_idle_mutex);
-  if (--lnp_inflight == 0 && lnp_initialized && lnp_pause_enabled && !lnp_paused && lnp_holds == 0) {
-    starpu_pause();
-    lnp_paused = 1;
-  }
-  pthread_mutex_unlock(&lnp_idle_mutex);
-}
+/* lnp_runtime_wait's polling before it blocks (see spin_until_idle) */
+static long lnp_wait_spin_ns = 0;
 
 /* Number of CUDA devices StarPU will use (STARPU_NCUDA, else all present),
  * known before starpu_init so that the scheduler and tiling can follow. */
@@ -254,8 +157,8 @@ static void lnp_mpi_poll_sleep_if_crowded(void)
 
 lnp_status lnp_runtime_init(const lnp_config *cfg)
 {
-  if (lnp_initialized) return LNP_OK;
-  lnp_test_mode = cfg->test_mode;
+  if (lnp_runtime_initialized()) return LNP_OK;
+  lnp_engine_set_test_mode(cfg->test_mode);
   if (openblas_set_num_threads && !getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
   lnp_split_gpus_between_ranks();
   const int gpus = lnp_cuda_devices_planned();
@@ -338,10 +241,10 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
    * task.  LEGATE_NUMPY_IDLE_PAUSE=0/1 overrides. */
   const char *pause_env = getenv("LEGATE_NUMPY_IDLE_PAUSE");
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  if (pause_env && *pause_env) lnp_pause_enabled = strcmp(pause_env, "0") != 0;
+  if (pause_env && *pause_env) lnp_engine_set_idle_pause(strcmp(pause_env, "0") != 0);
   /* under MPI, sends of a tile the ranks need may wait on a worker: never
    * pause there */
-  else lnp_pause_enabled = !lnp_mpi_enabled() && cores > 0 && (long)starpu_worker_get_count() + 1 > cores;
+  else lnp_engine_set_idle_pause(!lnp_mpi_enabled() && cores > 0 && (long)starpu_worker_get_count() + 1 > cores);
   if (gpus > 0 && cfg->tile_elems <= 0 && starpu_cuda_worker_get_count() > 0) {
     lnp_tile_spread = (int)starpu_cuda_worker_get_count() * (lnp_mpi_enabled() ? lnp_mpi_size() : 1);
     lnp_gpu_mem_bytes = lnp_gpu_memory();
@@ -354,7 +257,7 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   const char *spin_env = getenv("LEGATE_NUMPY_WAIT_SPIN");
   if (spin_env && *spin_env) lnp_wait_spin_ns = atol(spin_env) * 1000L;
   else lnp_wait_spin_ns = starpu_cuda_worker_get_count() > 0 && !lnp_mpi_enabled() && cores > 1 ? 2000000L : 0;
-  lnp_initialized = 1;
+  lnp_engine_set_initialized(1);
   lnp_batch_init(lnp_gpu_memory());
   lnp_tile_pool_init(lnp_gpu_memory());
   lnp_spmd_check_init();
@@ -369,10 +272,10 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
 
 void lnp_runtime_shutdown(void)
 {
-  if (!lnp_initialized) return;
+  if (!lnp_runtime_initialized()) return;
   /* tasks wait for messages no rank will send: waiting for them would hang */
   if (lnp_spmd_diverged()) {
-    lnp_initialized = 0;
+    lnp_engine_set_initialized(0);
     return;
   }
   (void)lnp_batch_flush();
@@ -381,7 +284,7 @@ void lnp_runtime_shutdown(void)
   lnp_tile_pool_drain();
   starpu_task_wait_for_all();
   lnp_runtime_activate();
-  lnp_initialized = 0;
+  lnp_engine_set_initialized(0);
   lnp_codelets_shutdown();
   lnp_spmd_check_fini();
   if (lnp_mpi_enabled()) lnp_mpi_stop();
@@ -408,7 +311,7 @@ static void spin_until_idle(void)
 
 lnp_status lnp_runtime_wait(void)
 {
-  if (!lnp_initialized) return LNP_OK;
+  if (!lnp_runtime_initialized()) return LNP_OK;
   lnp_status bst = lnp_batch_flush();
   if (bst) return bst;
   lnp_runtime_activate();
@@ -440,8 +343,8 @@ char *lnp_runtime_describe(void)
                            pol && pol->policy_name ? pol->policy_name : "?", nw,
                            starpu_cpu_worker_get_count(), starpu_cuda_worker_get_count(),
                            lnp_codelets_gpu_only() ? "; GPU tasks on CUDA workers only" : "",
-                           lnp_tile_spread > 0 ? "one per GPU, at least " : "", (long long)lnp_tile_elems, lnp_test_mode ? " (test mode: 3 per dimension)" : "",
-                           lnp_pause_enabled ? ", idle workers paused" : "");
+                           lnp_tile_spread > 0 ? "one per GPU, at least " : "", (long long)lnp_tile_elems, lnp_runtime_test_mode() ? " (test mode: 3 per dimension)" : "",
+                           lnp_engine_idle_pause() ? ", idle workers paused" : "");
   for (unsigned w = 0; w < nw && used + 128 < cap; w++) {
     char name[64];
     starpu_worker_get_name((int)w, name, sizeof name);

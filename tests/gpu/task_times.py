@@ -5,7 +5,7 @@ or a Jacobi sweep's or an add's tasks (--analyze then prints each call's
 tasks: worker, times from the call, us):
    LEGATE_NUMPY_TASK_TIMES=1 bin/legate --gpus 2 tests/gpu/task_times.py jacobi|add [n] [reps] 2> times.log
 Each call prints Python's times (before the call, after submission, after
-the wait) next to the runtime's TASK lines (numpy/runtime.c: when the batch
+the wait) next to the runtime's TASK lines (numpy/engine_state.c: when the batch
 task started, had launched its kernels, the kernels' GPU time, when the
 worker saw it end), all CLOCK_MONOTONIC ns."""
 import sys

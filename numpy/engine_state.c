@@ -1,0 +1,133 @@
+/* The engine's state, at the bottom of the engine layer: whether the runtime
+ * is started, test mode, and our tasks in flight, with the idle pause of the
+ * workers that follows from them.  runtime.c sets it at start and stop
+ * (engine_state.h); the files above (submission, batches, StarPU-MPI, the
+ * SPMD check, profiling) read it.  It calls nothing of the engine above it,
+ * only StarPU (and codelets/ for the task timeline). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <pthread.h>
+#include <time.h>
+#include "lnp.h"
+#include "engine_state.h"
+#include "../codelets/codelets.h"
+
+static int lnp_initialized = 0;
+static int lnp_test_mode = 0;
+
+int lnp_runtime_initialized(void) { return lnp_initialized; }
+int lnp_runtime_test_mode(void) { return lnp_test_mode; }
+void lnp_engine_set_test_mode(int on) { lnp_test_mode = on; }
+
+/* StarPU keeps the last awake worker of a context polling even with blocking
+ * drivers, so an idle runtime burns a core that the Python thread (NumPy's
+ * eager path, the submission loop) needs on small machines.  We count our
+ * tasks in flight: the last one to finish pauses the workers (starpu_pause
+ * only raises a counter, so a callback may call it), and the next submission
+ * or acquire resumes them. */
+static pthread_mutex_t lnp_idle_mutex = PTHREAD_MUTEX_INITIALIZER;
+static int lnp_pause_enabled = 0; /* decided by lnp_runtime_init */
+static int lnp_paused = 0;
+static long lnp_inflight = 0;
+static long lnp_holds = 0; /* host-side operations that need the workers awake */
+
+void lnp_engine_set_initialized(int on)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  lnp_initialized = on;
+  pthread_mutex_unlock(&lnp_idle_mutex);
+}
+
+void lnp_engine_set_idle_pause(int on) { lnp_pause_enabled = on; }
+int lnp_engine_idle_pause(void) { return lnp_pause_enabled; }
+
+void lnp_runtime_activate(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  if (lnp_paused) { lnp_paused = 0; starpu_resume(); }
+  pthread_mutex_unlock(&lnp_idle_mutex);
+}
+
+void lnp_runtime_maybe_idle(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  if (lnp_initialized && lnp_pause_enabled && !lnp_paused && lnp_inflight == 0 && lnp_holds == 0) {
+    starpu_pause();
+    lnp_paused = 1;
+  }
+  pthread_mutex_unlock(&lnp_idle_mutex);
+}
+
+/* An acquire may need a worker (a CUDA worker moves its device's data back
+ * to the host): no pause until the matching lnp_runtime_unhold. */
+void lnp_runtime_hold(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  lnp_holds++;
+  if (lnp_paused) { lnp_paused = 0; starpu_resume(); }
+  pthread_mutex_unlock(&lnp_idle_mutex);
+}
+
+void lnp_runtime_unhold(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  lnp_holds--;
+  pthread_mutex_unlock(&lnp_idle_mutex);
+  lnp_runtime_maybe_idle();
+}
+
+void lnp_runtime_task_submitted(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  lnp_inflight++;
+  if (lnp_paused) { lnp_paused = 0; starpu_resume(); }
+  pthread_mutex_unlock(&lnp_idle_mutex);
+}
+
+long lnp_runtime_inflight(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  const long n = lnp_inflight;
+  pthread_mutex_unlock(&lnp_idle_mutex);
+  return n;
+}
+
+/* LEGATE_NUMPY_TASK_TIMES=1: each task's timeline on stderr, in
+ * CLOCK_MONOTONIC ns as Python's perf_counter_ns (batch tasks on a GPU: when
+ * the codelet started, when it had launched its kernels, the kernels' GPU
+ * time; this callback, i.e. when the worker saw the task end), to take a
+ * task's latency apart.  (STARPU_PROFILING=1 adds StarPU's submit time but
+ * slows CUDA tasks down 10x.) */
+static void lnp_task_times(void)
+{
+  static int on = -1;
+  if (on < 0) on = getenv("LEGATE_NUMPY_TASK_TIMES") != NULL;
+  if (!on) return;
+  struct starpu_task *t = starpu_task_get_current();
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  const long long now_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+  long long start = 0, launched = 0;
+  float kernel_us = -1.0f;
+#ifdef LNP_HAVE_CUDA
+  if (t && t->cl == &lnp_cl_batch) (void)lnp_batch_cuda_times(&start, &launched, &kernel_us);
+#endif
+  const struct starpu_profiling_task_info *pi = t ? t->profiling_info : NULL;
+#define LNP_NS(ts) ((long long)(ts).tv_sec * 1000000000LL + (ts).tv_nsec)
+  fprintf(stderr, "TASK %s worker %d submit %lld start %lld launched %lld callback %lld kernel_us %.1f\n",
+          t && t->name ? t->name : "?", starpu_worker_get_id(), pi ? LNP_NS(pi->submit_time) : 0LL, start, launched, now_ns,
+          (double)kernel_us);
+#undef LNP_NS
+}
+
+void lnp_runtime_task_done(void *arg)
+{
+  (void)arg;
+  lnp_task_times();
+  pthread_mutex_lock(&lnp_idle_mutex);
+  if (--lnp_inflight == 0 && lnp_initialized && lnp_pause_enabled && !lnp_paused && lnp_holds == 0) {
+    starpu_pause();
+    lnp_paused = 1;
+  }
+  pthread_mutex_unlock(&lnp_idle_mutex);
+}
