@@ -15,7 +15,7 @@
 #define LNP_FUSE_CASE_A1 LNP_FUSE_CASE_S1
 #define LNP_FUSE_CASE_S2(NAME) case LNP_OP_##NAME: return LNP_E_##NAME##_f(a, b);
 #define LNP_FUSE_CASE_C1(NAME) case LNP_OP_##NAME: return a; /* the caller narrows */
-#define LNP_FUSE_CASE(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, TREE, ID, UR, FUSE) \
+#define LNP_FUSE_CASE(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, TREE, ID, UR, FUSE, ULP) \
   LNP_IF(FUSE)(LNP_FUSE_CASE_##KIND##NIN(NAME))
 #define LNP_FUSE_HOST_OP(FN, T)                                                \
   static T FN(int op, T a, T b)                                                \

@@ -29,6 +29,7 @@ typedef struct lnp_op_info {
   unsigned char identity; /* LNP_ID_* */
   unsigned char ureduce;  /* the ufunc's .reduce runs natively */
   unsigned char fuse;     /* may join a fused kernel */
+  char ulp;               /* 'F', 'C' or '0': where backends may differ in the last bits */
 } lnp_op_info;
 
 /* The row of op, or NULL for an op out of range. */
