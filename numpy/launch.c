@@ -6,7 +6,9 @@
  * tile they write; each group becomes one task whose buffers are that output
  * tile and every input tile its pieces read (aligned operands: one input tile
  * each; a shifted stencil read: a few).  See codelets/loop.h for the piece
- * format the kernels run. */
+ * format the kernels run.  Halo copies (below) are planned and submitted
+ * here too, as launches of their own: the launcher calls nothing above it
+ * (only views, stores, the codelets and the engine). */
 #include <stdlib.h>
 #include <string.h>
 #include "launch.h"
@@ -223,9 +225,11 @@ static starpu_data_handle_t halo_copy(const lnp_view *v, size_t tile, const int6
     return NULL;
   }
   lnp_view *hv = lnp_view_new(hs);
-  lnp_operand src = {.view = slab, .dtype = v->store->dtype};
+  /* the copy is one more launch, planned here: its tasks run where the
+   * tile lives (hs is placed like it, and the box's pieces all live there),
+   * so it reads no halo of its own */
   lnp_batch_alone(1); /* the neighbour's batch must not wait for a whole batch of ours */
-  lnp_status st = hv ? lnp_copy(hv, &src) : LNP_ENOMEM;
+  lnp_status st = hv ? lnp_launch_copy(hv, slab) : LNP_ENOMEM;
   lnp_batch_alone(0);
   lnp_view_free(hv);
   lnp_view_free(slab);
@@ -451,6 +455,15 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
 done:
   for (int d = 0; d < ndim; d++) free(cuts[d]);
   return st;
+}
+
+lnp_status lnp_launch_copy(const lnp_view *out, const lnp_view *src)
+{
+  lnp_launch L;
+  memset(&L, 0, sizeof L);
+  L.op = LNP_OP_COPY; L.dtype_in = src->store->dtype; L.dtype_out = out->store->dtype;
+  L.nops = 2; L.nout = 1; L.views[0] = out; L.views[1] = src;
+  return lnp_launch_submit(&L);
 }
 
 lnp_status lnp_store_create_like_view(lnp_store **out, const lnp_view *v, int dtype)

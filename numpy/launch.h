@@ -22,6 +22,12 @@ typedef struct lnp_launch {
  * output's shape); scalars are broadcast. */
 lnp_status lnp_launch_submit(const lnp_launch *L);
 
+/* out[...] = src, src's dtype cast to out's (same shape, no overlap): the
+ * COPY loop lnp_copy submits for such a copy, for the copies the launcher
+ * and the view operations make themselves (halo copies, materialised
+ * views, re-tiling for a reshape). */
+lnp_status lnp_launch_copy(const lnp_view *out, const lnp_view *src);
+
 /* The tile of v holding view coordinate lo: returns its linear index and
  * fills the element offset inside the tile and the element stride of each
  * view dim there (0 for broadcast dims). */

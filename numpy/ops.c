@@ -33,24 +33,6 @@ static int same_mapping(const lnp_view *a, const lnp_view *b)
   return 1;
 }
 
-lnp_status lnp_materialize(const lnp_view *v, int dtype, lnp_view **out)
-{
-  lnp_store *s;
-  lnp_status st = lnp_store_create_like_view(&s, v, dtype);
-  if (st) return st;
-  lnp_view *r = lnp_view_new(s);
-  lnp_store_release(s);
-  if (!r) return lnp_error(LNP_ENOMEM, "out of memory");
-  lnp_launch L;
-  memset(&L, 0, sizeof L);
-  L.op = LNP_OP_COPY; L.dtype_in = v->store->dtype; L.dtype_out = dtype;
-  L.nops = 2; L.nout = 1; L.views[0] = r; L.views[1] = v;
-  st = lnp_launch_submit(&L);
-  if (st) { lnp_view_free(r); return st; }
-  *out = r;
-  return LNP_OK;
-}
-
 lnp_status lnp_fill(const lnp_view *out, int dtype, lnp_scalar value)
 {
   lnp_launch L;

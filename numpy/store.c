@@ -206,7 +206,7 @@ void lnp_store_retain(lnp_store *s) { s->refcount++; }
 static void (*collect_garbage)(void);
 void lnp_set_garbage_collector(void (*collect)(void)) { collect_garbage = collect; }
 
-/* Layout decisions (ops.c, view.c) ask this, and under MPI they must come
+/* Layout decisions (ops.c, reshape.c) ask this, and under MPI they must come
  * out the same on every rank.  An alias that only a reference cycle keeps
  * alive is freed whenever each rank's cyclic GC happens to run, so the
  * count alone differed between ranks (tests/mpi/gc_layout.py).  Under MPI

@@ -14,4 +14,7 @@ lnp_status lnp_store_alias(lnp_store **out, const lnp_store *src, int ndim, cons
 /* s takes ns's tiles and tiling (same shape and dtype) and ns gets s's old
  * ones, to be released by the caller; s is no longer relayable. */
 void lnp_store_adopt_tiles(lnp_store *s, lnp_store *ns);
+
+/* "(2,3)" (NumPy's tuple repr) into buf, for error messages (view.c). */
+int lnp_shape_str(char *buf, size_t n, int ndim, const int64_t *shape);
 #endif

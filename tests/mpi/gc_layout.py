@@ -4,7 +4,7 @@ under several ranks, in test mode so arrays have many tiles):
 
 Under MPI a fresh result may be re-laid between its inputs (numpy/ops.c,
 place_between_inputs) and a reshape may re-tile an array in place
-(numpy/view.c).  Both asked whether anything else still referenced the
+(numpy/reshape.c).  Both asked whether anything else still referenced the
 array or its tiles, and a view or an alias kept alive only by a reference
 cycle is freed by each rank's GC at a rank-dependent time: the ranks
 answered differently, laid out the same array differently and then
