@@ -102,7 +102,7 @@
   X(FMIN,           fmin,           2, S,  minmax, ALL,     ALL,     ROUND, ANY,     HIGHEST, 0, 0, 0)                 \
   X(ARCTAN2,        arctan2,        2, S,  minmax, FLT,     FLT,     ROUND, NO,      NONE,    0, 0, F)                 \
   X(HYPOT,          hypot,          2, S,  minmax, FLT,     FLT,     ROUND, NO,      NONE,    0, 0, F)                 \
-  X(LOGADDEXP,      logaddexp,      2, S,  minmax, FLT,     FLT,     ROUND, NO,      NONE,    0, 1, F)                 \
+  X(LOGADDEXP,      logaddexp,      2, S,  minmax, FLT,     FLT,     ROUND, NO,      LOWEST,  1, 1, F)                 \
   X(BITWISE_AND,    bitwise_and,    2, S,  logic,  BINT,    BINT,    ROUND, INTLIKE, ONES,    1, 0, 0)                 \
   X(BITWISE_OR,     bitwise_or,     2, S,  logic,  BINT,    BINT,    ROUND, INTLIKE, ZERO,    1, 0, 0)                 \
   X(BITWISE_XOR,    bitwise_xor,    2, S,  logic,  BINT,    BINT,    ROUND, INTLIKE, ZERO,    1, 0, 0)                 \

@@ -368,3 +368,15 @@ def test_bad_axis_raises_axis_error():
             getattr(a, name)(axis=-3)
     with pytest.raises(ValueError):  # duplicate axis
         lnp.sum(a, axis=(0, 0))
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_logaddexp_reduce(dtype, axis):
+    """A reduction added by the op table alone (identity -inf, native
+    .reduce): values against NumPy's sequential fold, to a tolerance (the
+    tiles' partial results are combined in another order)."""
+    a = (np.arange(5 * 7, dtype=dtype).reshape(5, 7) % 11) * 0.75 - 4.0
+    both(lambda m, x: m.logaddexp.reduce(x, axis=axis), a, approx=True)
+    a[2, 3] = np.nan
+    both(lambda m, x: m.logaddexp.reduce(x, axis=axis), a, approx=True)
