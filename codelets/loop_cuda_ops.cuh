@@ -278,18 +278,37 @@ template <int> constexpr bool dependent_false = false;
 #define LNPC_IF_OP(NAME, ARGS) else if constexpr (OP == LNP_OP_##NAME) { LNPC_EK_CALL(NAME, ARGS) }
 #define LNPC_NONE(NAME, ARGS)
 
+/* the class of an op's (kind, arity): unary element op, binary element op,
+ * arg-reduction step, other (casts, where, generators) */
+#define LNPC_CLS_S1 UN
+#define LNPC_CLS_A1 UN
+#define LNPC_CLS_P1 UN
+#define LNPC_CLS_S2 BI
+#define LNPC_CLS_P2 BI
+#define LNPC_CLS_R1 AR
+#define LNPC_CLS_R2 AR
+#define LNPC_CLS_C1 NO
+#define LNPC_CLS_W3 NO
+#define LNPC_CLS_G0 NO
+#define LNPC_PASTE_(a, b) a##b
+#define LNPC_PASTE(a, b) LNPC_PASTE_(a, b)
+/* a branch of dispatcher D for each op of class CLS, calling with ARGS */
+#define LNPC_BRANCH(D, CLS, NAME, KIND, NIN, ARGS) LNPC_PASTE(LNPC_PASTE(D, LNPC_CLS_##KIND##NIN), _##CLS)(NAME, ARGS)
+#define LNPC_F1_UN_UN LNPC_IF_OP
+#define LNPC_F1_BI_UN LNPC_NONE
+#define LNPC_F1_AR_UN LNPC_NONE
+#define LNPC_F1_NO_UN LNPC_NONE
+#define LNPC_F2_UN_BI LNPC_NONE
+#define LNPC_F2_BI_BI LNPC_IF_OP
+#define LNPC_F2_AR_BI LNPC_NONE
+#define LNPC_F2_NO_BI LNPC_NONE
+#define LNPC_AR_UN_AR LNPC_NONE
+#define LNPC_AR_BI_AR LNPC_NONE
+#define LNPC_AR_AR_AR LNPC_IF_OP
+#define LNPC_AR_NO_AR LNPC_NONE
+
 /* lnp_aux: PF_* flags of the launch (unary), the fmax/fmin bits (binary) */
-#define LNPC_F1_S1 LNPC_IF_OP
-#define LNPC_F1_A1 LNPC_IF_OP
-#define LNPC_F1_P1 LNPC_IF_OP
-#define LNPC_F1_S2 LNPC_NONE
-#define LNPC_F1_P2 LNPC_NONE
-#define LNPC_F1_C1 LNPC_NONE
-#define LNPC_F1_W3 LNPC_NONE
-#define LNPC_F1_G0 LNPC_NONE
-#define LNPC_F1_R1 LNPC_NONE
-#define LNPC_F1_R2 LNPC_NONE
-#define LNPC_F1(NAME, UF, NIN, KIND, ...) LNPC_F1_##KIND##NIN(NAME, (a))
+#define LNPC_F1(NAME, UF, NIN, KIND, ...) LNPC_BRANCH(LNPC_F1_, UN, NAME, KIND, NIN, (a))
 template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f1(CT<DT> a, int lnp_aux)
 {
   constexpr char K = dt_ek(DT);
@@ -300,17 +319,7 @@ template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f1(CT<DT> a, int 
   else static_assert(dependent_false<OP>, "not a unary op");
 }
 
-#define LNPC_F2_S2 LNPC_IF_OP
-#define LNPC_F2_P2 LNPC_IF_OP
-#define LNPC_F2_S1 LNPC_NONE
-#define LNPC_F2_A1 LNPC_NONE
-#define LNPC_F2_P1 LNPC_NONE
-#define LNPC_F2_C1 LNPC_NONE
-#define LNPC_F2_W3 LNPC_NONE
-#define LNPC_F2_G0 LNPC_NONE
-#define LNPC_F2_R1 LNPC_NONE
-#define LNPC_F2_R2 LNPC_NONE
-#define LNPC_F2(NAME, UF, NIN, KIND, ...) LNPC_F2_##KIND##NIN(NAME, (a, b))
+#define LNPC_F2(NAME, UF, NIN, KIND, ...) LNPC_BRANCH(LNPC_F2_, BI, NAME, KIND, NIN, (a, b))
 template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f2(CT<DT> a, CT<DT> b, int lnp_aux)
 {
   constexpr char K = dt_ek(DT);
@@ -322,17 +331,7 @@ template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f2(CT<DT> a, CT<D
 }
 
 /* arg-reduction steps: does candidate v at index k beat the current m at j? */
-#define LNPC_AR_R1 LNPC_IF_OP
-#define LNPC_AR_R2 LNPC_IF_OP
-#define LNPC_AR_S1 LNPC_NONE
-#define LNPC_AR_A1 LNPC_NONE
-#define LNPC_AR_P1 LNPC_NONE
-#define LNPC_AR_S2 LNPC_NONE
-#define LNPC_AR_P2 LNPC_NONE
-#define LNPC_AR_C1 LNPC_NONE
-#define LNPC_AR_W3 LNPC_NONE
-#define LNPC_AR_G0 LNPC_NONE
-#define LNPC_AR(NAME, UF, NIN, KIND, ...) LNPC_AR_##KIND##NIN(NAME, (v, k, m, j))
+#define LNPC_AR(NAME, UF, NIN, KIND, ...) LNPC_BRANCH(LNPC_AR_, AR, NAME, KIND, NIN, (v, k, m, j))
 template <int OP, int DT> DI bool beats(CT<DT> v, int64_t k, CT<DT> m, int64_t j)
 {
   constexpr char K = dt_ek(DT);
