@@ -1,13 +1,13 @@
 /* CUDA implementation of the generic strided loop (loop.h), in loop_cuda*.cu.
  *
- * Same semantics as the CPU kernels (loop_ops.h, loop_cpu.c), element for
- * element: integer wrapping, Python floor_divide/remainder, NaN-propagating
- * maximum/minimum, float16 computed in float, the casts of loop_cpu.c
+ * Same semantics as the CPU kernels, element for element: both compile the
+ * op catalogue's element operations (op_table.h, elem.h), with float16
+ * computed in float, and the casts of loop_cpu.c
  * (float -> integer as x86's scalar conversions), and reductions in the CPU's
  * order (float add sums each reduced run pairwise exactly as NumPy's
  * pairwise_sum, other non-associative reductions fold sequentially).  Only
- * transcendental functions (exp, log, sin, pow, atan2, hypot, complex
- * functions ...) come from CUDA's libdevice instead of glibc and may differ
+ * functions of a math library (the op table's ulp column: exp, log, sin,
+ * pow, complex functions ...) come from CUDA's libdevice instead of glibc and may differ
  * in the last bits, and NaN payloads differ.  Complex arcsin/arccos/arctan
  * have no CUDA kernel (the CPU runs them).  See loop_cuda_kernels.cuh.
  *
