@@ -34,8 +34,9 @@ extern "C" {
 #define LNP_BUF_SCALAR(k) (-1 - (int64_t)(k))
 
 /* The ops and their kinds (S, P, A, C, W, G, R) are the op table's
- * (op_table.h, op_info.h). */
-/* Generators and arg-reductions see the element index
+ * (op_table.h, op_info.h).
+ *
+ * Generators and arg-reductions see the element index
  *   idx = sum_d (origin[d] + i[d]) * index_mult[d]
  * ARANGE: out = scalars[0] + idx * scalars[1]   (computed in dtype_out)
  * EYE:    out = (idx == scalars[0].i64)          (index_mult = {-1, +1}: j - i == k)
