@@ -519,6 +519,8 @@ class ndarray:
 
     def reshape(self, *shape, order="C"):
         from ._manip import reshape
+        if not shape:
+            raise TypeError("reshape() takes exactly 1 argument (0 given)")
         if len(shape) == 1:
             shape = shape[0]
         return reshape(self, shape, order=order)

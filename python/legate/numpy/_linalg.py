@@ -102,6 +102,19 @@ def matmul(x1, x2, out=None, **kwargs):
     return _finish(res, out)
 
 
+def _scaled(a, b):
+    """dot/inner with a 0-d operand: the product in the dtypes' promotion
+    (no value-based casting: NumPy's dot promotes the dtypes of 0-d arrays
+    as of any array)."""
+    from ._ufunc import multiply
+    dt = _np.promote_types(a.dtype, b.dtype)
+    if a.dtype != dt:
+        a = a.astype(dt)
+    if b.dtype != dt:
+        b = b.astype(dt)
+    return multiply(a, b)
+
+
 def dot(a, b, out=None):
     if not (_is_deferred(a) or _is_deferred(b) or _is_deferred(out)):
         if out is not None:
@@ -113,8 +126,7 @@ def dot(a, b, out=None):
     if out is not None or dt_num(a.dtype) is None or dt_num(b.dtype) is None:
         return _fallback(_np.dot, "dot", (a, b), {"out": out} if out is not None else {})
     if a.ndim == 0 or b.ndim == 0:
-        from ._ufunc import multiply
-        return multiply(a, b)
+        return _scaled(a, b)
     if a.ndim <= 2 and b.ndim <= 2:
         ka = a.shape[-1]
         kb = b.shape[0]
@@ -153,8 +165,7 @@ def inner(a, b):
     if a._np is not None and b._np is not None:
         return wrap_result(_np.inner(a._np, b._np))
     if a.ndim == 0 or b.ndim == 0:
-        from ._ufunc import multiply
-        return multiply(a, b)
+        return _scaled(a, b)
     if a.ndim <= 2 and b.ndim <= 2:
         if a.shape[-1] != b.shape[-1]:
             _np.inner(ghost(a.shape, a.dtype), ghost(b.shape, b.dtype))

@@ -76,6 +76,10 @@ def _reduce_core(op, name, arr, axis, dtype_res, keepdims, out, identity_ok):
     """Launch a native reduction of _core.Array `arr` over `axis`."""
     ndim = arr.ndim
     shape = arr.shape
+    if ndim == 0 and axis is not None:
+        # NumPy reduces a 0-d array over axis 0 or -1 (what it accepts was
+        # checked on a stand-in): there is nothing to reduce over
+        axis = None
     axes = normalize_axis_tuple(axis, ndim)
     if not identity_ok:
         for i in axes:
@@ -376,4 +380,6 @@ def count_nonzero(a, axis=None, *, keepdims=False):
         return wrap_result(_np.count_nonzero(a._np, **kw))
     from ._ufunc import not_equal
     r = sum(not_equal(a, 0), axis=axis, dtype=_np.intp, keepdims=keepdims)
+    if axis is None and not keepdims:
+        return int(r)  # NumPy returns a Python int for the whole array
     return r

@@ -133,6 +133,10 @@ class ufunc:
 
     def _call(self, args, kwargs):
         nin = self.nin
+        if len(args) > self.nargs:
+            # NumPy's TypeError ("add() takes from 2 to 3 positional
+            # arguments but 4 were given"), raised on stand-ins
+            self._npuf(*[_standin(_np.dtype(_np.float64), 0)] * len(args))
         if len(args) > nin:
             if "out" in kwargs:
                 raise TypeError("cannot specify 'out' as both a positional and keyword argument")
