@@ -184,15 +184,11 @@ lnp_status lnp_ewise(int op, const lnp_view *out, int nin, const lnp_operand *in
     L.views[0] = t;
     st = lnp_launch_submit(&L);
     if (st) goto done;
-    lnp_launch C;
-    memset(&C, 0, sizeof C);
-    C.op = LNP_OP_COPY; C.dtype_in = L.dtype_out; C.dtype_out = out->store->dtype;
-    C.nops = 2; C.nout = 1; C.views[0] = out; C.views[1] = t;
-    if (!lnp_loop_supported(LNP_OP_COPY, C.dtype_in, C.dtype_out)) {
-      st = lnp_error(LNP_ETYPE, "cannot cast %s to %s", lnp_dtype_name(C.dtype_in), lnp_dtype_name(C.dtype_out));
+    if (!lnp_loop_supported(LNP_OP_COPY, L.dtype_out, out->store->dtype)) {
+      st = lnp_error(LNP_ETYPE, "cannot cast %s to %s", lnp_dtype_name(L.dtype_out), lnp_dtype_name(out->store->dtype));
       goto done;
     }
-    st = lnp_launch_submit(&C);
+    st = lnp_launch_copy(out, t); /* t holds L.dtype_out */
   } else {
     L.views[0] = out;
     st = lnp_launch_submit(&L);

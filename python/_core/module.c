@@ -170,6 +170,9 @@ static PyObject *py_from_numpy(PyObject *self, PyObject *args)
   return arr;
 }
 
+/* the generators' ops, found in the catalogue once (module init) */
+static int op_arange = -1, op_eye = -1;
+
 static PyObject *py_arange(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -185,7 +188,7 @@ static PyObject *py_arange(PyObject *self, PyObject *args)
   if (!arr) return NULL;
   int64_t mult[1] = {1};
   lnp_scalar sc[2] = {a.value, s.value};
-  lnp_status st = lnp_generate(lnp_op_find("arange"), ((ArrayObject *)arr)->view, mult, 2, sc);
+  lnp_status st = lnp_generate(op_arange, ((ArrayObject *)arr)->view, mult, 2, sc);
   if (st) { Py_DECREF(arr); return lnp_py_raise(st); }
   return arr;
 }
@@ -202,7 +205,7 @@ static PyObject *py_eye(PyObject *self, PyObject *args)
   int64_t mult[2] = {-1, 1};
   lnp_scalar sc[1];
   sc[0].i64 = k;
-  lnp_status st = lnp_generate(lnp_op_find("eye"), ((ArrayObject *)arr)->view, mult, 1, sc);
+  lnp_status st = lnp_generate(op_eye, ((ArrayObject *)arr)->view, mult, 1, sc);
   if (st) { Py_DECREF(arr); return lnp_py_raise(st); }
   return arr;
 }
@@ -383,6 +386,8 @@ PyMODINIT_FUNC PyInit__core(void)
     name[i] = 0;
     PyModule_AddIntConstant(m, name, dt);
   }
+  op_arange = lnp_op_find("arange");
+  op_eye = lnp_op_find("eye");
   for (int op = 0; op < lnp_op_count(); op++) {
     lnp_op_row r;
     lnp_op_describe(op, &r);
