@@ -91,6 +91,11 @@ double lnp_codelets_task_cost_us(struct starpu_task *task);
 void lnp_codelets_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* 1 and the message if a task failed since the last call (then cleared). */
 int lnp_codelets_take_error(char *buf, size_t size);
+/* The host loops' floating-point status per slot (loop.h's
+ * lnp_loop_fp_record) since the last call: flags[0..nslots) receive it and
+ * the slots are cleared.  Returns whether any flag was set (when not,
+ * flags is left as it was). */
+int lnp_codelets_fp_take(unsigned *flags, int nslots);
 /* Tasks of our codelets run so far on CPU and on CUDA workers. */
 void lnp_codelets_task_counts(uint64_t *cpu, uint64_t *cuda);
 

@@ -373,18 +373,20 @@ LNP_INST_CR1F(abs, LNP_CABS_BODY)
 #define LNP_E_TRUE_DIVIDE_f(a, b) ((a) / (b))
 #define LNP_E_TRUE_DIVIDE_c(a, b) LNP_C2(div, a, b)
 
-/* Python semantics; x // 0 == x % 0 == 0 for integers; MIN // -1 wraps. */
+/* Python semantics; x // 0 == x % 0 == 0 for integers (divide-by-zero
+ * status); MIN // -1 wraps (overflow status). */
 #define LNP_E_FLOOR_DIVIDE_i(a, b)                                            \
-  ((b) == 0 ? (LNP_TY(a))0                                                    \
-            : (b) == -1 ? LNP_WNEG(a)                                         \
-                        : (LNP_TY(a))((a) / (b) - ((((a) > 0) != ((b) > 0)) && (a) % (b) != 0)))
-#define LNP_E_FLOOR_DIVIDE_u(a, b) ((b) == 0 ? (LNP_TY(a))0 : (LNP_TY(a))((a) / (b)))
+  ((b) == 0 ? LNP_RAISE_DIVIDE((LNP_TY(a))0)                                  \
+   : (b) == -1 ? ((a) == LNP_SMIN(a) ? LNP_RAISE_OVERFLOW(a) : LNP_WNEG(a))   \
+               : (LNP_TY(a))((a) / (b) - ((((a) > 0) != ((b) > 0)) && (a) % (b) != 0)))
+#define LNP_E_FLOOR_DIVIDE_u(a, b) ((b) == 0 ? LNP_RAISE_DIVIDE((LNP_TY(a))0) : (LNP_TY(a))((a) / (b)))
 #define LNP_E_FLOOR_DIVIDE_f(a, b) LNP_R2(floordiv, a, b)
 #define LNP_E_REMAINDER_i(a, b)                                               \
-  (((b) == 0 || (b) == -1) ? (LNP_TY(a))0                                     \
+  ((b) == 0    ? LNP_RAISE_DIVIDE((LNP_TY(a))0)                               \
+   : (b) == -1 ? (LNP_TY(a))0                                                 \
    : ((a) % (b) != 0 && (((a) % (b) < 0) != ((b) < 0))) ? (LNP_TY(a))((a) % (b) + (b)) \
                                                          : (LNP_TY(a))((a) % (b)))
-#define LNP_E_REMAINDER_u(a, b) ((b) == 0 ? (LNP_TY(a))0 : (LNP_TY(a))((a) % (b)))
+#define LNP_E_REMAINDER_u(a, b) ((b) == 0 ? LNP_RAISE_DIVIDE((LNP_TY(a))0) : (LNP_TY(a))((a) % (b)))
 #define LNP_E_REMAINDER_f(a, b) LNP_R2(remainder, a, b)
 
 #define LNP_E_POWER_i(a, b) ((b) < 0 ? LNP_IPOW_NEG(a, b) : LNP_I2(ipow, a, b))

@@ -43,6 +43,11 @@ LNP_DEV_M2(fmod) LNP_DEV_M2(copysign) LNP_DEV_M2(pow) LNP_DEV_M2(atan2) LNP_DEV_
 #undef LNP_DEV_M2
 LNP_DFN float lnp_m_fma(float x, float y, float z) { return fmaf(x, y, z); }
 LNP_DFN double lnp_m_fma(double x, double y, double z) { return ::fma(x, y, z); }
+/* A GPU has no floating-point status: the integer loops' explicit flags
+ * (elem_host.h) are values only here. */
+#define LNP_RAISE_DIVIDE(v) (v)
+#define LNP_RAISE_OVERFLOW(v) (v)
+
 #define LNP_M(fn, x) lnp_m_##fn(x)
 #define LNP_M2(fn, x, y) lnp_m_##fn((x), (y))
 #define LNP_M3(fn, x, y, z) lnp_m_##fn((x), (y), (z))

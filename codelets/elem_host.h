@@ -7,6 +7,7 @@
 #define LNP_ELEM_HOST_H
 
 #include <complex.h>
+#include <fenv.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,6 +22,14 @@
                       int32_t: (uint32_t)0, int64_t: (uint64_t)0,           \
                       default: (T)0))
 #define LNP_UW(x) ((LNP_UT(__typeof__(x)))(x) + 0u)
+
+/* Integer loops raise NumPy's floating-point status themselves (x // 0,
+ * x % 0, MIN // -1), as its loops do (npy_set_floatstatus_*): the value v
+ * after raising the flag. */
+static inline void lnp_raise_divide(void) { feraiseexcept(FE_DIVBYZERO); }
+static inline void lnp_raise_overflow(void) { feraiseexcept(FE_OVERFLOW); }
+#define LNP_RAISE_DIVIDE(v) (lnp_raise_divide(), (v))
+#define LNP_RAISE_OVERFLOW(v) (lnp_raise_overflow(), (v))
 
 /* libm of a float or double value */
 #define LNP_M(fn, x) _Generic((x), float: fn##f, default: fn)(x)

@@ -167,7 +167,7 @@ static int scalar_value(lnp_fuse_group *g, const lnp_scalar *s, int dtype)
     if (g->inst[i].kind == LNP_FI_SCALAR && g->inst[i].dtype == dtype && !memcmp(&g->inst[i].scalar, &v, sizeof v))
       return i;
   if (g->ninst >= LNP_FUSE_MAXINST) return -1;
-  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_SCALAR, 0, dtype, dtype, -1, -1, v};
+  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_SCALAR, 0, dtype, dtype, -1, -1, v, 0};
   return g->ninst++;
 }
 
@@ -189,7 +189,7 @@ static int read_value(lnp_fuse_group *g, const lnp_fuse_map *m, int dtype)
   }
   if (g->nacc >= LNP_FUSE_MAXACC || g->ninst >= LNP_FUSE_MAXINST) return -1;
   g->acc[g->nacc] = (lnp_fuse_acc){0, 0, dtype, g->ninst, *m};
-  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_LOAD, 0, dtype, dtype, g->nacc, -1, 0.0};
+  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_LOAD, 0, dtype, dtype, g->nacc, -1, 0.0, 0};
   g->nacc++;
   return g->ninst++;
 }
@@ -231,7 +231,7 @@ static int add_loop(lnp_fuse_group *g, const lnp_fuse_loop *L, const loop_dims *
     if (vin[k - 1] < 0) return 0;
   }
   if (g->ninst >= LNP_FUSE_MAXINST) return 0;
-  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_OP, d->op, d->dtype_out, d->dtype_in, vin[0], vin[1], 0.0};
+  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_OP, d->op, d->dtype_out, d->dtype_in, vin[0], vin[1], 0.0, d->fp_slot};
   const int v = g->ninst++;
   lnp_fuse_map m;
   int sc = -1;

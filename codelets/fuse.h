@@ -83,6 +83,7 @@ typedef struct lnp_fuse_inst {
   int32_t dtype_in; /* LNP_FI_OP: the operands' dtype */
   int32_t a, b;   /* LNP_FI_OP: operand values (b = -1 for unary ops); LNP_FI_LOAD: the access */
   double scalar;  /* LNP_FI_SCALAR (a float32 scalar widened exactly) */
+  int32_t fp_slot; /* LNP_FI_OP: its loop's (loop.h), for the host run's floating-point status */
 } lnp_fuse_inst;
 
 typedef struct lnp_fuse_group {

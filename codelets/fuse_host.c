@@ -15,7 +15,7 @@
 #define LNP_FUSE_CASE_A1 LNP_FUSE_CASE_S1
 #define LNP_FUSE_CASE_S2(NAME) case LNP_OP_##NAME: return LNP_E_##NAME##_f(a, b);
 #define LNP_FUSE_CASE_C1(NAME) case LNP_OP_##NAME: return a; /* the caller narrows */
-#define LNP_FUSE_CASE(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, TREE, ID, UR, FUSE, ULP) \
+#define LNP_FUSE_CASE(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, TREE, ID, UR, FUSE, ULP, FPE) \
   LNP_IF(FUSE)(LNP_FUSE_CASE_##KIND##NIN(NAME))
 #define LNP_FUSE_HOST_OP(FN, T)                                                \
   static T FN(int op, T a, T b)                                                \
@@ -41,6 +41,14 @@ void lnp_fuse_run_host(const lnp_fuse_group *g, void *const *bufptrs)
 {
   double v[LNP_FUSE_MAXINST];
   const int nd = g->ndim;
+  /* each op's floating-point status, for its own loop's slot (loop.h):
+   * taken around every op, so that one whose NumPy loop stays silent
+   * (maximum of a NaN) lends none to its neighbours */
+  unsigned char fpe[LNP_FUSE_MAXINST];
+  unsigned fp[LNP_FUSE_MAXINST] = {0};
+  for (int i = 0; i < g->ninst; i++)
+    fpe[i] = g->inst[i].kind == LNP_FI_OP && lnp_op_get(g->inst[i].op)->fpe;
+  lnp_loop_fp_take_thread();
   for (int p = 0; p < g->npieces; p++) {
     int64_t idx[LNP_FUSE_MAXDIM] = {0}, n = 1;
     for (int j = 0; j < nd; j++) n *= g->shape[p][j];
@@ -60,9 +68,11 @@ void lnp_fuse_run_host(const lnp_fuse_group *g, void *const *bufptrs)
         } else if (in->dtype_in == LNP_FLOAT64) {
           const double r = op_f64(in->op, v[in->a], in->b >= 0 ? v[in->b] : 0.0);
           v[i] = in->dtype == LNP_FLOAT64 ? r : (double)(float)r;
+          fp[i] |= lnp_loop_fp_take_thread();
         } else {
           const float r = op_f32(in->op, (float)v[in->a], in->b >= 0 ? (float)v[in->b] : 0.0f);
           v[i] = r; /* float32 -> float64 casts are exact */
+          fp[i] |= lnp_loop_fp_take_thread();
         }
       }
       for (int k = 0; k < g->nacc; k++) {
@@ -81,4 +91,6 @@ void lnp_fuse_run_host(const lnp_fuse_group *g, void *const *bufptrs)
       }
     }
   }
+  for (int i = 0; i < g->ninst; i++)
+    if (fpe[i] && fp[i]) lnp_loop_fp_record(g->inst[i].fp_slot, fp[i]);
 }

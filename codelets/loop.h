@@ -55,7 +55,7 @@ typedef struct lnp_loop_desc {
   int32_t nops;      /* operands: output(s) first, then inputs */
   int32_t npieces;
   int32_t nbuffers;  /* task buffers referenced (for checking) */
-  int32_t reserved;
+  int32_t fp_slot;   /* where the loop's floating-point status goes (below) */
   lnp_scalar scalars[LNP_MAXSCALARS];
   int64_t index_mult[LNP_MAXDIM];
   /* int64_t words[] follow: the pieces */
@@ -96,6 +96,18 @@ static inline int lnp_loop_desc_valid(const lnp_loop_desc *d, size_t arg_size, u
  * checks this before submitting so that an unsupported combination becomes a
  * TypeError, never a task failure. */
 int lnp_loop_supported(int op, int dtype_in, int dtype_out);
+
+/* Floating-point status, NumPy's bits (UFUNC_FPE_*): a host loop of an op
+ * whose table row has fpe=1 collects its threads' status flags and ORs
+ * them into slot desc->fp_slot (0 <= slot < LNP_FP_SLOTS; the launcher
+ * sets it: the op's number, or a tag the Python layer chose for the call,
+ * which knows the call's ufunc name and np.errstate).  Integer
+ * floor_divide/remainder by zero raise the divide flag as NumPy's do. */
+enum { LNP_FP_DIVIDE = 1, LNP_FP_OVERFLOW = 2, LNP_FP_UNDERFLOW = 4, LNP_FP_INVALID = 8 };
+#define LNP_FP_SLOTS 4096
+void lnp_loop_fp_record(int slot, unsigned flags);
+/* The calling thread's floating-point status as LNP_FP_* bits, cleared. */
+unsigned lnp_loop_fp_take_thread(void);
 
 /* Run a loop descriptor on the host.  bufptrs[i] is the base address of task
  * buffer i (a compact C-order tile).  nthreads > 1 splits the work with

@@ -13,6 +13,7 @@
  *     simplification (drop size-1 dimensions, merge dimensions contiguous for
  *     all operands), the N-D walk, and the OpenMP split over a dimension along
  *     which the output is not accumulated. */
+#include <fenv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -625,6 +626,14 @@ static int lnp_validate(const lnp_loop_desc *d, void *const *bufptrs, int nout)
   return 0;
 }
 
+unsigned lnp_loop_fp_take_thread(void)
+{
+  const int fe = fetestexcept(FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW | FE_INVALID);
+  feclearexcept(FE_ALL_EXCEPT);
+  return (fe & FE_DIVBYZERO ? LNP_FP_DIVIDE : 0u) | (fe & FE_OVERFLOW ? LNP_FP_OVERFLOW : 0u) |
+         (fe & FE_UNDERFLOW ? LNP_FP_UNDERFLOW : 0u) | (fe & FE_INVALID ? LNP_FP_INVALID : 0u);
+}
+
 int lnp_loop_execute(const lnp_loop_desc *d, void *const *bufptrs, int nthreads)
 {
   if (!d || d->op < 0 || d->op >= LNP_NOPS) return -1;
@@ -638,6 +647,10 @@ int lnp_loop_execute(const lnp_loop_desc *d, void *const *bufptrs, int nthreads)
   if (lnp_validate(d, bufptrs, nout)) return -1;
   int64_t isz[LNP_MAXOPS];
   lnp_item_sizes(d, isz);
+  /* status raised by earlier work of this thread is not this loop's */
+  const int fpe = info->fpe;
+  unsigned fp = 0;
+  if (fpe) feclearexcept(FE_ALL_EXCEPT);
 
   for (int p = 0; p < d->npieces; p++) {
     int64_t *w = lnp_loop_piece(d, p);
@@ -710,8 +723,11 @@ int lnp_loop_execute(const lnp_loop_desc *d, void *const *bufptrs, int nthreads)
     const int64_t e = r.ext[pdim];
     const int nchunks = e < nthreads ? (int)e : nthreads;
     const int inner = pdim == r.nd - 1;
+    /* each OpenMP thread has its own status: collected per chunk (this
+     * thread's, from earlier pieces, first: its chunk clears it) */
+    if (fpe) fp |= lnp_loop_fp_take_thread();
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nthreads) schedule(static)
+#pragma omp parallel for num_threads(nthreads) schedule(static) reduction(| : fp)
 #endif
     for (int c = 0; c < nchunks; c++) {
       int64_t lo = e * c / nchunks, hi = e * (c + 1) / nchunks;
@@ -719,8 +735,14 @@ int lnp_loop_execute(const lnp_loop_desc *d, void *const *bufptrs, int nthreads)
         lo = c == 0 ? 0 : lo & ~(int64_t)63;
         hi = c == nchunks - 1 ? e : hi & ~(int64_t)63;
       }
+      if (fpe) feclearexcept(FE_ALL_EXCEPT);
       if (hi > lo) lnp_walk(&r, pdim, lo, hi);
+      if (fpe) fp |= lnp_loop_fp_take_thread();
     }
+  }
+  if (fpe) {
+    fp |= lnp_loop_fp_take_thread();
+    if (fp) lnp_loop_fp_record(d->fp_slot, fp);
   }
   return 0;
 }

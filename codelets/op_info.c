@@ -15,7 +15,7 @@ static pthread_once_t lnp_ops_once = PTHREAD_ONCE_INIT;
 static void lnp_ops_init(void)
 {
   int op = 0;
-#define LNP_OP_ROW(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, TREE, IDENTITY, UREDUCE, FUSE, ULP) \
+#define LNP_OP_ROW(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, TREE, IDENTITY, UREDUCE, FUSE, ULP, FPE) \
   lnp_ops[op].upper = #NAME;                                                                \
   lnp_ops[op].ufunc = LNP_UFUNC_NAME(UF);                                                   \
   lnp_ops[op].kind = #KIND[0];                                                              \
@@ -25,6 +25,7 @@ static void lnp_ops_init(void)
   lnp_ops[op].ureduce = UREDUCE;                                                            \
   lnp_ops[op].fuse = FUSE;                                                                  \
   lnp_ops[op].ulp = #ULP[0];                                                                \
+  lnp_ops[op].fpe = FPE;                                                                    \
   op++;
   LNP_OP_TABLE(LNP_OP_ROW)
 #undef LNP_OP_ROW

@@ -30,6 +30,7 @@ typedef struct lnp_op_info {
   unsigned char ureduce;  /* the ufunc's .reduce runs natively */
   unsigned char fuse;     /* may join a fused kernel */
   char ulp;               /* 'F', 'C' or '0': where backends may differ in the last bits */
+  unsigned char fpe;      /* its floating-point status reaches the user (np.errstate) */
 } lnp_op_info;
 
 /* The row of op, or NULL for an op out of range. */

@@ -7,7 +7,7 @@
  * from it.  What an op computes per element is in elem.h.
  *
  * LNP_OP_TABLE(X) calls
- *   X(NAME, ufunc, nin, kind, unit, cpu, gpu, fold, tree, identity, ureduce, fuse, ulp)
+ *   X(NAME, ufunc, nin, kind, unit, cpu, gpu, fold, tree, identity, ureduce, fuse, ulp, fpe)
  * once per op, in enum order; a user that needs a few columns names them
  * and ends its X with `...`.
  *
@@ -48,81 +48,87 @@
  *             comes from a math library (glibc, libdevice): F for real and
  *             complex floats, C for complex only, 0 never (bit-exact; the
  *             GPU tests compare these bit for bit)
+ *   fpe       1: the op's floating-point status (divide by zero, overflow,
+ *             underflow, invalid) reaches the user as NumPy's RuntimeWarning
+ *             or FloatingPointError (np.errstate); 0 where NumPy's loop
+ *             clears it (comparisons, maximum/minimum, hypot, arctan2, ...)
+ *             or can raise none.  Integer floor_divide/remainder raise
+ *             divide-by-zero explicitly, as NumPy's loops do.
  */
 #ifndef LNP_OP_TABLE_H
 #define LNP_OP_TABLE_H
 
 #define LNP_OP_TABLE(X) \
-  /* NAME            ufunc          nin kind unit    cpu      gpu      fold   tree     identity ureduce fuse ulp */ \
-  X(COPY,           _,              1, C,  cast,   ALL,     ALL,     NONE,  NO,      NONE,    0, 1, 0)                 \
-  X(NEGATIVE,       negative,       1, S,  unary,  NUM,     NUM,     NONE,  NO,      NONE,    0, 1, 0)                 \
-  X(POSITIVE,       positive,       1, S,  unary,  ALL,     ALL,     NONE,  NO,      NONE,    0, 1, 0)                 \
-  X(ABSOLUTE,       absolute,       1, A,  unary,  ALL,     ALL,     NONE,  NO,      NONE,    0, 1, C)                 \
-  X(SQUARE,         square,         1, S,  unary,  NUM,     NUM,     NONE,  NO,      NONE,    0, 1, 0)                 \
-  X(SQRT,           sqrt,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 1, C)                 \
-  X(EXP,            exp,            1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F)                 \
-  X(LOG,            log,            1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F)                 \
-  X(LOG10,          log10,          1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F)                 \
-  X(LOG2,           log2,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F)                 \
-  X(EXP2,           exp2,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F)                 \
-  X(SIN,            sin,            1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F)                 \
-  X(COS,            cos,            1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F)                 \
-  X(TAN,            tan,            1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F)                 \
+  /* NAME            ufunc          nin kind unit    cpu      gpu      fold   tree     identity ureduce fuse ulp fpe */ \
+  X(COPY,           _,              1, C,  cast,   ALL,     ALL,     NONE,  NO,      NONE,    0, 1, 0, 1)                 \
+  X(NEGATIVE,       negative,       1, S,  unary,  NUM,     NUM,     NONE,  NO,      NONE,    0, 1, 0, 0)                 \
+  X(POSITIVE,       positive,       1, S,  unary,  ALL,     ALL,     NONE,  NO,      NONE,    0, 1, 0, 0)                 \
+  X(ABSOLUTE,       absolute,       1, A,  unary,  ALL,     ALL,     NONE,  NO,      NONE,    0, 1, C, 0)                 \
+  X(SQUARE,         square,         1, S,  unary,  NUM,     NUM,     NONE,  NO,      NONE,    0, 1, 0, 1)                 \
+  X(SQRT,           sqrt,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 1, C, 1)                 \
+  X(EXP,            exp,            1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(LOG,            log,            1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(LOG10,          log10,          1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(LOG2,           log2,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(EXP2,           exp2,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(SIN,            sin,            1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(COS,            cos,            1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(TAN,            tan,            1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 1)                 \
   /* complex arcsin/arccos/arctan stay on the CPU: libcu++'s lose up to ~1e-5                                       \
    * relative (and tiny parts entirely) against glibc's careful kernels */                                          \
-  X(ARCSIN,         arcsin,         1, S,  unary,  INEXACT, FLT,     NONE,  NO,      NONE,    0, 0, F)                 \
-  X(ARCCOS,         arccos,         1, S,  unary,  INEXACT, FLT,     NONE,  NO,      NONE,    0, 0, F)                 \
-  X(ARCTAN,         arctan,         1, S,  unary,  INEXACT, FLT,     NONE,  NO,      NONE,    0, 0, F)                 \
-  X(SINH,           sinh,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F)                 \
-  X(COSH,           cosh,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F)                 \
-  X(TANH,           tanh,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F)                 \
-  X(FLOOR,          floor,          1, S,  unary,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(CEIL,           ceil,           1, S,  unary,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(RINT,           rint,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(TRUNC,          trunc,          1, S,  unary,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(SIGN,           sign,           1, S,  unary,  REAL,    REAL,    NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(RECIPROCAL,     reciprocal,     1, S,  unary,  NUM,     NUM,     NONE,  NO,      NONE,    0, 1, 0)                 \
-  X(CONJUGATE,      conjugate,      1, S,  unary,  NUM,     NUM,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(INVERT,         invert,         1, S,  unary,  BINT,    BINT,    NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(LOGICAL_NOT,    logical_not,    1, P,  unary,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(ISNAN,          isnan,          1, P,  unary,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(ISINF,          isinf,          1, P,  unary,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(ISFINITE,       isfinite,       1, P,  unary,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(SIGNBIT,        signbit,        1, P,  unary,  BFLT,    BFLT,    NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(ADD,            add,            2, S,  arith,  ALL,     ALL,     SUM,   ANY,     ZERO,    1, 1, 0)                 \
-  X(SUBTRACT,       subtract,       2, S,  arith,  NUM,     NUM,     EXACT, NO,      NONE,    0, 1, 0)                 \
-  X(MULTIPLY,       multiply,       2, S,  arith,  ALL,     ALL,     EXACT, INTLIKE, ONE,     1, 1, 0)                 \
-  X(TRUE_DIVIDE,    divide,         2, S,  arith,  INEXACT, INEXACT, EXACT, NO,      NONE,    0, 1, 0)                 \
-  X(FLOOR_DIVIDE,   floor_divide,   2, S,  arith,  REAL,    REAL,    ROUND, NO,      NONE,    0, 0, 0)                 \
-  X(REMAINDER,      remainder,      2, S,  arith,  REAL,    REAL,    ROUND, NO,      NONE,    0, 0, 0)                 \
-  X(POWER,          power,          2, S,  arith,  NUM,     NUM,     ROUND, NO,      NONE,    0, 0, F)                 \
-  X(MAXIMUM,        maximum,        2, S,  minmax, ALL,     ALL,     ROUND, ANY,     LOWEST,  1, 1, 0)                 \
-  X(MINIMUM,        minimum,        2, S,  minmax, ALL,     ALL,     ROUND, ANY,     HIGHEST, 1, 1, 0)                 \
-  X(FMAX,           fmax,           2, S,  minmax, ALL,     ALL,     ROUND, ANY,     LOWEST,  0, 0, 0)                 \
-  X(FMIN,           fmin,           2, S,  minmax, ALL,     ALL,     ROUND, ANY,     HIGHEST, 0, 0, 0)                 \
-  X(ARCTAN2,        arctan2,        2, S,  minmax, FLT,     FLT,     ROUND, NO,      NONE,    0, 0, F)                 \
-  X(HYPOT,          hypot,          2, S,  minmax, FLT,     FLT,     ROUND, NO,      NONE,    0, 0, F)                 \
-  X(LOGADDEXP,      logaddexp,      2, S,  minmax, FLT,     FLT,     ROUND, NO,      LOWEST,  1, 1, F)                 \
-  X(BITWISE_AND,    bitwise_and,    2, S,  logic,  BINT,    BINT,    ROUND, INTLIKE, ONES,    1, 0, 0)                 \
-  X(BITWISE_OR,     bitwise_or,     2, S,  logic,  BINT,    BINT,    ROUND, INTLIKE, ZERO,    1, 0, 0)                 \
-  X(BITWISE_XOR,    bitwise_xor,    2, S,  logic,  BINT,    BINT,    ROUND, INTLIKE, ZERO,    1, 0, 0)                 \
-  X(LEFT_SHIFT,     left_shift,     2, S,  logic,  INT,     INT,     ROUND, NO,      NONE,    0, 0, 0)                 \
-  X(RIGHT_SHIFT,    right_shift,    2, S,  logic,  INT,     INT,     ROUND, NO,      NONE,    0, 0, 0)                 \
-  X(EQUAL,          equal,          2, P,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(NOT_EQUAL,      not_equal,      2, P,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(LESS,           less,           2, P,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(LESS_EQUAL,     less_equal,     2, P,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(GREATER,        greater,        2, P,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(GREATER_EQUAL,  greater_equal,  2, P,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(LOGICAL_AND,    logical_and,    2, P,  logic,  ALL,     ALL,     NONE,  BOOL,    ONE,     1, 0, 0)                 \
-  X(LOGICAL_OR,     logical_or,     2, P,  logic,  ALL,     ALL,     NONE,  BOOL,    ZERO,    1, 0, 0)                 \
-  X(LOGICAL_XOR,    logical_xor,    2, P,  logic,  ALL,     ALL,     NONE,  BOOL,    NONE,    0, 0, 0)                 \
-  X(WHERE,          _,              3, W,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(ARANGE,         _,              0, G,  logic,  NUM,     NUM,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(EYE,            _,              0, G,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0)                 \
-  X(ARGMAX_ACC,     _,              1, R,  arg,    ALL,     ALL,     NONE,  ANY,     LOWEST,  0, 0, 0)                 \
-  X(ARGMIN_ACC,     _,              1, R,  arg,    ALL,     ALL,     NONE,  ANY,     HIGHEST, 0, 0, 0)                 \
-  X(ARGMAX_COMBINE, _,              2, R,  arg,    ALL,     ALL,     NONE,  ANY,     NONE,    0, 0, 0)                 \
-  X(ARGMIN_COMBINE, _,              2, R,  arg,    ALL,     ALL,     NONE,  ANY,     NONE,    0, 0, 0)
+  X(ARCSIN,         arcsin,         1, S,  unary,  INEXACT, FLT,     NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(ARCCOS,         arccos,         1, S,  unary,  INEXACT, FLT,     NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(ARCTAN,         arctan,         1, S,  unary,  INEXACT, FLT,     NONE,  NO,      NONE,    0, 0, F, 0)                 \
+  X(SINH,           sinh,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(COSH,           cosh,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(TANH,           tanh,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 0)                 \
+  X(FLOOR,          floor,          1, S,  unary,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(CEIL,           ceil,           1, S,  unary,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(RINT,           rint,           1, S,  unary,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(TRUNC,          trunc,          1, S,  unary,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(SIGN,           sign,           1, S,  unary,  REAL,    REAL,    NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(RECIPROCAL,     reciprocal,     1, S,  unary,  NUM,     NUM,     NONE,  NO,      NONE,    0, 1, 0, 1)                 \
+  X(CONJUGATE,      conjugate,      1, S,  unary,  NUM,     NUM,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(INVERT,         invert,         1, S,  unary,  BINT,    BINT,    NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(LOGICAL_NOT,    logical_not,    1, P,  unary,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(ISNAN,          isnan,          1, P,  unary,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(ISINF,          isinf,          1, P,  unary,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(ISFINITE,       isfinite,       1, P,  unary,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(SIGNBIT,        signbit,        1, P,  unary,  BFLT,    BFLT,    NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(ADD,            add,            2, S,  arith,  ALL,     ALL,     SUM,   ANY,     ZERO,    1, 1, 0, 1)                 \
+  X(SUBTRACT,       subtract,       2, S,  arith,  NUM,     NUM,     EXACT, NO,      NONE,    0, 1, 0, 1)                 \
+  X(MULTIPLY,       multiply,       2, S,  arith,  ALL,     ALL,     EXACT, INTLIKE, ONE,     1, 1, 0, 1)                 \
+  X(TRUE_DIVIDE,    divide,         2, S,  arith,  INEXACT, INEXACT, EXACT, NO,      NONE,    0, 1, 0, 1)                 \
+  X(FLOOR_DIVIDE,   floor_divide,   2, S,  arith,  REAL,    REAL,    ROUND, NO,      NONE,    0, 0, 0, 1)                 \
+  X(REMAINDER,      remainder,      2, S,  arith,  REAL,    REAL,    ROUND, NO,      NONE,    0, 0, 0, 1)                 \
+  X(POWER,          power,          2, S,  arith,  NUM,     NUM,     ROUND, NO,      NONE,    0, 0, F, 1)                 \
+  X(MAXIMUM,        maximum,        2, S,  minmax, ALL,     ALL,     ROUND, ANY,     LOWEST,  1, 1, 0, 0)                 \
+  X(MINIMUM,        minimum,        2, S,  minmax, ALL,     ALL,     ROUND, ANY,     HIGHEST, 1, 1, 0, 0)                 \
+  X(FMAX,           fmax,           2, S,  minmax, ALL,     ALL,     ROUND, ANY,     LOWEST,  0, 0, 0, 0)                 \
+  X(FMIN,           fmin,           2, S,  minmax, ALL,     ALL,     ROUND, ANY,     HIGHEST, 0, 0, 0, 0)                 \
+  X(ARCTAN2,        arctan2,        2, S,  minmax, FLT,     FLT,     ROUND, NO,      NONE,    0, 0, F, 0)                 \
+  X(HYPOT,          hypot,          2, S,  minmax, FLT,     FLT,     ROUND, NO,      NONE,    0, 0, F, 0)                 \
+  X(LOGADDEXP,      logaddexp,      2, S,  minmax, FLT,     FLT,     ROUND, NO,      LOWEST,  1, 1, F, 1)                 \
+  X(BITWISE_AND,    bitwise_and,    2, S,  logic,  BINT,    BINT,    ROUND, INTLIKE, ONES,    1, 0, 0, 0)                 \
+  X(BITWISE_OR,     bitwise_or,     2, S,  logic,  BINT,    BINT,    ROUND, INTLIKE, ZERO,    1, 0, 0, 0)                 \
+  X(BITWISE_XOR,    bitwise_xor,    2, S,  logic,  BINT,    BINT,    ROUND, INTLIKE, ZERO,    1, 0, 0, 0)                 \
+  X(LEFT_SHIFT,     left_shift,     2, S,  logic,  INT,     INT,     ROUND, NO,      NONE,    0, 0, 0, 0)                 \
+  X(RIGHT_SHIFT,    right_shift,    2, S,  logic,  INT,     INT,     ROUND, NO,      NONE,    0, 0, 0, 0)                 \
+  X(EQUAL,          equal,          2, P,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(NOT_EQUAL,      not_equal,      2, P,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(LESS,           less,           2, P,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(LESS_EQUAL,     less_equal,     2, P,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(GREATER,        greater,        2, P,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(GREATER_EQUAL,  greater_equal,  2, P,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(LOGICAL_AND,    logical_and,    2, P,  logic,  ALL,     ALL,     NONE,  BOOL,    ONE,     1, 0, 0, 0)                 \
+  X(LOGICAL_OR,     logical_or,     2, P,  logic,  ALL,     ALL,     NONE,  BOOL,    ZERO,    1, 0, 0, 0)                 \
+  X(LOGICAL_XOR,    logical_xor,    2, P,  logic,  ALL,     ALL,     NONE,  BOOL,    NONE,    0, 0, 0, 0)                 \
+  X(WHERE,          _,              3, W,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(ARANGE,         _,              0, G,  logic,  NUM,     NUM,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(EYE,            _,              0, G,  logic,  ALL,     ALL,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(ARGMAX_ACC,     _,              1, R,  arg,    ALL,     ALL,     NONE,  ANY,     LOWEST,  0, 0, 0, 0)                 \
+  X(ARGMIN_ACC,     _,              1, R,  arg,    ALL,     ALL,     NONE,  ANY,     HIGHEST, 0, 0, 0, 0)                 \
+  X(ARGMAX_COMBINE, _,              2, R,  arg,    ALL,     ALL,     NONE,  ANY,     NONE,    0, 0, 0, 0)                 \
+  X(ARGMIN_COMBINE, _,              2, R,  arg,    ALL,     ALL,     NONE,  ANY,     NONE,    0, 0, 0, 0)
 
 #endif

@@ -1,6 +1,6 @@
 /* What the codelets share: where tasks may run (GPU-only placement), the
- * channel through which a task reports a failure, and the count of tasks
- * run per worker kind (see codelets.h). */
+ * channels through which a task reports a failure and its floating-point
+ * status, and the count of tasks run per worker kind (see codelets.h). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* StarPU's headers need the POSIX types under -std=c11 */
 #endif
@@ -8,7 +8,11 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "loop.h"
 
 /* With CUDA workers, a task that a GPU can run is kept off the CPU workers
  * (as Legate does with --gpus): a CPU worker grabbing a 16M-element tile
@@ -72,3 +76,24 @@ int lnp_codelets_is_cuda_worker(unsigned workerid)
 
 void lnp_codelets_reset_counts(void) { lnp_tasks_cpu = lnp_tasks_cuda = 0; }
 
+
+/* Floating-point status of the host loops (loop.h), per slot, until the
+ * Python layer takes it at its next synchronisation: a task cannot warn. */
+static _Atomic unsigned lnp_fp_slots[LNP_FP_SLOTS];
+static _Atomic int lnp_fp_any = 0;
+
+void lnp_loop_fp_record(int slot, unsigned flags)
+{
+  if (slot < 0 || slot >= LNP_FP_SLOTS) slot = 0;
+  atomic_fetch_or(&lnp_fp_slots[slot], flags);
+  lnp_fp_any = 1;
+}
+
+int lnp_codelets_fp_take(unsigned *flags, int nslots)
+{
+  if (nslots > LNP_FP_SLOTS) nslots = LNP_FP_SLOTS;
+  if (!atomic_exchange(&lnp_fp_any, 0)) return 0; /* flags untouched: the common case is cheap */
+  int any = 0;
+  for (int i = 0; i < nslots; i++) any |= (flags[i] = atomic_exchange(&lnp_fp_slots[i], 0u)) != 0;
+  return any;
+}

@@ -75,6 +75,7 @@ void lnp_tile_ensure_written(const lnp_store *s, size_t tile)
   size_t sz = lnp_loop_desc_size(1, 2, 1);
   lnp_loop_desc *d = calloc(1, sz);
   d->op = LNP_OP_COPY; d->dtype_in = s->dtype; d->dtype_out = s->dtype;
+  d->fp_slot = lnp_fp_slot(LNP_OP_COPY);
   d->ndim = 1; d->nops = 2; d->npieces = 1; d->nbuffers = 1;
   int64_t *w = lnp_loop_piece(d, 0);
   w[0] = (int64_t)n; w[1] = 0;
@@ -366,6 +367,7 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
     lnp_loop_desc *desc = calloc(1, sz);
     if (!desc) { st = lnp_error(LNP_ENOMEM, "out of memory"); break; }
     desc->op = L->op; desc->dtype_in = L->dtype_in; desc->dtype_out = L->dtype_out;
+    desc->fp_slot = lnp_fp_slot(L->op);
     desc->ndim = ndim; desc->nops = L->nops; desc->npieces = np;
     memcpy(desc->scalars, L->scalars, sizeof desc->scalars);
     memcpy(desc->index_mult, L->index_mult, sizeof desc->index_mult);

@@ -258,6 +258,22 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
 lnp_status lnp_generate(int op, const lnp_view *out, const int64_t *index_mult, int nscalars,
                         const lnp_scalar *scalars);
 
+/* Floating-point status (fp_status.c): NumPy's divide/overflow/underflow/
+ * invalid flags of the host loops, gathered per slot (loop.h) until taken.
+ * A launch's slot is the tag set for this thread (the Python layer's, from
+ * LNP_FP_TAG_BASE up: it names the call and its np.errstate), else its op's
+ * number.  A tag holds for the launches of one binding call. */
+#define LNP_FP_TAG_BASE 256
+#define LNP_FP_TAG_END 4096 /* codelets/loop.h's LNP_FP_SLOTS */
+void lnp_fp_set_tag(int tag /* 0: none */);
+int lnp_fp_slot(int op);
+/* flags[0..nslots): each slot's flags since the last take (then cleared);
+ * returns whether any was set (when not, flags may be left as they were).
+ * all_ranks: under MPI, the union over the
+ * ranks (a collective call: every rank makes it), -1 (lnp_error) if it
+ * failed. */
+int lnp_fp_take(unsigned *flags, int nslots, int all_ranks);
+
 /* Host transfers (block until the data are available) */
 lnp_status lnp_view_to_host(const lnp_view *v, void *dst /* C-contiguous */);
 lnp_status lnp_view_from_host(const lnp_view *v, const void *src /* C-contiguous */);

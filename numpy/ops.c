@@ -14,6 +14,7 @@ static lnp_status convert_scalar(lnp_scalar *dst, int dst_dtype, const lnp_scala
   memset(&u, 0, sizeof u);
   lnp_loop_desc *d = &u.d;
   d->op = LNP_OP_COPY; d->dtype_in = src_dtype; d->dtype_out = dst_dtype;
+  d->fp_slot = lnp_fp_slot(LNP_OP_COPY);
   d->ndim = 0; d->nops = 2; d->npieces = 1; d->nbuffers = 2;
   int64_t *w = lnp_loop_piece(d, 0);
   int64_t *o = lnp_piece_operand(w, 0, 0); o[0] = 0; o[1] = 0;

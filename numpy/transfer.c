@@ -31,6 +31,7 @@ static lnp_status transfer(const lnp_view *v, void *host, int to_host)
   lnp_loop_desc *desc = calloc(1, sz);
   if (!desc) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
   desc->op = LNP_OP_COPY; desc->dtype_in = desc->dtype_out = v->store->dtype;
+  desc->fp_slot = lnp_fp_slot(LNP_OP_COPY);
   desc->ndim = ndim; desc->nops = 2; desc->npieces = 1; desc->nbuffers = 2;
   int32_t pc[LNP_MAXDIM] = {0};
   for (size_t p = 0; p < npieces && !st; p++) {

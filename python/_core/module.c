@@ -305,6 +305,55 @@ static PyObject *py_matmul(PyObject *self, PyObject *args)
   Py_RETURN_NONE;
 }
 
+/* Floating-point status (python/legate/numpy/_fpe.py): fp_tag(t) names the
+ * slot the following launches of this thread report into (0: their op's
+ * own); fp_take() -> ((slot, flags), ...) gathered since the last take. */
+static PyObject *py_fp_tag(PyObject *self, PyObject *arg)
+{
+  (void)self;
+  const long tag = PyLong_AsLong(arg);
+  if (tag == -1 && PyErr_Occurred()) return NULL;
+  if (tag != 0 && (tag < LNP_FP_TAG_BASE || tag >= LNP_FP_TAG_END)) {
+    PyErr_SetString(PyExc_ValueError, "floating-point tag out of range");
+    return NULL;
+  }
+  lnp_fp_set_tag((int)tag);
+  Py_RETURN_NONE;
+}
+
+static PyObject *py_fp_take(PyObject *self, PyObject *args)
+{
+  (void)self;
+  int all_ranks = 0;
+  if (!PyArg_ParseTuple(args, "|p", &all_ranks)) return NULL;
+  unsigned *flags = PyMem_Malloc(sizeof *flags * LNP_FP_TAG_END);
+  if (!flags) return PyErr_NoMemory();
+  int any;
+  if (all_ranks) { /* waits for the other ranks */
+    Py_BEGIN_ALLOW_THREADS
+    any = lnp_fp_take(flags, LNP_FP_TAG_END, 1);
+    Py_END_ALLOW_THREADS
+  } else {
+    any = lnp_fp_take(flags, LNP_FP_TAG_END, 0);
+  }
+  if (any <= 0) {
+    PyMem_Free(flags);
+    return any < 0 ? lnp_py_raise(LNP_ERUNTIME) : PyTuple_New(0);
+  }
+  PyObject *res = PyList_New(0);
+  for (int i = 0; res && i < LNP_FP_TAG_END; i++) {
+    if (!flags[i]) continue;
+    PyObject *pair = Py_BuildValue("(iI)", i, flags[i]);
+    if (!pair || PyList_Append(res, pair)) Py_CLEAR(res);
+    Py_XDECREF(pair);
+  }
+  PyMem_Free(flags);
+  if (!res) return NULL;
+  PyObject *t = PyList_AsTuple(res);
+  Py_DECREF(res);
+  return t;
+}
+
 /* The op catalogue's rows the Python layer builds its ufunc objects from:
  * (OP name, NumPy ufunc name or None, nin, kind, ufunc.reduce native). */
 static PyObject *py_op_table(PyObject *self, PyObject *noargs)
@@ -348,6 +397,10 @@ static PyMethodDef module_methods[] = {
   {"reduce", py_reduce, METH_VARARGS, "reduce(op, out, src, axes, dtype_num)"},
   {"argreduce", py_argreduce, METH_VARARGS, "argreduce(op, out, src, axis_or_None)"},
   {"matmul", py_matmul, METH_VARARGS, "matmul(out, a, b)"},
+  {"fp_tag", py_fp_tag, METH_O, "fp_tag(t): the slot this thread's next launches report their floating-point status into (0: their op's)."},
+  {"fp_take", py_fp_take, METH_VARARGS,
+   "fp_take(all_ranks=False) -> ((slot, flags), ...): floating-point status gathered since the last take "
+   "(all_ranks: the union over the MPI ranks, a collective call)."},
   {NULL, NULL, 0, NULL},
 };
 
@@ -386,6 +439,8 @@ PyMODINIT_FUNC PyInit__core(void)
     name[i] = 0;
     PyModule_AddIntConstant(m, name, dt);
   }
+  PyModule_AddIntConstant(m, "FP_TAG_BASE", LNP_FP_TAG_BASE);
+  PyModule_AddIntConstant(m, "FP_TAG_END", LNP_FP_TAG_END);
   op_arange = lnp_op_find("arange");
   op_eye = lnp_op_find("eye");
   for (int op = 0; op < lnp_op_count(); op++) {

@@ -1,6 +1,5 @@
-/* Standalone test of the generic strided loop's CPU kernels (no StarPU):
- *   gcc -std=c11 -O2 -Wall -Wextra -Werror -fopenmp -Icodelets \
- *       tests/c/test_loop.c codelets/loop_cpu.c -lm
+/* Test of the generic strided loop's CPU kernels (no StarPU runtime: linked
+ * with the library for the op catalogue and the floating-point status).
  * Builds loop descriptors by hand and checks the results against values
  * computed here or taken from NumPy 1.24. */
 #include <complex.h>
@@ -11,6 +10,7 @@
 
 #include "../../codelets/loop.h"
 #include "../../codelets/loop_cpu.h"
+#include "../../codelets/codelets.h"
 
 #include "check.h"
 
@@ -1083,6 +1083,65 @@ static void test_threads(void)
   free(o2);
 }
 
+/* The floating-point status of a loop reaches its slot (loop.h) as NumPy's
+ * bits, only for ops whose NumPy loops report it, from every thread of a
+ * parallel loop; integer division by zero raises it explicitly. */
+static unsigned fp_run(int op, int dt_in, int dt_out, void **bufs, int64_t n, int nthreads)
+{
+  static unsigned flags[LNP_FP_SLOTS];
+  lnp_codelets_fp_take(flags, LNP_FP_SLOTS); /* drop what came before */
+  const int nops = lnp_op_nops(op);
+  piece_t pc;
+  memset(&pc, 0, sizeof pc);
+  pc.shape[0] = n;
+  for (int k = 0; k < nops; k++) {
+    pc.o[k].buf = k;
+    pc.o[k].st[0] = 1;
+  }
+  lnp_loop_desc *d = build(op, dt_in, dt_out, 1, 1, &pc, nops);
+  d->fp_slot = 300;
+  lnp_loop_execute(d, bufs, nthreads);
+  free(d);
+  memset(flags, 0, sizeof flags);
+  if (!lnp_codelets_fp_take(flags, LNP_FP_SLOTS)) return 0;
+  unsigned others = 0;
+  for (int i = 0; i < LNP_FP_SLOTS; i++) others |= i == 300 ? 0 : flags[i];
+  CHECK(!others, "status only in the loop's slot");
+  return flags[300];
+}
+
+static void test_fp_status(void)
+{
+  enum { N = 100000 };
+  double *x = calloc(N, sizeof *x), *y = calloc(N, sizeof *y), *o = calloc(N, sizeof *o);
+  int64_t *ia = calloc(N, sizeof *ia), *ib = calloc(N, sizeof *ib), *io = calloc(N, sizeof *io);
+  bool *bo = calloc(N, sizeof *bo);
+  for (int i = 0; i < N; i++) { x[i] = 1.0; y[i] = i == N - 7 ? 0.0 : 2.0; ia[i] = i; ib[i] = i == 5 ? 0 : 3; }
+  void *b3[3] = {o, x, y};
+  CHECK(fp_run(LNP_OP_TRUE_DIVIDE, LNP_FLOAT64, LNP_FLOAT64, b3, N, 1) == LNP_FP_DIVIDE, "1/0: divide");
+  CHECK(fp_run(LNP_OP_TRUE_DIVIDE, LNP_FLOAT64, LNP_FLOAT64, b3, N, 4) == LNP_FP_DIVIDE,
+        "1/0 in one chunk of a parallel loop: divide");
+  for (int i = 0; i < N; i++) y[i] = 2.0;
+  CHECK(fp_run(LNP_OP_TRUE_DIVIDE, LNP_FLOAT64, LNP_FLOAT64, b3, N, 4) == 0, "1/2: nothing");
+  x[3] = 1e308;
+  CHECK(fp_run(LNP_OP_MULTIPLY, LNP_FLOAT64, LNP_FLOAT64, b3, N, 1) == LNP_FP_OVERFLOW, "overflow");
+  x[3] = NAN;
+  CHECK(fp_run(LNP_OP_MAXIMUM, LNP_FLOAT64, LNP_FLOAT64, b3, N, 1) == 0, "maximum with NaN: silent");
+  void *bp[3] = {bo, x, y};
+  CHECK(fp_run(LNP_OP_LESS, LNP_FLOAT64, LNP_BOOL, bp, N, 1) == 0, "NaN < 2: silent");
+  x[3] = -1.0;
+  void *b2[2] = {o, x};
+  CHECK(fp_run(LNP_OP_SQRT, LNP_FLOAT64, LNP_FLOAT64, b2, N, 1) == LNP_FP_INVALID, "sqrt(-1): invalid");
+  void *bi[3] = {io, ia, ib};
+  CHECK(fp_run(LNP_OP_FLOOR_DIVIDE, LNP_INT64, LNP_INT64, bi, N, 1) == LNP_FP_DIVIDE, "int // 0: divide");
+  CHECK(io[5] == 0 && io[7] == 2, "int // 0 gives 0");
+  CHECK(fp_run(LNP_OP_REMAINDER, LNP_INT64, LNP_INT64, bi, N, 4) == LNP_FP_DIVIDE, "int %% 0: divide");
+  ib[5] = -1;
+  ia[5] = INT64_MIN;
+  CHECK(fp_run(LNP_OP_FLOOR_DIVIDE, LNP_INT64, LNP_INT64, bi, N, 1) == LNP_FP_OVERFLOW, "MIN // -1: overflow");
+  free(x); free(y); free(o); free(ia); free(ib); free(io); free(bo);
+}
+
 int main(void)
 {
   test_meta();
@@ -1097,5 +1156,6 @@ int main(void)
   test_arg();
   test_where();
   test_threads();
+  test_fp_status();
   return check_report();
 }

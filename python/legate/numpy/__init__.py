@@ -22,6 +22,7 @@ import numpy as _numpy  # noqa: E402
 
 from . import _runtime
 from ._runtime import core as _core
+from . import _fpe
 from ._array import ndarray, _NoValue
 from . import _ufunc
 from ._ufunc import ufunc
@@ -112,8 +113,10 @@ _fallback.NATIVE_FUNCTIONS.update(ndim=ndim, shape=shape, size=size)
 def synchronize():
     """Block until every task submitted so far has finished (legate.numpy is
     asynchronous). Results stay where they were computed: nothing is copied
-    to the host. Not a NumPy function; meant for timing."""
+    to the host. Not a NumPy function; meant for timing.  Reports the
+    floating-point errors of what ran (np.errstate)."""
     _core.wait()
+    _fpe.report()
 
 
 # submodules: NumPy's, with functions through the fallback (linalg.norm is

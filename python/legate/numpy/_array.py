@@ -16,6 +16,7 @@ import operator
 import numpy as _np
 
 from ._runtime import EAGER_MAX, core as _core, warn_fallback
+from . import _fpe
 from ._dtypes import DTYPES, dt_num
 
 _NPND = _np.ndarray
@@ -96,6 +97,7 @@ def materialize(arr):
     """_core.Array -> new numpy array with its values (waits for them)."""
     dest = _np.empty(arr.shape, dtype=DTYPES[arr.dtype_num])
     arr.to_numpy(dest)
+    _fpe.report()
     return dest
 
 
@@ -486,7 +488,11 @@ class ndarray:
             warn_fallback("astype to %s" % dtype)
             return wrap_view(materialize(self._arr).astype(dtype))
         out = _core.empty(self._arr.shape, n)
-        _core.copy(out, self._arr)
+        fpe = _fpe.begin("cast")
+        try:
+            _core.copy(out, self._arr)
+        finally:
+            _fpe.end(fpe)
         return _deferred(out)
 
     def fill(self, value):

@@ -9,6 +9,7 @@ import warnings
 import numpy as _np
 
 from ._runtime import core as _core
+from . import _fpe
 from ._dtypes import dt_num, normalize_axis_tuple, normalize_axis_index, DT_INT64
 from ._array import (ndarray, _deferred, wrap_result, to_numpy, materialize,
                      _NoValue, _NPND)
@@ -89,7 +90,11 @@ def _reduce_core(op, name, arr, axis, dtype_res, keepdims, out, identity_ok):
     oshape = tuple(s for i, s in enumerate(shape) if i not in axes)
     n = dt_num(dtype_res)
     res = _core.empty(oshape, n)
-    _core.reduce(op, res, arr, axes, n)
+    fpe = _fpe.begin("reduce")
+    try:
+        _core.reduce(op, res, arr, axes, n)
+    finally:
+        _fpe.end(fpe)
     if keepdims:
         res = _keepdims_view(res, axes, ndim)
     if out is not None:
@@ -258,11 +263,19 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
         warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=2)
     oshape = tuple(s for i, s in enumerate(arr.shape) if i not in axes)
     s = _core.empty(oshape, dt_num(acc))
-    _core.reduce(_core.OP_ADD, s, arr, axes, dt_num(acc))
+    fpe = _fpe.begin("reduce")
+    try:
+        _core.reduce(_core.OP_ADD, s, arr, axes, dt_num(acc))
+    finally:
+        _fpe.end(fpe)
     div_dt = _np.true_divide(_np.zeros(1, acc), count).dtype
     q = _core.empty(oshape, dt_num(res_dt))
-    _core.ewise(_core.OP_TRUE_DIVIDE, q, [s, _np.asarray(count, dtype=div_dt)],
-                dt_num(div_dt), dt_num(div_dt))
+    fpe = _fpe.begin("divide")
+    try:
+        _core.ewise(_core.OP_TRUE_DIVIDE, q, [s, _np.asarray(count, dtype=div_dt)],
+                    dt_num(div_dt), dt_num(div_dt))
+    finally:
+        _fpe.end(fpe)
     if keepdims:
         q = _keepdims_view(q, axes, arr.ndim)
     if out is not None:

@@ -12,6 +12,7 @@ import operator as _opm
 import numpy as _np
 
 from ._runtime import core as _core
+from . import _fpe
 from ._dtypes import DTYPES, dt_num, NUMPY2
 from ._array import (ndarray, _deferred, wrap_result, materialize,
                      from_numpy_core, to_numpy, _NPND, _NoValue)
@@ -360,11 +361,14 @@ class ufunc:
             target = out_arr
         else:
             target = _core.empty(shape, dt_num(out_dt) if out_np is not None else dt_out)
+        fpe = _fpe.begin(self.__name__)
         try:
             _core.ewise(op, target, cin, dt_in, dt_out)
         except TypeError:
             # no kernel for this (op, dtype): NumPy computes it
+            _fpe.end(False)
             raise _Fallback
+        _fpe.end(fpe)
         if out is not None:
             if out_np is not None:
                 out_np[...] = materialize(target)
