@@ -10,7 +10,7 @@ import numpy as _np
 
 from ._runtime import core as _core
 from ._dtypes import dt_num, normalize_axis_tuple, normalize_axis_index, DT_INT64
-from ._array import (ndarray, _deferred, wrap_result, to_numpy, materialize,
+from ._array import (ndarray, _deferred, _deferred_result, wrap_result, to_numpy, materialize,
                      _NoValue, _NPND)
 
 
@@ -95,7 +95,7 @@ def _reduce_core(op, name, arr, axis, dtype_res, keepdims, out, identity_ok):
     if out is not None:
         _check_out(out, res.shape)
         return _write_out(res, out)
-    return _deferred(res)
+    return _deferred_result(res)
 
 
 # (ufunc, dtype number, ndim, axis, dtype, keepdims) -> result dtype; only
@@ -268,7 +268,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     if out is not None:
         _check_out(out, q.shape)
         return _write_out(q, out)
-    return _deferred(q)
+    return _deferred_result(q)
 
 
 def _variance(name):
@@ -362,7 +362,7 @@ def _argreduce(name, opname):
         if out is not None:
             _check_out(out, res.shape)
             return _write_out(res, out)
-        return _deferred(res)
+        return _deferred_result(res)
     f.__name__ = name
     return f
 
