@@ -506,7 +506,9 @@ class ndarray:
             return wrap_view(materialize(self._arr).astype(dtype))
         out = _core.empty(self._arr.shape, n)
         _core.copy(out, self._arr)
-        return _deferred(out)
+        o = _deferred(out)
+        o._scalar = self._scalar  # (a NumPy scalar's astype is a scalar)
+        return o
 
     def fill(self, value):
         a = self._np
