@@ -21,6 +21,7 @@ static void lnp_ops_init(void)
   lnp_ops[op].kind = #KIND[0];                                                              \
   lnp_ops[op].nin = NIN;                                                                    \
   lnp_ops[op].nout = #KIND[0] == 'R' ? 2 : 1;                                               \
+  lnp_ops[op].fold = #FOLD[0];                                                              \
   lnp_ops[op].identity = LNP_ID_##IDENTITY;                                                 \
   lnp_ops[op].ureduce = UREDUCE;                                                            \
   lnp_ops[op].fuse = FUSE;                                                                  \

@@ -26,6 +26,8 @@ typedef struct lnp_op_info {
   const char *ufunc;   /* NumPy ufunc that runs natively on it ("divide"), NULL if none */
   char kind;           /* 'S' 'P' 'A' 'C' 'W' 'G' 'R' (op_table.h) */
   unsigned char nin, nout;
+  char fold;              /* how a run folds (op_table.h): 'S' SUM, 'E' EXACT,
+                             'R' ROUND, 'N' NONE */
   unsigned char identity; /* LNP_ID_* */
   unsigned char ureduce;  /* the ufunc's .reduce runs natively */
   unsigned char fuse;     /* may join a fused kernel */

@@ -28,17 +28,19 @@ static int bounds_equal(const lnp_store *s, int d, int32_t nt, const int64_t *b)
   return s->ntiles[d] == nt && !memcmp(s->bounds[d], b, sizeof(int64_t) * ((size_t)nt + 1));
 }
 
-/* A store with exactly the requested 2-D tiling holding v's values. */
-static lnp_status retile(const lnp_view *v, int32_t nt0, int64_t *b0, int32_t nt1, int64_t *b1, lnp_view **out)
+/* A store with exactly the requested 2-D tiling holding v's values as dtype. */
+static lnp_status retile(const lnp_view *v, int dtype, int32_t nt0, int64_t *b0, int32_t nt1, int64_t *b1,
+                         lnp_view **out)
 {
-  if (lnp_view_is_identity(v) && bounds_equal(v->store, 0, nt0, b0) && bounds_equal(v->store, 1, nt1, b1)) {
+  if (v->store->dtype == dtype && lnp_view_is_identity(v) && bounds_equal(v->store, 0, nt0, b0) &&
+      bounds_equal(v->store, 1, nt1, b1)) {
     *out = lnp_view_copy(v);
     return *out ? LNP_OK : lnp_error(LNP_ENOMEM, "out of memory");
   }
   lnp_store *s;
   int32_t nt[2] = {nt0, nt1};
   int64_t *b[2] = {b0, b1};
-  lnp_status st = lnp_store_create_tiled(&s, 2, v->shape, v->store->dtype, nt, b);
+  lnp_status st = lnp_store_create_tiled(&s, 2, v->shape, dtype, nt, b);
   if (st) return st;
   lnp_view *r = lnp_view_new(s);
   lnp_store_release(s);
@@ -56,11 +58,17 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
   if (b->shape[0] != k)
     return lnp_error(LNP_EVALUE, "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size %lld is different from %lld)", (long long)b->shape[0], (long long)k);
   if (out->shape[0] != m || out->shape[1] != n) return lnp_error(LNP_EVALUE, "matmul: output has the wrong shape");
-  int dt = a->store->dtype;
-  if (b->store->dtype != dt || out->store->dtype != dt) return lnp_error(LNP_ETYPE, "matmul: operands must share one dtype");
+  const int odt = a->store->dtype;
+  if (b->store->dtype != odt || out->store->dtype != odt) return lnp_error(LNP_ETYPE, "matmul: operands must share one dtype");
   if (m == 0 || n == 0) return LNP_OK;
   lnp_runtime_activate();
-  if (k == 0) { lnp_scalar z; memset(&z, 0, sizeof z); return lnp_fill(out, dt, z); }
+  if (k == 0) { lnp_scalar z; memset(&z, 0, sizeof z); return lnp_fill(out, odt, z); }
+  /* float16 is multiplied and accumulated in float32, as NumPy's float16
+   * dot and matmul loops do (float sums of float products, rounded once):
+   * the k blocks chain in a float32 C, so the result does not depend on how
+   * k is split; A and B become float32 in the re-tiling copy (exactly), so
+   * BLAS and cuBLAS compute it.  C is rounded to float16 at the end. */
+  const int dt = odt == LNP_FLOAT16 ? LNP_FLOAT32 : odt;
 
   /* C blocks: out's own tiling when it is a whole store, else square-ish
    * blocks in a temporary that is copied into out at the end */
@@ -89,7 +97,7 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
     }
   }
   if (!bk) bk = even_bounds(k, blk, &ntk);
-  if (lnp_view_is_identity(out)) {
+  if (dt == odt && lnp_view_is_identity(out)) {
     c = lnp_view_copy(out);
     ntm = out->store->ntiles[0]; ntn = out->store->ntiles[1];
     bm = malloc(sizeof(int64_t) * ((size_t)ntm + 1)); bn = malloc(sizeof(int64_t) * ((size_t)ntn + 1));
@@ -106,8 +114,8 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
     c = lnp_view_new(cs);
     lnp_store_release(cs);
   }
-  st = retile(a, ntm, bm, ntk, bk, &aa);
-  if (!st) st = retile(b, ntk, bk, ntn, bn, &bb);
+  st = retile(a, dt, ntm, bm, ntk, bk, &aa);
+  if (!st) st = retile(b, dt, ntk, bk, ntn, bn, &bb);
   if (st) goto done;
   LNP_PROFILE_BEGIN_OP("matmul");
   for (int32_t i = 0; i < ntm && !st; i++)

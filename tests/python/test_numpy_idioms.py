@@ -56,3 +56,44 @@ def test_dot_with_a_0d_operand_promotes_dtypes_not_values(name, dt):
     r = both(lambda m, x, y: getattr(m, name)(x, y), s, b)
     assert r.dtype == getattr(np, name)(s, b).dtype
     both(lambda m, x, y: getattr(m, name)(y, x), s, b)
+
+
+_DEL_AT_EXIT = r"""
+import weakref
+import legate.numpy as np
+
+N = {n}
+
+class Cycle:
+    # a reference cycle: Python frees it in its last collection at exit
+    def __init__(self):
+        self.me = self
+        self.a = np.arange(N, dtype=np.int64)
+
+    def __del__(self):
+        print("del", int(self.a.sum()), float(np.mean(self.a[:10])))
+
+c = Cycle()
+del c
+b = np.ones(N)
+weakref.finalize(b, lambda a=np.arange(N): print("finalize", int(a[-1])))
+"""
+
+
+@pytest.mark.skipif(os.environ.get("LNP_TESTS_AGAINST_NUMPY") == "1",
+                    reason="runs legate.numpy in a subprocess")
+def test_del_of_a_garbage_cycle_at_exit_computes():
+    """Python collects the program's garbage cycles after the atexit
+    handlers: their __del__ met "legate.numpy runtime is not running" (NumPy
+    computes).  The runtime's exit handler collects them first."""
+    import subprocess
+    import sys
+    from conftest import subprocess_env
+    r = subprocess.run([sys.executable, "-c", _DEL_AT_EXIT.format(n=N)],
+                       capture_output=True, text=True, timeout=300,
+                       env=subprocess_env(STARPU_SILENT=1))
+    assert r.returncode == 0, r.stderr
+    assert "not running" not in r.stderr and "Traceback" not in r.stderr, r.stderr
+    total = N * (N - 1) // 2
+    assert "del %d 4.5" % total in r.stdout, r.stdout
+    assert "finalize %d" % (N - 1) in r.stdout, r.stdout

@@ -50,6 +50,22 @@ def _deferred(arr):
     o = _new(ndarray)
     o._np = None
     o._arr = arr
+    o._scalar = False
+    return o
+
+
+def _deferred_result(arr):
+    """Wrap the _core.Array result of an operation for which NumPy returns a
+    scalar when the result is 0-d (a ufunc or reduction without ``out=``, an
+    element ``a[i, j]``).  The array stays deferred (Python does not wait for
+    its value) but is marked scalar-like: its in-place operators compute a
+    new value as NumPy scalars do (``_ufunc._make_ibinop``), so
+    ``a[i] += 2.5`` on an int array follows NumPy's scalar promotion and the
+    assignment back casts it (``_indexing.assign``)."""
+    o = _new(ndarray)
+    o._np = None
+    o._arr = arr
+    o._scalar = arr.ndim == 0
     return o
 
 
@@ -191,7 +207,10 @@ class _DeferredFlat:
 class ndarray:
     """legate.numpy's N-dimensional array (NumPy's API)."""
 
-    __slots__ = ("_np", "_arr", "__weakref__")
+    # _scalar (read only where _arr is set): a deferred 0-d array standing
+    # for the scalar NumPy returns (see _deferred_result); an eager array
+    # never has it set, since NumPy's own scalars stand for themselves
+    __slots__ = ("_np", "_arr", "_scalar", "__weakref__")
     __array_priority__ = 100.0
     __hash__ = None
 
@@ -493,7 +512,9 @@ class ndarray:
             _core.copy(out, self._arr)
         finally:
             _fpe.end(fpe)
-        return _deferred(out)
+        o = _deferred(out)
+        o._scalar = self._scalar  # (a NumPy scalar's astype is a scalar)
+        return o
 
     def fill(self, value):
         a = self._np
@@ -501,7 +522,8 @@ class ndarray:
             a.fill(to_numpy(value))
             return
         if type(value) is ndarray and value._arr is not None and value._arr.ndim == 0:
-            _core.copy(self._arr, value._arr)
+            from ._indexing import scalar_source
+            _core.copy(self._arr, scalar_source(value, DTYPES[self._arr.dtype_num]))
             return
         t = _np.empty((), dtype=DTYPES[self._arr.dtype_num])
         t[()] = to_numpy(value)
@@ -627,7 +649,7 @@ class ndarray:
 
     # -- NumPy fallback for everything else --------------------------------------
     def __getattr__(self, name):
-        if name.startswith("__") or name in ("_np", "_arr"):
+        if name.startswith("__") or name in ("_np", "_arr", "_scalar"):
             raise AttributeError(
                 "'legate.numpy.ndarray' object has no attribute %r" % name)
         if not hasattr(_NPND, name):

@@ -12,9 +12,9 @@ import operator
 import numpy as _np
 
 from ._runtime import core as _core, warn_fallback
-from ._dtypes import DTYPES, dt_num
-from ._array import (ndarray, _deferred, materialize, wrap_result, writeback,
-                     from_numpy_core, _NPND)
+from ._dtypes import DTYPES, dt_num, NUMPY2
+from ._array import (ndarray, _deferred, _deferred_result, materialize,
+                     wrap_result, writeback, from_numpy_core, _NPND)
 
 _INVALID = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis "
             "(`None`) and integer or boolean arrays are valid indices")
@@ -142,10 +142,10 @@ def getitem(self, key):
     view = arr.index(ckey)
     if scalar:
         # NumPy returns a scalar (a copy): a deferred 0-d copy, so later
-        # writes to the array do not change it
+        # writes to the array do not change it, marked scalar-like
         out = _core.empty((), view.dtype_num)
         _core.copy(out, view)
-        return _deferred(out)
+        return _deferred_result(out)
     return _deferred(view)
 
 
@@ -176,12 +176,46 @@ def _scalar_value(value, dtype):
     return t
 
 
+def scalar_source(value, dt):
+    """The deferred 0-d `value` (our ndarray) as the source of an assignment
+    to dtype `dt`: its _core.Array, cast on the device by the copy, except
+    where `value` stands for a NumPy scalar (``a[i] * 2.5``, see
+    _array._deferred_result) whose conversion NumPy does through Python:
+    float -> signed int goes through int() (NaN and inf raise, NumPy 2 raises
+    OverflowError out of range) and complex -> real warns (ComplexWarning).
+    That one value is read and converted by NumPy itself."""
+    src = value._arr
+    if value._scalar and src.ndim == 0:
+        sk = DTYPES[src.dtype_num].kind
+        if (sk == "f" and dt.kind == "i") or (sk == "c" and dt.kind in "iuf"):
+            return _scalar_value(materialize(src)[()], dt)
+    return src
+
+
+_SEQUENCE = "setting an array element with a sequence."
+
+
+def _check_element_value(value):
+    """NumPy's assignment to one element (a key of integers only) takes a
+    scalar: a list raises, and so does an array with dimensions (NumPy 1.x
+    still takes one of size 1)."""
+    t = type(value)
+    if t is list or t is tuple:
+        raise ValueError(_SEQUENCE)
+    if (t is ndarray or t is _NPND) and value.ndim and (NUMPY2 or value.size != 1):
+        raise ValueError(_SEQUENCE)
+
+
 def assign(view, value):
     """view[...] = value for a _core.Array view (NumPy setitem semantics)."""
     dt = DTYPES[view.dtype_num]
     t = type(value)
     if t is ndarray:
         if value._arr is not None:
+            if value._arr.ndim == 0:
+                src = scalar_source(value, dt)
+                _core.copy(view, src)
+                return
             src = value._arr
             shp = _check_broadcast(src.shape, view.shape)
             if shp != src.shape:
@@ -233,7 +267,7 @@ def setitem(self, key, value):
             dt = DTYPES[arr.dtype_num]
             if type(value) is ndarray and value._arr is not None:
                 v = _core.empty((), arr.dtype_num)
-                _core.copy(v, value._arr)
+                _core.copy(v, scalar_source(value, dt))
             else:
                 from ._array import to_numpy
                 v = _scalar_value(to_numpy(value), dt)
@@ -247,4 +281,6 @@ def setitem(self, key, value):
         a[_advanced_key(key)] = convert(value)
         writeback(self, a)
         return
+    if scalar:
+        _check_element_value(value)
     assign(arr.index(ckey) if ckey else arr, value)

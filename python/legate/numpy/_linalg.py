@@ -5,7 +5,7 @@ import numpy as _np
 
 from ._runtime import core as _core
 from ._dtypes import dt_num, DT_BOOL
-from ._array import (ndarray, _deferred, wrap_result, to_numpy, materialize,
+from ._array import (ndarray, _deferred, _deferred_result, wrap_result, to_numpy, materialize,
                      from_numpy_core, _NPND)
 from ._ufunc import ghost, broadcast_shapes, _standin
 
@@ -49,7 +49,7 @@ def _matmul2d(a, b, dt):
 
 def _finish(res, out):
     if out is None:
-        return _deferred(res)
+        return _deferred_result(res)  # (a 0-d product is a NumPy scalar)
     from ._indexing import assign
     if type(out) is ndarray and out._arr is not None:
         assign(out._arr, _deferred(res))

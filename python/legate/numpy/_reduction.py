@@ -11,7 +11,7 @@ import numpy as _np
 from ._runtime import core as _core
 from . import _fpe
 from ._dtypes import dt_num, normalize_axis_tuple, normalize_axis_index, DT_INT64
-from ._array import (ndarray, _deferred, wrap_result, to_numpy, materialize,
+from ._array import (ndarray, _deferred, _deferred_result, wrap_result, to_numpy, materialize,
                      _NoValue, _NPND)
 
 
@@ -100,7 +100,7 @@ def _reduce_core(op, name, arr, axis, dtype_res, keepdims, out, identity_ok):
     if out is not None:
         _check_out(out, res.shape)
         return _write_out(res, out)
-    return _deferred(res)
+    return _deferred_result(res)
 
 
 # (ufunc, dtype number, ndim, axis, dtype, keepdims) -> result dtype; only
@@ -281,7 +281,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     if out is not None:
         _check_out(out, q.shape)
         return _write_out(q, out)
-    return _deferred(q)
+    return _deferred_result(q)
 
 
 def _variance(name):
@@ -318,18 +318,38 @@ def _var(a, axis, dtype, out, ddof, keepdims, where, kwargs, name):
     with _np.errstate(all="ignore"):
         res_dt = npfunc(_stand(adt, arr.ndim), axis=axis, dtype=dtype, ddof=ddof,
                         keepdims=keepdims).dtype
-    axes, n, acc = _mean_setup(arr, axis, adt, dtype)
-    m = mean(a, axis=axes, dtype=acc, keepdims=True)
-    x = subtract(a, m, dtype=acc) if a.dtype != acc else subtract(a, m)
-    x = multiply(x, x, out=x)
-    rcount = builtins.max(n - ddof, 0)
-    if rcount == 0:
+    axes = normalize_axis_tuple(axis, arr.ndim)
+    n = 1
+    for i in axes:
+        n *= arr.shape[i]
+    rcount = _np.intp(n)
+    if ddof >= rcount:
         warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning,
                       stacklevel=3)
-    ret = _sum_red(x, axis=axes, dtype=acc, keepdims=keepdims)
-    ret = true_divide(ret, rcount, out=ret if ret.dtype.kind == "f" else None)
-    if name == "std":
-        ret = sqrt(ret, out=ret)
+    # NumPy's own steps (numpy/_core/_methods.py, _var): the same ufuncs on
+    # operands of the same types, so the same dtypes and roundings come out.
+    # A float16 array's mean, deviations and squares stay float16 (only its
+    # sums accumulate in float32), so std of 70000 float16 300s is inf as in
+    # NumPy (the sum of the mean overflows), not 0.
+    if dtype is None and adt.kind in "biu":
+        dtype = _np.dtype(_np.float64)
+    arrmean = _sum_red(a, axis=axes, dtype=dtype, keepdims=True)
+    if arrmean.ndim:
+        arrmean = true_divide(arrmean, rcount, out=arrmean, casting="unsafe")
+    else:  # a 0-d input: NumPy divides its scalar
+        arrmean = true_divide(arrmean, rcount).astype(arrmean.dtype)
+    x = subtract(a, arrmean)
+    x = multiply(x, x, out=x)
+    ret = _sum_red(x, axis=axes, dtype=dtype, keepdims=keepdims)
+    rcount = _np.maximum(rcount - ddof, 0)
+    if ret.ndim:
+        ret = true_divide(ret, rcount, out=ret, casting="unsafe")
+        if name == "std":
+            ret = sqrt(ret, out=ret)
+    else:  # NumPy's scalar: ret.dtype.type(ret / rcount)
+        ret = true_divide(ret, rcount).astype(ret.dtype)
+        if name == "std":
+            ret = sqrt(ret).astype(ret.dtype)
     if ret.dtype != res_dt:
         ret = ret.astype(res_dt)
     return ret
@@ -375,7 +395,7 @@ def _argreduce(name, opname):
         if out is not None:
             _check_out(out, res.shape)
             return _write_out(res, out)
-        return _deferred(res)
+        return _deferred_result(res)
     f.__name__ = name
     return f
 

@@ -38,7 +38,18 @@ TILE_ELEMS = _env_int("LEGATE_NUMPY_TILE_ELEMS", 0)
 EAGER_MAX = 0 if TEST_MODE else max(0, _env_int("LEGATE_NUMPY_EAGER_MAX", 65536))
 
 core.init(test_mode=TEST_MODE, verbose=VERBOSE, tile_elems=TILE_ELEMS)
-atexit.register(core.shutdown)
+
+
+def _shutdown(collect=__import__("gc").collect, shutdown=core.shutdown):
+    # Python collects the program's garbage cycles only after the atexit
+    # handlers, when the runtime has stopped: their __del__ methods (and
+    # weakref.finalize callbacks) would meet "runtime is not running" where
+    # NumPy still computes.  They run here first, while it works.
+    collect()
+    shutdown()
+
+
+atexit.register(_shutdown)
 
 _cfg = core.config()
 RANK = _cfg["rank"]

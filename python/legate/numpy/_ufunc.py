@@ -14,8 +14,8 @@ import numpy as _np
 from ._runtime import core as _core
 from . import _fpe
 from ._dtypes import DTYPES, dt_num, NUMPY2
-from ._array import (ndarray, _deferred, wrap_result, materialize,
-                     from_numpy_core, to_numpy, _NPND, _NoValue)
+from ._array import (ndarray, _deferred, _deferred_result, wrap_result,
+                     materialize, from_numpy_core, to_numpy, _NPND, _NoValue)
 
 _new = object.__new__
 from ._runtime import EAGER_MAX as _EMAX
@@ -373,7 +373,8 @@ class ufunc:
             if out_np is not None:
                 out_np[...] = materialize(target)
             return out
-        return _deferred(target)
+        # (NumPy returns a scalar for a 0-d result)
+        return _deferred_result(target)
 
     def _value_dependent(self, standins, zd, dtype, casting, out_spec, res):
         for i in zd:
@@ -608,6 +609,12 @@ def _make_ibinop(npiop, uf):
             elif t is float or t is int:
                 npiop(a, other)
                 return self
+        elif self._scalar and self._arr.ndim == 0:
+            # a deferred stand-in for a NumPy scalar (a[i], a.sum(), x + 1):
+            # NumPy scalars are immutable, so `x += y` binds x to the new
+            # value x + y, promoted as NumPy promotes scalars (its dtype may
+            # differ from x's; `a[i] += y` then casts it back on assignment)
+            return uf(self, other)
         uf(self, other, out=self)
         return self
     return op
