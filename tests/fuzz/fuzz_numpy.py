@@ -1,0 +1,466 @@
+"""Differential fuzzer: random programs of NumPy operations run on NumPy and
+on legate.numpy side by side, step by step; every step must give the same
+exception class, or the same dtype, shape and values (within a tolerance
+for inexact dtypes), and at the end every array of the program (views'
+bases included, after in-place writes through views) must still agree.
+
+A program is drawn by Hypothesis: a pool of arrays (0-d to 6-D, empty, size
+1 and odd sizes, all 14 dtypes, small exact values), then steps that add to
+the pool or write into it:
+  unary / binary ufuncs (broadcasting, scalars, out=, where=), reductions
+  (axis, keepdims, dtype), views (slices with steps and negative steps,
+  integer and None indices, transposes, reshapes, broadcast_to), copies and
+  casts, in-place operators on views that may overlap their operand,
+  setitem from arrays and scalars, where, concatenate, matmul.
+
+Modes:
+  python fuzz_numpy.py --examples N [--seed S]   a fixed, deterministic run
+                                                 (the ctest targets)
+  python fuzz_numpy.py --seconds T               keep drawing for T seconds
+                                                 (long mode)
+It prints the examples run and the mismatches found; a mismatch fails with
+Hypothesis' shrunk program (the smallest it found), printed step by step.
+Under MPI (bin/legate --ranks-per-node 2) every rank runs the same programs."""
+
+import argparse
+import operator
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+
+import legate.numpy as lnp
+
+DTYPES = [np.dtype(t) for t in (
+    np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+    np.uint64, np.float16, np.float32, np.float64, np.complex64, np.complex128)]
+
+UNARY = ["negative", "positive", "absolute", "square", "sqrt", "exp", "log", "sin", "cos",
+         "tanh", "arctan", "floor", "ceil", "rint", "trunc", "sign", "conjugate", "invert",
+         "logical_not", "isnan", "isinf", "isfinite", "signbit", "exp2", "log2", "log10"]
+BINARY = ["add", "subtract", "multiply", "true_divide", "floor_divide", "remainder", "power",
+          "maximum", "minimum", "fmax", "fmin", "arctan2", "hypot", "logaddexp", "bitwise_and",
+          "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "equal", "not_equal", "less",
+          "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_xor"]
+REDUCTIONS = ["sum", "prod", "max", "min", "mean", "any", "all", "argmax", "argmin"]
+INPLACE = ["iadd", "isub", "imul", "itruediv", "ifloordiv", "imod", "iand", "ior", "ixor", "ipow"]
+
+# tolerance per result kind: the transcendental functions come from glibc
+# (NumPy's SIMD kernels differ by a few ulp) and sums are tile-wise
+RTOL = {"e": 2e-2, "f": 2e-4, "d": 1e-9, "F": 2e-4, "D": 1e-9}
+
+
+# ---------------------------------------------------------------- drawing
+@st.composite
+def shapes(draw):
+    kind = draw(st.sampled_from(["small"] * 8 + ["empty", "one", "odd", "0d"]))
+    if kind == "0d":
+        return ()
+    if kind == "odd":
+        return draw(st.sampled_from([(97,), (13, 11), (5, 7, 3), (3, 1, 5, 2, 3), (2, 3, 1, 2, 2, 3)]))
+    nd = draw(st.integers(1, 6 if kind == "small" else 3))
+    if kind == "one":
+        return (1,) * nd
+    dims = [draw(st.integers(1, 5 if nd <= 3 else 3)) for _ in range(nd)]
+    if kind == "empty":
+        dims[draw(st.integers(0, nd - 1))] = 0
+    return tuple(dims)
+
+
+def make_values(dt, shape, rnd):
+    """Small values exact in every dtype (float16 too): sums and products of
+    a few stay exact, so only the math functions need a tolerance."""
+    n = int(np.prod(shape, dtype=np.int64))
+    r = np.random.RandomState(rnd)
+    if dt.kind == "b":
+        v = r.randint(0, 2, n).astype(bool)
+    elif dt.kind == "u":
+        v = r.randint(0, 9, n).astype(dt)
+    elif dt.kind == "i":
+        v = r.randint(-8, 9, n).astype(dt)
+    elif dt.kind == "f":
+        v = (r.randint(-16, 17, n) / 4.0).astype(dt)
+    else:
+        v = ((r.randint(-8, 9, n) + 1j * r.randint(-8, 9, n)) / 2.0).astype(dt)
+    return v.reshape(shape)
+
+
+@st.composite
+def index_keys(draw, shape):
+    key = []
+    for d in shape:
+        c = draw(st.sampled_from(["all", "slice", "int", "none", "stop"]))
+        if c == "int" and d > 0:
+            key.append(draw(st.integers(-d, d - 1)))
+        elif c == "slice":
+            start = draw(st.one_of(st.none(), st.integers(-d - 1, d + 1)))
+            stop = draw(st.one_of(st.none(), st.integers(-d - 1, d + 1)))
+            step = draw(st.sampled_from([None, 1, 2, 3, -1, -2]))
+            key.append(slice(start, stop, step))
+        elif c == "none":
+            key.append(None)
+            key.append(slice(None))
+        elif c == "stop":
+            break
+        else:
+            key.append(slice(None))
+    return tuple(key)
+
+
+def step_strategy(npool):
+    """A step refers to arrays by index into the pool (modulo its size)."""
+    idx = st.integers(0, 10 ** 6)
+    return st.one_of(
+        st.tuples(st.just("unary"), st.sampled_from(UNARY), idx, st.booleans()),
+        st.tuples(st.just("binary"), st.sampled_from(BINARY), idx, idx,
+                  st.sampled_from(["arr", "arr", "int", "float", "bool"]), st.booleans()),
+        st.tuples(st.just("reduce"), st.sampled_from(REDUCTIONS), idx, st.integers(-7, 6),
+                  st.booleans(), st.booleans()),
+        st.tuples(st.just("view"), idx, st.data()),
+        st.tuples(st.just("transpose"), idx, st.randoms(use_true_random=False)),
+        st.tuples(st.just("reshape"), idx, st.sampled_from(["ravel", "flat", "split", "expand"])),
+        st.tuples(st.just("broadcast"), idx, st.integers(1, 3)),
+        st.tuples(st.just("astype"), idx, st.sampled_from(DTYPES)),
+        st.tuples(st.just("inplace"), st.sampled_from(INPLACE), idx, idx, st.data()),
+        st.tuples(st.just("setitem"), idx, idx, st.data(), st.booleans()),
+        st.tuples(st.just("where"), idx, idx, idx),
+        st.tuples(st.just("concat"), idx, idx, st.integers(-2, 2)),
+        st.tuples(st.just("matmul"), idx, idx),
+        st.tuples(st.just("copy"), idx),
+    )
+
+
+@st.composite
+def programs(draw):
+    narr = draw(st.integers(1, 3))
+    arrays = []
+    for i in range(narr):
+        arrays.append((draw(shapes()), draw(st.sampled_from(DTYPES)), draw(st.integers(0, 2 ** 31 - 1))))
+    steps = draw(st.lists(step_strategy(narr), min_size=1, max_size=8))
+    return arrays, steps
+
+
+# ---------------------------------------------------------------- running
+class Mismatch(AssertionError):
+    pass
+
+
+def run_both(fn_np, fn_ln):
+    """(result_np, exc_np), (result_ln, exc_ln)"""
+    out = []
+    for fn in (fn_np, fn_ln):
+        try:
+            out.append((fn(), None))
+        except Exception as e:  # noqa: BLE001 - every exception class is compared
+            out.append((None, e))
+    return out
+
+
+def exc_class(e):
+    """The public class NumPy raises (NumPy 2's AxisError is both a
+    ValueError and an IndexError; _UFuncNoLoopError is a TypeError...)."""
+    for c in type(e).__mro__:
+        if c.__module__ == "builtins" or c.__name__ in ("AxisError",):
+            return c
+    return type(e)
+
+
+def compare(a, b, what):
+    """a from NumPy, b from legate.numpy."""
+    if isinstance(a, tuple):
+        if not isinstance(b, tuple) or len(a) != len(b):
+            raise Mismatch("%s: tuple %r vs %r" % (what, a, b))
+        for i, (x, y) in enumerate(zip(a, b)):
+            compare(x, y, "%s[%d]" % (what, i))
+        return
+    if isinstance(a, (bool, int, float, complex)) and not isinstance(a, np.generic):
+        if type(a) is not type(b) and not (isinstance(b, lnp.ndarray) and b.ndim == 0):
+            raise Mismatch("%s: %s %r vs %s %r" % (what, type(a).__name__, a, type(b).__name__, b))
+    an = np.asarray(a)
+    bn = np.asarray(b)
+    if an.dtype != bn.dtype:
+        raise Mismatch("%s: dtype %s vs %s" % (what, an.dtype, bn.dtype))
+    if an.shape != bn.shape:
+        raise Mismatch("%s: shape %s vs %s" % (what, an.shape, bn.shape))
+    if an.dtype.kind in "efdFD" or an.dtype.char in RTOL:
+        rtol = RTOL.get(an.dtype.char, 1e-9)
+        ok = np.allclose(an, bn, rtol=rtol, atol=rtol, equal_nan=True) if an.size else True
+        # infinities of the same sign where NumPy has them
+        if ok and an.size:
+            with np.errstate(all="ignore"):
+                ok = bool(np.all(np.isinf(an) == np.isinf(bn)))
+    else:
+        ok = np.array_equal(an, bn)
+    if not ok:
+        raise Mismatch("%s: values differ\nnumpy:  %r\nlegate: %r" % (what, an, bn))
+
+
+def pick(pool, i):
+    return pool[i % len(pool)]
+
+
+def execute(program, log=None):
+    arrays, steps = program
+    pn, pl = [], []
+    for shape, dt, rnd in arrays:
+        v = make_values(dt, shape, rnd)
+        pn.append(v.copy())
+        pl.append(lnp.array(v))
+
+    def note(s):
+        if log is not None:
+            log.append(s)
+
+    for k, step in enumerate(steps):
+        kind = step[0]
+        note("step %d: %r" % (k, step[:2] if kind in ("view", "setitem", "inplace") else step))
+        if kind == "unary":
+            _, name, i, use_out = step
+            x, y = pick(pn, i), pick(pl, i)
+            fn, fl = getattr(np, name), getattr(lnp, name)
+            if use_out:
+                def a():
+                    o = np.empty_like(fn(x))
+                    return fn(x, out=o)
+
+                def b():
+                    o = lnp.empty_like(fl(y))
+                    return fl(y, out=o)
+            else:
+                def a():
+                    return fn(x)
+
+                def b():
+                    return fl(y)
+        elif kind == "binary":
+            _, name, i, j, other, where = step
+            x, y = pick(pn, i), pick(pl, i)
+            if other == "arr":
+                u, v = pick(pn, j), pick(pl, j)
+            else:
+                u = v = {"int": 3, "float": 1.5, "bool": True}[other]
+            fn, fl = getattr(np, name), getattr(lnp, name)
+            if where:
+                def a():
+                    m = np.asarray(x) != 0
+                    return fn(x, u, where=m, out=np.zeros(np.broadcast(x, u).shape, fn(x, u).dtype))
+
+                def b():
+                    m = lnp.asarray(y) != 0
+                    return fl(y, v, where=m, out=lnp.zeros(np.broadcast(x, u).shape, fl(y, v).dtype))
+            else:
+                def a():
+                    return fn(x, u)
+
+                def b():
+                    return fl(y, v)
+        elif kind == "reduce":
+            _, name, i, axis, keepdims, no_axis = step
+            x, y = pick(pn, i), pick(pl, i)
+            kw = {} if no_axis else {"axis": axis}
+            if name not in ("argmax", "argmin"):
+                kw["keepdims"] = keepdims
+
+            def a():
+                return getattr(np, name)(x, **kw)
+
+            def b():
+                return getattr(lnp, name)(y, **kw)
+        elif kind == "view":
+            _, i, data = step
+            x, y = pick(pn, i), pick(pl, i)
+            key = data.draw(index_keys(np.shape(x)))
+            note("  key %r" % (key,))
+
+            def a():
+                return x[key]
+
+            def b():
+                return y[key]
+        elif kind == "transpose":
+            _, i, rnd = step
+            x, y = pick(pn, i), pick(pl, i)
+            perm = list(range(np.ndim(x)))
+            rnd.shuffle(perm)
+            note("  perm %r" % (perm,))
+
+            def a():
+                return np.transpose(x, perm)
+
+            def b():
+                return lnp.transpose(y, perm)
+        elif kind == "reshape":
+            _, i, how = step
+            x, y = pick(pn, i), pick(pl, i)
+            shp = {"ravel": (-1,), "flat": (np.size(x),),
+                   "split": (1, -1) if np.size(x) else (0, 3),
+                   "expand": np.shape(x) + (1,)}[how]
+
+            def a():
+                return np.reshape(x, shp)
+
+            def b():
+                return lnp.reshape(y, shp)
+        elif kind == "broadcast":
+            _, i, n = step
+            x, y = pick(pn, i), pick(pl, i)
+            shp = (n,) + np.shape(x)
+
+            def a():
+                return np.broadcast_to(x, shp)
+
+            def b():
+                return lnp.broadcast_to(y, shp)
+        elif kind == "astype":
+            _, i, dt = step
+            x, y = pick(pn, i), pick(pl, i)
+
+            def a():
+                return np.asarray(x).astype(dt)
+
+            def b():
+                return lnp.asarray(y).astype(dt)
+        elif kind == "copy":
+            _, i = step
+            x, y = pick(pn, i), pick(pl, i)
+
+            def a():
+                return np.array(x, copy=True)
+
+            def b():
+                return lnp.array(y, copy=True)
+        elif kind in ("inplace", "setitem"):
+            if kind == "inplace":
+                _, name, i, j, data = step
+            else:
+                _, i, j, data, scalar = step
+            x, y = pick(pn, i), pick(pl, i)
+            if not isinstance(x, np.ndarray) or not x.flags.writeable:
+                continue
+            key = data.draw(index_keys(x.shape))
+            note("  key %r" % (key,))
+            u, v = pick(pn, j), pick(pl, j)
+            if kind == "setitem" and scalar:
+                u = v = 2
+
+            if kind == "inplace":
+                # what `x[key] op= u` does: operator.iadd falls back to
+                # x[key] + u where there is no in-place method (scalars)
+                def a():
+                    t = x[key]
+                    x[key] = getattr(operator, name)(t, u)
+                    return x
+
+                def b():
+                    t = y[key]
+                    y[key] = getattr(operator, name)(t, v)
+                    return y
+            else:
+                def a():
+                    x[key] = u
+                    return x
+
+                def b():
+                    y[key] = v
+                    return y
+        elif kind == "where":
+            _, i, j, m = step
+            c, cl = pick(pn, m), pick(pl, m)
+            x, y = pick(pn, i), pick(pl, i)
+            u, v = pick(pn, j), pick(pl, j)
+
+            def a():
+                return np.where(c, x, u)
+
+            def b():
+                return lnp.where(cl, y, v)
+        elif kind == "concat":
+            _, i, j, axis = step
+            x, y = pick(pn, i), pick(pl, i)
+            u, v = pick(pn, j), pick(pl, j)
+
+            def a():
+                return np.concatenate([x, u], axis=axis)
+
+            def b():
+                return lnp.concatenate([y, v], axis=axis)
+        elif kind == "matmul":
+            _, i, j = step
+            x, y = pick(pn, i), pick(pl, i)
+            u, v = pick(pn, j), pick(pl, j)
+
+            def a():
+                return np.matmul(x, u)
+
+            def b():
+                return lnp.matmul(y, v)
+        else:  # pragma: no cover
+            raise AssertionError(kind)
+
+        (rn, en), (rl, el) = run_both(a, b)
+        if en is not None or el is not None:
+            if en is None or el is None or exc_class(en) is not exc_class(el):
+                raise Mismatch("step %d %r: numpy %r, legate %r" % (k, step[:2], en, el))
+            continue
+        compare(rn, rl, "step %d %s" % (k, kind))
+        if kind not in ("inplace", "setitem"):
+            pn.append(rn)
+            pl.append(rl)
+    for q, (x, y) in enumerate(zip(pn, pl)):
+        compare(x, y, "pool[%d] at the end" % q)
+
+
+# ---------------------------------------------------------------- driver
+STATS = {"examples": 0}
+
+
+def fuzz_once(program):
+    STATS["examples"] += 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            execute(program)
+
+
+def make_test(examples, derandomize, s=None):
+    cfg = settings(max_examples=examples, derandomize=derandomize, database=None, deadline=None,
+                   print_blob=False, suppress_health_check=list(HealthCheck),
+                   phases=[Phase.generate, Phase.shrink])
+    test = cfg(given(programs())(fuzz_once))
+    return seed(s)(test) if s is not None else test
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--examples", type=int, default=200)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--seconds", type=float, default=0.0, help="long mode: keep going for this long")
+    args = p.parse_args(argv)
+    t0 = time.time()
+    failures = 0
+    if args.seconds > 0:
+        s = args.seed or int(t0)
+        while time.time() - t0 < args.seconds:
+            try:
+                make_test(args.examples, False, s)()
+            except Exception as e:  # noqa: BLE001
+                failures += 1
+                print("MISMATCH (seed %d): %s" % (s, e), flush=True)
+            s += 1
+    else:
+        try:
+            make_test(args.examples, args.seed is None, args.seed)()
+        except Exception as e:  # noqa: BLE001
+            failures += 1
+            print("MISMATCH: %s" % (e,), flush=True)
+    print("fuzz: %d examples in %.0f s, %d mismatching run(s)" % (STATS["examples"], time.time() - t0, failures),
+          flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
