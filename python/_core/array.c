@@ -21,7 +21,18 @@ PyObject *lnp_py_wrap(lnp_view *v)
   ArrayObject *a = PyObject_New(ArrayObject, &ArrayType);
   if (!a) { lnp_view_free(v); return NULL; }
   a->view = v;
+  a->base = NULL;
   return (PyObject *)a;
+}
+
+PyObject *lnp_py_wrap_view(lnp_view *v, PyObject *of)
+{
+  PyObject *a = lnp_py_wrap(v);
+  if (!a) return NULL;
+  PyObject *base = ((ArrayObject *)of)->base ? ((ArrayObject *)of)->base : of;
+  Py_INCREF(base);
+  ((ArrayObject *)a)->base = base;
+  return a;
 }
 
 int lnp_py_shape(PyObject *obj, int64_t *shape)
@@ -101,6 +112,7 @@ const lnp_view *lnp_py_view(PyObject *obj)
 static void Array_dealloc(ArrayObject *self)
 {
   lnp_view_free(self->view);
+  Py_XDECREF(self->base);
   Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -173,7 +185,7 @@ static PyObject *Array_index(ArrayObject *self, PyObject *key)
   lnp_view *out;
   lnp_status st = lnp_view_index(self->view, (int)n, keys, &out);
   if (st) return lnp_py_raise(st);
-  return lnp_py_wrap(out);
+  return lnp_py_wrap_view(out, (PyObject *)self);
 }
 
 static PyObject *Array_transpose(ArrayObject *self, PyObject *perm_obj)
@@ -187,7 +199,7 @@ static PyObject *Array_transpose(ArrayObject *self, PyObject *perm_obj)
   lnp_view *out;
   lnp_status st = lnp_view_transpose(self->view, perm, &out);
   if (st) return lnp_py_raise(st);
-  return lnp_py_wrap(out);
+  return lnp_py_wrap_view(out, (PyObject *)self);
 }
 
 static PyObject *Array_broadcast_to(ArrayObject *self, PyObject *shape_obj)
@@ -198,7 +210,10 @@ static PyObject *Array_broadcast_to(ArrayObject *self, PyObject *shape_obj)
   lnp_view *out;
   lnp_status st = lnp_view_broadcast(self->view, n, shape, &out);
   if (st) return lnp_py_raise(st);
-  return lnp_py_wrap(out);
+  /* NumPy's broadcast_to: a read-only view (writes would land on one
+   * element several times) */
+  out->readonly = 1;
+  return lnp_py_wrap_view(out, (PyObject *)self);
 }
 
 static PyObject *Array_reshape(ArrayObject *self, PyObject *shape_obj)
@@ -213,7 +228,7 @@ static PyObject *Array_reshape(ArrayObject *self, PyObject *shape_obj)
   st = lnp_view_reshape(self->view, n, shape, &out, &is_view);
   Py_END_ALLOW_THREADS
   if (st) return lnp_py_raise(st);
-  PyObject *arr = lnp_py_wrap(out);
+  PyObject *arr = is_view ? lnp_py_wrap_view(out, (PyObject *)self) : lnp_py_wrap(out);
   if (!arr) return NULL;
   return Py_BuildValue("(NO)", arr, is_view ? Py_True : Py_False);
 }
@@ -223,6 +238,38 @@ static PyObject *Array_shares_storage(ArrayObject *self, PyObject *other)
   const lnp_view *o = lnp_py_view(other);
   if (!o) return NULL;
   return PyBool_FromLong(lnp_view_shares_storage(self->view, o));
+}
+
+static PyObject *Array_get_readonly(ArrayObject *self, void *c) { (void)c; return PyBool_FromLong(self->view->readonly); }
+static int Array_set_readonly(ArrayObject *self, PyObject *value, void *c)
+{
+  (void)c;
+  int ro = value ? PyObject_IsTrue(value) : -1;
+  if (ro < 0) { if (!value) PyErr_SetString(PyExc_TypeError, "cannot delete readonly"); return -1; }
+  self->view->readonly = ro;
+  return 0;
+}
+static PyObject *Array_get_base(ArrayObject *self, void *c)
+{
+  (void)c;
+  PyObject *b = self->base ? self->base : Py_None;
+  Py_INCREF(b);
+  return b;
+}
+/* a.shape = ... replaces a's Array with a reshaped view of it, which takes
+ * the old one's base (NumPy's array stays the owner it was) */
+static int Array_set_base(ArrayObject *self, PyObject *value, void *c)
+{
+  (void)c;
+  if (!value || (value != Py_None && !PyObject_TypeCheck(value, &ArrayType))) {
+    PyErr_SetString(PyExc_TypeError, "base must be an Array or None");
+    return -1;
+  }
+  PyObject *old = self->base;
+  self->base = value == Py_None ? NULL : value;
+  Py_XINCREF(self->base);
+  Py_XDECREF(old);
+  return 0;
 }
 
 static PyMethodDef Array_methods[] = {
@@ -242,6 +289,8 @@ static PyGetSetDef Array_getset[] = {
   {"dtype_num", (getter)Array_get_dtype, NULL, NULL, NULL},
   {"ntiles", (getter)Array_get_ntiles, NULL, NULL, NULL},
   {"tile_shape", (getter)Array_get_tile_shape, NULL, NULL, NULL},
+  {"readonly", (getter)Array_get_readonly, (setter)Array_set_readonly, "NumPy's WRITEABLE flag cleared", NULL},
+  {"base", (getter)Array_get_base, (setter)Array_set_base, "the Array owning the data, None for an owner", NULL},
   {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -8,6 +8,10 @@
 typedef struct {
   PyObject_HEAD
   lnp_view *view;
+  /* NumPy's base: the Array whose tiles this view shows (the owner, never a
+   * view: views of views collapse to it, as NumPy's do); NULL for one that
+   * owns its data.  setflags(write=True) asks it. */
+  PyObject *base;
 } ArrayObject;
 
 extern PyTypeObject ArrayType;
@@ -16,6 +20,8 @@ extern PyTypeObject ArrayType;
 PyObject *lnp_py_raise(lnp_status st);
 /* New Array owning v (steals it). */
 PyObject *lnp_py_wrap(lnp_view *v);
+/* New Array for view v (stolen) of `of`'s data: its base is of's base, or of. */
+PyObject *lnp_py_wrap_view(lnp_view *v, PyObject *of);
 /* Parse a tuple/list of ints into shape; returns ndim or -1 with an exception. */
 int lnp_py_shape(PyObject *obj, int64_t *shape);
 /* dtype of a buffer's format string (NumPy scalars, 0-d and N-d arrays), -1 if none. */

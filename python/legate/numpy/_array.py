@@ -240,9 +240,14 @@ class ndarray:
             return
         from ._manip import _resolve_shape
         shp = _resolve_shape(self.shape, value)
-        # (a reshape that merges tiled dimensions is a copy: this array then
-        # stops sharing data with its other views, a documented difference)
-        arr, is_view = self._arr.reshape(shp)
+        old = self._arr
+        arr, is_view = old.reshape(shp)
+        if not is_view:
+            raise AttributeError(
+                "Incompatible shape for in-place modification. Use "
+                "`.reshape()` to make a copy with the desired shape.")
+        # (the same array, reshaped: it keeps owning its data if it did)
+        arr.base = old.base
         self._arr = arr
 
     @property
@@ -277,6 +282,21 @@ class ndarray:
         if a is not None:
             return a.strides
         return _c_strides(self._arr.shape, DTYPES[self._arr.dtype_num].itemsize)
+
+    @property
+    def flags(self):
+        a = self._np
+        if a is not None:
+            return a.flags
+        from ._flags import flagsobj
+        return flagsobj(self._arr)
+
+    def setflags(self, write=None, align=None, uic=None):
+        a = self._np
+        if a is not None:
+            return a.setflags(write, align, uic)
+        from ._flags import setflags
+        setflags(self._arr, write, align, uic)
 
     @property
     def T(self):

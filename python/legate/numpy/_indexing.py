@@ -256,6 +256,8 @@ def _is_mask(key, shape):
 
 def setitem(self, key, value):
     arr = self._arr
+    if arr.readonly:
+        raise ValueError("assignment destination is read-only")
     try:
         ckey, scalar = normalize_key(key, arr.shape)
     except _Advanced:

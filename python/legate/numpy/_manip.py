@@ -152,9 +152,18 @@ def broadcast_to(array, shape, subok=False):
     if a._np is not None:
         return wrap_view(_np.broadcast_to(a._np, shape))
     shp = _np.broadcast_to(ghost(a._arr.shape, bool), shape).shape
-    if shp == a._arr.shape:
-        return _view(a)
+    # (read-only, as NumPy's, also when nothing is broadcast)
     return _deferred(a._arr.broadcast_to(shp))
+
+
+def _broadcast_view(a, shape):
+    """broadcast_arrays' result: unlike broadcast_to's, writeable as the
+    array it shows (NumPy 1.x and 2.x: writes only warn, in NumPy)."""
+    if a._np is not None:
+        return wrap_view(_np.broadcast_arrays(a._np, ghost(shape, bool))[0])
+    arr = a._arr.broadcast_to(shape)
+    arr.readonly = a._arr.readonly
+    return _deferred(arr)
 
 
 def broadcast_shapes(*shapes):
@@ -167,7 +176,7 @@ def broadcast_arrays(*args, subok=False):
         return type(_np.broadcast_arrays(_np.zeros(1)))(
             wrap_view(x) for x in _np.broadcast_arrays(*[x._np for x in arrs]))
     shape = _np.broadcast_shapes(*[x.shape for x in arrs])
-    res = [x if x.shape == shape else broadcast_to(x, shape) for x in arrs]
+    res = [x if x.shape == shape else _broadcast_view(x, shape) for x in arrs]
     return tuple(res) if int(_np.__version__.split(".")[0]) >= 2 else list(res)
 
 
