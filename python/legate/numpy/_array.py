@@ -429,6 +429,10 @@ class ndarray:
             return a.item(*args)
         if not args and self._arr.size != 1:
             raise ValueError("can only convert an array of size 1 to a Python scalar")
+        for i in args:
+            # (NumPy converts each index to C long first)
+            if type(i) is int and not -(1 << 63) <= i < (1 << 63):
+                raise OverflowError("Python int too large to convert to C long")
         if args and self._arr.ndim and len(args) == self._arr.ndim:
             return self[args].item()
         return materialize(self._arr).item(*args)

@@ -23,8 +23,12 @@ def _asarray(a):
 
 
 def _probe(ndim):
-    """Zero-size array whose shape (0, 1, ..., ndim-1) reveals axis permutations."""
-    return _np.empty(tuple(range(ndim)), dtype=bool)
+    """A one-element array whose strides (0, 1, ..., ndim-1) reveal axis
+    permutations (NumPy validates the axes on it).  Strides, not a shape
+    (0, 1, ..., ndim-1): NumPy refuses that shape from 22 dims on (the
+    product of its other extents overflows), as "array is too big"."""
+    return _np.lib.stride_tricks.as_strided(
+        _np.zeros(1, dtype=bool), shape=(1,) * ndim, strides=tuple(range(ndim)))
 
 
 def _resolve_shape(shape, newshape):
@@ -97,7 +101,7 @@ def transpose(a, axes=None):
     if axes is None:
         perm = tuple(range(ndim - 1, -1, -1))
     else:
-        perm = _probe(ndim).transpose(axes).shape
+        perm = _probe(ndim).transpose(axes).strides
     if perm == tuple(range(ndim)):
         return _view(a)
     return _deferred(a._arr.transpose(perm))
@@ -111,7 +115,7 @@ def swapaxes(a, axis1, axis2):
     a = _asarray(a)
     if a._np is not None:
         return wrap_view(a._np.swapaxes(axis1, axis2))
-    perm = _probe(a._arr.ndim).swapaxes(axis1, axis2).shape
+    perm = _probe(a._arr.ndim).swapaxes(axis1, axis2).strides
     return _deferred(a._arr.transpose(perm))
 
 
@@ -119,7 +123,7 @@ def moveaxis(a, source, destination):
     a = _asarray(a)
     if a._np is not None:
         return wrap_view(_np.moveaxis(a._np, source, destination))
-    perm = _np.moveaxis(_probe(a._arr.ndim), source, destination).shape
+    perm = _np.moveaxis(_probe(a._arr.ndim), source, destination).strides
     return _deferred(a._arr.transpose(perm))
 
 
