@@ -69,6 +69,23 @@ def _deferred_result(arr):
     return o
 
 
+_MASKED = _np.ma.MaskedArray
+
+
+def as_operand(x):
+    """`x` as an operand of the array functions (sum, reshape, where, dot,
+    ...): ours as it is; a numpy.ma.MaskedArray as an eager array holding the
+    MaskedArray itself, so that the eager path hands it to NumPy, whose
+    functions keep its mask (as_core of it would drop the mask); anything
+    else as asarray makes it."""
+    if type(x) is ndarray:
+        return x
+    if isinstance(x, _MASKED):
+        return _eager(x)
+    from ._creation import asarray
+    return asarray(x)
+
+
 def from_numpy_core(a):
     """A new _core.Array holding a copy of the numpy array `a` (supported dtype)."""
     n = dt_num(a.dtype)
@@ -145,6 +162,21 @@ def writeback(obj, a):
     """Copy the numpy array `a` (same shape) back into deferred `obj`."""
     _core.copy(obj._arr, from_numpy_core(a) if dt_num(a.dtype) is not None
                else from_numpy_core(a.astype(obj.dtype)))
+
+
+def _np_key(key):
+    """An indexing key for a NumPy array, our arrays in it as NumPy's: NumPy
+    takes an object it does not know as a sequence, and an empty boolean
+    mask then indexed as an empty list (a[a > 0] of a (0, 3) array was
+    (0, 3, 3))."""
+    t = type(key)
+    if t is ndarray:
+        return to_numpy(key)
+    if t is tuple:
+        for k in key:
+            if type(k) is ndarray:
+                return tuple(to_numpy(x) if type(x) is ndarray else x for x in key)
+    return key
 
 
 def _reconstruct(a):
@@ -482,8 +514,7 @@ class ndarray:
     def __getitem__(self, key):
         a = self._np
         if a is not None:
-            # (NumPy takes our arrays in keys through __index__ / __array__)
-            r = a[key]
+            r = a[_np_key(key)]
             if type(r) is _NPND:
                 o = _new(ndarray)
                 o._np = r
@@ -498,7 +529,7 @@ class ndarray:
         if a is not None:
             if type(value) is ndarray:
                 value = value._np if value._np is not None else materialize(value._arr)
-            a[key] = value
+            a[_np_key(key)] = value
             return
         from ._indexing import setitem
         setitem(self, key, value)

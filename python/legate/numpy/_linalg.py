@@ -5,7 +5,7 @@ import numpy as _np
 
 from ._runtime import core as _core
 from ._dtypes import dt_num, DT_BOOL
-from ._array import (ndarray, _deferred, _deferred_result, wrap_result, to_numpy, materialize,
+from ._array import (as_operand, ndarray, _deferred, _deferred_result, wrap_result, to_numpy, materialize,
                      from_numpy_core, _NPND)
 from ._ufunc import ghost, broadcast_shapes, _standin, _extremes, NUMPY2
 
@@ -13,8 +13,7 @@ from ._ufunc import ghost, broadcast_shapes, _standin, _extremes, NUMPY2
 def _asarray(a):
     if type(a) is ndarray:
         return a
-    from ._creation import asarray
-    return asarray(a)
+    return as_operand(a)
 
 
 def _is_deferred(x):

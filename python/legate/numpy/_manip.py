@@ -11,15 +11,14 @@ import operator
 import numpy as _np
 
 from ._dtypes import normalize_axis_tuple, normalize_axis_index
-from ._array import ndarray, _deferred, wrap_result, wrap_view, to_numpy, _NPND
+from ._array import as_operand, ndarray, _deferred, wrap_result, wrap_view, to_numpy, _NPND
 from ._ufunc import ghost
 
 
 def _asarray(a):
     if type(a) is ndarray:
         return a
-    from ._creation import asarray
-    return asarray(a)
+    return as_operand(a)
 
 
 def _probe(ndim):

@@ -11,15 +11,14 @@ import numpy as _np
 from ._runtime import core as _core
 from . import _fpe
 from ._dtypes import dt_num, normalize_axis_tuple, normalize_axis_index, DT_INT64
-from ._array import (ndarray, _deferred, _deferred_result, wrap_result, to_numpy, materialize,
+from ._array import (as_operand, ndarray, _deferred, _deferred_result, wrap_result, to_numpy, materialize,
                      _NoValue, _NPND)
 
 
 def _as_array(a):
     if type(a) is ndarray:
         return a
-    from ._creation import asarray
-    return asarray(a)
+    return as_operand(a)
 
 
 def _np_kwargs(**kw):
@@ -33,7 +32,12 @@ def _fallback_kwargs(**kw):
 
 
 def _eager(npfunc, a, out, **kw):
-    """Run the NumPy reduction on eager data."""
+    """Run the NumPy reduction on eager data (the defaults left out, as
+    NumPy's functions leave them: a MaskedArray's methods take no where=)."""
+    if kw.get("where") is True:
+        del kw["where"]
+    if kw.get("keepdims") is False:
+        del kw["keepdims"]
     kw = _np_kwargs(**kw)
     if out is not None:
         kw["out"] = to_numpy(out)

@@ -15,7 +15,7 @@ from ._runtime import core as _core
 from . import _fpe
 from ._dtypes import DTYPES, dt_num, NUMPY2
 from ._array import (ndarray, _deferred, _deferred_result, wrap_result,
-                     materialize, from_numpy_core, to_numpy, _NPND, _NoValue)
+                     materialize, from_numpy_core, to_numpy, _NPND, _NoValue, _MASKED)
 
 _new = object.__new__
 from ._runtime import EAGER_MAX as _EMAX
@@ -228,12 +228,15 @@ class ufunc:
                     key.append((n, nd > 0))
                     continue
                 x = x._np
-                t = _NPND
+                t = type(x)
             if t in _PY_SCALARS:
                 # NumPy 2 (NEP 50): the type, not the value, decides
                 skey = t
             else:
                 if t is not _NPND and not isinstance(x, _np.generic):
+                    if isinstance(x, _MASKED):
+                        # NumPy's ufunc keeps its mask (ours would drop it)
+                        raise _Fallback
                     x = _np.asarray(x)
                 n = dt_num(x.dtype)
                 if n is None:
