@@ -285,6 +285,10 @@ int lnp_fp_take(unsigned *flags, int nslots, int all_ranks);
 /* Host transfers (block until the data are available) */
 lnp_status lnp_view_to_host(const lnp_view *v, void *dst /* C-contiguous */);
 lnp_status lnp_view_from_host(const lnp_view *v, const void *src /* C-contiguous */);
+/* A number that changes whenever an operation writes v's tiles (a linked
+ * copy is brought up to date first): host copies of v taken at the same
+ * version hold its current values. */
+uint64_t lnp_view_version(const lnp_view *v);
 
 /* Identity of a reduction op for a dtype. */
 lnp_status lnp_reduce_identity(int op, int dtype, lnp_scalar *out);

@@ -107,3 +107,9 @@ lnp_status lnp_view_from_host(const lnp_view *v, const void *src)
   if (!st) st = lnp_launch_sync_after(v);
   return st;
 }
+
+uint64_t lnp_view_version(const lnp_view *v)
+{
+  (void)lnp_launch_sync_before(v); /* a failure surfaces at the read */
+  return v->store->storage->version;
+}

@@ -240,6 +240,11 @@ static PyObject *Array_shares_storage(ArrayObject *self, PyObject *other)
   return PyBool_FromLong(lnp_view_shares_storage(self->view, o));
 }
 
+static PyObject *Array_get_version(ArrayObject *self, void *c)
+{
+  (void)c;
+  return PyLong_FromUnsignedLongLong((unsigned long long)lnp_view_version(self->view));
+}
 static PyObject *Array_get_readonly(ArrayObject *self, void *c) { (void)c; return PyBool_FromLong(self->view->readonly); }
 static int Array_set_readonly(ArrayObject *self, PyObject *value, void *c)
 {
@@ -289,6 +294,7 @@ static PyGetSetDef Array_getset[] = {
   {"dtype_num", (getter)Array_get_dtype, NULL, NULL, NULL},
   {"ntiles", (getter)Array_get_ntiles, NULL, NULL, NULL},
   {"tile_shape", (getter)Array_get_tile_shape, NULL, NULL, NULL},
+  {"version", (getter)Array_get_version, NULL, "changes whenever the values are written", NULL},
   {"readonly", (getter)Array_get_readonly, (setter)Array_set_readonly, "NumPy's WRITEABLE flag cleared", NULL},
   {"base", (getter)Array_get_base, (setter)Array_set_base, "the Array owning the data, None for an owner", NULL},
   {NULL, NULL, NULL, NULL, NULL},

@@ -169,6 +169,86 @@ def _broadcast_view(a, shape):
     return _deferred(arr)
 
 
+class broadcast:
+    """``np.broadcast``: iterates over its arrays broadcast together, yielding
+    tuples of NumPy scalars read when the iteration reaches them, as NumPy's
+    does (its object holds the arrays, not copies: writes made meanwhile are
+    seen).  Eager arrays and NumPy data are read in place; a deferred array
+    through a host copy taken again whenever its values have changed since
+    (``_core.Array.version``).  ``iters`` are NumPy's flat iterators, or a
+    deferred array's ``flat`` of its broadcast view."""
+
+    def __init__(self, *args):
+        ours = [type(x) is ndarray and x._arr is not None for x in args]
+        srcs = [None if d else (x._np if type(x) is ndarray else _np.asarray(x))
+                for x, d in zip(args, ours)]
+        # NumPy's checks and errors (argument count, shapes) on stand-ins
+        b = _np.broadcast(*[ghost(x.shape, x.dtype) if d else a
+                            for x, d, a in zip(args, ours, srcs)])
+        self._shape = b.shape
+        self._args = args
+        self._srcs = srcs
+        self._seen = [None] * len(args)   # (version, host copy) of deferred ones
+        self.index = 0
+
+    shape = property(lambda self: self._shape)
+    ndim = property(lambda self: len(self._shape))
+    nd = ndim
+    numiter = property(lambda self: len(self._args))
+
+    @property
+    def size(self):
+        n = 1
+        for e in self._shape:
+            n *= e
+        return n
+
+    @property
+    def iters(self):
+        """Flat iterators over the arrays broadcast to the shape."""
+        res = []
+        for x, a in zip(self._args, self._srcs):
+            if a is not None:
+                res.append(_np.broadcast(a, ghost(self._shape, bool)).iters[0])
+            else:
+                res.append(_broadcast_view(x, self._shape).flat)
+        return tuple(res)
+
+    def reset(self):
+        self.index = 0
+
+    def __iter__(self):
+        return self
+
+    def _current(self, i):
+        """Arg i's values now, as a NumPy array (deferred: a host copy)."""
+        a = self._srcs[i]
+        if a is not None:
+            return a
+        arr = self._args[i]._arr
+        v = arr.version
+        seen = self._seen[i]
+        if seen is None or seen[0] != v:
+            from ._array import materialize
+            seen = self._seen[i] = (v, materialize(arr))
+        return seen[1]
+
+    def __next__(self):
+        if self.index >= self.size:
+            raise StopIteration
+        pos = _np.unravel_index(self.index, self._shape)
+        self.index += 1
+        nd = len(self._shape)
+        out = []
+        for i in range(len(self._args)):
+            a = self._current(i)
+            # the element broadcast to pos: trailing dims, extent-1 dims at 0
+            key = tuple(0 if n == 1 else p
+                        for n, p in zip(a.shape, pos[nd - a.ndim:]))
+            out.append(a[key])
+        return tuple(out)
+
+
 def broadcast_shapes(*shapes):
     return _np.broadcast_shapes(*shapes)
 
