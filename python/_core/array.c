@@ -240,6 +240,22 @@ static PyObject *Array_shares_storage(ArrayObject *self, PyObject *other)
   return PyBool_FromLong(lnp_view_shares_storage(self->view, o));
 }
 
+/* Element strides of the view in its store (stores are C-ordered): what
+ * NumPy's strides would be, in elements, for the same view of an array
+ * laid out like the store (0 for broadcast dims and new axes). */
+static PyObject *Array_get_elem_strides(ArrayObject *self, void *c)
+{
+  (void)c;
+  const lnp_view *v = self->view;
+  const lnp_store *s = v->store;
+  int64_t cs[LNP_MAXDIM], acc = 1;
+  for (int k = s->ndim - 1; k >= 0; k--) { cs[k] = acc; acc *= s->shape[k]; }
+  PyObject *t = PyTuple_New(v->ndim);
+  if (!t) return NULL;
+  for (int d = 0; d < v->ndim; d++)
+    PyTuple_SET_ITEM(t, d, PyLong_FromLongLong(v->sdim[d] >= 0 ? v->step[d] * cs[v->sdim[d]] : 0));
+  return t;
+}
 static PyObject *Array_get_version(ArrayObject *self, void *c)
 {
   (void)c;
@@ -294,6 +310,7 @@ static PyGetSetDef Array_getset[] = {
   {"dtype_num", (getter)Array_get_dtype, NULL, NULL, NULL},
   {"ntiles", (getter)Array_get_ntiles, NULL, NULL, NULL},
   {"tile_shape", (getter)Array_get_tile_shape, NULL, NULL, NULL},
+  {"elem_strides", (getter)Array_get_elem_strides, NULL, "strides in elements, in the store's C order", NULL},
   {"version", (getter)Array_get_version, NULL, "changes whenever the values are written", NULL},
   {"readonly", (getter)Array_get_readonly, (setter)Array_set_readonly, "NumPy's WRITEABLE flag cleared", NULL},
   {"base", (getter)Array_get_base, (setter)Array_set_base, "the Array owning the data, None for an owner", NULL},

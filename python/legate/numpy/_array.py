@@ -313,7 +313,12 @@ class ndarray:
         a = self._np
         if a is not None:
             return a.strides
-        return _c_strides(self._arr.shape, DTYPES[self._arr.dtype_num].itemsize)
+        arr = self._arr
+        itemsize = DTYPES[arr.dtype_num].itemsize
+        if 0 in arr.shape:
+            return _c_strides(arr.shape, itemsize)
+        # the view's strides in its store, laid out as NumPy's memory
+        return tuple(s * itemsize for s in arr.elem_strides)
 
     @property
     def flags(self):

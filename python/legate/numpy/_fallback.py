@@ -105,9 +105,11 @@ def call_numpy(func, name, args, kwargs, mutates_first=False, warn=True):
     for ours, a in targets:
         if a.flags.writeable:  # (a read-only one NumPy cannot have written)
             writeback(ours, a)
-    # an eager out= is written in place by NumPy: the result is that array
-    for o in outs:
-        if type(o) is ndarray and o._np is not None:
+    # an eager array NumPy wrote in place (out=, or returned: a positional
+    # output) is the result itself
+    for o in outs + tuple(args or ()):
+        if type(o) is ndarray and o._np is not None and (
+                any(o is x for x in outs) or _returned(r, o._np)):
             targets.append((o, o._np))
     return wrap(r, targets)
 

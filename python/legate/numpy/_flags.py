@@ -5,12 +5,36 @@ readonly``), which the C operations refuse to write through; views inherit
 it when they are made, as NumPy's do.  Re-enabling it follows NumPy's rule
 (``_IsWriteable``): an array that owns its data may always be made
 writeable again, a view only while the array owning the data is writeable
-(views of views record that owner, NumPy's collapsed ``base``).  The other
-flags describe what deferred arrays show NumPy: C-contiguous aligned data
-(``strides`` are C strides).  Eager arrays use NumPy's own flags.
+(views of views record that owner, NumPy's collapsed ``base``).  The
+contiguity flags are those of the view's strides in its store (stores are
+C-ordered, as the memory of NumPy's arrays): ravel and reshape decide on
+them as NumPy does.  Eager arrays use NumPy's own flags.
 """
 
 _CANT_WRITE = "cannot set WRITEABLE flag to True of this array"
+
+
+def _contiguous(shape, strides):
+    """NumPy's relaxed rule: the strides of the dims longer than 1 are those
+    of a packed array, innermost first (empty arrays are contiguous)."""
+    if 0 in shape:
+        return True
+    want = 1
+    for n, st in zip(shape, strides):
+        if n != 1:
+            if st != want:
+                return False
+            want *= n
+    return True
+
+
+def c_contiguous(arr):
+    """Whether the _core.Array walks its store's elements in C order."""
+    return _contiguous(arr.shape[::-1], arr.elem_strides[::-1])
+
+
+def f_contiguous(arr):
+    return _contiguous(arr.shape, arr.elem_strides)
 
 
 def set_writeable(arr, flag):
@@ -52,14 +76,11 @@ class flagsobj:
 
     @property
     def c_contiguous(self):
-        return True
+        return c_contiguous(self._arr)
 
     @property
     def f_contiguous(self):
-        # a C-contiguous array is also F-contiguous when at most one of its
-        # dims is longer than 1, or it is empty (NumPy's relaxed strides)
-        shape = self._arr.shape
-        return 0 in shape or sum(n != 1 for n in shape) <= 1
+        return f_contiguous(self._arr)
 
     @property
     def owndata(self):

@@ -30,9 +30,19 @@ def _probe(ndim):
         _np.zeros(1, dtype=bool), shape=(1,) * ndim, strides=tuple(range(ndim)))
 
 
-def _resolve_shape(shape, newshape):
-    """NumPy's reshape rules (-1, errors) on a ghost of `shape`."""
-    return ghost(shape, bool).reshape(newshape).shape
+def _resolve_shape(shape, newshape, order="C"):
+    """NumPy's reshape rules (-1, errors, orders) on a ghost of `shape`."""
+    return ghost(shape, bool).reshape(newshape, order=order).shape
+
+
+def _order(a, order):
+    """'A' as NumPy reads it for a deferred array: 'F' when it is
+    F-contiguous and not C-contiguous, else 'C'."""
+    if order == "A" or order is None:
+        from ._flags import c_contiguous, f_contiguous
+        arr = a._arr
+        return "F" if f_contiguous(arr) and not c_contiguous(arr) else "C"
+    return order
 
 
 def _view(a):
@@ -52,41 +62,61 @@ def reshape(a, newshape=None, order="C", *, shape=None, copy=None):
         if copy is None:
             return wrap_view(a._np.reshape(newshape, order=order))
         return wrap_view(_np.reshape(a._np, newshape, order=order, copy=copy))
-    if order not in ("C", "A", "K") or copy is False:
-        from ._fallback import call_numpy
-        kw = {"order": order}
-        if copy is not None:
-            kw["copy"] = copy
-        return call_numpy(_np.reshape, "reshape(order=%r)" % order, (a, newshape), kw)
-    shp = _resolve_shape(a._arr.shape, newshape)
+    # NumPy's shape and order checks ('K' is refused)
+    shp = _resolve_shape(a._arr.shape, newshape, order)
+    order = _order(a, order)
+    if order == "F":
+        # F order is C order on the reversed axes (a view where NumPy's is)
+        return transpose(reshape(transpose(a), shp[::-1], copy=copy))
     if shp == a._arr.shape:
         return a.copy() if copy else _view(a)
     arr, is_view = a._arr.reshape(shp)
+    if copy is False and not is_view:
+        # (NumPy 2.1's copy=False: a view or nothing)
+        raise ValueError("Unable to avoid creating a copy while reshaping.")
     if copy and is_view:
         return _deferred(arr).copy()
     return _deferred(arr)
 
 
 def ravel(a, order="C"):
+    """NumPy's ravel: a view only of a contiguous array (in the order asked;
+    'K': in memory order), else a copy, even where reshape(-1) would be a
+    view (a[:, ::2].ravel() copies)."""
     a = _asarray(a)
     if a._np is not None:
         return wrap_view(a._np.ravel(order))
-    if order not in ("C", "A", "K"):
+    from ._flags import c_contiguous
+    ghost((1,), bool).ravel(order)  # NumPy's error for a bad order
+    order = _order(a, order)
+    if order == "F":
+        return ravel(transpose(a))
+    if order == "K":
+        # the axes by decreasing |stride|: a view when that is C-contiguous
+        st = a._arr.elem_strides
+        perm = sorted(range(len(st)), key=lambda i: -abs(st[i]))
+        t = transpose(a, perm)
+        if c_contiguous(t._arr):
+            return ravel(t)
         from ._fallback import call_numpy
-        return call_numpy(_np.ravel, "ravel(order=%r)" % order, (a, order), {})
-    if a._arr.ndim == 1:
+        return call_numpy(_np.ravel, "ravel(order='K')", (a, "K"), {})
+    if a._arr.ndim == 1 and c_contiguous(a._arr):
         return _view(a)
-    arr, _ = a._arr.reshape((a._arr.size,))
-    return _deferred(arr)
+    arr, is_view = a._arr.reshape((a._arr.size,))
+    r = _deferred(arr)
+    return r if not is_view or c_contiguous(a._arr) else r.copy()
 
 
 def flatten(a, order="C"):
     a = _asarray(a)
     if a._np is not None:
         return wrap_result(a._np.flatten(order))
-    if order not in ("C", "A", "K"):
-        from ._fallback import call_numpy
-        return call_numpy(_NPND.flatten, "flatten(order=%r)" % order, (a, order), {})
+    ghost((1,), bool).flatten(order)  # NumPy's error for a bad order
+    order = _order(a, order)
+    if order == "F":
+        return flatten(transpose(a))
+    if order == "K":
+        return ravel(a, "K").copy()
     arr, is_view = a._arr.reshape((a._arr.size,))
     r = _deferred(arr)
     return r.copy() if is_view else r
