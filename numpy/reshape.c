@@ -81,9 +81,11 @@ static lnp_status store_retile(lnp_store *s, const int32_t *ntiles, int64_t *con
 
 /* v re-seen with the new shape: LNP_OK and *out, LNP_EVALUE (no message)
  * when it cannot be (not a whole store, or its tiles are shared and would
- * need a re-tiling), another status on failure.  fresh: v is the identity
- * view of a store just made for this reshape, which nothing else can share,
- * so it is always possible (re-tiled if need be). */
+ * need a re-tiling), another status on failure.  fresh: RESHAPE_FRESH: v is
+ * the identity view of a store just made for this reshape, which nothing
+ * else can share, so it is always possible (re-tiled if need be);
+ * RESHAPE_NO_RETILE: only with the current tiling. */
+enum { RESHAPE_UNSHARED = 0, RESHAPE_FRESH = 1, RESHAPE_NO_RETILE = 2 };
 static lnp_status try_alias_reshape(const lnp_view *v, int ndim, const int64_t *shape, int fresh, lnp_view **out)
 {
   lnp_store *s = v->store;
@@ -118,7 +120,8 @@ static lnp_status try_alias_reshape(const lnp_view *v, int ndim, const int64_t *
   if (!ok) {
     /* (a fresh store is asked nothing: its storage is ours alone, and the
      * answer, 0, would cost nothing either) */
-    if (!fresh && lnp_store_tiles_shared(s)) { st = LNP_EVALUE; goto done; }
+    if (fresh == RESHAPE_NO_RETILE) { st = LNP_EVALUE; goto done; }
+    if (fresh != RESHAPE_FRESH && lnp_store_tiles_shared(s)) { st = LNP_EVALUE; goto done; }
     /* a linked copy's link describes its tiling (store_internal.h) */
     if (s->storage->link) { st = LNP_EVALUE; goto done; }
     for (int d = 0; d < s->ndim; d++) {
@@ -273,7 +276,13 @@ static lnp_status nocopy_view(const lnp_view *v, int ndim, const int64_t *shape,
   } else {
     lnp_view *id = lnp_view_new(v->store);
     if (!id) return lnp_error(LNP_ENOMEM, "out of memory");
-    lnp_status st = try_alias_reshape(id, sn, sshape, 0, &r);
+    /* the store is re-tiled in place (a copy of all of it) only for a view
+     * of all its elements: a view of a part of a large array (x[:100] of
+     * 10^6 rows reshaped to (10, 10, n)) is better a linked copy of that
+     * part than a re-tiling of the whole */
+    int64_t total = 1;
+    for (int k = 0; k < s->ndim; k++) total *= s->shape[k];
+    lnp_status st = try_alias_reshape(id, sn, sshape, lnp_view_size(v) == total ? RESHAPE_UNSHARED : RESHAPE_NO_RETILE, &r);
     lnp_view_free(id);
     if (st) return st;
   }
@@ -293,7 +302,7 @@ static lnp_status linked_copy(const lnp_view *v, int ndim, const int64_t *shape,
   lnp_status st = lnp_materialize(v, v->store->dtype, &m);
   if (st) return st;
   /* (re-tiled in place first if need be: the link takes the final tiling) */
-  st = try_alias_reshape(m, ndim, shape, 1, out);
+  st = try_alias_reshape(m, ndim, shape, RESHAPE_FRESH, out);
   if (st == LNP_EVALUE) st = lnp_error(LNP_ERUNTIME, "reshape: a fresh copy could not be re-tiled");
   lnp_link *k = st ? NULL : calloc(1, sizeof *k);
   if (!st && !k) st = lnp_error(LNP_ENOMEM, "out of memory");
@@ -347,7 +356,7 @@ static lnp_status reshape(const lnp_view *v, int ndim, const int64_t *shape, int
     return *out ? LNP_OK : lnp_error(LNP_ENOMEM, "out of memory");
   }
   /* 2. a whole store: row-block tiles that stay boxes share the tiles */
-  lnp_status st = try_alias_reshape(v, ndim, shape, 0, out);
+  lnp_status st = try_alias_reshape(v, ndim, shape, RESHAPE_UNSHARED, out);
   if (st == LNP_OK) { *is_view = 1; return LNP_OK; }
   if (st != LNP_EVALUE) return st;
   /* 3. where NumPy makes a view: the same tiles re-seen, else a linked copy */
@@ -369,7 +378,7 @@ static lnp_status reshape(const lnp_view *v, int ndim, const int64_t *shape, int
   lnp_view *m;
   st = lnp_materialize(v, v->store->dtype, &m);
   if (st) return st;
-  st = try_alias_reshape(m, ndim, shape, 1, out);
+  st = try_alias_reshape(m, ndim, shape, RESHAPE_FRESH, out);
   lnp_view_free(m);
   /* cannot happen (see try_alias_reshape); an error rather than no result */
   if (st == LNP_EVALUE) return lnp_error(LNP_ERUNTIME, "reshape: a fresh copy could not be re-tiled");
