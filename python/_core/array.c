@@ -21,17 +21,23 @@ PyObject *lnp_py_wrap(lnp_view *v)
   ArrayObject *a = PyObject_New(ArrayObject, &ArrayType);
   if (!a) { lnp_view_free(v); return NULL; }
   a->view = v;
-  a->base = NULL;
+  a->owner_flag = NULL;
+  a->is_view = 0;
   return (PyObject *)a;
 }
 
 PyObject *lnp_py_wrap_view(lnp_view *v, PyObject *of)
 {
+  ArrayObject *o = (ArrayObject *)of;
+  if (!o->owner_flag) { /* an owner's first view */
+    o->owner_flag = Py_BuildValue("[O]", o->view->readonly ? Py_True : Py_False);
+    if (!o->owner_flag) { lnp_view_free(v); return NULL; }
+  }
   PyObject *a = lnp_py_wrap(v);
   if (!a) return NULL;
-  PyObject *base = ((ArrayObject *)of)->base ? ((ArrayObject *)of)->base : of;
-  Py_INCREF(base);
-  ((ArrayObject *)a)->base = base;
+  Py_INCREF(o->owner_flag);
+  ((ArrayObject *)a)->owner_flag = o->owner_flag;
+  ((ArrayObject *)a)->is_view = 1;
   return a;
 }
 
@@ -112,7 +118,7 @@ const lnp_view *lnp_py_view(PyObject *obj)
 static void Array_dealloc(ArrayObject *self)
 {
   lnp_view_free(self->view);
-  Py_XDECREF(self->base);
+  Py_XDECREF(self->owner_flag);
   Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -268,29 +274,31 @@ static int Array_set_readonly(ArrayObject *self, PyObject *value, void *c)
   int ro = value ? PyObject_IsTrue(value) : -1;
   if (ro < 0) { if (!value) PyErr_SetString(PyExc_TypeError, "cannot delete readonly"); return -1; }
   self->view->readonly = ro;
+  /* an owner's flag is what its views ask */
+  if (!self->is_view && self->owner_flag) PyList_SetItem(self->owner_flag, 0, PyBool_FromLong(ro));
   return 0;
 }
-static PyObject *Array_get_base(ArrayObject *self, void *c)
+static PyObject *Array_get_owns_data(ArrayObject *self, void *c) { (void)c; return PyBool_FromLong(!self->is_view); }
+/* the read-only flag of the array owning the data, None for an owner */
+static PyObject *Array_get_owner_readonly(ArrayObject *self, void *c)
 {
   (void)c;
-  PyObject *b = self->base ? self->base : Py_None;
-  Py_INCREF(b);
-  return b;
+  if (!self->is_view) Py_RETURN_NONE;
+  PyObject *f = PyList_GET_ITEM(self->owner_flag, 0);
+  Py_INCREF(f);
+  return f;
 }
-/* a.shape = ... replaces a's Array with a reshaped view of it, which takes
- * the old one's base (NumPy's array stays the owner it was) */
-static int Array_set_base(ArrayObject *self, PyObject *value, void *c)
+
+/* a.shape = ... replaces a's Array by a reshaped view of it, which takes
+ * the old one's place: NumPy's array stays the owner (or view) it was */
+static PyObject *Array_take_place_of(ArrayObject *self, PyObject *other)
 {
-  (void)c;
-  if (!value || (value != Py_None && !PyObject_TypeCheck(value, &ArrayType))) {
-    PyErr_SetString(PyExc_TypeError, "base must be an Array or None");
-    return -1;
-  }
-  PyObject *old = self->base;
-  self->base = value == Py_None ? NULL : value;
-  Py_XINCREF(self->base);
-  Py_XDECREF(old);
-  return 0;
+  if (!PyObject_TypeCheck(other, &ArrayType)) { PyErr_SetString(PyExc_TypeError, "expected an Array"); return NULL; }
+  ArrayObject *o = (ArrayObject *)other;
+  Py_XINCREF(o->owner_flag);
+  Py_XSETREF(self->owner_flag, o->owner_flag);
+  self->is_view = o->is_view;
+  Py_RETURN_NONE;
 }
 
 static PyMethodDef Array_methods[] = {
@@ -300,6 +308,7 @@ static PyMethodDef Array_methods[] = {
   {"broadcast_to", (PyCFunction)Array_broadcast_to, METH_O, "Broadcast view."},
   {"reshape", (PyCFunction)Array_reshape, METH_O, "Reshape: (array, is_view)."},
   {"shares_storage", (PyCFunction)Array_shares_storage, METH_O, "Same tiles underneath."},
+  {"take_place_of", (PyCFunction)Array_take_place_of, METH_O, "Own the data (or not) as the given Array does."},
   {NULL, NULL, 0, NULL},
 };
 
@@ -313,7 +322,8 @@ static PyGetSetDef Array_getset[] = {
   {"elem_strides", (getter)Array_get_elem_strides, NULL, "strides in elements, in the store's C order", NULL},
   {"version", (getter)Array_get_version, NULL, "changes whenever the values are written", NULL},
   {"readonly", (getter)Array_get_readonly, (setter)Array_set_readonly, "NumPy's WRITEABLE flag cleared", NULL},
-  {"base", (getter)Array_get_base, (setter)Array_set_base, "the Array owning the data, None for an owner", NULL},
+  {"owns_data", (getter)Array_get_owns_data, NULL, "not a view of another Array's data", NULL},
+  {"owner_readonly", (getter)Array_get_owner_readonly, NULL, "the owner's read-only flag (None: an owner)", NULL},
   {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -279,7 +279,7 @@ class ndarray:
                 "Incompatible shape for in-place modification. Use "
                 "`.reshape()` to make a copy with the desired shape.")
         # (the same array, reshaped: it keeps owning its data if it did)
-        arr.base = old.base
+        arr.take_place_of(old)
         self._arr = arr
 
     @property

@@ -5,7 +5,8 @@ readonly``), which the C operations refuse to write through; views inherit
 it when they are made, as NumPy's do.  Re-enabling it follows NumPy's rule
 (``_IsWriteable``): an array that owns its data may always be made
 writeable again, a view only while the array owning the data is writeable
-(views of views record that owner, NumPy's collapsed ``base``).  The
+(views of views ask that owner, NumPy's collapsed ``base``: its flag is
+shared with its views, ``_core.Array.owner_readonly``).  The
 contiguity flags are those of the view's strides in its store (stores are
 C-ordered, as the memory of NumPy's arrays): ravel and reshape decide on
 them as NumPy does.  Eager arrays use NumPy's own flags.
@@ -43,8 +44,7 @@ def set_writeable(arr, flag):
         arr.readonly = True
         return
     if arr.readonly:
-        base = arr.base
-        if base is not None and base.readonly:
+        if arr.owner_readonly:
             raise ValueError(_CANT_WRITE)
         arr.readonly = False
 
@@ -84,7 +84,7 @@ class flagsobj:
 
     @property
     def owndata(self):
-        return self._arr.base is None
+        return self._arr.owns_data
 
     @property
     def aligned(self):
