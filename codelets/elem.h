@@ -396,15 +396,25 @@ LNP_INST_CR1F(abs, LNP_CABS_BODY)
 
 #define LNP_MAX2(a, b) ((a) >= (b) ? (a) : (b))
 #define LNP_MIN2(a, b) ((a) <= (b) ? (a) : (b))
+/* maximum/minimum of real floats propagate a NaN (a's first) and, between
+ * equal values (-0.0 and 0.0), return b: NumPy's float32/float64 loops are
+ * the SIMD max/min, which return their second operand on a tie (its
+ * max([-0.0, 0.0]) is 0.0, max([0.0, -0.0]) -0.0).  A fold that keeps
+ * the order of its operands (acc = op(acc, x), partials combined in order)
+ * then gives the sign of the last of the equal extremes, whatever the
+ * tiling.  NumPy's float16 loop is scalar and keeps a on a tie: the _h
+ * variants, which the CPU loops use for float16 (loop_cpu.h, LNP_ELEM). */
 #define LNP_E_MAXIMUM_b(a, b) ((a) | (b))
 #define LNP_E_MAXIMUM_i LNP_MAX2
 #define LNP_E_MAXIMUM_u LNP_MAX2
-#define LNP_E_MAXIMUM_f(a, b) (((a) >= (b) || LNP_ISNAN(a)) ? (a) : (b))
+#define LNP_E_MAXIMUM_f(a, b) (((a) > (b) || LNP_ISNAN(a)) ? (a) : (b))
+#define LNP_E_MAXIMUM_h(a, b) (((a) >= (b) || LNP_ISNAN(a)) ? (a) : (b))
 #define LNP_E_MAXIMUM_c(a, b) LNP_C2(max, a, b)
 #define LNP_E_MINIMUM_b(a, b) ((a) & (b))
 #define LNP_E_MINIMUM_i LNP_MIN2
 #define LNP_E_MINIMUM_u LNP_MIN2
-#define LNP_E_MINIMUM_f(a, b) (((a) <= (b) || LNP_ISNAN(a)) ? (a) : (b))
+#define LNP_E_MINIMUM_f(a, b) (((a) < (b) || LNP_ISNAN(a)) ? (a) : (b))
+#define LNP_E_MINIMUM_h(a, b) (((a) <= (b) || LNP_ISNAN(a)) ? (a) : (b))
 #define LNP_E_MINIMUM_c(a, b) LNP_C2(min, a, b)
 /* C fixes only that a NaN operand yields the other one: the backend says
  * which of +0/-0 and of two NaNs comes back (elem_device.h) */

@@ -153,8 +153,24 @@ static inline lnp_half lnp_c128_to_h(double _Complex z) { return lnp_d2h(creal(z
 #define LNP_CAT(a, b) LNP_CAT_(a, b)
 /* PFX##ek, the element-kind variant of a macro family. */
 #define LNP_EKM(PFX, K) LNP_CAT(PFX, LNP_EK_##K)
-/* The element operation of OP for dtype kind K. */
-#define LNP_ELEM(OP, K) LNP_EKM(LNP_E_##OP##_, K)
+/* The element operation of OP for dtype kind K.  float16 computes in float
+ * (LNP_EK_h is f), except for the ops listed as LNP_HALF_OWN_<OP>, whose
+ * NumPy float16 loop differs from the float32 one (elem.h defines their
+ * LNP_E_<OP>_h).  LNP_HALF_EK(OP) is h for those, f for the others (the
+ * preprocessor's test for a defined name: a listed name expands to two
+ * arguments, which shifts h into the second place). */
+#define LNP_HALF_OWN_MAXIMUM ~, h
+#define LNP_HALF_OWN_MINIMUM ~, h
+#define LNP_SECOND_(a, b, ...) b
+#define LNP_SECOND(...) LNP_SECOND_(__VA_ARGS__)
+#define LNP_HALF_EK(OP) LNP_SECOND(LNP_HALF_OWN_##OP, f, ~)
+#define LNP_EKO_b(OP) b
+#define LNP_EKO_i(OP) i
+#define LNP_EKO_u(OP) u
+#define LNP_EKO_h(OP) LNP_HALF_EK(OP)
+#define LNP_EKO_f(OP) f
+#define LNP_EKO_c(OP) c
+#define LNP_ELEM(OP, K) LNP_CAT(LNP_E_##OP##_, LNP_EKO_##K(OP))
 
 
 /* Complex helpers of the pairwise sums: the real type of a complex dtype N

@@ -316,11 +316,73 @@ static void task_halos(const lnp_view *v, const int64_t *words, size_t pw, int n
   }
 }
 
+/* The copy's storage seen in its source's shape (a store aliasing s's tiles
+ * with the link's geometry). */
+static lnp_view *link_mirror(const lnp_store *s)
+{
+  const lnp_link *k = s->storage->link;
+  lnp_store *ms;
+  if (lnp_store_alias(&ms, s, k->ndim, k->shape, k->ntiles, k->bounds)) return NULL;
+  lnp_view *m = lnp_view_new(ms);
+  lnp_store_release(ms);
+  return m;
+}
+
+/* One copy between a linked copy and its source, in either direction.  The
+ * copy is a launch like any other: a source that is itself a linked copy
+ * is brought up to date, or written back, by the same hooks. */
+static lnp_status link_sync(const lnp_store *s, int to_source)
+{
+  lnp_link *k = s->storage->link;
+  lnp_view *m = link_mirror(s);
+  if (!m) return lnp_error(LNP_ENOMEM, "out of memory");
+  k->busy = 1;
+  lnp_status st = to_source ? lnp_launch_copy(&k->src, m) : lnp_launch_copy(m, &k->src);
+  k->busy = 0;
+  lnp_view_free(m);
+  if (!st) k->src_version = k->src.store->storage->version;
+  return st;
+}
+
+lnp_status lnp_launch_sync_before(const lnp_view *v)
+{
+  const lnp_link *k = v->store->storage->link;
+  if (!k || k->busy || k->src_version == k->src.store->storage->version) return LNP_OK;
+  return link_sync(v->store, 0);
+}
+
+lnp_status lnp_launch_sync_after(const lnp_view *v)
+{
+  lnp_storage *sg = v->store->storage;
+  sg->version++;
+  if (!sg->link || sg->link->busy) return LNP_OK;
+  return link_sync(v->store, 1);
+}
+
+static lnp_status launch_tasks(const lnp_launch *L);
+
 lnp_status lnp_launch_submit(const lnp_launch *L)
 {
   const lnp_view *out = L->views[0];
+  for (int k = 0; k < L->nout; k++) {
+    lnp_status st = lnp_view_check_writable(L->views[k]);
+    if (st) return st;
+  }
+  for (int d = 0; d < out->ndim; d++) if (out->shape[d] == 0) return LNP_OK;
+  for (int k = 0; k < L->nops; k++) {
+    lnp_status st = L->views[k] ? lnp_launch_sync_before(L->views[k]) : LNP_OK;
+    if (st) return st;
+  }
+  lnp_status st = launch_tasks(L);
+  for (int k = 0; k < L->nout && !st; k++) st = lnp_launch_sync_after(L->views[k]);
+  return st;
+}
+
+/* The tasks of one loop (lnp_launch_submit's work). */
+static lnp_status launch_tasks(const lnp_launch *L)
+{
+  const lnp_view *out = L->views[0];
   int ndim = out->ndim;
-  for (int d = 0; d < ndim; d++) if (out->shape[d] == 0) return LNP_OK;
   lnp_runtime_activate();
   LNP_PROFILE_BEGIN_OP(lnp_op_name(L->op));
   /* 1. cuts per dimension */

@@ -28,6 +28,14 @@ lnp_status lnp_launch_submit(const lnp_launch *L);
  * views, re-tiling for a reshape). */
 lnp_status lnp_launch_copy(const lnp_view *out, const lnp_view *src);
 
+/* Linked copies (store_internal.h): before an operation that reads or
+ * writes v's tiles without a launch of its own (host transfers, matmul),
+ * lnp_launch_sync_before(v); after it wrote them, lnp_launch_sync_after(v)
+ * (bumps the storage's version and writes a linked copy back to its
+ * source).  lnp_launch_submit does both for its operands. */
+lnp_status lnp_launch_sync_before(const lnp_view *v);
+lnp_status lnp_launch_sync_after(const lnp_view *v);
+
 /* The tile of v holding view coordinate lo: returns its linear index and
  * fills the element offset inside the tile and the element stride of each
  * view dim there (0 for broadcast dims). */

@@ -80,6 +80,8 @@ typedef struct lnp_storage {
   int32_t *owner;              /* per tile: MPI rank that holds it (0 without MPI) */
   int32_t *home;               /* per tile: home GPU for the lnp policy, -1: none */
   uint64_t id;
+  uint64_t version;            /* bumped by every operation that writes a tile */
+  struct lnp_link *link;       /* a linked copy's source (reshape.c, launch.c), or NULL */
 } lnp_storage;
 
 typedef struct lnp_store {
@@ -128,6 +130,7 @@ typedef struct lnp_view {
   int32_t sdim[LNP_MAXDIM];      /* store dim walked by view dim d, -1: broadcast/newaxis */
   int64_t step[LNP_MAXDIM];      /* store step per view step (any sign, != 0 when sdim >= 0) */
   int64_t origin[LNP_MAXDIM];    /* store coordinate of view element (0,...,0), per store dim */
+  int readonly;                  /* NumPy's WRITEABLE flag cleared: operations refuse to write it */
 } lnp_view;
 
 /* Key item for lnp_view_index */
@@ -146,12 +149,17 @@ int64_t lnp_view_size(const lnp_view *v);
 lnp_status lnp_view_index(const lnp_view *v, int nkeys, const lnp_key *keys, lnp_view **out);
 lnp_status lnp_view_transpose(const lnp_view *v, const int *perm, lnp_view **out);
 lnp_status lnp_view_broadcast(const lnp_view *v, int ndim, const int64_t *shape, lnp_view **out);
-/* Reshape: *out is a view when possible (is_view = 1), else a copy. */
+/* Reshape.  is_view = 1 where NumPy returns a view (its no-copy rule):
+ * *out is then a view of the same tiles, or, where no re-seeing of the
+ * store makes its elements a box, a linked copy (reshape.c) that behaves
+ * as one; is_view = 0: a copy, as NumPy makes. */
 lnp_status lnp_view_reshape(const lnp_view *v, int ndim, const int64_t *shape, lnp_view **out,
                             int *is_view);
 /* 1 if the view covers its whole store in store order (identity map). */
 int lnp_view_is_identity(const lnp_view *v);
 int lnp_view_shares_storage(const lnp_view *a, const lnp_view *b);
+/* LNP_EVALUE "output array is read-only" when v is read-only, else LNP_OK. */
+lnp_status lnp_view_check_writable(const lnp_view *v);
 
 /* ---- processes (StarPU-MPI, distributed.c) ------------------------------ */
 int lnp_mpi_enabled(void);
@@ -277,6 +285,10 @@ int lnp_fp_take(unsigned *flags, int nslots, int all_ranks);
 /* Host transfers (block until the data are available) */
 lnp_status lnp_view_to_host(const lnp_view *v, void *dst /* C-contiguous */);
 lnp_status lnp_view_from_host(const lnp_view *v, const void *src /* C-contiguous */);
+/* A number that changes whenever an operation writes v's tiles (a linked
+ * copy is brought up to date first): host copies of v taken at the same
+ * version hold its current values. */
+uint64_t lnp_view_version(const lnp_view *v);
 
 /* Identity of a reduction op for a dtype. */
 lnp_status lnp_reduce_identity(int op, int dtype, lnp_scalar *out);

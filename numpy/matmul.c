@@ -60,7 +60,12 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
   if (out->shape[0] != m || out->shape[1] != n) return lnp_error(LNP_EVALUE, "matmul: output has the wrong shape");
   const int odt = a->store->dtype;
   if (b->store->dtype != odt || out->store->dtype != odt) return lnp_error(LNP_ETYPE, "matmul: operands must share one dtype");
-  if (m == 0 || n == 0) return LNP_OK;
+  lnp_status st = lnp_view_check_writable(out);
+  if (st || m == 0 || n == 0) return st;
+  /* the tiles of a, b and an identity out are used directly, not through
+   * a launch: linked copies (store_internal.h) are brought up to date here */
+  if ((st = lnp_launch_sync_before(a)) || (st = lnp_launch_sync_before(b)) || (st = lnp_launch_sync_before(out)))
+    return st;
   lnp_runtime_activate();
   if (k == 0) { lnp_scalar z; memset(&z, 0, sizeof z); return lnp_fill(out, odt, z); }
   /* float16 is multiplied and accumulated in float32, as NumPy's float16
@@ -78,7 +83,6 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
    * blocks. */
   const int cublas_dt = dt == LNP_FLOAT32 || dt == LNP_FLOAT64 || dt == LNP_COMPLEX64 || dt == LNP_COMPLEX128;
   int64_t blk = lnp_runtime_test_mode() ? 3 : (lnp_codelets_gpu_only() && cublas_dt) ? 8192 : 512;
-  lnp_status st = LNP_OK;
   lnp_view *c = NULL, *aa = NULL, *bb = NULL;
   int32_t ntm, ntn, ntk;
   int64_t *bm = NULL, *bn = NULL, *bk = NULL;
@@ -157,7 +161,8 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
   if (!st && c->store != out->store) {
     lnp_operand src = {.view = c, .dtype = dt};
     st = lnp_copy(out, &src);
-  }
+  } else if (!st)
+    st = lnp_launch_sync_after(out);
 done:
   free(bm); free(bn); free(bk);
   lnp_view_free(c); lnp_view_free(aa); lnp_view_free(bb);

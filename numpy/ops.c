@@ -127,12 +127,18 @@ lnp_status lnp_ewise(int op, const lnp_view *out, int nin, const lnp_operand *in
     return lnp_error(LNP_ETYPE, "ufunc '%s' not supported for the input types (%s -> %s)", lnp_op_name(op),
                      lnp_dtype_name(dtype_in), lnp_dtype_name(dtype_out));
   if (nin + 1 > LNP_LAUNCH_MAXOPS || nin > LNP_MAXSCALARS) return lnp_error(LNP_EVALUE, "too many operands");
+  lnp_status st = lnp_view_check_writable(out);
+  if (st) return st;
+  /* an output with broadcast dims (made writeable again by the user) writes
+   * each element several times: an input sharing its tiles must be read
+   * from a copy, or the writes would feed each other (NumPy copies too) */
+  int out_bcast = 0;
+  for (int d = 0; d < out->ndim; d++) out_bcast |= out->sdim[d] < 0 && out->shape[d] > 1;
   tmp_list tmp = {.n = 0};
   lnp_launch L;
   memset(&L, 0, sizeof L);
   L.op = op; L.dtype_in = dtype_in; L.dtype_out = dtype_out;
   L.nops = nin + 1; L.nout = 1;
-  lnp_status st = LNP_OK;
   /* 1. inputs: cast (before broadcasting: fewer elements), de-alias, broadcast */
   for (int i = 0; i < nin; i++) {
     int want = (op == LNP_OP_WHERE && i == 0) ? LNP_BOOL : dtype_in;
@@ -156,7 +162,7 @@ lnp_status lnp_ewise(int op, const lnp_view *out, int nin, const lnp_operand *in
       lnp_view *bc = NULL;
       st = lnp_view_broadcast(v, out->ndim, out->shape, &bc);
       if (st) goto done;
-      int same = same_mapping(bc, out);
+      int same = !out_bcast && same_mapping(bc, out);
       lnp_view_free(bc);
       if (!same) {
         lnp_view *c;

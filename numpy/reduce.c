@@ -315,6 +315,7 @@ static lnp_status arg_launch(int op, int dtype, const lnp_view *val_b, const lnp
 lnp_status lnp_argreduce(int op, const lnp_view *out, const lnp_view *src, int axis)
 {
   if (op != LNP_OP_ARGMAX_ACC && op != LNP_OP_ARGMIN_ACC) return lnp_error(LNP_EVALUE, "not an arg-reduction");
+  if (lnp_view_check_writable(out)) return LNP_EVALUE;
   int combine = op == LNP_OP_ARGMAX_ACC ? LNP_OP_ARGMAX_COMBINE : LNP_OP_ARGMIN_COMBINE;
   int ndim = src->ndim, dtype = src->store->dtype;
   if (out->store->dtype != LNP_INT64) return lnp_error(LNP_ETYPE, "arg-reduction output must be int64");

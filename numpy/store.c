@@ -193,6 +193,9 @@ lnp_status lnp_store_alias(lnp_store **out, const lnp_store *src, int ndim, cons
 void lnp_store_adopt_tiles(lnp_store *s, lnp_store *ns)
 {
   lnp_storage *tmp = s->storage; s->storage = ns->storage; ns->storage = tmp;
+  /* same values in new tiles: a version that no linked copy has seen, so
+   * that versions of one store only grow */
+  s->storage->version = tmp->version + 1;
   for (int d = 0; d < s->ndim; d++) {
     int64_t *b = s->bounds[d]; s->bounds[d] = ns->bounds[d]; ns->bounds[d] = b;
     int32_t t = s->ntiles[d]; s->ntiles[d] = ns->ntiles[d]; ns->ntiles[d] = t;
@@ -232,6 +235,12 @@ void lnp_store_release(lnp_store *s)
       for (size_t t = 0; t < st->ntiles; t++)
         if (!lnp_batch_hold_unregister(st->tiles[t], st->home[t], st->owner[t]))
           lnp_tile_pool_release(st->tiles[t], st->home[t], st->owner[t]);
+    if (st->link) {
+      lnp_link *k = st->link;
+      for (int d = 0; d < k->ndim; d++) free(k->bounds[d]);
+      lnp_store_release(k->src.store);
+      free(k);
+    }
     free(st->tiles); free(st->written); free(st->owner); free(st->home); free(st);
   }
   for (int d = 0; d < s->ndim; d++) free(s->bounds[d]);

@@ -15,6 +15,26 @@ lnp_status lnp_store_alias(lnp_store **out, const lnp_store *src, int ndim, cons
  * ones, to be released by the caller; s is no longer relayable. */
 void lnp_store_adopt_tiles(lnp_store *s, lnp_store *ns);
 
+/* A linked copy (reshape.c): where NumPy's reshape is a view but its
+ * elements are no box of any re-seeing of the store (a[1:9].reshape(2, 4)
+ * of a 10-element a), the result is a copy whose storage carries this
+ * link to the source view.  The launcher keeps the two agreeing as a view
+ * would: before an operation reads or writes the copy, it takes the
+ * source's values if the source's storage was written since they last
+ * agreed; after an operation writes the copy, its values are copied back
+ * into the source (launch.c, lnp_launch_sync_*).  The copy's storage is
+ * seen in the source view's shape through the geometry below (the tiling
+ * of the store it was materialised into). */
+typedef struct lnp_link {
+  lnp_view src;                /* the source view; holds a reference to its store */
+  int ndim;                    /* the copy's storage in src's shape: */
+  int64_t shape[LNP_MAXDIM];
+  int32_t ntiles[LNP_MAXDIM];
+  int64_t *bounds[LNP_MAXDIM];
+  uint64_t src_version;        /* src's storage version when both last agreed */
+  int busy;                    /* a copy between the two is being submitted */
+} lnp_link;
+
 /* "(2,3)" (NumPy's tuple repr) into buf, for error messages (view.c). */
 int lnp_shape_str(char *buf, size_t n, int ndim, const int64_t *shape);
 #endif

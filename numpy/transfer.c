@@ -90,11 +90,26 @@ done:
   return st;
 }
 
-lnp_status lnp_view_to_host(const lnp_view *v, void *dst) { return transfer(v, dst, 1); }
+lnp_status lnp_view_to_host(const lnp_view *v, void *dst)
+{
+  lnp_status st = lnp_launch_sync_before(v);
+  return st ? st : transfer(v, dst, 1);
+}
 
 lnp_status lnp_view_from_host(const lnp_view *v, const void *src)
 {
+  if (v->readonly) return lnp_error(LNP_EVALUE, "assignment destination is read-only");
   for (int d = 0; d < v->ndim; d++)
     if (v->sdim[d] < 0 && v->shape[d] > 1) return lnp_error(LNP_EVALUE, "assignment destination is read-only");
-  return transfer(v, (void *)src, 0);
+  if (lnp_view_size(v) == 0) return LNP_OK;
+  lnp_status st = lnp_launch_sync_before(v);
+  if (!st) st = transfer(v, (void *)src, 0);
+  if (!st) st = lnp_launch_sync_after(v);
+  return st;
+}
+
+uint64_t lnp_view_version(const lnp_view *v)
+{
+  (void)lnp_launch_sync_before(v); /* a failure surfaces at the read */
+  return v->store->storage->version;
 }

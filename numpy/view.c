@@ -164,3 +164,8 @@ int lnp_view_shares_storage(const lnp_view *a, const lnp_view *b)
 {
   return a->store->storage == b->store->storage;
 }
+
+lnp_status lnp_view_check_writable(const lnp_view *v)
+{
+  return v->readonly ? lnp_error(LNP_EVALUE, "output array is read-only") : LNP_OK;
+}

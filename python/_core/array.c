@@ -21,7 +21,24 @@ PyObject *lnp_py_wrap(lnp_view *v)
   ArrayObject *a = PyObject_New(ArrayObject, &ArrayType);
   if (!a) { lnp_view_free(v); return NULL; }
   a->view = v;
+  a->owner_flag = NULL;
+  a->is_view = 0;
   return (PyObject *)a;
+}
+
+PyObject *lnp_py_wrap_view(lnp_view *v, PyObject *of)
+{
+  ArrayObject *o = (ArrayObject *)of;
+  if (!o->owner_flag) { /* an owner's first view */
+    o->owner_flag = Py_BuildValue("[O]", o->view->readonly ? Py_True : Py_False);
+    if (!o->owner_flag) { lnp_view_free(v); return NULL; }
+  }
+  PyObject *a = lnp_py_wrap(v);
+  if (!a) return NULL;
+  Py_INCREF(o->owner_flag);
+  ((ArrayObject *)a)->owner_flag = o->owner_flag;
+  ((ArrayObject *)a)->is_view = 1;
+  return a;
 }
 
 int lnp_py_shape(PyObject *obj, int64_t *shape)
@@ -101,6 +118,7 @@ const lnp_view *lnp_py_view(PyObject *obj)
 static void Array_dealloc(ArrayObject *self)
 {
   lnp_view_free(self->view);
+  Py_XDECREF(self->owner_flag);
   Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -173,7 +191,7 @@ static PyObject *Array_index(ArrayObject *self, PyObject *key)
   lnp_view *out;
   lnp_status st = lnp_view_index(self->view, (int)n, keys, &out);
   if (st) return lnp_py_raise(st);
-  return lnp_py_wrap(out);
+  return lnp_py_wrap_view(out, (PyObject *)self);
 }
 
 static PyObject *Array_transpose(ArrayObject *self, PyObject *perm_obj)
@@ -187,7 +205,7 @@ static PyObject *Array_transpose(ArrayObject *self, PyObject *perm_obj)
   lnp_view *out;
   lnp_status st = lnp_view_transpose(self->view, perm, &out);
   if (st) return lnp_py_raise(st);
-  return lnp_py_wrap(out);
+  return lnp_py_wrap_view(out, (PyObject *)self);
 }
 
 static PyObject *Array_broadcast_to(ArrayObject *self, PyObject *shape_obj)
@@ -198,7 +216,10 @@ static PyObject *Array_broadcast_to(ArrayObject *self, PyObject *shape_obj)
   lnp_view *out;
   lnp_status st = lnp_view_broadcast(self->view, n, shape, &out);
   if (st) return lnp_py_raise(st);
-  return lnp_py_wrap(out);
+  /* NumPy's broadcast_to: a read-only view (writes would land on one
+   * element several times) */
+  out->readonly = 1;
+  return lnp_py_wrap_view(out, (PyObject *)self);
 }
 
 static PyObject *Array_reshape(ArrayObject *self, PyObject *shape_obj)
@@ -213,7 +234,7 @@ static PyObject *Array_reshape(ArrayObject *self, PyObject *shape_obj)
   st = lnp_view_reshape(self->view, n, shape, &out, &is_view);
   Py_END_ALLOW_THREADS
   if (st) return lnp_py_raise(st);
-  PyObject *arr = lnp_py_wrap(out);
+  PyObject *arr = is_view ? lnp_py_wrap_view(out, (PyObject *)self) : lnp_py_wrap(out);
   if (!arr) return NULL;
   return Py_BuildValue("(NO)", arr, is_view ? Py_True : Py_False);
 }
@@ -225,6 +246,61 @@ static PyObject *Array_shares_storage(ArrayObject *self, PyObject *other)
   return PyBool_FromLong(lnp_view_shares_storage(self->view, o));
 }
 
+/* Element strides of the view in its store (stores are C-ordered): what
+ * NumPy's strides would be, in elements, for the same view of an array
+ * laid out like the store (0 for broadcast dims and new axes). */
+static PyObject *Array_get_elem_strides(ArrayObject *self, void *c)
+{
+  (void)c;
+  const lnp_view *v = self->view;
+  const lnp_store *s = v->store;
+  int64_t cs[LNP_MAXDIM], acc = 1;
+  for (int k = s->ndim - 1; k >= 0; k--) { cs[k] = acc; acc *= s->shape[k]; }
+  PyObject *t = PyTuple_New(v->ndim);
+  if (!t) return NULL;
+  for (int d = 0; d < v->ndim; d++)
+    PyTuple_SET_ITEM(t, d, PyLong_FromLongLong(v->sdim[d] >= 0 ? v->step[d] * cs[v->sdim[d]] : 0));
+  return t;
+}
+static PyObject *Array_get_version(ArrayObject *self, void *c)
+{
+  (void)c;
+  return PyLong_FromUnsignedLongLong((unsigned long long)lnp_view_version(self->view));
+}
+static PyObject *Array_get_readonly(ArrayObject *self, void *c) { (void)c; return PyBool_FromLong(self->view->readonly); }
+static int Array_set_readonly(ArrayObject *self, PyObject *value, void *c)
+{
+  (void)c;
+  int ro = value ? PyObject_IsTrue(value) : -1;
+  if (ro < 0) { if (!value) PyErr_SetString(PyExc_TypeError, "cannot delete readonly"); return -1; }
+  self->view->readonly = ro;
+  /* an owner's flag is what its views ask */
+  if (!self->is_view && self->owner_flag) PyList_SetItem(self->owner_flag, 0, PyBool_FromLong(ro));
+  return 0;
+}
+static PyObject *Array_get_owns_data(ArrayObject *self, void *c) { (void)c; return PyBool_FromLong(!self->is_view); }
+/* the read-only flag of the array owning the data, None for an owner */
+static PyObject *Array_get_owner_readonly(ArrayObject *self, void *c)
+{
+  (void)c;
+  if (!self->is_view) Py_RETURN_NONE;
+  PyObject *f = PyList_GET_ITEM(self->owner_flag, 0);
+  Py_INCREF(f);
+  return f;
+}
+
+/* a.shape = ... replaces a's Array by a reshaped view of it, which takes
+ * the old one's place: NumPy's array stays the owner (or view) it was */
+static PyObject *Array_take_place_of(ArrayObject *self, PyObject *other)
+{
+  if (!PyObject_TypeCheck(other, &ArrayType)) { PyErr_SetString(PyExc_TypeError, "expected an Array"); return NULL; }
+  ArrayObject *o = (ArrayObject *)other;
+  Py_XINCREF(o->owner_flag);
+  Py_XSETREF(self->owner_flag, o->owner_flag);
+  self->is_view = o->is_view;
+  Py_RETURN_NONE;
+}
+
 static PyMethodDef Array_methods[] = {
   {"to_numpy", (PyCFunction)Array_to_numpy, METH_O, "Fill a C-contiguous numpy array with the values."},
   {"index", (PyCFunction)Array_index, METH_O, "Basic indexing with a normalised key tuple."},
@@ -232,6 +308,7 @@ static PyMethodDef Array_methods[] = {
   {"broadcast_to", (PyCFunction)Array_broadcast_to, METH_O, "Broadcast view."},
   {"reshape", (PyCFunction)Array_reshape, METH_O, "Reshape: (array, is_view)."},
   {"shares_storage", (PyCFunction)Array_shares_storage, METH_O, "Same tiles underneath."},
+  {"take_place_of", (PyCFunction)Array_take_place_of, METH_O, "Own the data (or not) as the given Array does."},
   {NULL, NULL, 0, NULL},
 };
 
@@ -242,6 +319,11 @@ static PyGetSetDef Array_getset[] = {
   {"dtype_num", (getter)Array_get_dtype, NULL, NULL, NULL},
   {"ntiles", (getter)Array_get_ntiles, NULL, NULL, NULL},
   {"tile_shape", (getter)Array_get_tile_shape, NULL, NULL, NULL},
+  {"elem_strides", (getter)Array_get_elem_strides, NULL, "strides in elements, in the store's C order", NULL},
+  {"version", (getter)Array_get_version, NULL, "changes whenever the values are written", NULL},
+  {"readonly", (getter)Array_get_readonly, (setter)Array_set_readonly, "NumPy's WRITEABLE flag cleared", NULL},
+  {"owns_data", (getter)Array_get_owns_data, NULL, "not a view of another Array's data", NULL},
+  {"owner_readonly", (getter)Array_get_owner_readonly, NULL, "the owner's read-only flag (None: an owner)", NULL},
   {NULL, NULL, NULL, NULL, NULL},
 };
 

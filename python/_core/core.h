@@ -8,6 +8,15 @@
 typedef struct {
   PyObject_HEAD
   lnp_view *view;
+  /* NumPy's WRITEABLE flag of the array owning the data (views of views
+   * collapse to it, as NumPy's bases do), which setflags(write=True) on a
+   * view asks: a one-element list [read-only] shared by the owner and its
+   * views, made when the owner's first view is.  Not the owner itself: a
+   * reference to it would keep its store alive, and the tiles would count
+   * as shared (reshape.c re-tiles only unshared stores in place).  NULL for
+   * an owner without views. */
+  PyObject *owner_flag;
+  int is_view;
 } ArrayObject;
 
 extern PyTypeObject ArrayType;
@@ -16,6 +25,8 @@ extern PyTypeObject ArrayType;
 PyObject *lnp_py_raise(lnp_status st);
 /* New Array owning v (steals it). */
 PyObject *lnp_py_wrap(lnp_view *v);
+/* New Array for view v (stolen) of `of`'s data (of's owner is its owner). */
+PyObject *lnp_py_wrap_view(lnp_view *v, PyObject *of);
 /* Parse a tuple/list of ints into shape; returns ndim or -1 with an exception. */
 int lnp_py_shape(PyObject *obj, int64_t *shape);
 /* dtype of a buffer's format string (NumPy scalars, 0-d and N-d arrays), -1 if none. */

@@ -249,6 +249,8 @@ static PyObject *py_copy(PyObject *self, PyObject *args)
   if (!PyArg_ParseTuple(args, "OO", &out, &src) || check_runtime()) return NULL;
   const lnp_view *ov = lnp_py_view(out);
   if (!ov) return NULL;
+  /* copy() is the assignment of setitem, fill, copyto: NumPy's message */
+  if (ov->readonly) { PyErr_SetString(PyExc_ValueError, "assignment destination is read-only"); return NULL; }
   lnp_operand op;
   if (parse_operand(src, &op)) return NULL;
   lnp_status st = lnp_copy(ov, &op);

@@ -46,7 +46,7 @@ from ._reduction import (  # noqa: E402
 )
 from ._manip import (  # noqa: E402
     reshape, ravel, transpose, permute_dims, swapaxes, moveaxis, squeeze,
-    expand_dims, broadcast_to, broadcast_arrays, broadcast_shapes, atleast_1d,
+    expand_dims, broadcast_to, broadcast_arrays, broadcast_shapes, broadcast, atleast_1d,
     atleast_2d, atleast_3d, concatenate, stack, vstack, hstack, row_stack, flip,
     fliplr, flipud, roll, copyto, may_share_memory, shares_memory,
 )

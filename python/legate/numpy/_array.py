@@ -69,6 +69,23 @@ def _deferred_result(arr):
     return o
 
 
+_MASKED = _np.ma.MaskedArray
+
+
+def as_operand(x):
+    """`x` as an operand of the array functions (sum, reshape, where, dot,
+    ...): ours as it is; a numpy.ma.MaskedArray as an eager array holding the
+    MaskedArray itself, so that the eager path hands it to NumPy, whose
+    functions keep its mask (as_core of it would drop the mask); anything
+    else as asarray makes it."""
+    if type(x) is ndarray:
+        return x
+    if isinstance(x, _MASKED):
+        return _eager(x)
+    from ._creation import asarray
+    return asarray(x)
+
+
 def from_numpy_core(a):
     """A new _core.Array holding a copy of the numpy array `a` (supported dtype)."""
     n = dt_num(a.dtype)
@@ -145,6 +162,21 @@ def writeback(obj, a):
     """Copy the numpy array `a` (same shape) back into deferred `obj`."""
     _core.copy(obj._arr, from_numpy_core(a) if dt_num(a.dtype) is not None
                else from_numpy_core(a.astype(obj.dtype)))
+
+
+def _np_key(key):
+    """An indexing key for a NumPy array, our arrays in it as NumPy's: NumPy
+    takes an object it does not know as a sequence, and an empty boolean
+    mask then indexed as an empty list (a[a > 0] of a (0, 3) array was
+    (0, 3, 3))."""
+    t = type(key)
+    if t is ndarray:
+        return to_numpy(key)
+    if t is tuple:
+        for k in key:
+            if type(k) is ndarray:
+                return tuple(to_numpy(x) if type(x) is ndarray else x for x in key)
+    return key
 
 
 def _reconstruct(a):
@@ -240,9 +272,14 @@ class ndarray:
             return
         from ._manip import _resolve_shape
         shp = _resolve_shape(self.shape, value)
-        # (a reshape that merges tiled dimensions is a copy: this array then
-        # stops sharing data with its other views, a documented difference)
-        arr, is_view = self._arr.reshape(shp)
+        old = self._arr
+        arr, is_view = old.reshape(shp)
+        if not is_view:
+            raise AttributeError(
+                "Incompatible shape for in-place modification. Use "
+                "`.reshape()` to make a copy with the desired shape.")
+        # (the same array, reshaped: it keeps owning its data if it did)
+        arr.take_place_of(old)
         self._arr = arr
 
     @property
@@ -276,7 +313,27 @@ class ndarray:
         a = self._np
         if a is not None:
             return a.strides
-        return _c_strides(self._arr.shape, DTYPES[self._arr.dtype_num].itemsize)
+        arr = self._arr
+        itemsize = DTYPES[arr.dtype_num].itemsize
+        if 0 in arr.shape:
+            return _c_strides(arr.shape, itemsize)
+        # the view's strides in its store, laid out as NumPy's memory
+        return tuple(s * itemsize for s in arr.elem_strides)
+
+    @property
+    def flags(self):
+        a = self._np
+        if a is not None:
+            return a.flags
+        from ._flags import flagsobj
+        return flagsobj(self._arr)
+
+    def setflags(self, write=None, align=None, uic=None):
+        a = self._np
+        if a is not None:
+            return a.setflags(write, align, uic)
+        from ._flags import setflags
+        setflags(self._arr, write, align, uic)
 
     @property
     def T(self):
@@ -409,6 +466,10 @@ class ndarray:
             return a.item(*args)
         if not args and self._arr.size != 1:
             raise ValueError("can only convert an array of size 1 to a Python scalar")
+        for i in args:
+            # (NumPy converts each index to C long first)
+            if type(i) is int and not -(1 << 63) <= i < (1 << 63):
+                raise OverflowError("Python int too large to convert to C long")
         if args and self._arr.ndim and len(args) == self._arr.ndim:
             return self[args].item()
         return materialize(self._arr).item(*args)
@@ -458,8 +519,7 @@ class ndarray:
     def __getitem__(self, key):
         a = self._np
         if a is not None:
-            # (NumPy takes our arrays in keys through __index__ / __array__)
-            r = a[key]
+            r = a[_np_key(key)]
             if type(r) is _NPND:
                 o = _new(ndarray)
                 o._np = r
@@ -474,7 +534,7 @@ class ndarray:
         if a is not None:
             if type(value) is ndarray:
                 value = value._np if value._np is not None else materialize(value._arr)
-            a[key] = value
+            a[_np_key(key)] = value
             return
         from ._indexing import setitem
         setitem(self, key, value)

@@ -47,6 +47,9 @@ def convert(obj, record=None):
         if a is not None:
             return a
         a = materialize(obj._arr)
+        if obj._arr.readonly:
+            # NumPy then refuses to write it (out=, in-place functions)
+            a.flags.writeable = False
         if record is not None:
             record.append((obj, a))
         return a
@@ -84,22 +87,40 @@ def call_numpy(func, name, args, kwargs, mutates_first=False, warn=True):
     record = []
     cargs = convert(args, record) if args else args
     ckwargs = convert(kwargs, record) if kwargs else kwargs
-    # which deferred arrays may have been written by NumPy
-    targets = []
-    if record:
-        out = kwargs.get("out") if kwargs else None
-        outs = out if type(out) is tuple else (out,)
-        for ours, a in record:
-            if any(ours is o for o in outs):
-                targets.append((ours, a))
-        if mutates_first and args and type(args[0]) is ndarray:
-            for ours, a in record:
-                if ours is args[0] and all(ours is not t for t, _ in targets):
-                    targets.append((ours, a))
     r = func(*cargs, **ckwargs)
+    # the deferred arrays NumPy may have written: out= (one or a tuple), the
+    # first argument of an in-place function, and any copy NumPy returned
+    # (it returns its output arrays, also ones passed positionally, as
+    # np.cumsum(a, 0, None, out) or np.dot(a, b, out)); their values are
+    # copied back and the result is our array, not the copy
+    out = kwargs.get("out") if kwargs else None
+    outs = out if type(out) is tuple else (out,)
+    targets = []
+    for ours, a in record:
+        if any(t is ours for t, _ in targets):
+            continue
+        if (any(ours is o for o in outs) or _returned(r, a)
+                or (mutates_first and args and ours is args[0])):
+            targets.append((ours, a))
     for ours, a in targets:
-        writeback(ours, a)
+        if a.flags.writeable:  # (a read-only one NumPy cannot have written)
+            writeback(ours, a)
+    # an eager array NumPy wrote in place (out=, or returned: a positional
+    # output) is the result itself
+    for o in outs + tuple(args or ()):
+        if type(o) is ndarray and o._np is not None and (
+                any(o is x for x in outs) or _returned(r, o._np)):
+            targets.append((o, o._np))
     return wrap(r, targets)
+
+
+def _returned(r, a):
+    """Whether NumPy's result `r` is the array `a` (or holds it)."""
+    if r is a:
+        return True
+    if type(r) is tuple or type(r) is list:
+        return any(x is a for x in r)
+    return False
 
 
 def fallback_function(func, name):
@@ -124,6 +145,8 @@ def array_method(obj, name):
     deferred = a is None
     if deferred:
         a = materialize(obj._arr)
+        if obj._arr.readonly:
+            a.flags.writeable = False
     attr = getattr(a, name)
     if not callable(attr):
         return wrap(attr)

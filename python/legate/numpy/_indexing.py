@@ -91,13 +91,16 @@ def normalize_key(key, shape):
     if nconsumed > ndim:
         for k in key:  # an array in the key makes it advanced
             if k is not None and k is not Ellipsis and type(k) is not slice:
-                _as_int(k)
+                i = _as_int(k)
+                if not -_I64 <= i < _I64:
+                    _index_overflow(i)
         raise IndexError(
             "too many indices for array: array is %d-dimensional, but %d were "
             "indexed" % (ndim, nconsumed))
     out = []
     dim = 0
     all_ints = True
+    oob = None   # the first out-of-bounds integer: raised after conversions
     for k in key:
         t = type(k)
         if t is slice:
@@ -120,11 +123,29 @@ def normalize_key(key, shape):
             i = _as_int(k)
             n = shape[dim]
             if i < -n or i >= n:
-                raise IndexError("index %d is out of bounds for axis %d with size %d"
-                                 % (i, dim, n))
+                if not -_I64 <= i < _I64:
+                    _index_overflow(i)
+                if oob is None:
+                    oob = (i, dim, n)
+                i = 0
             out.append(i + n if i < 0 else i)
             dim += 1
+    if oob is not None:
+        raise IndexError("index %d is out of bounds for axis %d with size %d" % oob)
     return tuple(out), all_ints and dim == ndim
+
+
+_I64 = 1 << 63
+
+
+def _index_overflow(i):
+    """NumPy's error for an integer index beyond intp, raised while it
+    converts the key (before any bounds check): an int in [2**63, 2**64)
+    overflows its conversion to C long; a larger or more negative one is not
+    taken for an integer at all."""
+    if _I64 <= i < 2 * _I64:
+        raise OverflowError("Python int too large to convert to C long")
+    raise IndexError(_INVALID)
 
 
 def _advanced_key(key):
@@ -256,6 +277,8 @@ def _is_mask(key, shape):
 
 def setitem(self, key, value):
     arr = self._arr
+    if arr.readonly:
+        raise ValueError("assignment destination is read-only")
     try:
         ckey, scalar = normalize_key(key, arr.shape)
     except _Advanced:

@@ -5,16 +5,15 @@ import numpy as _np
 
 from ._runtime import core as _core
 from ._dtypes import dt_num, DT_BOOL
-from ._array import (ndarray, _deferred, _deferred_result, wrap_result, to_numpy, materialize,
+from ._array import (as_operand, ndarray, _deferred, _deferred_result, wrap_result, to_numpy, materialize,
                      from_numpy_core, _NPND)
-from ._ufunc import ghost, broadcast_shapes, _standin
+from ._ufunc import ghost, broadcast_shapes, _standin, _extremes, NUMPY2
 
 
 def _asarray(a):
     if type(a) is ndarray:
         return a
-    from ._creation import asarray
-    return asarray(a)
+    return as_operand(a)
 
 
 def _is_deferred(x):
@@ -140,7 +139,11 @@ def dot(a, b, out=None):
             _np.dot(ghost(a.shape, a.dtype), ghost(b.shape, b.dtype))
             raise ValueError("shapes not aligned")
         from ._manip import reshape
-        r = matmul(reshape(a, (-1, a.shape[-1])), b)
+        # (the row count spelt out: -1 is ambiguous when a has no elements)
+        rows = 1
+        for n in a.shape[:-1]:
+            rows *= n
+        r = matmul(reshape(a, (rows, a.shape[-1])), b)
         return reshape(r, a.shape[:-1])
     return _fallback(_np.dot, "dot", (a, b))
 
@@ -242,6 +245,18 @@ def where(condition, x=_NOARG, y=_NOARG):
             shapes.append(o.shape)
             inputs.append(from_numpy_core(o))
     dt = _np.where(stands[0], stands[1], stands[2]).dtype
+    if not NUMPY2:
+        # NumPy 1.x casts a 0-d x or y by its value (int8 -1 beside a uint8
+        # array: int16, 1: uint8): when a deferred one's extremes disagree,
+        # its value decides
+        zd = [i for i in (1, 2) if _is_deferred(ops[i]) and ops[i].ndim == 0]
+        for i in zd:
+            if any(_np.where(*(stands[:i] + [v] + stands[i + 1:])).dtype != dt
+                   for v in _extremes(stands[i].dtype)):
+                for j in zd:
+                    stands[j] = materialize(inputs[j])
+                dt = _np.where(stands[0], stands[1], stands[2]).dtype
+                break
     shape = broadcast_shapes(shapes)
     if shape is None:
         _np.where(*[ghost(s, st.dtype if hasattr(st, "dtype") else _np.asarray(st).dtype)
@@ -256,7 +271,9 @@ def where(condition, x=_NOARG, y=_NOARG):
                 c = _core.full((), DT_BOOL, _np.asarray(bool(v[1])))
                 cin.append(c)
             else:
-                cin.append(_np.asarray(v[1], dtype=dt))
+                # (as NumPy's where: the scalar as an array, cast unsafely:
+                # under NumPy 2, where(m, -1, uint8 array) holds 255)
+                cin.append(_np.asarray(v[1]).astype(dt))
         else:
             cin.append(v)
     res = _core.empty(shape, dt_num(dt))

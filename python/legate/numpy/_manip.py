@@ -11,25 +11,38 @@ import operator
 import numpy as _np
 
 from ._dtypes import normalize_axis_tuple, normalize_axis_index
-from ._array import ndarray, _deferred, wrap_result, wrap_view, to_numpy, _NPND
+from ._array import as_operand, ndarray, _deferred, wrap_result, wrap_view, to_numpy, _NPND
 from ._ufunc import ghost
 
 
 def _asarray(a):
     if type(a) is ndarray:
         return a
-    from ._creation import asarray
-    return asarray(a)
+    return as_operand(a)
 
 
 def _probe(ndim):
-    """Zero-size array whose shape (0, 1, ..., ndim-1) reveals axis permutations."""
-    return _np.empty(tuple(range(ndim)), dtype=bool)
+    """A one-element array whose strides (0, 1, ..., ndim-1) reveal axis
+    permutations (NumPy validates the axes on it).  Strides, not a shape
+    (0, 1, ..., ndim-1): NumPy refuses that shape from 22 dims on (the
+    product of its other extents overflows), as "array is too big"."""
+    return _np.lib.stride_tricks.as_strided(
+        _np.zeros(1, dtype=bool), shape=(1,) * ndim, strides=tuple(range(ndim)))
 
 
-def _resolve_shape(shape, newshape):
-    """NumPy's reshape rules (-1, errors) on a ghost of `shape`."""
-    return ghost(shape, bool).reshape(newshape).shape
+def _resolve_shape(shape, newshape, order="C"):
+    """NumPy's reshape rules (-1, errors, orders) on a ghost of `shape`."""
+    return ghost(shape, bool).reshape(newshape, order=order).shape
+
+
+def _order(a, order):
+    """'A' as NumPy reads it for a deferred array: 'F' when it is
+    F-contiguous and not C-contiguous, else 'C'."""
+    if order == "A" or order is None:
+        from ._flags import c_contiguous, f_contiguous
+        arr = a._arr
+        return "F" if f_contiguous(arr) and not c_contiguous(arr) else "C"
+    return order
 
 
 def _view(a):
@@ -49,41 +62,61 @@ def reshape(a, newshape=None, order="C", *, shape=None, copy=None):
         if copy is None:
             return wrap_view(a._np.reshape(newshape, order=order))
         return wrap_view(_np.reshape(a._np, newshape, order=order, copy=copy))
-    if order not in ("C", "A", "K") or copy is False:
-        from ._fallback import call_numpy
-        kw = {"order": order}
-        if copy is not None:
-            kw["copy"] = copy
-        return call_numpy(_np.reshape, "reshape(order=%r)" % order, (a, newshape), kw)
-    shp = _resolve_shape(a._arr.shape, newshape)
+    # NumPy's shape and order checks ('K' is refused)
+    shp = _resolve_shape(a._arr.shape, newshape, order)
+    order = _order(a, order)
+    if order == "F":
+        # F order is C order on the reversed axes (a view where NumPy's is)
+        return transpose(reshape(transpose(a), shp[::-1], copy=copy))
     if shp == a._arr.shape:
         return a.copy() if copy else _view(a)
     arr, is_view = a._arr.reshape(shp)
+    if copy is False and not is_view:
+        # (NumPy 2.1's copy=False: a view or nothing)
+        raise ValueError("Unable to avoid creating a copy while reshaping.")
     if copy and is_view:
         return _deferred(arr).copy()
     return _deferred(arr)
 
 
 def ravel(a, order="C"):
+    """NumPy's ravel: a view only of a contiguous array (in the order asked;
+    'K': in memory order), else a copy, even where reshape(-1) would be a
+    view (a[:, ::2].ravel() copies)."""
     a = _asarray(a)
     if a._np is not None:
         return wrap_view(a._np.ravel(order))
-    if order not in ("C", "A", "K"):
+    from ._flags import c_contiguous
+    ghost((1,), bool).ravel(order)  # NumPy's error for a bad order
+    order = _order(a, order)
+    if order == "F":
+        return ravel(transpose(a))
+    if order == "K":
+        # the axes by decreasing |stride|: a view when that is C-contiguous
+        st = a._arr.elem_strides
+        perm = sorted(range(len(st)), key=lambda i: -abs(st[i]))
+        t = transpose(a, perm)
+        if c_contiguous(t._arr):
+            return ravel(t)
         from ._fallback import call_numpy
-        return call_numpy(_np.ravel, "ravel(order=%r)" % order, (a, order), {})
-    if a._arr.ndim == 1:
+        return call_numpy(_np.ravel, "ravel(order='K')", (a, "K"), {})
+    if a._arr.ndim == 1 and c_contiguous(a._arr):
         return _view(a)
-    arr, _ = a._arr.reshape((a._arr.size,))
-    return _deferred(arr)
+    arr, is_view = a._arr.reshape((a._arr.size,))
+    r = _deferred(arr)
+    return r if not is_view or c_contiguous(a._arr) else r.copy()
 
 
 def flatten(a, order="C"):
     a = _asarray(a)
     if a._np is not None:
         return wrap_result(a._np.flatten(order))
-    if order not in ("C", "A", "K"):
-        from ._fallback import call_numpy
-        return call_numpy(_NPND.flatten, "flatten(order=%r)" % order, (a, order), {})
+    ghost((1,), bool).flatten(order)  # NumPy's error for a bad order
+    order = _order(a, order)
+    if order == "F":
+        return flatten(transpose(a))
+    if order == "K":
+        return ravel(a, "K").copy()
     arr, is_view = a._arr.reshape((a._arr.size,))
     r = _deferred(arr)
     return r.copy() if is_view else r
@@ -97,7 +130,7 @@ def transpose(a, axes=None):
     if axes is None:
         perm = tuple(range(ndim - 1, -1, -1))
     else:
-        perm = _probe(ndim).transpose(axes).shape
+        perm = _probe(ndim).transpose(axes).strides
     if perm == tuple(range(ndim)):
         return _view(a)
     return _deferred(a._arr.transpose(perm))
@@ -111,7 +144,7 @@ def swapaxes(a, axis1, axis2):
     a = _asarray(a)
     if a._np is not None:
         return wrap_view(a._np.swapaxes(axis1, axis2))
-    perm = _probe(a._arr.ndim).swapaxes(axis1, axis2).shape
+    perm = _probe(a._arr.ndim).swapaxes(axis1, axis2).strides
     return _deferred(a._arr.transpose(perm))
 
 
@@ -119,7 +152,7 @@ def moveaxis(a, source, destination):
     a = _asarray(a)
     if a._np is not None:
         return wrap_view(_np.moveaxis(a._np, source, destination))
-    perm = _np.moveaxis(_probe(a._arr.ndim), source, destination).shape
+    perm = _np.moveaxis(_probe(a._arr.ndim), source, destination).strides
     return _deferred(a._arr.transpose(perm))
 
 
@@ -152,9 +185,98 @@ def broadcast_to(array, shape, subok=False):
     if a._np is not None:
         return wrap_view(_np.broadcast_to(a._np, shape))
     shp = _np.broadcast_to(ghost(a._arr.shape, bool), shape).shape
-    if shp == a._arr.shape:
-        return _view(a)
+    # (read-only, as NumPy's, also when nothing is broadcast)
     return _deferred(a._arr.broadcast_to(shp))
+
+
+def _broadcast_view(a, shape):
+    """broadcast_arrays' result: unlike broadcast_to's, writeable as the
+    array it shows (NumPy 1.x and 2.x: writes only warn, in NumPy)."""
+    if a._np is not None:
+        return wrap_view(_np.broadcast_arrays(a._np, ghost(shape, bool))[0])
+    arr = a._arr.broadcast_to(shape)
+    arr.readonly = a._arr.readonly
+    return _deferred(arr)
+
+
+class broadcast:
+    """``np.broadcast``: iterates over its arrays broadcast together, yielding
+    tuples of NumPy scalars read when the iteration reaches them, as NumPy's
+    does (its object holds the arrays, not copies: writes made meanwhile are
+    seen).  Eager arrays and NumPy data are read in place; a deferred array
+    through a host copy taken again whenever its values have changed since
+    (``_core.Array.version``).  ``iters`` are NumPy's flat iterators, or a
+    deferred array's ``flat`` of its broadcast view."""
+
+    def __init__(self, *args):
+        ours = [type(x) is ndarray and x._arr is not None for x in args]
+        srcs = [None if d else (x._np if type(x) is ndarray else _np.asarray(x))
+                for x, d in zip(args, ours)]
+        # NumPy's checks and errors (argument count, shapes) on stand-ins
+        b = _np.broadcast(*[ghost(x.shape, x.dtype) if d else a
+                            for x, d, a in zip(args, ours, srcs)])
+        self._shape = b.shape
+        self._args = args
+        self._srcs = srcs
+        self._seen = [None] * len(args)   # (version, host copy) of deferred ones
+        self.index = 0
+
+    shape = property(lambda self: self._shape)
+    ndim = property(lambda self: len(self._shape))
+    nd = ndim
+    numiter = property(lambda self: len(self._args))
+
+    @property
+    def size(self):
+        n = 1
+        for e in self._shape:
+            n *= e
+        return n
+
+    @property
+    def iters(self):
+        """Flat iterators over the arrays broadcast to the shape."""
+        res = []
+        for x, a in zip(self._args, self._srcs):
+            if a is not None:
+                res.append(_np.broadcast(a, ghost(self._shape, bool)).iters[0])
+            else:
+                res.append(_broadcast_view(x, self._shape).flat)
+        return tuple(res)
+
+    def reset(self):
+        self.index = 0
+
+    def __iter__(self):
+        return self
+
+    def _current(self, i):
+        """Arg i's values now, as a NumPy array (deferred: a host copy)."""
+        a = self._srcs[i]
+        if a is not None:
+            return a
+        arr = self._args[i]._arr
+        v = arr.version
+        seen = self._seen[i]
+        if seen is None or seen[0] != v:
+            from ._array import materialize
+            seen = self._seen[i] = (v, materialize(arr))
+        return seen[1]
+
+    def __next__(self):
+        if self.index >= self.size:
+            raise StopIteration
+        pos = _np.unravel_index(self.index, self._shape)
+        self.index += 1
+        nd = len(self._shape)
+        out = []
+        for i in range(len(self._args)):
+            a = self._current(i)
+            # the element broadcast to pos: trailing dims, extent-1 dims at 0
+            key = tuple(0 if n == 1 else p
+                        for n, p in zip(a.shape, pos[nd - a.ndim:]))
+            out.append(a[key])
+        return tuple(out)
 
 
 def broadcast_shapes(*shapes):
@@ -167,7 +289,7 @@ def broadcast_arrays(*args, subok=False):
         return type(_np.broadcast_arrays(_np.zeros(1)))(
             wrap_view(x) for x in _np.broadcast_arrays(*[x._np for x in arrs]))
     shape = _np.broadcast_shapes(*[x.shape for x in arrs])
-    res = [x if x.shape == shape else broadcast_to(x, shape) for x in arrs]
+    res = [x if x.shape == shape else _broadcast_view(x, shape) for x in arrs]
     return tuple(res) if int(_np.__version__.split(".")[0]) >= 2 else list(res)
 
 

@@ -11,23 +11,33 @@ import numpy as _np
 from ._runtime import core as _core
 from . import _fpe
 from ._dtypes import dt_num, normalize_axis_tuple, normalize_axis_index, DT_INT64
-from ._array import (ndarray, _deferred, _deferred_result, wrap_result, to_numpy, materialize,
+from ._array import (as_operand, ndarray, _deferred, _deferred_result, wrap_result, to_numpy, materialize,
                      _NoValue, _NPND)
 
 
 def _as_array(a):
     if type(a) is ndarray:
         return a
-    from ._creation import asarray
-    return asarray(a)
+    return as_operand(a)
 
 
 def _np_kwargs(**kw):
     return {k: to_numpy(v) for k, v in kw.items() if v is not _NoValue}
 
 
+def _fallback_kwargs(**kw):
+    """The arguments given, for call_numpy: not converted here, so that it
+    sees a deferred ``out`` and copies NumPy's result back into it."""
+    return {k: v for k, v in kw.items() if v is not _NoValue}
+
+
 def _eager(npfunc, a, out, **kw):
-    """Run the NumPy reduction on eager data."""
+    """Run the NumPy reduction on eager data (the defaults left out, as
+    NumPy's functions leave them: a MaskedArray's methods take no where=)."""
+    if kw.get("where") is True:
+        del kw["where"]
+    if kw.get("keepdims") is False:
+        del kw["keepdims"]
     kw = _np_kwargs(**kw)
     if out is not None:
         kw["out"] = to_numpy(out)
@@ -121,7 +131,7 @@ def ufunc_reduce(uf, array, axis=0, dtype=None, out=None, keepdims=False,
     if (uf._redop is None or initial is not _NoValue or where is not True
             or a._arr is None or dt_num(a.dtype) is None):
         from ._fallback import call_numpy
-        kw = _np_kwargs(axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+        kw = _fallback_kwargs(axis=axis, dtype=dtype, out=out, keepdims=keepdims,
                         initial=initial, where=where)
         if out is None:
             kw.pop("out", None)
@@ -149,7 +159,7 @@ def ufunc_reduce(uf, array, axis=0, dtype=None, out=None, keepdims=False,
     if dt_num(res_dt) is None:
         from ._fallback import call_numpy
         return call_numpy(npuf.reduce, uf.__name__ + ".reduce", (a,),
-                          _np_kwargs(axis=axis, dtype=dtype, keepdims=keepdims))
+                          _fallback_kwargs(axis=axis, dtype=dtype, keepdims=keepdims))
     identity_ok = uf._npuf.identity is not None
     return _reduce_core(uf._redop, uf.__name__, arr, axis, res_dt, keepdims,
                         out, identity_ok)
@@ -208,7 +218,7 @@ def _logical(name, ufname):
         if where is not True or dt_num(a.dtype) is None:
             from ._fallback import call_numpy
             return call_numpy(npfunc, name, (a,),
-                              _np_kwargs(axis=axis, out=out, keepdims=keepdims,
+                              _fallback_kwargs(axis=axis, out=out, keepdims=keepdims,
                                          where=where))
         arr = a._arr
         # validates the axis as NumPy does
@@ -252,7 +262,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
             dtype is not None and dt_num(dtype) is None):
         from ._fallback import call_numpy
         return call_numpy(_np.mean, "mean", (a,),
-                          _np_kwargs(axis=axis, dtype=dtype, out=out,
+                          _fallback_kwargs(axis=axis, dtype=dtype, out=out,
                                      keepdims=keepdims, where=where))
     arr = a._arr
     with _np.errstate(all="ignore"):
@@ -311,7 +321,7 @@ def _var(a, axis, dtype, out, ddof, keepdims, where, kwargs, name):
             or out is not None):
         from ._fallback import call_numpy
         return call_numpy(npfunc, name, (a,),
-                          _np_kwargs(axis=axis, dtype=dtype, out=out, ddof=ddof,
+                          _fallback_kwargs(axis=axis, dtype=dtype, out=out, ddof=ddof,
                                      keepdims=keepdims, where=where, **kwargs))
     from ._ufunc import subtract, multiply, true_divide, sqrt
     arr = a._arr

@@ -15,7 +15,7 @@ from ._runtime import core as _core
 from . import _fpe
 from ._dtypes import DTYPES, dt_num, NUMPY2
 from ._array import (ndarray, _deferred, _deferred_result, wrap_result,
-                     materialize, from_numpy_core, to_numpy, _NPND, _NoValue)
+                     materialize, from_numpy_core, to_numpy, _NPND, _NoValue, _MASKED)
 
 _new = object.__new__
 from ._runtime import EAGER_MAX as _EMAX
@@ -143,7 +143,14 @@ class ufunc:
                 raise TypeError("cannot specify 'out' as both a positional and keyword argument")
             kwargs = dict(kwargs)
             extra = args[nin:]
-            kwargs["out"] = extra if len(extra) > 1 else extra[0]
+            for o in extra:
+                # a positional output is an array or None (NumPy's check)
+                if o is not None and not isinstance(o, (ndarray, _NPND)):
+                    raise TypeError("return arrays must be of ArrayType")
+            # (fewer outputs than the ufunc has: the others are allocated,
+            # as out=(o1, None) asks; out= itself takes a tuple then)
+            kwargs["out"] = (extra[0] if self.nout == 1
+                             else tuple(extra) + (None,) * (self.nout - len(extra)))
             args = args[:nin]
         if len(args) != nin:
             # let NumPy raise its TypeError
@@ -183,6 +190,9 @@ class ufunc:
                 if "where" in kw:
                     kw["where"] = to_numpy(kw["where"])
             r = self._npuf(*conv, **kw)
+            if type(out) is tuple:
+                # (an output given as None is NumPy's new array)
+                return tuple(wrap_result(x) if o is None else o for o, x in zip(out, r))
             if out is not None:
                 return out
             if self.nout == 1:
@@ -228,12 +238,15 @@ class ufunc:
                     key.append((n, nd > 0))
                     continue
                 x = x._np
-                t = _NPND
+                t = type(x)
             if t in _PY_SCALARS:
                 # NumPy 2 (NEP 50): the type, not the value, decides
                 skey = t
             else:
                 if t is not _NPND and not isinstance(x, _np.generic):
+                    if isinstance(x, _MASKED):
+                        # NumPy's ufunc keeps its mask (ours would drop it)
+                        raise _Fallback
                     x = _np.asarray(x)
                 n = dt_num(x.dtype)
                 if n is None:
