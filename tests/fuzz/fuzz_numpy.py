@@ -402,9 +402,17 @@ def execute(program, log=None):
             raise AssertionError(kind)
 
         (rn, en), (rl, el) = run_both(a, b)
+        STATS["steps"] = STATS.get("steps", 0) + 1
+        if en is not None:
+            STATS["raised"] = STATS.get("raised", 0) + 1
         if en is not None or el is not None:
             if en is None or el is None or exc_class(en) is not exc_class(el):
                 raise Mismatch("step %d %r: numpy %r, legate %r" % (k, step[:2], en, el))
+            if kind in ("inplace", "setitem"):
+                # NumPy may have written part of the target before raising
+                # (power's negative exponents are found in its loop): the
+                # arrays' states no longer compare
+                return
             continue
         compare(rn, rl, "step %d %s" % (k, kind))
         if kind not in ("inplace", "setitem"):
@@ -434,6 +442,11 @@ def make_test(examples, derandomize, s=None):
     return seed(s)(test) if s is not None else test
 
 
+def _explain(e):
+    """The mismatch and Hypothesis' smallest program (its notes)."""
+    return "\n".join([str(e)] + list(getattr(e, "__notes__", [])))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--examples", type=int, default=200)
@@ -449,15 +462,16 @@ def main(argv=None):
                 make_test(args.examples, False, s)()
             except Exception as e:  # noqa: BLE001
                 failures += 1
-                print("MISMATCH (seed %d): %s" % (s, e), flush=True)
+                print("MISMATCH (seed %d): %s" % (s, _explain(e)), flush=True)
             s += 1
     else:
         try:
             make_test(args.examples, args.seed is None, args.seed)()
         except Exception as e:  # noqa: BLE001
             failures += 1
-            print("MISMATCH: %s" % (e,), flush=True)
-    print("fuzz: %d examples in %.0f s, %d mismatching run(s)" % (STATS["examples"], time.time() - t0, failures),
+            print("MISMATCH: %s" % (_explain(e),), flush=True)
+    print("fuzz: %d examples (%d steps, %d of them raising in NumPy) in %.0f s, %d mismatching run(s)"
+          % (STATS["examples"], STATS.get("steps", 0), STATS.get("raised", 0), time.time() - t0, failures),
           flush=True)
     return 1 if failures else 0
 

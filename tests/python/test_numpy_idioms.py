@@ -4,11 +4,12 @@ another type or dtype than NumPy (issue 17's "spurious errors" and "dtypes"
 findings): each is compared with NumPy, exception class included."""
 
 import os
+import warnings
 
 import numpy as np
 import pytest
 
-from conftest import both, lnp
+from conftest import ComplexWarning, both, lnp
 
 # above the default eager threshold (65536 elements); in test mode every
 # array is deferred and tiles hold 3 elements, so a few tiles suffice
@@ -97,3 +98,62 @@ def test_del_of_a_garbage_cycle_at_exit_computes():
     total = N * (N - 1) // 2
     assert "del %d 4.5" % total in r.stdout, r.stdout
     assert "finalize %d" % (N - 1) in r.stdout, r.stdout
+
+
+# ---- found by the differential fuzzer (tests/fuzz/fuzz_numpy.py) ----------
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+@pytest.mark.parametrize("axis", [0, -1, 1, None])
+def test_arg_reduction_of_a_0d_array(name, axis):
+    both(lambda m, x: getattr(m, name)(m.sum(x), axis=axis), np.arange(N, dtype=np.float64) % 7)
+
+
+@pytest.mark.parametrize("make", ["matmul", "element", "reduce"])
+@pytest.mark.parametrize("view", ["ravel", "reshape", "index", "transpose", "none"])
+def test_a_view_of_a_scalar_result_does_not_write_into_it(make, view):
+    """NumPy scalars are immutable: what NumPy makes from one is a new array,
+    so writing through it leaves the value as it was."""
+    def f(m, x):
+        s = {"matmul": lambda: x @ x, "element": lambda: x[3], "reduce": lambda: x.sum()}[make]()
+        v = {"ravel": lambda: m.ravel(s), "reshape": lambda: m.reshape(s, (1, 1)),
+             "index": lambda: m.asarray(s)[None], "transpose": lambda: m.transpose(s),
+             "none": lambda: m.expand_dims(s, 0)}[view]()
+        if getattr(v, "flags", None) is not None and v.flags.writeable:
+            v[...] = 0
+        return s
+    both(f, (np.arange(N) % 5).astype(np.int8))
+
+
+@pytest.mark.parametrize("dt", [np.complex64, np.float64, np.int32, np.bool_])
+@pytest.mark.parametrize("value", ["array3", "array11", "array1", "list2"])
+def test_assigning_a_sequence_to_one_element(dt, value):
+    def f(m, x):
+        v = {"array3": lambda: m.ones(3, dt), "array11": lambda: m.ones((1, 1), dt),
+             "array1": lambda: m.ones(1, dt), "list2": lambda: [1, 2]}[value]()
+        x[5] = v
+        return x
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        both(f, np.zeros(N, dt))
+
+
+def test_integer_power_with_negative_exponents_and_an_empty_result():
+    both(lambda m, x, y: m.power(x[:, :0], y), np.ones((3, 4), np.int8), -np.ones((3, 1), np.int8))
+    both(lambda m, x, y: m.power(x, y), np.ones((N, 1), np.int8), -np.ones(1, np.int8))
+
+
+@pytest.mark.parametrize("how", ["astype", "setitem", "float", "int", "copyto"])
+def test_complex_to_real_warns(how):
+    c = (np.arange(N) + 1j).astype(np.complex128)
+    for m in (np, lnp):
+        x = m.array(c)
+        r = m.zeros(N)
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            {"astype": lambda: x.astype(np.float64), "setitem": lambda: r.__setitem__(slice(None), x),
+             "float": lambda: float(x[3]), "int": lambda: int(x[3]),
+             "copyto": lambda: m.copyto(r, x, casting="unsafe")}[how]()
+        cw = [w for w in rec if issubclass(w.category, ComplexWarning)]
+        assert len(cw) == 1, (m.__name__, [str(w.message) for w in rec])
+        if how != "copyto":  # NumPy 1.x: "<__array_function__ internals>"
+            assert os.path.basename(cw[0].filename) == "test_numpy_idioms.py"

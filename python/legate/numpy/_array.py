@@ -69,6 +69,19 @@ def _deferred_result(arr):
     return o
 
 
+def view_source(x):
+    """The _core.Array that views of deferred x are made from: its own, or
+    a copy when x stands for a NumPy scalar, which is immutable (whatever
+    NumPy makes from one, a reshape, an index, a transpose, is a new array,
+    so writes through it must not reach x)."""
+    arr = x._arr
+    if x._scalar:
+        c = _core.empty(arr.shape, arr.dtype_num)
+        _core.copy(c, arr)
+        return c
+    return arr
+
+
 _MASKED = _np.ma.MaskedArray
 
 
@@ -363,7 +376,7 @@ class ndarray:
         if a is not None:
             return wrap_view(getattr(a, part))
         if part == "real" and self.dtype.kind != "c":
-            return _deferred(self._arr.index(()))
+            return _deferred(view_source(self).index(()))
         warn_fallback("ndarray." + part)
         return wrap_result(getattr(materialize(self._arr), part).copy())
 
@@ -441,10 +454,22 @@ class ndarray:
         return bool(materialize(self._arr))
 
     def __int__(self):
-        return int(self._value())
+        return int(self._number())
 
     def __float__(self):
-        return float(self._value())
+        return float(self._number())
+
+    def _number(self):
+        """The value for int()/float(): a 0-d array's, or for one standing
+        for a NumPy scalar (_deferred_result) the scalar's, which converts a
+        complex value to its real part with a ComplexWarning."""
+        v = self._value()
+        if self._np is None and self._scalar:
+            v = v[()]
+            if v.dtype.kind == "c":
+                _fpe.warn_complex_discard()
+                v = v.real
+        return v
 
     def __complex__(self):
         return complex(self._value())
@@ -566,6 +591,8 @@ class ndarray:
         if n is None:
             warn_fallback("astype to %s" % dtype)
             return wrap_view(materialize(self._arr).astype(dtype))
+        if src_dt.kind == "c" and dtype.kind in "iuf":
+            _fpe.warn_complex_discard()
         out = _core.empty(self._arr.shape, n)
         fpe = _fpe.begin("cast")
         try:
@@ -601,7 +628,7 @@ class ndarray:
             except TypeError:
                 same = False
         if same:
-            return _deferred(self._arr.index(()))
+            return _deferred(view_source(self).index(()))
         warn_fallback("ndarray.view")
         return wrap_result(materialize(self._arr).view(*args, **kwargs))
 

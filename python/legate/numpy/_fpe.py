@@ -147,8 +147,8 @@ def report(all_ranks=False):
 
 
 def _user_stacklevel():
-    """stacklevel for warnings.warn called from _act: the first frame
-    outside legate.numpy."""
+    """stacklevel for warnings.warn called from this module's caller's
+    caller (_act's: report's): the first frame outside legate.numpy."""
     level = 1
     f = sys._getframe(1)
     while f is not None and (f.f_globals.get("__name__", "") or "").startswith("legate.numpy"):
@@ -176,6 +176,15 @@ def _act(mode, call, words, name, bit):
             raise ValueError("log specified for the floating-point error but no object with write method")
         call.write("Warning: %s\n" % msg)
     return None
+
+
+def warn_complex_discard():
+    """NumPy's ComplexWarning for a cast of complex values to a real type
+    (astype, assignment into a real array, float() of a complex scalar),
+    pointing at the user's line."""
+    from ._dtypes import ComplexWarning
+    warnings.warn("Casting complex values to real discards the imaginary part",
+                  ComplexWarning, stacklevel=_user_stacklevel())
 
 
 def _at_exit():

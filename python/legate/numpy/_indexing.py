@@ -13,8 +13,9 @@ import numpy as _np
 
 from ._runtime import core as _core, warn_fallback
 from ._dtypes import DTYPES, dt_num, NUMPY2
+from . import _fpe
 from ._array import (ndarray, _deferred, _deferred_result, materialize,
-                     wrap_result, writeback, from_numpy_core, _NPND)
+                     wrap_result, writeback, from_numpy_core, view_source, _NPND)
 
 _INVALID = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis "
             "(`None`) and integer or boolean arrays are valid indices")
@@ -160,7 +161,7 @@ def getitem(self, key):
     except _Advanced:
         warn_fallback("advanced indexing", stacklevel=4)
         return wrap_result(materialize(arr)[_advanced_key(key)])
-    view = arr.index(ckey)
+    view = (view_source(self) if self._scalar else arr).index(ckey)
     if scalar:
         # NumPy returns a scalar (a copy): a deferred 0-d copy, so later
         # writes to the array do not change it, marked scalar-like
@@ -213,18 +214,21 @@ def scalar_source(value, dt):
     return src
 
 
-_SEQUENCE = "setting an array element with a sequence."
 
 
-def _check_element_value(value):
+def _element_value(value, dt):
     """NumPy's assignment to one element (a key of integers only) takes a
-    scalar: a list raises, and so does an array with dimensions (NumPy 1.x
-    still takes one of size 1)."""
+    scalar; what it does with a sequence or an array with dimensions depends
+    on the NumPy version and the dtype (ValueError, TypeError, or the value
+    of a size-1 array; a bool element takes a list's truth), so NumPy's own
+    element assignment decides, on a scratch element of the same dtype."""
     t = type(value)
-    if t is list or t is tuple:
-        raise ValueError(_SEQUENCE)
-    if (t is ndarray or t is _NPND) and value.ndim and (NUMPY2 or value.size != 1):
-        raise ValueError(_SEQUENCE)
+    if t is list or t is tuple or ((t is ndarray or t is _NPND) and value.ndim):
+        from ._array import to_numpy
+        scratch = _np.empty(1, dt)
+        scratch[0] = to_numpy(value)
+        return scratch[0]
+    return value
 
 
 def assign(view, value):
@@ -238,6 +242,8 @@ def assign(view, value):
                 _core.copy(view, src)
                 return
             src = value._arr
+            if dt.kind in "iuf" and DTYPES[src.dtype_num].kind == "c":
+                _fpe.warn_complex_discard()
             shp = _check_broadcast(src.shape, view.shape)
             if shp != src.shape:
                 src = src.index((0,) * (len(src.shape) - len(shp)))
@@ -305,5 +311,5 @@ def setitem(self, key, value):
         writeback(self, a)
         return
     if scalar:
-        _check_element_value(value)
+        value = _element_value(value, DTYPES[arr.dtype_num])
     assign(arr.index(ckey) if ckey else arr, value)

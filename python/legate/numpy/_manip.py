@@ -8,11 +8,14 @@ zero-memory "ghost" arrays of the same shape."""
 
 import operator
 
+import warnings
+
 import numpy as _np
 
 from ._dtypes import normalize_axis_tuple, normalize_axis_index
-from ._array import as_operand, ndarray, _deferred, wrap_result, wrap_view, to_numpy, _NPND
+from ._array import as_operand, ndarray, _deferred, wrap_result, wrap_view, to_numpy, view_source, _NPND
 from ._ufunc import ghost
+from ._dtypes import ComplexWarning
 
 
 def _asarray(a):
@@ -46,7 +49,7 @@ def _order(a, order):
 
 
 def _view(a):
-    return _deferred(a._arr.index(()))
+    return _deferred(view_source(a).index(()))
 
 
 def reshape(a, newshape=None, order="C", *, shape=None, copy=None):
@@ -70,7 +73,7 @@ def reshape(a, newshape=None, order="C", *, shape=None, copy=None):
         return transpose(reshape(transpose(a), shp[::-1], copy=copy))
     if shp == a._arr.shape:
         return a.copy() if copy else _view(a)
-    arr, is_view = a._arr.reshape(shp)
+    arr, is_view = view_source(a).reshape(shp)
     if copy is False and not is_view:
         # (NumPy 2.1's copy=False: a view or nothing)
         raise ValueError("Unable to avoid creating a copy while reshaping.")
@@ -102,7 +105,7 @@ def ravel(a, order="C"):
         return call_numpy(_np.ravel, "ravel(order='K')", (a, "K"), {})
     if a._arr.ndim == 1 and c_contiguous(a._arr):
         return _view(a)
-    arr, is_view = a._arr.reshape((a._arr.size,))
+    arr, is_view = view_source(a).reshape((a._arr.size,))
     r = _deferred(arr)
     return r if not is_view or c_contiguous(a._arr) else r.copy()
 
@@ -117,7 +120,7 @@ def flatten(a, order="C"):
         return flatten(transpose(a))
     if order == "K":
         return ravel(a, "K").copy()
-    arr, is_view = a._arr.reshape((a._arr.size,))
+    arr, is_view = view_source(a).reshape((a._arr.size,))
     r = _deferred(arr)
     return r.copy() if is_view else r
 
@@ -133,7 +136,7 @@ def transpose(a, axes=None):
         perm = _probe(ndim).transpose(axes).strides
     if perm == tuple(range(ndim)):
         return _view(a)
-    return _deferred(a._arr.transpose(perm))
+    return _deferred(view_source(a).transpose(perm))
 
 
 def permute_dims(a, axes=None):
@@ -145,7 +148,7 @@ def swapaxes(a, axis1, axis2):
     if a._np is not None:
         return wrap_view(a._np.swapaxes(axis1, axis2))
     perm = _probe(a._arr.ndim).swapaxes(axis1, axis2).strides
-    return _deferred(a._arr.transpose(perm))
+    return _deferred(view_source(a).transpose(perm))
 
 
 def moveaxis(a, source, destination):
@@ -153,7 +156,7 @@ def moveaxis(a, source, destination):
     if a._np is not None:
         return wrap_view(_np.moveaxis(a._np, source, destination))
     perm = _np.moveaxis(_probe(a._arr.ndim), source, destination).strides
-    return _deferred(a._arr.transpose(perm))
+    return _deferred(view_source(a).transpose(perm))
 
 
 def squeeze(a, axis=None):
@@ -166,7 +169,7 @@ def squeeze(a, axis=None):
         removed = {i for i, s in enumerate(shape) if s == 1}
     else:
         removed = set(normalize_axis_tuple(axis, len(shape)))
-    return _deferred(a._arr.index(tuple(0 if i in removed else slice(None)
+    return _deferred(view_source(a).index(tuple(0 if i in removed else slice(None)
                                         for i in range(len(shape)))))
 
 
@@ -176,7 +179,7 @@ def expand_dims(a, axis):
         return wrap_view(_np.expand_dims(a._np, axis))
     nshape = _np.expand_dims(ghost(a._arr.shape, bool), axis).shape
     axes = set(normalize_axis_tuple(axis, len(nshape)))
-    return _deferred(a._arr.index(tuple(None if i in axes else slice(None)
+    return _deferred(view_source(a).index(tuple(None if i in axes else slice(None)
                                         for i in range(len(nshape)))))
 
 
@@ -186,7 +189,7 @@ def broadcast_to(array, shape, subok=False):
         return wrap_view(_np.broadcast_to(a._np, shape))
     shp = _np.broadcast_to(ghost(a._arr.shape, bool), shape).shape
     # (read-only, as NumPy's, also when nothing is broadcast)
-    return _deferred(a._arr.broadcast_to(shp))
+    return _deferred(view_source(a).broadcast_to(shp))
 
 
 def _broadcast_view(a, shape):
@@ -194,7 +197,7 @@ def _broadcast_view(a, shape):
     array it shows (NumPy 1.x and 2.x: writes only warn, in NumPy)."""
     if a._np is not None:
         return wrap_view(_np.broadcast_arrays(a._np, ghost(shape, bool))[0])
-    arr = a._arr.broadcast_to(shape)
+    arr = view_source(a).broadcast_to(shape)
     arr.readonly = a._arr.readonly
     return _deferred(arr)
 
@@ -454,7 +457,7 @@ def flip(m, axis=None):
         return wrap_view(_np.flip(a._np, axis))
     nd = a.ndim
     axes = set(normalize_axis_tuple(axis, nd))
-    return _deferred(a._arr.index(tuple(slice(None, None, -1) if i in axes else slice(None)
+    return _deferred(view_source(a).index(tuple(slice(None, None, -1) if i in axes else slice(None)
                                         for i in range(nd))))
 
 
@@ -534,7 +537,9 @@ def copyto(dst, src, casting="same_kind", where=True):
     if len(sshape) > dst.ndim:
         _np.copyto(ghost(dst.shape, dst.dtype), ghost(sshape, _np.asarray(st).dtype),
                    casting=casting)
-    _np.copyto(_np.zeros((1,) * dst.ndim, dtype=dst.dtype), st, casting=casting)
+    with warnings.catch_warnings():  # the stand-in's ComplexWarning: assign warns
+        warnings.simplefilter("ignore", ComplexWarning)
+        _np.copyto(_np.zeros((1,) * dst.ndim, dtype=dst.dtype), st, casting=casting)
     from ._indexing import assign
     assign(dst._arr, src)
 

@@ -385,6 +385,10 @@ def _argreduce(name, opname):
         arr = a._arr
         shape = arr.shape
         ndim = arr.ndim
+        if ndim == 0 and axis is not None:
+            # NumPy takes axis 0 / -1 of a 0-d array as the whole array
+            normalize_axis_index(axis, 1)
+            axis = None
         if axis is None:
             if arr.size == 0:
                 raise ValueError("attempt to get %s of an empty sequence" % name)

@@ -337,9 +337,10 @@ class ufunc:
                 _resolve_cache[key] = res
         loop_dt, res_dt = res
         op = self._op
-        if op == _OP_POWER and loop_dt.kind == "i":
+        if op == _OP_POWER and loop_dt.kind == "i" and 0 not in shape:
             # NumPy: "Integers to negative integer powers are not allowed."
-            # (an exponent array is checked too: this waits for its minimum)
+            # (an exponent array is checked too: this waits for its minimum;
+            # an empty result computes nothing, so nothing raises)
             kind, v = inputs[1]
             if kind == "s":
                 neg = _np.asarray(v).dtype.kind in "iu" and v < 0
