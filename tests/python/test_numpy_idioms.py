@@ -157,3 +157,15 @@ def test_complex_to_real_warns(how):
         assert len(cw) == 1, (m.__name__, [str(w.message) for w in rec])
         if how != "copyto":  # NumPy 1.x: "<__array_function__ internals>"
             assert os.path.basename(cw[0].filename) == "test_numpy_idioms.py"
+
+
+@pytest.mark.parametrize("make", ["array", "asarray"])
+def test_an_array_made_of_a_scalar_result_is_a_plain_array(make):
+    """np.array(a.sum()) is a 0-d array: its views see writes to it."""
+    def f(m, x):
+        c = getattr(m, make)(x.sum(axis=0))
+        t = m.transpose(c)
+        c[()] = c[()] + 1
+        c += 1
+        return c, t
+    both(f, np.arange(N, dtype=np.int8))

@@ -10,7 +10,7 @@ import numpy as _np
 
 from ._runtime import EAGER_MAX, core as _core
 from ._dtypes import dt_num
-from ._array import (ndarray, _deferred, _eager, wrap_result, wrap_view,
+from ._array import (ndarray, _deferred, _eager, wrap_result, wrap_view, view_source,
                      to_numpy, _NPND)
 
 
@@ -358,7 +358,14 @@ def array(obj, dtype=None, *, copy=True, order="K", subok=True, ndmin=0, like=No
         if obj._np is not None:
             r = _np.array(obj._np, dtype=dtype, copy=copy, order=order, ndmin=ndmin)
             return obj if r is obj._np else wrap_result(r)
-        r = obj.astype(obj.dtype if dtype is None else dtype, copy=bool(copy))
+        if obj._scalar:
+            # a value standing for a NumPy scalar: np.array makes a new 0-d
+            # array of it, which writes and views then share
+            r = _deferred(view_source(obj))
+            if dtype is not None:
+                r = r.astype(dtype, copy=False)
+        else:
+            r = obj.astype(obj.dtype if dtype is None else dtype, copy=bool(copy))
         if ndmin > r.ndim:
             r = r[(None,) * (ndmin - r.ndim)]
         return r
@@ -373,6 +380,8 @@ def array(obj, dtype=None, *, copy=True, order="K", subok=True, ndmin=0, like=No
 
 def asarray(a, dtype=None, order=None, *, like=None, **kwargs):
     if type(a) is ndarray:
+        if a._arr is not None and a._scalar:  # as np.asarray(np.int64(5)): a new array
+            return array(a, dtype)
         if dtype is None or _np.dtype(dtype) == a.dtype:
             if kwargs.get("copy"):
                 return a.copy()
