@@ -51,8 +51,8 @@ static lnp_loop_desc *build(int op, int din, int dout, int ndim, int npieces,
   return d;
 }
 
-/* Run a 1-D contiguous op over n elements, operand k in buffer k. */
-static int run1(int op, int din, int dout, int64_t n, void **bufs, int nthreads)
+/* A 1-D contiguous op over n elements, operand k in buffer k. */
+static lnp_loop_desc *build1(int op, int din, int dout, int64_t n)
 {
   const int nops = lnp_op_nops(op);
   piece_t pc;
@@ -62,7 +62,12 @@ static int run1(int op, int din, int dout, int64_t n, void **bufs, int nthreads)
     pc.o[k].buf = k;
     pc.o[k].st[0] = 1;
   }
-  lnp_loop_desc *d = build(op, din, dout, 1, 1, &pc, nops);
+  return build(op, din, dout, 1, 1, &pc, nops);
+}
+
+static int run1(int op, int din, int dout, int64_t n, void **bufs, int nthreads)
+{
+  lnp_loop_desc *d = build1(op, din, dout, n);
   int rc = lnp_loop_execute(d, bufs, nthreads);
   free(d);
   return rc;
@@ -1090,15 +1095,7 @@ static unsigned fp_run(int op, int dt_in, int dt_out, void **bufs, int64_t n, in
 {
   static unsigned flags[LNP_FP_SLOTS];
   lnp_codelets_fp_take(flags, LNP_FP_SLOTS); /* drop what came before */
-  const int nops = lnp_op_nops(op);
-  piece_t pc;
-  memset(&pc, 0, sizeof pc);
-  pc.shape[0] = n;
-  for (int k = 0; k < nops; k++) {
-    pc.o[k].buf = k;
-    pc.o[k].st[0] = 1;
-  }
-  lnp_loop_desc *d = build(op, dt_in, dt_out, 1, 1, &pc, nops);
+  lnp_loop_desc *d = build1(op, dt_in, dt_out, n);
   d->fp_slot = 300;
   lnp_loop_execute(d, bufs, nthreads);
   free(d);

@@ -205,6 +205,97 @@ def pick(pool, i):
     return pool[i % len(pool)]
 
 
+def step_function(step, shape_of, note):
+    """(f, operands) for one step: f(m, *arrays) runs it with module m
+    (numpy or legate.numpy) on that side's arrays, the pool's entries at the
+    operand indices; None for a step that does not apply."""
+    kind = step[0]
+    if kind == "unary":
+        _, name, i, use_out = step
+        if name == "signbit":
+            # the sign of a NaN a math function made is glibc's here and
+            # NumPy's SIMD kernels' there (docs/design.md): NaNs read False
+            def f(m, x):
+                return m.signbit(x) & ~m.isnan(x)
+        elif use_out:
+            def f(m, x):
+                return getattr(m, name)(x, out=m.empty_like(getattr(m, name)(x)))
+        else:
+            def f(m, x):
+                return getattr(m, name)(x)
+        return f, (i,)
+    if kind == "binary":
+        _, name, i, j, other, where = step
+        scalar = {"int": 3, "float": 1.5, "bool": True}.get(other)
+
+        def f(m, x, u=scalar):
+            fn = getattr(m, name)
+            if not where:
+                return fn(x, u)
+            out = m.zeros(np.broadcast_shapes(np.shape(x), np.shape(u)), fn(x, u).dtype)
+            return fn(x, u, where=m.asarray(x) != 0, out=out)
+        return f, ((i, j) if scalar is None else (i,))
+    if kind == "reduce":
+        _, name, i, axis, keepdims, no_axis = step
+        kw = {} if no_axis else {"axis": axis}
+        if name not in ("argmax", "argmin"):
+            kw["keepdims"] = keepdims
+        return (lambda m, x: getattr(m, name)(x, **kw)), (i,)
+    if kind == "view":
+        _, i, data = step
+        key = data.draw(index_keys(shape_of(i)))
+        note("  key %r" % (key,))
+        return (lambda m, x: x[key]), (i,)
+    if kind == "transpose":
+        _, i, rnd = step
+        perm = list(range(len(shape_of(i))))
+        rnd.shuffle(perm)
+        note("  perm %r" % (perm,))
+        return (lambda m, x: m.transpose(x, perm)), (i,)
+    if kind == "reshape":
+        _, i, how = step
+        shp, size = shape_of(i), int(np.prod(shape_of(i), dtype=np.int64))
+        new = {"ravel": (-1,), "flat": (size,), "split": (1, -1) if size else (0, 3),
+               "expand": tuple(shp) + (1,)}[how]
+        return (lambda m, x: m.reshape(x, new)), (i,)
+    if kind == "broadcast":
+        _, i, n = step
+        return (lambda m, x: m.broadcast_to(x, (n,) + tuple(shape_of(i)))), (i,)
+    if kind == "astype":
+        _, i, dt = step
+        return (lambda m, x: m.asarray(x).astype(dt)), (i,)
+    if kind == "copy":
+        return (lambda m, x: m.array(x, copy=True)), (step[1],)
+    if kind in ("inplace", "setitem"):
+        if kind == "inplace":
+            _, name, i, j, data = step
+            scalar = False
+        else:
+            _, i, j, data, scalar = step
+        key = data.draw(index_keys(shape_of(i)))
+        note("  key %r" % (key,))
+        if kind == "inplace":
+            # what `x[key] op= u` does: operator.iadd falls back to
+            # x[key] + u where there is no in-place method (scalars)
+            def f(m, x, u):
+                x[key] = getattr(operator, name)(x[key], u)
+                return x
+        else:
+            def f(m, x, u=2):
+                x[key] = u
+                return x
+        return f, ((i,) if scalar else (i, j))
+    if kind == "where":
+        _, i, j, c = step
+        return (lambda m, x, u, cond: m.where(cond, x, u)), (i, j, c)
+    if kind == "concat":
+        _, i, j, axis = step
+        return (lambda m, x, u: m.concatenate([x, u], axis=axis)), (i, j)
+    if kind == "matmul":
+        return (lambda m, x, u: m.matmul(x, u)), (step[1], step[2])
+    raise AssertionError(kind)  # pragma: no cover
+
+
 def execute(program, log=None):
     arrays, steps = program
     pn, pl = [], []
@@ -219,203 +310,16 @@ def execute(program, log=None):
 
     # the loosest tolerance of the inexact values made so far
     floor = max([0.0] + [RTOL.get(np.dtype(dt).char, 0.0) for _, dt, _ in arrays])
-
     for k, step in enumerate(steps):
         kind = step[0]
         note("step %d: %r" % (k, step[:2] if kind in ("view", "setitem", "inplace") else step))
-        if kind == "unary":
-            _, name, i, use_out = step
-            x, y = pick(pn, i), pick(pl, i)
-            fn, fl = getattr(np, name), getattr(lnp, name)
-            if use_out:
-                def a():
-                    o = np.empty_like(fn(x))
-                    return fn(x, out=o)
-
-                def b():
-                    o = lnp.empty_like(fl(y))
-                    return fl(y, out=o)
-            elif name == "signbit":
-                # the sign of a NaN a math function made is glibc's here
-                # and NumPy's SIMD kernels' there (docs/design.md): NaNs
-                # read as False on both sides
-                def a():
-                    return fn(x) & ~np.isnan(x)
-
-                def b():
-                    return fl(y) & ~lnp.isnan(y)
-            else:
-                def a():
-                    return fn(x)
-
-                def b():
-                    return fl(y)
-        elif kind == "binary":
-            _, name, i, j, other, where = step
-            x, y = pick(pn, i), pick(pl, i)
-            if other == "arr":
-                u, v = pick(pn, j), pick(pl, j)
-            else:
-                u = v = {"int": 3, "float": 1.5, "bool": True}[other]
-            fn, fl = getattr(np, name), getattr(lnp, name)
-            if where:
-                def a():
-                    m = np.asarray(x) != 0
-                    return fn(x, u, where=m, out=np.zeros(np.broadcast(x, u).shape, fn(x, u).dtype))
-
-                def b():
-                    m = lnp.asarray(y) != 0
-                    return fl(y, v, where=m, out=lnp.zeros(np.broadcast(x, u).shape, fl(y, v).dtype))
-            else:
-                def a():
-                    return fn(x, u)
-
-                def b():
-                    return fl(y, v)
-        elif kind == "reduce":
-            _, name, i, axis, keepdims, no_axis = step
-            x, y = pick(pn, i), pick(pl, i)
-            kw = {} if no_axis else {"axis": axis}
-            if name not in ("argmax", "argmin"):
-                kw["keepdims"] = keepdims
-
-            def a():
-                return getattr(np, name)(x, **kw)
-
-            def b():
-                return getattr(lnp, name)(y, **kw)
-        elif kind == "view":
-            _, i, data = step
-            x, y = pick(pn, i), pick(pl, i)
-            key = data.draw(index_keys(np.shape(x)))
-            note("  key %r" % (key,))
-
-            def a():
-                return x[key]
-
-            def b():
-                return y[key]
-        elif kind == "transpose":
-            _, i, rnd = step
-            x, y = pick(pn, i), pick(pl, i)
-            perm = list(range(np.ndim(x)))
-            rnd.shuffle(perm)
-            note("  perm %r" % (perm,))
-
-            def a():
-                return np.transpose(x, perm)
-
-            def b():
-                return lnp.transpose(y, perm)
-        elif kind == "reshape":
-            _, i, how = step
-            x, y = pick(pn, i), pick(pl, i)
-            shp = {"ravel": (-1,), "flat": (np.size(x),),
-                   "split": (1, -1) if np.size(x) else (0, 3),
-                   "expand": np.shape(x) + (1,)}[how]
-
-            def a():
-                return np.reshape(x, shp)
-
-            def b():
-                return lnp.reshape(y, shp)
-        elif kind == "broadcast":
-            _, i, n = step
-            x, y = pick(pn, i), pick(pl, i)
-            shp = (n,) + np.shape(x)
-
-            def a():
-                return np.broadcast_to(x, shp)
-
-            def b():
-                return lnp.broadcast_to(y, shp)
-        elif kind == "astype":
-            _, i, dt = step
-            x, y = pick(pn, i), pick(pl, i)
-
-            def a():
-                return np.asarray(x).astype(dt)
-
-            def b():
-                return lnp.asarray(y).astype(dt)
-        elif kind == "copy":
-            _, i = step
-            x, y = pick(pn, i), pick(pl, i)
-
-            def a():
-                return np.array(x, copy=True)
-
-            def b():
-                return lnp.array(y, copy=True)
-        elif kind in ("inplace", "setitem"):
-            if kind == "inplace":
-                _, name, i, j, data = step
-            else:
-                _, i, j, data, scalar = step
-            x, y = pick(pn, i), pick(pl, i)
-            if not isinstance(x, np.ndarray) or not x.flags.writeable:
+        if kind in ("inplace", "setitem"):
+            target = pick(pn, step[2] if kind == "inplace" else step[1])
+            if not isinstance(target, np.ndarray) or not target.flags.writeable:
                 continue
-            key = data.draw(index_keys(x.shape))
-            note("  key %r" % (key,))
-            u, v = pick(pn, j), pick(pl, j)
-            if kind == "setitem" and scalar:
-                u = v = 2
-
-            if kind == "inplace":
-                # what `x[key] op= u` does: operator.iadd falls back to
-                # x[key] + u where there is no in-place method (scalars)
-                def a():
-                    t = x[key]
-                    x[key] = getattr(operator, name)(t, u)
-                    return x
-
-                def b():
-                    t = y[key]
-                    y[key] = getattr(operator, name)(t, v)
-                    return y
-            else:
-                def a():
-                    x[key] = u
-                    return x
-
-                def b():
-                    y[key] = v
-                    return y
-        elif kind == "where":
-            _, i, j, m = step
-            c, cl = pick(pn, m), pick(pl, m)
-            x, y = pick(pn, i), pick(pl, i)
-            u, v = pick(pn, j), pick(pl, j)
-
-            def a():
-                return np.where(c, x, u)
-
-            def b():
-                return lnp.where(cl, y, v)
-        elif kind == "concat":
-            _, i, j, axis = step
-            x, y = pick(pn, i), pick(pl, i)
-            u, v = pick(pn, j), pick(pl, j)
-
-            def a():
-                return np.concatenate([x, u], axis=axis)
-
-            def b():
-                return lnp.concatenate([y, v], axis=axis)
-        elif kind == "matmul":
-            _, i, j = step
-            x, y = pick(pn, i), pick(pl, i)
-            u, v = pick(pn, j), pick(pl, j)
-
-            def a():
-                return np.matmul(x, u)
-
-            def b():
-                return lnp.matmul(y, v)
-        else:  # pragma: no cover
-            raise AssertionError(kind)
-
-        (rn, en), (rl, el) = run_both(a, b)
+        f, idx = step_function(step, lambda i: np.shape(pick(pn, i)), note)
+        (rn, en), (rl, el) = run_both(lambda: f(np, *[pick(pn, i) for i in idx]),
+                                      lambda: f(lnp, *[pick(pl, i) for i in idx]))
         STATS["steps"] = STATS.get("steps", 0) + 1
         if en is not None:
             STATS["raised"] = STATS.get("raised", 0) + 1
