@@ -99,7 +99,9 @@ def size(a, axis=None):  # noqa: F811
     if type(a) is ndarray:
         if axis is None:
             return a.size
-        return a.shape[axis]
+        # NumPy's answer and errors (IndexError in 1.x, AxisError in 2.x;
+        # tuples of axes in 2.x) on a zero-memory stand-in
+        return _numpy.size(_ufunc.ghost(a.shape, bool), axis)
     return _numpy.size(a, axis)
 
 

@@ -310,6 +310,27 @@ class ndarray:
         a = self._np
         return a.dtype if a is not None else DTYPES[self._arr.dtype_num]
 
+    @dtype.setter
+    def dtype(self, value):
+        a = self._np
+        if a is not None:
+            a.dtype = value
+            return
+        dt = _np.dtype(value)  # NumPy's TypeError for a bad dtype
+        if dt == self.dtype:
+            return
+        # reinterpreting the bytes of a tiled store: through NumPy (NumPy's
+        # errors for itemsizes that do not fit), then a new store, which (as
+        # for the shape setter) stops sharing data with other views
+        warn_fallback("setting ndarray.dtype")
+        m = materialize(self._arr)
+        m.dtype = dt
+        if dt_num(dt) is None:
+            self._np = m
+            self._arr = None
+        else:
+            self._arr = from_numpy_core(m)
+
     @property
     def itemsize(self):
         return self.dtype.itemsize
@@ -528,8 +549,12 @@ class ndarray:
         return (self[i] for i in range(shp[0]))
 
     def __contains__(self, value):
-        from ._ufunc import equal
-        return bool(equal(self, value).any())
+        # NumPy: (self == value).any(), with the == operator's semantics
+        # (False where NumPy 1.x cannot compare elementwise)
+        r = self == value
+        if type(r) is ndarray:
+            return bool(r.any())
+        return bool(_np.asarray(r).any())
 
     def __copy__(self):
         return self.copy()
@@ -569,6 +594,8 @@ class ndarray:
         a = self._np
         if a is not None:
             return wrap_view(a.copy(order))
+        if order not in ("C", "F", "A", "K"):
+            _np.empty(0).copy(order=order)  # NumPy's ValueError
         arr = self._arr
         out = _core.empty(arr.shape, arr.dtype_num)
         _core.copy(out, arr)
@@ -581,6 +608,8 @@ class ndarray:
             return self if r is a else wrap_result(r)
         dtype = _np.dtype(dtype)
         src_dt = DTYPES[self._arr.dtype_num]
+        if order not in ("C", "F", "A", "K"):
+            _np.empty(0, src_dt).astype(dtype, order=order)  # NumPy's ValueError
         if not _np.can_cast(src_dt, dtype, casting=casting):
             raise TypeError(
                 "Cannot cast array data from %r to %r according to the rule %r"

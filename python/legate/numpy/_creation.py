@@ -33,6 +33,9 @@ _INTP_MAX = _np.iinfo(_np.intp).max
 def normalize_shape(shape):
     """Shape argument -> tuple of ints, with NumPy's errors."""
     t = type(shape)
+    if shape is None:
+        # NumPy 1.x: a 0-d array; 2.x: TypeError ("Use () not None")
+        return _np.empty(None, dtype=bool).shape
     if t is int:
         if shape < 0:
             raise ValueError("negative dimensions are not allowed")
@@ -101,9 +104,24 @@ def _dtype(dtype, default=float):
     return _np.dtype(default if dtype is None else dtype)
 
 
+def _check_order(order):
+    """NumPy's ValueError for an `order` its creation functions refuse
+    (only C and F; deferred arrays have no memory order to honour)."""
+    if order not in ("C", "F", None):
+        _np.empty(0, dtype=bool, order=order)
+
+
+def check_copy_order(order):
+    """NumPy's ValueError for an `order` of copy/astype/array ('C', 'F',
+    'A', 'K', any case, or None)."""
+    if order not in ("C", "K", "A", "F", None):
+        _np.empty(0, dtype=bool).copy(order=order)
+
+
 # ---------------------------------------------------------------------------
 
 def empty(shape, dtype=float, order="C", *, like=None):
+    _check_order(order)
     shape = normalize_shape(shape)
     dtype = _dtype(dtype)
     size = _check_size(shape, dtype)
@@ -118,6 +136,7 @@ def full(shape, fill_value, dtype=None, order="C", *, like=None):
             dtype = fill_value.dtype
         else:
             dtype = _np.array(fill_value).dtype
+    _check_order(order)
     shape = normalize_shape(shape)
     dtype = _np.dtype(dtype)
     size = _check_size(shape, dtype)
@@ -129,11 +148,13 @@ def full(shape, fill_value, dtype=None, order="C", *, like=None):
         from ._indexing import assign
         assign(out, fill_value)
         return _deferred(out)
-    v = _np.asarray(to_numpy(fill_value))
-    if v.ndim == 0:
-        t = _np.empty((), dtype=dtype)
-        t[...] = v        # NumPy's copyto(casting='unsafe')
+    v = to_numpy(fill_value)
+    if _np.ndim(v) == 0:
+        # NumPy's own conversion of the value (copyto, casting='unsafe'; a
+        # Python int out of the dtype's range raises under NumPy 2)
+        t = _np.full((), v, dtype=dtype)
         return _deferred(_core.full(shape, n, t))
+    v = _np.asarray(v)
     out = _core.empty(shape, n)
     from ._indexing import assign
     assign(out, v)
@@ -143,6 +164,7 @@ def full(shape, fill_value, dtype=None, order="C", *, like=None):
 def _constant(npfunc, shape, dtype, order):
     """zeros / ones (npfunc: NumPy's): small arrays from NumPy, large ones
     filled with npfunc's 0-d value."""
+    _check_order(order)
     shape = normalize_shape(shape)
     dtype = _dtype(dtype)
     size = _check_size(shape, dtype)
@@ -355,6 +377,9 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
 
 def array(obj, dtype=None, *, copy=True, order="K", subok=True, ndmin=0, like=None):
     if type(obj) is ndarray:
+        check_copy_order(order)
+        if ndmin > 32:
+            _np.array(0, ndmin=ndmin)  # NumPy's ValueError past its maximum
         if obj._np is not None:
             r = _np.array(obj._np, dtype=dtype, copy=copy, order=order, ndmin=ndmin)
             return obj if r is obj._np else wrap_result(r)
@@ -409,5 +434,6 @@ def ascontiguousarray(a, dtype=None, *, like=None):
 
 def copy(a, order="K", subok=False):
     if type(a) is ndarray:
+        check_copy_order(order)
         return a.copy()
     return array(a, copy=True)

@@ -87,14 +87,27 @@ def call_numpy(func, name, args, kwargs, mutates_first=False, warn=True):
     record = []
     cargs = convert(args, record) if args else args
     ckwargs = convert(kwargs, record) if kwargs else kwargs
-    r = func(*cargs, **ckwargs)
+    out = kwargs.get("out") if kwargs else None
+    outs = out if type(out) is tuple else (out,)
+    try:
+        r = func(*cargs, **ckwargs)
+    except Exception:
+        # NumPy may have written an output before it failed (std into an
+        # int `out`: the variance, then sqrt's casting error): our arrays
+        # hold what NumPy's hold
+        done = []
+        for ours, a in record:
+            if (not any(ours is d for d in done) and a.flags.writeable and (
+                    any(ours is o for o in outs)
+                    or (mutates_first and args and ours is args[0]))):
+                writeback(ours, a)
+                done.append(ours)
+        raise
     # the deferred arrays NumPy may have written: out= (one or a tuple), the
     # first argument of an in-place function, and any copy NumPy returned
     # (it returns its output arrays, also ones passed positionally, as
     # np.cumsum(a, 0, None, out) or np.dot(a, b, out)); their values are
     # copied back and the result is our array, not the copy
-    out = kwargs.get("out") if kwargs else None
-    outs = out if type(out) is tuple else (out,)
     targets = []
     for ours, a in record:
         if any(t is ours for t, _ in targets):

@@ -1,6 +1,8 @@
 """dot / matmul / inner / outer (2-D products through ``_core.matmul``),
 plus ``where``, ``clip`` and ``around`` (elementwise helpers)."""
 
+import warnings
+
 import numpy as _np
 
 from ._runtime import core as _core
@@ -281,20 +283,18 @@ def where(condition, x=_NOARG, y=_NOARG):
     return _deferred(res)
 
 
-def clip(a, a_min=None, a_max=None, out=None, **kwargs):
-    if "min" in kwargs or "max" in kwargs:
-        a_min = kwargs.pop("min", a_min)
-        a_max = kwargs.pop("max", a_max)
-    if not any(_is_deferred(o) for o in (a, a_min, a_max, out)):
-        kw = dict(kwargs)
+def clip(a, a_min=_NOARG, a_max=_NOARG, out=None, **kwargs):
+    # the bounds as the caller gave them (NumPy 1.x requires a_min and a_max;
+    # 2.x makes them optional and adds min= / max=)
+    given = {k: v for k, v in (("a_min", a_min), ("a_max", a_max)) if v is not _NOARG}
+    given.update(kwargs)
+    if not any(_is_deferred(o) for o in (a, out, *given.values())):
+        kw = {k: to_numpy(v) for k, v in given.items()}
         if out is not None:
             kw["out"] = to_numpy(out)
-        r = _np.clip(to_numpy(a), to_numpy(a_min), to_numpy(a_max), **kw)
+        r = _np.clip(to_numpy(a), **kw)
         return out if out is not None else wrap_result(r)
     a = _asarray(a)
-    if kwargs:
-        return _fallback(_np.clip, "clip", (a, a_min, a_max),
-                         dict(kwargs, out=out) if out is not None else kwargs)
 
     def st(v):
         if type(v) is ndarray:
@@ -307,23 +307,43 @@ def clip(a, a_min=None, a_max=None, out=None, **kwargs):
             return _standin(v.dtype, v.ndim)
         return v
 
-    # NumPy's result dtype / errors (e.g. neither bound given)
-    with _np.errstate(all="ignore"):
-        dt = _np.clip(st(a), st(a_min), st(a_max)).dtype
+    # NumPy's result dtype and errors (missing or doubled bounds, bad types)
+    # on stand-ins, with the arguments as given
+    skw = {k: st(v) for k, v in given.items()}
+    with _np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = _np.clip(st(a), **skw)
+    dt = r.dtype
+    casting = "same_kind"
+    if out is not None:
+        # NumPy 1.x clips into an `out` it cannot cast to with a
+        # DeprecationWarning and unsafe casting, 2.x raises
+        with _np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _np.clip(st(a), **skw, out=_np.zeros(r.shape, out.dtype))
+        if not _np.can_cast(dt, out.dtype, "same_kind"):
+            casting = "unsafe"
+    lo = kwargs.pop("min", None if a_min is _NOARG else a_min)
+    hi = kwargs.pop("max", None if a_max is _NOARG else a_max)
+    if kwargs:
+        kw = dict(kwargs, out=out) if out is not None else kwargs
+        return _fallback(_np.clip, "clip", (a, lo, hi), kw)
     from ._ufunc import maximum, minimum
-    if a_min is None and a_max is None:
+    if lo is None and hi is None:
         return a.copy() if out is None else a
     res = a
-    if a_min is not None:
+    if lo is not None:
         kw = {"dtype": dt}
-        if a_max is None and out is not None:
+        if hi is None and out is not None:
             kw["out"] = out
-        res = maximum(res, a_min, **kw)
-    if a_max is not None:
+            kw["casting"] = casting
+        res = maximum(res, lo, **kw)
+    if hi is not None:
         kw = {"dtype": dt}
         if out is not None:
             kw["out"] = out
-        res = minimum(res, a_max, **kw)
+            kw["casting"] = casting
+        res = minimum(res, hi, **kw)
     return res
 
 

@@ -6,8 +6,6 @@ Deferred arrays use _core views (``index``, ``transpose``, ``broadcast_to``,
 ``reshape``); argument validation and error messages come from NumPy run on
 zero-memory "ghost" arrays of the same shape."""
 
-import operator
-
 import warnings
 
 import numpy as _np
@@ -52,14 +50,18 @@ def _view(a):
     return _deferred(view_source(a).index(()))
 
 
-def reshape(a, newshape=None, order="C", *, shape=None, copy=None):
+_MISSING = object()
+
+
+def reshape(a, newshape=_MISSING, order="C", *, shape=None, copy=None):
     if shape is not None:
-        if newshape is not None:
+        if newshape is not _MISSING:
             raise TypeError("You cannot specify 'newshape' and 'shape' arguments "
                             "at the same time.")
         newshape = shape
-    if newshape is None:
+    if newshape is _MISSING:
         raise TypeError("reshape() missing required argument 'shape' (pos 2)")
+    # (a shape of None given explicitly keeps the shape, as NumPy's does)
     a = _asarray(a)
     if a._np is not None:
         if copy is None:
@@ -165,6 +167,8 @@ def squeeze(a, axis=None):
         return wrap_view(a._np.squeeze(axis))
     shape = a._arr.shape
     _np.squeeze(ghost(shape, bool), axis)  # NumPy's errors
+    if not shape:
+        return _view(a)  # a 0-d array: NumPy takes axis 0 / -1 too
     if axis is None:
         removed = {i for i, s in enumerate(shape) if s == 1}
     else:
@@ -333,6 +337,23 @@ def atleast_3d(*arys):
 _NP2 = int(_np.__version__.split(".")[0]) >= 2
 
 
+def _sequence(arrays, npfunc):
+    """The joining functions' operand list.  Where NumPy refuses an iterator
+    (concatenate always, the stacks under NumPy 2) it raises its TypeError:
+    asked of NumPy on an empty iterator, which the versions that take
+    iterators answer with a ValueError instead."""
+    if isinstance(arrays, (list, tuple)):
+        return list(arrays)
+    if type(arrays) is ndarray or isinstance(arrays, _NPND):
+        return list(arrays)
+    if isinstance(arrays, dict) or not hasattr(type(arrays), "__getitem__"):
+        try:
+            npfunc(iter(()))
+        except ValueError:
+            pass
+    return list(arrays)
+
+
 def _all_eager(arrs, out=None):
     """No deferred ndarray among `arrs` and `out` (None, or any other object)."""
     for x in arrs:
@@ -356,7 +377,10 @@ def _eager_join(npfunc, arrays, dtype, casting, out=None, **kw):
 
 
 def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
-    arrays = list(arrays) if not isinstance(arrays, (list, tuple)) else arrays
+    if out is not None and dtype is not None:
+        raise TypeError("concatenate() only takes `out` or `dtype` as an argument, "
+                        "but both were provided.")
+    arrays = _sequence(arrays, _np.concatenate)
     if _all_eager(arrays, out):
         return _eager_join(_np.concatenate, arrays, dtype, casting, out, axis=axis)
     arrs = [_asarray(x) for x in arrays]
@@ -410,7 +434,7 @@ def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
 
 
 def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
-    arrays = list(arrays)
+    arrays = _sequence(arrays, _np.stack)
     if _all_eager(arrays, out):
         return _eager_join(_np.stack, arrays, dtype, casting, out, axis=axis)
     arrs = [_asarray(x) for x in arrays]
@@ -427,7 +451,7 @@ def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
 
 
 def vstack(tup, *, dtype=None, casting="same_kind"):
-    tup = list(tup)
+    tup = _sequence(tup, _np.vstack)
     if _all_eager(tup):
         return _eager_join(_np.vstack, tup, dtype, casting)
     arrs = atleast_2d(*tup)
@@ -440,7 +464,7 @@ row_stack = vstack
 
 
 def hstack(tup, *, dtype=None, casting="same_kind"):
-    tup = list(tup)
+    tup = _sequence(tup, _np.hstack)
     if _all_eager(tup):
         return _eager_join(_np.hstack, tup, dtype, casting)
     arrs = atleast_1d(*tup)
@@ -479,6 +503,10 @@ def roll(a, shift, axis=None):
     a = _asarray(a)
     if a._np is not None:
         return wrap_result(_np.roll(a._np, to_numpy(shift), axis))
+    shift = to_numpy(shift)
+    # NumPy's errors (and its acceptance of shifts: NumPy 2 truncates
+    # float shifts with int(), 1.x refuses them) on a 1-element stand-in
+    _np.roll(_np.zeros((1,) * a.ndim, dtype=bool), shift, axis)
     if axis is None:
         return reshape(roll(ravel(a), shift, 0), a.shape)
     shifts = shift if isinstance(shift, (tuple, list)) else None
@@ -501,7 +529,7 @@ def roll(a, shift, axis=None):
     res = empty(a.shape, a.dtype)
     if n == 0:
         return res
-    s = operator.index(shift) % n
+    s = int(shift) % n
     pre = (slice(None),) * ax
     if s == 0:
         res[...] = a

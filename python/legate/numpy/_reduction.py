@@ -31,6 +31,14 @@ def _fallback_kwargs(**kw):
     return {k: v for k, v in kw.items() if v is not _NoValue}
 
 
+def _check_out_type(out):
+    """NumPy's TypeError for an ``out`` that is not an array (a list...)."""
+    if out is not None and type(out) is not ndarray and not isinstance(out, _NPND):
+        # NumPy's own message (it differs between 1.x and 2.x)
+        _np.add.reduce(_np.zeros(1), out=out)
+        raise TypeError("output must be an array")
+
+
 def _eager(npfunc, a, out, **kw):
     """Run the NumPy reduction on eager data (the defaults left out, as
     NumPy's functions leave them: a MaskedArray's methods take no where=)."""
@@ -128,6 +136,7 @@ def ufunc_reduce(uf, array, axis=0, dtype=None, out=None, keepdims=False,
     if _is_eager(a, out):
         return _eager(npuf.reduce, a._np, out, axis=axis, dtype=dtype,
                       keepdims=keepdims, initial=initial, where=where)
+    _check_out_type(out)
     if (uf._redop is None or initial is not _NoValue or where is not True
             or a._arr is None or dt_num(a.dtype) is None):
         from ._fallback import call_numpy
@@ -215,6 +224,7 @@ def _logical(name, ufname):
         if _is_eager(a, out):
             return _eager(npfunc, a._np, out, axis=axis, keepdims=keepdims,
                           where=where)
+        _check_out_type(out)
         if where is not True or dt_num(a.dtype) is None:
             from ._fallback import call_numpy
             return call_numpy(npfunc, name, (a,),
@@ -258,6 +268,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
         return _eager(_np.mean, a._np, out, axis=axis, dtype=dtype,
                       keepdims=keepdims, where=where)
     adt = a.dtype
+    _check_out_type(out)
     if where is not True or dt_num(adt) is None or adt.kind not in "biufc" or (
             dtype is not None and dt_num(dtype) is None):
         from ._fallback import call_numpy
@@ -271,6 +282,15 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     axes, count, acc = _mean_setup(arr, axis, adt, dtype)
     if count == 0:
         warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=2)
+    if out is not None:
+        # NumPy's _mean: the sum goes into `out` (in out's dtype unless the
+        # operand is integral or float16, or a dtype is given), then out is
+        # divided in place with unsafe casting
+        from ._ufunc import true_divide
+        sdt = dtype if dtype is not None or adt.kind not in "biuf" or (
+            adt.kind == "f" and adt != _np.float16) else acc
+        ret = sum(a, axis=axis, dtype=sdt, out=out, keepdims=keepdims)
+        return true_divide(ret, count, out=ret, casting="unsafe")
     oshape = tuple(s for i, s in enumerate(arr.shape) if i not in axes)
     s = _core.empty(oshape, dt_num(acc))
     fpe = _fpe.begin("reduce")
@@ -382,6 +402,9 @@ def _argreduce(name, opname):
             if keepdims:
                 kw["keepdims"] = True
             return call_numpy(npfunc, name, (a,), kw)
+        _check_out_type(out)
+        if type(axis) is bool or isinstance(axis, _np.bool_):
+            raise TypeError("an integer is required for the axis")
         arr = a._arr
         shape = arr.shape
         ndim = arr.ndim
@@ -407,15 +430,29 @@ def _argreduce(name, opname):
             if keepdims:
                 res = _keepdims_view(res, (ax,), ndim)
         if out is not None:
-            _check_out(out, res.shape)
+            _check_arg_out(out, res.shape)
             return _write_out(res, out)
         return _deferred_result(res)
     f.__name__ = name
     return f
 
 
+def _check_arg_out(out, shape):
+    """argmax/argmin's checks of `out`, in NumPy's order: shape, then an
+    index dtype it can take safely."""
+    _check_out(out, shape)
+    if not _np.can_cast(out.dtype, _np.intp, "safe"):
+        raise TypeError("Cannot cast array data from %r to %r according to "
+                        "the rule 'safe'" % (out.dtype, _np.dtype(_np.intp)))
+
+
 argmax = _argreduce("argmax", "OP_ARGMAX_ACC")
 argmin = _argreduce("argmin", "OP_ARGMIN_ACC")
+
+
+# count_nonzero of a whole array: a Python int in NumPy 1.x, an intp
+# scalar in 2.x
+_CNZ_TYPE = type(_np.count_nonzero(_np.zeros(1)))
 
 
 def count_nonzero(a, axis=None, *, keepdims=False):
@@ -428,5 +465,5 @@ def count_nonzero(a, axis=None, *, keepdims=False):
     from ._ufunc import not_equal
     r = sum(not_equal(a, 0), axis=axis, dtype=_np.intp, keepdims=keepdims)
     if axis is None and not keepdims:
-        return int(r)  # NumPy returns a Python int for the whole array
+        return _CNZ_TYPE(int(r))  # the whole array: a scalar, as NumPy
     return r

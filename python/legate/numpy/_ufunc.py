@@ -592,7 +592,25 @@ def _make_cmpop(npop, uf):
                 raise
             # NumPy's operator semantics for objects it cannot compare
             return wrap_result(npop(self._value(), other))
+        except ValueError:
+            # shapes that do not broadcast: NumPy 1.x's == and != answer
+            # False (with a warning), 2.x raises; asked of NumPy on
+            # zero-memory stand-ins of the same shapes
+            r = npop(_ghost_of(self), _ghost_of(other))
+            if type(r) is _NPND:
+                raise
+            return r
     return op
+
+
+def _ghost_of(x):
+    """A zero-memory stand-in of an array operand (others unchanged)."""
+    if type(x) is ndarray or type(x) is _NPND:
+        return ghost(x.shape, x.dtype)
+    if isinstance(x, (list, tuple)):
+        x = _np.asarray(x)
+        return ghost(x.shape, x.dtype)
+    return x
 
 
 def _make_rbinop(npop, uf):
@@ -740,7 +758,23 @@ def _rmatmul(self, other):
     return matmul(other, self)
 
 
+def _numpy_imatmul():
+    """Whether NumPy has in-place matmul (1.25+; before, ``@=`` raised)."""
+    x = _np.zeros((1, 1))
+    try:
+        x @= x
+    except TypeError:
+        return False
+    return True
+
+
+_IMATMUL = _numpy_imatmul()
+
+
 def _imatmul(self, other):
+    if not _IMATMUL:
+        raise TypeError("In-place matrix multiplication is not (yet) supported. "
+                        "Use 'a = a @ b' instead of 'a @= b'.")
     from ._linalg import matmul
     return matmul(self, other, out=self)
 
