@@ -89,6 +89,10 @@ foreach(mode IN ITEMS default test-mode)
   set(_menv ${_lnp_pyenv})
   if(mode STREQUAL "test-mode")
     list(APPEND _menv "LEGATE_NUMPY_TEST=1")
+  else()
+    # default tiles, but arrays from 4096 elements deferred (not 65536):
+    # the suites' arrays then reach the C library, not only NumPy
+    list(APPEND _menv "LEGATE_NUMPY_EAGER_MAX=4096")
   endif()
   set_tests_properties(${name} PROPERTIES ENVIRONMENT "${_menv}" TIMEOUT 1200
     LABELS "python;sanitizers")
