@@ -84,7 +84,9 @@ set(_lnp_pyenv
 foreach(mode IN ITEMS default test-mode)
   set(name "pytest-asan-${mode}")
   add_test(NAME ${name}
-    COMMAND "${Python3_EXECUTABLE}" -m pytest -q -p no:cacheprovider ${_lnp_files}
+    # --capture=sys: pytest captures Python's streams only, so a sanitizer
+    # report (written to fd 2 by a process that then exits) reaches ctest
+    COMMAND "${Python3_EXECUTABLE}" -m pytest -q -p no:cacheprovider --capture=sys ${_lnp_files}
     WORKING_DIRECTORY "${CMAKE_BINARY_DIR}")
   set(_menv ${_lnp_pyenv})
   if(mode STREQUAL "test-mode")
