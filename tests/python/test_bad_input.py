@@ -84,8 +84,10 @@ def _to_lnp(x):
         big = np.zeros(EAGER_MAX + x.size, dtype=x.dtype)
         big[:x.size] = x.ravel()
         lb = lnp.array(big)
-        r = lb[0] if x.ndim == 0 else lb[:x.size].reshape(x.shape)
-    assert r._arr is not None, "operand is not deferred"
+        # (a 0-d one through reshape: an array, as np.array(2.5) is; an
+        # element, lb[0], stands for a NumPy scalar)
+        r = lb[:x.size].reshape(x.shape)
+    assert r._arr is not None and not r._scalar, "operand is not a deferred array"
     return r
 
 
