@@ -40,10 +40,11 @@ def test_reduction_of_a_0d_array_over_axis_0(name, call):
     both(lambda m, x: call(m, m.sum(x)), np.arange(N, dtype=np.float64) % 7)
 
 
-def test_count_nonzero_of_a_whole_array_is_a_python_int():
+def test_count_nonzero_of_a_whole_array_is_numpys_scalar():
+    """A Python int under NumPy 1.x, an intp scalar under 2.x."""
     a = np.arange(N, dtype=np.int64) % 5
     r = lnp.count_nonzero(lnp.array(a))
-    assert type(r) is int and r == np.count_nonzero(a)
+    assert type(r) is type(np.count_nonzero(a)) and r == np.count_nonzero(a)
     both(lambda m, x: m.count_nonzero(x, axis=0), a.reshape(-1, 7))
 
 
