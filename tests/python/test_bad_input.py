@@ -745,11 +745,6 @@ assert len(_names) == len(set(_names)), "case names must be unique"
 _TEST_MODE = not AGAINST_NUMPY and TEST_MODE
 
 XFAIL = {
-    # a deferred 0-d result stands for a NumPy scalar, but int() of it goes
-    # through a 0-d array, which refuses complex (int(np.complex128) warns
-    # and truncates): element/scalar semantics, another issue-17 area
-    "int-of-0d-complex": ("scalar semantics: int() of a deferred 0-d "
-                          "complex", lambda: not AGAINST_NUMPY),
     # the C layer's LNP_MAXDIM is 32 (NumPy 1.x's limit); NumPy 2 allows
     # 64 dimensions.  Out of this table's scope: a data-interface change
     "zeros-33-dims": ("LNP_MAXDIM is 32, NumPy 2 allows 64 dimensions",
