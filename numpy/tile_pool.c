@@ -166,6 +166,9 @@ void lnp_tile_pool_release(starpu_data_handle_t h, int home, int owner)
 void lnp_tile_pool_drain(void)
 {
   while (P.nb) drop_bucket(&P.b[P.nb - 1]);
+  /* only the shutdown drains: a store another thread releases while it
+   * waits is unregistered, not kept past it */
+  P.on = 0;
 }
 
 void lnp_tile_pool_counts(uint64_t *reused, uint64_t *held)
