@@ -76,6 +76,10 @@ int lnp_runtime_forked(void);
 void lnp_set_blocking_hooks(void *(*release)(void), void (*reacquire)(void *));
 void *lnp_block_begin(void);
 void lnp_block_end(void *token);
+/* Submit the pending batches and wait for every task without releasing
+ * the GIL (inside an operation: no other thread may run there), so that
+ * tiles released meanwhile are unregistered: the out-of-memory retry. */
+void lnp_runtime_settle(void);
 /* Bound on our tasks in flight (back-pressure, runtime.c): at the start of
  * an operation, when more than the window's high mark are in flight, wait
  * (a blocking wait) until at most its low mark are. */
@@ -114,6 +118,9 @@ typedef struct lnp_store {
   int relayable;  /* default tiling, nothing depends on it: an op may re-lay it (ops.c) */
 } lnp_store;
 
+/* NumPy's check of a new array's shape: negative dims, and the product of
+ * the nonzero dims times itemsize within an intp (ValueError). */
+lnp_status lnp_shape_check(int ndim, const int64_t *shape, size_t itemsize);
 /* Create a store with the default tiling for its shape (all tiles lazily
  * allocated, registered with home node -1). */
 lnp_status lnp_store_create(lnp_store **out, int ndim, const int64_t *shape, int dtype);
@@ -267,9 +274,22 @@ starpu_data_handle_t lnp_tile_pool_take(int ndim, const uint64_t *shape, int dty
 /* Keep a released tile nothing pending uses, or (pool off or full)
  * submit its unregistration. */
 void lnp_tile_pool_release(starpu_data_handle_t h, int home, int owner);
-/* Unregister every pooled tile and close the pool (at shutdown). */
+/* Unregister every pooled tile (flush: to make room when memory runs out);
+ * drain also closes the pool (at shutdown). */
+void lnp_tile_pool_flush(void);
 void lnp_tile_pool_drain(void);
 void lnp_tile_pool_counts(uint64_t *reused, uint64_t *held);
+
+/* ---- host memory of the tiles (host_memory.c) -------------------------- */
+/* After starpu_init (no check with GPUs). */
+void lnp_host_memory_init(int gpus);
+/* Before a store registers tiles of `bytes` in all: LNP_ENOMEM when they
+ * would exceed STARPU_LIMIT_CPU_MEM or the address space left. */
+lnp_status lnp_host_memory_reserve(int64_t bytes, int64_t ntiles, int dtype);
+/* A tile registered / its unregistration submitted. */
+void lnp_host_memory_commit(int64_t bytes);
+void lnp_host_memory_release(int64_t bytes);
+int64_t lnp_host_memory_committed(void);
 
 /* ---- operations (asynchronous) ---------------------------------------- */
 typedef struct lnp_operand {

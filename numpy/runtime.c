@@ -186,6 +186,15 @@ static void lnp_window_setup(void)
   lnp_window_low = lnp_window_high / 2;
 }
 
+void lnp_runtime_settle(void)
+{
+  if (!lnp_runtime_initialized()) return;
+  (void)lnp_batch_flush();
+  lnp_runtime_activate();
+  starpu_task_wait_for_all();
+  lnp_runtime_maybe_idle();
+}
+
 void lnp_runtime_throttle(void)
 {
   if (lnp_window_high <= 0 || lnp_runtime_inflight() <= lnp_window_high) return;
@@ -302,6 +311,7 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   lnp_engine_watch_fork();
   lnp_batch_init(lnp_gpu_memory());
   lnp_tile_pool_init(lnp_gpu_memory());
+  lnp_host_memory_init(starpu_cuda_worker_get_count() > 0);
   lnp_spmd_check_init();
   lnp_rank_exit_init();
   if (lnp_verbose) {
