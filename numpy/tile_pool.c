@@ -135,10 +135,10 @@ static int give(starpu_data_handle_t h, int home, int owner)
   if (!P.on) return 0;
   const lnp_nd_interface *nd = starpu_data_get_interface_on_node(h, STARPU_MAIN_RAM);
   size_t bytes = nd->elemsize;
-  for (int d = 0; d < nd->ndim; d++) bytes *= (size_t)nd->shape[d];
+  for (int d = 0; d < nd->ndim; d++) bytes *= (size_t)LNP_ND_GET_SHAPE(nd)[d];
   if (bytes > POOL_MAX_TILE_BYTES || P.tiles >= POOL_MAX_TILES || P.bytes + bytes > P.cap_bytes) return 0;
   pool_key k;
-  make_key(&k, nd->ndim, nd->shape, nd->dtype, home, owner);
+  make_key(&k, nd->ndim, LNP_ND_GET_SHAPE(nd), nd->dtype, home, owner);
   pool_bucket *b = find(&k);
   if (!b) {
     if (P.nb == POOL_MAX_KEYS) { /* evict the key unused longest */
