@@ -235,8 +235,9 @@ int lnp_spmd_diverged(void);
 /* After StarPU-MPI starts: post the receives of the other ranks' exit
  * reports (no-op without several ranks). */
 void lnp_rank_exit_init(void);
-/* At the start of every host transfer, before its messages. */
-void lnp_rank_exit_note_transfer(void);
+/* At the start of every exchange all ranks take part in (a host transfer,
+ * the floating-point status union), before its messages. */
+void lnp_rank_exit_note_exchange(void);
 /* At shutdown: every rank ended at the same point, or MPI_Abort. */
 void lnp_rank_exit_agree(void);
 void lnp_rank_exit_fini(void);

@@ -12,8 +12,9 @@
  *
  * Where a rank is in the program is three counts that every rank advances
  * alike: the tiles registered (tags), the tasks built (distributed.c), and
- * the host transfers (counted here, at the start of each one, before its
- * messages).  At exit (lnp_rank_exit_agree, from the shutdown) a rank sends
+ * the exchanges every rank takes part in (counted here, at the start of
+ * each one, before its messages: host transfers, the floating-point status
+ * union of fp_status.c).  At exit (lnp_rank_exit_agree, from the shutdown) a rank sends
  * its counts to every other rank and waits for theirs; all equal: the ranks
  * ended together and shut down normally.  A rank that receives the report
  * of a rank that ended while it is still running (a receive posted at the
@@ -34,7 +35,7 @@
  * catches it goes on on every rank; one that does not ends every rank at
  * the same point, which the agreement accepts.  The messages use tags no
  * tile gets (tile tags count up from 1; the SPMD check uses INT64_MAX - 1
- * and - 2). */
+ * and - 2, the floating-point status union - 3 and - 4). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,7 @@
 #include <mpi.h>
 #include <starpu_mpi.h>
 
-#define TAG_EXIT ((starpu_mpi_tag_t)INT64_MAX - 3)
+#define TAG_EXIT ((starpu_mpi_tag_t)INT64_MAX - 5)
 
 enum { E_TAGS, E_TASKS, E_XFERS, E_N };
 
@@ -83,8 +84,8 @@ static _Noreturn void abort_job(int r, const int64_t *mine, const char *where)
   const int64_t *t = X.theirs[r];
   fflush(stdout);
   fprintf(stderr,
-          "legate.numpy: rank %d of %d: rank %d ended its program after %lld tiles, %lld tasks and %lld host "
-          "transfers, and this rank %s (%lld, %lld, %lld): it would wait forever for rank %d.  Under MPI every "
+          "legate.numpy: rank %d of %d: rank %d ended its program after %lld tiles, %lld tasks and %lld "
+          "exchanges, and this rank %s (%lld, %lld, %lld): it would wait forever for rank %d.  Under MPI every "
           "rank runs the same operations; an exception or exit on one rank only ends the job.  Aborting every "
           "rank.\n",
           X.rank, X.nranks, r, (long long)t[E_TAGS], (long long)t[E_TASKS], (long long)t[E_XFERS], where,
@@ -109,7 +110,7 @@ static void on_report(void *arg)
   pthread_mutex_unlock(&X.mu);
 }
 
-void lnp_rank_exit_note_transfer(void) { lnp_xfers++; }
+void lnp_rank_exit_note_exchange(void) { lnp_xfers++; }
 
 /* before every blocking wait (lnp_block_begin) */
 static void check(void)
@@ -180,5 +181,5 @@ void lnp_rank_exit_fini(void)
 void lnp_rank_exit_init(void) {}
 void lnp_rank_exit_agree(void) {}
 void lnp_rank_exit_fini(void) {}
-void lnp_rank_exit_note_transfer(void) {}
+void lnp_rank_exit_note_exchange(void) {}
 #endif

@@ -72,7 +72,7 @@ static void sync_to_host(starpu_data_handle_t h)
 
 lnp_status lnp_spmd_check(const char *what)
 {
-  lnp_rank_exit_note_transfer(); /* before any message of the transfer */
+  lnp_rank_exit_note_exchange(); /* before any message of the transfer */
   if (!C.on) return LNP_OK;
   const int64_t tags = lnp_mpi_tags_used(), tasks = (int64_t)lnp_mpi_tasks_built();
   MPI_Status status;

@@ -320,14 +320,9 @@ static PyObject *py_fp_take(PyObject *self, PyObject *args)
   if (!PyArg_ParseTuple(args, "|p", &all_ranks)) return NULL;
   unsigned *flags = PyMem_Malloc(sizeof *flags * LNP_FP_TAG_END);
   if (!flags) return PyErr_NoMemory();
-  int any;
-  if (all_ranks) { /* waits for the other ranks */
-    Py_BEGIN_ALLOW_THREADS
-    any = lnp_fp_take(flags, LNP_FP_TAG_END, 1);
-    Py_END_ALLOW_THREADS
-  } else {
-    any = lnp_fp_take(flags, LNP_FP_TAG_END, 0);
-  }
+  /* all_ranks waits for the other ranks: the engine releases the GIL there
+   * (lnp_block_begin) */
+  const int any = lnp_fp_take(flags, LNP_FP_TAG_END, all_ranks);
   if (any <= 0) {
     PyMem_Free(flags);
     return any < 0 ? lnp_py_raise(LNP_ERUNTIME) : PyTuple_New(0);
