@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ uint64_t lnp_nd_nelems(const lnp_nd_interface *nd)
 {
   uint64_t n = 1;
   for (int d = 0; d < nd->ndim; d++)
-    n *= nd->shape[d];
+    n *= LNP_ND_SHAPE(nd)[d];
   return n;
 }
 
@@ -51,20 +52,20 @@ static void nd_compact_strides(lnp_nd_interface *nd)
 {
   int64_t s = 1;
   for (int d = nd->ndim - 1; d >= 0; d--) {
-    nd->stride[d] = s;
-    s *= (int64_t)nd->shape[d];
+    LNP_ND_STRIDES(nd)[d] = s;
+    s *= (int64_t)LNP_ND_SHAPE(nd)[d];
   }
-  for (int d = nd->ndim; d < LNP_MAXDIM; d++)
-    nd->stride[d] = 0;
+  for (int d = nd->ndim; d < nd->cap; d++)
+    LNP_ND_STRIDES(nd)[d] = 0;
 }
 
 static int nd_is_compact(const lnp_nd_interface *nd)
 {
   int64_t s = 1;
   for (int d = nd->ndim - 1; d >= 0; d--) {
-    if (nd->shape[d] != 1 && nd->stride[d] != s)
+    if (LNP_ND_SHAPE(nd)[d] != 1 && LNP_ND_STRIDES(nd)[d] != s)
       return 0;
-    s *= (int64_t)nd->shape[d];
+    s *= (int64_t)LNP_ND_SHAPE(nd)[d];
   }
   return 1;
 }
@@ -79,7 +80,7 @@ static void nd_extent(const lnp_nd_interface *nd, int64_t *lo, int64_t *hi)
     return;
   }
   for (int d = 0; d < nd->ndim; d++) {
-    int64_t span = ((int64_t)nd->shape[d] - 1) * nd->stride[d] * (int64_t)nd->elemsize;
+    int64_t span = ((int64_t)LNP_ND_SHAPE(nd)[d] - 1) * LNP_ND_STRIDES(nd)[d] * (int64_t)nd->elemsize;
     if (span < 0)
       l += span;
     else
@@ -92,23 +93,28 @@ static void nd_extent(const lnp_nd_interface *nd, int64_t *lo, int64_t *hi)
 /* ------------------------------------------------------------------ */
 /* interface methods                                                    */
 
+/* bytes of an interface of a class (room for cap dims) */
+#define ND_IFACE_SIZE(cap) (offsetof(lnp_nd_interface, dims) + sizeof(int64_t) * 2 * (size_t)(cap))
+
 static void nd_register_data_handle(starpu_data_handle_t handle, unsigned home_node, void *data_interface)
 {
   const lnp_nd_interface *src = data_interface;
   for (unsigned node = 0; node < STARPU_MAXNODES; node++) {
+    /* StarPU allocated this class's size, not the whole struct */
     lnp_nd_interface *local = starpu_data_get_interface_on_node(handle, node);
-    memset(local, 0, sizeof(*local));
+    memset(local, 0, ND_IFACE_SIZE(src->cap));
     local->id = src->id;
+    local->cap = src->cap;
     local->elemsize = src->elemsize;
     local->ndim = src->ndim;
     local->dtype = src->dtype;
-    memcpy(local->shape, src->shape, sizeof(local->shape));
+    memcpy(LNP_ND_SHAPE(local), LNP_ND_SHAPE(src), sizeof(uint64_t) * (size_t)src->cap);
     if (node == home_node) {
       local->ptr = src->ptr;
       local->dev_handle = src->dev_handle;
       local->offset = src->offset;
       local->allocsize = 0; /* the caller's memory, never freed by us */
-      memcpy(local->stride, src->stride, sizeof(local->stride));
+      memcpy(LNP_ND_STRIDES(local), LNP_ND_STRIDES(src), sizeof(int64_t) * (size_t)src->cap);
     } else {
       nd_compact_strides(local);
     }
@@ -166,7 +172,7 @@ static uint32_t nd_footprint(starpu_data_handle_t handle)
   const lnp_nd_interface *nd = starpu_data_get_interface_on_node(handle, STARPU_MAIN_RAM);
   uint32_t h = starpu_hash_crc32c_be((uint32_t)nd->ndim, 0);
   if (nd->ndim > 0)
-    h = starpu_hash_crc32c_be_n(nd->shape, sizeof(nd->shape[0]) * (size_t)nd->ndim, h);
+    h = starpu_hash_crc32c_be_n(LNP_ND_SHAPE(nd), sizeof(uint64_t) * (size_t)nd->ndim, h);
   h = starpu_hash_crc32c_be((uint32_t)nd->elemsize, h);
   return h;
 }
@@ -179,7 +185,7 @@ static int nd_compare(void *a_, void *b_)
   if (a->ndim != b->ndim || a->elemsize != b->elemsize || a->dtype != b->dtype)
     return 0;
   for (int d = 0; d < a->ndim; d++)
-    if (a->shape[d] != b->shape[d])
+    if (LNP_ND_SHAPE(a)[d] != LNP_ND_SHAPE(b)[d])
       return 0;
   return 1;
 }
@@ -221,7 +227,7 @@ static starpu_ssize_t nd_describe(void *data_interface, char *buf, size_t size)
   n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "ND");
   for (int d = 0; d < nd->ndim && n < sizeof(tmp); d++)
     n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, d ? "x%llu" : "%llu",
-                          (unsigned long long)nd->shape[d]);
+                          (unsigned long long)LNP_ND_SHAPE(nd)[d]);
   if (n < sizeof(tmp))
     n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "_%s", lnp_dtype_name(nd->dtype));
   return snprintf(buf, size, "%s", tmp);
@@ -231,7 +237,7 @@ static void nd_display(starpu_data_handle_t handle, FILE *f)
 {
   const lnp_nd_interface *nd = starpu_data_get_interface_on_node(handle, STARPU_MAIN_RAM);
   for (int d = 0; d < nd->ndim; d++)
-    fprintf(f, "%llu\t", (unsigned long long)nd->shape[d]);
+    fprintf(f, "%llu\t", (unsigned long long)LNP_ND_SHAPE(nd)[d]);
   fprintf(f, "%zu\t", nd->elemsize);
 }
 
@@ -261,10 +267,10 @@ static void nd_host_transfer(const lnp_nd_interface *nd, char *buf, int pack)
   int64_t expect = 1;
   while (inner > 0) {
     int d = inner - 1;
-    if (nd->shape[d] != 1 && nd->stride[d] != expect)
+    if (LNP_ND_SHAPE(nd)[d] != 1 && LNP_ND_STRIDES(nd)[d] != expect)
       break;
-    run *= nd->shape[d];
-    expect *= (int64_t)nd->shape[d];
+    run *= LNP_ND_SHAPE(nd)[d];
+    expect *= (int64_t)LNP_ND_SHAPE(nd)[d];
     inner--;
   }
   uint64_t idx[LNP_MAXDIM] = {0};
@@ -273,13 +279,13 @@ static void nd_host_transfer(const lnp_nd_interface *nd, char *buf, int pack)
   /* odometer over dims [0, last), a strided walk along dim last, one
    * memcpy per contiguous run */
   int last = inner - 1;
-  uint64_t nlast = nd->shape[last];
-  int64_t slast = nd->stride[last] * (int64_t)es;
+  uint64_t nlast = LNP_ND_SHAPE(nd)[last];
+  int64_t slast = LNP_ND_STRIDES(nd)[last] * (int64_t)es;
   uint64_t nouter = total / (run * nlast);
   for (uint64_t o = 0; o < nouter; o++) {
     int64_t off = 0;
     for (int d = 0; d < last; d++)
-      off += (int64_t)idx[d] * nd->stride[d] * (int64_t)es;
+      off += (int64_t)idx[d] * LNP_ND_STRIDES(nd)[d] * (int64_t)es;
     char *p = base + off;
     for (uint64_t i = 0; i < nlast; i++) {
       if (pack)
@@ -290,7 +296,7 @@ static void nd_host_transfer(const lnp_nd_interface *nd, char *buf, int pack)
       p += slast;
     }
     for (int d = last - 1; d >= 0; d--) {
-      if (++idx[d] < nd->shape[d])
+      if (++idx[d] < LNP_ND_SHAPE(nd)[d])
         break;
       idx[d] = 0;
     }
@@ -449,10 +455,10 @@ static int nd_copy_any_to_any(void *src_interface, unsigned src_node, void *dst_
   int nin = 0;
   int64_t so = (int64_t)src->offset, dof = (int64_t)dst->offset;
   for (int d = 0; d < dst->ndim; d++) {
-    if (dst->shape[d] == 1)
+    if (LNP_ND_SHAPE(dst)[d] == 1)
       continue;
-    STARPU_ASSERT(src->shape[d] == dst->shape[d]);
-    nd_cdim c = {dst->shape[d], src->stride[d] * (int64_t)es, dst->stride[d] * (int64_t)es};
+    STARPU_ASSERT(LNP_ND_SHAPE(src)[d] == LNP_ND_SHAPE(dst)[d]);
+    nd_cdim c = {LNP_ND_SHAPE(dst)[d], LNP_ND_STRIDES(src)[d] * (int64_t)es, LNP_ND_STRIDES(dst)[d] * (int64_t)es};
     if (c.ss < 0 && c.ds < 0) {
       so += ((int64_t)c.n - 1) * c.ss;
       dof += ((int64_t)c.n - 1) * c.ds;
@@ -525,31 +531,42 @@ static const struct starpu_data_copy_methods nd_copy_methods = {
     .any_to_any = nd_copy_any_to_any,
 };
 
-struct starpu_data_interface_ops lnp_nd_interface_ops = {
-    .register_data_handle = nd_register_data_handle,
-    .allocate_data_on_node = nd_allocate_data_on_node,
-    .free_data_on_node = nd_free_data_on_node,
-    .copy_methods = &nd_copy_methods,
-    .to_pointer = nd_to_pointer,
-    .pointer_is_inside = nd_pointer_is_inside,
-    .get_size = nd_get_size,
-    .get_alloc_size = nd_get_alloc_size,
-    .footprint = nd_footprint,
-    .compare = nd_compare,
-    .display = nd_display,
-    .describe = nd_describe,
-    .interfaceid = STARPU_UNKNOWN_INTERFACE_ID,
-    .interface_size = sizeof(lnp_nd_interface),
-    .pack_data = nd_pack_data,
-    .unpack_data = nd_unpack_data,
-    .name = "LNP_ND_INTERFACE",
-};
+#define ND_OPS(cap_)                                                                                       \
+  {                                                                                                        \
+    .register_data_handle = nd_register_data_handle, .allocate_data_on_node = nd_allocate_data_on_node,    \
+    .free_data_on_node = nd_free_data_on_node, .copy_methods = &nd_copy_methods,                           \
+    .to_pointer = nd_to_pointer, .pointer_is_inside = nd_pointer_is_inside, .get_size = nd_get_size,        \
+    .get_alloc_size = nd_get_alloc_size, .footprint = nd_footprint, .compare = nd_compare,                 \
+    .display = nd_display, .describe = nd_describe, .interfaceid = STARPU_UNKNOWN_INTERFACE_ID,            \
+    .interface_size = ND_IFACE_SIZE(cap_), .pack_data = nd_pack_data, .unpack_data = nd_unpack_data,        \
+    .name = "LNP_ND_INTERFACE_" #cap_,                                                                     \
+  }
+
+/* The classes, smallest first (see nd_interface.h); the last one, for
+ * LNP_MAXDIM dims, is lnp_nd_interface_ops. */
+#define ND_NCLASSES 4
+static const int nd_class_cap[ND_NCLASSES] = {2, 4, 8, LNP_MAXDIM};
+static struct starpu_data_interface_ops nd_class_ops[ND_NCLASSES - 1] = {ND_OPS(2), ND_OPS(4), ND_OPS(8)};
+struct starpu_data_interface_ops lnp_nd_interface_ops = ND_OPS(LNP_MAXDIM);
+
+static struct starpu_data_interface_ops *nd_ops_of_class(int c)
+{
+  return c < ND_NCLASSES - 1 ? &nd_class_ops[c] : &lnp_nd_interface_ops;
+}
+
+static int nd_class_of(int ndim)
+{
+  int c = 0;
+  while (c < ND_NCLASSES - 1 && nd_class_cap[c] < ndim) c++;
+  return c;
+}
 
 static pthread_once_t nd_id_once = PTHREAD_ONCE_INIT;
 
 static void nd_id_init(void)
 {
-  lnp_nd_interface_ops.interfaceid = (enum starpu_data_interface_id)starpu_data_interface_get_next_id();
+  for (int c = 0; c < ND_NCLASSES; c++)
+    nd_ops_of_class(c)->interfaceid = (enum starpu_data_interface_id)starpu_data_interface_get_next_id();
   nd_describe_traced = starpu_fxt_is_enabled();
 }
 
@@ -559,22 +576,40 @@ enum starpu_data_interface_id lnp_nd_interface_id(void)
   return lnp_nd_interface_ops.interfaceid;
 }
 
+int lnp_nd_is_tile(starpu_data_handle_t h)
+{
+  pthread_once(&nd_id_once, nd_id_init);
+  const enum starpu_data_interface_id id = starpu_data_get_interface_id(h);
+  for (int c = 0; c < ND_NCLASSES; c++)
+    if (nd_ops_of_class(c)->interfaceid == id) return 1;
+  return 0;
+}
+
+void lnp_nd_init(lnp_nd_interface *nd, int ndim, const uint64_t *shape, size_t elemsize, int dtype)
+{
+  STARPU_ASSERT_MSG(ndim >= 0 && ndim <= LNP_MAXDIM, "lnp_nd_init: ndim %d out of range", ndim);
+  pthread_once(&nd_id_once, nd_id_init);
+  memset(nd, 0, sizeof(*nd));
+  const int c = nd_class_of(ndim);
+  nd->id = nd_ops_of_class(c)->interfaceid;
+  nd->cap = nd_class_cap[c];
+  nd->elemsize = elemsize;
+  nd->ndim = ndim;
+  nd->dtype = dtype;
+  for (int d = 0; d < ndim; d++)
+    LNP_ND_SHAPE(nd)[d] = shape[d];
+}
+
 void lnp_nd_register(starpu_data_handle_t *handle, int home_node, uintptr_t ptr, int ndim, const uint64_t *shape,
                      const int64_t *strides, size_t elemsize, int dtype)
 {
   STARPU_ASSERT_MSG(ndim >= 0 && ndim <= LNP_MAXDIM, "lnp_nd_register: ndim %d out of range", ndim);
   STARPU_ASSERT(elemsize > 0);
   lnp_nd_interface nd;
-  memset(&nd, 0, sizeof(nd));
-  nd.id = lnp_nd_interface_id();
-  nd.elemsize = elemsize;
-  nd.ndim = ndim;
-  nd.dtype = dtype;
-  for (int d = 0; d < ndim; d++)
-    nd.shape[d] = shape[d];
+  lnp_nd_init(&nd, ndim, shape, elemsize, dtype);
   if (home_node >= 0 && strides) {
     for (int d = 0; d < ndim; d++)
-      nd.stride[d] = strides[d];
+      LNP_ND_STRIDES(&nd)[d] = strides[d];
   } else {
     nd_compact_strides(&nd);
   }
@@ -587,5 +622,5 @@ void lnp_nd_register(starpu_data_handle_t *handle, int home_node, uintptr_t ptr,
     nd.dev_handle = (uintptr_t)((intptr_t)ptr + lo);
     nd.offset = (size_t)(-lo);
   }
-  starpu_data_register(handle, home_node, &nd, &lnp_nd_interface_ops);
+  starpu_data_register(handle, home_node, &nd, nd_ops_of_class(nd_class_of(ndim)));
 }

@@ -21,22 +21,42 @@
 extern "C" {
 #endif
 
+/* StarPU keeps one interface per memory node for every handle
+ * (STARPU_MAXNODES = 16 here) plus one per allocated replica, so its size
+ * is most of what a tile costs: with room for LNP_MAXDIM dims each (568
+ * bytes) a one-tile array took 14.7 KB, 9 KB of it these 16 copies.  The
+ * dims are therefore stored in one array whose room depends on the tile's
+ * ndim, in classes (LNP_ND_CLASS_CAPS: 2, 4, 8 and LNP_MAXDIM dims), each
+ * registered as its own interface (ops with their own interface_size and
+ * id): dims[0 .. cap) is the shape, dims[cap .. 2 cap) the strides.  A
+ * class-2 interface is 96 bytes.  A struct of this type declared whole
+ * (stack copies, lnp_nd_init) has room for every class. */
 typedef struct lnp_nd_interface {
   enum starpu_data_interface_id id;
+  int32_t cap;          /* dims this interface has room for (its class) */
   uintptr_t ptr;        /* address of element 0 on this node (0 if not allocated) */
   uintptr_t dev_handle; /* allocation handle (base of the allocation) */
   size_t offset;        /* byte offset of ptr inside dev_handle */
   size_t elemsize;      /* bytes per element */
   size_t allocsize;     /* bytes allocated on this node */
-  int32_t ndim;         /* 0 (a scalar) .. LNP_MAXDIM */
+  int32_t ndim;         /* 0 (a scalar) .. cap */
   int32_t dtype;        /* lnp_dtype, informative (traces, describe) */
-  uint64_t shape[LNP_MAXDIM];
-  int64_t stride[LNP_MAXDIM]; /* in elements */
+  int64_t dims[2 * LNP_MAXDIM]; /* shape[0..cap), then strides (elements) */
 } lnp_nd_interface;
 
-/* The interface id (allocated on first use). */
+/* The shape (uint64_t[ndim]) and strides (int64_t[ndim], elements). */
+#define LNP_ND_SHAPE(nd) ((uint64_t *)(nd)->dims)
+#define LNP_ND_STRIDES(nd) ((nd)->dims + (nd)->cap)
+
+/* The interface id of the class for LNP_MAXDIM dims (allocated on first
+ * use); lnp_nd_interface_ops is that class's ops. */
 enum starpu_data_interface_id lnp_nd_interface_id(void);
 extern struct starpu_data_interface_ops lnp_nd_interface_ops;
+/* Whether h is a tile of this interface (any class). */
+int lnp_nd_is_tile(starpu_data_handle_t h);
+/* A whole struct describing a tile of ndim dims with room for the class of
+ * ndim (cap), shape copied, strides zero; other fields zero. */
+void lnp_nd_init(lnp_nd_interface *nd, int ndim, const uint64_t *shape, size_t elemsize, int dtype);
 
 /* Register a tile.  home_node = -1 with ptr = 0: StarPU allocates it where it
  * is first used (compact).  home_node = STARPU_MAIN_RAM: ptr is host memory
@@ -52,8 +72,8 @@ int64_t lnp_nd_allocated_bytes(unsigned node);
 
 #define LNP_ND_GET_PTR(iface) ((void *)((lnp_nd_interface *)(iface))->ptr)
 #define LNP_ND_GET_NDIM(iface) (((lnp_nd_interface *)(iface))->ndim)
-#define LNP_ND_GET_SHAPE(iface) (((lnp_nd_interface *)(iface))->shape)
-#define LNP_ND_GET_STRIDES(iface) (((lnp_nd_interface *)(iface))->stride)
+#define LNP_ND_GET_SHAPE(iface) LNP_ND_SHAPE((lnp_nd_interface *)(iface))
+#define LNP_ND_GET_STRIDES(iface) LNP_ND_STRIDES((lnp_nd_interface *)(iface))
 #define LNP_ND_GET_ELEMSIZE(iface) (((lnp_nd_interface *)(iface))->elemsize)
 
 #ifdef __cplusplus

@@ -24,9 +24,10 @@
 #endif
 
 static int lnp_mpi_on = 0, lnp_rank = 0, lnp_nranks = 1;
-static int64_t lnp_next_tag = 1;
+/* atomic: rank_exit.c reads both from StarPU-MPI's thread */
+static _Atomic int64_t lnp_next_tag = 1;
 
-static uint64_t lnp_tasks_built = 0; /* starpu_mpi_task_build calls, on every rank alike */
+static _Atomic uint64_t lnp_tasks_built = 0; /* starpu_mpi_task_build calls, on every rank alike */
 
 int lnp_mpi_enabled(void) { return lnp_mpi_on; }
 int64_t lnp_mpi_tags_used(void) { return lnp_next_tag - 1; }

@@ -14,10 +14,15 @@
 
 static int lnp_initialized = 0;
 static int lnp_test_mode = 0;
+static int lnp_stopping = 0; /* lnp_runtime_shutdown has begun: no new operation */
+static int lnp_forked = 0;   /* this process is a child forked after the start */
 
 int lnp_runtime_initialized(void) { return lnp_initialized; }
 int lnp_runtime_test_mode(void) { return lnp_test_mode; }
 void lnp_engine_set_test_mode(int on) { lnp_test_mode = on; }
+int lnp_runtime_stopping(void) { return lnp_stopping; }
+void lnp_engine_set_stopping(int on) { lnp_stopping = on; }
+int lnp_runtime_forked(void) { return lnp_forked; }
 
 /* StarPU keeps the last awake worker of a context polling even with blocking
  * drivers, so an idle runtime burns a core that the Python thread (NumPy's
@@ -36,6 +41,31 @@ void lnp_engine_set_initialized(int on)
   pthread_mutex_lock(&lnp_idle_mutex);
   lnp_initialized = on;
   pthread_mutex_unlock(&lnp_idle_mutex);
+}
+
+/* A child of fork() has only the thread that forked: StarPU's workers and
+ * its MPI thread are gone and any lock one of them held stays held.  The
+ * child therefore never calls StarPU again: the runtime reads as stopped
+ * (its arrays are freed without unregistering; the atexit shutdown returns
+ * at once instead of waiting forever for tasks no worker will run), and
+ * the bindings raise RuntimeError on its next operation.  Run from
+ * pthread_atfork's child handler, so it only sets flags and re-creates our
+ * own mutex, which a worker's callback may have held at the fork. */
+static void lnp_engine_after_fork_child(void)
+{
+  if (!lnp_initialized) return;
+  pthread_mutex_init(&lnp_idle_mutex, NULL);
+  lnp_initialized = 0;
+  lnp_forked = 1;
+  lnp_inflight = 0;
+  lnp_holds = 0;
+  lnp_paused = 0;
+}
+
+void lnp_engine_watch_fork(void)
+{
+  static int registered = 0;
+  if (!registered && pthread_atfork(NULL, NULL, lnp_engine_after_fork_child) == 0) registered = 1;
 }
 
 void lnp_engine_set_idle_pause(int on) { lnp_pause_enabled = on; }
@@ -119,6 +149,45 @@ static void lnp_task_times(void)
           (double)kernel_us);
 #undef LNP_NS
 }
+
+/* ---- blocking waits ------------------------------------------------------
+ * Every wait of the engine on StarPU (for all tasks, for a tile on the host,
+ * for the submission window, for another rank's message) is bracketed by
+ * lnp_block_begin/end.  The bindings' hooks release the GIL there and take
+ * it back after: the GIL is what serialises the Python threads' calls into
+ * the library (stores, the tile pool, the batches have no lock of their
+ * own), so it is released only where this thread touches none of them, and
+ * other Python threads run while this one waits.  Under MPI a check runs
+ * first (rank_exit.c: a rank that ended must not leave this one waiting).
+ * The count of threads inside a wait lets the shutdown wait for them to
+ * leave the engine before StarPU stops. */
+static void *(*lnp_block_release)(void);
+static void (*lnp_block_reacquire)(void *);
+static void (*lnp_block_check)(void);
+static _Atomic int lnp_blocked = 0;
+
+void lnp_set_blocking_hooks(void *(*release)(void), void (*reacquire)(void *))
+{
+  lnp_block_release = release;
+  lnp_block_reacquire = reacquire;
+}
+
+void lnp_engine_set_block_check(void (*check)(void)) { lnp_block_check = check; }
+
+void *lnp_block_begin(void)
+{
+  if (lnp_block_check) lnp_block_check();
+  lnp_blocked++;
+  return lnp_block_release ? lnp_block_release() : NULL;
+}
+
+void lnp_block_end(void *token)
+{
+  if (lnp_block_reacquire) lnp_block_reacquire(token);
+  lnp_blocked--; /* after the GIL: the shutdown sees this thread until it holds it */
+}
+
+int lnp_engine_blocked(void) { return lnp_blocked; }
 
 void lnp_runtime_task_done(void *arg)
 {

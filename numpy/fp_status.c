@@ -76,7 +76,13 @@ int lnp_fp_take(unsigned *flags, int nslots, int all_ranks)
 #ifdef LNP_HAVE_MPI
   if (all_ranks && lnp_mpi_enabled() && lnp_mpi_size() > 1) {
     if (!any) memset(flags, 0, sizeof *flags * (size_t)nslots);
-    if (or_across_ranks(flags, nslots)) {
+    /* an exchange every rank makes: counted, and its wait a blocking one
+     * (the GIL released; a rank that ended ends the job: rank_exit.c) */
+    lnp_rank_exit_note_exchange();
+    void *blk = lnp_block_begin();
+    const int failed = or_across_ranks(flags, nslots);
+    lnp_block_end(blk);
+    if (failed) {
       lnp_error(LNP_ERUNTIME, "StarPU-MPI could not gather the ranks' floating-point status");
       return -1;
     }

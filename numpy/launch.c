@@ -361,6 +361,10 @@ lnp_status lnp_launch_sync_after(const lnp_view *v)
 
 static lnp_status launch_tasks(const lnp_launch *L);
 
+/* launches under way in this thread: a halo copy, or a linked copy's sync,
+ * is a launch inside one */
+static _Thread_local int launch_depth = 0;
+
 lnp_status lnp_launch_submit(const lnp_launch *L)
 {
   const lnp_view *out = L->views[0];
@@ -369,12 +373,15 @@ lnp_status lnp_launch_submit(const lnp_launch *L)
     if (st) return st;
   }
   for (int d = 0; d < out->ndim; d++) if (out->shape[d] == 0) return LNP_OK;
-  for (int k = 0; k < L->nops; k++) {
-    lnp_status st = L->views[k] ? lnp_launch_sync_before(L->views[k]) : LNP_OK;
-    if (st) return st;
-  }
-  lnp_status st = launch_tasks(L);
+  /* back-pressure between launches, never inside one (its tiles' state is
+   * half written while its tasks go out) */
+  if (!launch_depth) lnp_runtime_throttle();
+  launch_depth++;
+  lnp_status st = LNP_OK;
+  for (int k = 0; k < L->nops && !st; k++) st = L->views[k] ? lnp_launch_sync_before(L->views[k]) : LNP_OK;
+  if (!st) st = launch_tasks(L);
   for (int k = 0; k < L->nout && !st; k++) st = lnp_launch_sync_after(L->views[k]);
+  launch_depth--;
   return st;
 }
 

@@ -63,6 +63,27 @@ void lnp_runtime_task_submitted(void);
 void lnp_runtime_task_done(void *arg);
 /* Our tasks submitted and not yet finished. */
 long lnp_runtime_inflight(void);
+/* lnp_runtime_shutdown has begun: operations must not start (the bindings
+ * park any thread but the one shutting down: engine_state.c). */
+int lnp_runtime_stopping(void);
+/* This process is a child of fork() after the runtime started: StarPU's
+ * threads did not survive, the runtime cannot be used here. */
+int lnp_runtime_forked(void);
+/* Waits on StarPU: between begin and end this thread touches none of the
+ * library's state, and the hooks (set by the Python bindings) release the
+ * GIL so that other threads run; begin returns the token end takes.  No
+ * hooks: nothing is released (C programs). */
+void lnp_set_blocking_hooks(void *(*release)(void), void (*reacquire)(void *));
+void *lnp_block_begin(void);
+void lnp_block_end(void *token);
+/* Submit the pending batches and wait for every task without releasing
+ * the GIL (inside an operation: no other thread may run there), so that
+ * tiles released meanwhile are unregistered: the out-of-memory retry. */
+void lnp_runtime_settle(void);
+/* Bound on our tasks in flight (back-pressure, runtime.c): at the start of
+ * an operation, when more than the window's high mark are in flight, wait
+ * (a blocking wait) until at most its low mark are. */
+void lnp_runtime_throttle(void);
 /* Wait for every submitted task; a task failure since the last check
  * becomes LNP_ERUNTIME. */
 lnp_status lnp_runtime_wait(void);
@@ -97,6 +118,9 @@ typedef struct lnp_store {
   int relayable;  /* default tiling, nothing depends on it: an op may re-lay it (ops.c) */
 } lnp_store;
 
+/* NumPy's check of a new array's shape: negative dims, and the product of
+ * the nonzero dims times itemsize within an intp (ValueError). */
+lnp_status lnp_shape_check(int ndim, const int64_t *shape, size_t itemsize);
 /* Create a store with the default tiling for its shape (all tiles lazily
  * allocated, registered with home node -1). */
 lnp_status lnp_store_create(lnp_store **out, int ndim, const int64_t *shape, int dtype);
@@ -207,6 +231,17 @@ lnp_status lnp_spmd_check(const char *what);
 /* 1 once lnp_spmd_check found the ranks diverged: no clean shutdown */
 int lnp_spmd_diverged(void);
 
+/* ---- a rank that ends ends the job (rank_exit.c) ------------------------ */
+/* After StarPU-MPI starts: post the receives of the other ranks' exit
+ * reports (no-op without several ranks). */
+void lnp_rank_exit_init(void);
+/* At the start of every exchange all ranks take part in (a host transfer,
+ * the floating-point status union), before its messages. */
+void lnp_rank_exit_note_exchange(void);
+/* At shutdown: every rank ended at the same point, or MPI_Abort. */
+void lnp_rank_exit_agree(void);
+void lnp_rank_exit_fini(void);
+
 /* ---- batching (batch.c) ------------------------------------------------- */
 /* After starpu_init: decide whether loops are batched (GPU memory bounds a
  * batch's tiles; 0: no bound). */
@@ -240,9 +275,22 @@ starpu_data_handle_t lnp_tile_pool_take(int ndim, const uint64_t *shape, int dty
 /* Keep a released tile nothing pending uses, or (pool off or full)
  * submit its unregistration. */
 void lnp_tile_pool_release(starpu_data_handle_t h, int home, int owner);
-/* Unregister every pooled tile (before starpu_shutdown). */
+/* Unregister every pooled tile (flush: to make room when memory runs out);
+ * drain also closes the pool (at shutdown). */
+void lnp_tile_pool_flush(void);
 void lnp_tile_pool_drain(void);
 void lnp_tile_pool_counts(uint64_t *reused, uint64_t *held);
+
+/* ---- host memory of the tiles (host_memory.c) -------------------------- */
+/* After starpu_init (no check with GPUs). */
+void lnp_host_memory_init(int gpus);
+/* Before a store registers tiles of `bytes` in all: LNP_ENOMEM when they
+ * would exceed STARPU_LIMIT_CPU_MEM or the address space left. */
+lnp_status lnp_host_memory_reserve(int64_t bytes, int64_t ntiles, int dtype);
+/* A tile registered / its unregistration submitted. */
+void lnp_host_memory_commit(int64_t bytes);
+void lnp_host_memory_release(int64_t bytes);
+int64_t lnp_host_memory_committed(void);
 
 /* ---- operations (asynchronous) ---------------------------------------- */
 typedef struct lnp_operand {

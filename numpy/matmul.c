@@ -62,6 +62,7 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
   if (b->store->dtype != odt || out->store->dtype != odt) return lnp_error(LNP_ETYPE, "matmul: operands must share one dtype");
   lnp_status st = lnp_view_check_writable(out);
   if (st || m == 0 || n == 0) return st;
+  lnp_runtime_throttle(); /* back-pressure, as at every launch */
   /* the tiles of a, b and an identity out are used directly, not through
    * a launch: linked copies (store_internal.h) are brought up to date here */
   if ((st = lnp_launch_sync_before(a)) || (st = lnp_launch_sync_before(b)) || (st = lnp_launch_sync_before(out)))

@@ -388,12 +388,12 @@ static lnp_status reshape(const lnp_view *v, int ndim, const int64_t *shape, int
 lnp_status lnp_view_reshape(const lnp_view *v, int ndim, const int64_t *shape, lnp_view **out,
                             int *is_view)
 {
-  if (ndim < 0 || ndim > LNP_MAXDIM) return lnp_error(LNP_EVALUE, "maximum supported dimension for an ndarray is %d, found %d", LNP_MAXDIM, ndim);
+  /* NumPy's shape rule first: reshape(2**62, 0) of an empty array is too
+   * big, and the product below must not overflow */
+  lnp_status sc = lnp_shape_check(ndim, shape, v->store->itemsize);
+  if (sc) return sc;
   int64_t n = 1;
-  for (int d = 0; d < ndim; d++) {
-    if (shape[d] < 0) return lnp_error(LNP_EVALUE, "negative dimensions are not allowed");
-    n *= shape[d];
-  }
+  for (int d = 0; d < ndim; d++) n *= shape[d];
   if (n != lnp_view_size(v)) {
     char a[256];
     lnp_shape_str(a, sizeof a, ndim, shape);

@@ -71,6 +71,10 @@ static uint64_t lnp_gpu_memory(void)
 /* lnp_runtime_wait's polling before it blocks (see spin_until_idle) */
 static long lnp_wait_spin_ns = 0;
 
+/* The submission window (lnp_runtime_throttle): at most this many of our
+ * tasks in flight when an operation starts, then down to the low mark. */
+static long lnp_window_high = 0, lnp_window_low = 0;
+
 /* Number of CUDA devices StarPU will use (STARPU_NCUDA, else all present),
  * known before starpu_init so that the scheduler and tiling can follow. */
 static int lnp_cuda_devices_planned(void)
@@ -153,6 +157,50 @@ static void lnp_mpi_poll_sleep_if_crowded(void)
   long workers = nc && *nc ? atol(nc) : cores / local;
   if (workers < 0) workers = 0;
   if (cores > 0 && local * (workers + 1) > cores) setenv("STARPU_MPI_POLL_SLEEP_US", "2000", 0);
+}
+
+/* Back-pressure.  Python submits a loop in a few microseconds and a CPU
+ * task of a default tile runs ~0.1-1 ms, so a loop that never reads a
+ * value back ran thousands of iterations ahead of the workers, each
+ * submitted task holding its cl_arg, StarPU's task and job, the implicit
+ * dependencies on its tiles and the temporaries' handles: a Jacobi loop of
+ * 10,000 sweeps on 1000^2 grew from 230 to 708 MB before its first read.
+ * Operations therefore start only while at most lnp_window_high of our
+ * tasks are in flight, else they wait (a blocking wait: the GIL is
+ * released) until lnp_window_low are; within one operation nothing waits,
+ * so the bound is the window plus one operation's tasks.  The window keeps
+ * every worker fed (many tasks queued per worker, far above what a worker
+ * needs to never idle) and is only reached when the workers are the
+ * bottleneck, where waiting costs nothing.  StarPU's own
+ * STARPU_LIMIT_MAX_SUBMITTED_TASKS waits inside starpu_task_submit, with
+ * the GIL held and in the middle of an operation, so we do not use it for
+ * this (with GPUs it still sets a tighter window per GPU, above).
+ * LEGATE_NUMPY_WINDOW=N sets the high mark (0: no bound). */
+static void lnp_window_setup(void)
+{
+  long high = 64L * (long)starpu_worker_get_count();
+  if (high < 512) high = 512;
+  const char *e = getenv("LEGATE_NUMPY_WINDOW");
+  if (e && *e) high = atol(e);
+  lnp_window_high = high > 0 ? high : 0;
+  lnp_window_low = lnp_window_high / 2;
+}
+
+void lnp_runtime_settle(void)
+{
+  if (!lnp_runtime_initialized()) return;
+  (void)lnp_batch_flush();
+  lnp_runtime_activate();
+  starpu_task_wait_for_all();
+  lnp_runtime_maybe_idle();
+}
+
+void lnp_runtime_throttle(void)
+{
+  if (lnp_window_high <= 0 || lnp_runtime_inflight() <= lnp_window_high) return;
+  void *t = lnp_block_begin();
+  starpu_task_wait_for_n_submitted((unsigned)lnp_window_low);
+  lnp_block_end(t);
 }
 
 lnp_status lnp_runtime_init(const lnp_config *cfg)
@@ -257,10 +305,15 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   const char *spin_env = getenv("LEGATE_NUMPY_WAIT_SPIN");
   if (spin_env && *spin_env) lnp_wait_spin_ns = atol(spin_env) * 1000L;
   else lnp_wait_spin_ns = starpu_cuda_worker_get_count() > 0 && !lnp_mpi_enabled() && cores > 1 ? 2000000L : 0;
+  lnp_window_setup();
+  lnp_engine_set_stopping(0);
   lnp_engine_set_initialized(1);
+  lnp_engine_watch_fork();
   lnp_batch_init(lnp_gpu_memory());
   lnp_tile_pool_init(lnp_gpu_memory());
+  lnp_host_memory_init(starpu_cuda_worker_get_count() > 0);
   lnp_spmd_check_init();
+  lnp_rank_exit_init();
   if (lnp_verbose) {
     char *d = lnp_runtime_describe();
     fputs(d, stderr);
@@ -270,6 +323,16 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   return LNP_OK;
 }
 
+/* The end of the runtime, from Python's atexit, with the GIL held.  Other
+ * Python threads (daemon threads still running legate.numpy code when the
+ * main thread ends) run whenever this thread waits: from the start the
+ * bindings park any thread that begins an operation (lnp_runtime_stopping),
+ * and the loop below waits until every thread that was inside a wait
+ * (lnp_block_begin .. end) has left it and no task is left.  The last steps
+ * (StarPU's shutdown) run without releasing the GIL, so no other thread can
+ * touch a handle meanwhile: a daemon thread submitting while StarPU shut
+ * down used to abort on an unregistered handle, or keep the wait below
+ * from ever returning. */
 void lnp_runtime_shutdown(void)
 {
   if (!lnp_runtime_initialized()) return;
@@ -278,14 +341,26 @@ void lnp_runtime_shutdown(void)
     lnp_engine_set_initialized(0);
     return;
   }
-  (void)lnp_batch_flush();
-  lnp_runtime_activate();
-  starpu_task_wait_for_all();
-  lnp_tile_pool_drain();
-  starpu_task_wait_for_all();
+  lnp_engine_set_stopping(1);
+  /* under MPI every rank must end at the same point of the program, or
+   * the job is aborted (rank_exit.c) instead of hanging */
+  lnp_rank_exit_agree();
+  for (;;) {
+    (void)lnp_batch_flush();
+    lnp_tile_pool_drain(); /* and closes the pool: later releases unregister */
+    lnp_runtime_activate();
+    void *t = lnp_block_begin();
+    starpu_task_wait_for_all();
+    lnp_block_end(t);
+    if (lnp_engine_blocked() == 0 && starpu_task_nsubmitted() == 0) break;
+    t = lnp_block_begin();
+    usleep(1000);
+    lnp_block_end(t);
+  }
   lnp_runtime_activate();
   lnp_engine_set_initialized(0);
   lnp_codelets_shutdown();
+  lnp_rank_exit_fini();
   lnp_spmd_check_fini();
   if (lnp_mpi_enabled()) lnp_mpi_stop();
   else starpu_shutdown();
@@ -315,8 +390,10 @@ lnp_status lnp_runtime_wait(void)
   lnp_status bst = lnp_batch_flush();
   if (bst) return bst;
   lnp_runtime_activate();
+  void *t = lnp_block_begin();
   spin_until_idle();
   int ret = starpu_task_wait_for_all();
+  lnp_block_end(t);
   lnp_runtime_maybe_idle();
   if (ret) return lnp_error(LNP_ERUNTIME, "starpu_task_wait_for_all failed (error %d)", ret);
   return lnp_runtime_check_tasks();

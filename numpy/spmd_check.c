@@ -72,10 +72,13 @@ static void sync_to_host(starpu_data_handle_t h)
 
 lnp_status lnp_spmd_check(const char *what)
 {
+  lnp_rank_exit_note_exchange(); /* before any message of the transfer */
   if (!C.on) return LNP_OK;
   const int64_t tags = lnp_mpi_tags_used(), tasks = (int64_t)lnp_mpi_tasks_built();
   MPI_Status status;
   int ret = 0;
+  /* messages and acquires only: a blocking wait (the GIL is released) */
+  void *blk = lnp_block_begin();
   if (lnp_mpi_rank() == 0) {
     int64_t v[V_N] = {-1, 0, 0, tags, tasks};
     for (int r = 1; r < lnp_mpi_size() && !ret; r++) {
@@ -102,6 +105,7 @@ lnp_status lnp_spmd_check(const char *what)
     if (!ret) ret = starpu_mpi_recv(C.h_verdict, 0, TAG_VERDICT, MPI_COMM_WORLD, &status);
     if (!ret) sync_to_host(C.h_verdict);
   }
+  lnp_block_end(blk);
   if (ret) return lnp_error(LNP_ERUNTIME, "StarPU-MPI could not compare the ranks' progress before %s (error %d)", what, ret);
   if (C.verdict[V_RANK] < 0) return LNP_OK;
   C.diverged = 1;

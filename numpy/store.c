@@ -22,6 +22,13 @@ static uint64_t lnp_next_storage_id = 1;
  * test mode every dimension is cut every 3 elements. */
 static void default_tiling(int ndim, const int64_t *shape, size_t itemsize, int32_t *ntiles, int64_t *chunk)
 {
+  /* an empty array is one (empty) tile: no task ever touches it, and
+   * (2**40, 0) was a million handles to register */
+  for (int d = 0; d < ndim; d++)
+    if (shape[d] == 0) {
+      for (int e = 0; e < ndim; e++) { chunk[e] = shape[e] > 0 ? shape[e] : 1; ntiles[e] = 1; }
+      return;
+    }
   if (lnp_runtime_test_mode()) {
     for (int d = 0; d < ndim; d++) {
       /* 3 elements, or coarser for huge extents (bounded tile count) */
@@ -54,6 +61,25 @@ static void default_tiling(int ndim, const int64_t *shape, size_t itemsize, int3
   }
 }
 
+/* NumPy's rule for a new array's shape (PyArray_NewFromDescr): dims in
+ * order, a 0 is skipped, a negative one is an error, and the product of the
+ * others times the itemsize must fit in an intp -- even when a 0 makes the
+ * array empty: np.ones((2**62, 0)) is "array is too big", and so must ours
+ * be, before any tile grid is laid over it. */
+lnp_status lnp_shape_check(int ndim, const int64_t *shape, size_t itemsize)
+{
+  if (ndim < 0 || ndim > LNP_MAXDIM) return lnp_error(LNP_EVALUE, "maximum supported dimension for an ndarray is %d, found %d", LNP_MAXDIM, ndim);
+  int64_t nbytes = itemsize ? (int64_t)itemsize : 1;
+  for (int d = 0; d < ndim; d++) {
+    if (shape[d] == 0) continue;
+    if (shape[d] < 0) return lnp_error(LNP_EVALUE, "negative dimensions are not allowed");
+    if (nbytes > INT64_MAX / shape[d])
+      return lnp_error(LNP_EVALUE, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
+    nbytes *= shape[d];
+  }
+  return LNP_OK;
+}
+
 /* Tiles are allocated lazily, when a task first writes them; an array that
  * can never fit must fail now, as NumPy's allocation does, not abort later
  * inside a worker. */
@@ -61,13 +87,10 @@ static lnp_status check_size(int ndim, const int64_t *shape, int dtype)
 {
   size_t itemsize = lnp_dtype_size(dtype);
   if (!itemsize) return lnp_error(LNP_ETYPE, "invalid dtype %d", dtype);
+  lnp_status st = lnp_shape_check(ndim, shape, itemsize);
+  if (st) return st;
   int64_t nelem = 1;
-  for (int d = 0; d < ndim; d++) {
-    if (shape[d] < 0) return lnp_error(LNP_EVALUE, "negative dimensions are not allowed");
-    if (shape[d] && nelem > INT64_MAX / shape[d]) return lnp_error(LNP_EVALUE, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
-    nelem *= shape[d];
-  }
-  if (nelem > (int64_t)(INT64_MAX / itemsize)) return lnp_error(LNP_EVALUE, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
+  for (int d = 0; d < ndim; d++) nelem *= shape[d];
   /* sysconf(_SC_PHYS_PAGES) is a sysinfo() system call: once per process */
   static uint64_t phys_bytes = 0;
   if (!phys_bytes) {
@@ -98,10 +121,22 @@ lnp_status lnp_store_create_placed(lnp_store **out, int ndim, const int64_t *sha
   int64_t nelem = 1;
   for (int d = 0; d < ndim; d++) {
     nelem *= shape[d];
-    total *= (size_t)ntiles[d];
+    /* saturates: the product of 32 tile counts overflows a size_t */
+    total = ntiles[d] <= 0 ? 0 : total > ((size_t)1 << 26) ? total : total * (size_t)ntiles[d];
   }
   if (total > ((size_t)1 << 26))
     return lnp_error(LNP_ENOMEM, "Unable to allocate an array of %lld elements: %zu tiles is beyond the runtime's limit", (long long)nelem, total);
+  /* the host memory its tiles and their handles will take (host_memory.c):
+   * refused, make room (pooled tiles, tiles released while tasks used
+   * them) and ask again; still refused: MemoryError, nothing registered.
+   * Under MPI this rank holds about its share. */
+  const int64_t bytes = nelem * (int64_t)itemsize / lnp_mpi_size();
+  if (lnp_host_memory_reserve(bytes, (int64_t)total, dtype)) {
+    lnp_tile_pool_flush();
+    lnp_runtime_settle();
+    lnp_status ms = lnp_host_memory_reserve(bytes, (int64_t)total, dtype);
+    if (ms) return ms;
+  }
   lnp_store *s = calloc(1, sizeof *s);
   lnp_storage *st = calloc(1, sizeof *st);
   starpu_data_handle_t *tiles = calloc(total ? total : 1, sizeof *tiles);
@@ -138,6 +173,7 @@ lnp_status lnp_store_create_placed(lnp_store **out, int ndim, const int64_t *sha
     if (tiles[t]) lnp_mpi_retag_tile(tiles[t]);
     else {
       lnp_nd_register(&tiles[t], -1, 0, ndim, tshape, NULL, itemsize, dtype);
+      lnp_host_memory_commit((int64_t)starpu_data_get_size(tiles[t]));
       lnp_sched_set_home(tiles[t], home[t]);
       lnp_mpi_register_tile(tiles[t], owner[t]);
     }

@@ -98,9 +98,17 @@ static pool_bucket *find(const pool_key *k)
   return NULL;
 }
 
+/* every unregistration of a tile: the memory it held is no longer
+ * committed (host_memory.c) */
+static void unregister_tile(starpu_data_handle_t h)
+{
+  lnp_host_memory_release((int64_t)starpu_data_get_size(h));
+  starpu_data_unregister_submit(h);
+}
+
 static void drop_bucket(pool_bucket *b)
 {
-  for (int i = 0; i < b->n; i++) starpu_data_unregister_submit(b->h[i]);
+  for (int i = 0; i < b->n; i++) unregister_tile(b->h[i]);
   P.tiles -= b->n;
   P.bytes -= b->bytes * (size_t)b->n;
   free(b->h);
@@ -127,10 +135,10 @@ static int give(starpu_data_handle_t h, int home, int owner)
   if (!P.on) return 0;
   const lnp_nd_interface *nd = starpu_data_get_interface_on_node(h, STARPU_MAIN_RAM);
   size_t bytes = nd->elemsize;
-  for (int d = 0; d < nd->ndim; d++) bytes *= (size_t)nd->shape[d];
+  for (int d = 0; d < nd->ndim; d++) bytes *= (size_t)LNP_ND_GET_SHAPE(nd)[d];
   if (bytes > POOL_MAX_TILE_BYTES || P.tiles >= POOL_MAX_TILES || P.bytes + bytes > P.cap_bytes) return 0;
   pool_key k;
-  make_key(&k, nd->ndim, nd->shape, nd->dtype, home, owner);
+  make_key(&k, nd->ndim, LNP_ND_GET_SHAPE(nd), nd->dtype, home, owner);
   pool_bucket *b = find(&k);
   if (!b) {
     if (P.nb == POOL_MAX_KEYS) { /* evict the key unused longest */
@@ -160,12 +168,20 @@ static int give(starpu_data_handle_t h, int home, int owner)
 
 void lnp_tile_pool_release(starpu_data_handle_t h, int home, int owner)
 {
-  if (!give(h, home, owner)) starpu_data_unregister_submit(h);
+  if (!give(h, home, owner)) unregister_tile(h);
+}
+
+void lnp_tile_pool_flush(void)
+{
+  while (P.nb) drop_bucket(&P.b[P.nb - 1]);
 }
 
 void lnp_tile_pool_drain(void)
 {
-  while (P.nb) drop_bucket(&P.b[P.nb - 1]);
+  lnp_tile_pool_flush();
+  /* only the shutdown drains: a store another thread releases while it
+   * waits is unregistered, not kept past it */
+  P.on = 0;
 }
 
 void lnp_tile_pool_counts(uint64_t *reused, uint64_t *held)

@@ -71,14 +71,23 @@ static lnp_status transfer(const lnp_view *v, void *host, int to_host)
     /* the pending loops (and the fill just offered) come first */
     st = lnp_batch_flush();
     if (st) break;
-    int ret = starpu_data_acquire(h, to_host ? STARPU_R : whole ? STARPU_W : STARPU_RW);
+    /* The acquire, the copy and the release are one blocking wait (the
+     * GIL released): this thread must not wait for the GIL while it holds
+     * the tile, which a task of the thread holding the GIL may wait for
+     * (at the submission window, lnp_runtime_throttle). */
+    void *blk = lnp_block_begin();
+    int ret = starpu_data_acquire(h, to_host ? STARPU_R : whole ? STARPU_W : STARPU_RW), failed = 0;
+    if (!ret) {
+      void *tptr = LNP_ND_GET_PTR(starpu_data_get_interface_on_node(h, STARPU_MAIN_RAM));
+      void *ptrs[2];
+      ptrs[to_host ? 0 : 1] = host;
+      ptrs[to_host ? 1 : 0] = tptr;
+      failed = lnp_loop_execute(desc, ptrs, 1) != 0;
+      starpu_data_release(h);
+    }
+    lnp_block_end(blk);
+    if (failed) { st = lnp_error(LNP_ERUNTIME, "copy kernel failed"); break; }
     if (ret) { st = lnp_error(LNP_ERUNTIME, "StarPU could not acquire a tile (error %d)", ret); break; }
-    void *tptr = LNP_ND_GET_PTR(starpu_data_get_interface_on_node(h, STARPU_MAIN_RAM));
-    void *ptrs[2];
-    ptrs[to_host ? 0 : 1] = host;
-    ptrs[to_host ? 1 : 0] = tptr;
-    if (lnp_loop_execute(desc, ptrs, 1)) st = lnp_error(LNP_ERUNTIME, "copy kernel failed");
-    starpu_data_release(h);
     for (int d = ndim - 1; d >= 0; d--) { if (++pc[d] < nseg[d]) break; pc[d] = 0; }
   }
   free(desc);

@@ -15,6 +15,44 @@ PyObject *lnp_py_raise(lnp_status st)
   return NULL;
 }
 
+/* The thread that runs the shutdown (Python's atexit, in the main thread);
+ * 0: none yet. */
+static unsigned long shutdown_thread = 0;
+
+void lnp_py_mark_shutdown_thread(void)
+{
+  if (!shutdown_thread) shutdown_thread = PyThread_get_thread_ident();
+}
+
+/* A thread that starts an operation once the shutdown has begun (a daemon
+ * thread still computing when the main thread ended) waits here, without
+ * the GIL, until the process ends, as Python itself parks daemon threads at
+ * finalization: it must not submit while StarPU stops, and an exception
+ * would only print a traceback from a thread the program has abandoned.
+ * Only the thread shutting down (atexit handlers after ours) gets the
+ * error. */
+static void park_thread(void)
+{
+  Py_BEGIN_ALLOW_THREADS
+  for (;;) pause();
+  Py_END_ALLOW_THREADS
+}
+
+int lnp_py_check_runtime(void)
+{
+  if (lnp_runtime_initialized() && !lnp_runtime_stopping()) return 0;
+  if (lnp_runtime_forked()) {
+    PyErr_SetString(PyExc_RuntimeError,
+                    "legate.numpy cannot be used in a process forked after it started: StarPU's worker threads do not "
+                    "survive fork(); use multiprocessing's 'spawn' or 'forkserver' start method, or import "
+                    "legate.numpy in the child only");
+    return -1;
+  }
+  if (lnp_runtime_stopping() && shutdown_thread && PyThread_get_thread_ident() != shutdown_thread) park_thread();
+  PyErr_SetString(PyExc_RuntimeError, "legate.numpy runtime is not running");
+  return -1;
+}
+
 PyObject *lnp_py_wrap(lnp_view *v)
 {
   if (!v) return PyErr_NoMemory();
@@ -154,10 +192,8 @@ static PyObject *Array_to_numpy(ArrayObject *self, PyObject *dest)
     PyErr_SetString(PyExc_ValueError, "to_numpy: destination has the wrong dtype or size");
     return NULL;
   }
-  lnp_status st;
-  Py_BEGIN_ALLOW_THREADS
-  st = lnp_view_to_host(self->view, b.buf);
-  Py_END_ALLOW_THREADS
+  if (lnp_py_check_runtime()) { PyBuffer_Release(&b); return NULL; }
+  lnp_status st = lnp_view_to_host(self->view, b.buf);
   PyBuffer_Release(&b);
   if (st) return lnp_py_raise(st);
   Py_RETURN_NONE;
@@ -229,10 +265,8 @@ static PyObject *Array_reshape(ArrayObject *self, PyObject *shape_obj)
   if (n < 0) return NULL;
   lnp_view *out;
   int is_view = 0;
-  lnp_status st;
-  Py_BEGIN_ALLOW_THREADS
-  st = lnp_view_reshape(self->view, n, shape, &out, &is_view);
-  Py_END_ALLOW_THREADS
+  if (lnp_py_check_runtime()) return NULL;
+  lnp_status st = lnp_view_reshape(self->view, n, shape, &out, &is_view);
   if (st) return lnp_py_raise(st);
   PyObject *arr = is_view ? lnp_py_wrap_view(out, (PyObject *)self) : lnp_py_wrap(out);
   if (!arr) return NULL;

@@ -35,6 +35,13 @@ int lnp_py_buffer_dtype(const Py_buffer *b);
 int lnp_py_scalar(PyObject *obj, lnp_operand *op);
 /* The view of an Array (borrowed) or NULL with TypeError. */
 const lnp_view *lnp_py_view(PyObject *obj);
+/* 0 while operations may run, else -1 with RuntimeError (stopped, or a
+ * forked child); a thread other than the one shutting down is parked for
+ * good once the shutdown has begun (module.c). */
+int lnp_py_check_runtime(void);
+/* The calling thread runs the shutdown (the one lnp_py_check_runtime never
+ * parks). */
+void lnp_py_mark_shutdown_thread(void);
 /* profile_* functions of the module (profile.c) */
 extern PyMethodDef lnp_py_profile_methods[];
 

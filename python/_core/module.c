@@ -14,30 +14,27 @@ static PyObject *py_init(PyObject *self, PyObject *args, PyObject *kw)
   if (!PyArg_ParseTupleAndKeywords(args, kw, "|izppL", kwlist, &ncpus, &sched, &test_mode, &verbose, &tile_elems))
     return NULL;
   lnp_config cfg = {.ncpus = ncpus, .sched = sched, .test_mode = test_mode, .tile_elems = tile_elems, .verbose = verbose};
-  lnp_status st;
-  Py_BEGIN_ALLOW_THREADS
-  st = lnp_runtime_init(&cfg);
-  Py_END_ALLOW_THREADS
+  lnp_status st = lnp_runtime_init(&cfg);
   if (st) return lnp_py_raise(st);
   Py_RETURN_NONE;
 }
 
+/* With the GIL held throughout (the engine releases it at its waits:
+ * lnp_block_begin), so that the last steps of the shutdown run while no
+ * other thread can enter the library. */
 static PyObject *py_shutdown(PyObject *self, PyObject *unused)
 {
   (void)self; (void)unused;
-  Py_BEGIN_ALLOW_THREADS
+  lnp_py_mark_shutdown_thread();
   lnp_runtime_shutdown();
-  Py_END_ALLOW_THREADS
   Py_RETURN_NONE;
 }
 
 static PyObject *py_wait(PyObject *self, PyObject *unused)
 {
   (void)self; (void)unused;
-  lnp_status st;
-  Py_BEGIN_ALLOW_THREADS
-  st = lnp_runtime_wait();
-  Py_END_ALLOW_THREADS
+  if (lnp_py_check_runtime()) return NULL;
+  lnp_status st = lnp_runtime_wait();
   if (st) return lnp_py_raise(st);
   Py_RETURN_NONE;
 }
@@ -97,11 +94,7 @@ static int check_dtype(int dt)
   return 0;
 }
 
-static int check_runtime(void)
-{
-  if (!lnp_runtime_initialized()) { PyErr_SetString(PyExc_RuntimeError, "legate.numpy runtime is not running"); return -1; }
-  return 0;
-}
+#define check_runtime lnp_py_check_runtime
 
 static PyObject *new_array(int ndim, const int64_t *shape, int dt)
 {
@@ -161,10 +154,7 @@ static PyObject *py_from_numpy(PyObject *self, PyObject *args)
   for (int d = 0; d < b.ndim; d++) shape[d] = b.shape[d];
   PyObject *arr = new_array(b.ndim, shape, dt);
   if (!arr) { PyBuffer_Release(&b); return NULL; }
-  lnp_status st;
-  Py_BEGIN_ALLOW_THREADS
-  st = lnp_view_from_host(((ArrayObject *)arr)->view, b.buf);
-  Py_END_ALLOW_THREADS
+  lnp_status st = lnp_view_from_host(((ArrayObject *)arr)->view, b.buf);
   PyBuffer_Release(&b);
   if (st) { Py_DECREF(arr); return lnp_py_raise(st); }
   return arr;
@@ -330,14 +320,9 @@ static PyObject *py_fp_take(PyObject *self, PyObject *args)
   if (!PyArg_ParseTuple(args, "|p", &all_ranks)) return NULL;
   unsigned *flags = PyMem_Malloc(sizeof *flags * LNP_FP_TAG_END);
   if (!flags) return PyErr_NoMemory();
-  int any;
-  if (all_ranks) { /* waits for the other ranks */
-    Py_BEGIN_ALLOW_THREADS
-    any = lnp_fp_take(flags, LNP_FP_TAG_END, 1);
-    Py_END_ALLOW_THREADS
-  } else {
-    any = lnp_fp_take(flags, LNP_FP_TAG_END, 0);
-  }
+  /* all_ranks waits for the other ranks: the engine releases the GIL there
+   * (lnp_block_begin) */
+  const int any = lnp_fp_take(flags, LNP_FP_TAG_END, all_ranks);
   if (any <= 0) {
     PyMem_Free(flags);
     return any < 0 ? lnp_py_raise(LNP_ERUNTIME) : PyTuple_New(0);
@@ -415,6 +400,15 @@ static struct PyModuleDef module_def = {
  * core functions that may run with the GIL released.  gc.collect() rather
  * than PyGC_Collect(), which does nothing while the program has disabled
  * automatic collection. */
+/* The engine's blocking waits (lnp_block_begin/end) release the GIL: the
+ * GIL is the lock of the library's state, held everywhere else.  A thread
+ * without it (none of ours today) releases nothing. */
+static void *gil_release(void) { return PyGILState_Check() ? (void *)PyEval_SaveThread() : NULL; }
+static void gil_reacquire(void *tstate)
+{
+  if (tstate) PyEval_RestoreThread((PyThreadState *)tstate);
+}
+
 static PyObject *gc_collect_fn;
 static void collect_garbage(void)
 {
@@ -457,5 +451,6 @@ PyMODINIT_FUNC PyInit__core(void)
   Py_XDECREF(gc);
   if (!gc_collect_fn) return NULL;
   lnp_set_garbage_collector(collect_garbage);
+  lnp_set_blocking_hooks(gil_release, gil_reacquire);
   return m;
 }

@@ -76,7 +76,7 @@ static void check_fn(uint64_t lin, int64_t off, void *a_)
 static long check_iface(const lnp_nd_interface *nd, double base)
 {
   struct fill_arg a = {(char *)nd->ptr, base, 0, 0};
-  walk(nd->ndim, nd->shape, nd->stride, nd->elemsize, check_fn, &a);
+  walk(nd->ndim, LNP_ND_SHAPE(nd), LNP_ND_STRIDES(nd), nd->elemsize, check_fn, &a);
   return a.bad;
 }
 
@@ -89,7 +89,7 @@ static void fill_cpu(void *descr[], void *cl_arg)
   double base;
   starpu_codelet_unpack_args(cl_arg, &base);
   struct fill_arg a = {LNP_ND_GET_PTR(nd), base, 0, 0};
-  walk(nd->ndim, nd->shape, nd->stride, nd->elemsize, fill_fn, &a);
+  walk(nd->ndim, LNP_ND_SHAPE(nd), LNP_ND_STRIDES(nd), nd->elemsize, fill_fn, &a);
 }
 
 static void add_cpu(void *descr[], void *cl_arg)
@@ -98,7 +98,7 @@ static void add_cpu(void *descr[], void *cl_arg)
   double add;
   starpu_codelet_unpack_args(cl_arg, &add);
   struct fill_arg a = {LNP_ND_GET_PTR(nd), 0, 0, add};
-  walk(nd->ndim, nd->shape, nd->stride, nd->elemsize, add_fn, &a);
+  walk(nd->ndim, LNP_ND_SHAPE(nd), LNP_ND_STRIDES(nd), nd->elemsize, add_fn, &a);
 }
 
 static struct starpu_codelet fill_cl = {
@@ -243,13 +243,8 @@ static void register_view(starpu_data_handle_t *h, const hostview *v)
 /* An interface struct over a host view, as register would build it. */
 static void iface_of_view(lnp_nd_interface *nd, const hostview *v)
 {
-  memset(nd, 0, sizeof(*nd));
-  nd->id = lnp_nd_interface_id();
-  nd->ndim = v->ndim;
-  nd->elemsize = v->es;
-  nd->dtype = LNP_UINT8;
-  memcpy(nd->shape, v->shape, sizeof(nd->shape));
-  memcpy(nd->stride, v->stride, sizeof(nd->stride));
+  lnp_nd_init(nd, v->ndim, v->shape, v->es, LNP_UINT8);
+  memcpy(LNP_ND_STRIDES(nd), v->stride, sizeof(int64_t) * (size_t)v->ndim);
   nd->ptr = (uintptr_t)(v->buf + v->off0);
   nd->dev_handle = (uintptr_t)v->buf;
   nd->offset = (size_t)v->off0;
@@ -282,8 +277,8 @@ static void test_lazy_tiles(void)
     CHECK(starpu_data_handle_to_pointer(h, STARPU_MAIN_RAM) == (void *)nd->ptr, "to_pointer");
     int64_t s = 1, okstride = 1;
     for (int d = nd->ndim - 1; d >= 0; d--) {
-      okstride &= nd->stride[d] == s;
-      s *= (int64_t)nd->shape[d];
+      okstride &= LNP_ND_STRIDES(nd)[d] == s;
+      s *= (int64_t)LNP_ND_SHAPE(nd)[d];
     }
     CHECK(okstride, "lazy tile compact strides (ndim %d)", nd->ndim);
     starpu_data_release(h);
@@ -329,7 +324,7 @@ static void test_host_tiles(void)
       lnp_nd_interface *nd = main_iface(h);
       CHECK(nd->ptr == (uintptr_t)(v.buf + v.off0), "home ptr");
       CHECK(nd->dev_handle + nd->offset == nd->ptr, "home dev_handle+offset");
-      CHECK(memcmp(nd->stride, v.stride, sizeof(int64_t) * (size_t)v.ndim) == 0, "home strides kept");
+      CHECK(memcmp(LNP_ND_STRIDES(nd), v.stride, sizeof(int64_t) * (size_t)v.ndim) == 0, "home strides kept");
       submit_add(h, 1.0);
       starpu_data_acquire(h, STARPU_R);
       CHECK(check_iface(main_iface(h), base + 1.0) == 0, "%s %d-d task values", kind_name[kind], v.ndim);
@@ -504,8 +499,8 @@ static void test_disk_replica(void)
     CHECK(dn->dev_handle != 0, "disk replica allocated");
     int64_t s = 1, okstride = 1;
     for (int d = dn->ndim - 1; d >= 0; d--) {
-      okstride &= dn->stride[d] == s;
-      s *= (int64_t)dn->shape[d];
+      okstride &= LNP_ND_STRIDES(dn)[d] == s;
+      s *= (int64_t)LNP_ND_SHAPE(dn)[d];
     }
     CHECK(okstride, "disk replica compact");
     starpu_data_release_on_node(h, disk);
@@ -557,7 +552,7 @@ static void test_footprint_compare(void)
   CHECK(cmp(main_iface(a), main_iface(d)) == 0, "compare ndim differ");
   CHECK(cmp(main_iface(a), main_iface(e)) == 0, "compare elemsize differ");
   CHECK(cmp(main_iface(b), main_iface(f)) == 0, "compare dtype differ");
-  CHECK(starpu_data_get_interface_id(a) == lnp_nd_interface_id(), "interface id");
+  CHECK(lnp_nd_is_tile(a) && lnp_nd_is_tile(e), "interface id");
   CHECK(lnp_nd_interface_id() != STARPU_UNKNOWN_INTERFACE_ID && lnp_nd_interface_id() >= STARPU_MAX_INTERFACE_ID,
         "dynamic interface id %d", (int)lnp_nd_interface_id());
 
@@ -614,7 +609,7 @@ static void test_alloc_cache(void)
     starpu_data_acquire(h2, STARPU_R);
     lnp_nd_interface *nd = main_iface(h2);
     CHECK(nd->dtype == dt, "dtype after allocation (round %d): %d", round, nd->dtype);
-    CHECK(nd->ndim == 2 && nd->shape[0] == 16 && nd->stride[0] == 16 && nd->stride[1] == 1, "layout after reuse");
+    CHECK(nd->ndim == 2 && LNP_ND_SHAPE(nd)[0] == 16 && LNP_ND_STRIDES(nd)[0] == 16 && LNP_ND_STRIDES(nd)[1] == 1, "layout after reuse");
     CHECK(check_iface(nd, 2.0) == 0, "values after reuse");
     starpu_data_release(h2);
     starpu_data_unregister(h2);
