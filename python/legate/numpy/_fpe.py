@@ -17,12 +17,12 @@ fills) report under their op's name with the errstate of the report.
 GPU kernels have no floating-point status: tasks that ran on CUDA workers
 report nothing (docs/design.md)."""
 
-import atexit
 import sys
 import warnings
 
 import numpy as _np
 
+from . import _runtime
 from ._runtime import core as _core
 
 # NumPy's bits (UFUNC_FPE_*), its errstate keys and its message words, in
@@ -188,12 +188,14 @@ def warn_complex_discard():
 
 
 def _at_exit():
-    """What ran after the last synchronisation is reported before StarPU
-    stops (registered after the runtime's shutdown, so it runs first)."""
+    """What ran after the last synchronisation is reported once the runtime
+    has stopped (its shutdown waited for every task; the slots are plain
+    memory), not by a wait of its own here, which daemon threads still
+    submitting would keep from ever ending."""
     try:
-        flush()
+        report()
     except FloatingPointError as exc:
         sys.stderr.write("legate.numpy: %s\n" % exc)
 
 
-atexit.register(_at_exit)
+_runtime.AFTER_SHUTDOWN.append(_at_exit)

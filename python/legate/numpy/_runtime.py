@@ -40,6 +40,11 @@ EAGER_MAX = 0 if TEST_MODE else max(0, _env_int("LEGATE_NUMPY_EAGER_MAX", 65536)
 core.init(test_mode=TEST_MODE, verbose=VERBOSE, tile_elems=TILE_ELEMS)
 
 
+# called after the runtime stopped (every task has ended), e.g. _fpe's
+# report of the last tasks' floating-point status
+AFTER_SHUTDOWN = []
+
+
 def _shutdown(collect=__import__("gc").collect, shutdown=core.shutdown):
     # Python collects the program's garbage cycles only after the atexit
     # handlers, when the runtime has stopped: their __del__ methods (and
@@ -47,6 +52,8 @@ def _shutdown(collect=__import__("gc").collect, shutdown=core.shutdown):
     # NumPy still computes.  They run here first, while it works.
     collect()
     shutdown()
+    for fn in AFTER_SHUTDOWN:
+        fn()
 
 
 atexit.register(_shutdown)
