@@ -243,7 +243,7 @@ static lnp_status flush_one(batch *bt)
         memcpy(p, l->desc, l->size);
         p += lnp_batch_pad8(l->size);
       }
-      st = lnp_submit_direct(&lnp_cl_batch, bt->bufs, nbufs, arg, total, "batch");
+      st = lnp_submit_direct_loops(&lnp_cl_batch, bt->bufs, nbufs, arg, total, "batch", nloops);
       if (!st) {
         lnp_batches++;
         lnp_batched_loops += (uint64_t)nloops;

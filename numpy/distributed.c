@@ -14,6 +14,7 @@
  * (scheduler/distribution.h).  starpu_mpi_task_build decides per task whether
  * this rank runs it (it owns the written tile) and posts the sends and
  * receives of the inputs either way. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lnp.h"
@@ -131,6 +132,13 @@ void lnp_mpi_before_host_write(starpu_data_handle_t h)
 lnp_status lnp_submit_direct(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
                              size_t arg_size, const char *name)
 {
+  return lnp_submit_direct_loops(cl, descrs, nbufs, arg, arg_size, name, 1);
+}
+
+lnp_status lnp_submit_direct_loops(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
+                                   size_t arg_size, const char *name, long loops)
+{
+  void *const done_arg = (void *)(intptr_t)loops; /* lnp_runtime_task_done's */
   int ret;
   const lnp_task_label lab = LNP_TASK_LABEL(name); /* trace name and site (profile.h) */
 #ifdef LNP_HAVE_MPI
@@ -139,13 +147,13 @@ lnp_status lnp_submit_direct(struct starpu_codelet *cl, struct starpu_data_descr
     struct starpu_task *task =
         starpu_mpi_task_build(MPI_COMM_WORLD, cl, STARPU_DATA_MODE_ARRAY, descrs, nbufs, STARPU_CL_ARGS, arg,
                               arg_size, STARPU_NAME, lab.name, STARPU_TAG_ONLY, (starpu_tag_t)lab.tag,
-                              STARPU_CALLBACK, lnp_runtime_task_done, 0);
+                              STARPU_CALLBACK_WITH_ARG_NFREE, lnp_runtime_task_done, done_arg, 0);
     ret = 0;
     if (task) {
-      lnp_runtime_task_submitted();
+      lnp_runtime_task_submitted(loops);
       ret = starpu_task_submit(task);
       if (ret) {
-        lnp_runtime_task_done(NULL);
+        lnp_runtime_task_done(done_arg);
         task->destroy = 0;
         starpu_task_destroy(task); /* frees arg (cl_arg_free) */
       }
@@ -157,11 +165,12 @@ lnp_status lnp_submit_direct(struct starpu_codelet *cl, struct starpu_data_descr
     return ret ? lnp_error(LNP_ERUNTIME, "StarPU could not submit a %s task (error %d)", name, ret) : LNP_OK;
   }
 #endif
-  lnp_runtime_task_submitted();
+  lnp_runtime_task_submitted(loops);
   ret = starpu_task_insert(cl, STARPU_DATA_MODE_ARRAY, descrs, nbufs, STARPU_CL_ARGS, arg, arg_size, STARPU_NAME,
-                           lab.name, STARPU_TAG_ONLY, (starpu_tag_t)lab.tag, STARPU_CALLBACK, lnp_runtime_task_done, 0);
+                           lab.name, STARPU_TAG_ONLY, (starpu_tag_t)lab.tag, STARPU_CALLBACK_WITH_ARG_NFREE,
+                           lnp_runtime_task_done, done_arg, 0);
   if (ret) {
-    lnp_runtime_task_done(NULL);
+    lnp_runtime_task_done(done_arg);
     return lnp_error(LNP_ERUNTIME, "StarPU could not submit a %s task (error %d)", name, ret);
   }
   return LNP_OK;

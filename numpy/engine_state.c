@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <time.h>
 #include "lnp.h"
 #include "engine_state.h"
@@ -35,6 +36,12 @@ static int lnp_pause_enabled = 0; /* decided by lnp_runtime_init */
 static int lnp_paused = 0;
 static long lnp_inflight = 0;
 static long lnp_holds = 0; /* host-side operations that need the workers awake */
+/* The loops of our tasks in flight (a batch task counts its loops): what
+ * the submission window bounds (runtime.c), with its waiters' wake mark. */
+static long lnp_inflight_loops = 0;
+static long lnp_loops_wake = 0;
+static int lnp_loops_waiters = 0;
+static pthread_cond_t lnp_loops_cv = PTHREAD_COND_INITIALIZER;
 
 void lnp_engine_set_initialized(int on)
 {
@@ -55,9 +62,12 @@ static void lnp_engine_after_fork_child(void)
 {
   if (!lnp_initialized) return;
   pthread_mutex_init(&lnp_idle_mutex, NULL);
+  pthread_cond_init(&lnp_loops_cv, NULL);
   lnp_initialized = 0;
   lnp_forked = 1;
   lnp_inflight = 0;
+  lnp_inflight_loops = 0;
+  lnp_loops_waiters = 0;
   lnp_holds = 0;
   lnp_paused = 0;
 }
@@ -106,12 +116,33 @@ void lnp_runtime_unhold(void)
   lnp_runtime_maybe_idle();
 }
 
-void lnp_runtime_task_submitted(void)
+void lnp_runtime_task_submitted(long loops)
 {
   pthread_mutex_lock(&lnp_idle_mutex);
   lnp_inflight++;
+  lnp_inflight_loops += loops;
   if (lnp_paused) { lnp_paused = 0; starpu_resume(); }
   pthread_mutex_unlock(&lnp_idle_mutex);
+}
+
+long lnp_runtime_inflight_loops(void)
+{
+  pthread_mutex_lock(&lnp_idle_mutex);
+  const long n = lnp_inflight_loops;
+  pthread_mutex_unlock(&lnp_idle_mutex);
+  return n;
+}
+
+void lnp_runtime_wait_loops_below(long low)
+{
+  void *t = lnp_block_begin();
+  pthread_mutex_lock(&lnp_idle_mutex);
+  lnp_loops_waiters++;
+  lnp_loops_wake = low; /* one mark for every waiter: the window's */
+  while (lnp_inflight_loops > low) pthread_cond_wait(&lnp_loops_cv, &lnp_idle_mutex);
+  lnp_loops_waiters--;
+  pthread_mutex_unlock(&lnp_idle_mutex);
+  lnp_block_end(t);
 }
 
 long lnp_runtime_inflight(void)
@@ -189,11 +220,14 @@ void lnp_block_end(void *token)
 
 int lnp_engine_blocked(void) { return lnp_blocked; }
 
+/* arg: the task's loops (lnp_submit_direct's), NULL for 1 */
 void lnp_runtime_task_done(void *arg)
 {
-  (void)arg;
+  const long loops = arg ? (long)(intptr_t)arg : 1;
   lnp_task_times();
   pthread_mutex_lock(&lnp_idle_mutex);
+  lnp_inflight_loops -= loops;
+  if (lnp_loops_waiters && lnp_inflight_loops <= lnp_loops_wake) pthread_cond_broadcast(&lnp_loops_cv);
   if (--lnp_inflight == 0 && lnp_initialized && lnp_pause_enabled && !lnp_paused && lnp_holds == 0) {
     starpu_pause();
     lnp_paused = 1;

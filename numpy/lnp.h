@@ -57,10 +57,15 @@ void lnp_runtime_maybe_idle(void);
  * worker moves its device's data back to the host. */
 void lnp_runtime_hold(void);
 void lnp_runtime_unhold(void);
-/* Every task we submit: count it (before the insert) and pass
- * lnp_runtime_task_done as its callback. */
-void lnp_runtime_task_submitted(void);
+/* Every task we submit: count it and its loops (a batch task holds
+ * several; before the insert) and pass lnp_runtime_task_done as its
+ * callback, with the loops as its argument ((void *)(intptr_t)loops). */
+void lnp_runtime_task_submitted(long loops);
 void lnp_runtime_task_done(void *arg);
+/* The loops of our tasks in flight; wait (a blocking wait) until at most
+ * `low` are (the submission window, runtime.c). */
+long lnp_runtime_inflight_loops(void);
+void lnp_runtime_wait_loops_below(long low);
 /* Our tasks submitted and not yet finished. */
 long lnp_runtime_inflight(void);
 /* lnp_runtime_shutdown has begun: operations must not start (the bindings
@@ -214,6 +219,10 @@ void lnp_mpi_before_host_write(starpu_data_handle_t h);
  * this. */
 lnp_status lnp_submit_direct(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
                              size_t arg_size, const char *name);
+/* The same for a task that runs `loops` loops (a batch): the submission
+ * window counts loops. */
+lnp_status lnp_submit_direct_loops(struct starpu_codelet *cl, struct starpu_data_descr *descrs, int nbufs, void *arg,
+                                   size_t arg_size, const char *name, long loops);
 
 /* ---- submission (submit.c) --------------------------------------------- */
 /* Submit one task as lnp_submit_direct does, or, a loop the batches take,

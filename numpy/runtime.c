@@ -7,6 +7,7 @@
  * counts the tasks in flight and pauses idle workers).  Also the wait for
  * every task and the description of the workers.  Nothing of the engine
  * calls back up into this file. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,25 +166,51 @@ static void lnp_mpi_poll_sleep_if_crowded(void)
  * submitted task holding its cl_arg, StarPU's task and job, the implicit
  * dependencies on its tiles and the temporaries' handles: a Jacobi loop of
  * 10,000 sweeps on 1000^2 grew from 230 to 708 MB before its first read.
- * Operations therefore start only while at most lnp_window_high of our
- * tasks are in flight, else they wait (a blocking wait: the GIL is
- * released) until lnp_window_low are; within one operation nothing waits,
- * so the bound is the window plus one operation's tasks.  The window keeps
- * every worker fed (many tasks queued per worker, far above what a worker
- * needs to never idle) and is only reached when the workers are the
- * bottleneck, where waiting costs nothing.  StarPU's own
+ * Operations therefore start only while at most lnp_window_high loops of
+ * our tasks are in flight (a batch task counts its loops: 512 batches of
+ * 16 slow loops kept Ctrl-C waiting a minute), else they wait (a blocking
+ * wait: the GIL is released) until lnp_window_low are; within one
+ * operation nothing waits, so the bound is the window plus one
+ * operation's tasks.  The window keeps every worker fed (dozens of tasks
+ * queued per worker) and is only reached when the workers are the
+ * bottleneck, where waiting costs nothing; it also bounds how long Ctrl-C
+ * or an exit waits for the queued work.  StarPU's own
  * STARPU_LIMIT_MAX_SUBMITTED_TASKS waits inside starpu_task_submit, with
- * the GIL held and in the middle of an operation, so we do not use it for
- * this (with GPUs it still sets a tighter window per GPU, above).
+ * the GIL held and in the middle of an operation; with GPUs the runtime
+ * sets it (a tighter window per GPU, for speed), and then ours is off.
  * LEGATE_NUMPY_WINDOW=N sets the high mark (0: no bound). */
 static void lnp_window_setup(void)
 {
   long high = 64L * (long)starpu_worker_get_count();
   if (high < 512) high = 512;
+  if (getenv("STARPU_LIMIT_MAX_SUBMITTED_TASKS")) high = 0;
   const char *e = getenv("LEGATE_NUMPY_WINDOW");
   if (e && *e) high = atol(e);
   lnp_window_high = high > 0 ? high : 0;
   lnp_window_low = lnp_window_high / 2;
+}
+
+/* lnp_runtime_wait is a fence for the other threads: an operation that
+ * starts while one waits for every task waits for that wait to end.  A
+ * daemon thread that kept submitting kept starpu_task_wait_for_all from
+ * ever returning (the floating-point report's wait at exit hung).  The
+ * count changes with the GIL held; the condition wakes the fenced. */
+static pthread_mutex_t lnp_fence_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t lnp_fence_cv = PTHREAD_COND_INITIALIZER;
+static int lnp_fence_waits = 0;
+
+static void fence_enter(void)
+{
+  pthread_mutex_lock(&lnp_fence_mu);
+  lnp_fence_waits++;
+  pthread_mutex_unlock(&lnp_fence_mu);
+}
+
+static void fence_leave(void)
+{
+  pthread_mutex_lock(&lnp_fence_mu);
+  if (--lnp_fence_waits == 0) pthread_cond_broadcast(&lnp_fence_cv);
+  pthread_mutex_unlock(&lnp_fence_mu);
 }
 
 void lnp_runtime_settle(void)
@@ -197,10 +224,15 @@ void lnp_runtime_settle(void)
 
 void lnp_runtime_throttle(void)
 {
-  if (lnp_window_high <= 0 || lnp_runtime_inflight() <= lnp_window_high) return;
-  void *t = lnp_block_begin();
-  starpu_task_wait_for_n_submitted((unsigned)lnp_window_low);
-  lnp_block_end(t);
+  if (lnp_fence_waits) {
+    void *t = lnp_block_begin();
+    pthread_mutex_lock(&lnp_fence_mu);
+    while (lnp_fence_waits) pthread_cond_wait(&lnp_fence_cv, &lnp_fence_mu);
+    pthread_mutex_unlock(&lnp_fence_mu);
+    lnp_block_end(t);
+  }
+  if (lnp_window_high > 0 && lnp_runtime_inflight_loops() > lnp_window_high)
+    lnp_runtime_wait_loops_below(lnp_window_low);
 }
 
 lnp_status lnp_runtime_init(const lnp_config *cfg)
@@ -390,10 +422,12 @@ lnp_status lnp_runtime_wait(void)
   lnp_status bst = lnp_batch_flush();
   if (bst) return bst;
   lnp_runtime_activate();
+  fence_enter();
   void *t = lnp_block_begin();
   spin_until_idle();
   int ret = starpu_task_wait_for_all();
   lnp_block_end(t);
+  fence_leave();
   lnp_runtime_maybe_idle();
   if (ret) return lnp_error(LNP_ERUNTIME, "starpu_task_wait_for_all failed (error %d)", ret);
   return lnp_runtime_check_tasks();

@@ -221,7 +221,7 @@ static void test_task_error(void)
   int64_t *o0 = lnp_piece_operand(w, 1, 0), *o1 = lnp_piece_operand(w, 1, 1);
   o0[0] = 0; o0[1] = 0; o0[2] = 1; o1[0] = 0; o1[1] = 0; o1[2] = 1;
   lnp_runtime_activate();
-  lnp_runtime_task_submitted();
+  lnp_runtime_task_submitted(1);
   int ret = starpu_task_insert(&lnp_cl_loop, STARPU_RW, h, STARPU_CL_ARGS, d, sz,
                                STARPU_CALLBACK, lnp_runtime_task_done, 0);
   CHECK(ret == 0, "submitting the bad task: %d", ret);

@@ -23,6 +23,9 @@ from conftest import AGAINST_NUMPY, subprocess_env
 pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="legate.numpy's runtime")
 
 TEST_MODE = os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
+# The batched suites fuse CPU loops through the host interpreter
+# (LEGATE_NUMPY_FUSE=all), some 50 times slower a loop: fewer repetitions
+SLOW_LOOPS = os.environ.get("LEGATE_NUMPY_FUSE", "") == "all"
 
 
 def _nranks():
@@ -99,8 +102,8 @@ def test_daemon_threads_at_exit(mode):
     ones inside a wait (numpy/runtime.c): no abort ("data ... invalid, was
     it already unregistered?"), no hang, no traceback, status 0 -- every
     time (it failed in 3-7 runs of 10)."""
-    for _ in range(4):
-        r = ok(run(DAEMON, mode, timeout=90))
+    for _ in range(2 if SLOW_LOOPS else 4):
+        r = ok(run(DAEMON, mode, timeout=120))
         assert "main done" in r.stdout
         for bad in ("invalid", "Traceback", "Exception in thread", "assert"):
             assert bad not in r.stderr, r.stderr[-3000:]
@@ -416,8 +419,8 @@ def test_memory_flat_over_long_loops(mode):
     submission window (lnp_runtime_throttle) bounds the tasks in flight, so
     the resident size and the tiles' bytes (_core.memory_used) stay flat,
     with or without reads and for temporaries made and dropped."""
-    m = 45 if TEST_MODE else 600
-    iters = 300 if TEST_MODE else 1500
+    m = 45 if TEST_MODE else 300 if SLOW_LOOPS else 600
+    iters = 300 if TEST_MODE or SLOW_LOOPS else 1500
     r = ok(run(LOOP.replace("(M, M)", "(%d, %d)" % (m, m)), mode, iters, timeout=300))
     rss0, rss1, mem0, mem1 = map(int, result(r))
     assert rss1 - rss0 < (12 << 20), "resident size grew by %.1f MB" % ((rss1 - rss0) / 2**20)
