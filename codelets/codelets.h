@@ -34,6 +34,9 @@ typedef struct lnp_matmul_desc {
 
 extern struct starpu_codelet lnp_cl_loop;
 extern struct starpu_codelet lnp_cl_matmul;
+/* lnp_cl_scan: a scan along one dimension (scan.h); buffers and cl_arg as
+ * lnp_cl_loop's. */
+extern struct starpu_codelet lnp_cl_scan;
 
 /* lnp_cl_batch: consecutive lnp_cl_loop tasks bound for one worker, run as
  * one StarPU task, in order (on a CUDA worker: back to back on its stream,

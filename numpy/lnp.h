@@ -319,6 +319,10 @@ lnp_status lnp_fill(const lnp_view *out, int dtype, lnp_scalar value);
 lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxes,
                       const int *axes, int dtype);
 lnp_status lnp_argreduce(int op, const lnp_view *out, const lnp_view *src, int axis /* -1: all */);
+/* Inclusive scan of src along axis with binary op in dtype (cumsum:
+ * LNP_OP_ADD; ufunc.accumulate): *res is a new array tiled like src (scan.c). */
+int lnp_scan_op_supported(int op, int dtype);
+lnp_status lnp_scan(int op, const lnp_view *src, int axis, int dtype, lnp_view **res);
 lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b);
 lnp_status lnp_generate(int op, const lnp_view *out, const int64_t *index_mult, int nscalars,
                         const lnp_scalar *scalars);

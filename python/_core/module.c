@@ -285,6 +285,28 @@ static PyObject *py_argreduce(PyObject *self, PyObject *args)
   Py_RETURN_NONE;
 }
 
+static PyObject *py_scan(PyObject *self, PyObject *args)
+{
+  (void)self;
+  int op, axis, dt;
+  PyObject *src;
+  if (!PyArg_ParseTuple(args, "iOii", &op, &src, &axis, &dt) || check_dtype(dt) || check_runtime()) return NULL;
+  const lnp_view *sv = lnp_py_view(src);
+  if (!sv) return NULL;
+  lnp_view *res;
+  lnp_status st = lnp_scan(op, sv, axis, dt, &res);
+  if (st) return lnp_py_raise(st);
+  return lnp_py_wrap(res);
+}
+
+static PyObject *py_scan_supported(PyObject *self, PyObject *args)
+{
+  (void)self;
+  int op, dt;
+  if (!PyArg_ParseTuple(args, "ii", &op, &dt)) return NULL;
+  return PyBool_FromLong(lnp_scan_op_supported(op, dt));
+}
+
 static PyObject *py_matmul(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -383,6 +405,8 @@ static PyMethodDef module_methods[] = {
   {"copy", py_copy, METH_VARARGS, "copy(out, src)"},
   {"reduce", py_reduce, METH_VARARGS, "reduce(op, out, src, axes, dtype_num)"},
   {"argreduce", py_argreduce, METH_VARARGS, "argreduce(op, out, src, axis_or_None)"},
+  {"scan", py_scan, METH_VARARGS, "scan(op, src, axis, dtype_num) -> new array: inclusive scan along axis"},
+  {"scan_supported", py_scan_supported, METH_VARARGS, "scan_supported(op, dtype_num): op scans natively in dtype"},
   {"matmul", py_matmul, METH_VARARGS, "matmul(out, a, b)"},
   {"fp_tag", py_fp_tag, METH_O, "fp_tag(t): the slot this thread's next launches report their floating-point status into (0: their op's)."},
   {"fp_take", py_fp_take, METH_VARARGS,

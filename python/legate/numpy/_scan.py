@@ -1,0 +1,129 @@
+"""Scans and counting: cumsum, cumprod, nancumsum, nancumprod,
+``ufunc.accumulate`` and bincount.  Eager arrays go to NumPy; deferred ones
+to ``_core.scan`` (numpy/scan.c: per-tile scans chained by the tiles'
+totals) and ``_core.bincount``.  Result dtypes, and NumPy's errors, come
+from NumPy run on 1-element stand-ins."""
+
+import numpy as _np
+
+from ._runtime import core as _core
+from . import _fpe
+from ._dtypes import dt_num, normalize_axis_index
+from ._array import _deferred, wrap_result, to_numpy
+from ._reduction import _as_array, _is_eager, _check_out_type, _stand, _write_out
+
+# the ufuncs whose accumulate can scan natively: associative, with a seed
+# (codelets/scan.h; _core.scan_supported says which dtypes)
+_SCANNABLE = frozenset(("add", "multiply", "maximum", "minimum", "bitwise_and",
+                        "bitwise_or", "bitwise_xor", "logical_and", "logical_or"))
+
+
+def _fallback(npfunc, name, a, kw):
+    from ._fallback import call_numpy
+    return call_numpy(npfunc, name, (a,), {k: v for k, v in kw.items()
+                                           if v is not None or k == "axis"})
+
+
+def _scan(uf, npfunc, name, a, axis, dtype, out, flat_none):
+    """The scan of `a` by ufunc `uf` (ours) along `axis` into `out`, as
+    NumPy's `npfunc` (np.cumsum, or uf.accumulate) computes it.
+    flat_none: axis None scans the flattened array (cumsum), else NumPy's
+    accumulate rules apply (checked on the stand-in)."""
+    kw = {"axis": axis, "dtype": dtype, "out": out}
+    if _is_eager(a, out):
+        r = npfunc(a._np, axis=axis, dtype=dtype,
+                   **({"out": to_numpy(out)} if out is not None else {}))
+        return out if out is not None else wrap_result(r)
+    _check_out_type(out)
+    if a._arr is None or dt_num(a.dtype) is None or uf._op is None:
+        return _fallback(npfunc, name, a, kw)
+    arr = a._arr
+    ndim = arr.ndim
+    # NumPy's errors (axis, dtype, 0-d accumulate) and result dtype
+    with _np.errstate(all="ignore"):
+        res_dt = npfunc(_stand(a.dtype, ndim), axis=axis, dtype=dtype).dtype
+    acc_dt = res_dt
+    if out is not None and dtype is None and uf._kind == "S":
+        # an output's dtype joins the accumulation's (float32 data into a
+        # float64 out accumulates in float64, as in NumPy)
+        acc_dt = _np.result_type(res_dt, out.dtype)
+    n = dt_num(acc_dt)
+    if n is None or not _core.scan_supported(uf._op, n):
+        return _fallback(npfunc, name, a, kw)
+    if axis is None or ndim == 0:
+        if flat_none or ndim == 0:
+            from ._manip import reshape
+            arr = reshape(a, (-1,))._arr
+        ax = 0
+    else:
+        ax = normalize_axis_index(axis, ndim)
+    fpe = _fpe.begin(name)
+    try:
+        res = _core.scan(uf._op, arr, ax, n)
+    finally:
+        _fpe.end(fpe)
+    if out is not None:
+        if tuple(out.shape) != tuple(res.shape):
+            raise ValueError("provided out is the wrong size for the accumulation.")
+        return _write_out(res, out)
+    r = _deferred(res)
+    if acc_dt != res_dt:
+        r = r.astype(res_dt)
+    return r
+
+
+def _get(name):
+    from ._ufunc import get_ufunc
+    return get_ufunc(getattr(_np, name))
+
+
+def cumsum(a, axis=None, dtype=None, out=None):
+    return _scan(_get("add"), _np.cumsum, "cumsum", _as_array(a), axis, dtype, out, True)
+
+
+def cumprod(a, axis=None, dtype=None, out=None):
+    return _scan(_get("multiply"), _np.cumprod, "cumprod", _as_array(a), axis, dtype, out, True)
+
+
+def _nan_to(a, value):
+    """NumPy's _replace_nan: NaNs of an inexact array replaced by `value`
+    (a new array), others unchanged."""
+    if a._arr is not None and a.dtype.kind in "fc":
+        from ._ufunc import isnan
+        from ._linalg import where
+        return where(isnan(a), value, a)
+    return a
+
+
+def nancumsum(a, axis=None, dtype=None, out=None):
+    a = _as_array(a)
+    if _is_eager(a, out):
+        r = _np.nancumsum(a._np, axis, dtype, to_numpy(out))
+        return out if out is not None else wrap_result(r)
+    return _scan(_get("add"), _np.cumsum, "nancumsum", _nan_to(a, 0), axis, dtype, out, True)
+
+
+def nancumprod(a, axis=None, dtype=None, out=None):
+    a = _as_array(a)
+    if _is_eager(a, out):
+        r = _np.nancumprod(a._np, axis, dtype, to_numpy(out))
+        return out if out is not None else wrap_result(r)
+    return _scan(_get("multiply"), _np.cumprod, "nancumprod", _nan_to(a, 1), axis, dtype, out, True)
+
+
+def ufunc_accumulate(uf, array, axis=0, dtype=None, out=None):
+    """``ufunc.accumulate`` of our ufunc `uf`."""
+    if type(out) is tuple:
+        if len(out) != 1:
+            raise ValueError("The 'out' tuple must have exactly one entry")
+        out = out[0]
+    a = _as_array(array)
+    npuf = uf._npuf
+    if uf.__name__ not in _SCANNABLE:
+        if _is_eager(a, out):
+            r = npuf.accumulate(a._np, axis=axis, dtype=dtype,
+                                **({"out": to_numpy(out)} if out is not None else {}))
+            return out if out is not None else wrap_result(r)
+        return _fallback(npuf.accumulate, uf.__name__ + ".accumulate", a,
+                         {"axis": axis, "dtype": dtype, "out": out})
+    return _scan(uf, npuf.accumulate, uf.__name__ + ".accumulate", a, axis, dtype, out, False)
