@@ -91,7 +91,7 @@ def _nan_to(a, value):
     if a._arr is not None and a.dtype.kind in "fc":
         from ._ufunc import isnan
         from ._linalg import where
-        return where(isnan(a), value, a)
+        return where(isnan(a), _np.array(value, a.dtype), a)
     return a
 
 
