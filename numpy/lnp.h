@@ -323,6 +323,10 @@ lnp_status lnp_argreduce(int op, const lnp_view *out, const lnp_view *src, int a
  * LNP_OP_ADD; ufunc.accumulate): *res is a new array tiled like src (scan.c). */
 int lnp_scan_op_supported(int op, int dtype);
 lnp_status lnp_scan(int op, const lnp_view *src, int axis, int dtype, lnp_view **res);
+/* NumPy's bincount of 1-D x (any integer dtype; every value in [0, nbins):
+ * the caller checks) with optional 1-D weights w (NULL: counts, int64;
+ * else sums of w as float64): *res is a new array of nbins (bincount.c). */
+lnp_status lnp_bincount(const lnp_view *x, const lnp_view *w, int64_t nbins, lnp_view **res);
 lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b);
 lnp_status lnp_generate(int op, const lnp_view *out, const int64_t *index_mult, int nscalars,
                         const lnp_scalar *scalars);

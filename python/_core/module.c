@@ -299,6 +299,21 @@ static PyObject *py_scan(PyObject *self, PyObject *args)
   return lnp_py_wrap(res);
 }
 
+static PyObject *py_bincount(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *x, *w;
+  long long nbins;
+  if (!PyArg_ParseTuple(args, "OOL", &x, &w, &nbins) || check_runtime()) return NULL;
+  const lnp_view *xv = lnp_py_view(x), *wv = NULL;
+  if (!xv) return NULL;
+  if (w != Py_None && !(wv = lnp_py_view(w))) return NULL;
+  lnp_view *res;
+  lnp_status st = lnp_bincount(xv, wv, (int64_t)nbins, &res);
+  if (st) return lnp_py_raise(st);
+  return lnp_py_wrap(res);
+}
+
 static PyObject *py_scan_supported(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -407,6 +422,7 @@ static PyMethodDef module_methods[] = {
   {"argreduce", py_argreduce, METH_VARARGS, "argreduce(op, out, src, axis_or_None)"},
   {"scan", py_scan, METH_VARARGS, "scan(op, src, axis, dtype_num) -> new array: inclusive scan along axis"},
   {"scan_supported", py_scan_supported, METH_VARARGS, "scan_supported(op, dtype_num): op scans natively in dtype"},
+  {"bincount", py_bincount, METH_VARARGS, "bincount(x, weights_or_None, nbins) -> new array (int64 counts or float64 sums)"},
   {"matmul", py_matmul, METH_VARARGS, "matmul(out, a, b)"},
   {"fp_tag", py_fp_tag, METH_O, "fp_tag(t): the slot this thread's next launches report their floating-point status into (0: their op's)."},
   {"fp_take", py_fp_take, METH_VARARGS,

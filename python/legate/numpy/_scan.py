@@ -127,3 +127,31 @@ def ufunc_accumulate(uf, array, axis=0, dtype=None, out=None):
         return _fallback(npuf.accumulate, uf.__name__ + ".accumulate", a,
                          {"axis": axis, "dtype": dtype, "out": out})
     return _scan(uf, npuf.accumulate, uf.__name__ + ".accumulate", a, axis, dtype, out, False)
+
+
+def bincount(x, weights=None, minlength=0):
+    """NumPy's bincount: per-tile histograms summed (numpy/bincount.c).  The
+    output's length is max(x) + 1 (at least minlength), so the extremes of
+    x are read first, as NumPy reads them."""
+    xa = _as_array(x)
+    wa = None if weights is None else _as_array(weights)
+    if xa._arr is None and (wa is None or wa._arr is None):
+        return wrap_result(_np.bincount(xa._np, None if wa is None else wa._np, minlength))
+    from ._ufunc import ghost
+    # NumPy's errors (depth, dtypes, minlength, lengths) and result dtype, on
+    # zero-memory stand-ins; a 1-D x of the same length as the weights
+    # stands in as one element
+    one = xa.ndim == 1 and (wa is None or wa.shape == xa.shape)
+    xs = ghost((min(xa.size, 1),) if one else xa.shape, xa.dtype)
+    ws = None if wa is None else ghost(xs.shape if one else wa.shape, wa.dtype)
+    r0 = _np.bincount(xs, ws, minlength)
+    if (xa._arr is None or (wa is not None and wa._arr is None) or dt_num(xa.dtype) is None):
+        return _fallback(_np.bincount, "bincount", xa, {"weights": wa, "minlength": minlength})
+    if xa.size == 0:
+        return wrap_result(_np.bincount(_np.zeros(0, xa.dtype), ws, minlength))
+    from ._reduction import amin, amax
+    if xa.dtype.kind == "i" and int(amin(xa)) < 0:
+        raise ValueError("'list' argument must have no negative elements")
+    nbins = max(int(amax(xa)) + 1, int(minlength or 0))
+    res = _deferred(_core.bincount(xa._arr, None if wa is None else wa._arr, nbins))
+    return res if res.dtype == r0.dtype else res.astype(r0.dtype)
