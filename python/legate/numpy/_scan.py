@@ -150,8 +150,10 @@ def bincount(x, weights=None, minlength=0):
     if xa.size == 0:
         return wrap_result(_np.bincount(_np.zeros(0, xa.dtype), ws, minlength))
     from ._reduction import amin, amax
-    if xa.dtype.kind == "i" and int(amin(xa)) < 0:
+    mx = int(amax(xa))
+    # (uint64 above the intp range: negative once NumPy 2 casts it to intp)
+    if (xa.dtype.kind == "i" and int(amin(xa)) < 0) or mx > _np.iinfo(_np.intp).max:
         raise ValueError("'list' argument must have no negative elements")
-    nbins = max(int(amax(xa)) + 1, int(minlength or 0))
+    nbins = max(mx + 1, int(minlength or 0))
     res = _deferred(_core.bincount(xa._arr, None if wa is None else wa._arr, nbins))
     return res if res.dtype == r0.dtype else res.astype(r0.dtype)
