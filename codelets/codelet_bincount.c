@@ -55,7 +55,7 @@ static int lnp_bincount_can_execute(unsigned workerid, struct starpu_task *task,
 {
   (void)task;
   (void)nimpl;
-  return lnp_codelets_is_cuda_worker(workerid) || !lnp_codelets_gpu_only();
+  return lnp_codelets_may_run(workerid, 1);
 }
 #endif
 

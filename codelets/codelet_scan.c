@@ -36,21 +36,11 @@ static void lnp_scan_cpu(void *descr[], void *cl_arg)
   if (ptrs != stack_ptrs) free(ptrs);
 }
 
-/* op, dtype, carry or not and the number of elements */
+/* the loop's footprint (op, dtypes, elements), and carry or not */
 static uint32_t lnp_scan_footprint(struct starpu_task *task)
 {
   const lnp_loop_desc *d = task->cl_arg;
-  uint64_t total = 0;
-  for (int p = 0; p < d->npieces; p++) {
-    const int64_t *shape = lnp_loop_piece(d, p);
-    uint64_t sz = 1;
-    for (int i = 0; i < d->ndim; i++) sz *= (uint64_t)shape[i];
-    total += sz;
-  }
-  uint32_t h = starpu_hash_crc32c_be((uint32_t)d->op, 0);
-  h = starpu_hash_crc32c_be((uint32_t)d->dtype_in, h);
-  h = starpu_hash_crc32c_be((uint32_t)d->nops, h);
-  return starpu_hash_crc32c_be_n(&total, sizeof total, h);
+  return starpu_hash_crc32c_be((uint32_t)d->nops, lnp_loop_desc_footprint(d));
 }
 
 static struct starpu_perfmodel lnp_scan_model = {
@@ -66,7 +56,7 @@ static int lnp_scan_can_execute(unsigned workerid, struct starpu_task *task, uns
   const lnp_loop_desc *d = task->cl_arg;
   const int cuda_ok =
       lnp_loop_desc_valid(d, task->cl_arg_size, STARPU_TASK_GET_NBUFFERS(task)) && lnp_scan_cuda_supported(d);
-  return lnp_codelets_is_cuda_worker(workerid) ? cuda_ok : !(lnp_codelets_gpu_only() && cuda_ok);
+  return lnp_codelets_may_run(workerid, cuda_ok);
 }
 
 static void lnp_scan_cuda(void *descr[], void *cl_arg)

@@ -95,20 +95,21 @@ def _nan_to(a, value):
     return a
 
 
-def nancumsum(a, axis=None, dtype=None, out=None):
-    a = _as_array(a)
-    if _is_eager(a, out):
-        r = _np.nancumsum(a._np, axis, dtype, to_numpy(out))
-        return out if out is not None else wrap_result(r)
-    return _scan(_get("add"), _np.cumsum, "nancumsum", _nan_to(a, 0), axis, dtype, out, True)
+def _nanscan(name, ufname, npscan, fill):
+    npnan = getattr(_np, name)
+
+    def f(a, axis=None, dtype=None, out=None):
+        a = _as_array(a)
+        if _is_eager(a, out):
+            r = npnan(a._np, axis, dtype, to_numpy(out))
+            return out if out is not None else wrap_result(r)
+        return _scan(_get(ufname), npscan, name, _nan_to(a, fill), axis, dtype, out, True)
+    f.__name__ = name
+    return f
 
 
-def nancumprod(a, axis=None, dtype=None, out=None):
-    a = _as_array(a)
-    if _is_eager(a, out):
-        r = _np.nancumprod(a._np, axis, dtype, to_numpy(out))
-        return out if out is not None else wrap_result(r)
-    return _scan(_get("multiply"), _np.cumprod, "nancumprod", _nan_to(a, 1), axis, dtype, out, True)
+nancumsum = _nanscan("nancumsum", "add", _np.cumsum, 0)
+nancumprod = _nanscan("nancumprod", "multiply", _np.cumprod, 1)
 
 
 def ufunc_accumulate(uf, array, axis=0, dtype=None, out=None):
