@@ -14,6 +14,7 @@
  * summation): element j is carry + (a tree of earlier blocks) + (its
  * block's prefix), so the rounding error grows like a pairwise sum's,
  * O(B + log n) ulps, not O(n) as in a sequential accumulation. */
+#include <fenv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,59 +184,78 @@ static void scan_offsets(const scan_piece *P, const int *dims, int nk, int64_t l
 
 static int64_t abs64(int64_t x) { return x < 0 ? -x : x; }
 
-static void scan_piece_run(const scan_piece *P, lnp_scan_line_fn line, lnp_scan_row_fn row, int nthreads)
+/* How a piece is walked: lines (r < 0: scan dim fastest) or rows along dim
+ * r (cut into nchunk column ranges), over the other dims dims[0..nk). */
+typedef struct scan_plan {
+  const scan_piece *P;
+  lnp_scan_line_fn line;
+  lnp_scan_row_fn row;
+  int r, nk;
+  int dims[LNP_MAXDIM];
+  int64_t nchunk;
+} scan_plan;
+
+/* work item w: a line, or a column range of a line of rows */
+static void scan_work(const scan_plan *W, int64_t w)
 {
+  const scan_piece *P = W->P;
+  const int s = P->s, r = W->r;
+  const int64_t n = P->ext[s];
+  char *o;
+  const char *a, *c;
+  scan_offsets(P, W->dims, W->nk, w / W->nchunk, &o, &a, &c);
+  if (r < 0) {
+    W->line(o, P->so[s], a, P->sa[s], c, n);
+    return;
+  }
+  const int64_t m = P->ext[r], ch = w % W->nchunk;
+  const int64_t j0 = m * ch / W->nchunk, j1 = m * (ch + 1) / W->nchunk;
+  o += j0 * P->so[r];
+  a += j0 * P->sa[r];
+  if (c) c += j0 * P->sc[r];
+  W->row(o, P->so[r], c, c ? P->sc[r] : 0, a, P->sa[r], j1 - j0);
+  for (int64_t i = 1; i < n; i++)
+    W->row(o + i * P->so[s], P->so[r], o + (i - 1) * P->so[s], P->so[r], a + i * P->sa[s], P->sa[r], j1 - j0);
+}
+
+/* Scan one piece with nthreads OpenMP threads; returns the floating-point
+ * status they raised (when fpe). */
+static unsigned scan_piece_run(const scan_piece *P, lnp_scan_line_fn line, lnp_scan_row_fn row, int nthreads,
+                               int fpe)
+{
+  scan_plan W = {.P = P, .line = line, .row = row, .r = -1, .nk = 0, .nchunk = 1};
   const int s = P->s;
   const int64_t n = P->ext[s];
   /* the row dim: the other dim longer than 1 that is fastest in the output,
    * if it is faster than the scan dim */
-  int r = -1;
   for (int d = 0; d < P->nd; d++)
-    if (d != s && P->ext[d] > 1 && (r < 0 || abs64(P->so[d]) < abs64(P->so[r]))) r = d;
-  if (r >= 0 && abs64(P->so[r]) > abs64(P->so[s])) r = -1;
-  int dims[LNP_MAXDIM], nk = 0;
+    if (d != s && P->ext[d] > 1 && (W.r < 0 || abs64(P->so[d]) < abs64(P->so[W.r]))) W.r = d;
+  if (W.r >= 0 && abs64(P->so[W.r]) > abs64(P->so[s])) W.r = -1;
   int64_t nlines = 1;
   for (int d = 0; d < P->nd; d++)
-    if (d != s && d != r) {
-      dims[nk++] = d;
+    if (d != s && d != W.r) {
+      W.dims[W.nk++] = d;
       nlines *= P->ext[d];
     }
-  if (r < 0) {
-    const int par = nthreads > 1 && nlines > 1 && nlines * n >= 16384;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nthreads) schedule(static) if (par)
-#endif
-    for (int64_t li = 0; li < nlines; li++) {
-      char *o;
-      const char *a, *c;
-      scan_offsets(P, dims, nk, li, &o, &a, &c);
-      line(o, P->so[s], a, P->sa[s], c, n);
-    }
-    (void)par;
-    return;
-  }
-  /* rows: threads take lines, or column ranges of a single line of rows */
-  const int64_t m = P->ext[r];
-  const int64_t nchunk = nlines > 1 || nthreads <= 1 || m * n < 16384 ? 1 : (m < nthreads ? m : nthreads);
-  const int64_t nwork = nlines * nchunk;
+  const int64_t m = W.r < 0 ? 1 : P->ext[W.r];
+  /* threads take lines, or column ranges of a single line of rows */
+  if (W.r >= 0 && nlines == 1 && nthreads > 1 && m * n >= 16384) W.nchunk = m < nthreads ? m : nthreads;
+  const int64_t nwork = nlines * W.nchunk;
   const int par = nthreads > 1 && nwork > 1 && nlines * m * n >= 16384;
+  unsigned fp = 0;
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nthreads) schedule(static) if (par)
+#pragma omp parallel num_threads(nthreads) if (par) reduction(| : fp)
 #endif
-  for (int64_t w = 0; w < nwork; w++) {
-    const int64_t li = w / nchunk, ch = w % nchunk;
-    const int64_t j0 = m * ch / nchunk, j1 = m * (ch + 1) / nchunk;
-    char *o;
-    const char *a, *c;
-    scan_offsets(P, dims, nk, li, &o, &a, &c);
-    o += j0 * P->so[r];
-    a += j0 * P->sa[r];
-    if (c) c += j0 * P->sc[r];
-    row(o, P->so[r], c, c ? P->sc[r] : 0, a, P->sa[r], j1 - j0);
-    for (int64_t i = 1; i < n; i++)
-      row(o + i * P->so[s], P->so[r], o + (i - 1) * P->so[s], P->so[r], a + i * P->sa[s], P->sa[r], j1 - j0);
+  {
+    if (fpe) feclearexcept(FE_ALL_EXCEPT);
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (int64_t w = 0; w < nwork; w++) scan_work(&W, w);
+    if (fpe) fp |= lnp_loop_fp_take_thread();
   }
   (void)par;
+  return fp;
 }
 
 int lnp_scan_execute(const lnp_loop_desc *d, void *const *bufptrs, int nthreads)
@@ -246,6 +266,9 @@ int lnp_scan_execute(const lnp_loop_desc *d, void *const *bufptrs, int nthreads)
   const int64_t s = d->scalars[0].i64;
   if (nd < 1 || s < 0 || s >= nd || (nops != 2 && nops != 3)) return -1;
   const int64_t isz = (int64_t)lnp_dtype_size(d->dtype_in);
+  /* NumPy's "overflow encountered in accumulate" (loop.h: fp slots) */
+  const int fpe = lnp_op_get(d->op)->fpe;
+  unsigned fp = 0;
   for (int p = 0; p < d->npieces; p++) {
     int64_t *w = lnp_loop_piece(d, p);
     int empty = 0;
@@ -283,8 +306,9 @@ int lnp_scan_execute(const lnp_loop_desc *d, void *const *bufptrs, int nthreads)
       memset(P.sc, 0, sizeof P.sc);
     }
     P.sc[s] = 0;
-    scan_piece_run(&P, lnp_scan_table[d->op][d->dtype_in].line, lnp_scan_table[d->op][d->dtype_in].row,
-                   nthreads);
+    fp |= scan_piece_run(&P, lnp_scan_table[d->op][d->dtype_in].line, lnp_scan_table[d->op][d->dtype_in].row,
+                         nthreads, fpe);
   }
+  if (fp) lnp_loop_fp_record(d->fp_slot, fp);
   return 0;
 }

@@ -57,7 +57,7 @@ def _scan(uf, npfunc, name, a, axis, dtype, out, flat_none):
         ax = 0
     else:
         ax = normalize_axis_index(axis, ndim)
-    fpe = _fpe.begin(name)
+    fpe = _fpe.begin("accumulate")  # NumPy's name in its warnings
     try:
         res = _core.scan(uf._op, arr, ax, n)
     finally:
