@@ -385,3 +385,20 @@ def test_bincount_large():
     w = np.cos(np.arange(n) * 0.01)
     both(lambda m, v: m.bincount(v), x)
     both(lambda m, v, ww: m.bincount(v, ww), x, w, approx=True)
+
+
+def test_scan_fp_errors():
+    """NumPy's 'overflow encountered in accumulate': raised under
+    errstate(over='raise'), silent under 'ignore'."""
+    a = np.full(9, 1e308)
+
+    def raising(m, x, f):
+        with m.errstate(over="raise"):
+            return np.asarray(getattr(m, f)(x))
+
+    for f in ("cumsum", "cumprod"):
+        both(lambda m, x: raising(m, x, f), a)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with lnp.errstate(over="ignore"):
+            check(lnp.cumsum(lnp.array(a)), np.array([1e308] + [np.inf] * 8))
