@@ -6,16 +6,17 @@
  * the scan dim s:
  *  - s is the piece's fastest dim: one block per line scans it in tiles of
  *    LNPS_BLOCK * LNPS_ITEMS elements with cub::BlockScan, the running
- *    total carried from tile to tile (the block-wide prefix callback);
+ *    total carried from tile to tile (the block-wide prefix callback); a
+ *    few long lines are cut into chunks, a block each: reduce, scan of the
+ *    chunks' totals, scan of each chunk from its carry (three kernels);
  *  - s is strided (another dim is faster): one thread per line walks it
  *    sequentially, so neighbouring threads read neighbouring elements of
  *    each row (coalesced).
  * A line starts from its carry (the carry operand, or the output element
  * before the piece when the piece continues an earlier one).  Floats are
  * combined in the block scan's tree order, so their last bits may differ
- * from the CPU's; integers, logical, bitwise and min/max scans are exact.
- * A single very long line is scanned by one block (one SM): large 1-D
- * scans get their parallelism from the tiles (numpy/scan.c), not here. */
+ * from the CPU's; integers, logical, bitwise and min/max scans are exact. */
+#include <cub/block/block_reduce.cuh>
 #include <cub/block/block_scan.cuh>
 
 #include "loop_cuda_ops.cuh"
@@ -70,26 +71,44 @@ template <class T, class F> struct Prefix {
   }
 };
 
+/* Chunking of long contiguous lines (few of them): chunk g of a line is
+ * [g*ch, min(n, (g+1)*ch)); every chunk but the last is full.  The total of
+ * chunk g < G-1 is parked in the output at its last element (k_chunk_total),
+ * which k_chunk_carry turns into the line's inclusive prefix there (the
+ * chunk's carry-out), and k_scan_line's block for chunk g+1 starts from it
+ * and never rewrites it.  No scratch memory: the output is the scratch. */
+struct Chunks {
+  int64_t ch; /* elements per chunk */
+  int64_t g;  /* chunks per line (1: a block scans the whole line) */
+};
+
+/* a block per (chunk, line), or per line (g == 1: lines strided over the
+ * grid) */
 template <int OP, int DT>
-__global__ void __launch_bounds__(LNPS_BLOCK) k_scan_line(const __grid_constant__ ScanArgs p)
+__global__ void __launch_bounds__(LNPS_BLOCK) k_scan_line(const __grid_constant__ ScanArgs p, Chunks k)
 {
   typedef CT<DT> T;
   typedef cub::BlockScan<T, LNPS_BLOCK> Scan;
   __shared__ typename Scan::TempStorage tmp;
-  for (int64_t li = blockIdx.x; li < p.nlines; li += gridDim.x) {
+  const bool chunked = k.g > 1;
+  const int64_t g = chunked ? blockIdx.x : 0;
+  const int64_t lo = g * k.ch, hi = lo + k.ch < p.n ? lo + k.ch : p.n;
+  /* the chunk's last element already holds its final value */
+  const int64_t keep = chunked && g < k.g - 1 ? hi - 1 : -1;
+  for (int64_t li = chunked ? blockIdx.y : blockIdx.x; li < p.nlines; li += chunked ? p.nlines : gridDim.x) {
     char *o;
     const char *a, *c;
     line_ptrs(p, li, o, a, c);
     const Op<OP, DT> f;
-    Prefix<T, Op<OP, DT>> pre{c ? ld<DT>(c) : ld<DT>(a), f};
-    bool started = c != nullptr;
-    for (int64_t t0 = 0; t0 < p.n; t0 += (int64_t)LNPS_BLOCK * LNPS_ITEMS) {
+    Prefix<T, Op<OP, DT>> pre{g > 0 ? ld<DT>(o + (lo - 1) * p.os) : c ? ld<DT>(c) : ld<DT>(a), f};
+    bool started = g > 0 || c != nullptr;
+    for (int64_t t0 = lo; t0 < hi; t0 += (int64_t)LNPS_BLOCK * LNPS_ITEMS) {
       T v[LNPS_ITEMS];
       const int64_t i0 = t0 + (int64_t)threadIdx.x * LNPS_ITEMS;
       for (int j = 0; j < LNPS_ITEMS; j++) {
         /* past the end: a copy of an element (never stored; only the
          * last tile has such, and its total is not used) */
-        const int64_t i = i0 + j < p.n ? i0 + j : p.n - 1;
+        const int64_t i = i0 + j < hi ? i0 + j : hi - 1;
         v[j] = ld<DT>(a + i * p.as);
       }
       if (started) {
@@ -102,9 +121,57 @@ __global__ void __launch_bounds__(LNPS_BLOCK) k_scan_line(const __grid_constant_
       }
       __syncthreads(); /* tmp is reused by the next tile */
       for (int j = 0; j < LNPS_ITEMS; j++)
-        if (i0 + j < p.n) st<DT>(o + (i0 + j) * p.os, v[j]);
+        if (i0 + j < hi && i0 + j != keep) st<DT>(o + (i0 + j) * p.os, v[j]);
     }
   }
+}
+
+/* the total of full chunk blockIdx.x of line blockIdx.y, at its last element */
+template <int OP, int DT>
+__global__ void __launch_bounds__(LNPS_BLOCK) k_chunk_total(const __grid_constant__ ScanArgs p, Chunks k)
+{
+  typedef CT<DT> T;
+  typedef cub::BlockReduce<T, LNPS_BLOCK> Reduce;
+  __shared__ typename Reduce::TempStorage tmp;
+  char *o;
+  const char *a, *c;
+  line_ptrs(p, blockIdx.y, o, a, c);
+  const Op<OP, DT> f;
+  const int64_t lo = (int64_t)blockIdx.x * k.ch;
+  /* ch >= LNPS_BLOCK: every thread has an element */
+  T v = ld<DT>(a + (lo + threadIdx.x) * p.as);
+  for (int64_t i = lo + threadIdx.x + LNPS_BLOCK; i < lo + k.ch; i += LNPS_BLOCK) v = f(v, ld<DT>(a + i * p.as));
+  const T t = Reduce(tmp).Reduce(v, f);
+  if (threadIdx.x == 0) st<DT>(o + (lo + k.ch - 1) * p.os, t);
+}
+
+/* the chunks' totals of line blockIdx.y (at most LNPS_BLOCK * LNPS_ITEMS)
+ * into their inclusive prefixes, from the line's carry */
+template <int OP, int DT>
+__global__ void __launch_bounds__(LNPS_BLOCK) k_chunk_carry(const __grid_constant__ ScanArgs p, Chunks k)
+{
+  typedef CT<DT> T;
+  typedef cub::BlockScan<T, LNPS_BLOCK> Scan;
+  __shared__ typename Scan::TempStorage tmp;
+  char *o;
+  const char *a, *c;
+  line_ptrs(p, blockIdx.y, o, a, c);
+  const Op<OP, DT> f;
+  const int64_t nt = k.g - 1;
+  T v[LNPS_ITEMS];
+  const int64_t i0 = (int64_t)threadIdx.x * LNPS_ITEMS;
+  for (int j = 0; j < LNPS_ITEMS; j++) {
+    const int64_t i = i0 + j < nt ? i0 + j : nt - 1;
+    v[j] = ld<DT>(o + (i * k.ch + k.ch - 1) * p.os);
+  }
+  if (c) {
+    Prefix<T, Op<OP, DT>> pre{ld<DT>(c), f};
+    Scan(tmp).InclusiveScan(v, v, f, pre);
+  } else {
+    Scan(tmp).InclusiveScan(v, v, f);
+  }
+  for (int j = 0; j < LNPS_ITEMS; j++)
+    if (i0 + j < nt) st<DT>(o + ((i0 + j) * k.ch + k.ch - 1) * p.os, v[j]);
 }
 
 template <int OP, int DT> __global__ void k_scan_strided(const __grid_constant__ ScanArgs p)
@@ -135,11 +202,33 @@ template <int OP, int DT> constexpr bool scan_ok()
 
 typedef int (*scan_fn)(const ScanArgs &p, bool line, cudaStream_t s);
 
+/* lines at least this long, fewer than LNPS_CHUNK_LINES of them, are cut
+ * into chunks of at least LNPS_CHUNK_MIN elements, at most
+ * LNPS_BLOCK * LNPS_ITEMS + 1 chunks a line (k_chunk_carry's one tile) */
+#define LNPS_CHUNK_N (1 << 16)
+#define LNPS_CHUNK_LINES 256
+#define LNPS_CHUNK_MIN 4096
+
 template <int OP, int DT> int run(const ScanArgs &p, bool line, cudaStream_t s)
 {
   if (line) {
-    const unsigned grid = (unsigned)(p.nlines < 65535 ? p.nlines : 65535);
-    k_scan_line<OP, DT><<<grid, LNPS_BLOCK, 0, s>>>(p);
+    Chunks k{p.n, 1};
+    /* not in place: the chunks' totals are parked in the output */
+    if (p.n >= LNPS_CHUNK_N && p.nlines <= LNPS_CHUNK_LINES && (const char *)p.o != p.a) {
+      int64_t g = (p.n + LNPS_CHUNK_MIN - 1) / LNPS_CHUNK_MIN;
+      if (g > LNPS_BLOCK * LNPS_ITEMS + 1) g = LNPS_BLOCK * LNPS_ITEMS + 1;
+      k.ch = (p.n + g - 1) / g;
+      k.g = (p.n + k.ch - 1) / k.ch;
+    }
+    if (k.g > 1) {
+      const dim3 totals((unsigned)(k.g - 1), (unsigned)p.nlines), lines(1, (unsigned)p.nlines);
+      k_chunk_total<OP, DT><<<totals, LNPS_BLOCK, 0, s>>>(p, k);
+      k_chunk_carry<OP, DT><<<lines, LNPS_BLOCK, 0, s>>>(p, k);
+      k_scan_line<OP, DT><<<dim3((unsigned)k.g, (unsigned)p.nlines), LNPS_BLOCK, 0, s>>>(p, k);
+    } else {
+      const unsigned grid = (unsigned)(p.nlines < 65535 ? p.nlines : 65535);
+      k_scan_line<OP, DT><<<grid, LNPS_BLOCK, 0, s>>>(p, k);
+    }
   } else {
     const unsigned grid = (unsigned)((p.nlines + 255) / 256);
     k_scan_strided<OP, DT><<<grid, 256, 0, s>>>(p);
