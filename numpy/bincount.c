@@ -2,12 +2,12 @@
  *
  * The indices (cast to int64, NumPy's intp) keep their tiles; the weights
  * (float64) are copied into tiles laid like them.  Each index tile is
- * counted by one task (lnp_cl_bincount) into its own row of a partial
- * store of (tiles, nbins), placed with the tile (no index moves between
- * ranks or GPUs), and the rows are summed by the reduction (reduce.c).
- * When the partial rows would be large against the input (many bins, few
- * indices per tile), the tasks add into the result's one tile in turn
- * instead: less memory, no parallelism. */
+ * counted by one task (lnp_cl_bincount) into a row of a partial store of
+ * (rows, nbins): a row per tile, placed with it (no index moves between
+ * ranks or GPUs), while the rows stay under a quarter of the input; with
+ * many bins, fewer rows, each counting a run of consecutive tiles in turn
+ * (down to one: the result itself, no parallelism).  The rows are summed
+ * by the reduction (reduce.c). */
 #include <stdlib.h>
 #include <string.h>
 #include "launch.h"
@@ -15,23 +15,24 @@
 #include "../codelets/bincount.h"
 #include "../codelets/codelets.h"
 
-/* A new store tiled along dim 0 like the 1-D store `like` (rows: one row
- * per tile of like; else like's own bounds), each tile placed like like's;
+/* A new store tiled along dim 0 like the 1-D store `like`: with like's
+ * own bounds (groups 0), or in `groups` rows of one element, row r placed
+ * with like's tile r * tiles / groups (the first of the tiles it counts);
  * like NULL: one tile.  Other dims are one tile. */
 static lnp_status new_store(lnp_view **out, int ndim, const int64_t *shape, int dtype, const lnp_store *like,
-                            int rows)
+                            int64_t groups)
 {
   int32_t nt[2] = {1, 1};
   int64_t *b[2] = {NULL, NULL};
   size_t *src_tile = NULL;
   lnp_status st = LNP_OK;
-  if (like) nt[0] = like->ntiles[0];
+  if (like) nt[0] = groups ? (int32_t)groups : like->ntiles[0];
   for (int d = 0; d < ndim && !st; d++) {
     b[d] = malloc(sizeof(int64_t) * ((size_t)nt[d] + 1));
     if (!b[d]) { st = lnp_error(LNP_ENOMEM, "out of memory"); break; }
-    if (d == 0 && like && !rows)
+    if (d == 0 && like && !groups)
       memcpy(b[d], like->bounds[0], sizeof(int64_t) * ((size_t)nt[d] + 1));
-    else if (d == 0 && like) /* one row per tile of like */
+    else if (d == 0 && like)
       for (int32_t t = 0; t <= nt[d]; t++) b[d][t] = t;
     else {
       b[d][0] = 0;
@@ -41,7 +42,8 @@ static lnp_status new_store(lnp_view **out, int ndim, const int64_t *shape, int 
   if (!st && like) {
     src_tile = malloc(sizeof(size_t) * (size_t)nt[0]);
     if (!src_tile) st = lnp_error(LNP_ENOMEM, "out of memory");
-    for (int32_t t = 0; !st && t < nt[0]; t++) src_tile[t] = (size_t)t;
+    for (int32_t t = 0; !st && t < nt[0]; t++)
+      src_tile[t] = groups ? (size_t)((int64_t)t * like->ntiles[0] / groups) : (size_t)t;
   }
   lnp_store *s = NULL;
   if (!st) st = lnp_store_create_placed(&s, ndim, shape, dtype, nt, b, like, src_tile);
@@ -74,32 +76,38 @@ lnp_status lnp_bincount(const lnp_view *x, const lnp_view *w, int64_t nbins, lnp
     if (!st) st = lnp_launch_copy(wi, w);
   }
   const int64_t rshape[1] = {nbins};
-  /* partial rows while they stay small against the input */
-  const int partial = T > 1 && nbins <= 8 * (n / T + 1);
+  /* G rows of partial counts, each counting a run of consecutive tiles in
+   * turn: as many as the tiles while the rows stay under a quarter of the
+   * input's elements (one row: the result itself) */
+  int64_t G = nbins > 0 ? n / (4 * nbins) : T;
+  G = G < 1 ? 1 : G > T ? T : G;
+  const int partial = G > 1;
   if (!st) {
     if (partial) {
-      const int64_t hshape[2] = {T, nbins};
-      st = new_store(&H, 2, hshape, dtype, xs, 1);
+      const int64_t hshape[2] = {G, nbins};
+      st = new_store(&H, 2, hshape, dtype, xs, G);
     } else
       st = new_store(&R, 1, rshape, dtype, NULL, 0);
   }
   if (!st) st = lnp_launch_sync_before(xi);
   lnp_runtime_activate();
-  for (int64_t t = 0; t < T && !st && n > 0; t++) {
+  for (int64_t t = 0, r = 0; t < T && !st && n > 0; t++) {
     const lnp_view *row = partial ? H : R;
-    const size_t rt = partial ? (size_t)t : 0;
+    /* row r counts tiles [r*T/G, (r+1)*T/G): the first writes it */
+    while ((r + 1) * T / G <= t) r++;
+    const int first = t == r * T / G;
     lnp_tile_ensure_written(xs, (size_t)t);
     struct starpu_data_descr d[3] = {
-        {row->store->storage->tiles[rt], (!partial && t > 0) ? STARPU_RW : STARPU_W},
+        {row->store->storage->tiles[r], first ? STARPU_W : STARPU_RW},
         {xs->storage->tiles[t], STARPU_R},
         {w ? wi->store->storage->tiles[t] : NULL, STARPU_R},
     };
-    row->store->storage->written[rt] = 1;
+    row->store->storage->written[r] = 1;
     lnp_bincount_desc *bd = malloc(sizeof *bd);
     if (!bd) { st = lnp_error(LNP_ENOMEM, "out of memory"); break; }
     bd->nbins = nbins;
     bd->weighted = w != NULL;
-    bd->accumulate = !partial && t > 0;
+    bd->accumulate = !first;
     st = lnp_submit(&lnp_cl_bincount, d, w ? 3 : 2, bd, sizeof *bd, "bincount");
   }
   if (!st && (n == 0 || nbins == 0) && !partial) {

@@ -151,9 +151,10 @@ def bincount(x, weights=None, minlength=0):
     if xa.size == 0:
         return wrap_result(_np.bincount(_np.zeros(0, xa.dtype), ws, minlength))
     from ._reduction import amin, amax
-    mx = int(amax(xa))
+    lo, hi = amin(xa), amax(xa)  # both submitted before either is read
+    mx = int(hi)
     # (uint64 above the intp range: negative once NumPy 2 casts it to intp)
-    if (xa.dtype.kind == "i" and int(amin(xa)) < 0) or mx > _np.iinfo(_np.intp).max:
+    if (xa.dtype.kind == "i" and int(lo) < 0) or mx > _np.iinfo(_np.intp).max:
         raise ValueError("'list' argument must have no negative elements")
     nbins = max(mx + 1, int(minlength or 0))
     res = _deferred(_core.bincount(xa._arr, None if wa is None else wa._arr, nbins))
