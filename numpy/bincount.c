@@ -15,6 +15,8 @@
 #include "../codelets/bincount.h"
 #include "../codelets/codelets.h"
 
+#define LNP_BINCOUNT_ROWS 16
+
 /* A new store tiled along dim 0 like the 1-D store `like`: with like's
  * own bounds (groups 0), or in `groups` rows of one element, row r placed
  * with like's tile r * tiles / groups (the first of the tiles it counts);
@@ -77,10 +79,12 @@ lnp_status lnp_bincount(const lnp_view *x, const lnp_view *w, int64_t nbins, lnp
   }
   const int64_t rshape[1] = {nbins};
   /* G rows of partial counts, each counting a run of consecutive tiles in
-   * turn: as many as the tiles while the rows stay under a quarter of the
-   * input's elements (one row: the result itself) */
+   * turn: a row per tile while the rows stay under a quarter of the
+   * input's elements, and at most LNP_BINCOUNT_ROWS, enough to keep the
+   * workers busy (the rows' sum costs G * nbins; a constant, so that every
+   * MPI rank plans the same); one row: the result itself */
   int64_t G = nbins > 0 ? n / (4 * nbins) : T;
-  G = G < 1 ? 1 : G > T ? T : G;
+  G = G < 1 ? 1 : G > T ? T : G > LNP_BINCOUNT_ROWS ? LNP_BINCOUNT_ROWS : G;
   const int partial = G > 1;
   if (!st) {
     if (partial) {
