@@ -62,6 +62,45 @@ def test_reductions_run_on_cuda_workers():
     assert d["cuda"] >= 3 and d["cpu"] == 0, d
 
 
+def _fp_run(m, kind):
+    """One case of test_floating_point_status_of_cuda_tasks on module m:
+    the event sits in the last element only (past every tile boundary:
+    one thread of one kernel sees it); returns the result and the
+    warnings' messages."""
+    import warnings
+
+    z = m.ones(N, dtype=np.float64)
+    z[N - 1] = {"divide": 0.0, "invalid": -1.0, "overflow": 1e300, "cast": 1e300, "int": 0.0}.get(kind, 2.0)
+    fns = {
+        "divide": lambda: 1.0 / z,
+        "invalid": lambda: m.sqrt(z),
+        "overflow": lambda: z * z + 1.0,
+        "reduce": lambda: (z * 1e307).sum(),
+        "cast": lambda: z.astype(np.float32),
+        "int": lambda: m.ones(N, dtype=np.int64) // z.astype(np.int64),
+        "none": lambda: m.sqrt(z) / z,
+    }
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        out = np.asarray(fns[kind]())
+    return out, sorted(str(w.message) for w in rec)
+
+
+@pytest.mark.parametrize("kind", ["divide", "invalid", "overflow", "reduce", "cast", "int", "none"])
+def test_floating_point_status_of_cuda_tasks(kind):
+    """GPU kernels derive NumPy's floating-point flags (a GPU has no status
+    registers) and report them through mapped host memory: the same
+    RuntimeWarnings as NumPy, from tasks that ran on CUDA workers only
+    (fused kernels by default; LEGATE_NUMPY_FUSE=0: the loops' kernels)."""
+    before = _core.task_counts()
+    out, got = _fp_run(lnp, kind)
+    d = _delta(before)
+    expected, want = _fp_run(np, kind)
+    np.testing.assert_array_equal(out, expected)
+    assert got == want, (got, want)
+    assert d["cuda"] >= 1 and d["cpu"] == 0, d
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex128])
 def test_matmul_runs_on_cublas(dtype):
     n = 30 if _core.config()["test_mode"] else 384
