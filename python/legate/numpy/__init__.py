@@ -55,6 +55,12 @@ from ._linalg import (  # noqa: E402
     isclose, allclose, array_equal, diff,
 )
 from ._linalg import round  # noqa: E402,A004
+from ._creation import indices, fromfunction  # noqa: E402
+from ._diag import diagonal, diag, diagflat, trace, tri, tril, triu  # noqa: E402
+from ._tile import tile, repeat, resize  # noqa: E402
+from ._split import (  # noqa: E402
+    split, array_split, hsplit, vsplit, dsplit, column_stack, dstack, append, rot90, rollaxis,
+)
 
 from ._dtypes import AxisError  # noqa: E402,F401
 from ._profile import profile_region  # noqa: E402,F401  (not NumPy: traces)

@@ -759,6 +759,18 @@ class ndarray:
         from ._linalg import around
         return around(self, decimals, out)
 
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        from ._diag import diagonal
+        return diagonal(self, offset, axis1, axis2)
+
+    def trace(self, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+        from ._diag import trace
+        return trace(self, offset, axis1, axis2, dtype, out)
+
+    def repeat(self, repeats, axis=None):
+        from ._tile import repeat
+        return repeat(self, repeats, axis)
+
     def nonzero(self):
         from ._fallback import call_numpy
         return call_numpy(_NPND.nonzero, "ndarray.nonzero", (self,), {})

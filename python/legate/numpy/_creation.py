@@ -437,3 +437,28 @@ def copy(a, order="K", subok=False):
         check_copy_order(order)
         return a.copy()
     return array(a, copy=True)
+
+
+def indices(dimensions, dtype=int, sparse=False):
+    """NumPy's ``indices``: each grid is an ``arange`` broadcast (native)."""
+    dimensions = tuple(int(d) for d in dimensions)
+    n = len(dimensions)
+    size = 1
+    for d in dimensions:
+        size *= d
+    if not _deferrable(size, _np.dtype(dtype)):
+        r = _np.indices(dimensions, dtype=dtype, sparse=sparse)
+        return tuple(wrap_result(x) for x in r) if sparse else wrap_result(r)
+    grids = []
+    for i, d in enumerate(dimensions):
+        g = arange(d, dtype=dtype).reshape((1,) * i + (d,) + (1,) * (n - i - 1))
+        grids.append(g)
+    if sparse:
+        return tuple(grids)
+    from ._manip import broadcast_to, stack
+    return stack([broadcast_to(g, dimensions) for g in grids])
+
+
+def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
+    """NumPy's ``fromfunction``: the function gets ``indices`` grids."""
+    return function(*indices(shape, dtype=dtype), **kwargs)
