@@ -8,26 +8,10 @@ exception classes; and, on deferred arrays, without the NumPy fallback."""
 import numpy as np
 import pytest
 
-from conftest import AGAINST_NUMPY, both, check, lnp, values, param_dtypes
+from conftest import AGAINST_NUMPY, both, check, lnp, native, values, param_dtypes  # noqa: F401
 
 SHAPES_2D = [(0, 0), (1, 1), (5, 5), (4, 7), (7, 4), (0, 3), (13, 11)]
 SHAPES_ND = [(), (0,), (1,), (7,), (3, 5), (2, 3, 4), (2, 1, 3, 2), (2, 2, 1, 3, 2)]
-
-
-@pytest.fixture
-def native(monkeypatch):
-    """Fail on any trip through the NumPy fallback (a deferred array's
-    functions here must be native)."""
-    if AGAINST_NUMPY:
-        yield
-        return
-    from legate.numpy import _fallback
-
-    def refuse(func, name, *a, **k):
-        raise AssertionError("fell back to NumPy: %s" % name)
-
-    monkeypatch.setattr(_fallback, "call_numpy", refuse)
-    yield
 
 
 @pytest.mark.parametrize("shape", SHAPES_2D)

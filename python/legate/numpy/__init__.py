@@ -52,15 +52,23 @@ from ._manip import (  # noqa: E402
 )
 from ._linalg import (  # noqa: E402
     dot, matmul, vdot, inner, outer, tensordot, where, clip, around, round_,
-    isclose, allclose, array_equal, diff,
+    isclose, allclose, array_equal, diff, nan_to_num,
 )
 from ._linalg import round  # noqa: E402,A004
 from ._creation import indices, fromfunction  # noqa: E402
-from ._diag import diagonal, diag, diagflat, trace, tri, tril, triu  # noqa: E402
+from ._typing_funcs import result_type, can_cast, min_scalar_type  # noqa: E402
+# NumPy 1.x's deprecated aliases, which its own Python code still calls
+alltrue, sometrue, product, cumproduct = all, any, prod, None  # noqa: E402
+del cumproduct
+from ._diag import diagonal, diag, diagflat, trace, fill_diagonal, tri, tril, triu  # noqa: E402
 from ._tile import tile, repeat, resize  # noqa: E402
 from ._split import (  # noqa: E402
     split, array_split, hsplit, vsplit, dsplit, column_stack, dstack, append, rot90, rollaxis,
 )
+from ._numpy_impl import NUMPY_IMPL as _NUMPY_IMPL, numpy_impl as _numpy_impl  # noqa: E402
+for _n in _NUMPY_IMPL:
+    _g[_n] = _numpy_impl(_n)
+del _n
 
 from ._dtypes import AxisError  # noqa: E402,F401
 from ._profile import profile_region  # noqa: E402,F401  (not NumPy: traces)
@@ -71,7 +79,7 @@ from numpy import (  # noqa: E402,F401
     unsignedinteger, inexact, floating, complexfloating, bool_, int8, int16,
     int32, int64, uint8, uint16, uint32, uint64, float16, float32, float64,
     complex64, complex128, intp, uintp, euler_gamma, iinfo, finfo,
-    can_cast, result_type, promote_types, ndim, shape, size, isscalar,
+    promote_types, ndim, shape, size, isscalar,
     errstate, seterr, geterr, set_printoptions, get_printoptions,
     printoptions, issubdtype,
 )

@@ -1,4 +1,5 @@
-"""Diagonals and triangles: diagonal diag diagflat trace tri tril triu.
+"""Diagonals and triangles: diagonal diag diagflat trace fill_diagonal tri
+tril triu.
 
 Deferred arrays use native operations only: a diagonal is a strided slice
 of the last two axes flattened (a view when they are contiguous, as NumPy's
@@ -114,3 +115,36 @@ def tril(m, k=0):
 
 def triu(m, k=0):
     return _triangle(m, k, False)
+
+
+def fill_diagonal(a, val, wrap=False):
+    """In place, as NumPy's: the diagonal of a contiguous deferred array is
+    a strided slice of its flat view (val repeats cyclically along it)."""
+    from ._manip import ravel, reshape
+    from ._tile import resize
+    from ._fallback import call_numpy
+    if type(a) is ndarray and a._np is not None:
+        from ._fallback import convert
+        return _np.fill_diagonal(a._np, convert(val), wrap)
+    if type(a) is not ndarray or not a.flags.c_contiguous:
+        return call_numpy(_np.fill_diagonal, "fill_diagonal", (a, val), {"wrap": wrap}, mutates_first=True)
+    if a.ndim < 2:
+        raise ValueError("array must be at least 2-d")
+    end = None
+    if a.ndim == 2:
+        step = a.shape[1] + 1
+        if not wrap:
+            end = a.shape[1] * a.shape[1]
+    else:
+        if any(s != a.shape[0] for s in a.shape):
+            raise ValueError("All dimensions of input must be of equal length")
+        step = 1 + int(_np.cumprod(a.shape[:-1]).sum())
+    flat = reshape(a, (a.size,))
+    target = flat[:end:step]
+    v = _asarray(val)
+    if v.size not in (0, 1) and v.size != target.size:
+        v = resize(ravel(v), (target.size,))
+    elif v.size == 0:
+        return None
+    target[...] = v.reshape(()) if v.size == 1 and target.size != 1 else v
+    return None
