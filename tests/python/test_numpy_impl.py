@@ -204,3 +204,36 @@ def test_block(native):
     both(lambda m, x: m.block([[[x]], [[x]]]), a)
     both(lambda m, x, y: m.block([[x], [y]]), a, b)  # shapes do not match: ValueError
     both(lambda m, x: m.block([x, [x]]), a)  # depths differ: ValueError
+
+
+@pytest.mark.parametrize("shape", [(12,), (3, 4), (2, 3, 2)])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_unravel_ravel_index(shape, order, native):
+    size = int(np.prod(shape))
+    idx = (np.arange(size * 2) * 7) % size
+    both(lambda m, i: m.unravel_index(i, shape, order), idx)
+    coords = np.unravel_index(idx, shape, order)
+    both(lambda m, *c: m.ravel_multi_index(c, shape, order=order), *coords)
+    big = tuple(c + 1 for c in coords)
+    both(lambda m, *c: m.ravel_multi_index(c, shape, mode="wrap", order=order), *big)
+    both(lambda m, *c: m.ravel_multi_index(c, shape, mode="clip", order=order), *big)
+
+
+def test_unravel_ravel_index_errors():
+    both(lambda m, i: m.unravel_index(i, (2, 2)), np.array([0, 4]))
+    both(lambda m, i: m.unravel_index(i, (2, 2)), np.array([0.0, 1.0]))
+    both(lambda m, i: m.unravel_index(i, (2, 2), "X"), np.array([0, 1]))
+    both(lambda m, i, j: m.ravel_multi_index((i, j), (2, 2)), np.array([0, 2]), np.array([0, 1]))
+    both(lambda m, i, j: m.ravel_multi_index((i, j), (2, 2), mode="bad"), np.array([0, 1]), np.array([0, 1]))
+    both(lambda m, i: m.ravel_multi_index((i,), (2, 2)), np.array([0, 1]))
+
+
+def test_require_asfortranarray(native):
+    a = values(np.float32, (4, 5))
+    both(lambda m, x: m.asfortranarray(x), a)
+    both(lambda m, x: m.asfortranarray(x, dtype=np.float64), a)
+    for req in (None, "C", ["A", "O"], ["W"], "F", ["E"]):
+        both(lambda m, x: m.require(x, np.float64, req), a)
+    both(lambda m, x: m.require(x, None, ["Z"]), a)
+    r = lnp.require(lnp.array(a)[::2], requirements=["O"])
+    assert r.flags.owndata

@@ -55,8 +55,9 @@ from ._linalg import (  # noqa: E402
     isclose, allclose, array_equal, diff, nan_to_num,
 )
 from ._linalg import round  # noqa: E402,A004
-from ._creation import indices, fromfunction  # noqa: E402
+from ._creation import indices, fromfunction, asfortranarray, require  # noqa: E402
 from ._typing_funcs import result_type, can_cast, min_scalar_type  # noqa: E402
+from ._index_math import unravel_index, ravel_multi_index  # noqa: E402
 # NumPy 1.x's deprecated aliases, which its own Python code still calls
 alltrue, sometrue, product, cumproduct = all, any, prod, None  # noqa: E402
 del cumproduct
