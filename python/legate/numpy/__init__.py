@@ -151,7 +151,8 @@ class _LinalgModule(_FallbackModule):
 
 
 linalg = _LinalgModule(_numpy.linalg, "linalg.")
-random = _FallbackModule(_numpy.random, "random.")
+from ._random import make_module as _make_random  # noqa: E402
+random = _make_random()
 fft = _FallbackModule(_numpy.fft, "fft.")
 for _m in (linalg, random, fft):
     _sys.modules.setdefault(_m.__name__, _m)
