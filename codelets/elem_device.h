@@ -37,14 +37,15 @@ LNP_DEV_M1(sqrt) LNP_DEV_M1(exp) LNP_DEV_M1(log) LNP_DEV_M1(log10) LNP_DEV_M1(lo
 LNP_DEV_M1(exp2) LNP_DEV_M1(log1p) LNP_DEV_M1(sin) LNP_DEV_M1(cos)
 LNP_DEV_M1(tan) LNP_DEV_M1(asin) LNP_DEV_M1(acos) LNP_DEV_M1(atan) LNP_DEV_M1(sinh)
 LNP_DEV_M1(cosh) LNP_DEV_M1(tanh) LNP_DEV_M1(floor) LNP_DEV_M1(ceil) LNP_DEV_M1(trunc)
-LNP_DEV_M1(rint) LNP_DEV_M1(fabs)
+LNP_DEV_M1(rint) LNP_DEV_M1(fabs) LNP_DEV_M1(expm1)
 LNP_DEV_M2(fmod) LNP_DEV_M2(copysign) LNP_DEV_M2(pow) LNP_DEV_M2(atan2) LNP_DEV_M2(hypot)
 #undef LNP_DEV_M1
 #undef LNP_DEV_M2
 LNP_DFN float lnp_m_fma(float x, float y, float z) { return fmaf(x, y, z); }
 LNP_DFN double lnp_m_fma(double x, double y, double z) { return ::fma(x, y, z); }
 /* A GPU has no floating-point status: the integer loops' explicit flags
- * (elem_host.h) are values only here. */
+ * (elem_host.h) are values only here; the kernels derive the flags from
+ * each element's operands and result instead (below). */
 #define LNP_RAISE_DIVIDE(v) (v)
 #define LNP_RAISE_OVERFLOW(v) (v)
 
@@ -68,6 +69,76 @@ LNP_DFN bool lnp_signbit(double x) { return __double_as_longlong(x) < 0; }
 #define LNP_NAN_OF(R) lnp_nan((R)0)
 #define LNP_INF_OF(R) lnp_inf((R)0)
 
+/* ---- floating-point status (NumPy's UFUNC_FPE_* bits, loop.h) ----
+ * IEEE arithmetic raises a flag exactly where its result leaves the
+ * operands' class, so an element's flags follow from its operands and
+ * result: NaN from no NaN is invalid; an infinity from finite operands is
+ * divide-by-zero when an operand is 0 (x/0, log(0), 0**-1, reciprocal(0))
+ * and overflow otherwise; with LNP_FPC_TINY (ops whose tiny results are
+ * rounded: products, quotients, exp, casts, not sums, which are exact
+ * there) a subnormal result, or 0 from nonzero finite operands, is
+ * underflow.  LNP_FPC_UNARY: b is not an operand. */
+#define LNP_FPC_UNARY 1
+#define LNP_FPC_TINY 2
+LNP_DFN float lnp_min_normal(float) { return 1.17549435e-38f; }
+LNP_DFN double lnp_min_normal(double) { return 2.2250738585072014e-308; }
+template <class R> LNP_DFN unsigned lnp_fpc_class(R r, bool nan_in, bool inf_in, bool zero_in, int cls, R minn)
+{
+  if (r != r) return nan_in ? 0u : 8u;
+  if (lnp_isinf(r)) return nan_in || inf_in ? 0u : zero_in ? 1u : 2u;
+  if (cls & LNP_FPC_TINY) {
+    const R m = r < 0 ? -r : r;
+    if (m != 0 && m < minn) return 4u;
+    if (m == 0 && !zero_in && !nan_in && !inf_in) return 4u;
+  }
+  return 0u;
+}
+/* a real op's flags from its operands a (and b) and its result r (minn:
+ * the smallest normal value of r's storage type) */
+template <class R> LNP_DFN unsigned lnp_fpc(int cls, R r, R a, R b, R minn)
+{
+  const bool un = (cls & LNP_FPC_UNARY) != 0;
+  const bool nan_in = a != a || (!un && b != b);
+  const bool inf_in = lnp_isinf(a) || (!un && lnp_isinf(b));
+  const bool zero_in = a == 0 || (!un && b == 0);
+  return lnp_fpc_class(r, nan_in, inf_in, zero_in, cls, minn);
+}
+template <class R> LNP_DFN unsigned lnp_fpc(int cls, R r, R a, R b) { return lnp_fpc(cls, r, a, b, lnp_min_normal(r)); }
+/* Report flags m of launch gen into host[0..3], the slot's bytes of mapped
+ * host memory (one a flag: plain stores, no atomics over the bus), and the
+ * word *any; seen (device memory) keeps the flags this launch already
+ * reported, so a launch full of NaNs writes the bus a few times, not once
+ * a block.  Any thread may call it. */
+LNP_DFN void lnp_fp_put(unsigned m, unsigned char *host, unsigned *any, unsigned *seen, unsigned gen)
+{
+  if (!m || !host) return;
+  const unsigned tag = gen << 4;
+  unsigned old = *(volatile unsigned *)seen;
+  for (;;) {
+    const unsigned cur = (old & ~15u) == tag ? old : tag;
+    if (cur == old && (cur & m) == m) return; /* this launch reported these */
+    const unsigned prev = atomicCAS(seen, old, cur | m);
+    if (prev == old) break;
+    old = prev;
+  }
+  for (int k = 0; k < 4; k++)
+    if (m & (1u << k)) ((volatile unsigned char *)host)[k] = 1;
+  __threadfence_system(); /* the flags before the word that announces them */
+  *(volatile unsigned *)any = 1;
+}
+/* The same for a block's flags: every thread of the block calls it with
+ * its own (barriers), one reports their union. */
+LNP_DFN void lnp_fp_block_report(unsigned m, unsigned char *host, unsigned *any, unsigned *seen, unsigned gen)
+{
+  __shared__ unsigned lnp_fp_s;
+  const bool lead = threadIdx.x == 0 && threadIdx.y == 0 && threadIdx.z == 0;
+  if (lead) lnp_fp_s = 0;
+  __syncthreads();
+  if (m) atomicOr(&lnp_fp_s, m);
+  __syncthreads();
+  if (lead) lnp_fp_put(lnp_fp_s, host, any, seen, gen);
+}
+
 /* What depends on the host: the kernels' element functions take an int
  * lnp_aux with the fmax/fmin behaviour of the host's CPU kernels
  * (fminmax_c) and whether NumPy's AVX512F absolute value applies. */
@@ -86,6 +157,11 @@ template <class R> LNP_DFN lnp_cx<R> lnp_mkcx(R r, typename lnp_plain<R>::type i
 #define LNP_CXT(R) lnp_cx<R>
 #define LNP_CM(fn, z) c_##fn(z)
 #define LNP_CM2(fn, z, w) c_##fn((z), (w))
+
+/* a helper function of the semantics (elem_random.h) */
+#define LNP_FN static __device__ inline
+/* the high 64 bits of the 128-bit product of two uint64 */
+#define LNP_MULHI64(a, b) __umul64hi((a), (b))
 
 /* ---- instantiation of elem.h's helpers: function templates ---- */
 #define LNP_INST_R2(name, BODY) template <class R> LNP_DFN R lnp_##name(R a, R b) BODY(R)

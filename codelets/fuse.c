@@ -149,13 +149,30 @@ static int maps_share(const lnp_fuse_map *a, const lnp_fuse_map *b, int np)
   return 0;
 }
 
+int lnp_fuse_inst_fpc(const lnp_fuse_inst *in)
+{
+  if (in->kind != LNP_FI_OP) return -1;
+  const lnp_op_info *o = lnp_op_get(in->op);
+  if (!o || !o->fpe) return -1;
+  if (o->kind == 'C') /* only a narrowing cast rounds */
+    return in->dtype_in == LNP_FLOAT64 && in->dtype == LNP_FLOAT32 ? LNP_FUSE_FPC_UNARY | LNP_FUSE_FPC_TINY : -1;
+  int cls = o->nin == 1 ? LNP_FUSE_FPC_UNARY : 0;
+#define LNP_FUSE_TINY(NAME) if (in->op == LNP_OP_##NAME) cls |= LNP_FUSE_FPC_TINY;
+  LNP_FPC_TINY_OPS(LNP_FUSE_TINY)
+#undef LNP_FUSE_TINY
+  return cls;
+}
+
 int lnp_fuse_param_words(const lnp_fuse_group *g, int *scalars_at)
 {
-  int nsc = 0;
-  for (int i = 0; i < g->ninst; i++) nsc += g->inst[i].kind == LNP_FI_SCALAR;
+  int nsc = 0, nfp = 0;
+  for (int i = 0; i < g->ninst; i++) {
+    nsc += g->inst[i].kind == LNP_FI_SCALAR;
+    nfp += lnp_fuse_inst_fpc(&g->inst[i]) >= 0;
+  }
   const int pieces = g->npieces * (g->ndim + g->nacc * (2 + g->ndim));
   if (scalars_at) *scalars_at = pieces;
-  return pieces + nsc + 1;
+  return pieces + nsc + (nfp ? 2 + 2 * nfp : 0) + 1;
 }
 
 static int params_fit(const lnp_fuse_group *g) { return lnp_fuse_param_words(g, NULL) <= LNP_FUSE_MAXWORDS; }

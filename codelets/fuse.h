@@ -138,13 +138,25 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size);
  * codelets/embed_source.cmake) */
 extern const char lnp_elem_device_source[];
 /* The kernel parameter words of a group (per piece: shape, then per access
- * base address, offset and strides; then the scalars' bits; then the mask
- * of the accesses whose stores are done); returns the
+ * base address, offset and strides; then the scalars' bits; then the
+ * floating-point report's words (lnp_fuse_inst_fpc; fp_area: the device's
+ * LNP_FP_DEV_BYTES of mapped host memory, loop.h, or NULL: no report);
+ * then the mask of the accesses whose stores are done); returns the
  * number of words (<= LNP_FUSE_MAXWORDS), or -1 if a buffer is missing. */
-int lnp_fuse_params(const lnp_fuse_group *g, void *const *bufptrs, int64_t *words);
+int lnp_fuse_params(const lnp_fuse_group *g, void *const *bufptrs, unsigned char *fp_area, unsigned fp_gen,
+                    int64_t *words);
 /* The number of those words; *scalars_at (may be NULL): where the scalars
  * start (the store mask is the last word). */
 int lnp_fuse_param_words(const lnp_fuse_group *g, int *scalars_at);
+/* How the kernel derives an instruction's floating-point status
+ * (elem_device.h lnp_fpc: LNP_FPC_UNARY 1, LNP_FPC_TINY 2), or -1 when it
+ * reports none (not an op, an op whose fpe column is 0, a widening cast).
+ * Those that report take two parameter words after the scalars (their
+ * slot's flag bytes in the device's mapped host memory, the slot), after
+ * two for the group (the device's report word, the launch's number). */
+#define LNP_FUSE_FPC_UNARY 1
+#define LNP_FUSE_FPC_TINY 2
+int lnp_fuse_inst_fpc(const lnp_fuse_inst *in);
 
 /* Compile (once per source, NVRTC) and launch a group on the current GPU,
  * asynchronously on stream (fuse_cuda.cu).  bufptrs: device addresses.

@@ -10,7 +10,8 @@
  *
  * Parameters (int64 words, one __grid_constant__ struct): per piece
  * [shape[nd], per access {base address, element offset, strides[nd]}],
- * then the scalars' bits as doubles, then the mask of the stores done.
+ * then the scalars' bits as doubles, then the floating-point report's
+ * words (fuse.h lnp_fuse_inst_fpc), then the mask of the stores done.
  * Everything that varies between two runs of the same program (addresses,
  * offsets, extents, constants, which temporaries are dead) is a
  * parameter, so the source depends only on the program's structure. */
@@ -77,6 +78,11 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
   const int nwords = lnp_fuse_param_words(g, &nw);
   put(&s, "/* legate.numpy: %d fused loops */\n#include \"lnp_elem.h\"\n", g->nloops);
   put(&s, "typedef long long i64;\n");
+  /* the instructions that report floating-point status, their words */
+  int nfp = 0, fpw = nw;
+  for (int i = 0; i < g->ninst; i++) fpw += g->inst[i].kind == LNP_FI_SCALAR;
+  for (int i = 0; i < g->ninst; i++) nfp += lnp_fuse_inst_fpc(&g->inst[i]) >= 0;
+  if (nfp) put(&s, "static __device__ unsigned lnp_fp_seen[%d];\n", LNP_FP_SLOTS);
   put(&s, "struct LnpFuseParams { i64 w[%d]; };\n", nwords);
   put(&s, "extern \"C\" __global__ void __launch_bounds__(256) lnp_fused(const __grid_constant__ LnpFuseParams p, int piece)\n{\n");
   put(&s, "  const i64 *w = p.w + (i64)piece * %d;\n", pw);
@@ -84,6 +90,8 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
   put(&s, "  const i64 inner = w[%d];\n", nd - 1);
   put(&s, "  i64 outer = 1;\n");
   for (int j = 0; j < nd - 1; j++) put(&s, "  outer *= w[%d];\n", j);
+  for (int i = 0; i < g->ninst; i++)
+    if (lnp_fuse_inst_fpc(&g->inst[i]) >= 0) put(&s, "  unsigned f%d = 0;\n", i);
   put(&s, "  for (i64 r = blockIdx.y; r < outer; r += gridDim.y) {\n");
   if (nd > 1) {
     put(&s, "    i64 q = r;\n");
@@ -133,6 +141,12 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
         put(&s, "      const %s v%d_%d = ", t, i, u);
         put_op(&s, in, ops[0], ops[1]);
         put(&s, ";\n");
+        const int cls = lnp_fuse_inst_fpc(in);
+        if (cls >= 0) {
+          const char *ti = ctype(in->dtype_in);
+          put(&s, "      if (ok%d) f%d |= lnp_fpc(%d, (%s)v%d_%d, (%s)%s, (%s)%s, (%s)lnp_min_normal((%s)0));\n", u,
+              i, cls, ti, i, u, ti, ops[0], ti, in->b >= 0 ? ops[1] : ops[0], ti, t);
+        }
       }
     }
   }
@@ -143,11 +157,22 @@ size_t lnp_fuse_cuda_source(const lnp_fuse_group *g, char *buf, size_t size)
       put(&s, "      if ((mask & %lluull) && ok%d) *(%s *)(a%d + j%d * s%d) = v%d_%d;\n", 1ull << k, u,
           ctype(a->dtype), k, u, k, a->value, u);
   }
-  put(&s, "    }\n  }\n}\n");
+  put(&s, "    }\n  }\n");
+  /* every thread gets here: the reports have barriers */
+  for (int i = 0, k = 0; i < g->ninst; i++) {
+    if (lnp_fuse_inst_fpc(&g->inst[i]) < 0) continue;
+    put(&s,
+        "  lnp_fp_block_report(f%d, (unsigned char *)p.w[%d], (unsigned *)p.w[%d], &lnp_fp_seen[p.w[%d]], "
+        "(unsigned)p.w[%d]);\n",
+        i, fpw + 2 + 2 * k, fpw, fpw + 3 + 2 * k, fpw + 1);
+    k++;
+  }
+  put(&s, "}\n");
   return s.len;
 }
 
-int lnp_fuse_params(const lnp_fuse_group *g, void *const *bufptrs, int64_t *words)
+int lnp_fuse_params(const lnp_fuse_group *g, void *const *bufptrs, unsigned char *fp_area, unsigned fp_gen,
+                    int64_t *words)
 {
   const int nd = g->ndim;
   int n = 0;
@@ -164,6 +189,18 @@ int lnp_fuse_params(const lnp_fuse_group *g, void *const *bufptrs, int64_t *word
   }
   for (int i = 0; i < g->ninst; i++)
     if (g->inst[i].kind == LNP_FI_SCALAR) memcpy(&words[n++], &g->inst[i].scalar, 8);
+  int nfp = 0;
+  for (int i = 0; i < g->ninst; i++) nfp += lnp_fuse_inst_fpc(&g->inst[i]) >= 0;
+  if (nfp) { /* a NULL slot address: that instruction reports nothing */
+    words[n++] = fp_area ? (int64_t)(intptr_t)(fp_area + 4 * (size_t)LNP_FP_SLOTS) : 0;
+    words[n++] = (int64_t)(fp_gen & 0x0fffffffu);
+    for (int i = 0; i < g->ninst; i++) {
+      if (lnp_fuse_inst_fpc(&g->inst[i]) < 0) continue;
+      const int slot = g->inst[i].fp_slot >= 0 && g->inst[i].fp_slot < LNP_FP_SLOTS ? g->inst[i].fp_slot : 0;
+      words[n++] = fp_area ? (int64_t)(intptr_t)(fp_area + 4 * (size_t)slot) : 0;
+      words[n++] = slot;
+    }
+  }
   uint64_t mask = 0;
   for (int k = 0; k < g->nacc; k++)
     if (g->acc[k].store && !g->acc[k].drop) mask |= 1ull << k;

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "fuse.h"
+#include "loop_cuda.h"
 
 namespace {
 
@@ -261,7 +262,7 @@ extern "C" int lnp_fuse_cuda_launch(const lnp_fuse_group *g, void *const *bufptr
     tl_nsm = nsm;
   }
   int64_t words[LNP_FUSE_MAXWORDS + 1];
-  if (lnp_fuse_params(g, bufptrs, words) < 0) return -1;
+  if (lnp_fuse_params(g, bufptrs, lnp_loop_cuda_fp_area(dev), lnp_loop_cuda_fp_gen(), words) < 0) return -1;
   char stack_src[8192];
   size_t n = lnp_fuse_cuda_source(g, stack_src, sizeof stack_src);
   std::string src;

@@ -105,6 +105,16 @@ int lnp_loop_supported(int op, int dtype_in, int dtype_out);
  * floor_divide/remainder by zero raise the divide flag as NumPy's do. */
 enum { LNP_FP_DIVIDE = 1, LNP_FP_OVERFLOW = 2, LNP_FP_UNDERFLOW = 4, LNP_FP_INVALID = 8 };
 #define LNP_FP_SLOTS 4096
+/* GPU kernels have no status flags: they derive them from operands and
+ * results (elem_device.h lnp_fpc); these ops' tiny results are rounded, so
+ * a subnormal or vanished result there is underflow (LNP_FPC_TINY). */
+#define LNP_FPC_TINY_OPS(X) X(COPY) X(MULTIPLY) X(TRUE_DIVIDE) X(SQUARE) X(RECIPROCAL) X(POWER) X(EXP) X(EXP2)
+/* Mapped host memory where GPU kernels report (elem_device.h
+ * lnp_fp_block_report): per device LNP_FP_DEV_BYTES, one byte per flag per
+ * slot, then the word that says a kernel wrote some.  The CUDA side
+ * allocates it and hands it here; lnp_codelets_fp_take reads it. */
+#define LNP_FP_DEV_BYTES (4 * LNP_FP_SLOTS + 64)
+void lnp_loop_fp_device_area(unsigned char *area, int ndevices);
 void lnp_loop_fp_record(int slot, unsigned flags);
 /* The calling thread's floating-point status as LNP_FP_* bits, cleared. */
 unsigned lnp_loop_fp_take_thread(void);

@@ -1,11 +1,12 @@
 /* CUDA implementation of the generic strided loop (loop_cuda.h): the host
  * side (validation, the pieces' plan, launches), the StarPU entry point,
  * and the kernels of the unary ops.  The device code is in
- * loop_cuda_kernels.cuh; loop_cuda_{arith,minmax,logic,arg,cast}.cu instantiate
+ * loop_cuda_kernels.cuh; loop_cuda_{arith,minmax,logic,arg,random,cast}.cu instantiate
  * the other ops' kernels. */
 #include <cstdio>
 #include <algorithm>
 #include <cstdlib>
+#include <atomic>
 #include <mutex>
 #include <vector>
 
@@ -39,6 +40,7 @@ launch_fn op_part(int op, int dt)
   case U_minmax: return lnpc::part_minmax(op, dt);
   case U_logic: return lnpc::part_logic(op, dt);
   case U_arg: return lnpc::part_arg(op, dt);
+  case U_random: return lnpc::part_random(op, dt);
   default: return nullptr;
   }
 }
@@ -174,6 +176,50 @@ Scratch scratch_for(cudaStream_t stream, int dev, bool alloc)
   }
   g_scratch.push_back(Scratch{stream, dev, (char *)ptr, LNPC_SCRATCH_BYTES});
   return tl_scratch = g_scratch.back();
+}
+
+/* The mapped host memory where kernels report floating-point status
+ * (loop.h LNP_FP_DEV_BYTES per device), allocated by the first worker's
+ * init (never by a task); NULL if that failed: kernels then report nothing. */
+std::once_flag g_fp_once;
+unsigned char *g_fp_area = nullptr;
+int g_fp_ndev = 0;
+std::atomic<unsigned> g_fp_gen{0};
+void fp_area_init()
+{
+  std::call_once(g_fp_once, [] {
+    int n = 0;
+    void *a = nullptr;
+    if (cudaGetDeviceCount(&n) != cudaSuccess || n <= 0 ||
+        cudaHostAlloc(&a, (size_t)n * LNP_FP_DEV_BYTES, cudaHostAllocMapped | cudaHostAllocPortable) != cudaSuccess) {
+      (void)cudaGetLastError();
+      return;
+    }
+    memset(a, 0, (size_t)n * LNP_FP_DEV_BYTES);
+    g_fp_area = (unsigned char *)a;
+    g_fp_ndev = n;
+#ifndef LNP_LOOP_CUDA_NO_STARPU
+    lnp_loop_fp_device_area(g_fp_area, n);
+#endif
+  });
+}
+unsigned char *fp_area(int dev)
+{
+  return g_fp_area && dev >= 0 && dev < g_fp_ndev ? g_fp_area + (size_t)dev * LNP_FP_DEV_BYTES : nullptr;
+}
+unsigned fp_gen() { return (g_fp_gen.fetch_add(1, std::memory_order_relaxed) + 1) & 0x0fffffffu; }
+/* a launch of desc d on device dev reports its status (Params::fp...) */
+void fp_params(Params &p, const lnp_loop_desc *d, int dev)
+{
+  p.fp = nullptr;
+  p.fp_any = nullptr;
+  unsigned char *area = fp_area(dev);
+  if (!op_fpe(d->op) || !area) return;
+  const int slot = d->fp_slot >= 0 && d->fp_slot < LNP_FP_SLOTS ? d->fp_slot : 0;
+  p.fp = area + 4 * (size_t)slot;
+  p.fp_any = (unsigned *)(void *)(area + 4 * (size_t)LNP_FP_SLOTS);
+  p.fp_slot = slot;
+  p.fp_gen = fp_gen();
 }
 
 /* multiprocessors of the current device (cached per thread) */
@@ -346,6 +392,7 @@ int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, 
   bool scr_looked = false;
   L.p.scratch = nullptr;
   L.p.nsm = nsm;
+  fp_params(L.p, d, dev);
 
   std::vector<Span> mine;
   for (int pi = 0; pi < d->npieces; pi++) {
@@ -596,9 +643,13 @@ int launch_desc(const lnp_loop_desc *d, void *const *bufptrs, int nbuffers, void
     }
   }
   launch_fn fn = select_fn(d->op, d->dtype_in, d->dtype_out);
+  if (may_alloc) fp_area_init(); /* outside StarPU: no worker init made it */
   return plan_and_launch(d, bufptrs, fn, (cudaStream_t)stream, may_alloc);
 }
 } /* namespace */
+
+extern "C" unsigned char *lnp_loop_cuda_fp_area(int dev) { return fp_area(dev); }
+extern "C" unsigned lnp_loop_cuda_fp_gen(void) { return fp_gen(); }
 
 /* outside StarPU tasks: the scratch of a new stream is allocated here */
 extern "C" int lnp_loop_cuda_launch(const lnp_loop_desc *d, void *const *bufptrs, int nbuffers, void *stream)
@@ -620,6 +671,7 @@ extern "C" int lnp_loop_cuda_worker_init(void)
   }
   (void)host_flags();
   (void)sm_count(dev);
+  fp_area_init();
   return scratch_for(stream, dev, true).ptr ? 0 : -1;
 }
 

@@ -47,6 +47,12 @@ int lnp_loop_cuda_launch(const lnp_loop_desc *d, void *const *bufptrs, int nbuff
  * stream itself on first use.  Returns 0 on success. */
 int lnp_loop_cuda_worker_init(void);
 
+/* Device dev's LNP_FP_DEV_BYTES of the mapped host memory where kernels
+ * report floating-point status (loop.h), NULL if there is none; and a new
+ * launch number for lnp_fp_block_report (elem_device.h). */
+unsigned char *lnp_loop_cuda_fp_area(int dev);
+unsigned lnp_loop_cuda_fp_gen(void);
+
 /* The StarPU CUDA implementation of lnp_cl_loop (STARPU_CUDA_ASYNC: launches
  * on starpu_cuda_get_local_stream()). */
 void lnp_loop_cuda(void *descr[], void *cl_arg);

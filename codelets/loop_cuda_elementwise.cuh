@@ -24,6 +24,16 @@ template <int DT> struct CanonSel<DT, 'i'> { typedef int64_t type; };
 template <int DT> struct CanonSel<DT, 'u'> { typedef uint64_t type; };
 template <int DT> using CanonT = typename CanonSel<DT>::type;
 
+/* the conversion takes the indefinite branch below: x86 raises invalid */
+template <class T2> DI bool f2int_invalid(double x)
+{
+  if constexpr (std::is_same_v<T2, uint64_t>) {
+    if (x >= 9223372036854775808.0) x -= 9223372036854775808.0;
+  }
+  if constexpr (sizeof(T2) == 8 || std::is_same_v<T2, uint32_t>)
+    return !(x >= -9223372036854775808.0 && x < 9223372036854775808.0);
+  else return !(x > -2147483649.0 && x < 2147483648.0);
+}
 DI int32_t cvtt32(double x) { return (x > -2147483649.0 && x < 2147483648.0) ? (int32_t)x : INT32_MIN; }
 DI int64_t cvtt64(double x)
 {
@@ -278,6 +288,30 @@ template <int NOPS, class F> DI void s_walk(const int64_t *sd, int nds, char *co
 /* ========================================================================
  * Per-element work of each op shape
  * ======================================================================== */
+/* generators other than ARANGE and EYE: LNP_E_<OP>_<ek>(zero, scalars, idx)
+ * (op_table.h's kind G) */
+#define LNPC_GEN_IF_1(NAME) else if constexpr (OP == LNP_OP_##NAME) { LNPC_EK_CALL(NAME, ((C)0, p.scalars, idx)) }
+#define LNPC_GEN_IF_0(NAME)
+#define LNPC_GEN_IF_(S, NAME) LNPC_GEN_IF_##S(NAME)
+#define LNPC_GEN_IF(S, NAME) LNPC_GEN_IF_(S, NAME)
+#define LNPC_GEN_G(NAME) LNPC_GEN_IF(LNP_GEN_BY_SCALARS(NAME), NAME)
+#define LNPC_GEN_S(NAME)
+#define LNPC_GEN_P(NAME)
+#define LNPC_GEN_A(NAME)
+#define LNPC_GEN_C(NAME)
+#define LNPC_GEN_W(NAME)
+#define LNPC_GEN_R(NAME)
+#define LNPC_GEN(NAME, UF, NIN, KIND, ...) LNPC_GEN_##KIND(NAME)
+template <int OP, int DT> DI CT<DT> gen_scalars(const Params &p, int64_t idx)
+{
+  typedef CT<DT> C;
+  constexpr char K = dt_ek(DT);
+  if constexpr (false) {
+  }
+  LNP_OP_TABLE(LNPC_GEN)
+  else static_assert(dependent_false<OP>, "not a generator");
+}
+
 template <int OP, int DT> DI CT<DT> gen(const Params &p, int64_t idx)
 {
   typedef CT<DT> C;
@@ -288,7 +322,7 @@ template <int OP, int DT> DI CT<DT> gen(const Params &p, int64_t idx)
     if constexpr (K == 'i' || K == 'u') return LNP_E_ARANGE_i(start, step, idx);
     else if constexpr (K == 'f') return LNP_E_ARANGE_f(start, step, idx);
     else return LNP_E_ARANGE_c(start, step, idx);
-  } else {
+  } else if constexpr (OP == LNP_OP_EYE) {
     const bool v = idx == p.scalars[0].i64;
     if constexpr (K == 'c') {
       typedef decltype(C{}.re) R;
@@ -296,6 +330,8 @@ template <int OP, int DT> DI CT<DT> gen(const Params &p, int64_t idx)
     } else {
       return (C)v;
     }
+  } else {
+    return (C)gen_scalars<OP, DT>(p, idx);
   }
 }
 
@@ -308,13 +344,187 @@ template <int OP, int DT> DI int f2aux(const Params &p, int path)
   else return ((void)p, (void)path, 0);
 }
 
-/* one element (no S dims): q are the operands' element pointers */
-template <int OP, int DT, int ODT> DI void elem(const Params &p, char *const *q, int64_t idx)
+/* ========================================================================
+ * Floating-point status of an element (elem_device.h lnp_fpc): the flags
+ * the CPU's loop raises for it, from its operands and its result as stored
+ * ======================================================================== */
+template <int DT> DI CT<DT> minnorm()
+{
+  if constexpr (dt_kind(DT) == 'h') return 6.103515625e-05f;
+  else if constexpr (dt_kind(DT) == 'c') return CT<DT>{lnp_min_normal(decltype(CT<DT>{}.re)(0)), 0};
+  else return lnp_min_normal(CT<DT>(0));
+}
+/* a cast's: x the canonical source value, v the stored result */
+template <int DT, int ODT> DI unsigned fpc_cast(CanonT<DT> x, St<ODT> v)
+{
+  constexpr char SK = dt_kind(DT), K2 = dt_kind(ODT);
+  if constexpr (SK == 'b' || SK == 'i' || SK == 'u') {
+    if constexpr (K2 == 'h') /* only float16 overflows from an integer */
+      return lnp_isinf(__half2float(__ushort_as_half(v))) ? 2u : 0u;
+    else return ((void)x, (void)v, 0u);
+  } else {
+    double re;
+    if constexpr (SK == 'c') re = (double)x.re;
+    else re = (double)x;
+    if constexpr (K2 == 'i' || K2 == 'u') {
+      return f2int_invalid<St<ODT>>(re) ? 8u : 0u;
+    } else if constexpr (K2 == 'b') {
+      return ((void)v, 0u);
+    } else {
+      const int cls = LNP_FPC_UNARY | LNP_FPC_TINY;
+      const CT<ODT> r = ld<ODT>((const char *)&v), mn = minnorm<ODT>();
+      if constexpr (K2 == 'c') {
+        unsigned f = lnp_fpc(cls, (double)r.re, re, 0.0, (double)mn.re);
+        if constexpr (SK == 'c') f |= lnp_fpc(cls, (double)r.im, (double)x.im, 0.0, (double)mn.re);
+        return f;
+      } else {
+        return lnp_fpc(cls, (double)r, re, 0.0, (double)mn);
+      }
+    }
+  }
+}
+/* an op's: a, b its loaded operands (b unused for unary ops), r its result */
+template <int OP, int DT> DI unsigned fpc_op(CT<DT> a, CT<DT> b, CT<DT> r)
+{
+  constexpr char K = dt_ek(DT);
+  constexpr int cls = fpc_cls(OP);
+  if constexpr (K == 'i' || K == 'u' || K == 'b') {
+    /* elem.h's LNP_RAISE_*: integer floor_divide and remainder */
+    if constexpr ((OP == LNP_OP_FLOOR_DIVIDE || OP == LNP_OP_REMAINDER) && K != 'b') {
+      if (b == 0) return 1u;
+      if constexpr (K == 'i' && OP == LNP_OP_FLOOR_DIVIDE)
+        if (b == (CT<DT>)-1 && a == cuda::std::numeric_limits<CT<DT>>::min()) return 2u;
+    }
+    return ((void)a, (void)b, (void)r, 0u);
+  } else if constexpr (K == 'f') {
+    return lnp_fpc(cls, rt<DT>(r), a, b, minnorm<DT>());
+  } else { /* complex: by components (no underflow: a component can be an exact 0) */
+    const bool un = (cls & LNP_FPC_UNARY) != 0;
+    const bool nan_in = a.re != a.re || a.im != a.im || (!un && (b.re != b.re || b.im != b.im));
+    const bool inf_in = lnp_isinf(a.re) || lnp_isinf(a.im) || (!un && (lnp_isinf(b.re) || lnp_isinf(b.im)));
+    const bool zero_in = (a.re == 0 && a.im == 0) || (!un && b.re == 0 && b.im == 0);
+    const int c = cls & ~LNP_FPC_TINY;
+    return lnp_fpc_class(r.re, nan_in, inf_in, zero_in, c, r.re) | lnp_fpc_class(r.im, nan_in, inf_in, zero_in, c, r.im);
+  }
+}
+/* the element loop of OP DT -> ODT can raise a flag */
+template <int OP, int DT, int ODT> HD constexpr bool may_fpe()
+{
+  if constexpr (OP == LNP_OP_COPY) {
+    constexpr char SK = dt_kind(DT), K2 = dt_kind(ODT);
+    return DT != ODT && K2 != 'b' && (SK == 'h' || SK == 'f' || SK == 'c' || K2 == 'h');
+  } else {
+    constexpr char K = dt_ek(DT);
+    return op_fpe(OP) && ODT == DT &&
+           (K == 'f' || K == 'c' || ((K == 'i' || K == 'u') && (OP == LNP_OP_FLOOR_DIVIDE || OP == LNP_OP_REMAINDER)));
+  }
+}
+/* the launch's report of its blocks' flags (every thread of the block
+ * calls it: barriers; p.fp is the same for all) */
+template <int OP, int DT, int ODT> DI void fp_report(const Params &p, unsigned f)
+{
+  if constexpr (may_fpe<OP, DT, ODT>()) {
+    if (p.fp) lnp_fp_block_report(f, p.fp, p.fp_any, &lnp_fp_seen[p.fp_slot], p.fp_gen);
+  } else {
+    (void)p, (void)f;
+  }
+}
+
+/* Folds (reductions) report where their result leaves its inputs' class:
+ * a NaN from no NaN is invalid, an infinity from finite values overflow.
+ * Only a non-finite result needs its inputs looked at again (the rare
+ * path): the fold's prior output value and its run(s). */
+template <int OP, int DT> HD constexpr bool fold_fpe()
+{
+  return may_fpe<OP, DT, DT>() && (dt_ek(DT) == 'f' || dt_ek(DT) == 'c');
+}
+template <int DT> DI bool all_finite(CT<DT> v)
+{
+  if constexpr (dt_ek(DT) == 'c') return lnp_isfinite(v.re) && lnp_isfinite(v.im);
+  else return lnp_isfinite(v);
+}
+template <int DT> DI void note_class(CT<DT> v, bool &nan, bool &inf)
+{
+  if constexpr (dt_ek(DT) == 'c') {
+    nan |= v.re != v.re || v.im != v.im;
+    inf |= lnp_isinf(v.re) || lnp_isinf(v.im);
+  } else {
+    nan |= v != v;
+    inf |= lnp_isinf(v);
+  }
+}
+template <int DT> DI unsigned fold_class(CT<DT> res, bool nan, bool inf)
+{
+  if constexpr (dt_ek(DT) == 'c')
+    return lnp_fpc_class(res.re, nan, inf, false, 0, res.re) | lnp_fpc_class(res.im, nan, inf, false, 0, res.im);
+  else return lnp_fpc_class(res, nan, inf, false, 0, res);
+}
+template <int OP> DI void fp_put(const Params &p, unsigned m)
+{
+  lnp_fp_put(m, p.fp, p.fp_any, &lnp_fp_seen[p.fp_slot], p.fp_gen);
+}
+/* a fold by one thread (seq): prior -> res over the runs of the S dims
+ * (inner: runs of n elements, byte stride ist2) */
+template <int OP, int DT, int NOPS>
+DI void fold_status_thread(const Params &p, const int64_t *sd, int nds, char *const *q, int64_t idx, bool inner,
+                           int64_t n, int64_t ist2, CT<DT> prior, CT<DT> res)
+{
+  if constexpr (fold_fpe<OP, DT>()) {
+    if (!p.fp || all_finite<DT>(res)) return;
+    bool nan = false, inf = false;
+    note_class<DT>(prior, nan, inf);
+    s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t) {
+      if (inner)
+        for (int64_t i = 0; i < n; i++) note_class<DT>(ld<DT>(r[2] + i * ist2), nan, inf);
+      else note_class<DT>(ld<DT>(r[2]), nan, inf);
+    });
+    fp_put<OP>(p, fold_class<DT>(res, nan, inf));
+  } else {
+    (void)p, (void)sd, (void)nds, (void)q, (void)idx, (void)inner, (void)n, (void)ist2, (void)prior, (void)res;
+  }
+}
+/* a fold by a whole block (every thread calls it; the result and prior
+ * are thread 0's): the runs' elements, strided over the threads */
+template <int OP, int DT, int NOPS>
+DI void fold_status_block(const Params &p, const int64_t *sd, int nds, char *const *q, int64_t idx, int64_t n,
+                          int64_t ist2, CT<DT> prior, CT<DT> res)
+{
+  if constexpr (fold_fpe<OP, DT>()) {
+    if (!p.fp) return;
+    __shared__ int lnp_fold_bad;
+    if (threadIdx.x == 0) lnp_fold_bad = !all_finite<DT>(res);
+    __syncthreads();
+    const bool bad = lnp_fold_bad;
+    __syncthreads(); /* read before thread 0 may write it again */
+    if (!bad) return;
+    bool nan = false, inf = false;
+    s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t) {
+      for (int64_t i = threadIdx.x; i < n; i += blockDim.x) note_class<DT>(ld<DT>(r[2] + i * ist2), nan, inf);
+    });
+    nan = __syncthreads_or(nan);
+    inf = __syncthreads_or(inf);
+    if (threadIdx.x == 0) {
+      note_class<DT>(prior, nan, inf);
+      fp_put<OP>(p, fold_class<DT>(res, nan, inf));
+    }
+  } else {
+    (void)p, (void)sd, (void)nds, (void)q, (void)idx, (void)n, (void)ist2, (void)prior, (void)res;
+  }
+}
+
+/* one element (no S dims): q are the operands' element pointers; fpf
+ * gathers its floating-point status (ops whose fpe column is 1) */
+template <int OP, int DT, int ODT> DI void elem(const Params &p, char *const *q, int64_t idx, unsigned &fpf)
 {
   constexpr char k = op_kind(OP);
   if constexpr (OP == LNP_OP_COPY) {
     if constexpr (DT == ODT) *(St<DT> *)q[0] = *(const St<DT> *)q[1];
-    else *(St<ODT> *)q[0] = conv<ODT>((CanonT<DT>)ld<DT>(q[1]));
+    else {
+      const CanonT<DT> x = (CanonT<DT>)ld<DT>(q[1]);
+      const St<ODT> v = conv<ODT>(x);
+      *(St<ODT> *)q[0] = v;
+      if constexpr (may_fpe<OP, DT, ODT>()) fpf |= fpc_cast<DT, ODT>(x, v);
+    }
   } else if constexpr (k == 'W') {
     *(St<DT> *)q[0] = *(const bool *)q[1] ? *(const St<DT> *)q[2] : *(const St<DT> *)q[3];
   } else if constexpr (k == 'G') {
@@ -322,9 +532,15 @@ template <int OP, int DT, int ODT> DI void elem(const Params &p, char *const *q,
   } else if constexpr (k == 'R') {
     static_assert(dependent_false<OP>, "arg ops run sequentially");
   } else if constexpr (op_nin(OP) == 1) {
-    st<ODT>(q[0], f1<OP, DT>(ld<DT>(q[1]), p.flags));
+    const CT<DT> a = ld<DT>(q[1]);
+    const CT<ODT> r = f1<OP, DT>(a, p.flags);
+    st<ODT>(q[0], r);
+    if constexpr (may_fpe<OP, DT, ODT>()) fpf |= fpc_op<OP, DT>(a, a, r);
   } else {
-    st<ODT>(q[0], f2<OP, DT>(ld<DT>(q[1]), ld<DT>(q[2]), f2aux<OP, DT>(p, FM_ELEM)));
+    const CT<DT> a = ld<DT>(q[1]), b = ld<DT>(q[2]);
+    const CT<ODT> r = f2<OP, DT>(a, b, f2aux<OP, DT>(p, FM_ELEM));
+    st<ODT>(q[0], r);
+    if constexpr (may_fpe<OP, DT, ODT>()) fpf |= fpc_op<OP, DT>(a, b, r);
   }
 }
 
@@ -532,6 +748,8 @@ DI void seq(const Params &p, const int64_t *w, char *const *q, int64_t idx)
     /* a fold: the output is the first input (F_CLEAN, checked by the
      * host); accumulate in registers, as stored after each run */
     CT<DT> acc = ld<DT>(q[0]);
+    const CT<DT> prior = acc;
+    auto status = [&] { fold_status_thread<OP, DT, NOPS>(p, sd, nds, q, idx, inner, n, ist[2], prior, rt<DT>(acc)); };
     if constexpr (cp_size_ok<(int)sizeof(St<DT>)>()) {
       if (!inner && nds == 1 && blockDim.x == LNPC_CP_LANES && (((uintptr_t)q[2] | (uint64_t)sd[2 + 2]) % sizeof(St<DT>)) == 0) {
         const int aux = f2aux<OP, DT>(p, FM_ELEM);
@@ -539,6 +757,7 @@ DI void seq(const Params &p, const int64_t *w, char *const *q, int64_t idx)
           acc = rt<DT>(f2<OP, DT>(acc, ld<DT>(pv), aux));
         });
         st<DT>(q[0], acc);
+        status();
         return;
       }
     }
@@ -550,6 +769,7 @@ DI void seq(const Params &p, const int64_t *w, char *const *q, int64_t idx)
           sd[0], [&](int64_t i) { return *(const St<DT> *)(b2 + i * s2); },
           [&](const St<DT> &v, int64_t) { acc = rt<DT>(f2<OP, DT>(acc, ld<DT>((const char *)&v), aux)); });
       st<DT>(q[0], acc);
+        status();
       return;
     }
     s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t) {
@@ -557,6 +777,7 @@ DI void seq(const Params &p, const int64_t *w, char *const *q, int64_t idx)
       else acc = rt<DT>(f2<OP, DT>(acc, ld<DT>(r[2]), f2aux<OP, DT>(p, FM_ELEM)));
     });
     st<DT>(q[0], acc);
+        status();
   } else {
     static_assert(dependent_false<OP>, "only folds run sequentially");
   }
@@ -594,6 +815,7 @@ __global__ void __launch_bounds__(LNPC_BLOCK) k_thread(const __grid_constant__ P
   const int64_t lb = (int64_t)blockIdx.x - p.blk0[pc];
   char *q[NOPS];
   int64_t idx;
+  unsigned fpf = 0;
   constexpr char KIND = op_kind(OP);
   if constexpr (KIND == 'S' || KIND == 'P' || KIND == 'A' || KIND == 'C') {
     /* every input an element of DT: all items' inputs are loaded before
@@ -620,16 +842,17 @@ __global__ void __launch_bounds__(LNPC_BLOCK) k_thread(const __grid_constant__ P
         qq[0] = o[it];
 #pragma unroll
         for (int k = 0; k < NIN; k++) qq[1 + k] = (char *)&in[it][k];
-        elem<OP, DT, ODT>(p, qq, 0);
+        elem<OP, DT, ODT>(p, qq, 0, fpf);
       }
     }
+    fp_report<OP, DT, ODT>(p, fpf); /* every thread gets here (a barrier) */
   } else if constexpr (KIND != 'R') {
 #pragma unroll 1
     for (int it = 0; it < LNPC_ITEMS; it++) {
       const int64_t e = (lb * LNPC_ITEMS + it) * blockDim.x + threadIdx.x;
       if (e >= nP) return;
       locate<NOPS>(p, w, e, q, idx);
-      elem<OP, DT, ODT>(p, q, idx);
+      elem<OP, DT, ODT>(p, q, idx, fpf);
     }
   }
 }

@@ -48,6 +48,10 @@ struct Params {
   uint64_t fm;   /* fmax/fmin behaviour of the CPU kernels (FM_*) */
   char *scratch; /* device scratch of split reductions (LM_SPLIT), R_PART offsets into it */
   int32_t nsm;   /* multiprocessors of the device (grid sizes) */
+  uint32_t fp_gen;   /* this launch's number (lnp_fp_block_report) */
+  unsigned char *fp; /* fpe ops: the slot's flag bytes in mapped host memory (loop.h), else NULL */
+  unsigned *fp_any;  /* the device's word that announces them */
+  int32_t fp_slot;
   int32_t pad_;
   int64_t w[LNPC_MAXW];
 };
@@ -72,6 +76,7 @@ launch_fn part_arith(int op, int dt);
 launch_fn part_minmax(int op, int dt);
 launch_fn part_logic(int op, int dt);
 launch_fn part_arg(int op, int dt);
+launch_fn part_random(int op, int dt);
 launch_fn part_cast(int din, int dout); /* COPY: every dtype pair */
 } /* namespace lnpc */
 
@@ -119,6 +124,20 @@ HD constexpr char dt_ek(int dt) { return dt_kind(dt) == 'h' ? 'f' : dt_kind(dt);
 #define LNPC_NIN(NAME, UF, NIN, ...) case LNP_OP_##NAME: return NIN;
 LNPC_COLUMN(op_kind, char, LNPC_KIND)
 LNPC_COLUMN(op_nin, int, LNPC_NIN)
+/* the fpe column: the op reports its floating-point status */
+#define LNPC_FPE(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, TREE, IDENT, UREDUCE, FUSE, ULP, FPE) \
+  case LNP_OP_##NAME: return FPE;
+LNPC_COLUMN(op_fpe, int, LNPC_FPE)
+/* per slot, the launch (fp_gen) and flags its blocks reported already */
+__device__ unsigned lnp_fp_seen[LNP_FP_SLOTS];
+/* how a kernel derives an op's status (elem_device.h lnp_fpc) */
+HD constexpr int fpc_cls(int op)
+{
+  return (op_nin(op) == 1 || op == LNP_OP_COPY ? LNP_FPC_UNARY : 0) |
+#define LNPC_TINY(NAME) (op == LNP_OP_##NAME) ||
+         (LNP_FPC_TINY_OPS(LNPC_TINY) false ? LNP_FPC_TINY : 0);
+#undef LNPC_TINY
+}
 HD constexpr int op_nout(int op) { return op_kind(op) == 'R' ? 2 : 1; }
 HD constexpr int op_nops(int op) { return op_nout(op) + op_nin(op); }
 HD constexpr int real_dt(int dt)
@@ -147,7 +166,7 @@ LNPC_COLUMN(op_types, unsigned, LNPC_GPU)
 HD constexpr bool has_kernel(int op, int dt) { return (op_types(op) & kind_mask(dt_kind(dt))) != 0; }
 
 /* The translation unit that compiles an op's kernels (the unit column). */
-enum { U_cast, U_unary, U_arith, U_minmax, U_logic, U_arg };
+enum { U_cast, U_unary, U_arith, U_minmax, U_logic, U_arg, U_random };
 #define LNPC_UNIT(NAME, UF, NIN, KIND, UNIT, ...) case LNP_OP_##NAME: return U_##UNIT;
 LNPC_COLUMN(op_unit, int, LNPC_UNIT)
 

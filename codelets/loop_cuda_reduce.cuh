@@ -689,14 +689,15 @@ template <int OP, int DT, bool CONTIG> DI void block_unit(const Params &p, int64
       ((V *)(p.scratch + w[R_PART]))[e * nch + c] = v;
     return;
   }
-  typename Acc<OP, DT>::A acc;
-  if (t0) acc = Acc<OP, DT>::load(q);
+  typename Acc<OP, DT>::A acc{}, prior{};
+  if (t0) prior = acc = Acc<OP, DT>::load(q);
   s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t ix) {
     V v;
     if (run_part<OP, DT, NOPS, CONTIG>(r, ix, n, ist, imult, 1, 0, comb, v) && t0)
       acc = Acc<OP, DT>::add(acc, v, comb);
   });
   if (t0) Acc<OP, DT>::store(q, acc);
+  if constexpr (fold_fpe<OP, DT>()) fold_status_block<OP, DT, NOPS>(p, sd, nds, q, idx, n, ist[2], prior, acc);
 }
 /* persistent: a grid of what fits the device at once walks the units
  * (the pieces' parameters stay in the constant cache) */
@@ -799,12 +800,17 @@ __global__ void __launch_bounds__(LNPC_RED_BLOCK) k_combine(const __grid_constan
     }
     __syncthreads();
   }
+  char *q[NOPS];
+  int64_t idx;
+  locate<NOPS>(p, w, e, q, idx);
+  typename Acc<OP, DT>::A prior{}, res{};
   if (t == 0) {
-    char *q[NOPS];
-    int64_t idx;
-    locate<NOPS>(p, w, e, q, idx);
-    Acc<OP, DT>::store(q, Acc<OP, DT>::add(Acc<OP, DT>::load(q), sm[0], comb));
+    prior = Acc<OP, DT>::load(q);
+    res = Acc<OP, DT>::add(prior, sm[0], comb);
+    Acc<OP, DT>::store(q, res);
   }
+  /* the status of the whole run (its partials' blocks reported nothing) */
+  if constexpr (fold_fpe<OP, DT>()) fold_status_block<OP, DT, NOPS>(p, nullptr, 0, q, idx, w[R_INN], w[R_IST + 2], prior, res);
 }
 } /* namespace */
 

@@ -89,11 +89,43 @@ void lnp_loop_fp_record(int slot, unsigned flags)
   lnp_fp_any = 1;
 }
 
+/* the GPUs' reports (loop.h LNP_FP_DEV_BYTES), set once by the CUDA side */
+static unsigned char *_Atomic lnp_fp_dev_area = NULL;
+static _Atomic int lnp_fp_ndev = 0;
+
+void lnp_loop_fp_device_area(unsigned char *area, int ndevices)
+{
+  lnp_fp_ndev = ndevices;
+  lnp_fp_dev_area = area;
+}
+
+/* device d's word "a kernel reported", and slot i's four flag bytes */
+static _Atomic uint32_t *dev_any_word(unsigned char *area, int d)
+{
+  return (_Atomic uint32_t *)(void *)(area + (size_t)d * LNP_FP_DEV_BYTES + 4 * LNP_FP_SLOTS);
+}
+
 int lnp_codelets_fp_take(unsigned *flags, int nslots)
 {
   if (nslots > LNP_FP_SLOTS) nslots = LNP_FP_SLOTS;
-  if (!atomic_exchange(&lnp_fp_any, 0)) return 0; /* flags untouched: the common case is cheap */
+  unsigned char *area = lnp_fp_dev_area;
+  const int ndev = area ? lnp_fp_ndev : 0;
+  uint64_t devs = 0; /* the devices that reported (word first: their bytes were written before it) */
+  for (int d = 0; d < ndev && d < 64; d++)
+    if (atomic_exchange(dev_any_word(area, d), 0u)) devs |= 1ull << d;
+  if (!atomic_exchange(&lnp_fp_any, 0) && !devs) return 0; /* flags untouched: the common case is cheap */
   int any = 0;
-  for (int i = 0; i < nslots; i++) any |= (flags[i] = atomic_exchange(&lnp_fp_slots[i], 0u)) != 0;
+  for (int i = 0; i < nslots; i++) {
+    unsigned f = atomic_exchange(&lnp_fp_slots[i], 0u);
+    for (int d = 0; devs >> d; d++) {
+      if (!((devs >> d) & 1)) continue;
+      _Atomic uint32_t *w = (_Atomic uint32_t *)(void *)(area + (size_t)d * LNP_FP_DEV_BYTES + 4 * (size_t)i);
+      if (!atomic_load_explicit(w, memory_order_relaxed)) continue;
+      const uint32_t b = atomic_exchange(w, 0u);
+      const unsigned char *by = (const unsigned char *)&b;
+      for (int k = 0; k < 4; k++) f |= by[k] ? 1u << k : 0u;
+    }
+    any |= (flags[i] = f) != 0;
+  }
   return any;
 }

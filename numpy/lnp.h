@@ -330,6 +330,12 @@ lnp_status lnp_bincount(const lnp_view *x, const lnp_view *w, int64_t nbins, lnp
 lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b);
 lnp_status lnp_generate(int op, const lnp_view *out, const int64_t *index_mult, int nscalars,
                         const lnp_scalar *scalars);
+#define LNP_GENERATOR_SCALARS 4 /* what a generator takes: codelets/loop.h's LNP_MAXSCALARS */
+/* The same generator run at once on the host into dst (n elements of
+ * dtype, C order, element i at index i): a small NumPy-backed array gets
+ * exactly the values a store would (the same CPU loop). */
+lnp_status lnp_generate_host(int op, int dtype, int64_t n, void *dst, int nscalars,
+                             const lnp_scalar *scalars);
 
 /* Floating-point status (fp_status.c): NumPy's divide/overflow/underflow/
  * invalid flags of the host loops, gathered per slot (loop.h) until taken.

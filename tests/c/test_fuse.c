@@ -158,7 +158,7 @@ static int run_both(batch_t *b, int specials, int *sizes, int *elided, const cha
       const size_t len = lnp_fuse_cuda_source(g, src, sizeof src);
       CHECK(len > 0 && len < sizeof src && strstr(src, "lnp_fused"), "%s: source (%zu bytes)", name, len);
       int64_t words[LNP_FUSE_MAXWORDS];
-      CHECK(lnp_fuse_params(g, fus, words) > 0, "%s: parameters", name);
+      CHECK(lnp_fuse_params(g, fus, NULL, 0, words) > 0, "%s: parameters", name);
 #ifdef LNP_HAVE_CUDA
       /* and compiles (NVRTC needs no GPU): Ampere and Hopper */
       for (int arch = 80; arch <= 90; arch += 10) {

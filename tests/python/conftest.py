@@ -481,3 +481,19 @@ def pytest_report_header(config):
         f"numpy {np.__version__}, python {sys.version.split()[0]}, "
         f"LEGATE_NUMPY_TEST={os.environ.get('LEGATE_NUMPY_TEST', '')}",
     ]
+
+
+@pytest.fixture
+def native(monkeypatch):
+    """Fail on any trip through the NumPy fallback (for functions that must
+    be native on deferred arrays)."""
+    if AGAINST_NUMPY:
+        yield
+        return
+    from legate.numpy import _fallback
+
+    def refuse(func, name, *a, **k):
+        raise AssertionError("fell back to NumPy: %s" % name)
+
+    monkeypatch.setattr(_fallback, "call_numpy", refuse)
+    yield

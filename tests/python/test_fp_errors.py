@@ -22,8 +22,6 @@ N = 70 if os.environ.get("LEGATE_NUMPY_TEST") == "1" else 70000
 # reduction runs on one rank); 'raise', 'call' and 'log' use every rank's.
 NRANKS = 1 if AGAINST_NUMPY else lnp._core.config()["nranks"]
 
-if not AGAINST_NUMPY and lnp._core.config()["ncuda"] > 0:
-    pytestmark = pytest.mark.skip(reason="GPU kernels have no floating-point status (docs/design.md)")
 
 
 def _events(m, fn, arrays, errstate):

@@ -53,9 +53,24 @@ from ._manip import (  # noqa: E402
 )
 from ._linalg import (  # noqa: E402
     dot, matmul, vdot, inner, outer, tensordot, where, clip, around, round_,
-    isclose, allclose, array_equal, diff,
+    isclose, allclose, array_equal, diff, nan_to_num,
 )
 from ._linalg import round  # noqa: E402,A004
+from ._creation import indices, fromfunction, asfortranarray, require  # noqa: E402
+from ._typing_funcs import result_type, can_cast, min_scalar_type  # noqa: E402
+from ._index_math import unravel_index, ravel_multi_index  # noqa: E402
+# NumPy 1.x's deprecated aliases, which its own Python code still calls
+alltrue, sometrue, product, cumproduct = all, any, prod, None  # noqa: E402
+del cumproduct
+from ._diag import diagonal, diag, diagflat, trace, fill_diagonal, tri, tril, triu  # noqa: E402
+from ._tile import tile, repeat, resize  # noqa: E402
+from ._split import (  # noqa: E402
+    split, array_split, hsplit, vsplit, dsplit, column_stack, dstack, append, rot90, rollaxis,
+)
+from ._numpy_impl import NUMPY_IMPL as _NUMPY_IMPL, numpy_impl as _numpy_impl  # noqa: E402
+for _n in _NUMPY_IMPL:
+    _g[_n] = _numpy_impl(_n)
+del _n
 
 from ._dtypes import AxisError  # noqa: E402,F401
 from ._profile import profile_region  # noqa: E402,F401  (not NumPy: traces)
@@ -66,7 +81,7 @@ from numpy import (  # noqa: E402,F401
     unsignedinteger, inexact, floating, complexfloating, bool_, int8, int16,
     int32, int64, uint8, uint16, uint32, uint64, float16, float32, float64,
     complex64, complex128, intp, uintp, euler_gamma, iinfo, finfo,
-    can_cast, result_type, promote_types, ndim, shape, size, isscalar,
+    promote_types, ndim, shape, size, isscalar,
     errstate, seterr, geterr, set_printoptions, get_printoptions,
     printoptions, issubdtype,
 )
@@ -137,7 +152,8 @@ class _LinalgModule(_FallbackModule):
 
 
 linalg = _LinalgModule(_numpy.linalg, "linalg.")
-random = _FallbackModule(_numpy.random, "random.")
+from ._random import make_module as _make_random  # noqa: E402
+random = _make_random()
 fft = _FallbackModule(_numpy.fft, "fft.")
 for _m in (linalg, random, fft):
     _sys.modules.setdefault(_m.__name__, _m)

@@ -437,3 +437,51 @@ def copy(a, order="K", subok=False):
         check_copy_order(order)
         return a.copy()
     return array(a, copy=True)
+
+
+def indices(dimensions, dtype=int, sparse=False):
+    """NumPy's ``indices``: each grid is an ``arange`` broadcast (native)."""
+    dimensions = tuple(int(d) for d in dimensions)
+    n = len(dimensions)
+    size = 1
+    for d in dimensions:
+        size *= d
+    if not _deferrable(size, _np.dtype(dtype)):
+        r = _np.indices(dimensions, dtype=dtype, sparse=sparse)
+        return tuple(wrap_result(x) for x in r) if sparse else wrap_result(r)
+    grids = []
+    for i, d in enumerate(dimensions):
+        g = arange(d, dtype=dtype).reshape((1,) * i + (d,) + (1,) * (n - i - 1))
+        grids.append(g)
+    if sparse:
+        return tuple(grids)
+    from ._manip import broadcast_to, stack
+    return stack([broadcast_to(g, dimensions) for g in grids])
+
+
+def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
+    """NumPy's ``fromfunction``: the function gets ``indices`` grids."""
+    return function(*indices(shape, dtype=dtype), **kwargs)
+
+
+def asfortranarray(a, dtype=None, *, like=None):
+    """The values of ``a`` (a deferred array has no memory order to change:
+    its flags report C order whatever was asked; docs/design.md)."""
+    return asarray(a, dtype=dtype)
+
+
+def require(a, dtype=None, requirements=None, *, like=None):
+    """NumPy's require: a copy where the array does not own its data ('O')
+    or is read-only ('W'); orders ('C', 'F', 'A') have no meaning for a
+    deferred array's tiles; 'E' (ensure an array of this library) holds."""
+    if requirements is None:
+        reqs = set()
+    else:
+        # NumPy's validation of the names (KeyError for unknown ones)
+        _np.require(_np.zeros(1), None, requirements)
+        reqs = {str(r).upper()[0] for r in ([requirements] if isinstance(requirements, str)
+                                             else requirements)}
+    arr = asarray(a, dtype=dtype)
+    if ("O" in reqs and not arr.flags.owndata) or ("W" in reqs and not arr.flags.writeable):
+        arr = arr.copy()
+    return arr

@@ -78,6 +78,8 @@ class flagsobj:
     def c_contiguous(self):
         return c_contiguous(self._arr)
 
+    contiguous = c_contiguous  # NumPy's alias
+
     @property
     def f_contiguous(self):
         return f_contiguous(self._arr)

@@ -14,8 +14,8 @@ and reports at once, as NumPy does; 'warn' and 'print' report at the next
 synchronisation.  Launches without a slot of their own (copies into views,
 fills) report under their op's name with the errstate of the report.
 
-GPU kernels have no floating-point status: tasks that ran on CUDA workers
-report nothing (docs/design.md)."""
+GPU kernels, which have no status flags, derive them from each element's
+operands and result and report them the same way (docs/design.md)."""
 
 import sys
 import warnings

@@ -1,6 +1,7 @@
 """dot / matmul / inner / outer (2-D products through ``_core.matmul``),
 plus ``where``, ``clip`` and ``around`` (elementwise helpers)."""
 
+import operator
 import warnings
 
 import numpy as _np
@@ -354,14 +355,39 @@ def around(a, decimals=0, out=None):
             return out
         return wrap_result(_np.around(to_numpy(a), decimals))
     a = _asarray(a)
-    if decimals == 0 and out is None:
-        if a.dtype.kind in "biu":
-            return a.copy()
-        if a.dtype.kind == "f":
-            from ._ufunc import rint
+    res = _round_native(a, operator.index(decimals))
+    if res is None:
+        return _fallback(_np.around, "around", (a, decimals),
+                         {"out": out} if out is not None else {})
+    if out is None:
+        return res
+    from ._manip import copyto
+    copyto(out, res, casting="same_kind")
+    return out
+
+
+def _round_native(a, d):
+    """NumPy's rounding loops: x * 10**d, rint, / 10**d (d < 0: the other
+    way round), in the array's own float type; complex by parts; integers
+    unchanged for d >= 0.  None where only NumPy's loop will do (integers
+    to tens, bool)."""
+    from ._ufunc import rint
+    k = a.dtype.kind
+    if k in "iu":
+        return a.copy() if d >= 0 else None
+    if k == "f":
+        if d == 0:
             return rint(a)
-    return _fallback(_np.around, "around", (a, decimals),
-                     {"out": out} if out is not None else {})
+        f = 10.0 ** abs(d)
+        return rint(a * f) / f if d > 0 else rint(a / f) * f
+    if k == "c":
+        re, im = _round_native(a.real, d), _round_native(a.imag, d)
+        from ._creation import empty
+        res = empty(a.shape, a.dtype)
+        res.real = re
+        res.imag = im
+        return res
+    return None
 
 
 round = around
@@ -448,4 +474,33 @@ def diff(a, n=1, axis=-1, prepend=_NOARG, append=_NOARG):
     op = not_equal if a.dtype == _np.bool_ else subtract
     for _ in range(n):
         a = op(a[hi], a[lo])
+    return a
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """NumPy's nan_to_num with native selects (complex: by parts)."""
+    if not _is_deferred(x):
+        r = _np.nan_to_num(to_numpy(x), copy=copy, nan=nan, posinf=posinf, neginf=neginf)
+        return x if not copy and type(x) is ndarray else wrap_result(r)
+    a = _asarray(x)
+    k = a.dtype.kind
+    if k not in "fc":
+        return a.copy() if copy else a
+    if k == "c":
+        res = a.copy()
+        res.real = nan_to_num(a.real, True, nan, posinf, neginf)
+        res.imag = nan_to_num(a.imag, True, nan, posinf, neginf)
+    else:
+        from ._ufunc import isnan, isinf, signbit
+        info = _np.finfo(a.dtype)
+        hi = info.max if posinf is None else posinf
+        lo = info.min if neginf is None else neginf
+        inf = isinf(a)
+        neg = signbit(a)
+        res = where(isnan(a), _np.array(nan).astype(a.dtype),
+                    where(inf & ~neg, _np.array(hi).astype(a.dtype),
+                          where(inf & neg, _np.array(lo).astype(a.dtype), a)))
+    if copy:
+        return res
+    a[...] = res
     return a

@@ -548,9 +548,7 @@ def copyto(dst, src, casting="same_kind", where=True):
         return call_numpy(_np.copyto, "copyto", (dst, src),
                           {"casting": casting, "where": where}, mutates_first=True)
     if where is not True:
-        from ._fallback import call_numpy
-        return call_numpy(_np.copyto, "copyto", (dst, src),
-                          {"casting": casting, "where": where}, mutates_first=True)
+        return _copyto_where(dst, src, casting, where)
     # NumPy's casting check on stand-ins
     if type(src) is ndarray:
         if src._arr is not None and src.ndim > 0:
@@ -570,6 +568,24 @@ def copyto(dst, src, casting="same_kind", where=True):
         _np.copyto(_np.zeros((1,) * dst.ndim, dtype=dst.dtype), st, casting=casting)
     from ._indexing import assign
     assign(dst._arr, src)
+
+
+def _copyto_where(dst, src, casting, where):
+    """copyto(dst, src, where=mask) on a deferred dst: src cast to dst's
+    dtype (as NumPy casts before it selects), then a native ``where``."""
+    from ._linalg import where as _where
+    from ._indexing import assign
+    src_a, w = _asarray(src), _asarray(where)
+    sdt = _np.asarray(src).dtype if type(src) is not ndarray and not isinstance(
+        src, (int, float, complex, bool)) else (src_a.dtype if type(src) is ndarray else None)
+    # NumPy's errors (casting, broadcasting, the mask's dtype) on ghosts;
+    # a Python scalar source follows NumPy's value-based rules
+    gsrc = src if sdt is None else ghost(src_a.shape, sdt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ComplexWarning)
+        _np.copyto(ghost(dst.shape, dst.dtype), gsrc, casting=casting, where=ghost(w.shape, w.dtype))
+    s = src_a.astype(dst.dtype) if src_a.dtype != dst.dtype else src_a
+    assign(dst._arr, _where(w, s, dst))
 
 
 def may_share_memory(a, b, max_work=None):

@@ -199,8 +199,16 @@ class ufunc:
                 return wrap_result(r)
             return tuple(wrap_result(x) for x in r)
         if self._op is not None and self.nout == 1:
+            # subok and order only shape the result's type and memory layout
+            # (ours has one type and no layout to honour)
             extra = set(kwargs) - {"out", "dtype", "casting"}
-            if not extra or (extra == {"where"} and kwargs["where"] is True):
+            if type(kwargs.get("subok", True)) is bool:
+                extra.discard("subok")
+            if kwargs.get("order", "K") in ("K", "A", "C", "F"):
+                extra.discard("order")
+            if kwargs.get("where", True) is True:
+                extra.discard("where")
+            if not extra:
                 try:
                     return self._launch(args, out, kwargs.get("dtype", None),
                                         kwargs.get("casting", "same_kind"))
