@@ -34,6 +34,8 @@ typedef struct lnp_matmul_desc {
 
 extern struct starpu_codelet lnp_cl_loop;
 extern struct starpu_codelet lnp_cl_matmul;
+/* lnp_cl_index: gather, scatter, mask counts and compaction (index.h). */
+extern struct starpu_codelet lnp_cl_index;
 
 /* lnp_cl_batch: consecutive lnp_cl_loop tasks bound for one worker, run as
  * one StarPU task, in order (on a CUDA worker: back to back on its stream,
