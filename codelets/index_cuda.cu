@@ -13,6 +13,7 @@
  *  - COMPACT: a block per mask tile walks it in chunks with cub::BlockScan
  *    (the running count carried between chunks), each nonzero writing its
  *    row when the row is the output tile's. */
+#include <cub/block/block_reduce.cuh>
 #include <cub/block/block_scan.cuh>
 #include <cuda_runtime.h>
 #include <cstdint>

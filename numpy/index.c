@@ -7,10 +7,11 @@
  * with elementwise ops).  So one task format serves every key shape:
  *  - gather: one task per tile of the (rows, R) result, reading its rows'
  *    offsets and the tiles of the source view's bounding box;
- *  - scatter: the values, cast into a (rows, R) store aligned with the
- *    offsets, written by tasks that own destination tiles: one task over
- *    all of them in one process (in row order, so the last write wins as
- *    in NumPy), one per tile under MPI (each task writes only its tile);
+ *  - scatter: the values, cast into a (rows, R) store of a few row tiles
+ *    with offsets aligned to them, written by tasks that own destination
+ *    tiles: one task over all of them in one process (in row order, so the
+ *    last write wins as in NumPy), one per tile under MPI (each task
+ *    writes only its tile and reads every value tile);
  *  - compaction (a[mask], nonzero): per mask tile a count task, the counts
  *    read back and scanned on the host (a few words per tile), then one
  *    task per result tile that walks only the mask tiles whose nonzeros
@@ -18,7 +19,8 @@
  * Under MPI every task runs on the rank owning the tile it writes, and
  * StarPU-MPI brings the tiles it reads there (the source's whole bounding
  * box for a gather: what a first version pays for not knowing the
- * offsets on the host). */
+ * offsets on the host; where that is many tiles times many result tiles,
+ * the source is first copied into at most 64 tiles). */
 #include <stdlib.h>
 #include <string.h>
 #include "launch.h"
@@ -158,6 +160,46 @@ static lnp_status rows_store(lnp_view **out, int64_t nrows, int64_t w, int dtype
   return new_view(out, s, lnp_store_create(&s, 2, shape, dtype));
 }
 
+/* A (rows, w) store of at most maxt row tiles and one column tile: the
+ * scatter's values, which every task reads whole. */
+static lnp_status coarse_rows(lnp_view **out, int64_t nrows, int64_t w, int dtype, int32_t maxt)
+{
+  const int64_t shape[2] = {nrows, w};
+  int32_t nt[2] = {nrows < maxt ? (int32_t)(nrows > 0 ? nrows : 1) : maxt, 1};
+  int64_t b0[65], b1[2] = {0, w};
+  for (int32_t t = 0; t <= nt[0]; t++) b0[t] = nrows * t / nt[0];
+  int64_t *b[2] = {b0, b1};
+  lnp_store *s;
+  return new_view(out, s, lnp_store_create_tiled(&s, 2, shape, dtype, nt, b));
+}
+
+/* v copied into a store of its shape cut along its first dim only, into at
+ * most 64 tiles: a gather whose tasks would each take too many tiles of
+ * the source (their count times the result's tiles) reads this instead. */
+static lnp_status coarse_copy(const lnp_view *v, lnp_view **out)
+{
+  int32_t nt[LNP_MAXDIM];
+  int64_t *b[LNP_MAXDIM] = {0}, b0[65], rest[LNP_MAXDIM][2];
+  for (int d = 0; d < v->ndim; d++) {
+    nt[d] = 1;
+    rest[d][0] = 0;
+    rest[d][1] = v->shape[d];
+    b[d] = rest[d];
+  }
+  if (v->ndim > 0 && v->shape[0] > 1) {
+    nt[0] = v->shape[0] < 64 ? (int32_t)v->shape[0] : 64;
+    for (int32_t t = 0; t <= nt[0]; t++) b0[t] = v->shape[0] * t / nt[0];
+    b[0] = b0;
+  }
+  lnp_store *s;
+  lnp_status st = new_view(out, s, lnp_store_create_tiled(&s, v->ndim, v->shape, v->store->dtype, nt, b));
+  if (!st && (st = lnp_launch_copy(*out, v))) {
+    lnp_view_free(*out);
+    *out = NULL;
+  }
+  return st;
+}
+
 static lnp_status check_off(const lnp_view *off)
 {
   if (off->ndim != 1) return lnp_error(LNP_EVALUE, "index offsets must be 1-D");
@@ -187,10 +229,21 @@ lnp_status lnp_gather(const lnp_view *src, const lnp_view *off, int64_t R, lnp_v
   }
   lnp_runtime_throttle();
   starpu_data_handle_t *hs = NULL;
+  lnp_view *coarse = NULL;
   int nbox = 0;
   int32_t tmin[LNP_MAXDIM], tcnt[LNP_MAXDIM];
   int64_t lo[LNP_MAXDIM] = {0};
   view_box(src, lo, src->shape, tmin, tcnt);
+  int64_t reads = (int64_t)out->store->total_tiles;
+  for (int k = 0; k < src->store->ndim; k++) reads *= tcnt[k];
+  if (reads > 16384) {
+    if ((st = coarse_copy(src, &coarse))) {
+      lnp_view_free(out);
+      return st;
+    }
+    src = coarse;
+    view_box(src, lo, src->shape, tmin, tcnt);
+  }
   if (!(st = aligned_offsets(off, out->store, NULL, &offs)) && !(st = lnp_launch_sync_before(src)))
     st = box_handles(src, tmin, tcnt, &hs, &nbox);
   struct starpu_data_descr *descrs = st ? NULL : malloc(sizeof *descrs * (size_t)(nbox + 2));
@@ -223,6 +276,7 @@ lnp_status lnp_gather(const lnp_view *src, const lnp_view *off, int64_t R, lnp_v
   free(descrs);
   free(hs);
   lnp_view_free(offs);
+  lnp_view_free(coarse);
   if (st) {
     lnp_view_free(out);
     return st;
@@ -247,7 +301,7 @@ lnp_status lnp_scatter(const lnp_view *dst, const lnp_view *off, const lnp_view 
   int nbox = 0;
   /* the values, cast to the destination's dtype, in rows laid like the
    * offsets (a copy also keeps them apart from the destination) */
-  if ((st = rows_store(&vs, nb, R, dst->store->dtype)) || (st = lnp_launch_copy(vs, vals)) ||
+  if ((st = coarse_rows(&vs, nb, R, dst->store->dtype, 16)) || (st = lnp_launch_copy(vs, vals)) ||
       (st = aligned_offsets(off, vs->store, dst, &offs)) || (st = lnp_launch_sync_before(dst)))
     goto done;
   int32_t tmin[LNP_MAXDIM], tcnt[LNP_MAXDIM];

@@ -56,6 +56,9 @@ from ._linalg import (  # noqa: E402
 )
 from ._linalg import round  # noqa: E402,A004
 from ._creation import indices, fromfunction  # noqa: E402
+from ._indexfuncs import (  # noqa: E402
+    nonzero, flatnonzero, argwhere, extract, compress, take, put, place, putmask, choose,
+)
 from ._typing_funcs import result_type, can_cast, min_scalar_type  # noqa: E402
 # NumPy 1.x's deprecated aliases, which its own Python code still calls
 alltrue, sometrue, product, cumproduct = all, any, prod, None  # noqa: E402
