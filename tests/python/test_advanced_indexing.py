@@ -381,7 +381,8 @@ def _cases(draw):
     return shape, tuple(key)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
 @given(_cases())
 def test_property_get_set(case):
     shape, key = case
@@ -420,4 +421,5 @@ def test_deferred_paths_are_native(monkeypatch):
         check(m, np.arange(0, n, 3, dtype=np.float64))
         assert int(nz[0].shape[0]) == n - 1 - len(range(7, n, 7))
         after = sum(_core.task_counts().get(k, 0) for k in ("cpu", "cuda"))
-        assert after > before
+        if _core.config().get("nranks", 1) == 1:  # (another rank may own every tile)
+            assert after > before

@@ -10,7 +10,8 @@ import numpy as _np
 from ._runtime import core as _core
 from ._dtypes import DTYPES
 from ._array import ndarray, _deferred, wrap_result, as_core, to_numpy
-from ._fallback import call_numpy, convert, wrap
+from . import _fallback
+from ._fallback import convert, wrap
 
 _I64 = _np.dtype(_np.int64)
 
@@ -26,6 +27,11 @@ def _deferred_in(*xs):
 
 def _core_of(x):
     return x._arr if x._arr is not None else as_core(x)
+
+
+def call_numpy(*args, **kwargs):
+    # looked up at each call: tests replace it to prove a path native
+    return _fallback.call_numpy(*args, **kwargs)
 
 
 def _numpy(func, name, args, kwargs=None):
@@ -108,9 +114,10 @@ def _mode_indices(ind, n, mode):
 def take(a, indices, axis=None, out=None, mode="raise"):
     L = _lnp()
     a = L.asarray(a)
-    if not _deferred_in(a, indices) or out is not None or mode not in ("raise", "wrap", "clip"):
-        return call_numpy(_np.take, "take", (a, indices), dict(axis=axis, out=out, mode=mode),
-                          warn=_deferred_in(a, indices, out))
+    if not _deferred_in(a, indices, out):
+        return _numpy(_np.take, "take", (a, indices), dict(axis=axis, out=out, mode=mode))
+    if out is not None or mode not in ("raise", "wrap", "clip"):
+        return call_numpy(_np.take, "take", (a, indices), dict(axis=axis, out=out, mode=mode))
     ind = L.asarray(indices)
     if ind.dtype.kind not in "iu":
         if ind.size == 0:
@@ -135,9 +142,10 @@ def compress(condition, a, axis=None, out=None):
     L = _lnp()
     a = L.asarray(a)
     c = L.asarray(condition)
-    if not _deferred_in(a, c) or out is not None or c.ndim != 1:
-        return call_numpy(_np.compress, "compress", (c, a), dict(axis=axis, out=out),
-                          warn=_deferred_in(a, c, out))
+    if not _deferred_in(a, c, out):
+        return _numpy(_np.compress, "compress", (c, a), dict(axis=axis, out=out))
+    if out is not None or c.ndim != 1:
+        return call_numpy(_np.compress, "compress", (c, a), dict(axis=axis, out=out))
     if axis is None:
         a = L.ravel(a)
         ax = 0
@@ -249,10 +257,10 @@ def choose(a, choices, out=None, mode="raise"):
         choices = [choices[i] for i in range(choices.shape[0])]
     else:
         choices = list(choices)
-    if not _deferred_in(a, *choices) or out is not None or mode not in ("raise", "wrap", "clip") \
-            or not choices or a.dtype.kind not in "iu":
-        return call_numpy(_np.choose, "choose", (a, choices), dict(out=out, mode=mode),
-                          warn=_deferred_in(a, out, *choices))
+    if not _deferred_in(a, out, *choices):
+        return _numpy(_np.choose, "choose", (a, choices), dict(out=out, mode=mode))
+    if out is not None or mode not in ("raise", "wrap", "clip") or not choices or a.dtype.kind not in "iu":
+        return call_numpy(_np.choose, "choose", (a, choices), dict(out=out, mode=mode))
     cs = [L.asarray(c) for c in choices]
     n = len(cs)
     dt = _np.result_type(*[c.dtype for c in cs])
