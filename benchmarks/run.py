@@ -125,6 +125,21 @@ def setup_matmul(np, p, full_sync=False):
     return fn
 
 
+def setup_random(np, p, full_sync=False):
+    """np.random.<fn>(n): the values differ between modules (NumPy's MT19937,
+    legate.numpy's Philox), so the summary is a statistic of a strided
+    sample, which agrees to a sampling tolerance and waits for every tile."""
+    n, fn_name = p["n"], p["fn"]
+    np.random.seed(1)
+    draw = getattr(np.random, fn_name)
+    stat = np.abs if fn_name == "standard_normal" else (lambda x: x)
+
+    def fn():
+        x = draw(n)
+        return (float(np.mean(stat(x[::SYNC_STRIDE * 4]))),)
+    return fn
+
+
 def _cf_params(nx, ny, nit, max_steps, dt=None):
     return {"nx": nx, "ny": ny, "nit": nit, "max_steps": max_steps,
             "dt": channel_flow.stable_dt(nx, ny) if dt is None else dt}
@@ -190,6 +205,18 @@ CASES = [
         "rtol": 1e-9,
     },
 ]
+# E|U| = 1/2, E|Z| = sqrt(2/pi): 2^18+ samples agree to ~1e-3
+for _fn, _short in (("random", "random"), ("standard_normal", "normal")):
+    for _log2 in (24, 26):
+        CASES.append({
+            "name": "%s_2^%d" % (_short, _log2),
+            "label": (lambda f: lambda p: "np.random.%s(%d)" % (f, p["n"]))(_fn),
+            "full": {"fn": _fn, "n": 2 ** _log2},
+            "quick": {"fn": _fn, "n": 2 ** 20},
+            "setup": setup_random,
+            "rtol": 2e-2,
+        })
+del _fn, _short, _log2
 CASE_NAMES = [c["name"] for c in CASES]
 
 
@@ -227,7 +254,7 @@ def load_modules(labels):
 def time_case(case, params, np, repeat, full_sync):
     """Warm up once, then time `repeat` runs; returns (times, summary)."""
     setup = case["setup"]
-    if setup in (setup_add, setup_sum, setup_matmul):
+    if setup in (setup_add, setup_sum, setup_matmul, setup_random):
         fn = setup(np, params, full_sync=full_sync)
     else:
         fn = setup(np, params)

@@ -37,7 +37,7 @@ LNP_DEV_M1(sqrt) LNP_DEV_M1(exp) LNP_DEV_M1(log) LNP_DEV_M1(log10) LNP_DEV_M1(lo
 LNP_DEV_M1(exp2) LNP_DEV_M1(log1p) LNP_DEV_M1(sin) LNP_DEV_M1(cos)
 LNP_DEV_M1(tan) LNP_DEV_M1(asin) LNP_DEV_M1(acos) LNP_DEV_M1(atan) LNP_DEV_M1(sinh)
 LNP_DEV_M1(cosh) LNP_DEV_M1(tanh) LNP_DEV_M1(floor) LNP_DEV_M1(ceil) LNP_DEV_M1(trunc)
-LNP_DEV_M1(rint) LNP_DEV_M1(fabs)
+LNP_DEV_M1(rint) LNP_DEV_M1(fabs) LNP_DEV_M1(expm1)
 LNP_DEV_M2(fmod) LNP_DEV_M2(copysign) LNP_DEV_M2(pow) LNP_DEV_M2(atan2) LNP_DEV_M2(hypot)
 #undef LNP_DEV_M1
 #undef LNP_DEV_M2
@@ -157,6 +157,11 @@ template <class R> LNP_DFN lnp_cx<R> lnp_mkcx(R r, typename lnp_plain<R>::type i
 #define LNP_CXT(R) lnp_cx<R>
 #define LNP_CM(fn, z) c_##fn(z)
 #define LNP_CM2(fn, z, w) c_##fn((z), (w))
+
+/* a helper function of the semantics (elem_random.h) */
+#define LNP_FN static __device__ inline
+/* the high 64 bits of the 128-bit product of two uint64 */
+#define LNP_MULHI64(a, b) __umul64hi((a), (b))
 
 /* ---- instantiation of elem.h's helpers: function templates ---- */
 #define LNP_INST_R2(name, BODY) template <class R> LNP_DFN R lnp_##name(R a, R b) BODY(R)

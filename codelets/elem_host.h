@@ -85,6 +85,11 @@ static inline int lnp_numpy_avx512f(void)
 }
 #define LNP_NUMPY_AVX512F lnp_numpy_avx512f()
 
+/* a helper function of the semantics (elem_random.h) */
+#define LNP_FN static inline
+/* the high 64 bits of the 128-bit product of two uint64 */
+#define LNP_MULHI64(a, b) ((uint64_t)(((unsigned __int128)(a) * (uint64_t)(b)) >> 64))
+
 /* ---- instantiation of elem.h's helpers: a function per type, chosen by
  * _Generic on the first argument.  BODY(T) is the body, whose parameters
  * are a, b (and m). ---- */

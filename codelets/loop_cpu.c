@@ -20,6 +20,7 @@
 #include "loop.h"
 #include "loop_cpu.h"
 #include "op_table.h"
+#include "elem_random.h"
 
 /* The inner loops are written for the vectorizer.  GCC's -O2 uses the
  * "very cheap" vectorizer cost model, which skips any loop whose trip count
@@ -300,24 +301,32 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
   }
 
 /* ---- generators (dispatched on dtype_out) ---- */
-#define LNP_GEN_ARANGE(T, N, K)                                                \
+#define LNP_GEN_ARANGE(OP, T, N, K)                                                \
   const ct start = LNP_LD_##K(*(const T *)&d->scalars[0]);                     \
   const ct step = LNP_LD_##K(*(const T *)&d->scalars[1]);                      \
   for (int64_t i = 0; i < n; i++) {                                            \
     const int64_t idx = idx0 + i * idxs;                                       \
     LNP_AT(T, po, i, so) = LNP_ST_##K(LNP_ELEM(ARANGE, K)(start, step, idx)); \
   }
-#define LNP_GEN_EYE(T, N, K)                                                   \
+#define LNP_GEN_EYE(OP, T, N, K)                                                   \
   const int64_t diag = d->scalars[0].i64;                                      \
   for (int64_t i = 0; i < n; i++)                                              \
     LNP_AT(T, po, i, so) = LNP_ST_##K((ct)(idx0 + i * idxs == diag));
+/* the others: elem.h's LNP_E_<OP>_<ek>(zero, scalars, idx) (op_table.h) */
+#define LNP_GEN_SCALARS(OP, T, N, K)                                           \
+  for (int64_t i = 0; i < n; i++)                                              \
+    LNP_AT(T, po, i, so) = LNP_ST_##K((ct)LNP_ELEM(OP, K)((ct)0, d->scalars, idx0 + i * idxs));
+#define LNP_GEN_BODY_1(OP) LNP_GEN_SCALARS
+#define LNP_GEN_BODY_0(OP) LNP_GEN_##OP
+#define LNP_GEN_BODY_(OP, S) LNP_GEN_BODY_##S(OP)
+#define LNP_GEN_BODY(OP, S) LNP_GEN_BODY_(OP, S)
 #define LNP_DEF_GEN(OP, E, T, N, K)                                            \
   static void lnp_loop_##OP##_##N(LNP_LOOP_PARAMS)                             \
   {                                                                            \
     typedef LNP_CT_##K(T) ct;                                                  \
     char *po = args[0];                                                        \
     const int64_t so = s[0];                                                   \
-    LNP_GEN_##OP(T, N, K)                                                      \
+    LNP_GEN_BODY(OP, LNP_GEN_BY_SCALARS(OP))(OP, T, N, K)                      \
   }
 
 /* ---- arg-reductions: (out_val, out_idx, in[, in_idx]) ----

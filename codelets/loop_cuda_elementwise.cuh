@@ -288,6 +288,30 @@ template <int NOPS, class F> DI void s_walk(const int64_t *sd, int nds, char *co
 /* ========================================================================
  * Per-element work of each op shape
  * ======================================================================== */
+/* generators other than ARANGE and EYE: LNP_E_<OP>_<ek>(zero, scalars, idx)
+ * (op_table.h's kind G) */
+#define LNPC_GEN_IF_1(NAME) else if constexpr (OP == LNP_OP_##NAME) { LNPC_EK_CALL(NAME, ((C)0, p.scalars, idx)) }
+#define LNPC_GEN_IF_0(NAME)
+#define LNPC_GEN_IF_(S, NAME) LNPC_GEN_IF_##S(NAME)
+#define LNPC_GEN_IF(S, NAME) LNPC_GEN_IF_(S, NAME)
+#define LNPC_GEN_G(NAME) LNPC_GEN_IF(LNP_GEN_BY_SCALARS(NAME), NAME)
+#define LNPC_GEN_S(NAME)
+#define LNPC_GEN_P(NAME)
+#define LNPC_GEN_A(NAME)
+#define LNPC_GEN_C(NAME)
+#define LNPC_GEN_W(NAME)
+#define LNPC_GEN_R(NAME)
+#define LNPC_GEN(NAME, UF, NIN, KIND, ...) LNPC_GEN_##KIND(NAME)
+template <int OP, int DT> DI CT<DT> gen_scalars(const Params &p, int64_t idx)
+{
+  typedef CT<DT> C;
+  constexpr char K = dt_ek(DT);
+  if constexpr (false) {
+  }
+  LNP_OP_TABLE(LNPC_GEN)
+  else static_assert(dependent_false<OP>, "not a generator");
+}
+
 template <int OP, int DT> DI CT<DT> gen(const Params &p, int64_t idx)
 {
   typedef CT<DT> C;
@@ -298,7 +322,7 @@ template <int OP, int DT> DI CT<DT> gen(const Params &p, int64_t idx)
     if constexpr (K == 'i' || K == 'u') return LNP_E_ARANGE_i(start, step, idx);
     else if constexpr (K == 'f') return LNP_E_ARANGE_f(start, step, idx);
     else return LNP_E_ARANGE_c(start, step, idx);
-  } else {
+  } else if constexpr (OP == LNP_OP_EYE) {
     const bool v = idx == p.scalars[0].i64;
     if constexpr (K == 'c') {
       typedef decltype(C{}.re) R;
@@ -306,6 +330,8 @@ template <int OP, int DT> DI CT<DT> gen(const Params &p, int64_t idx)
     } else {
       return (C)v;
     }
+  } else {
+    return (C)gen_scalars<OP, DT>(p, idx);
   }
 }
 

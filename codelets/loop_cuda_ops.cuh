@@ -76,6 +76,7 @@ launch_fn part_arith(int op, int dt);
 launch_fn part_minmax(int op, int dt);
 launch_fn part_logic(int op, int dt);
 launch_fn part_arg(int op, int dt);
+launch_fn part_random(int op, int dt);
 launch_fn part_cast(int din, int dout); /* COPY: every dtype pair */
 } /* namespace lnpc */
 
@@ -165,7 +166,7 @@ LNPC_COLUMN(op_types, unsigned, LNPC_GPU)
 HD constexpr bool has_kernel(int op, int dt) { return (op_types(op) & kind_mask(dt_kind(dt))) != 0; }
 
 /* The translation unit that compiles an op's kernels (the unit column). */
-enum { U_cast, U_unary, U_arith, U_minmax, U_logic, U_arg };
+enum { U_cast, U_unary, U_arith, U_minmax, U_logic, U_arg, U_random };
 #define LNPC_UNIT(NAME, UF, NIN, KIND, UNIT, ...) case LNP_OP_##NAME: return U_##UNIT;
 LNPC_COLUMN(op_unit, int, LNPC_UNIT)
 

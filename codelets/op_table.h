@@ -20,12 +20,17 @@
  *             C  cast/copy: any dtype to any dtype
  *             W  where(cond (bool), x, y)
  *             G  generator from the element index (no inputs; loop dtype
- *                is the output dtype)
+ *                is the output dtype).  ARANGE and EYE load their scalars
+ *                in the compute type (loops of their own, LNP_GEN_OWN_*);
+ *                the others' semantics take the loop's scalars whole:
+ *                LNP_E_<NAME>_<ek>(zero of the compute type, scalars, idx)
+ *                (the RANDOM_* rows: elem_random.h)
  *             R  arg-reduction step: operands (out_val, out_idx(int64), in...)
  *   unit      CUDA translation unit of its kernels (loop_cuda_<unit>.cu),
  *             so that a parallel build compiles the families side by side
  *   cpu, gpu  the loop dtypes with a CPU / CUDA kernel (dtype sets of
- *             elem.h's LNP_TS_*: ALL NUM BINT INT REAL FLT INEXACT BFLT);
+ *             elem.h's LNP_TS_*: ALL NUM BINT INT REAL FLT INEXACT BFLT
+ *             F3264);
  *             NumPy 1.24's loop lists (np.<ufunc>.types) less what the
  *             Python layer never sends (it casts ints to float64 for
  *             true_divide and the transcendental functions, as NumPy does)
@@ -129,6 +134,38 @@
   X(ARGMAX_ACC,     _,              1, R,  arg,    ALL,     ALL,     NONE,  ANY,     LOWEST,  0, 0, 0, 0)                 \
   X(ARGMIN_ACC,     _,              1, R,  arg,    ALL,     ALL,     NONE,  ANY,     HIGHEST, 0, 0, 0, 0)                 \
   X(ARGMAX_COMBINE, _,              2, R,  arg,    ALL,     ALL,     NONE,  ANY,     NONE,    0, 0, 0, 0)                 \
-  X(ARGMIN_COMBINE, _,              2, R,  arg,    ALL,     ALL,     NONE,  ANY,     NONE,    0, 0, 0, 0)
+  X(ARGMIN_COMBINE, _,              2, R,  arg,    ALL,     ALL,     NONE,  ANY,     NONE,    0, 0, 0, 0)                 \
+  /* random draws (elem_random.h): values are functions of the seed, the stream and idx */                            \
+  X(RANDOM_UNIFORM,            _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, 0, 0)                             \
+  X(RANDOM_INTEGERS,           _, 0, G, random, BINT,  BINT,  NONE, NO, NONE, 0, 0, 0, 0)                             \
+  X(RANDOM_NORMAL,             _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_EXPONENTIAL,        _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_GAMMA,              _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_BETA,               _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_LOGNORMAL,          _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_LOGISTIC,           _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_LAPLACE,            _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_GUMBEL,             _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_WEIBULL,            _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_PARETO,             _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_POWER,              _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_CAUCHY,             _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_TRIANGULAR,         _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, 0, 0)                             \
+  X(RANDOM_STANDARD_T,         _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_F,                  _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_WALD,               _, 0, G, random, F3264, F3264, NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_POISSON,            _, 0, G, random, INT,   INT,   NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_BINOMIAL,           _, 0, G, random, INT,   INT,   NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_GEOMETRIC,          _, 0, G, random, INT,   INT,   NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_NEGATIVE_BINOMIAL,  _, 0, G, random, INT,   INT,   NONE, NO, NONE, 0, 0, F, 0)                             \
+  X(RANDOM_LOGSERIES,          _, 0, G, random, INT,   INT,   NONE, NO, NONE, 0, 0, F, 0)
+
+/* The generators with loops of their own (the kind G legend above):
+ * LNP_GEN_BY_SCALARS(NAME) is 0 for them, 1 for the others. */
+#define LNP_GEN_OWN_ARANGE ~, 0
+#define LNP_GEN_OWN_EYE ~, 0
+#define LNP_GEN_SECOND_(a, b, ...) b
+#define LNP_GEN_SECOND(...) LNP_GEN_SECOND_(__VA_ARGS__)
+#define LNP_GEN_BY_SCALARS(NAME) LNP_GEN_SECOND(LNP_GEN_OWN_##NAME, 1, ~)
 
 #endif

@@ -137,6 +137,12 @@ typedef struct lnp_complex128 { double re, im; } lnp_complex128;
 #define LNP_IN_BFLT_h 1
 #define LNP_IN_BFLT_f 1
 #define LNP_IN_BFLT_c 0
+#define LNP_IN_F3264_b 0 /* float32 and float64 (NumPy draws no float16) */
+#define LNP_IN_F3264_i 0
+#define LNP_IN_F3264_u 0
+#define LNP_IN_F3264_h 0
+#define LNP_IN_F3264_f 1
+#define LNP_IN_F3264_c 0
 
 /* LNP_IF(c)(x...): x if c expands to 1, nothing if to 0 (for tables). */
 #define LNP_IF(c) LNP_IF_(c)

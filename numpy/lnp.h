@@ -334,6 +334,12 @@ lnp_status lnp_compact(const lnp_view *src, const lnp_view *mask, int64_t R, int
                        lnp_view **res);
 lnp_status lnp_generate(int op, const lnp_view *out, const int64_t *index_mult, int nscalars,
                         const lnp_scalar *scalars);
+#define LNP_GENERATOR_SCALARS 4 /* what a generator takes: codelets/loop.h's LNP_MAXSCALARS */
+/* The same generator run at once on the host into dst (n elements of
+ * dtype, C order, element i at index i): a small NumPy-backed array gets
+ * exactly the values a store would (the same CPU loop). */
+lnp_status lnp_generate_host(int op, int dtype, int64_t n, void *dst, int nscalars,
+                             const lnp_scalar *scalars);
 
 /* Floating-point status (fp_status.c): NumPy's divide/overflow/underflow/
  * invalid flags of the host loops, gathered per slot (loop.h) until taken.

@@ -60,6 +60,29 @@ lnp_status lnp_generate(int op, const lnp_view *out, const int64_t *index_mult, 
   return lnp_launch_submit(&L);
 }
 
+_Static_assert(LNP_GENERATOR_SCALARS == LNP_MAXSCALARS, "lnp.h's count of generator scalars");
+
+lnp_status lnp_generate_host(int op, int dtype, int64_t n, void *dst, int nscalars,
+                             const lnp_scalar *scalars)
+{
+  if (!lnp_loop_supported(op, dtype, dtype))
+    return lnp_error(LNP_ETYPE, "%s is not supported for dtype %s", lnp_op_name(op), lnp_dtype_name(dtype));
+  if (n <= 0) return LNP_OK;
+  union { lnp_loop_desc d; unsigned char bytes[sizeof(lnp_loop_desc) + 5 * sizeof(int64_t)]; } u; /* lnp_piece_words(1, 1) */
+  memset(&u, 0, sizeof u);
+  lnp_loop_desc *d = &u.d;
+  d->op = op; d->dtype_in = dtype; d->dtype_out = dtype; d->fp_slot = lnp_fp_slot(op);
+  d->ndim = 1; d->nops = 1; d->npieces = 1; d->nbuffers = 1; d->index_mult[0] = 1;
+  for (int i = 0; i < nscalars && i < LNP_MAXSCALARS; i++) d->scalars[i] = scalars[i];
+  int64_t *w = lnp_loop_piece(d, 0);
+  w[0] = n; /* shape; origin 0 */
+  int64_t *o = lnp_piece_operand(w, 1, 0);
+  o[0] = 0; o[1] = 0; o[2] = 1;
+  void *ptrs[1] = {dst};
+  if (lnp_loop_execute(d, ptrs, 1)) return lnp_error(LNP_ETYPE, "%s failed on the host", lnp_op_name(op));
+  return LNP_OK;
+}
+
 /* A fresh result (identity view of a store nothing else shares and no task
  * wrote yet) of an elementwise op on shifted views of one array, e.g.
  * u[:-2, 1:-1] + u[2:, 1:-1], is re-laid like the view centred between its

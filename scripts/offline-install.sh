@@ -53,6 +53,7 @@ cd "$root"
 pyexe=$(command -v "$py")
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE="$pyexe" -DLNP_TEST_PYTHONS="$pyexe" \
   -DLNP_DEPS="$cache" -DLNP_OPENBLAS_LIBRARY="$multi/openblas-pthread/libopenblas.so" \
-  -DLNP_CBLAS_INCLUDE_DIR="$sysroot/usr/include/x86_64-linux-gnu/openblas-pthread" > build.log 2>&1 || { cat build.log; exit 1; }
+  -DLNP_CBLAS_INCLUDE_DIR="$sysroot/usr/include/x86_64-linux-gnu/openblas-pthread" \
+  -DLNP_RANDOM123_INCLUDE_DIR="$sysroot/usr/include" > build.log 2>&1 || { cat build.log; exit 1; }
 cmake --build build -j"$(nproc)" >> build.log 2>&1 || { tail -60 build.log; exit 1; }
 echo "built; run: source $cache/env.sh"

@@ -200,6 +200,71 @@ static PyObject *py_eye(PyObject *self, PyObject *args)
   return arr;
 }
 
+/* A generator's scalars from Python: a buffer of LNP_GENERATOR_SCALARS scalars */
+static int parse_scalars(PyObject *obj, lnp_scalar *sc)
+{
+  Py_buffer b;
+  if (PyObject_GetBuffer(obj, &b, PyBUF_SIMPLE) < 0) return -1;
+  const int ok = b.len == (Py_ssize_t)(sizeof(lnp_scalar) * LNP_GENERATOR_SCALARS);
+  if (ok) memcpy(sc, b.buf, (size_t)b.len);
+  PyBuffer_Release(&b);
+  if (!ok) { PyErr_SetString(PyExc_ValueError, "generator scalars: 64 bytes expected"); return -1; }
+  return 0;
+}
+
+static int check_generator(int op)
+{
+  lnp_op_row r;
+  if (lnp_op_describe(op, &r) || r.kind != 'G') { PyErr_Format(PyExc_ValueError, "op %d is not a generator", op); return -1; }
+  return 0;
+}
+
+static PyObject *py_generate(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *shape_obj, *sc_obj;
+  int op, dt;
+  if (!PyArg_ParseTuple(args, "iOiO", &op, &shape_obj, &dt, &sc_obj) || check_dtype(dt) || check_generator(op) ||
+      check_runtime())
+    return NULL;
+  lnp_scalar sc[LNP_GENERATOR_SCALARS];
+  if (parse_scalars(sc_obj, sc)) return NULL;
+  int64_t shape[LNP_MAXDIM], mult[LNP_MAXDIM];
+  int n = lnp_py_shape(shape_obj, shape);
+  if (n < 0) return NULL;
+  int64_t m = 1; /* the element's index in C order */
+  for (int d = n - 1; d >= 0; d--) { mult[d] = m; m *= shape[d]; }
+  PyObject *arr = new_array(n, shape, dt);
+  if (!arr) return NULL;
+  lnp_status st = lnp_generate(op, ((ArrayObject *)arr)->view, mult, LNP_GENERATOR_SCALARS, sc);
+  if (st) { Py_DECREF(arr); return lnp_py_raise(st); }
+  return arr;
+}
+
+static PyObject *py_generate_host(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *out_obj, *sc_obj;
+  int op, dt;
+  if (!PyArg_ParseTuple(args, "iOiO", &op, &out_obj, &dt, &sc_obj) || check_dtype(dt) || check_generator(op))
+    return NULL;
+  lnp_scalar sc[LNP_GENERATOR_SCALARS];
+  if (parse_scalars(sc_obj, sc)) return NULL;
+  Py_buffer b;
+  if (PyObject_GetBuffer(out_obj, &b, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) return NULL;
+  const size_t isz = lnp_dtype_size(dt);
+  lnp_status st = LNP_OK;
+  if (b.len % (Py_ssize_t)isz) {
+    PyBuffer_Release(&b);
+    PyErr_SetString(PyExc_ValueError, "generate_host: the buffer is not a whole number of elements");
+    return NULL;
+  }
+  st = lnp_generate_host(op, dt, (int64_t)(b.len / (Py_ssize_t)isz), b.buf, LNP_GENERATOR_SCALARS, sc);
+  PyBuffer_Release(&b);
+  if (st) return lnp_py_raise(st);
+  Py_RETURN_NONE;
+}
+
 static int parse_operand(PyObject *obj, lnp_operand *op)
 {
   if (PyObject_TypeCheck(obj, &ArrayType)) {
@@ -424,6 +489,10 @@ static PyMethodDef module_methods[] = {
   {"from_numpy", py_from_numpy, METH_VARARGS, "from_numpy(c_contiguous_array, dtype_num)"},
   {"arange", py_arange, METH_VARARGS, "arange(n, dtype_num, start0d, step0d)"},
   {"eye", py_eye, METH_VARARGS, "eye(n, m, k, dtype_num)"},
+  {"generate", py_generate, METH_VARARGS,
+   "generate(op, shape, dtype_num, scalars64): a new array from generator op (element index: C order)"},
+  {"generate_host", py_generate_host, METH_VARARGS,
+   "generate_host(op, c_contiguous_buffer, dtype_num, scalars64): the same values written on the host"},
   {"ewise", py_ewise, METH_VARARGS, "ewise(op, out, inputs, dtype_in, dtype_out)"},
   {"copy", py_copy, METH_VARARGS, "copy(out, src)"},
   {"reduce", py_reduce, METH_VARARGS, "reduce(op, out, src, axes, dtype_num)"},

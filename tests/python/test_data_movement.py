@@ -198,3 +198,25 @@ def test_large_deferred_round_trip():
     both(lambda m, x: m.trace(x), a)
     both(lambda m, x: m.diag(m.diag(x)), a)
     check(lnp.rot90(lnp.array(a)), np.rot90(a))
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, -1])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_ndarray_ptp(axis, keepdims, native):
+    a = values(np.int32, (5, 7))
+    both(lambda m, x: x.ptp(axis=axis, keepdims=keepdims), a)
+    both(lambda m, x: x.astype(np.float64).ptp(axis=axis, keepdims=keepdims), a)
+
+
+def test_ndarray_serialisation(tmp_path, native):
+    import pickle
+    a = values(np.float32, (6, 5))
+    la = lnp.array(a)
+    check(pickle.loads(la.dumps()), a)
+    la.dump(str(tmp_path / "a.pkl"))
+    with open(tmp_path / "a.pkl", "rb") as f:
+        check(pickle.load(f), a)
+    la.tofile(str(tmp_path / "a.bin"))
+    np.testing.assert_array_equal(np.fromfile(tmp_path / "a.bin", dtype=np.float32).reshape(6, 5), a)
+    la.tofile(str(tmp_path / "a.txt"), sep=",")
+    np.testing.assert_array_equal(np.fromfile(tmp_path / "a.txt", dtype=np.float32, sep=",").reshape(6, 5), a)

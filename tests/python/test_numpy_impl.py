@@ -1,7 +1,7 @@
 """Functions served by NumPy's own Python implementations rebound to
 legate.numpy (python/legate/numpy/_numpy_impl.py): pad insert delete
 trim_zeros ix_ diag_indices(_from) tril/triu_indices(_from) select kron
-vander real_if_close unwrap cov corrcoef; nan_to_num; and
+vander real_if_close unwrap cov corrcoef block; nan_to_num; and
 fill_diagonal, copyto(where=), result_type/can_cast/min_scalar_type.
 Against NumPy (values, dtype, shape, exception class) and, on deferred
 arrays, with no trip through the fallback."""
@@ -14,8 +14,8 @@ from conftest import AGAINST_NUMPY, NUMPY2, both, check, lnp, native, values  # 
 
 @pytest.fixture
 def native1(request):
-    """native, where NumPy 1.x's implementation is the one rebound (NumPy 2's
-    insert/delete/trim_zeros reach functions outside the rebound names)."""
+    """native, except under NumPy 2 (whose trim_zeros calls argwhere, not
+    native yet)."""
     if not NUMPY2:
         request.getfixturevalue("native")
     yield
@@ -68,7 +68,7 @@ def test_errors_like_numpy(bad):
 @pytest.mark.parametrize("shape", [(9,), (4, 6), (3, 4, 5)])
 @pytest.mark.parametrize("axis", [None, 0, -1])
 @pytest.mark.parametrize("where", [0, -1, 2, slice(1, None, 2), [0, 2], [-1, 1, 1]])
-def test_insert_delete(shape, axis, where, native1):
+def test_insert_delete(shape, axis, where, native):
     a = values(np.int32, shape)
     if axis is None and isinstance(where, list) and len(where) == 3 and len(shape) > 1:
         return
@@ -76,7 +76,7 @@ def test_insert_delete(shape, axis, where, native1):
     both(lambda m, x: m.insert(x, where, 7, axis=axis), a)
 
 
-def test_insert_values_and_bool_delete(native1):
+def test_insert_values_and_bool_delete(native):
     a = values(np.float64, (5, 4))
     both(lambda m, x: m.insert(x, 1, [1.5, 2.5, 3.5, 4.5], axis=1), a)
     both(lambda m, x: m.insert(x, [1, 3], -1.0, axis=0), a)
@@ -193,3 +193,47 @@ def test_coverage_command_classes_functions():
     assert nd["sum"] and nd["diagonal"] and nd["trace"] and nd["repeat"]
     assert all(len(rows) > 0 for rows in rep.values())
     assert coverage.main(["--markdown"]) == 0
+
+
+def test_block(native):
+    a = values(np.float64, (2, 2))
+    b = values(np.float64, (2, 3), seed=1)
+    c = values(np.float64, (1, 5), seed=2)
+    both(lambda m, x, y, z: m.block([[x, y], [z]]), a, b, c)
+    both(lambda m, x, y: m.block([x[0], 4.0, y[1]]), a, b)
+    both(lambda m, x: m.block([[[x]], [[x]]]), a)
+    both(lambda m, x, y: m.block([[x], [y]]), a, b)  # shapes do not match: ValueError
+    both(lambda m, x: m.block([x, [x]]), a)  # depths differ: ValueError
+
+
+@pytest.mark.parametrize("shape", [(12,), (3, 4), (2, 3, 2)])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_unravel_ravel_index(shape, order, native):
+    size = int(np.prod(shape))
+    idx = (np.arange(size * 2) * 7) % size
+    both(lambda m, i: m.unravel_index(i, shape, order), idx)
+    coords = np.unravel_index(idx, shape, order)
+    both(lambda m, *c: m.ravel_multi_index(c, shape, order=order), *coords)
+    big = tuple(c + 1 for c in coords)
+    both(lambda m, *c: m.ravel_multi_index(c, shape, mode="wrap", order=order), *big)
+    both(lambda m, *c: m.ravel_multi_index(c, shape, mode="clip", order=order), *big)
+
+
+def test_unravel_ravel_index_errors():
+    both(lambda m, i: m.unravel_index(i, (2, 2)), np.array([0, 4]))
+    both(lambda m, i: m.unravel_index(i, (2, 2)), np.array([0.0, 1.0]))
+    both(lambda m, i: m.unravel_index(i, (2, 2), "X"), np.array([0, 1]))
+    both(lambda m, i, j: m.ravel_multi_index((i, j), (2, 2)), np.array([0, 2]), np.array([0, 1]))
+    both(lambda m, i, j: m.ravel_multi_index((i, j), (2, 2), mode="bad"), np.array([0, 1]), np.array([0, 1]))
+    both(lambda m, i: m.ravel_multi_index((i,), (2, 2)), np.array([0, 1]))
+
+
+def test_require_asfortranarray(native):
+    a = values(np.float32, (4, 5))
+    both(lambda m, x: m.asfortranarray(x), a)
+    both(lambda m, x: m.asfortranarray(x, dtype=np.float64), a)
+    for req in (None, "C", ["A", "O"], ["W"], "F", ["E"]):
+        both(lambda m, x: m.require(x, np.float64, req), a)
+    both(lambda m, x: m.require(x, None, ["Z"]), a)
+    r = lnp.require(lnp.array(a)[::2], requirements=["O"])
+    assert r.flags.owndata

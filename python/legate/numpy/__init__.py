@@ -55,11 +55,12 @@ from ._linalg import (  # noqa: E402
     isclose, allclose, array_equal, diff, nan_to_num,
 )
 from ._linalg import round  # noqa: E402,A004
-from ._creation import indices, fromfunction  # noqa: E402
+from ._creation import indices, fromfunction, asfortranarray, require  # noqa: E402
 from ._indexfuncs import (  # noqa: E402
     nonzero, flatnonzero, argwhere, extract, compress, take, put, place, putmask, choose,
 )
 from ._typing_funcs import result_type, can_cast, min_scalar_type  # noqa: E402
+from ._index_math import unravel_index, ravel_multi_index  # noqa: E402
 # NumPy 1.x's deprecated aliases, which its own Python code still calls
 alltrue, sometrue, product, cumproduct = all, any, prod, None  # noqa: E402
 del cumproduct
@@ -153,7 +154,8 @@ class _LinalgModule(_FallbackModule):
 
 
 linalg = _LinalgModule(_numpy.linalg, "linalg.")
-random = _FallbackModule(_numpy.random, "random.")
+from ._random import make_module as _make_random  # noqa: E402
+random = _make_random()
 fft = _FallbackModule(_numpy.fft, "fft.")
 for _m in (linalg, random, fft):
     _sys.modules.setdefault(_m.__name__, _m)

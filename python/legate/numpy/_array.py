@@ -526,6 +526,31 @@ class ndarray:
     def tobytes(self, order="C"):
         return self._value().tobytes(order)
 
+    # serialisation writes host bytes: the array is gathered once, as
+    # tobytes does (not a fallback: there is nothing to run on tiles)
+    def tostring(self, order="C"):
+        return self._value().tostring(order)
+
+    def tofile(self, fid, sep="", format="%s"):
+        return self._value().tofile(fid, sep, format)
+
+    def dumps(self):
+        import pickle
+        return pickle.dumps(self, protocol=2)
+
+    def dump(self, file):
+        import pickle
+        if isinstance(file, str) or hasattr(file, "__fspath__"):
+            with open(file, "wb") as f:
+                pickle.dump(self, f, protocol=2)
+        else:
+            pickle.dump(self, file, protocol=2)
+
+    def ptp(self, axis=None, out=None, keepdims=False):
+        from ._reduction import amax, amin
+        from ._ufunc import subtract
+        return subtract(amax(self, axis, None, keepdims), amin(self, axis, None, keepdims), out=out)
+
     def __len__(self):
         a = self._np
         if a is not None:
@@ -805,6 +830,12 @@ class ndarray:
 
 # ``ndarray`` as NumPy spells its module
 ndarray.__module__ = "legate.numpy"
+
+# methods the installed NumPy no longer has (NumPy 2 removed these)
+for _name in ("ptp", "tostring"):
+    if not hasattr(_NPND, _name):
+        delattr(ndarray, _name)
+del _name
 
 # the operators (+, -, <, ...) and the ufunc-based methods are installed by
 # _ufunc at import time.

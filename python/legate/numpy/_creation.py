@@ -462,3 +462,26 @@ def indices(dimensions, dtype=int, sparse=False):
 def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
     """NumPy's ``fromfunction``: the function gets ``indices`` grids."""
     return function(*indices(shape, dtype=dtype), **kwargs)
+
+
+def asfortranarray(a, dtype=None, *, like=None):
+    """The values of ``a`` (a deferred array has no memory order to change:
+    its flags report C order whatever was asked; docs/design.md)."""
+    return asarray(a, dtype=dtype)
+
+
+def require(a, dtype=None, requirements=None, *, like=None):
+    """NumPy's require: a copy where the array does not own its data ('O')
+    or is read-only ('W'); orders ('C', 'F', 'A') have no meaning for a
+    deferred array's tiles; 'E' (ensure an array of this library) holds."""
+    if requirements is None:
+        reqs = set()
+    else:
+        # NumPy's validation of the names (KeyError for unknown ones)
+        _np.require(_np.zeros(1), None, requirements)
+        reqs = {str(r).upper()[0] for r in ([requirements] if isinstance(requirements, str)
+                                             else requirements)}
+    arr = asarray(a, dtype=dtype)
+    if ("O" in reqs and not arr.flags.owndata) or ("W" in reqs and not arr.flags.writeable):
+        arr = arr.copy()
+    return arr

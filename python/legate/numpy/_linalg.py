@@ -1,6 +1,7 @@
 """dot / matmul / inner / outer (2-D products through ``_core.matmul``),
 plus ``where``, ``clip`` and ``around`` (elementwise helpers)."""
 
+import operator
 import warnings
 
 import numpy as _np
@@ -351,7 +352,7 @@ def around(a, decimals=0, out=None):
             return out
         return wrap_result(_np.around(to_numpy(a), decimals))
     a = _asarray(a)
-    res = _round_native(a, int(decimals))
+    res = _round_native(a, operator.index(decimals))
     if res is None:
         return _fallback(_np.around, "around", (a, decimals),
                          {"out": out} if out is not None else {})

@@ -10,9 +10,8 @@ says so).  Arguments that are all eager (small NumPy-backed arrays, Python
 values) go to NumPy's function directly: nothing to gain from tasks there.
 
 NUMPY_IMPL names the functions served this way; tests/python/
-test_numpy_impl.py checks each against NumPy, and that no fallback is
-taken (NumPy 2's insert, delete and trim_zeros call functions under names
-of their own, or argwhere: they are checked for values only there)."""
+test_numpy_impl.py checks each against NumPy, and that no fallback is taken
+(NumPy 2's trim_zeros calls argwhere, not native yet)."""
 
 import sys
 import types
@@ -25,7 +24,7 @@ from ._fallback import convert, wrap
 NUMPY_IMPL = (
     "pad", "insert", "delete", "trim_zeros", "ix_", "diag_indices", "diag_indices_from",
     "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "select",
-    "kron", "vander", "real_if_close", "unwrap", "cov", "corrcoef",
+    "kron", "vander", "real_if_close", "unwrap", "cov", "corrcoef", "block",
     "take_along_axis", "put_along_axis",
 )
 
@@ -50,6 +49,8 @@ def rebound(func):
     for k, v in mod.items():
         if not k.startswith("_") and getattr(_np, k, None) is v and k in _public(lnp):
             ns[k] = getattr(lnp, k)
+        elif isinstance(v, types.ModuleType) and k != "np" and v.__name__.startswith("numpy"):
+            ns[k] = _Overlay(v, lnp)  # _nx, _from_nx: NumPy's internal module aliases
     modname = mod.get("__name__")
 
     def copy(v):
@@ -64,6 +65,21 @@ def rebound(func):
     f = copy(inner)
     _cache[id(inner)] = f
     return f
+
+
+class _Overlay:
+    """A NumPy module as NumPy's own code sees it, with legate.numpy's
+    functions over NumPy's where legate.numpy has them (``_nx.concatenate``);
+    everything else (its private helpers) stays NumPy's."""
+
+    def __init__(self, npmod, lnp):
+        self._npmod, self._own = npmod, _public(lnp)
+
+    def __getattr__(self, name):
+        own = self._own.get(name)
+        if own is not None and getattr(self._npmod, name, None) is getattr(_np, name, None):
+            return own
+        return getattr(self._npmod, name)
 
 
 def _public(lnp):

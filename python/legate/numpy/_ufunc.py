@@ -201,7 +201,9 @@ class ufunc:
         if self._op is not None and self.nout == 1:
             # subok and order only shape the result's type and memory layout
             # (ours has one type and no layout to honour)
-            extra = set(kwargs) - {"out", "dtype", "casting", "subok"}
+            extra = set(kwargs) - {"out", "dtype", "casting"}
+            if type(kwargs.get("subok", True)) is bool:
+                extra.discard("subok")
             if kwargs.get("order", "K") in ("K", "A", "C", "F"):
                 extra.discard("order")
             if kwargs.get("where", True) is True:

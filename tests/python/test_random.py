@@ -1,0 +1,504 @@
+"""np.random: legate.numpy's counter-based generator (Philox4x32-10).
+
+Values differ from NumPy's streams, so the tests compare with NumPy what
+must agree (shapes, dtypes, scalar types, exceptions) and check the values
+by their properties: the same seed gives the same bytes in every mode
+(eager small arrays, test mode's 3-element tiles, no eager arrays, one or
+two ranks), consecutive calls differ, and the samples follow their
+distribution (moments, Kolmogorov-Smirnov and chi-square statistics, all
+with fixed seeds: deterministic, and failing for a wrong sampler).
+"""
+
+import math
+import os
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+from conftest import AGAINST_NUMPY, REPO, lnp, subprocess_env
+
+NRANKS = 1 if AGAINST_NUMPY else lnp._core.config()["nranks"]
+ours = pytest.mark.skipif(AGAINST_NUMPY, reason="legate.numpy's own generator")
+
+# (function, positional parameters) of the legacy API, native in legate.numpy
+LEGACY = [
+    ("random_sample", ()), ("random", ()), ("ranf", ()), ("sample", ()),
+    ("standard_normal", ()), ("standard_exponential", ()), ("standard_cauchy", ()),
+    ("uniform", (-2.0, 3.0)), ("normal", (1.0, 2.0)), ("exponential", (2.0,)),
+    ("gamma", (2.5, 2.0)), ("standard_gamma", (0.5,)), ("chisquare", (3.0,)),
+    ("beta", (2.0, 3.0)), ("lognormal", (0.0, 0.5)), ("logistic", (1.0, 2.0)),
+    ("laplace", (1.0, 2.0)), ("gumbel", (1.0, 2.0)), ("weibull", (1.5,)),
+    ("rayleigh", (2.0,)), ("pareto", (5.0,)), ("power", (3.0,)),
+    ("triangular", (-1.0, 0.5, 2.0)), ("standard_t", (10.0,)), ("f", (5.0, 10.0)),
+    ("wald", (1.0, 2.0)), ("poisson", (3.0,)), ("binomial", (10, 0.3)),
+    ("geometric", (0.3,)), ("negative_binomial", (3, 0.4)), ("logseries", (0.6,)),
+    ("randint", (-5, 7)),
+]
+SHAPES = [(), 0, (0, 3), 1, 7, (2, 3), (3, 1, 4), (2, 3, 1, 5), (1, 2, 3, 2, 3), (5, 13)]
+
+
+def legacy_np(name):
+    # ranf and sample are module functions only
+    return getattr(np.random.RandomState(0), name, None) or getattr(np.random, name)
+
+
+def _shape_id(s):
+    return "x".join(map(str, s)) if isinstance(s, tuple) else str(s)
+
+
+# ---------------------------------------------------------------------------
+# shapes, dtypes, scalar types: as NumPy's
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,args", LEGACY, ids=[n for n, _ in LEGACY])
+@pytest.mark.parametrize("size", SHAPES, ids=_shape_id)
+def test_legacy_shape_dtype(name, args, size):
+    e = legacy_np(name)(*args, size=size)
+    lnp.random.seed(1)
+    g = getattr(lnp.random, name)(*args, size=size)
+    assert isinstance(g, lnp.ndarray) or AGAINST_NUMPY
+    assert g.shape == e.shape and g.dtype == e.dtype
+
+
+@pytest.mark.parametrize("name,args", LEGACY, ids=[n for n, _ in LEGACY])
+def test_legacy_scalar(name, args):
+    e = legacy_np(name)(*args)
+    g = getattr(lnp.random, name)(*args)
+    assert type(g) is type(e), (type(g), type(e))
+
+
+def test_rand_randn():
+    assert type(lnp.random.rand()) is float and type(lnp.random.randn()) is float
+    assert lnp.random.rand(3, 1, 2).shape == (3, 1, 2)
+    assert lnp.random.randn(4, 5).shape == (4, 5) and lnp.random.randn(4).dtype == np.float64
+
+
+INT_DTYPES = [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64]
+
+
+@pytest.mark.parametrize("dtype", INT_DTYPES + [bool], ids=lambda d: np.dtype(d).name)
+def test_randint_dtypes(dtype):
+    info = np.iinfo(dtype) if dtype is not bool else None
+    lo, hi = (0, 2) if info is None else (int(info.min), int(info.max) + 1)
+    lnp.random.seed(3)
+    for low, high in [(lo, hi), (lo, lo + 1), (lo, min(hi, lo + 3)), (max(lo, hi - 5), hi)]:
+        e = np.random.RandomState(0).randint(low, high, size=(4, 7), dtype=dtype)
+        g = lnp.random.randint(low, high, size=(4, 7), dtype=dtype)
+        assert g.dtype == e.dtype and g.shape == e.shape
+        a = np.asarray(g)
+        assert (a >= low).all() and (a <= high - 1).all()
+        s = lnp.random.randint(low, high, dtype=dtype)
+        assert type(s) is type(np.random.RandomState(0).randint(low, high, dtype=dtype))
+    if info is not None and info.bits >= 16:
+        # the whole range is reached at both ends
+        a = np.asarray(lnp.random.randint(lo, lo + 4, size=4000, dtype=dtype))
+        assert set(np.unique(a).tolist()) == {lo, lo + 1, lo + 2, lo + 3}
+
+
+@pytest.mark.parametrize("dtype", INT_DTYPES + [bool], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("endpoint", [False, True])
+def test_generator_integers(dtype, endpoint):
+    high = 1 if dtype is bool and endpoint else 2 if dtype is bool else 100
+    e = np.random.default_rng(0).integers(0, high, size=(3, 5), dtype=dtype, endpoint=endpoint)
+    g = lnp.random.default_rng(0).integers(0, high, size=(3, 5), dtype=dtype, endpoint=endpoint)
+    assert g.dtype == e.dtype and g.shape == e.shape
+    a = np.asarray(g)
+    assert (a >= 0).all() and (a <= high if endpoint else a < high).all()
+    assert type(lnp.random.default_rng(0).integers(high, dtype=dtype)) is \
+        type(np.random.default_rng(0).integers(high, dtype=dtype))
+
+
+@pytest.mark.parametrize("method", ["random", "standard_normal", "standard_exponential"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_generator_float_dtypes(method, dtype):
+    e = getattr(np.random.default_rng(0), method)((2, 3), dtype=dtype)
+    g = getattr(lnp.random.default_rng(0), method)((2, 3), dtype=dtype)
+    assert g.dtype == e.dtype and g.shape == e.shape
+    assert type(getattr(lnp.random.default_rng(0), method)(dtype=dtype)) is \
+        type(getattr(np.random.default_rng(0), method)(dtype=dtype))
+    e = np.random.default_rng(0).standard_gamma(2.0, (4,), dtype=dtype)
+    g = lnp.random.default_rng(0).standard_gamma(2.0, (4,), dtype=dtype)
+    assert g.dtype == e.dtype
+
+
+def test_generator_out():
+    rng = lnp.random.default_rng(5)
+    out = lnp.zeros((3, 4))
+    r = rng.random(out=out)
+    assert r is out and float(lnp.min(out)) >= 0 and float(lnp.max(out)) < 1
+    assert float(lnp.sum(out)) > 0
+    with pytest.raises(TypeError):
+        rng.random(out=lnp.zeros(3, dtype=np.float32))
+    with pytest.raises(ValueError):
+        rng.standard_normal(size=(2,), out=lnp.zeros(3))
+
+
+GEN_METHODS = [
+    ("random", ()), ("standard_normal", ()), ("uniform", (1.0, 2.0)), ("normal", (0.0, 3.0)),
+    ("exponential", (2.0,)), ("standard_exponential", ()), ("gamma", (0.3, 1.0)),
+    ("beta", (0.5, 0.5)), ("poisson", (1000.0,)), ("binomial", (1000, 0.5)),
+    ("integers", (0, 10)), ("lognormal", ()), ("chisquare", (2.0,)), ("standard_t", (3.0,)),
+]
+
+
+@pytest.mark.parametrize("name,args", GEN_METHODS, ids=[n for n, _ in GEN_METHODS])
+def test_generator_methods(name, args):
+    e = getattr(np.random.default_rng(0), name)(*args, size=(3, 7))
+    g = getattr(lnp.random.default_rng(0), name)(*args, size=(3, 7))
+    assert g.dtype == e.dtype and g.shape == e.shape
+    assert type(getattr(lnp.random.default_rng(0), name)(*args)) is \
+        type(getattr(np.random.default_rng(0), name)(*args))
+
+
+# ---------------------------------------------------------------------------
+# exceptions: NumPy's classes
+# ---------------------------------------------------------------------------
+
+BAD = [
+    ("randint", (5, 5), {}), ("randint", (5,), {"dtype": float}), ("randint", (0, 300), {"dtype": np.uint8}),
+    ("randint", (-1, 2), {"dtype": np.uint8}), ("randint", (3,), {"dtype": bool, "size": 3}),
+    ("normal", (0, -1), {}), ("exponential", (-1,), {}), ("uniform", (0, np.inf), {}),
+    ("random_sample", (), {"size": -1}), ("random_sample", (), {"size": (2, -1)}),
+    ("random_sample", (), {"size": 2.5}), ("random_sample", (), {"size": "a"}),
+    ("poisson", (-1,), {}), ("binomial", (-1, 0.5), {}), ("binomial", (3, 1.5), {}),
+    ("gamma", (-1,), {}), ("beta", (0, 1), {}), ("geometric", (0,), {}), ("triangular", (1, 0, 2), {}),
+    ("weibull", (-1,), {}), ("logseries", (1,), {}), ("wald", (0, 1), {}), ("chisquare", (0,), {}),
+    ("normal", ([1.0, 2.0], [-1.0, 1.0]), {}), ("normal", ([1.0, 2.0],), {"size": 3}),
+    ("lognormal", (0, -1), {}), ("f", (0, 1), {}), ("pareto", (0,), {}), ("power", (-1,), {}),
+    ("normal", (), {"nope": 1}), ("gamma", (), {}), ("seed", (-1,), {}), ("seed", (2 ** 32,), {}),
+    ("seed", (1.5,), {}),
+]
+
+
+def _raises(fn):
+    try:
+        fn()
+    except Exception as ex:  # noqa: BLE001
+        return type(ex)
+    return None
+
+
+@pytest.mark.parametrize("name,args,kw", BAD, ids=[f"{n}{a}{k}" for n, a, k in BAD])
+def test_legacy_exceptions(name, args, kw):
+    e = _raises(lambda: getattr(np.random.RandomState(0), name)(*args, **kw))
+    assert e is not None
+    g = _raises(lambda: getattr(lnp.random, name)(*args, **kw))
+    assert g is e, (g, e)
+
+
+GEN_BAD = [
+    ("integers", (5, 3), {}), ("integers", (5, 5), {}), ("integers", (0, 5), {"dtype": np.float64}),
+    ("integers", (0, 257), {"dtype": np.uint8}), ("random", (), {"dtype": np.int64}),
+    ("random", (), {"dtype": np.float16}), ("standard_normal", (), {"dtype": np.int32}),
+    ("normal", (0, -1), {}), ("exponential", (-2,), {}), ("random", (-1,), {}),
+    ("standard_gamma", (-1,), {}), ("poisson", (-1,), {}),
+]
+
+
+@pytest.mark.parametrize("name,args,kw", GEN_BAD, ids=[f"{n}{a}{k}" for n, a, k in GEN_BAD])
+def test_generator_exceptions(name, args, kw):
+    e = _raises(lambda: getattr(np.random.default_rng(0), name)(*args, **kw))
+    assert e is not None
+    g = _raises(lambda: getattr(lnp.random.default_rng(0), name)(*args, **kw))
+    assert g is e, (g, e)
+
+
+def test_bad_seeds():
+    for s in (-1, "x", 1.5):
+        assert _raises(lambda: lnp.random.default_rng(s)) is _raises(lambda: np.random.default_rng(s))
+        assert _raises(lambda: lnp.random.RandomState(s)) is _raises(lambda: np.random.RandomState(s))
+
+
+# ---------------------------------------------------------------------------
+# streams: seed() reproduces, consecutive calls differ
+# ---------------------------------------------------------------------------
+
+@ours
+@pytest.mark.parametrize("size", [5, 100000], ids=["eager", "deferred"])
+def test_seed_reproduces_and_calls_differ(size):
+    lnp.random.seed(123)
+    a = np.asarray(lnp.random.random(size))
+    b = np.asarray(lnp.random.random(size))
+    c = np.asarray(lnp.random.normal(size=size))
+    lnp.random.seed(123)
+    assert np.array_equal(np.asarray(lnp.random.random(size)), a)
+    assert np.array_equal(np.asarray(lnp.random.random(size)), b)
+    assert np.array_equal(np.asarray(lnp.random.normal(size=size)), c)
+    assert not np.array_equal(a, b)
+    lnp.random.seed(124)
+    assert not np.array_equal(np.asarray(lnp.random.random(size)), a)
+
+
+@ours
+def test_instances_are_independent():
+    r1, r2 = lnp.random.RandomState(7), lnp.random.RandomState(7)
+    x = np.asarray(r1.standard_normal(1000))
+    lnp.random.seed(7)
+    lnp.random.random(10)  # the global state does not touch the instances
+    assert np.array_equal(np.asarray(r2.standard_normal(1000)), x)
+    g1, g2 = lnp.random.default_rng(9), lnp.random.default_rng(9)
+    assert np.array_equal(np.asarray(g1.integers(0, 1000, 500)), np.asarray(g2.integers(0, 1000, 500)))
+    assert not np.array_equal(np.asarray(g1.random(50)), np.asarray(g1.random(50)))
+    assert lnp.random.default_rng(g1) is g1
+    assert not np.array_equal(np.asarray(lnp.random.default_rng(10).random(50)),
+                              np.asarray(lnp.random.default_rng(9).random(50)))
+
+
+@ours
+def test_get_set_state():
+    lnp.random.seed(11)
+    lnp.random.random(3)
+    st = lnp.random.get_state()
+    a = np.asarray(lnp.random.random(1000))
+    lnp.random.set_state(st)
+    assert np.array_equal(np.asarray(lnp.random.random(1000)), a)
+    with pytest.raises(ValueError):
+        lnp.random.set_state(np.random.RandomState(0).get_state())
+
+
+@ours
+def test_size_none_is_element_zero_of_its_stream():
+    # a scalar draw is the first element of a draw of its own stream
+    lnp.random.seed(5)
+    x = lnp.random.normal(2.0, 3.0)
+    lnp.random.seed(5)
+    assert np.asarray(lnp.random.normal(2.0, 3.0, size=4))[0] == x
+
+
+@ours
+def test_array_parameters():
+    loc = np.array([[0.0], [10.0], [100.0]])
+    scale = np.array([1.0, 2.0, 0.0, 3.0])
+    lnp.random.seed(2)
+    g = np.asarray(lnp.random.normal(lnp.array(loc), scale))
+    lnp.random.seed(2)
+    z = np.asarray(lnp.random.standard_normal((3, 4)))
+    assert g.shape == (3, 4) and np.array_equal(g, loc + scale * z)
+    assert np.array_equal(g[:, 2], loc[:, 0])  # scale 0
+    u = np.asarray(lnp.random.uniform([0.0, 5.0], [1.0, 6.0], size=(1000, 2)))
+    assert (u[:, 0] >= 0).all() and (u[:, 0] < 1).all() and (u[:, 1] >= 5).all() and (u[:, 1] < 6).all()
+    big = lnp.random.exponential(lnp.full(70000, 2.0))
+    assert big.shape == (70000,) and abs(float(lnp.mean(big)) - 2.0) < 0.05
+
+
+@ours
+def test_native_calls_do_not_fall_back():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for name, args in LEGACY:
+            getattr(lnp.random, name)(*args, size=3)
+        rng = lnp.random.default_rng(1)
+        for name, args in GEN_METHODS:
+            getattr(rng, name)(*args, size=3)
+
+
+@ours
+def test_fallback_follows_seed():
+    lnp.random.seed(4)
+    with pytest.warns(RuntimeWarning, match="dirichlet"):
+        a = lnp.random.dirichlet([1.0, 2.0, 3.0], size=5)
+    lnp.random.seed(4)
+    b = lnp.random.dirichlet([1.0, 2.0, 3.0], size=5)
+    assert np.array_equal(np.asarray(a), np.asarray(b)) and a.shape == (5, 3)
+    rng = lnp.random.default_rng(3)
+    with pytest.warns(RuntimeWarning, match="permutation"):
+        p = np.asarray(rng.permutation(10))
+    assert sorted(p.tolist()) == list(range(10))
+
+
+# ---------------------------------------------------------------------------
+# the same bytes in every mode
+# ---------------------------------------------------------------------------
+
+MODES_PROGRAM = r"""
+import hashlib, sys
+import numpy as onp
+import legate.numpy as np
+out = []
+def h(x):
+    a = onp.ascontiguousarray(onp.asarray(x))
+    out.append("%s %s %s" % (a.dtype, a.shape, hashlib.sha256(a.tobytes()).hexdigest()[:16]))
+for n in (7, (70, 1001)):
+    np.random.seed(2024)
+    h(np.random.random(n)); h(np.random.standard_normal(n)); h(np.random.randint(-9, 99, n))
+    h(np.random.randint(0, 2, n, dtype=bool)); h(np.random.randint(0, 2**64, n, dtype=onp.uint64))
+    h(np.random.randint(-100, 100, n, dtype=onp.int8)); h(np.random.exponential(2.0, n))
+    h(np.random.gamma(0.5, 1.0, n)); h(np.random.gamma(7.5, 1.0, n)); h(np.random.beta(0.5, 0.7, n))
+    h(np.random.poisson(4.0, n)); h(np.random.poisson(300.0, n)); h(np.random.binomial(50, 0.2, n))
+    h(np.random.binomial(5000, 0.5, n)); h(np.random.geometric(0.1, n)); h(np.random.logseries(0.9, n))
+    h(np.random.triangular(0, 1, 3, n)); h(np.random.standard_t(4, n)); h(np.random.wald(1, 3, n))
+    h(np.random.negative_binomial(5, 0.3, n))
+    rng = np.random.default_rng(77)
+    h(rng.random(n, dtype=onp.float32)); h(rng.standard_normal(n, dtype=onp.float32))
+    h(rng.integers(0, 1000, n, dtype=onp.int16)); h(rng.normal(3.0, 2.0, n))
+    h(rng.random()); h(np.random.random())
+if np._core.config().get("rank", 0) == 0:
+    print("\n".join(out))
+"""
+
+
+def _run_modes(env, ranks=1):
+    if ranks == 1:
+        cmd = [sys.executable, "-c", MODES_PROGRAM]
+    else:
+        cmd = [os.path.join(REPO, "bin", "legate"), "--ranks-per-node", str(ranks), "--", "-c", MODES_PROGRAM]
+        env = dict(env, LEGATE_PYTHON=sys.executable)
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    lines = [ln for ln in r.stdout.splitlines() if ln.strip()]
+    assert len(lines) == 2 * 26, r.stdout
+    return lines
+
+
+@ours
+@pytest.mark.skipif(NRANKS > 1, reason="runs its own processes")
+def test_same_bytes_in_every_mode():
+    base = _run_modes(subprocess_env(LEGATE_NUMPY_TEST="0", LEGATE_NUMPY_EAGER_MAX="65536"))
+    assert base == _run_modes(subprocess_env(LEGATE_NUMPY_TEST="1"))
+    assert base == _run_modes(subprocess_env(LEGATE_NUMPY_TEST="0", LEGATE_NUMPY_EAGER_MAX="0"))
+    assert base == _run_modes(subprocess_env(LEGATE_NUMPY_TEST="0", STARPU_NCPU="1"))
+
+
+@ours
+@pytest.mark.skipif(NRANKS > 1, reason="runs its own processes")
+def test_same_bytes_on_two_ranks():
+    if subprocess.run(["which", "mpirun"], capture_output=True).returncode != 0:
+        pytest.skip("no mpirun")
+    base = _run_modes(subprocess_env(LEGATE_NUMPY_TEST="1"))
+    assert base == _run_modes(subprocess_env(LEGATE_NUMPY_TEST="1"), ranks=2)
+
+
+# ---------------------------------------------------------------------------
+# statistics (fixed seeds: deterministic)
+# ---------------------------------------------------------------------------
+
+N = 200000
+
+
+def _moments(x):
+    a = np.asarray(x, dtype=np.float64)
+    return a.mean(), a.var()
+
+
+def _g(a):
+    return math.gamma(a)
+
+
+LG = math.log(1 - 0.6)
+MOMENTS = [
+    ("random_sample", (), 0.5, 1 / 12), ("uniform", (-2.0, 3.0), 0.5, 25 / 12),
+    ("standard_normal", (), 0.0, 1.0), ("normal", (1.0, 2.0), 1.0, 4.0),
+    ("exponential", (2.0,), 2.0, 4.0), ("gamma", (2.5, 2.0), 5.0, 10.0), ("gamma", (0.3, 1.0), 0.3, 0.3),
+    ("standard_gamma", (1.0,), 1.0, 1.0), ("chisquare", (3.0,), 3.0, 6.0),
+    ("beta", (2.0, 3.0), 0.4, 0.04), ("beta", (0.5, 0.5), 0.5, 0.125),
+    ("lognormal", (0.0, 0.5), math.exp(0.125), (math.exp(0.25) - 1) * math.exp(0.25)),
+    ("logistic", (1.0, 2.0), 1.0, 4 * math.pi ** 2 / 3), ("laplace", (1.0, 2.0), 1.0, 8.0),
+    ("gumbel", (1.0, 2.0), 1.0 + 2 * 0.5772156649, math.pi ** 2 * 4 / 6),
+    ("weibull", (1.5,), _g(1 + 1 / 1.5), _g(1 + 2 / 1.5) - _g(1 + 1 / 1.5) ** 2),
+    ("rayleigh", (2.0,), 2 * math.sqrt(math.pi / 2), (4 - math.pi) / 2 * 4),
+    ("pareto", (5.0,), 0.25, 5 / (16 * 3)), ("power", (3.0,), 0.75, 3 / (16 * 5)),
+    ("triangular", (-1.0, 0.5, 2.0), 0.5, (1 + 0.25 + 4 + 0.5 + 2 - 1) / 18),
+    ("standard_t", (10.0,), 0.0, 1.25), ("f", (5.0, 10.0), 1.25, 2 * 100 * 13 / (5 * 64 * 6)),
+    ("wald", (1.0, 2.0), 1.0, 0.5), ("poisson", (3.0,), 3.0, 3.0), ("poisson", (1000.0,), 1000.0, 1000.0),
+    ("binomial", (10, 0.3), 3.0, 2.1), ("binomial", (1000, 0.3), 300.0, 210.0),
+    ("binomial", (1000, 0.9), 900.0, 90.0),
+    ("geometric", (0.3,), 1 / 0.3, 0.7 / 0.09), ("negative_binomial", (3, 0.4), 4.5, 11.25),
+    ("logseries", (0.6,), -0.6 / (0.4 * LG), -0.6 * (0.6 + LG) / (0.16 * LG * LG)),
+]
+
+
+@ours
+@pytest.mark.parametrize("name,args,mean,var", MOMENTS, ids=[f"{m[0]}{m[1]}" for m in MOMENTS])
+def test_moments(name, args, mean, var):
+    lnp.random.seed(31337)
+    m, v = _moments(getattr(lnp.random, name)(*args, size=N))
+    sd = math.sqrt(var)
+    assert abs(m - mean) < 6 * sd / math.sqrt(N), (m, mean)
+    assert abs(v - var) < 0.06 * var, (v, var)
+
+
+def _ks(sample, cdf):
+    x = np.sort(np.asarray(sample, dtype=np.float64))
+    n = x.size
+    f = cdf(x)
+    i = np.arange(1, n + 1)
+    return max((i / n - f).max(), (f - (i - 1) / n).max()) * math.sqrt(n)
+
+
+KS_CRIT = 1.95  # 0.1% level of the Kolmogorov distribution
+
+
+@ours
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_ks_uniform_normal(dtype):
+    rng = lnp.random.default_rng(2718)
+    assert _ks(rng.random(N, dtype=dtype), lambda x: x) < KS_CRIT
+    erf = np.vectorize(math.erf)
+    assert _ks(rng.standard_normal(N // 4, dtype=dtype), lambda x: 0.5 * (1 + erf(x / math.sqrt(2)))) < KS_CRIT
+    assert _ks(rng.standard_exponential(N, dtype=dtype), lambda x: 1 - np.exp(-x)) < KS_CRIT
+    # float32 draws have 24 random bits: no value repeats much
+    u = np.asarray(rng.random(N, dtype=dtype))
+    assert np.unique(u).size > 0.99 * N
+
+
+@ours
+def test_ks_cauchy():
+    lnp.random.seed(99)
+    assert _ks(lnp.random.standard_cauchy(N), lambda x: 0.5 + np.arctan(x) / math.pi) < KS_CRIT
+
+
+def _chi2_ok(counts, expected):
+    counts = np.asarray(counts, dtype=np.float64)
+    k = counts.size
+    chi2 = ((counts - expected) ** 2 / expected).sum()
+    # Wilson-Hilferty: the 99.9% quantile of chi2 with k-1 degrees of freedom
+    d = k - 1
+    q = d * (1 - 2 / (9 * d) + 3.09 * math.sqrt(2 / (9 * d))) ** 3
+    return chi2 < q
+
+
+@ours
+@pytest.mark.parametrize("low,high,dtype", [(0, 10, np.int64), (-50, 50, np.int8), (0, 7, np.uint16),
+                                            (10 ** 6, 10 ** 6 + 97, np.int64), (0, 2, bool)])
+def test_chi2_integers(low, high, dtype):
+    lnp.random.seed(55)
+    a = np.asarray(lnp.random.randint(low, high, size=N, dtype=dtype)).astype(np.int64)
+    assert a.min() == low and a.max() == high - 1
+    counts = np.bincount(a - low, minlength=high - low)
+    assert _chi2_ok(counts, N / (high - low))
+
+
+@ours
+def test_chi2_large_range_top_bits():
+    # a range near 2^63 (Lemire's rejection matters): the top bits are fair
+    hi = 3 * 2 ** 61
+    rng = lnp.random.default_rng(8)
+    a = np.asarray(rng.integers(0, hi, size=N, dtype=np.int64))
+    assert (a >= 0).all() and (a < hi).all()
+    counts = np.bincount(a // 2 ** 61, minlength=3)
+    assert _chi2_ok(counts, N / 3)
+
+
+@ours
+def test_chi2_poisson_binomial():
+    lnp.random.seed(77)
+    for draw, pmf in [(lambda: lnp.random.poisson(2.5, N), lambda k: math.exp(-2.5) * 2.5 ** k / math.factorial(k)),
+                      (lambda: lnp.random.binomial(12, 0.35, N),
+                       lambda k: math.comb(12, k) * 0.35 ** k * 0.65 ** (12 - k))]:
+        a = np.asarray(draw())
+        ks = np.arange(0, 9)
+        exp = np.array([pmf(k) for k in ks]) * N
+        counts = np.array([(a == k).sum() for k in ks])
+        assert _chi2_ok(counts, exp)
+
+
+@ours
+def test_moments_float32_generator():
+    rng = lnp.random.default_rng(4)
+    m, v = _moments(rng.standard_gamma(3.0, N, dtype=np.float32))
+    assert abs(m - 3.0) < 0.03 and abs(v - 3.0) < 0.1
+    m, v = _moments(rng.standard_normal(N, dtype=np.float32))
+    assert abs(m) < 0.015 and abs(v - 1) < 0.02
