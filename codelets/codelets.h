@@ -39,6 +39,8 @@ extern struct starpu_codelet lnp_cl_matmul;
 extern struct starpu_codelet lnp_cl_scan;
 /* lnp_cl_bincount: a histogram of one tile (bincount.h). */
 extern struct starpu_codelet lnp_cl_bincount;
+/* lnp_cl_index: gather, scatter, mask counts and compaction (index.h). */
+extern struct starpu_codelet lnp_cl_index;
 
 /* lnp_cl_batch: consecutive lnp_cl_loop tasks bound for one worker, run as
  * one StarPU task, in order (on a CUDA worker: back to back on its stream,

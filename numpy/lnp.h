@@ -328,6 +328,18 @@ lnp_status lnp_scan(int op, const lnp_view *src, int axis, int dtype, lnp_view *
  * else sums of w as float64): *res is a new array of nbins (bincount.c). */
 lnp_status lnp_bincount(const lnp_view *x, const lnp_view *w, int64_t nbins, lnp_view **res);
 lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b);
+/* Advanced indexing (index.c).  Offsets are rows of R consecutive
+ * elements of a view in C order, every one in [0, size / R) (the caller
+ * checks).  Gather: *res = a new (offsets, R) array, res[i, j] =
+ * src[off[i] * R + j].  Scatter: dst[off[i] * R + j] = vals[i, j] (vals
+ * (offsets, R), cast to dst's dtype; repeated offsets: the last row wins
+ * on CPUs).  Compact: the nonzero positions p of the 1-D mask in order,
+ * *res = (count, R) rows src[p * R + j] (src's size: mask's * R), or, src
+ * NULL, (count, ndim) int64 coordinates of p unravelled over shape. */
+lnp_status lnp_gather(const lnp_view *src, const lnp_view *off, int64_t R, lnp_view **res);
+lnp_status lnp_scatter(const lnp_view *dst, const lnp_view *off, const lnp_view *vals);
+lnp_status lnp_compact(const lnp_view *src, const lnp_view *mask, int64_t R, int ndim, const int64_t *shape,
+                       lnp_view **res);
 lnp_status lnp_generate(int op, const lnp_view *out, const int64_t *index_mult, int nscalars,
                         const lnp_scalar *scalars);
 #define LNP_GENERATOR_SCALARS 4 /* what a generator takes: codelets/loop.h's LNP_MAXSCALARS */

@@ -387,6 +387,51 @@ static PyObject *py_scan_supported(PyObject *self, PyObject *args)
   return PyBool_FromLong(lnp_scan_op_supported(op, dt));
 }
 
+static PyObject *py_gather(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *src, *off;
+  long long R;
+  if (!PyArg_ParseTuple(args, "OOL", &src, &off, &R) || check_runtime()) return NULL;
+  const lnp_view *sv = lnp_py_view(src), *ov = sv ? lnp_py_view(off) : NULL;
+  if (!ov) return NULL;
+  lnp_view *res;
+  lnp_status st = lnp_gather(sv, ov, (int64_t)R, &res);
+  if (st) return lnp_py_raise(st);
+  return lnp_py_wrap(res);
+}
+
+static PyObject *py_scatter(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *dst, *off, *vals;
+  if (!PyArg_ParseTuple(args, "OOO", &dst, &off, &vals) || check_runtime()) return NULL;
+  const lnp_view *dv = lnp_py_view(dst), *ov = dv ? lnp_py_view(off) : NULL, *vv = ov ? lnp_py_view(vals) : NULL;
+  if (!vv) return NULL;
+  if (dv->readonly) { PyErr_SetString(PyExc_ValueError, "assignment destination is read-only"); return NULL; }
+  lnp_status st = lnp_scatter(dv, ov, vv);
+  if (st) return lnp_py_raise(st);
+  Py_RETURN_NONE;
+}
+
+static PyObject *py_compact(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *src, *mask, *shape_obj;
+  long long R;
+  if (!PyArg_ParseTuple(args, "OOLO", &src, &mask, &R, &shape_obj) || check_runtime()) return NULL;
+  const lnp_view *mv = lnp_py_view(mask), *sv = NULL;
+  if (!mv) return NULL;
+  if (src != Py_None && !(sv = lnp_py_view(src))) return NULL;
+  int64_t shape[LNP_MAXDIM];
+  int nd = 0;
+  if (shape_obj != Py_None && (nd = lnp_py_shape(shape_obj, shape)) < 0) return NULL;
+  lnp_view *res;
+  lnp_status st = lnp_compact(sv, mv, (int64_t)R, nd, shape, &res);
+  if (st) return lnp_py_raise(st);
+  return lnp_py_wrap(res);
+}
+
 static PyObject *py_matmul(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -492,6 +537,9 @@ static PyMethodDef module_methods[] = {
   {"scan", py_scan, METH_VARARGS, "scan(op, src, axis, dtype_num) -> new array: inclusive scan along axis"},
   {"scan_supported", py_scan_supported, METH_VARARGS, "scan_supported(op, dtype_num): op scans natively in dtype"},
   {"bincount", py_bincount, METH_VARARGS, "bincount(x, weights_or_None, nbins) -> new array (int64 counts or float64 sums)"},
+  {"gather", py_gather, METH_VARARGS, "gather(src, off, R) -> new (len(off), R) array: rows off[i] of R elements of src in C order"},
+  {"scatter", py_scatter, METH_VARARGS, "scatter(dst, off, vals): rows off[i] of R elements of dst (C order) = vals[i] (vals (len(off), R))"},
+  {"compact", py_compact, METH_VARARGS, "compact(src_or_None, mask1d, R, shape_or_None) -> new (count, R) rows of src at the mask's nonzeros, or (count, len(shape)) int64 coordinates"},
   {"matmul", py_matmul, METH_VARARGS, "matmul(out, a, b)"},
   {"fp_tag", py_fp_tag, METH_O, "fp_tag(t): the slot this thread's next launches report their floating-point status into (0: their op's)."},
   {"fp_take", py_fp_take, METH_VARARGS,

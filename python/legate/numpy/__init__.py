@@ -57,6 +57,9 @@ from ._linalg import (  # noqa: E402
 )
 from ._linalg import round  # noqa: E402,A004
 from ._creation import indices, fromfunction, asfortranarray, require  # noqa: E402
+from ._indexfuncs import (  # noqa: E402
+    nonzero, flatnonzero, argwhere, extract, compress, take, put, place, putmask, choose,
+)
 from ._typing_funcs import result_type, can_cast, min_scalar_type  # noqa: E402
 from ._index_math import unravel_index, ravel_multi_index  # noqa: E402
 # NumPy 1.x's deprecated aliases, which its own Python code still calls

@@ -805,8 +805,24 @@ class ndarray:
         return repeat(self, repeats, axis)
 
     def nonzero(self):
-        from ._fallback import call_numpy
-        return call_numpy(_NPND.nonzero, "ndarray.nonzero", (self,), {})
+        from ._indexfuncs import nonzero
+        return nonzero(self)
+
+    def take(self, indices, axis=None, out=None, mode="raise"):
+        from ._indexfuncs import take
+        return take(self, indices, axis, out, mode)
+
+    def put(self, indices, values, mode="raise"):
+        from ._indexfuncs import put
+        return put(self, indices, values, mode)
+
+    def compress(self, condition, axis=None, out=None):
+        from ._indexfuncs import compress
+        return compress(condition, self, axis, out)
+
+    def choose(self, choices, out=None, mode="raise"):
+        from ._indexfuncs import choose
+        return choose(self, choices, out, mode)
 
     # -- NumPy fallback for everything else --------------------------------------
     def __getattr__(self, name):

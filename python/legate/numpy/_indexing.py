@@ -2,9 +2,10 @@
 
 Basic keys (ints, slices, None, Ellipsis, tuples of them) are normalised here
 to the form ``_core.Array.index`` takes: a tuple of non-negative in-range ints,
-slices and None, no Ellipsis.  Advanced keys (integer / boolean arrays) run
-through NumPy (warned once), except ``a[mask] = scalar`` which is a native
-``where``.
+slices and None, no Ellipsis.  Advanced keys (integer / boolean arrays) are
+native (_advanced.py; ``a[mask] = scalar`` is a native ``where``); the few
+keys it does not take (0-d booleans, object arrays) run through NumPy
+(warned once).
 """
 
 import operator
@@ -159,6 +160,11 @@ def getitem(self, key):
     try:
         ckey, scalar = normalize_key(key, arr.shape)
     except _Advanced:
+        from . import _advanced
+        try:
+            return _advanced.getitem(self, key)
+        except _advanced.Fallback:
+            pass
         warn_fallback("advanced indexing", stacklevel=4)
         return wrap_result(materialize(arr)[_advanced_key(key)])
     view = (view_source(self) if self._scalar else arr).index(ckey)
@@ -304,6 +310,11 @@ def setitem(self, key, value):
                 from_numpy_core(_np.asarray(key._np if type(key) is ndarray else key))
             _core.ewise(_core.OP_WHERE, arr, [m, v, arr], arr.dtype_num, arr.dtype_num)
             return
+        from . import _advanced
+        try:
+            return _advanced.setitem(self, key, value)
+        except _advanced.Fallback:
+            pass
         warn_fallback("advanced indexing", stacklevel=4)
         a = materialize(arr)
         from ._fallback import convert

@@ -208,11 +208,8 @@ _NOARG = object()
 
 def where(condition, x=_NOARG, y=_NOARG):
     if x is _NOARG and y is _NOARG:
-        from ._fallback import call_numpy
-        c = _asarray(condition)
-        if c._np is not None:
-            return tuple(wrap_result(i) for i in _np.nonzero(c._np))
-        return call_numpy(_np.nonzero, "nonzero", (c,), {})
+        from ._indexfuncs import nonzero
+        return nonzero(condition)
     if x is _NOARG or y is _NOARG:
         raise ValueError("either both or neither of x and y should be given")
     ops = (condition, x, y)

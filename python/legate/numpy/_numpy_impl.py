@@ -25,6 +25,7 @@ NUMPY_IMPL = (
     "pad", "insert", "delete", "trim_zeros", "ix_", "diag_indices", "diag_indices_from",
     "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "select",
     "kron", "vander", "real_if_close", "unwrap", "cov", "corrcoef", "block",
+    "take_along_axis", "put_along_axis",
 )
 
 _cache = {}

@@ -1,0 +1,186 @@
+/* The indexing codelet, lnp_cl_index (index.h): its CPU function, where it
+ * may run, its perfmodel.  CUDA: index_cuda.cu.  Tasks are inserted by
+ * numpy/index.c. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* StarPU's headers need the POSIX types under -std=c11 */
+#endif
+#include "codelets.h"
+
+#include <string.h>
+
+#include "../data-interfaces/nd_interface.h"
+#include "index.h"
+
+/* one element of a fixed size: a constant-size memcpy per common size, so
+ * that the compiler emits a single load and store */
+static inline void move_elem(char *dst, const char *src, int64_t isz)
+{
+  switch (isz) {
+  case 1: memcpy(dst, src, 1); break;
+  case 2: memcpy(dst, src, 2); break;
+  case 4: memcpy(dst, src, 4); break;
+  case 8: memcpy(dst, src, 8); break;
+  case 16: memcpy(dst, src, 16); break;
+  default: memcpy(dst, src, (size_t)isz);
+  }
+}
+
+static int64_t tile_elems(void *iface)
+{
+  const uint64_t *shape = LNP_ND_GET_SHAPE(iface);
+  int64_t n = 1;
+  for (int d = 0; d < (int)LNP_ND_GET_NDIM(iface); d++) n *= (int64_t)shape[d];
+  return n;
+}
+
+/* src element v (view order) into dst; 0, or -1 if v is not in the box */
+static inline int fetch(const lnp_index_desc *d, const int64_t *bounds, void *descr[], int64_t v, char *dst)
+{
+  int64_t eoff;
+  const int64_t t = lnp_index_locate(&d->g, bounds, v, &eoff);
+  if (t < 0) return -1;
+  move_elem(dst, (const char *)LNP_ND_GET_PTR(descr[d->g.buf0 + t]) + eoff * d->itemsize, d->itemsize);
+  return 0;
+}
+
+static int run_gather(const lnp_index_desc *d, void *descr[])
+{
+  const int64_t *bounds = lnp_index_bounds(d);
+  char *out = LNP_ND_GET_PTR(descr[0]);
+  const int64_t *off = LNP_ND_GET_PTR(descr[1]);
+  const int64_t isz = d->itemsize;
+  for (int64_t i = 0; i < d->nr; i++) {
+    const int64_t o = off[i];
+    if (o < 0 || o >= d->nrows) return -1;
+    for (int64_t j = 0; j < d->nc; j++)
+      if (fetch(d, bounds, descr, o * d->R + d->c0 + j, out + (i * d->nc + j) * isz)) return -1;
+  }
+  return 0;
+}
+
+static int run_scatter(const lnp_index_desc *d, void *descr[])
+{
+  const int64_t *bounds = lnp_index_bounds(d), *rb = lnp_index_extra(d), *cb = rb + d->nsub + 1;
+  const int64_t isz = d->itemsize;
+  int buf = d->g.nbox;
+  /* value tiles in row order, the rows of a tile in order: for one
+   * destination element, later rows overwrite earlier ones (NumPy's last
+   * write wins) */
+  for (int32_t rt = 0; rt < d->nsub; rt++) {
+    const int64_t *off = LNP_ND_GET_PTR(descr[buf++]);
+    const int64_t nr = rb[rt + 1] - rb[rt];
+    for (int32_t ct = 0; ct < d->ncol; ct++, buf++) {
+      const char *vals = LNP_ND_GET_PTR(descr[buf]);
+      const int64_t c0 = cb[ct], nc = cb[ct + 1] - cb[ct];
+      for (int64_t i = 0; i < nr; i++) {
+        const int64_t o = off[i];
+        if (o < 0 || o >= d->nrows) return -1;
+        for (int64_t j = 0; j < nc; j++) {
+          int64_t eoff;
+          const int64_t t = lnp_index_locate(&d->g, bounds, o * d->R + c0 + j, &eoff);
+          if (t >= 0)
+            move_elem((char *)LNP_ND_GET_PTR(descr[d->g.buf0 + t]) + eoff * isz, vals + (i * nc + j) * isz, isz);
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+static void run_count(void *descr[])
+{
+  const unsigned char *m = LNP_ND_GET_PTR(descr[1]);
+  const int64_t n = tile_elems(descr[1]);
+  int64_t c = 0;
+  for (int64_t i = 0; i < n; i++) c += m[i] != 0;
+  *(int64_t *)LNP_ND_GET_PTR(descr[0]) = c;
+}
+
+static int run_compact(const lnp_index_desc *d, void *descr[])
+{
+  const int64_t *bounds = lnp_index_bounds(d), *ex = lnp_index_extra(d);
+  char *out = LNP_ND_GET_PTR(descr[0]);
+  const int64_t isz = d->itemsize, r1 = d->r0 + d->nr;
+  for (int32_t m = 0; m < d->nsub; m++) {
+    const unsigned char *mask = LNP_ND_GET_PTR(descr[1 + m]);
+    const int64_t p0 = ex[3 * m], len = ex[3 * m + 1];
+    int64_t k = ex[3 * m + 2];
+    for (int64_t e = 0; e < len && k < r1; e++) {
+      if (!mask[e]) continue;
+      if (k >= d->r0) {
+        char *row = out + (k - d->r0) * d->nc * isz;
+        const int64_t p = p0 + e;
+        if (d->coords) {
+          /* coordinate c0 + j of p over the geometry's shape */
+          int64_t q = p;
+          for (int dd = d->g.vndim - 1; dd >= 0; dd--) {
+            const int64_t n = d->g.vshape[dd], c = q % n;
+            q /= n;
+            if (dd >= d->c0 && dd < d->c0 + d->nc) ((int64_t *)row)[dd - d->c0] = c;
+          }
+        } else
+          for (int64_t j = 0; j < d->nc; j++)
+            if (fetch(d, bounds, descr, p * d->R + d->c0 + j, row + j * isz)) return -1;
+      }
+      k++;
+    }
+  }
+  return 0;
+}
+
+static void lnp_index_cpu(void *descr[], void *cl_arg)
+{
+  struct starpu_task *task = starpu_task_get_current();
+  const lnp_index_desc *d = cl_arg;
+  lnp_codelets_count_loops(0, 1);
+  if (!d || task->cl_arg_size < sizeof *d || task->cl_arg_size != lnp_index_desc_size(d)) {
+    lnp_codelets_report("invalid index task (descriptor size)");
+    return;
+  }
+  int rc = 0;
+  switch (d->mode) {
+  case LNP_IX_GATHER: rc = run_gather(d, descr); break;
+  case LNP_IX_SCATTER: rc = run_scatter(d, descr); break;
+  case LNP_IX_COUNT: run_count(descr); break;
+  case LNP_IX_COMPACT: rc = run_compact(d, descr); break;
+  default: rc = -1;
+  }
+  if (rc) lnp_codelets_report("index task %d: an element outside the tiles it was given", d->mode);
+}
+
+static uint32_t lnp_index_footprint(struct starpu_task *task)
+{
+  const lnp_index_desc *d = task->cl_arg;
+  const int64_t key[4] = {d->mode, d->itemsize, d->nr * d->nc, d->g.nbox};
+  return starpu_hash_crc32c_be_n(key, sizeof key, 0);
+}
+
+static struct starpu_perfmodel lnp_index_model = {
+    .type = STARPU_HISTORY_BASED,
+    .symbol = "lnp_index",
+    .footprint = lnp_index_footprint,
+};
+
+#ifdef LNP_HAVE_CUDA
+static int lnp_index_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
+{
+  (void)nimpl;
+  const int cuda_ok = lnp_index_cuda_supported(task->cl_arg);
+  return lnp_codelets_is_cuda_worker(workerid) ? cuda_ok : !(lnp_codelets_gpu_only() && cuda_ok);
+}
+#endif
+
+struct starpu_codelet lnp_cl_index = {
+#ifdef LNP_HAVE_CUDA
+    .where = STARPU_CPU | STARPU_CUDA,
+    .can_execute = lnp_index_can_execute,
+    .cuda_funcs = {lnp_index_cuda},
+    .cuda_flags = {STARPU_CUDA_ASYNC},
+#else
+    .where = STARPU_CPU,
+#endif
+    .cpu_funcs = {lnp_index_cpu},
+    .nbuffers = STARPU_VARIABLE_NBUFFERS,
+    .model = &lnp_index_model,
+    .name = "lnp_index",
+};

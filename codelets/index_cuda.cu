@@ -1,0 +1,188 @@
+/* CUDA implementation of lnp_cl_index (index.h).  The task's descriptor,
+ * bounds, extra words and the device pointers of its buffers travel as one
+ * __grid_constant__ kernel parameter (no device allocation in a task), so a
+ * task whose box or extra words do not fit it runs on the CPU
+ * (lnp_index_cuda_supported).
+ *  - GATHER: a thread per output element.
+ *  - SCATTER: a kernel per value tile, launched in row order on the
+ *    worker's stream, a thread per value element.  Where several values go
+ *    to one element, later tiles overwrite earlier ones, but within a tile
+ *    the threads race: which of them lands is unspecified (as in CuPy),
+ *    unlike the CPU's last write.
+ *  - COUNT: a block reduction, one atomic add per block.
+ *  - COMPACT: a block per mask tile walks it in chunks with cub::BlockScan
+ *    (the running count carried between chunks), each nonzero writing its
+ *    row when the row is the output tile's. */
+#include <cub/block/block_reduce.cuh>
+#include <cub/block/block_scan.cuh>
+#include <cuda_runtime.h>
+#include <cstdint>
+#include <cstring>
+
+#include <starpu.h>
+#include "index.h"
+#include "../data-interfaces/nd_interface.h"
+
+extern "C" void lnp_codelets_report(const char *fmt, ...);
+extern "C" void lnp_codelets_count_loops(int cuda, uint64_t n);
+
+namespace {
+
+#define IX_MAXBUF 256
+#define IX_MAXWORDS 768 /* extra words + bounds */
+#define IX_BLOCK 256
+
+struct IxParams {
+  lnp_index_desc d;
+  int64_t words[IX_MAXWORDS]; /* extra words, then bounds */
+  char *ptr[IX_MAXBUF];       /* the task's buffers */
+};
+
+__device__ __forceinline__ void move_elem(char *dst, const char *src, int64_t isz)
+{
+  switch (isz) {
+  case 1: *dst = *src; break;
+  case 2: *(uint16_t *)dst = *(const uint16_t *)src; break;
+  case 4: *(uint32_t *)dst = *(const uint32_t *)src; break;
+  case 8: *(uint64_t *)dst = *(const uint64_t *)src; break;
+  case 16: *(uint4 *)dst = *(const uint4 *)src; break;
+  default:
+    for (int64_t b = 0; b < isz; b++) dst[b] = src[b];
+  }
+}
+
+__device__ __forceinline__ bool fetch(const IxParams &p, int64_t v, char *dst)
+{
+  int64_t eoff;
+  const int64_t t = lnp_index_locate(&p.d.g, p.words + p.d.nextra, v, &eoff);
+  if (t < 0) return false;
+  move_elem(dst, p.ptr[p.d.g.buf0 + t] + eoff * p.d.itemsize, p.d.itemsize);
+  return true;
+}
+
+__global__ void k_gather(const __grid_constant__ IxParams p)
+{
+  const int64_t n = p.d.nr * p.d.nc;
+  const int64_t *off = (const int64_t *)p.ptr[1];
+  for (int64_t e = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; e < n; e += (int64_t)gridDim.x * blockDim.x) {
+    const int64_t i = e / p.d.nc, j = e - i * p.d.nc, o = off[i];
+    if (o >= 0 && o < p.d.nrows) fetch(p, o * p.d.R + p.d.c0 + j, p.ptr[0] + e * p.d.itemsize);
+  }
+}
+
+__global__ void k_scatter(const __grid_constant__ IxParams p, const int64_t *off, const char *vals, int64_t nr,
+                          int64_t c0, int64_t nc)
+{
+  const int64_t n = nr * nc, isz = p.d.itemsize;
+  for (int64_t e = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; e < n; e += (int64_t)gridDim.x * blockDim.x) {
+    const int64_t i = e / nc, j = e - i * nc, o = off[i];
+    if (o < 0 || o >= p.d.nrows) continue;
+    int64_t eoff;
+    const int64_t t = lnp_index_locate(&p.d.g, p.words + p.d.nextra, o * p.d.R + c0 + j, &eoff);
+    if (t >= 0) move_elem(p.ptr[p.d.g.buf0 + t] + eoff * isz, vals + e * isz, isz);
+  }
+}
+
+__global__ void k_count(unsigned long long *count, const unsigned char *m, int64_t n)
+{
+  typedef cub::BlockReduce<unsigned long long, IX_BLOCK> Reduce;
+  __shared__ typename Reduce::TempStorage tmp;
+  unsigned long long c = 0;
+  for (int64_t e = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; e < n; e += (int64_t)gridDim.x * blockDim.x)
+    c += m[e] != 0;
+  c = Reduce(tmp).Sum(c);
+  if (threadIdx.x == 0 && c) atomicAdd(count, c);
+}
+
+__global__ void k_compact(const __grid_constant__ IxParams p)
+{
+  typedef cub::BlockScan<int64_t, IX_BLOCK> Scan;
+  __shared__ typename Scan::TempStorage tmp;
+  const int m = blockIdx.x;
+  const int64_t *ex = p.words;
+  const unsigned char *mask = (const unsigned char *)p.ptr[1 + m];
+  const int64_t p0 = ex[3 * m], len = ex[3 * m + 1], r1 = p.d.r0 + p.d.nr, isz = p.d.itemsize;
+  int64_t carry = ex[3 * m + 2];
+  for (int64_t base = 0; base < len && carry < r1; base += IX_BLOCK) {
+    const int64_t e = base + threadIdx.x;
+    const int64_t flag = e < len && mask[e] != 0;
+    int64_t rank, total;
+    Scan(tmp).ExclusiveSum(flag, rank, total);
+    const int64_t k = carry + rank;
+    if (flag && k >= p.d.r0 && k < r1) {
+      char *row = p.ptr[0] + (k - p.d.r0) * p.d.nc * isz;
+      const int64_t pos = p0 + e;
+      if (p.d.coords) {
+        int64_t q = pos;
+        for (int dd = p.d.g.vndim - 1; dd >= 0; dd--) {
+          const int64_t n = p.d.g.vshape[dd], c = q % n;
+          q /= n;
+          if (dd >= p.d.c0 && dd < p.d.c0 + p.d.nc) ((int64_t *)row)[dd - p.d.c0] = c;
+        }
+      } else
+        for (int64_t j = 0; j < p.d.nc; j++) fetch(p, pos * p.d.R + p.d.c0 + j, row + j * isz);
+    }
+    carry += total;
+    __syncthreads(); /* tmp is reused by the next chunk */
+  }
+}
+
+unsigned grid_for(int64_t n)
+{
+  const int64_t g = (n + IX_BLOCK - 1) / IX_BLOCK;
+  return (unsigned)(g < 1 ? 1 : g > 65535 ? 65535 : g);
+}
+
+} /* namespace */
+
+extern "C" int lnp_index_cuda_supported(const lnp_index_desc *d)
+{
+  if (!d || d->nextra + d->g.nbounds > IX_MAXWORDS) return 0;
+  int nbuf = 2 + d->g.nbox;
+  if (d->mode == LNP_IX_SCATTER) nbuf = d->g.nbox + d->nsub * (1 + d->ncol);
+  if (d->mode == LNP_IX_COMPACT) nbuf = 1 + d->nsub + (d->coords ? 0 : d->g.nbox);
+  return nbuf <= IX_MAXBUF;
+}
+
+extern "C" void lnp_index_cuda(void *descr[], void *cl_arg)
+{
+  const lnp_index_desc *d = (const lnp_index_desc *)cl_arg;
+  lnp_codelets_count_loops(1, 1);
+  cudaStream_t s = starpu_cuda_get_local_stream();
+  struct starpu_task *task = starpu_task_get_current();
+  const unsigned nb = STARPU_TASK_GET_NBUFFERS(task);
+  if (!lnp_index_cuda_supported(d) || nb > IX_MAXBUF) {
+    lnp_codelets_report("invalid index task for CUDA");
+    return;
+  }
+  if (d->mode == LNP_IX_COUNT) {
+    const uint64_t *shape = LNP_ND_GET_SHAPE(descr[1]);
+    int64_t n = 1;
+    for (int k = 0; k < (int)LNP_ND_GET_NDIM(descr[1]); k++) n *= (int64_t)shape[k];
+    unsigned long long *c = (unsigned long long *)LNP_ND_GET_PTR(descr[0]);
+    cudaMemsetAsync(c, 0, sizeof *c, s);
+    if (n > 0) k_count<<<grid_for(n) > 1024 ? 1024 : grid_for(n), IX_BLOCK, 0, s>>>(c, (const unsigned char *)LNP_ND_GET_PTR(descr[1]), n);
+  } else {
+    IxParams p;
+    memcpy(&p.d, d, sizeof *d);
+    memcpy(p.words, lnp_index_extra(d), sizeof(int64_t) * (size_t)(d->nextra + d->g.nbounds));
+    for (unsigned b = 0; b < nb; b++) p.ptr[b] = (char *)LNP_ND_GET_PTR(descr[b]);
+    if (d->mode == LNP_IX_GATHER) {
+      if (d->nr * d->nc > 0) k_gather<<<grid_for(d->nr * d->nc), IX_BLOCK, 0, s>>>(p);
+    } else if (d->mode == LNP_IX_COMPACT) {
+      if (d->nsub > 0) k_compact<<<(unsigned)d->nsub, IX_BLOCK, 0, s>>>(p);
+    } else if (d->mode == LNP_IX_SCATTER) {
+      const int64_t *rb = lnp_index_extra(d), *cb = rb + d->nsub + 1;
+      int buf = d->g.nbox;
+      for (int32_t rt = 0; rt < d->nsub; rt++) {
+        const int64_t *off = (const int64_t *)p.ptr[buf++];
+        const int64_t nr = rb[rt + 1] - rb[rt];
+        for (int32_t ct = 0; ct < d->ncol; ct++, buf++) {
+          const int64_t nc = cb[ct + 1] - cb[ct];
+          if (nr * nc > 0) k_scatter<<<grid_for(nr * nc), IX_BLOCK, 0, s>>>(p, off, p.ptr[buf], nr, cb[ct], nc);
+        }
+      }
+    }
+  }
+  if (cudaGetLastError() != cudaSuccess) lnp_codelets_report("failed CUDA index task: kernel launch error");
+}
