@@ -81,7 +81,7 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
 def tri(N, M=None, k=0, dtype=float, *, like=None):
     from ._creation import arange, _deferrable
     # NumPy's checks of the arguments on an empty result
-    _np.tri(0, 0 if M is None else 0, k, dtype)
+    _np.tri(0, 0, k, dtype)
     M = N if M is None else M
     if not _deferrable(int(N) * int(M), _np.dtype(dtype)):
         return wrap_result(_np.tri(N, M, k, dtype))
