@@ -125,17 +125,25 @@ static inline int fetch(const lnp_index_desc *d, const int64_t *bounds, void *de
 #define LNP_IX_GATHER1(T)                                                      \
   do {                                                                         \
     T *o_ = (T *)out;                                                          \
+    const int64_t wrap_ = d->checked ? d->nrows : 0;                           \
     for (int64_t i = 0; i < d->nr; i++) {                                      \
       if (i + LNP_IX_AHEAD < d->nr) { /* the load LNP_IX_AHEAD elements on */  \
-        const int64_t xa = m.base + m.mul * off[i + LNP_IX_AHEAD];             \
+        const int64_t va = off[i + LNP_IX_AHEAD];                              \
+        const int64_t xa = m.base + m.mul * (va < 0 ? va + wrap_ : va);        \
         int64_t ta = xa >= 0 ? slab_of(&m, xa) : 0;                            \
         if (ta >= m.nt) ta = m.nt - 1;                                         \
         if (ta >= m.tmin && ta < m.tmin + m.tcnt)                              \
           __builtin_prefetch((const T *)m.tp[ta - m.tmin] + (xa - ta * m.slab)); \
       }                                                                        \
-      const int64_t v = off[i];                                                \
+      const int64_t v = off[i] < 0 ? off[i] + wrap_ : off[i];                  \
+      if (v < 0 || v >= d->nrows) {                                            \
+        if (!d->checked) return -1;                                            \
+        if (!bad[0]++) bad[1] = d->r0 + i;                                     \
+        o_[i] = 0;                                                             \
+        continue;                                                              \
+      }                                                                        \
       const int64_t x = m.base + m.mul * v;                                    \
-      if (v < 0 || v >= d->nrows || x < 0) return -1;                          \
+      if (x < 0) return -1;                                                    \
       int64_t t = slab_of(&m, x);                                              \
       if (t >= m.nt) t = m.nt - 1;                                             \
       const int64_t lt = t - m.tmin;                                           \
@@ -153,6 +161,9 @@ static int run_gather(const lnp_index_desc *d, void *descr[])
   const int64_t isz = d->itemsize;
   src_map m;
   src_map_init(&m, d, descr);
+  int64_t nobad[2], *bad = nobad;
+  if (d->checked) bad = LNP_ND_GET_PTR(descr[d->g.buf0 + d->g.nbox]);
+  bad[0] = bad[1] = 0;
   if (m.fast && d->R == 1 && d->nc == 1) switch (isz) {
     case 1: LNP_IX_GATHER1(uint8_t);
     case 2: LNP_IX_GATHER1(uint16_t);
@@ -161,8 +172,13 @@ static int run_gather(const lnp_index_desc *d, void *descr[])
     default: break;
     }
   for (int64_t i = 0; i < d->nr; i++) {
-    const int64_t o = off[i];
-    if (o < 0 || o >= d->nrows) return -1;
+    const int64_t o = off[i] < 0 && d->checked ? off[i] + d->nrows : off[i];
+    if (o < 0 || o >= d->nrows) {
+      if (!d->checked) return -1;
+      if (!bad[0]++) bad[1] = d->r0 + i;
+      memset(out + i * d->nc * isz, 0, (size_t)(d->nc * isz));
+      continue;
+    }
     for (int64_t j = 0; j < d->nc; j++)
       if (fetch(d, bounds, descr, &m, o * d->R + d->c0 + j, out + (i * d->nc + j) * isz)) return -1;
   }
@@ -207,6 +223,23 @@ static void run_count(void *descr[])
   *(int64_t *)LNP_ND_GET_PTR(descr[0]) = c;
 }
 
+/* Rows r0..r1 of the compaction of one mask tile over a contiguous run of
+ * source elements of size T, without a branch on the mask: every element
+ * is stored at the current row, which only a nonzero advances, so a row's
+ * last store is its own element (a later mask tile of the task overwrites
+ * the row the previous one left pending). */
+#define LNP_IX_COMPACT1(T)                                                     \
+  do {                                                                         \
+    const T *s_ = (const T *)src;                                              \
+    T *o_ = (T *)out - d->r0;                                                  \
+    int64_t e = 0;                                                             \
+    for (; e < len && k < d->r0; e++) k += mask[e] != 0;                       \
+    for (; e < len && k < r1; e++) {                                           \
+      o_[k] = s_[e];                                                           \
+      k += mask[e] != 0;                                                       \
+    }                                                                          \
+  } while (0)
+
 static int run_compact(const lnp_index_desc *d, void *descr[])
 {
   const int64_t *bounds = lnp_index_bounds(d), *ex = lnp_index_extra(d);
@@ -218,6 +251,20 @@ static int run_compact(const lnp_index_desc *d, void *descr[])
     const unsigned char *mask = LNP_ND_GET_PTR(descr[1 + m]);
     const int64_t p0 = ex[3 * m], len = ex[3 * m + 1];
     int64_t k = ex[3 * m + 2];
+    if (!d->coords && sm.fast && sm.mul == 1 && d->R == 1 && d->nc == 1 && len > 0 &&
+        (isz == 1 || isz == 2 || isz == 4 || isz == 8)) {
+      /* the tile's source elements contiguous in one source tile */
+      const char *src = src_elem(d, bounds, descr, &sm, p0), *last = src_elem(d, bounds, descr, &sm, p0 + len - 1);
+      if (src && last == src + (len - 1) * isz && slab_of(&sm, sm.base + p0) == slab_of(&sm, sm.base + p0 + len - 1)) {
+        switch (isz) {
+        case 1: LNP_IX_COMPACT1(uint8_t); break;
+        case 2: LNP_IX_COMPACT1(uint16_t); break;
+        case 4: LNP_IX_COMPACT1(uint32_t); break;
+        default: LNP_IX_COMPACT1(uint64_t); break;
+        }
+        continue;
+      }
+    }
     for (int64_t e = 0; e < len && k < r1; e++) {
       if (!mask[e]) continue;
       if (k >= d->r0) {
