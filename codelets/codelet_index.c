@@ -46,7 +46,7 @@ typedef struct src_map {
   double inv; /* 1 / slab: a quotient estimate, corrected (no 64-bit divide) */
   int64_t base, mul, slab;
   int32_t nt, tmin, tcnt;
-  char *tp[64]; /* the box's tiles */
+  char *tp[1024]; /* the box's tiles */
 } src_map;
 
 /* x / slab for 0 <= x < 2^52 */
@@ -63,7 +63,7 @@ static void src_map_init(src_map *m, const lnp_index_desc *d, void *descr[])
 {
   const lnp_index_geom *g = &d->g;
   m->fast = 0;
-  if (g->nbox > 64 || g->sndim < 1 || !g->tsize[0]) return;
+  if (g->nbox > 1024 || g->sndim < 1 || !g->tsize[0]) return;
   int64_t inner = 1;
   if (g->sndim == 1 && g->vndim == 1) {
     m->base = g->origin[0];
