@@ -65,7 +65,7 @@ static void src_map_init(src_map *m, const lnp_index_desc *d, void *descr[])
   m->fast = 0;
   if (g->nbox > 1024 || g->sndim < 1 || !g->tsize[0]) return;
   int64_t inner = 1;
-  if (g->sndim == 1 && g->vndim == 1) {
+  if (g->sndim == 1 && g->vndim == 1 && g->sdim[0] == 0) {
     m->base = g->origin[0];
     m->mul = g->step[0];
   } else {
