@@ -157,6 +157,62 @@ def setup_index(np, p, full_sync=False):
     return fn
 
 
+def _sync_any(np, x, full):
+    """_sync for 1-D results too: a strided sample touches every tile."""
+    if full or x.ndim != 1:
+        return _sync(np, x, full)
+    return float(np.sum(x[::SYNC_STRIDE * 64]))
+
+
+def _scan_input(np, p):
+    """2^24 values (1-D, or 4096 x 4096), float64 or int64, of order 1."""
+    n = p["n"]
+    shape = (n * n,) if p["axis"] is None else (n, n)
+    x = np.arange(n * n) % 1000 - 499
+    x = x.astype(p["dtype"]) / (1 if p["dtype"] == "int64" else 7.0)
+    return x.reshape(shape)
+
+
+def setup_cumsum(np, p, full_sync=False):
+    a = _scan_input(np, p)
+    _sync_any(np, a, True)
+    ax = p["axis"]
+
+    def fn():
+        c = np.cumsum(a) if ax is None else np.cumsum(a, axis=ax)
+        return (_sync_any(np, c, full_sync),)
+    return fn
+
+
+def setup_bincount(np, p, full_sync=False):
+    n = p["n"]
+    x = (np.arange(n * n) * 7919) % 100_003
+    _sync_any(np, x, True)
+
+    def fn():
+        c = np.bincount(x)
+        return (_sync_any(np, c, True),)
+    return fn
+
+
+def _scan_case(dtype, axis):
+    def label(p):
+        n = p["n"]
+        where = ("1-D 2^%d" % (2 * n.bit_length() - 2) if axis is None
+                 else "%dx%d axis=%d" % (n, n, axis))
+        return "cumsum %s %s" % (where, dtype)
+    return {
+        "name": "cumsum_%s_%s" % ({"float64": "f64", "int64": "i64"}[dtype],
+                                  "1d" if axis is None else "ax%d" % axis),
+        "label": label,
+        "full": {"n": 4096, "axis": axis, "dtype": dtype},
+        "quick": {"n": 512, "axis": axis, "dtype": dtype},
+        "setup": setup_cumsum,
+        # float64: tile-wise carries against NumPy's sequential sum
+        "rtol": 1e-9 if dtype == "float64" else 0,
+    }
+
+
 def _cf_params(nx, ny, nit, max_steps, dt=None):
     return {"nx": nx, "ny": ny, "nit": nit, "max_steps": max_steps,
             "dt": channel_flow.stable_dt(nx, ny) if dt is None else dt}
@@ -221,6 +277,15 @@ CASES = [
         "setup": setup_matmul,
         "rtol": 1e-9,
     },
+] + [_scan_case(d, ax) for d in ("float64", "int64") for ax in (None, 0, 1)] + [
+    {
+        "name": "bincount",
+        "label": lambda p: "bincount 2^%d int64, 100003 bins" % (2 * p["n"].bit_length() - 2),
+        "full": {"n": 4096},
+        "quick": {"n": 512},
+        "setup": setup_bincount,
+        "rtol": 0,
+    },
 ]
 # E|U| = 1/2, E|Z| = sqrt(2/pi): 2^18+ samples agree to ~1e-3
 for _fn, _short in (("random", "random"), ("standard_normal", "normal")):
@@ -283,7 +348,8 @@ def load_modules(labels):
 def time_case(case, params, np, repeat, full_sync):
     """Warm up once, then time `repeat` runs; returns (times, summary)."""
     setup = case["setup"]
-    if setup in (setup_add, setup_sum, setup_matmul, setup_random, setup_index):
+    if setup in (setup_add, setup_sum, setup_matmul, setup_random, setup_cumsum, setup_bincount,
+                 setup_index):
         fn = setup(np, params, full_sync=full_sync)
     else:
         fn = setup(np, params)
@@ -312,13 +378,20 @@ def fmt_time(t):
     return "%.4f" % t if t is not None else "-"
 
 
+def fmt_spread(times):
+    """(max - min) / median of the timed runs, in percent."""
+    if not times:
+        return "-"
+    return "%.0f%%" % (100.0 * (max(times) - min(times)) / statistics.median(times))
+
+
 def fmt_ratio(r):
     return "%.2fx" % r if r is not None else "-"
 
 
 def print_table(rows, labels):
     others = [l for l in labels if l != "numpy"]
-    head = ["case", "size"] + ["%s [s]" % l for l in labels]
+    head = ["case", "size"] + ["%s [s]" % l for l in labels] + ["spread %s" % l for l in labels]
     for l in others:
         head += ["ratio %s" % l if len(others) > 1 else "ratio", "agree" if len(others) == 1
                  else "agree %s" % l]
@@ -327,6 +400,8 @@ def print_table(rows, labels):
         line = [row["name"], row["size"]]
         for l in labels:
             line.append(fmt_time(row["times"].get(l)))
+        for l in labels:
+            line.append(fmt_spread(row["all_times"].get(l)))
         for l in others:
             line.append(fmt_ratio(row["ratio"].get(l)))
             a = row["agree"].get(l)

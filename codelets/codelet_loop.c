@@ -42,10 +42,8 @@ static void lnp_loop_cpu(void *descr[], void *cl_arg)
   lnp_loop_cpu_run(descr, STARPU_TASK_GET_NBUFFERS(task), cl_arg, task->cl_arg_size);
 }
 
-/* op, dtypes and the total number of elements of all pieces */
-static uint32_t lnp_loop_footprint(struct starpu_task *task)
+uint32_t lnp_loop_desc_footprint(const lnp_loop_desc *d)
 {
-  const lnp_loop_desc *d = task->cl_arg;
   uint64_t total = 0;
   for (int p = 0; p < d->npieces; p++) {
     const int64_t *shape = lnp_loop_piece(d, p);
@@ -57,6 +55,13 @@ static uint32_t lnp_loop_footprint(struct starpu_task *task)
   h = starpu_hash_crc32c_be((uint32_t)d->dtype_in, h);
   h = starpu_hash_crc32c_be((uint32_t)d->dtype_out, h);
   return starpu_hash_crc32c_be_n(&total, sizeof total, h);
+}
+
+static uint32_t lnp_loop_footprint(struct starpu_task *task) { return lnp_loop_desc_footprint(task->cl_arg); }
+
+int lnp_codelets_may_run(unsigned workerid, int cuda_ok)
+{
+  return lnp_codelets_is_cuda_worker(workerid) ? cuda_ok : !(lnp_codelets_gpu_only() && cuda_ok);
 }
 
 static struct starpu_perfmodel lnp_loop_model = {
@@ -75,7 +80,7 @@ static int lnp_loop_can_execute(unsigned workerid, struct starpu_task *task, uns
   const lnp_loop_desc *d = task->cl_arg;
   const int cuda_ok = lnp_loop_desc_valid(d, task->cl_arg_size, STARPU_TASK_GET_NBUFFERS(task)) &&
                       lnp_loop_cuda_supported(d);
-  return lnp_codelets_is_cuda_worker(workerid) ? cuda_ok : !(lnp_codelets_gpu_only() && cuda_ok);
+  return lnp_codelets_may_run(workerid, cuda_ok);
 }
 
 void lnp_loop_cuda_counted_run(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t arg_size)

@@ -34,6 +34,11 @@ typedef struct lnp_matmul_desc {
 
 extern struct starpu_codelet lnp_cl_loop;
 extern struct starpu_codelet lnp_cl_matmul;
+/* lnp_cl_scan: a scan along one dimension (scan.h); buffers and cl_arg as
+ * lnp_cl_loop's. */
+extern struct starpu_codelet lnp_cl_scan;
+/* lnp_cl_bincount: a histogram of one tile (bincount.h). */
+extern struct starpu_codelet lnp_cl_bincount;
 /* lnp_cl_index: gather, scatter, mask counts and compaction (index.h). */
 extern struct starpu_codelet lnp_cl_index;
 
@@ -68,6 +73,13 @@ void lnp_codelets_fuse_counts(uint64_t *groups, uint64_t *loops, uint64_t *elide
  * started and had launched (CLOCK_MONOTONIC ns) and its kernels' GPU time;
  * 0 if unknown. */
 int lnp_batch_cuda_times(long long *start, long long *launched, float *kernel_us);
+/* The footprint of a loop descriptor's task (op, dtypes, elements of all
+ * pieces), for the perfmodels of the codelets that take one. */
+uint32_t lnp_loop_desc_footprint(const lnp_loop_desc *d);
+/* can_execute of a codelet whose task a CUDA worker may run (cuda_ok):
+ * CUDA workers take it if cuda_ok, CPU workers unless GPU-only placement
+ * keeps it off them. */
+int lnp_codelets_may_run(unsigned workerid, int cuda_ok);
 /* 1 for a CUDA worker (combined CPU workers are not). */
 int lnp_codelets_is_cuda_worker(unsigned workerid);
 /* task_status.c: the GPU-only placement set by lnp_codelets_init, and the

@@ -440,6 +440,7 @@ static lnp_status launch_tasks(const lnp_launch *L)
     desc->ndim = ndim; desc->nops = L->nops; desc->npieces = np;
     memcpy(desc->scalars, L->scalars, sizeof desc->scalars);
     memcpy(desc->index_mult, L->index_mult, sizeof desc->index_mult);
+    if (L->scan) desc->scalars[0].i64 = L->scan_dim;
     int nbufs = 0;
     int64_t covered = 0;
     /* the rank that will run this task: the owner of its output tile */
@@ -511,7 +512,7 @@ static lnp_status launch_tasks(const lnp_launch *L)
     desc->nbuffers = nbufs;
     struct starpu_data_descr *descrs = malloc(sizeof *descrs * (size_t)nbufs);
     for (int i = 0; i < nbufs; i++) { descrs[i].handle = bufs[i].h; descrs[i].mode = bufs[i].mode; }
-    st = lnp_submit(&lnp_cl_loop, descrs, nbufs, desc, sz, lnp_op_name(L->op));
+    st = lnp_submit(L->scan ? &lnp_cl_scan : &lnp_cl_loop, descrs, nbufs, desc, sz, lnp_op_name(L->op));
     free(descrs);
     for (int i = 0; i < halos.n; i++) lnp_store_release(halos.stores[i]);
     halos.n = 0;

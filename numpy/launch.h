@@ -16,6 +16,8 @@ typedef struct lnp_launch {
   int nscalars;
   lnp_scalar scalars[LNP_MAXSCALARS];
   int64_t index_mult[LNP_MAXDIM];
+  int scan;                                /* 1: a scan task along loop dim scan_dim (codelets/scan.h) */
+  int scan_dim;
 } lnp_launch;
 
 /* Submit the tasks of one loop.  All views have the iteration shape (the

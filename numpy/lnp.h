@@ -319,6 +319,14 @@ lnp_status lnp_fill(const lnp_view *out, int dtype, lnp_scalar value);
 lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxes,
                       const int *axes, int dtype);
 lnp_status lnp_argreduce(int op, const lnp_view *out, const lnp_view *src, int axis /* -1: all */);
+/* Inclusive scan of src along axis with binary op in dtype (cumsum:
+ * LNP_OP_ADD; ufunc.accumulate): *res is a new array tiled like src (scan.c). */
+int lnp_scan_op_supported(int op, int dtype);
+lnp_status lnp_scan(int op, const lnp_view *src, int axis, int dtype, lnp_view **res);
+/* NumPy's bincount of 1-D x (any integer dtype; every value in [0, nbins):
+ * the caller checks) with optional 1-D weights w (NULL: counts, int64;
+ * else sums of w as float64): *res is a new array of nbins (bincount.c). */
+lnp_status lnp_bincount(const lnp_view *x, const lnp_view *w, int64_t nbins, lnp_view **res);
 lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b);
 /* Advanced indexing (index.c).  Offsets are rows of R consecutive
  * elements of a view in C order, every one in [0, size / R) (the caller

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "launch.h"
 #include "store_internal.h"
+#include "reduce_plan.h"
 
 
 /* A binary op of the catalogue with a reduction seed (op_table.h). */
@@ -57,24 +58,9 @@ lnp_status lnp_reduce_identity(int op, int dtype, lnp_scalar *out)
   return LNP_OK;
 }
 
-/* The plan of a reduction: the input's segments (tile boundaries) along the
- * reduced dims.  With more than one segment, phase 1 reduces each segment
- * into its own slot of a partial store (shape: the input's, with each reduced
- * dim replaced by its segment count; tiled like the input along the kept
- * dims, one slot per tile along the reduced ones), and phase 2 reduces the
- * partials into the output. */
-typedef struct rplan {
-  int ndim;
-  unsigned char reduced[LNP_MAXDIM];
-  int64_t *cuts[LNP_MAXDIM];
-  int n[LNP_MAXDIM];
-  size_t nseg;
-  int64_t pshape[LNP_MAXDIM];
-} rplan;
+void lnp_rplan_free(lnp_rplan *p) { for (int d = 0; d < p->ndim; d++) free(p->cuts[d]); }
 
-static void rplan_free(rplan *p) { for (int d = 0; d < p->ndim; d++) free(p->cuts[d]); }
-
-static lnp_status rplan_init(rplan *p, const lnp_view *src, const unsigned char *reduced)
+lnp_status lnp_rplan_init(lnp_rplan *p, const lnp_view *src, const unsigned char *reduced)
 {
   memset(p, 0, sizeof *p);
   p->ndim = src->ndim;
@@ -84,7 +70,7 @@ static lnp_status rplan_init(rplan *p, const lnp_view *src, const unsigned char 
     p->pshape[d] = src->shape[d];
     if (!reduced[d]) continue;
     p->n[d] = lnp_view_cuts(src, d, &p->cuts[d]);
-    if (p->n[d] < 0) { rplan_free(p); return lnp_error(LNP_ENOMEM, "out of memory"); }
+    if (p->n[d] < 0) { lnp_rplan_free(p); return lnp_error(LNP_ENOMEM, "out of memory"); }
     p->nseg *= (size_t)p->n[d];
     p->pshape[d] = p->n[d];
   }
@@ -92,7 +78,8 @@ static lnp_status rplan_init(rplan *p, const lnp_view *src, const unsigned char 
 }
 
 /* A new partial store of the plan, filled with init. */
-static lnp_status rplan_partial(const rplan *p, const lnp_view *src, int dtype, lnp_scalar init, lnp_view **out)
+lnp_status lnp_rplan_partial(const lnp_rplan *p, const lnp_view *src, int dtype, lnp_scalar init,
+                             lnp_view **out)
 {
   int32_t ptiles[LNP_MAXDIM];
   int64_t *pb[LNP_MAXDIM] = {0};
@@ -141,8 +128,8 @@ static lnp_status rplan_partial(const rplan *p, const lnp_view *src, int dtype, 
 
 /* Segment c: the input slab, and (for each partial store given) its slot
  * expanded over the slab; *base = the slab's first index under mult. */
-static lnp_status rplan_segment(const rplan *p, const lnp_view *src, const int32_t *c, const int64_t *mult,
-                                int nparts, lnp_view *const *parts, lnp_view **slab, lnp_view **slots, int64_t *base)
+lnp_status lnp_rplan_segment(const lnp_rplan *p, const lnp_view *src, const int32_t *c, const int64_t *mult,
+                             int nparts, lnp_view *const *parts, lnp_view **slab, lnp_view **slots, int64_t *base)
 {
   lnp_key skey[LNP_MAXDIM], pkey[LNP_MAXDIM];
   int64_t sext[LNP_MAXDIM];
@@ -173,7 +160,7 @@ static lnp_status rplan_segment(const rplan *p, const lnp_view *src, const int32
 }
 
 /* Advance segment counter c over the reduced dims. */
-static void rplan_next(const rplan *p, int32_t *c)
+void lnp_rplan_next(const lnp_rplan *p, int32_t *c)
 {
   for (int d = p->ndim - 1; d >= 0; d--) {
     if (!p->reduced[d]) continue;
@@ -183,7 +170,7 @@ static void rplan_next(const rplan *p, int32_t *c)
 }
 
 /* One accumulate launch: out_b = op(out_b, src) (out_b broadcast on reduced dims). */
-static lnp_status accumulate(int op, int dtype, const lnp_view *out_b, const lnp_view *src)
+lnp_status lnp_reduce_accumulate(int op, int dtype, const lnp_view *out_b, const lnp_view *src)
 {
   lnp_launch L;
   memset(&L, 0, sizeof L);
@@ -268,29 +255,29 @@ lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxe
     if (st) return st;
     src = cast;
   }
-  rplan p;
-  st = rplan_init(&p, src, reduced);
+  lnp_rplan p;
+  st = lnp_rplan_init(&p, src, reduced);
   if (st) { lnp_view_free(cast); return st; }
   lnp_view *partial = NULL, *ob = NULL;
   if (p.nseg == 1) {
     st = lnp_view_expand(out, ndim, src->shape, reduced, &ob);
-    if (!st) st = accumulate(op, dtype, ob, src);
+    if (!st) st = lnp_reduce_accumulate(op, dtype, ob, src);
   } else {
-    st = rplan_partial(&p, src, dtype, ident, &partial);
+    st = lnp_rplan_partial(&p, src, dtype, ident, &partial);
     int32_t c[LNP_MAXDIM] = {0};
-    for (size_t k = 0; k < p.nseg && !st; k++, rplan_next(&p, c)) {
+    for (size_t k = 0; k < p.nseg && !st; k++, lnp_rplan_next(&p, c)) {
       lnp_view *slab, *slot;
       int64_t base;
-      st = rplan_segment(&p, src, c, NULL, 1, &partial, &slab, &slot, &base);
-      if (!st) st = accumulate(op, dtype, slot, slab);
+      st = lnp_rplan_segment(&p, src, c, NULL, 1, &partial, &slab, &slot, &base);
+      if (!st) st = lnp_reduce_accumulate(op, dtype, slot, slab);
       lnp_view_free(slab); lnp_view_free(slot);
     }
     if (!st) st = lnp_view_expand(out, ndim, p.pshape, reduced, &ob);
-    if (!st) st = accumulate(op, dtype, ob, partial);
+    if (!st) st = lnp_reduce_accumulate(op, dtype, ob, partial);
   }
   lnp_view_free(ob);
   lnp_view_free(partial);
-  rplan_free(&p);
+  lnp_rplan_free(&p);
   lnp_view_free(cast);
   return st;
 }
@@ -345,8 +332,8 @@ lnp_status lnp_argreduce(int op, const lnp_view *out, const lnp_view *src, int a
   lnp_scalar big = {.i64 = INT64_MAX};
   st = lnp_fill(val, dtype, ident);
   if (!st) st = lnp_fill(out, LNP_INT64, big);
-  rplan p;
-  if (!st) st = rplan_init(&p, src, reduced);
+  lnp_rplan p;
+  if (!st) st = lnp_rplan_init(&p, src, reduced);
   if (st) { lnp_view_free(val); return st; }
   lnp_view *vb = NULL, *ib = NULL, *parts[2] = {NULL, NULL};
   if (p.nseg == 1) {
@@ -354,13 +341,13 @@ lnp_status lnp_argreduce(int op, const lnp_view *out, const lnp_view *src, int a
     if (!st) st = lnp_view_expand(out, ndim, src->shape, reduced, &ib);
     if (!st) st = arg_launch(op, dtype, vb, ib, src, NULL, mult, 0);
   } else {
-    st = rplan_partial(&p, src, dtype, ident, &parts[0]);
-    if (!st) st = rplan_partial(&p, src, LNP_INT64, big, &parts[1]);
+    st = lnp_rplan_partial(&p, src, dtype, ident, &parts[0]);
+    if (!st) st = lnp_rplan_partial(&p, src, LNP_INT64, big, &parts[1]);
     int32_t c[LNP_MAXDIM] = {0};
-    for (size_t k = 0; k < p.nseg && !st; k++, rplan_next(&p, c)) {
+    for (size_t k = 0; k < p.nseg && !st; k++, lnp_rplan_next(&p, c)) {
       lnp_view *slab, *slots[2];
       int64_t base;
-      st = rplan_segment(&p, src, c, mult, 2, parts, &slab, slots, &base);
+      st = lnp_rplan_segment(&p, src, c, mult, 2, parts, &slab, slots, &base);
       if (!st) st = arg_launch(op, dtype, slots[0], slots[1], slab, NULL, mult, base);
       lnp_view_free(slab); lnp_view_free(slots[0]); lnp_view_free(slots[1]);
     }
@@ -369,7 +356,7 @@ lnp_status lnp_argreduce(int op, const lnp_view *out, const lnp_view *src, int a
     if (!st) st = arg_launch(combine, dtype, vb, ib, parts[0], parts[1], NULL, 0);
   }
   lnp_view_free(vb); lnp_view_free(ib); lnp_view_free(parts[0]); lnp_view_free(parts[1]);
-  rplan_free(&p);
+  lnp_rplan_free(&p);
   lnp_view_free(val);
   return st;
 }

@@ -350,6 +350,43 @@ static PyObject *py_argreduce(PyObject *self, PyObject *args)
   Py_RETURN_NONE;
 }
 
+static PyObject *py_scan(PyObject *self, PyObject *args)
+{
+  (void)self;
+  int op, axis, dt;
+  PyObject *src;
+  if (!PyArg_ParseTuple(args, "iOii", &op, &src, &axis, &dt) || check_dtype(dt) || check_runtime()) return NULL;
+  const lnp_view *sv = lnp_py_view(src);
+  if (!sv) return NULL;
+  lnp_view *res;
+  lnp_status st = lnp_scan(op, sv, axis, dt, &res);
+  if (st) return lnp_py_raise(st);
+  return lnp_py_wrap(res);
+}
+
+static PyObject *py_bincount(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *x, *w;
+  long long nbins;
+  if (!PyArg_ParseTuple(args, "OOL", &x, &w, &nbins) || check_runtime()) return NULL;
+  const lnp_view *xv = lnp_py_view(x), *wv = NULL;
+  if (!xv) return NULL;
+  if (w != Py_None && !(wv = lnp_py_view(w))) return NULL;
+  lnp_view *res;
+  lnp_status st = lnp_bincount(xv, wv, (int64_t)nbins, &res);
+  if (st) return lnp_py_raise(st);
+  return lnp_py_wrap(res);
+}
+
+static PyObject *py_scan_supported(PyObject *self, PyObject *args)
+{
+  (void)self;
+  int op, dt;
+  if (!PyArg_ParseTuple(args, "ii", &op, &dt)) return NULL;
+  return PyBool_FromLong(lnp_scan_op_supported(op, dt));
+}
+
 static PyObject *py_gather(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -505,6 +542,9 @@ static PyMethodDef module_methods[] = {
   {"copy", py_copy, METH_VARARGS, "copy(out, src)"},
   {"reduce", py_reduce, METH_VARARGS, "reduce(op, out, src, axes, dtype_num)"},
   {"argreduce", py_argreduce, METH_VARARGS, "argreduce(op, out, src, axis_or_None)"},
+  {"scan", py_scan, METH_VARARGS, "scan(op, src, axis, dtype_num) -> new array: inclusive scan along axis"},
+  {"scan_supported", py_scan_supported, METH_VARARGS, "scan_supported(op, dtype_num): op scans natively in dtype"},
+  {"bincount", py_bincount, METH_VARARGS, "bincount(x, weights_or_None, nbins) -> new array (int64 counts or float64 sums)"},
   {"gather", py_gather, METH_VARARGS, "gather(src, off, R[, checked]) -> new (len(off), R) array: rows off[i] of R elements of src in C order; checked (R 1): negative offsets count from the end and (array or None, bad count, first bad row) is returned"},
   {"scatter", py_scatter, METH_VARARGS, "scatter(dst, off, vals): rows off[i] of R elements of dst (C order) = vals[i] (vals (len(off), R))"},
   {"compact", py_compact, METH_VARARGS, "compact(src_or_None, mask1d, R, shape_or_None) -> new (count, R) rows of src at the mask's nonzeros, or (count, len(shape)) int64 coordinates"},

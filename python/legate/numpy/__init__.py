@@ -44,6 +44,7 @@ from ._reduction import (  # noqa: E402
     sum, prod, amax, amin, max, min, mean, var, std, any, all, argmax, argmin,
     count_nonzero,
 )
+from ._scan import cumsum, cumprod, nancumsum, nancumprod, bincount  # noqa: E402
 from ._manip import (  # noqa: E402
     reshape, ravel, transpose, permute_dims, swapaxes, moveaxis, squeeze,
     expand_dims, broadcast_to, broadcast_arrays, broadcast_shapes, broadcast, atleast_1d,

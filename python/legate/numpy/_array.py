@@ -728,6 +728,14 @@ class ndarray:
         from ._reduction import prod as f
         return f(self, axis, dtype, out, keepdims, initial, where)
 
+    def cumsum(self, axis=None, dtype=None, out=None):
+        from ._scan import cumsum as f
+        return f(self, axis, dtype, out)
+
+    def cumprod(self, axis=None, dtype=None, out=None):
+        from ._scan import cumprod as f
+        return f(self, axis, dtype, out)
+
     def max(self, axis=None, out=None, keepdims=False, initial=_NoValue, where=True):
         from ._reduction import amax as f
         return f(self, axis, out, keepdims, initial, where)

@@ -459,10 +459,9 @@ class ufunc:
         from ._fallback import call_numpy
         return call_numpy(self._npuf.outer, self.__name__ + ".outer", (A, B), kwargs)
 
-    def accumulate(self, *args, **kwargs):
-        from ._fallback import call_numpy
-        return call_numpy(self._npuf.accumulate, self.__name__ + ".accumulate",
-                          args, kwargs)
+    def accumulate(self, array, axis=0, dtype=None, out=None):
+        from ._scan import ufunc_accumulate
+        return ufunc_accumulate(self, array, axis, dtype, out)
 
     def reduceat(self, *args, **kwargs):
         from ._fallback import call_numpy
