@@ -212,6 +212,10 @@ def test_gather_errors_1d_message(key):
     lambda m, x: x.__setitem__([0, 1], m.ones(4)),
     lambda m, x: x.__setitem__(x > 3, m.ones(100)),
     lambda m, x: x.__setitem__((slice(None), [1, -4]), 0),
+    lambda m, x: x.__setitem__(x > 3, m.ones((1, 1))),
+    lambda m, x: x.__setitem__(x > 3, m.ones(2)),
+    lambda m, x: x.__setitem__((x > 3,), m.ones(2)),
+    lambda m, x: x.__setitem__(x[:, 0] > 3, m.ones((1, 1))),
 ])
 def test_scatter_errors_leave_array(bad):
     both(bad, values(np.float64, (7, 3)))

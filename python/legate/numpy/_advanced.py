@@ -365,6 +365,10 @@ def _value_array(value, dt):
     return L.asarray(v)
 
 
+def _single_item(key):
+    return type(key) is not tuple or len(key) == 1
+
+
 def setitem(self, key, value):
     arr = self._arr
     p = plan(arr, key)
@@ -376,6 +380,16 @@ def setitem(self, key, value):
         p.bshape = (p.lin.size,)
         p.perm = None
     val = _value_array(value, dt)
+    if p.mask is not None and p.mask.ndim == len(arr.shape) and _single_item(key):
+        # NumPy's own path for one mask over every dim takes 0-d and 1-d
+        # values only, a 1-d one of the count or of one element
+        if val.ndim > 1:
+            raise TypeError("NumPy boolean array indexing assignment requires a 0 or 1-dimensional "
+                            "input, input has %d dimensions" % val.ndim)
+        if val.ndim == 1 and val.shape[0] not in (1, p.bshape[0]):
+            raise ValueError("NumPy boolean array indexing assignment cannot assign %d input values "
+                             "to the %d output values where the mask is true"
+                             % (val.shape[0], p.bshape[0]))
     if dt.kind in "iuf" and val.dtype.kind == "c":
         _fpe.warn_complex_discard()
     rshape = p.bshape + p.rest
