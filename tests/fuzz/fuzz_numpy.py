@@ -290,8 +290,13 @@ def step_function(step, shape_of, note):
                 x[key] = getattr(operator, name)(x[key], u)
                 return x
         else:
+            adv = any(isinstance(k, np.ndarray) for k in key)
+
             def f(m, x, u=2):
-                x[key] = u
+                # an advanced key's values are read before any write here;
+                # NumPy reads a value that aliases the target as it writes
+                # (x[:, [0, 2, 0]] = x), so the fuzzer passes a copy there
+                x[key] = m.array(u, copy=True) if adv and not np.isscalar(u) else u
                 return x
         return f, ((i,) if scalar else (i, j))
     if kind == "where":
