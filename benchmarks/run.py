@@ -140,6 +140,23 @@ def setup_random(np, p, full_sync=False):
     return fn
 
 
+def setup_index(np, p, full_sync=False):
+    """a[mask] (a pseudo-random half of the elements) or a[idx] (a
+    pseudo-random permutation: the odd multiplier 2654435761 is a bijection
+    modulo 2^k) of n float64; the mask or indices are made untimed.  The
+    summary is a strided sample of the result, which waits for every tile."""
+    n, kind = p["n"], p["kind"]
+    h = np.arange(n, dtype=np.int64) * 2654435761
+    a = np.arange(n, dtype=np.float64) * 0.5
+    key = (h % 1024) < 512 if kind == "mask" else h % n
+    _sync(np, a, True), _sync(np, key, True)
+
+    def fn():
+        r = a[key]
+        return (float(np.sum(r[::SYNC_STRIDE * 4])), float(r.shape[0]))
+    return fn
+
+
 def _sync_any(np, x, full):
     """_sync for 1-D results too: a strided sample touches every tile."""
     if full or x.ndim != 1:
@@ -282,6 +299,18 @@ for _fn, _short in (("random", "random"), ("standard_normal", "normal")):
             "rtol": 2e-2,
         })
 del _fn, _short, _log2
+for _kind, _short in (("mask", "mask_select"), ("gather", "gather")):
+    for _log2 in (24, 26):
+        CASES.append({
+            "name": "%s_2^%d" % (_short, _log2),
+            "label": (lambda k: lambda p: ("a[mask] %d f64" if k == "mask" else
+                                           "a[idx] %d f64") % p["n"])(_kind),
+            "full": {"kind": _kind, "n": 2 ** _log2},
+            "quick": {"kind": _kind, "n": 2 ** 20},
+            "setup": setup_index,
+            "rtol": 1e-12,
+        })
+del _kind, _short, _log2
 CASE_NAMES = [c["name"] for c in CASES]
 
 
@@ -319,7 +348,8 @@ def load_modules(labels):
 def time_case(case, params, np, repeat, full_sync):
     """Warm up once, then time `repeat` runs; returns (times, summary)."""
     setup = case["setup"]
-    if setup in (setup_add, setup_sum, setup_matmul, setup_random, setup_cumsum, setup_bincount):
+    if setup in (setup_add, setup_sum, setup_matmul, setup_random, setup_cumsum, setup_bincount,
+                 setup_index):
         fn = setup(np, params, full_sync=full_sync)
     else:
         fn = setup(np, params)

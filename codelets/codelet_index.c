@@ -33,15 +33,125 @@ static int64_t tile_elems(void *iface)
   return n;
 }
 
-/* src element v (view order) into dst; 0, or -1 if v is not in the box */
-static inline int fetch(const lnp_index_desc *d, const int64_t *bounds, void *descr[], int64_t v, char *dst)
+/* The common geometries as one affine map: view element v is element
+ * x = base + mul * v of the store's flattened order, in tile x / slab at
+ * x % slab.  That holds for a 1-D view of a 1-D store (base: origin, mul:
+ * step) and for a whole store cut along its first dim only, with uniform
+ * tiles either way.  Random gathers are bound by memory latency, and the
+ * general lnp_index_locate (a loop per dim, a tile search) is too long a
+ * body for the processor to keep many loads in flight. */
+typedef struct src_map {
+  int fast;
+  int shift;  /* slab = 1 << shift, or -1 */
+  double inv; /* 1 / slab: a quotient estimate, corrected (no 64-bit divide) */
+  int64_t base, mul, slab;
+  int32_t nt, tmin, tcnt;
+  char *tp[1024]; /* the box's tiles */
+} src_map;
+
+/* x / slab for 0 <= x < 2^52 */
+static inline int64_t slab_of(const src_map *m, int64_t x)
 {
+  if (m->shift >= 0) return x >> m->shift;
+  int64_t t = (int64_t)((double)x * m->inv);
+  if (t * m->slab > x) t--;
+  else if ((t + 1) * m->slab <= x) t++;
+  return t;
+}
+
+static void src_map_init(src_map *m, const lnp_index_desc *d, void *descr[])
+{
+  const lnp_index_geom *g = &d->g;
+  m->fast = 0;
+  if (g->nbox > 1024 || g->sndim < 1 || !g->tsize[0]) return;
+  int64_t inner = 1;
+  if (g->sndim == 1 && g->vndim == 1 && g->sdim[0] == 0) {
+    m->base = g->origin[0];
+    m->mul = g->step[0];
+  } else {
+    if (g->vndim != g->sndim) return;
+    for (int k = 0; k < g->sndim; k++) {
+      if (g->sdim[k] != k || g->step[k] != 1 || g->origin[k] != 0 || (k > 0 && g->ntiles[k] != 1)) return;
+      if (k > 0) inner *= g->vshape[k];
+    }
+    if (g->ntiles[0] > 1 && lnp_index_bounds(d)[g->boff[0] + g->ntiles[0]] != g->vshape[0]) return;
+    m->base = 0;
+    m->mul = 1;
+  }
+  m->slab = g->tsize[0] * inner;
+  m->shift = -1;
+  for (int b = 0; b < 62; b++)
+    if (m->slab == (int64_t)1 << b) m->shift = b;
+  m->inv = 1.0 / (double)m->slab;
+  m->nt = g->ntiles[0];
+  m->tmin = g->tmin[0];
+  m->tcnt = g->tcnt[0];
+  for (int b = 0; b < g->nbox; b++) m->tp[b] = LNP_ND_GET_PTR(descr[g->buf0 + b]);
+  m->fast = 1;
+}
+
+/* The address of src element v (view order), NULL if not in the box. */
+static inline const char *src_elem(const lnp_index_desc *d, const int64_t *bounds, void *descr[], const src_map *m,
+                                   int64_t v)
+{
+  if (m->fast) {
+    const int64_t x = m->base + m->mul * v;
+    if (x < 0) return NULL;
+    int64_t t = slab_of(m, x);
+    if (t >= m->nt) t = m->nt - 1;
+    const int64_t lt = t - m->tmin;
+    if (x < 0 || lt < 0 || lt >= m->tcnt) return NULL;
+    return m->tp[lt] + (x - t * m->slab) * d->itemsize;
+  }
   int64_t eoff;
   const int64_t t = lnp_index_locate(&d->g, bounds, v, &eoff);
-  if (t < 0) return -1;
-  move_elem(dst, (const char *)LNP_ND_GET_PTR(descr[d->g.buf0 + t]) + eoff * d->itemsize, d->itemsize);
+  if (t < 0) return NULL;
+  return (const char *)LNP_ND_GET_PTR(descr[d->g.buf0 + t]) + eoff * d->itemsize;
+}
+
+/* src element v (view order) into dst; 0, or -1 if v is not in the box */
+static inline int fetch(const lnp_index_desc *d, const int64_t *bounds, void *descr[], const src_map *m, int64_t v,
+                        char *dst)
+{
+  const char *p = src_elem(d, bounds, descr, m, v);
+  if (!p) return -1;
+  move_elem(dst, p, d->itemsize);
   return 0;
 }
+
+#define LNP_IX_AHEAD 16
+/* out[i] = src[off[i]] of one fixed size T, a row of one element through
+ * the affine map: the loop a random gather spends its time in */
+#define LNP_IX_GATHER1(T)                                                      \
+  do {                                                                         \
+    T *o_ = (T *)out;                                                          \
+    const int64_t wrap_ = d->checked ? d->nrows : 0;                           \
+    for (int64_t i = 0; i < d->nr; i++) {                                      \
+      if (i + LNP_IX_AHEAD < d->nr) { /* the load LNP_IX_AHEAD elements on */  \
+        const int64_t va = off[i + LNP_IX_AHEAD];                              \
+        const int64_t xa = m.base + m.mul * (va < 0 ? va + wrap_ : va);        \
+        int64_t ta = xa >= 0 ? slab_of(&m, xa) : 0;                            \
+        if (ta >= m.nt) ta = m.nt - 1;                                         \
+        if (ta >= m.tmin && ta < m.tmin + m.tcnt)                              \
+          __builtin_prefetch((const T *)m.tp[ta - m.tmin] + (xa - ta * m.slab)); \
+      }                                                                        \
+      const int64_t v = off[i] < 0 ? off[i] + wrap_ : off[i];                  \
+      if (v < 0 || v >= d->nrows) {                                            \
+        if (!d->checked) return -1;                                            \
+        if (!bad[0]++) bad[1] = d->r0 + i;                                     \
+        o_[i] = 0;                                                             \
+        continue;                                                              \
+      }                                                                        \
+      const int64_t x = m.base + m.mul * v;                                    \
+      if (x < 0) return -1;                                                    \
+      int64_t t = slab_of(&m, x);                                              \
+      if (t >= m.nt) t = m.nt - 1;                                             \
+      const int64_t lt = t - m.tmin;                                           \
+      if (lt < 0 || lt >= m.tcnt) return -1;                                   \
+      o_[i] = ((const T *)m.tp[lt])[x - t * m.slab];                           \
+    }                                                                          \
+    return 0;                                                                  \
+  } while (0)
 
 static int run_gather(const lnp_index_desc *d, void *descr[])
 {
@@ -49,11 +159,28 @@ static int run_gather(const lnp_index_desc *d, void *descr[])
   char *out = LNP_ND_GET_PTR(descr[0]);
   const int64_t *off = LNP_ND_GET_PTR(descr[1]);
   const int64_t isz = d->itemsize;
+  src_map m;
+  src_map_init(&m, d, descr);
+  int64_t nobad[2], *bad = nobad;
+  if (d->checked) bad = LNP_ND_GET_PTR(descr[d->g.buf0 + d->g.nbox]);
+  bad[0] = bad[1] = 0;
+  if (m.fast && d->R == 1 && d->nc == 1) switch (isz) {
+    case 1: LNP_IX_GATHER1(uint8_t);
+    case 2: LNP_IX_GATHER1(uint16_t);
+    case 4: LNP_IX_GATHER1(uint32_t);
+    case 8: LNP_IX_GATHER1(uint64_t);
+    default: break;
+    }
   for (int64_t i = 0; i < d->nr; i++) {
-    const int64_t o = off[i];
-    if (o < 0 || o >= d->nrows) return -1;
+    const int64_t o = off[i] < 0 && d->checked ? off[i] + d->nrows : off[i];
+    if (o < 0 || o >= d->nrows) {
+      if (!d->checked) return -1;
+      if (!bad[0]++) bad[1] = d->r0 + i;
+      memset(out + i * d->nc * isz, 0, (size_t)(d->nc * isz));
+      continue;
+    }
     for (int64_t j = 0; j < d->nc; j++)
-      if (fetch(d, bounds, descr, o * d->R + d->c0 + j, out + (i * d->nc + j) * isz)) return -1;
+      if (fetch(d, bounds, descr, &m, o * d->R + d->c0 + j, out + (i * d->nc + j) * isz)) return -1;
   }
   return 0;
 }
@@ -96,15 +223,48 @@ static void run_count(void *descr[])
   *(int64_t *)LNP_ND_GET_PTR(descr[0]) = c;
 }
 
+/* Rows r0..r1 of the compaction of one mask tile over a contiguous run of
+ * source elements of size T, without a branch on the mask: every element
+ * is stored at the current row, which only a nonzero advances, so a row's
+ * last store is its own element (a later mask tile of the task overwrites
+ * the row the previous one left pending). */
+#define LNP_IX_COMPACT1(T)                                                     \
+  do {                                                                         \
+    const T *s_ = (const T *)src;                                              \
+    T *o_ = (T *)out - d->r0;                                                  \
+    int64_t e = 0;                                                             \
+    for (; e < len && k < d->r0; e++) k += mask[e] != 0;                       \
+    for (; e < len && k < r1; e++) {                                           \
+      o_[k] = s_[e];                                                           \
+      k += mask[e] != 0;                                                       \
+    }                                                                          \
+  } while (0)
+
 static int run_compact(const lnp_index_desc *d, void *descr[])
 {
   const int64_t *bounds = lnp_index_bounds(d), *ex = lnp_index_extra(d);
   char *out = LNP_ND_GET_PTR(descr[0]);
   const int64_t isz = d->itemsize, r1 = d->r0 + d->nr;
+  src_map sm;
+  if (!d->coords) src_map_init(&sm, d, descr);
   for (int32_t m = 0; m < d->nsub; m++) {
     const unsigned char *mask = LNP_ND_GET_PTR(descr[1 + m]);
     const int64_t p0 = ex[3 * m], len = ex[3 * m + 1];
     int64_t k = ex[3 * m + 2];
+    if (!d->coords && sm.fast && sm.mul == 1 && d->R == 1 && d->nc == 1 && len > 0 &&
+        (isz == 1 || isz == 2 || isz == 4 || isz == 8)) {
+      /* the tile's source elements contiguous in one source tile */
+      const char *src = src_elem(d, bounds, descr, &sm, p0), *last = src_elem(d, bounds, descr, &sm, p0 + len - 1);
+      if (src && last == src + (len - 1) * isz && slab_of(&sm, sm.base + p0) == slab_of(&sm, sm.base + p0 + len - 1)) {
+        switch (isz) {
+        case 1: LNP_IX_COMPACT1(uint8_t); break;
+        case 2: LNP_IX_COMPACT1(uint16_t); break;
+        case 4: LNP_IX_COMPACT1(uint32_t); break;
+        default: LNP_IX_COMPACT1(uint64_t); break;
+        }
+        continue;
+      }
+    }
     for (int64_t e = 0; e < len && k < r1; e++) {
       if (!mask[e]) continue;
       if (k >= d->r0) {
@@ -120,7 +280,7 @@ static int run_compact(const lnp_index_desc *d, void *descr[])
           }
         } else
           for (int64_t j = 0; j < d->nc; j++)
-            if (fetch(d, bounds, descr, p * d->R + d->c0 + j, row + j * isz)) return -1;
+            if (fetch(d, bounds, descr, &sm, p * d->R + d->c0 + j, row + j * isz)) return -1;
       }
       k++;
     }

@@ -11,7 +11,8 @@
  *
  * Modes and buffers:
  *   GATHER   out(NB, R) tile (W), off tile (R, int64: the rows of the out
- *            tile), the source box:  out[i, j] = src[off[i] * R + j].
+ *            tile), the source box:  out[i, j] = src[off[i] * R + j];
+ *            checked: then a status tile (W, below).
  *   SCATTER  the destination box (RW), then per row tile of the values
  *            its off tile and its value tiles (R):
  *            dst[off[i] * R + j] = vals[i, j] for the elements inside the
@@ -71,7 +72,9 @@ typedef struct lnp_index_desc {
   int32_t nextra;   /* int64 words after the descriptor */
   int32_t nsub;     /* COMPACT: mask tiles; SCATTER: row tiles of the values */
   int32_t ncol;     /* SCATTER: column tiles of the values */
-  int32_t pad;
+  int32_t checked;  /* GATHER: offsets in [-nrows, 0) count from the end;
+                     * others are counted into a last buffer (W) of two
+                     * int64: how many, and the first one's row */
   lnp_index_geom g;
   /* extra words:
    *   COMPACT  per mask tile: first position, length, nonzeros before it

@@ -60,14 +60,28 @@ __device__ __forceinline__ bool fetch(const IxParams &p, int64_t v, char *dst)
   return true;
 }
 
-__global__ void k_gather(const __grid_constant__ IxParams p)
+/* checked: status[0] counts the bad offsets (once per row), status[1]
+ * (set to the tile's row count first) takes the smallest bad row */
+__global__ void k_gather(const __grid_constant__ IxParams p, unsigned long long *status)
 {
   const int64_t n = p.d.nr * p.d.nc;
   const int64_t *off = (const int64_t *)p.ptr[1];
   for (int64_t e = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; e < n; e += (int64_t)gridDim.x * blockDim.x) {
-    const int64_t i = e / p.d.nc, j = e - i * p.d.nc, o = off[i];
-    if (o >= 0 && o < p.d.nrows) fetch(p, o * p.d.R + p.d.c0 + j, p.ptr[0] + e * p.d.itemsize);
+    const int64_t i = e / p.d.nc, j = e - i * p.d.nc;
+    const int64_t o = off[i] < 0 && p.d.checked ? off[i] + p.d.nrows : off[i];
+    if (o >= 0 && o < p.d.nrows)
+      fetch(p, o * p.d.R + p.d.c0 + j, p.ptr[0] + e * p.d.itemsize);
+    else if (status && j == 0) {
+      atomicAdd(&status[0], 1ull);
+      atomicMin(&status[1], (unsigned long long)(p.d.r0 + i));
+    }
   }
+}
+
+__global__ void k_status_init(unsigned long long *status, unsigned long long rows)
+{
+  status[0] = 0;
+  status[1] = rows;
 }
 
 __global__ void k_scatter(const __grid_constant__ IxParams p, const int64_t *off, const char *vals, int64_t nr,
@@ -138,7 +152,7 @@ unsigned grid_for(int64_t n)
 extern "C" int lnp_index_cuda_supported(const lnp_index_desc *d)
 {
   if (!d || d->nextra + d->g.nbounds > IX_MAXWORDS) return 0;
-  int nbuf = 2 + d->g.nbox;
+  int nbuf = 2 + d->g.nbox + (d->mode == LNP_IX_GATHER && d->checked);
   if (d->mode == LNP_IX_SCATTER) nbuf = d->g.nbox + d->nsub * (1 + d->ncol);
   if (d->mode == LNP_IX_COMPACT) nbuf = 1 + d->nsub + (d->coords ? 0 : d->g.nbox);
   return nbuf <= IX_MAXBUF;
@@ -168,7 +182,12 @@ extern "C" void lnp_index_cuda(void *descr[], void *cl_arg)
     memcpy(p.words, lnp_index_extra(d), sizeof(int64_t) * (size_t)(d->nextra + d->g.nbounds));
     for (unsigned b = 0; b < nb; b++) p.ptr[b] = (char *)LNP_ND_GET_PTR(descr[b]);
     if (d->mode == LNP_IX_GATHER) {
-      if (d->nr * d->nc > 0) k_gather<<<grid_for(d->nr * d->nc), IX_BLOCK, 0, s>>>(p);
+      unsigned long long *status = nullptr;
+      if (d->checked) {
+        status = (unsigned long long *)p.ptr[d->g.buf0 + d->g.nbox];
+        k_status_init<<<1, 1, 0, s>>>(status, (unsigned long long)(d->r0 + d->nr));
+      }
+      if (d->nr * d->nc > 0) k_gather<<<grid_for(d->nr * d->nc), IX_BLOCK, 0, s>>>(p, status);
     } else if (d->mode == LNP_IX_COMPACT) {
       if (d->nsub > 0) k_compact<<<(unsigned)d->nsub, IX_BLOCK, 0, s>>>(p);
     } else if (d->mode == LNP_IX_SCATTER) {

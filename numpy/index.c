@@ -210,17 +210,25 @@ static lnp_status check_off(const lnp_view *off)
   return LNP_OK;
 }
 
-lnp_status lnp_gather(const lnp_view *src, const lnp_view *off, int64_t R, lnp_view **res)
+lnp_status lnp_gather(const lnp_view *src, const lnp_view *off, int64_t R, lnp_view **res, int64_t *bad)
 {
   *res = NULL;
   lnp_status st = check_off(off);
   if (st) return st;
   const int64_t size = lnp_view_size(src), nb = off->shape[0];
   if (R < 0 || (R > 0 && size % R)) return lnp_error(LNP_EVALUE, "gather: rows do not divide the source");
-  lnp_view *out = NULL, *offs = NULL;
+  if (bad && R != 1) return lnp_error(LNP_EVALUE, "gather: checked offsets need rows of one element");
+  if (bad) bad[0] = bad[1] = 0;
+  lnp_view *out = NULL, *offs = NULL, *status = NULL;
   if ((st = rows_store(&out, nb, R, src->store->dtype))) return st;
   if (nb * R == 0) {
     *res = out;
+    return LNP_OK;
+  }
+  if (size == 0 && bad) {
+    /* every offset is out of range: the first one is the error */
+    bad[0] = nb;
+    lnp_view_free(out);
     return LNP_OK;
   }
   if (size == 0) {
@@ -236,7 +244,7 @@ lnp_status lnp_gather(const lnp_view *src, const lnp_view *off, int64_t R, lnp_v
   view_box(src, lo, src->shape, tmin, tcnt);
   int64_t reads = (int64_t)out->store->total_tiles;
   for (int k = 0; k < src->store->ndim; k++) reads *= tcnt[k];
-  if (reads > 16384) {
+  if (reads > ((int64_t)1 << 18)) {
     if ((st = coarse_copy(src, &coarse))) {
       lnp_view_free(out);
       return st;
@@ -246,7 +254,25 @@ lnp_status lnp_gather(const lnp_view *src, const lnp_view *off, int64_t R, lnp_v
   }
   if (!(st = aligned_offsets(off, out->store, NULL, &offs)) && !(st = lnp_launch_sync_before(src)))
     st = box_handles(src, tmin, tcnt, &hs, &nbox);
-  struct starpu_data_descr *descrs = st ? NULL : malloc(sizeof *descrs * (size_t)(nbox + 2));
+  if (!st && bad) {
+    /* per row tile (bad offsets, first bad row), placed with the out tile */
+    const lnp_store *os = out->store;
+    const int32_t nt[2] = {os->ntiles[0], 1};
+    int64_t *sb0 = malloc(sizeof(int64_t) * ((size_t)nt[0] + 1)), sb1[2] = {0, 2};
+    size_t *src_tile = malloc(sizeof(size_t) * (size_t)nt[0]);
+    if (!sb0 || !src_tile) st = lnp_error(LNP_ENOMEM, "out of memory");
+    for (int32_t t = 0; !st && t <= nt[0]; t++) {
+      sb0[t] = t;
+      if (t < nt[0]) src_tile[t] = (size_t)t * (size_t)os->ntiles[1];
+    }
+    const int64_t sshape[2] = {nt[0], 2};
+    int64_t *sb[2] = {sb0, sb1};
+    lnp_store *ss = NULL;
+    if (!st) st = new_view(&status, ss, lnp_store_create_placed(&ss, 2, sshape, LNP_INT64, nt, sb, os, src_tile));
+    free(sb0);
+    free(src_tile);
+  }
+  struct starpu_data_descr *descrs = st ? NULL : malloc(sizeof *descrs * (size_t)(nbox + 3));
   if (!st && !descrs) st = lnp_error(LNP_ENOMEM, "out of memory");
   lnp_runtime_activate();
   const lnp_store *os = out->store;
@@ -263,19 +289,39 @@ lnp_status lnp_gather(const lnp_view *src, const lnp_view *off, int64_t R, lnp_v
       d->c0 = os->bounds[1][j];
       d->nc = os->bounds[1][j + 1] - d->c0;
       d->g.buf0 = 2;
+      d->checked = bad != NULL;
       const int32_t tc[2] = {i, j};
       const size_t ot = lnp_store_tile_index(os, tc);
       lnp_tile_ensure_written(offs->store, (size_t)i);
       descrs[0] = (struct starpu_data_descr){os->storage->tiles[ot], STARPU_W};
       descrs[1] = (struct starpu_data_descr){offs->store->storage->tiles[i], STARPU_R};
       for (int b = 0; b < nbox; b++) descrs[2 + b] = (struct starpu_data_descr){hs[b], STARPU_R};
+      if (bad) {
+        descrs[2 + nbox] = (struct starpu_data_descr){status->store->storage->tiles[i], STARPU_W};
+        status->store->storage->written[i] = 1;
+      }
       os->storage->written[ot] = 1;
-      st = lnp_submit(&lnp_cl_index, descrs, nbox + 2, d, sz, "gather");
+      st = lnp_submit(&lnp_cl_index, descrs, nbox + 2 + (bad != NULL), d, sz, "gather");
     }
   if (!st) st = lnp_launch_sync_after(out);
+  if (!st && bad) {
+    /* the caller raises NumPy's IndexError for the first bad offset:
+     * this waits for the gather */
+    const int64_t nt = status->store->shape[0];
+    int64_t *sv = malloc(sizeof(int64_t) * 2 * (size_t)nt);
+    if (!sv) st = lnp_error(LNP_ENOMEM, "out of memory");
+    if (!st && !(st = lnp_launch_sync_after(status)) && !(st = lnp_view_to_host(status, sv)))
+      for (int64_t t = nt - 1; t >= 0; t--)
+        if (sv[2 * t]) {
+          bad[0] += sv[2 * t];
+          bad[1] = sv[2 * t + 1];
+        }
+    free(sv);
+  }
   free(descrs);
   free(hs);
   lnp_view_free(offs);
+  lnp_view_free(status);
   lnp_view_free(coarse);
   if (st) {
     lnp_view_free(out);

@@ -331,12 +331,14 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
 /* Advanced indexing (index.c).  Offsets are rows of R consecutive
  * elements of a view in C order, every one in [0, size / R) (the caller
  * checks).  Gather: *res = a new (offsets, R) array, res[i, j] =
- * src[off[i] * R + j].  Scatter: dst[off[i] * R + j] = vals[i, j] (vals
+ * src[off[i] * R + j]; with bad (R 1): offsets in [-rows, 0) count from
+ * the end, and the others are not an error but counted: bad[0] of them,
+ * the first at bad[1] (this waits for the gather).  Scatter: dst[off[i] * R + j] = vals[i, j] (vals
  * (offsets, R), cast to dst's dtype; repeated offsets: the last row wins
  * on CPUs).  Compact: the nonzero positions p of the 1-D mask in order,
  * *res = (count, R) rows src[p * R + j] (src's size: mask's * R), or, src
  * NULL, (count, ndim) int64 coordinates of p unravelled over shape. */
-lnp_status lnp_gather(const lnp_view *src, const lnp_view *off, int64_t R, lnp_view **res);
+lnp_status lnp_gather(const lnp_view *src, const lnp_view *off, int64_t R, lnp_view **res, int64_t *bad);
 lnp_status lnp_scatter(const lnp_view *dst, const lnp_view *off, const lnp_view *vals);
 lnp_status lnp_compact(const lnp_view *src, const lnp_view *mask, int64_t R, int ndim, const int64_t *shape,
                        lnp_view **res);

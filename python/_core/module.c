@@ -392,13 +392,21 @@ static PyObject *py_gather(PyObject *self, PyObject *args)
   (void)self;
   PyObject *src, *off;
   long long R;
-  if (!PyArg_ParseTuple(args, "OOL", &src, &off, &R) || check_runtime()) return NULL;
+  int checked = 0;
+  if (!PyArg_ParseTuple(args, "OOL|p", &src, &off, &R, &checked) || check_runtime()) return NULL;
   const lnp_view *sv = lnp_py_view(src), *ov = sv ? lnp_py_view(off) : NULL;
   if (!ov) return NULL;
   lnp_view *res;
-  lnp_status st = lnp_gather(sv, ov, (int64_t)R, &res);
+  int64_t bad[2];
+  lnp_status st = lnp_gather(sv, ov, (int64_t)R, &res, checked ? bad : NULL);
   if (st) return lnp_py_raise(st);
-  return lnp_py_wrap(res);
+  if (!checked) return lnp_py_wrap(res);
+  if (bad[0]) {
+    lnp_view_free(res);
+    return Py_BuildValue("OLL", Py_None, (long long)bad[0], (long long)bad[1]);
+  }
+  PyObject *r = lnp_py_wrap(res);
+  return r ? Py_BuildValue("NLL", r, 0LL, 0LL) : NULL;
 }
 
 static PyObject *py_scatter(PyObject *self, PyObject *args)
@@ -537,7 +545,7 @@ static PyMethodDef module_methods[] = {
   {"scan", py_scan, METH_VARARGS, "scan(op, src, axis, dtype_num) -> new array: inclusive scan along axis"},
   {"scan_supported", py_scan_supported, METH_VARARGS, "scan_supported(op, dtype_num): op scans natively in dtype"},
   {"bincount", py_bincount, METH_VARARGS, "bincount(x, weights_or_None, nbins) -> new array (int64 counts or float64 sums)"},
-  {"gather", py_gather, METH_VARARGS, "gather(src, off, R) -> new (len(off), R) array: rows off[i] of R elements of src in C order"},
+  {"gather", py_gather, METH_VARARGS, "gather(src, off, R[, checked]) -> new (len(off), R) array: rows off[i] of R elements of src in C order; checked (R 1): negative offsets count from the end and (array or None, bad count, first bad row) is returned"},
   {"scatter", py_scatter, METH_VARARGS, "scatter(dst, off, vals): rows off[i] of R elements of dst (C order) = vals[i] (vals (len(off), R))"},
   {"compact", py_compact, METH_VARARGS, "compact(src_or_None, mask1d, R, shape_or_None) -> new (count, R) rows of src at the mask's nonzeros, or (count, len(shape)) int64 coordinates"},
   {"matmul", py_matmul, METH_VARARGS, "matmul(out, a, b)"},

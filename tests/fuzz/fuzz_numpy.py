@@ -9,7 +9,9 @@ A program is drawn by Hypothesis: a pool of arrays (0-d to 6-D, empty, size
 the pool or write into it:
   unary / binary ufuncs (broadcasting, scalars, out=, where=), reductions
   (axis, keepdims, dtype), views (slices with steps and negative steps,
-  integer and None indices, transposes, reshapes, broadcast_to), copies and
+  integer and None indices, transposes, reshapes, broadcast_to), advanced
+  keys (index arrays with repeats and negatives, masks) in gets, sets and
+  in-place updates, copies and
   casts, in-place operators on views that may overlap their operand,
   setitem from arrays and scalars, where, concatenate, matmul.
 
@@ -93,9 +95,16 @@ def make_values(dt, shape, rnd):
 def index_keys(draw, shape):
     key = []
     for d in shape:
-        c = draw(st.sampled_from(["all", "slice", "int", "none", "stop"]))
+        c = draw(st.sampled_from(["all", "slice", "int", "none", "stop", "arr", "mask"]))
         if c == "int" and d > 0:
             key.append(draw(st.integers(-d, d - 1)))
+        elif c == "arr" and d > 0:
+            # an index array: repeats, negatives, empty (advanced indexing)
+            k = draw(st.integers(0, 3))
+            key.append(np.array(draw(st.lists(st.integers(-d, d - 1), min_size=k, max_size=k)),
+                                dtype=np.int64))
+        elif c == "mask":
+            key.append(np.array(draw(st.lists(st.booleans(), min_size=d, max_size=d)), dtype=bool))
         elif c == "slice":
             start = draw(st.one_of(st.none(), st.integers(-d - 1, d + 1)))
             stop = draw(st.one_of(st.none(), st.integers(-d - 1, d + 1)))
@@ -281,8 +290,13 @@ def step_function(step, shape_of, note):
                 x[key] = getattr(operator, name)(x[key], u)
                 return x
         else:
+            adv = any(isinstance(k, np.ndarray) for k in key)
+
             def f(m, x, u=2):
-                x[key] = u
+                # an advanced key's values are read before any write here;
+                # NumPy reads a value that aliases the target as it writes
+                # (x[:, [0, 2, 0]] = x), so the fuzzer passes a copy there
+                x[key] = m.array(u, copy=True) if adv and not np.isscalar(u) else u
                 return x
         return f, ((i,) if scalar else (i, j))
     if kind == "where":

@@ -190,12 +190,32 @@ def test_gather_errors(bad):
     both(bad, values(np.float64, (7, 3)))
 
 
+@pytest.mark.parametrize("key", [[3, 7, -9], [-8], [0, 1, 2, 100], [[1, 2], [3, -20]]])
+def test_gather_errors_1d_message(key):
+    """Rows of one element: the gather checks its own offsets; NumPy's
+    message names the first bad index in C order."""
+    for m in (np, lnp):
+        x = m.arange(7.0)
+        with pytest.raises(IndexError) as e:
+            x[m.array(key)]
+        if m is np:
+            want = str(e.value)
+        else:
+            assert str(e.value) == want
+    both(lambda m, x: x[::-2][m.array([0, -4, 3, -1])], np.arange(9.0))
+    both(lambda m, x: x[:, None][m.array([[2], [-1]])], np.arange(9.0))
+
+
 @pytest.mark.parametrize("bad", [
     lambda m, x: x.__setitem__([0, 7], 1.0),
     lambda m, x: x.__setitem__(([0, 1], [5, 0]), 1.0),
     lambda m, x: x.__setitem__([0, 1], m.ones(4)),
     lambda m, x: x.__setitem__(x > 3, m.ones(100)),
     lambda m, x: x.__setitem__((slice(None), [1, -4]), 0),
+    lambda m, x: x.__setitem__(x > 3, m.ones((1, 1))),
+    lambda m, x: x.__setitem__(x > 3, m.ones(2)),
+    lambda m, x: x.__setitem__((x > 3,), m.ones(2)),
+    lambda m, x: x.__setitem__(x[:, 0] > 3, m.ones((1, 1))),
 ])
 def test_scatter_errors_leave_array(bad):
     both(bad, values(np.float64, (7, 3)))

@@ -115,7 +115,7 @@ class Plan:
     with the advanced dims first), the int64 row offsets `lin` (None for a
     single mask: `mask`), rows of R elements, the result's shape and the
     permutation that places its broadcast dims."""
-    __slots__ = ("v", "lin", "mask", "R", "bshape", "rest", "perm", "shape")
+    __slots__ = ("v", "lin", "mask", "R", "bshape", "rest", "perm", "shape", "checked")
 
 
 def _check_bounds(a, n, axis):
@@ -146,7 +146,7 @@ def _flat_positions(mask):
     return _deferred(r.reshape((r.shape[0],))[0])
 
 
-def plan(arr, key):
+def plan(arr, key, get=False):
     shape = arr.shape
     ndim = len(shape)
     items = _items(key)
@@ -211,6 +211,7 @@ def plan(arr, key):
     p.R = R
     p.mask = None
     p.lin = None
+    p.checked = None
     # the broadcast shape of the index arrays (a mask: its nonzeros' count)
     if len(advs) == 1 and advs[0][3] == "mask" and advs[0][1] == 0:
         m = advs[0][4]
@@ -236,6 +237,31 @@ def plan(arr, key):
     except ValueError:
         raise IndexError("shape mismatch: indexing arrays could not be broadcast together with shapes "
                          + " ".join(_shape_str(s) for s in shapes) + " ")
+    if get and R == 1 and len(advs) == 1 and advs[0][3] == "arr":
+        # one index array over rows of one element: the gather itself wraps
+        # negative indices and reports the bad ones (its result is new, so
+        # nothing is written before the error), sparing two passes here
+        L = _lnp()
+        i = idxs[0]
+        if type(i) is not ndarray:
+            i = L.asarray(i)
+        if i.dtype != _I64:
+            i = i.astype(_I64)
+        nb = 1
+        for n in bshape:
+            nb *= n
+        p.lin = L.reshape(i, (nb,))
+        p.checked = (advs[0][5], sizes[0])
+        p.v = v
+        p.bshape = bshape
+        p.perm = None
+        if advs[0][1] > 0:  # (rest dims of extent 1 before it)
+            p.v = v.transpose(tuple(adv_dims + rest_dims))
+            nbd = len(bshape)
+            first = advs[0][1]
+            p.perm = (tuple(range(nbd, nbd + first)) + tuple(range(nbd))
+                      + tuple(range(nbd + first, nbd + len(rest))))
+        return p
     # bounds, before anything is computed or written
     neg = []
     for (pos, vd, nd, kind, k, ax), n, i in zip(advs, sizes, idxs):
@@ -304,12 +330,20 @@ def _mask_core(m):
 
 def getitem(self, key):
     arr = view_source(self) if self._scalar else self._arr
-    p = plan(arr, key)
+    p = plan(arr, key, get=True)
     if p.mask is not None:
         r = _core.compact(p.v, _mask_core(p.mask), p.R, None)
         r = r.reshape((r.shape[0],) + p.rest)[0]
         return _deferred(r)
-    r = _core.gather(p.v, p.lin._arr if _is_deferred(p.lin) else as_core(p.lin), p.R)
+    lin = p.lin._arr if _is_deferred(p.lin) else as_core(p.lin)
+    if p.checked is not None:
+        r, nbad, row = _core.gather(p.v, lin, p.R, True)
+        if nbad:
+            axis, n = p.checked
+            raise IndexError("index %d is out of bounds for axis %d with size %d"
+                             % (int(p.lin[row]), axis, n))
+    else:
+        r = _core.gather(p.v, lin, p.R)
     r = r.reshape(p.bshape + p.rest)[0]
     if p.perm is not None:
         r = r.transpose(p.perm)
@@ -331,6 +365,10 @@ def _value_array(value, dt):
     return L.asarray(v)
 
 
+def _single_item(key):
+    return type(key) is not tuple or len(key) == 1
+
+
 def setitem(self, key, value):
     arr = self._arr
     p = plan(arr, key)
@@ -342,6 +380,16 @@ def setitem(self, key, value):
         p.bshape = (p.lin.size,)
         p.perm = None
     val = _value_array(value, dt)
+    if p.mask is not None and p.mask.ndim == len(arr.shape) and _single_item(key):
+        # NumPy's own path for one mask over every dim takes 0-d and 1-d
+        # values only, a 1-d one of the count or of one element
+        if val.ndim > 1:
+            raise TypeError("NumPy boolean array indexing assignment requires a 0 or 1-dimensional "
+                            "input, input has %d dimensions" % val.ndim)
+        if val.ndim == 1 and val.shape[0] not in (1, p.bshape[0]):
+            raise ValueError("NumPy boolean array indexing assignment cannot assign %d input values "
+                             "to the %d output values where the mask is true"
+                             % (val.shape[0], p.bshape[0]))
     if dt.kind in "iuf" and val.dtype.kind == "c":
         _fpe.warn_complex_discard()
     rshape = p.bshape + p.rest
