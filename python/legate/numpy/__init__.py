@@ -75,6 +75,9 @@ for _n in _NUMPY_IMPL:
     _g[_n] = _numpy_impl(_n)
 del _n
 
+from ._sort import FUNCTIONS as _SORT_FUNCTIONS  # noqa: E402
+_g.update(_SORT_FUNCTIONS)  # sort, argsort, ..., unique, isin (as the installed NumPy has them)
+
 from ._dtypes import AxisError  # noqa: E402,F401
 from ._profile import profile_region  # noqa: E402,F401  (not NumPy: traces)
 

@@ -824,6 +824,26 @@ class ndarray:
         from ._indexfuncs import choose
         return choose(self, choices, out, mode)
 
+    def sort(self, axis=-1, kind=None, order=None, *, stable=_NoValue):
+        from ._sort import method_sort
+        return method_sort(self, axis, kind, order, stable=stable)
+
+    def argsort(self, axis=-1, kind=None, order=None, *, stable=_NoValue):
+        from ._sort import method_argsort
+        return method_argsort(self, axis, kind, order, stable=stable)
+
+    def partition(self, kth, axis=-1, kind="introselect", order=None):
+        from ._sort import method_partition
+        return method_partition(self, kth, axis, kind, order)
+
+    def argpartition(self, kth, axis=-1, kind="introselect", order=None):
+        from ._sort import method_argpartition
+        return method_argpartition(self, kth, axis, kind, order)
+
+    def searchsorted(self, v, side="left", sorter=None):
+        from ._sort import method_searchsorted
+        return method_searchsorted(self, v, side, sorter)
+
     # -- NumPy fallback for everything else --------------------------------------
     def __getattr__(self, name):
         if name.startswith("__") or name in ("_np", "_arr", "_scalar"):
