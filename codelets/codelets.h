@@ -41,6 +41,11 @@ extern struct starpu_codelet lnp_cl_scan;
 extern struct starpu_codelet lnp_cl_bincount;
 /* lnp_cl_index: gather, scatter, mask counts and compaction (index.h). */
 extern struct starpu_codelet lnp_cl_index;
+/* lnp_cl_sort, lnp_cl_merge, lnp_cl_search: sorting lines of a tile,
+ * merging sorted runs, searchsorted (sort.h). */
+extern struct starpu_codelet lnp_cl_sort;
+extern struct starpu_codelet lnp_cl_merge;
+extern struct starpu_codelet lnp_cl_search;
 
 /* lnp_cl_batch: consecutive lnp_cl_loop tasks bound for one worker, run as
  * one StarPU task, in order (on a CUDA worker: back to back on its stream,

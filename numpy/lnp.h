@@ -328,6 +328,14 @@ lnp_status lnp_scan(int op, const lnp_view *src, int axis, int dtype, lnp_view *
  * else sums of w as float64): *res is a new array of nbins (bincount.c). */
 lnp_status lnp_bincount(const lnp_view *x, const lnp_view *w, int64_t nbins, lnp_view **res);
 lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b);
+/* Sort along axis in NumPy's order (NaNs last), stably: *res = a new
+ * C-contiguous array of src's shape, the values, or (arg) the int64
+ * indices along the axis (NumPy's kind='stable' argsort) (sort.c). */
+lnp_status lnp_sort(const lnp_view *src, int axis, int arg, lnp_view **res);
+/* searchsorted: *res = a new int64 array of v's shape, for each value the
+ * count of a's elements ordered before it (right: not after it); a 1-D
+ * and sorted, v of a's dtype (sort.c). */
+lnp_status lnp_searchsorted(const lnp_view *a, const lnp_view *v, int right, lnp_view **res);
 /* Advanced indexing (index.c).  Offsets are rows of R consecutive
  * elements of a view in C order, every one in [0, size / R) (the caller
  * checks).  Gather: *res = a new (offsets, R) array, res[i, j] =

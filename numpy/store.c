@@ -20,7 +20,7 @@ static uint64_t lnp_next_storage_id = 1;
  * boxes under reshape and keep stencil neighbours in one tile along the other
  * dims), then the next dims, until tiles hold about tile_elems elements.  In
  * test mode every dimension is cut every 3 elements. */
-static void default_tiling(int ndim, const int64_t *shape, size_t itemsize, int32_t *ntiles, int64_t *chunk)
+void lnp_store_default_tiling(int ndim, const int64_t *shape, size_t itemsize, int32_t *ntiles, int64_t *chunk)
 {
   /* an empty array is one (empty) tile: no task ever touches it, and
    * (2**40, 0) was a million handles to register */
@@ -194,7 +194,7 @@ lnp_status lnp_store_create(lnp_store **out, int ndim, const int64_t *shape, int
   if (cs) return cs;
   int32_t ntiles[LNP_MAXDIM];
   int64_t chunk[LNP_MAXDIM];
-  default_tiling(ndim, shape, lnp_dtype_size(dtype), ntiles, chunk);
+  lnp_store_default_tiling(ndim, shape, lnp_dtype_size(dtype), ntiles, chunk);
   int64_t *bounds[LNP_MAXDIM] = {0};
   lnp_status st = LNP_OK;
   for (int d = 0; d < ndim; d++) {

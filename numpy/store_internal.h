@@ -11,6 +11,9 @@
 /* A store sharing src's tiles with another shape/tiling (reshape views). */
 lnp_status lnp_store_alias(lnp_store **out, const lnp_store *src, int ndim, const int64_t *shape,
                            const int32_t *ntiles, int64_t *const *bounds);
+/* The default tiling of a new store of this shape (store.c): ntiles[d]
+ * tiles of chunk[d] elements along dim d (the last one shorter). */
+void lnp_store_default_tiling(int ndim, const int64_t *shape, size_t itemsize, int32_t *ntiles, int64_t *chunk);
 /* s takes ns's tiles and tiling (same shape and dtype) and ns gets s's old
  * ones, to be released by the caller; s is no longer relayable. */
 void lnp_store_adopt_tiles(lnp_store *s, lnp_store *ns);

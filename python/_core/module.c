@@ -379,6 +379,34 @@ static PyObject *py_bincount(PyObject *self, PyObject *args)
   return lnp_py_wrap(res);
 }
 
+static PyObject *py_sort(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *a;
+  int axis, arg;
+  if (!PyArg_ParseTuple(args, "Oip", &a, &axis, &arg) || check_runtime()) return NULL;
+  const lnp_view *av = lnp_py_view(a);
+  if (!av) return NULL;
+  lnp_view *res;
+  lnp_status st = lnp_sort(av, axis, arg, &res);
+  if (st) return lnp_py_raise(st);
+  return lnp_py_wrap(res);
+}
+
+static PyObject *py_searchsorted(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *a, *v;
+  int right;
+  if (!PyArg_ParseTuple(args, "OOp", &a, &v, &right) || check_runtime()) return NULL;
+  const lnp_view *av = lnp_py_view(a), *vv = av ? lnp_py_view(v) : NULL;
+  if (!vv) return NULL;
+  lnp_view *res;
+  lnp_status st = lnp_searchsorted(av, vv, right, &res);
+  if (st) return lnp_py_raise(st);
+  return lnp_py_wrap(res);
+}
+
 static PyObject *py_scan_supported(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -545,6 +573,8 @@ static PyMethodDef module_methods[] = {
   {"scan", py_scan, METH_VARARGS, "scan(op, src, axis, dtype_num) -> new array: inclusive scan along axis"},
   {"scan_supported", py_scan_supported, METH_VARARGS, "scan_supported(op, dtype_num): op scans natively in dtype"},
   {"bincount", py_bincount, METH_VARARGS, "bincount(x, weights_or_None, nbins) -> new array (int64 counts or float64 sums)"},
+  {"sort", py_sort, METH_VARARGS, "sort(a, axis, argsort) -> new array: a sorted along axis in NumPy's order, stably, or (argsort) the int64 indices"},
+  {"searchsorted", py_searchsorted, METH_VARARGS, "searchsorted(a, v, right) -> new int64 array of v's shape: insertion points of v in the sorted 1-D a (a's dtype)"},
   {"gather", py_gather, METH_VARARGS, "gather(src, off, R[, checked]) -> new (len(off), R) array: rows off[i] of R elements of src in C order; checked (R 1): negative offsets count from the end and (array or None, bad count, first bad row) is returned"},
   {"scatter", py_scatter, METH_VARARGS, "scatter(dst, off, vals): rows off[i] of R elements of dst (C order) = vals[i] (vals (len(off), R))"},
   {"compact", py_compact, METH_VARARGS, "compact(src_or_None, mask1d, R, shape_or_None) -> new (count, R) rows of src at the mask's nonzeros, or (count, len(shape)) int64 coordinates"},

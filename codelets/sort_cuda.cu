@@ -1,0 +1,299 @@
+/* CUDA implementations of the sorting tasks (sort.h), every dtype but
+ * complex (codelet_sort.c's can_execute keeps those on the CPU).
+ *
+ *  sort    the values are turned into unsigned keys in place (NumPy's
+ *          order: sort_key.h), sorted by CUB (DeviceRadixSort for one
+ *          line, DeviceSegmentedSort's stable sort for several; with the
+ *          indices as values for an argsort) and turned back.  A plain
+ *          sort keeps -0.0 apart from 0.0 (just below it: they are equal
+ *          to NumPy, any order is its order) so that the keys are turned
+ *          back into the same values; a NaN comes back with its sign bit
+ *          cleared.  An argsort orders by the canonical keys (-0.0 = 0.0,
+ *          NaNs equal), so its ties are NumPy's stable ones.  Scratch (the
+ *          keys' second buffer, CUB's temporary storage) comes from the
+ *          stream's memory pool (cudaMallocAsync), freed on the stream.
+ *  merge   of one run only: a copy (can_execute).
+ *  search  a thread per value: the run by its last key, then a binary
+ *          search in it; the runs' pointers travel in the kernel
+ *          parameter. */
+#include <cub/device/device_radix_sort.cuh>
+#include <cub/device/device_segmented_sort.cuh>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/iterator/transform_iterator.h>
+#include <cuda_runtime.h>
+#include <cstdint>
+#include <cstring>
+
+#include <starpu.h>
+#include "sort.h"
+#include "sort_key.h"
+#include "../data-interfaces/nd_interface.h"
+
+extern "C" void lnp_codelets_report(const char *fmt, ...);
+extern "C" void lnp_codelets_count_loops(int cuda, uint64_t n);
+
+namespace {
+
+#define X(E, T, N, K) LNP_SK_DEF_##K(N, T, LNP_SK_KT_##N, N)
+LNP_FOR_BOOL(X) LNP_FOR_INT(X) LNP_FOR_FLOAT(X)
+#undef X
+
+int64_t tile_elems(void *iface)
+{
+  const uint64_t *shape = LNP_ND_GET_SHAPE(iface);
+  int64_t n = 1;
+  for (int d = 0; d < (int)LNP_ND_GET_NDIM(iface); d++) n *= (int64_t)shape[d];
+  return n;
+}
+
+/* The sortable keys of a kind: canonical (argsort: NumPy's equalities) or
+ * invertible (sort). */
+template <char K> struct Keys;
+template <> struct Keys<'b'> {
+  template <class KT, class T> __device__ static KT sort_key(T x) { return (KT)(x ? 1 : 0); }
+  template <class KT, class T> __device__ static T value(KT k) { return (T)(k != 0); }
+};
+template <> struct Keys<'u'> {
+  template <class KT, class T> __device__ static KT sort_key(T x) { return (KT)x; }
+  template <class KT, class T> __device__ static T value(KT k) { return (T)k; }
+};
+template <> struct Keys<'i'> {
+  template <class KT, class T> __device__ static KT sort_key(T x) { return (KT)((KT)x ^ LNP_SK_TOP(KT)); }
+  template <class KT, class T> __device__ static T value(KT k) { return (T)(KT)(k ^ LNP_SK_TOP(KT)); }
+};
+/* floats (float16 as its bits): monotonic bits, a NaN's sign cleared */
+template <> struct Keys<'f'> {
+  template <class KT> __device__ static bool is_nan(KT b)
+  {
+    const KT m = (KT)(b & (KT)~LNP_SK_TOP(KT));
+    if (sizeof(KT) == 2) return m > (KT)0x7c00u;
+    if (sizeof(KT) == 4) return m > (KT)0x7f800000u;
+    return m > (KT)0x7ff0000000000000ull;
+  }
+  template <class KT, class T> __device__ static KT sort_key(T x)
+  {
+    KT b;
+    memcpy(&b, &x, sizeof b);
+    if (is_nan(b)) return (KT)(b | LNP_SK_TOP(KT));
+    return (b & LNP_SK_TOP(KT)) ? (KT)~b : (KT)(b | LNP_SK_TOP(KT));
+  }
+  template <class KT, class T> __device__ static T value(KT k)
+  {
+    const KT b = (k & LNP_SK_TOP(KT)) ? (KT)(k & (KT)~LNP_SK_TOP(KT)) : (KT)~k;
+    T x;
+    memcpy(&x, &b, sizeof x);
+    return x;
+  }
+};
+template <> struct Keys<'h'> : Keys<'f'> {};
+
+/* the values' keys in their place: canonical (CANON, argsort) or
+ * invertible */
+template <class T, class KT, char K, bool CANON, KT (*KEY)(T)>
+__global__ void k_to_keys(T *v, int64_t n)
+{
+  for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+    const T x = v[i];
+    ((KT *)v)[i] = CANON ? KEY(x) : Keys<K>::template sort_key<KT>(x);
+  }
+}
+template <class T, class KT, char K>
+__global__ void k_from_keys(T *v, const KT *k, int64_t n)
+{
+  for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+    v[i] = Keys<K>::template value<KT, T>(k[i]);
+}
+__global__ void k_iota(int64_t *ix, int64_t n, int64_t line, int64_t base)
+{
+  for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+    ix[i] = base + i % line;
+}
+
+unsigned grid_for(int64_t n)
+{
+  const int64_t g = (n + 255) / 256;
+  return (unsigned)(g < 4096 ? (g > 0 ? g : 1) : 4096);
+}
+
+struct LineBegin {
+  int64_t line;
+  __host__ __device__ int64_t operator()(int64_t s) const { return s * line; }
+};
+
+bool ok(cudaError_t e, const char *what)
+{
+  if (e == cudaSuccess) return true;
+  lnp_codelets_report("failed CUDA sort task: %s: %s", what, cudaGetErrorString(e));
+  return false;
+}
+
+/* sort (ix NULL) or argsort of the lines of v in place */
+template <class T, class KT, char K, KT (*CANON)(T)>
+void sort_lines(T *v, int64_t *ix, int64_t n, int64_t line, int64_t base, cudaStream_t s)
+{
+  if (n <= 0 || line <= 0) return;
+  const unsigned g = grid_for(n);
+  KT *keys = (KT *)v, *alt = nullptr;
+  int64_t *ialt = nullptr;
+  void *tmp = nullptr;
+  size_t tmp_bytes = 0;
+  const int64_t nseg = n / line;
+  auto begin = thrust::make_transform_iterator(thrust::make_counting_iterator<int64_t>(0), LineBegin{line});
+  auto end = thrust::make_transform_iterator(thrust::make_counting_iterator<int64_t>(1), LineBegin{line});
+  /* an argsort's values are turned back from canonical keys: a merge of
+   * runs reads them only as keys */
+  if (ix)
+    k_to_keys<T, KT, K, true, CANON><<<g, 256, 0, s>>>(v, n);
+  else
+    k_to_keys<T, KT, K, false, CANON><<<g, 256, 0, s>>>(v, n);
+  if (!ok(cudaMallocAsync((void **)&alt, sizeof(KT) * (size_t)n, s), "scratch")) return;
+  if (ix && !ok(cudaMallocAsync((void **)&ialt, sizeof(int64_t) * (size_t)n, s), "scratch")) goto out;
+  if (ix) k_iota<<<g, 256, 0, s>>>(ix, n, line, base);
+  {
+    cub::DoubleBuffer<KT> kb(keys, alt);
+    cub::DoubleBuffer<int64_t> ib(ix, ialt);
+    const KT *result = nullptr;
+    const int64_t *iresult = nullptr;
+    for (int pass = 0; pass < 2; pass++) { /* 0: the scratch size, 1: the sort */
+      cudaError_t e;
+      if (nseg == 1 && ix)
+        e = cub::DeviceRadixSort::SortPairs(tmp, tmp_bytes, kb, ib, n, 0, (int)sizeof(KT) * 8, s);
+      else if (nseg == 1)
+        e = cub::DeviceRadixSort::SortKeys(tmp, tmp_bytes, kb, n, 0, (int)sizeof(KT) * 8, s);
+      else if (ix)
+        e = cub::DeviceSegmentedSort::StableSortPairs(tmp, tmp_bytes, kb, ib, n, nseg, begin, end, s);
+      else
+        e = cub::DeviceSegmentedSort::StableSortKeys(tmp, tmp_bytes, kb, n, nseg, begin, end, s);
+      if (!ok(e, "cub sort")) goto out;
+      if (pass == 0 && !ok(cudaMallocAsync(&tmp, tmp_bytes ? tmp_bytes : 1, s), "scratch")) goto out;
+    }
+    result = kb.Current();
+    iresult = ib.Current();
+    k_from_keys<T, KT, K><<<g, 256, 0, s>>>(v, result, n);
+    if (ix && iresult != ix) ok(cudaMemcpyAsync(ix, iresult, sizeof(int64_t) * (size_t)n, cudaMemcpyDeviceToDevice, s), "copy");
+  }
+out:
+  if (tmp) cudaFreeAsync(tmp, s);
+  if (ialt) cudaFreeAsync(ialt, s);
+  cudaFreeAsync(alt, s);
+}
+
+#define SEARCH_MAXRUNS LNP_SORT_MAX_RUNS
+struct SearchParams {
+  const void *run[SEARCH_MAXRUNS];
+  int64_t len[SEARCH_MAXRUNS];
+  int64_t start[SEARCH_MAXRUNS + 1];
+  int nruns, right;
+};
+
+template <class T, class KT, KT (*KEY)(T)>
+__device__ int64_t bound(const T *v, int64_t n, KT k, int upper)
+{
+  int64_t lo = 0, hi = n;
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    const KT km = KEY(v[mid]);
+    if (upper ? !(k < km) : (km < k))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+template <class T, class KT, KT (*KEY)(T)>
+__global__ void k_search(const __grid_constant__ SearchParams p, const T *v, int64_t n, int64_t *out)
+{
+  for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+    const KT k = KEY(v[i]);
+    int lo = 0, hi = p.nruns;
+    while (lo < hi) {
+      const int mid = (lo + hi) / 2;
+      const KT kl = KEY(((const T *)p.run[mid])[p.len[mid] - 1]);
+      if (p.right ? !(k < kl) : (kl < k))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    out[i] = lo == p.nruns ? p.start[lo]
+                           : p.start[lo] + bound<T, KT, KEY>((const T *)p.run[lo], p.len[lo], k, p.right);
+  }
+}
+
+} /* namespace */
+
+/* the kind of a dtype's keys (float16's are a float's) */
+#define CH_b 'b'
+#define CH_i 'i'
+#define CH_u 'u'
+#define CH_h 'f'
+#define CH_f 'f'
+/* complex dtypes never reach these (can_execute): their cases are left out */
+#define LNP_SORT_CUDA_TYPES(X)                  \
+  LNP_FOR_BOOL(X) LNP_FOR_INT(X) LNP_FOR_FLOAT(X)
+
+extern "C" void lnp_sort_cuda(void *descr[], void *cl_arg)
+{
+  const lnp_sort_desc *sd = (const lnp_sort_desc *)cl_arg;
+  lnp_codelets_count_loops(1, 1);
+  cudaStream_t s = starpu_cuda_get_local_stream();
+  void *v = LNP_ND_GET_PTR(descr[0]);
+  int64_t *ix = sd->arg ? (int64_t *)LNP_ND_GET_PTR(descr[1]) : nullptr;
+  const int64_t n = tile_elems(descr[0]);
+  switch (sd->dtype) {
+#define X(E, T, N, K)                                                                              \
+  case E:                                                                                          \
+    sort_lines<T, LNP_SK_KT_##N, CH_##K, lnp_sk_key_##N>((T *)v, ix, n, sd->line, sd->base, s); \
+    break;
+    LNP_SORT_CUDA_TYPES(X)
+#undef X
+  default: lnp_codelets_report("failed CUDA sort task: dtype %d", sd->dtype);
+  }
+  if (cudaGetLastError() != cudaSuccess) lnp_codelets_report("failed CUDA sort task: kernel launch error");
+}
+
+extern "C" void lnp_merge_cuda(void *descr[], void *cl_arg)
+{
+  const lnp_sort_desc *sd = (const lnp_sort_desc *)cl_arg;
+  lnp_codelets_count_loops(1, 1);
+  cudaStream_t s = starpu_cuda_get_local_stream();
+  const int64_t m = tile_elems(descr[0]);
+  const size_t isz = sd->arg ? sizeof(int64_t) : LNP_ND_GET_ELEMSIZE(descr[0]);
+  const char *src = (const char *)LNP_ND_GET_PTR(descr[sd->arg ? 2 : 1]);
+  if (m > 0)
+    ok(cudaMemcpyAsync(LNP_ND_GET_PTR(descr[0]), src + isz * (size_t)sd->out_lo, isz * (size_t)m,
+                       cudaMemcpyDeviceToDevice, s),
+       "merge copy");
+}
+
+extern "C" void lnp_search_cuda(void *descr[], void *cl_arg)
+{
+  const lnp_sort_desc *sd = (const lnp_sort_desc *)cl_arg;
+  lnp_codelets_count_loops(1, 1);
+  cudaStream_t s = starpu_cuda_get_local_stream();
+  SearchParams p;
+  memset(&p, 0, sizeof p);
+  p.right = sd->right;
+  for (int r = 0; r < sd->nruns; r++) {
+    const int64_t len = tile_elems(descr[2 + r]);
+    if (len == 0) continue; /* the search reads every run's last element */
+    p.run[p.nruns] = LNP_ND_GET_PTR(descr[2 + r]);
+    p.len[p.nruns] = len;
+    p.start[p.nruns + 1] = p.start[p.nruns] + len;
+    p.nruns++;
+  }
+  const int64_t n = tile_elems(descr[1]);
+  if (n == 0) return;
+  const void *v = LNP_ND_GET_PTR(descr[1]);
+  int64_t *out = (int64_t *)LNP_ND_GET_PTR(descr[0]);
+  switch (sd->dtype) {
+#define X(E, T, N, K)                                                                                  \
+  case E:                                                                                              \
+    k_search<T, LNP_SK_KT_##N, lnp_sk_key_##N><<<grid_for(n), 256, 0, s>>>(p, (const T *)v, n, out); \
+    break;
+    LNP_SORT_CUDA_TYPES(X)
+#undef X
+  default: lnp_codelets_report("failed CUDA search task: dtype %d", sd->dtype);
+  }
+  if (cudaGetLastError() != cudaSuccess) lnp_codelets_report("failed CUDA search task: kernel launch error");
+}
