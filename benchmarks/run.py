@@ -157,6 +157,21 @@ def setup_index(np, p, full_sync=False):
     return fn
 
 
+def setup_sort(np, p, full_sync=False):
+    """np.sort or np.argsort of n distinct float64 in a pseudo-random order
+    (the odd multiplier 2654435761 is a bijection modulo 2^k), made
+    untimed; the summary is a strided sample of the result."""
+    n, kind = p["n"], p["kind"]
+    x = (np.arange(n, dtype=np.int64) * 2654435761 % n).astype(np.float64) / n
+    _sync(np, x, True)
+    f = np.sort if kind == "sort" else np.argsort
+
+    def fn():
+        r = f(x)
+        return (float(np.sum(r[::SYNC_STRIDE * 4])),)
+    return fn
+
+
 def _sync_any(np, x, full):
     """_sync for 1-D results too: a strided sample touches every tile."""
     if full or x.ndim != 1:
@@ -311,6 +326,25 @@ for _kind, _short in (("mask", "mask_select"), ("gather", "gather")):
             "rtol": 1e-12,
         })
 del _kind, _short, _log2
+for _kind in ("sort", "argsort"):
+    for _log2 in (24, 26):
+        CASES.append({
+            "name": "%s_2^%d" % (_kind, _log2),
+            "label": (lambda k: lambda p: "np.%s(a) %d f64" % (k, p["n"]))(_kind),
+            "full": {"kind": _kind, "n": 2 ** _log2},
+            "quick": {"kind": _kind, "n": 2 ** 20},
+            "setup": setup_sort,
+            "rtol": 1e-12,
+        })
+CASES.append({
+    "name": "random_2^28",
+    "label": lambda p: "np.random.random(%d)" % p["n"],
+    "full": {"fn": "random", "n": 2 ** 28},
+    "quick": {"fn": "random", "n": 2 ** 20},
+    "setup": setup_random,
+    "rtol": 2e-2,
+})
+del _kind, _log2
 CASE_NAMES = [c["name"] for c in CASES]
 
 
@@ -322,6 +356,7 @@ CASE_NAMES = [c["name"] for c in CASES]
 MODULES = {
     "numpy": "numpy",
     "legate": "legate.numpy",
+    "cupy": "cupy",            # on a GPU machine: the three in one run
 }
 
 
