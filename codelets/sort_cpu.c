@@ -1,17 +1,20 @@
 /* CPU kernels of the sorting tasks (sort.h), generated per dtype from
  * dtypes.h's list and the keys of sort_key.h.
  *
- *  sort    each line: an insertion sort when short, else a least-
- *          significant-digit radix sort on the key's bytes (stable; one
- *          read for every digit's histogram, a digit equal in every
- *          element skipped: the exponent byte of data of one sign and
- *          scale, the high bytes of small integers), values (and indices)
- *          moved between the line and a scratch copy.
+ *  sort    each line: an insertion sort when short, else a radix sort
+ *          on the key's bytes, stable, values (and indices) moved between
+ *          the line and a scratch copy: most significant digit first into
+ *          buckets, recursively, until a bucket fits a core's cache, where
+ *          least-significant-digit passes finish it (one read for every
+ *          digit's histogram).  A digit equal in every element is skipped
+ *          (the exponent byte of data of one sign and scale, the high
+ *          bytes of small integers).
  *  merge   the output's rank range is found in every run (a co-rank:
  *          the key of the range's first element by a binary search over
  *          the key space, then its position in each run),
- *          then the runs' heads are merged through a binary heap ordered
- *          by (key, run): run order breaks ties, so the merge is stable.
+ *          then the runs' heads are merged, the least (key, run) first
+ *          (run order breaks ties, so the merge is stable): a scan of
+ *          the heads' keys for a few runs, a binary heap for more.
  *  search  the runs are consecutive pieces of one sorted array: the run
  *          by its last key, then a binary search in it. */
 #include <stdlib.h>
@@ -23,6 +26,30 @@
 #define X(E, T, N, K) LNP_SK_DEF_##K(N, T, LNP_SK_KT_##N, N)
 LNP_FOR_ALL(X)
 #undef X
+
+/* A worker's scratch buffers, kept from task to task: a fresh allocation
+ * of a run's size is page-faulted in on every sort, which on the machines
+ * measured cost as much as the radix passes themselves.  Each worker keeps
+ * the largest it needed. */
+static _Thread_local struct {
+  void *p;
+  size_t size;
+} lnp_sort_scratch[3];
+
+static void *scratch(int which, size_t bytes)
+{
+  if (lnp_sort_scratch[which].size < bytes) {
+    free(lnp_sort_scratch[which].p);
+    lnp_sort_scratch[which].p = malloc(bytes);
+    lnp_sort_scratch[which].size = bytes;
+    if (!lnp_sort_scratch[which].p) abort(); /* a task cannot fail softly */
+  }
+  return lnp_sort_scratch[which].p;
+}
+
+/* buckets of at most this many elements are sorted by LSD passes (they
+ * and their scratch fit a core's L2 cache) */
+#define LNP_SORT_LSD_RUN (1 << 16)
 
 /* lines shorter than this: insertion sort */
 #define LNP_SORT_SMALL 48
@@ -59,27 +86,27 @@ LNP_FOR_ALL(X)
       if (ix) ix[j] = xi;                                                             \
     }                                                                                 \
   }                                                                                   \
-  /* tv, tix: scratch of n elements (tix when ix) */                                  \
-  static void radix_##N(T *v, int64_t *ix, int64_t n, T *tv, int64_t *tix,            \
-                        int64_t (*cnt)[256])                                          \
+  /* least significant digit first, digits 0..top of the data in a (b:   \
+   * scratch); returns 1 if the result is in a, 0 if in b */                          \
+  static int lsd_##N(T *a, int64_t *ia, T *b, int64_t *ib, int64_t n, int top,         \
+                     int64_t (*cnt)[256])                                             \
   {                                                                                   \
-    enum { NB = LNP_SK_NBYTES_##K(LNP_SK_KT_##N) };                                   \
-    memset(cnt, 0, sizeof(int64_t) * 256 * NB);                                       \
+    memset(cnt, 0, sizeof(int64_t) * 256 * (size_t)(top + 1));                       \
     for (int64_t i = 0; i < n; i++) {                                                 \
-      const LNP_SK_KT_##N k = lnp_sk_key_##N(v[i]);                                   \
-      for (int p = 0; p < NB; p++) cnt[p][LNP_SK_DIGIT_##K(k, p)]++;                  \
+      const LNP_SK_KT_##N k = lnp_sk_key_##N(a[i]);                                   \
+      for (int p = 0; p <= top; p++) cnt[p][LNP_SK_DIGIT_##K(k, p)]++;                \
     }                                                                                 \
-    T *src = v, *dst = tv;                                                            \
-    int64_t *isrc = ix, *idst = tix;                                                  \
-    const LNP_SK_KT_##N k0 = lnp_sk_key_##N(v[0]);                                    \
-    for (int p = 0; p < NB; p++) {                                                    \
+    T *src = a, *dst = b;                                                             \
+    int64_t *isrc = ia, *idst = ib;                                                   \
+    const LNP_SK_KT_##N k0 = lnp_sk_key_##N(a[0]);                                    \
+    for (int p = 0; p <= top; p++) {                                                  \
       if (cnt[p][LNP_SK_DIGIT_##K(k0, p)] == n) continue;                             \
       int64_t off[256], s = 0;                                                        \
       for (int d = 0; d < 256; d++) {                                                 \
         off[d] = s;                                                                   \
         s += cnt[p][d];                                                               \
       }                                                                               \
-      if (ix)                                                                         \
+      if (ia)                                                                         \
         for (int64_t i = 0; i < n; i++) {                                             \
           const int64_t o = off[LNP_SK_DIGIT_##K(lnp_sk_key_##N(src[i]), p)]++;       \
           dst[o] = src[i];                                                            \
@@ -94,10 +121,51 @@ LNP_FOR_ALL(X)
       isrc = idst;                                                                    \
       idst = it;                                                                      \
     }                                                                                 \
-    if (src != v) {                                                                   \
-      memcpy(v, src, sizeof(T) * (size_t)n);                                          \
-      if (ix) memcpy(ix, isrc, sizeof(int64_t) * (size_t)n);                          \
+    return src == a;                                                                  \
+  }                                                                                   \
+  /* digits p..0 of the data in a, the result into a (want_a) or b: buckets          \
+   * of digit p (a stable scatter into b), each sorted on by the next digit,          \
+   * down to buckets that fit a core's cache, which LSD passes sort there */          \
+  static void msd_##N(T *a, int64_t *ia, T *b, int64_t *ib, int64_t n, int p,         \
+                      int want_a, int64_t (*cnt)[256])                                \
+  {                                                                                   \
+    if (n <= LNP_SORT_LSD_RUN || p == 0) {                                            \
+      if (n > 1 && lsd_##N(a, ia, b, ib, n, p, cnt) != want_a) {                      \
+        memcpy(want_a ? a : b, want_a ? b : a, sizeof(T) * (size_t)n);                \
+        if (ia) memcpy(want_a ? ia : ib, want_a ? ib : ia, sizeof(int64_t) * (size_t)n); \
+      } else if (n == 1 && !want_a) {                                                 \
+        b[0] = a[0];                                                                  \
+        if (ia) ib[0] = ia[0];                                                        \
+      }                                                                               \
+      return;                                                                         \
     }                                                                                 \
+    int64_t c[256] = {0}, off[256], s = 0;                                            \
+    for (int64_t i = 0; i < n; i++) c[LNP_SK_DIGIT_##K(lnp_sk_key_##N(a[i]), p)]++;   \
+    if (c[LNP_SK_DIGIT_##K(lnp_sk_key_##N(a[0]), p)] == n) {                          \
+      msd_##N(a, ia, b, ib, n, p - 1, want_a, cnt);                                   \
+      return;                                                                         \
+    }                                                                                 \
+    for (int d = 0; d < 256; d++) {                                                   \
+      off[d] = s;                                                                     \
+      s += c[d];                                                                      \
+    }                                                                                 \
+    for (int64_t i = 0; i < n; i++) {                                                 \
+      const int64_t o = off[LNP_SK_DIGIT_##K(lnp_sk_key_##N(a[i]), p)]++;             \
+      b[o] = a[i];                                                                    \
+      if (ia) ib[o] = ia[i];                                                          \
+    }                                                                                 \
+    for (int d = 0; d < 256; d++) {                                                                                \
+      const int64_t lo = off[d] - c[d];                                               \
+      if (c[d])                                                                       \
+        msd_##N(b + lo, ib ? ib + lo : NULL, a + lo, ia ? ia + lo : NULL, c[d], p - 1, \
+                !want_a, cnt);                                                        \
+    }                                                                                 \
+  }                                                                                   \
+  /* tv, tix: scratch of n elements (tix when ix) */                                  \
+  static void radix_##N(T *v, int64_t *ix, int64_t n, T *tv, int64_t *tix,            \
+                        int64_t (*cnt)[256])                                          \
+  {                                                                                   \
+    msd_##N(v, ix, tv, tix, n, LNP_SK_NBYTES_##K(LNP_SK_KT_##N) - 1, 1, cnt);         \
   }                                                                                   \
   static void sort_lines_##N(void *vv, int64_t *ix, int64_t n, int64_t line, int64_t base) \
   {                                                                                   \
@@ -107,10 +175,9 @@ LNP_FOR_ALL(X)
     if (ix)                                                                           \
       for (int64_t i = 0; i < n; i++) ix[i] = base + i % line;                        \
     if (line >= LNP_SORT_SMALL) {                                                     \
-      tv = malloc(sizeof(T) * (size_t)line);                                          \
-      tix = ix ? malloc(sizeof(int64_t) * (size_t)line) : NULL;                       \
-      cnt = malloc(sizeof(int64_t) * 256 * LNP_SK_NBYTES_##K(LNP_SK_KT_##N));         \
-      if (!tv || (ix && !tix) || !cnt) abort(); /* a task cannot fail softly */       \
+      tv = scratch(0, sizeof(T) * (size_t)line);                                      \
+      tix = ix ? scratch(1, sizeof(int64_t) * (size_t)line) : NULL;                   \
+      cnt = scratch(2, sizeof(int64_t) * 256 * LNP_SK_NBYTES_##K(LNP_SK_KT_##N));     \
     }                                                                                 \
     for (int64_t s = 0; s + line <= n; s += line) {                                   \
       if (line < LNP_SORT_SMALL)                                                      \
@@ -118,9 +185,6 @@ LNP_FOR_ALL(X)
       else                                                                            \
         radix_##N(v + s, ix ? ix + s : NULL, line, tv, tix, cnt);                     \
     }                                                                                 \
-    free(tv);                                                                         \
-    free(tix);                                                                        \
-    free(cnt);                                                                        \
   }
 
 /* The key of the element of global rank `rank` (< the runs' total): the
@@ -222,9 +286,26 @@ LNP_FOR_ALL(X)
         h[nh].k = lnp_sk_key_##N(runs[r][a[r]]);                                      \
         h[nh++].r = r;                                                                \
       }                                                                               \
-    for (int i = nh / 2 - 1; i >= 0; i--) sift_##N(h, nh, i);                         \
     T *ov = vout;                                                                     \
     int64_t *oi = vout;                                                               \
+    if (nh <= 8) { /* few runs: the least head by a scan of their cached keys */     \
+      for (int64_t o = 0; o < m && nh; o++) {                                         \
+        int best = 0;                                                                 \
+        for (int i = 1; i < nh; i++)                                                  \
+          if (hless_##N(&h[i], &h[best])) best = i;                                   \
+        const int r = h[best].r;                                                      \
+        if (iruns)                                                                    \
+          oi[o] = iruns[r][a[r]];                                                     \
+        else                                                                          \
+          ov[o] = runs[r][a[r]];                                                      \
+        if (++a[r] < b[r])                                                            \
+          h[best].k = lnp_sk_key_##N(runs[r][a[r]]);                                  \
+        else                                                                          \
+          memmove(&h[best], &h[best + 1], sizeof h[0] * (size_t)(--nh - best));      \
+      }                                                                               \
+      return;                                                                         \
+    }                                                                                 \
+    for (int i = nh / 2 - 1; i >= 0; i--) sift_##N(h, nh, i);                         \
     for (int64_t o = 0; o < m && nh; o++) {                                           \
       const int r = h[0].r;                                                           \
       if (iruns)                                                                      \

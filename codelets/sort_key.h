@@ -68,22 +68,30 @@ typedef struct lnp_sk_ckey {
   LNP_SK_FN KT lnp_sk_key_##N(T x) { return (KT)((KT)x ^ LNP_SK_TOP(KT)); }
 #define LNP_SK_DEF_u(N, T, KT, RN) \
   LNP_SK_FN KT lnp_sk_key_##N(T x) { return (KT)x; }
+/* floats from their bits b (KT wide), without branches: the sign bit
+ * flipped on positives, every bit on negatives; then 0.0 for both zeros
+ * and the largest key for NaNs (b without its sign above infinity's) */
+#define LNP_SK_INF2(KT) \
+  ((KT)(sizeof(KT) == 2 ? 0xf800u : sizeof(KT) == 4 ? 0xff000000u : 0xffe0000000000000ull))
+#define LNP_SK_FBITS(KT, b)                                                   \
+  do {                                                                        \
+    const KT m2 = (KT)(b << 1);                                               \
+    KT k = (KT)(b ^ ((KT)(0u - (KT)(b >> (sizeof(KT) * 8 - 1))) | LNP_SK_TOP(KT))); \
+    k = m2 == 0 ? LNP_SK_TOP(KT) : k;                                         \
+    return m2 > LNP_SK_INF2(KT) ? (KT)~(KT)0 : k;                             \
+  } while (0)
 #define LNP_SK_DEF_h(N, T, KT, RN)                                            \
   LNP_SK_FN KT lnp_sk_key_##N(T x)                                            \
   {                                                                           \
-    const uint16_t b = (uint16_t)x, m = (uint16_t)(b & 0x7fffu);              \
-    if (m > 0x7c00u) return (KT)0xffffu;                                      \
-    if (!m) return (KT)0x8000u;                                               \
-    return (b & 0x8000u) ? (KT)~b : (KT)(b | 0x8000u);                        \
+    const KT b = (KT)x;                                                       \
+    LNP_SK_FBITS(KT, b);                                                      \
   }
 #define LNP_SK_DEF_f(N, T, KT, RN)                                            \
   LNP_SK_FN KT lnp_sk_key_##N(T x)                                            \
   {                                                                           \
-    if (x != x) return (KT)~(KT)0;                                            \
-    if (x == 0) return LNP_SK_TOP(KT);                                        \
     KT b;                                                                     \
     memcpy(&b, &x, sizeof b);                                                 \
-    return (b & LNP_SK_TOP(KT)) ? (KT)~b : (KT)(b | LNP_SK_TOP(KT));          \
+    LNP_SK_FBITS(KT, b);                                                      \
   }
 #define LNP_SK_DEF_c(N, T, KT, RN) LNP_SK_DEF_c_(N, T, LNP_SK_RN_##N, LNP_SK_RT_##N)
 #define LNP_SK_DEF_c_(N, T, R, RT) LNP_SK_DEF_c__(N, T, R, RT)
