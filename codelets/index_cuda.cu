@@ -10,11 +10,13 @@
  *    the threads race: which of them lands is unspecified (as in CuPy),
  *    unlike the CPU's last write.
  *  - COUNT: a block reduction, one atomic add per block.
- *  - COMPACT: a block per mask tile walks it in chunks with cub::BlockScan
- *    (the running count carried between chunks), each nonzero writing its
- *    row when the row is the output tile's. */
+ *  - COMPACT: the mask tiles in chunks, a block each: the chunks'
+ *    nonzeros counted and scanned (cub::DeviceScan), then each chunk
+ *    walked with cub::BlockScan from its first row, each nonzero writing
+ *    its row when the row is the output tile's. */
 #include <cub/block/block_reduce.cuh>
 #include <cub/block/block_scan.cuh>
+#include <cub/device/device_scan.cuh>
 #include <cuda_runtime.h>
 #include <cstdint>
 #include <cstring>
@@ -108,18 +110,62 @@ __global__ void k_count(unsigned long long *count, const unsigned char *m, int64
   if (threadIdx.x == 0 && c) atomicAdd(count, c);
 }
 
-__global__ void k_compact(const __grid_constant__ IxParams p)
+/* Compaction runs over chunks of the mask tiles, a block each, so that a
+ * long tile (one per GPU by default) is walked by the whole GPU: the
+ * chunks' nonzeros are counted (k_chunk_count), scanned into each chunk's
+ * first row (cub::DeviceScan), and each chunk then writes its rows
+ * (k_compact).  Chunk c of the task's chunks lies in mask tile m =
+ * chunk_tile(c): tile m's chunks start after those of the tiles before. */
+#define IX_CHUNK (IX_BLOCK * 16)
+
+__device__ int chunk_tile(const IxParams &p, int64_t c, int64_t *first)
+{
+  int64_t base = 0;
+  for (int m = 0; m < p.d.nsub; m++) {
+    const int64_t nch = (p.words[3 * m + 1] + IX_CHUNK - 1) / IX_CHUNK;
+    if (c < base + nch) {
+      *first = base;
+      return m;
+    }
+    base += nch;
+  }
+  *first = base;
+  return -1;
+}
+
+__global__ void k_chunk_count(const __grid_constant__ IxParams p, int64_t *cnt)
+{
+  typedef cub::BlockReduce<int64_t, IX_BLOCK> Reduce;
+  __shared__ typename Reduce::TempStorage tmp;
+  const int64_t c = blockIdx.x;
+  int64_t first;
+  const int m = chunk_tile(p, c, &first);
+  const unsigned char *mask = (const unsigned char *)p.ptr[1 + m];
+  const int64_t len = p.words[3 * m + 1], lo = (c - first) * IX_CHUNK;
+  const int64_t hi = lo + IX_CHUNK < len ? lo + IX_CHUNK : len;
+  int64_t k = 0;
+  for (int64_t e = lo + threadIdx.x; e < hi; e += IX_BLOCK) k += mask[e] != 0;
+  k = Reduce(tmp).Sum(k);
+  if (threadIdx.x == 0) cnt[c] = k;
+}
+
+/* pre: each chunk's nonzeros before it among the task's chunks */
+__global__ void k_compact(const __grid_constant__ IxParams p, const int64_t *pre)
 {
   typedef cub::BlockScan<int64_t, IX_BLOCK> Scan;
   __shared__ typename Scan::TempStorage tmp;
-  const int m = blockIdx.x;
+  const int64_t c = blockIdx.x;
+  int64_t first;
+  const int m = chunk_tile(p, c, &first);
   const int64_t *ex = p.words;
   const unsigned char *mask = (const unsigned char *)p.ptr[1 + m];
   const int64_t p0 = ex[3 * m], len = ex[3 * m + 1], r1 = p.d.r0 + p.d.nr, isz = p.d.itemsize;
-  int64_t carry = ex[3 * m + 2];
-  for (int64_t base = 0; base < len && carry < r1; base += IX_BLOCK) {
+  /* the tile's first row (from the host's counts), then the chunks before */
+  int64_t carry = ex[3 * m + 2] + pre[c] - pre[first];
+  const int64_t lo = (c - first) * IX_CHUNK, hi = lo + IX_CHUNK < len ? lo + IX_CHUNK : len;
+  for (int64_t base = lo; base < hi && carry < r1; base += IX_BLOCK) {
     const int64_t e = base + threadIdx.x;
-    const int64_t flag = e < len && mask[e] != 0;
+    const int64_t flag = e < hi && mask[e] != 0;
     int64_t rank, total;
     Scan(tmp).ExclusiveSum(flag, rank, total);
     const int64_t k = carry + rank;
@@ -129,16 +175,39 @@ __global__ void k_compact(const __grid_constant__ IxParams p)
       if (p.d.coords) {
         int64_t q = pos;
         for (int dd = p.d.g.vndim - 1; dd >= 0; dd--) {
-          const int64_t n = p.d.g.vshape[dd], c = q % n;
+          const int64_t n = p.d.g.vshape[dd], cc = q % n;
           q /= n;
-          if (dd >= p.d.c0 && dd < p.d.c0 + p.d.nc) ((int64_t *)row)[dd - p.d.c0] = c;
+          if (dd >= p.d.c0 && dd < p.d.c0 + p.d.nc) ((int64_t *)row)[dd - p.d.c0] = cc;
         }
       } else
         for (int64_t j = 0; j < p.d.nc; j++) fetch(p, pos * p.d.R + p.d.c0 + j, row + j * isz);
     }
     carry += total;
-    __syncthreads(); /* tmp is reused by the next chunk */
+    __syncthreads(); /* tmp is reused by the next step */
   }
+}
+
+/* the chunked compaction of one task (see k_compact); scratch from the
+ * stream's pool */
+void compact(const IxParams &p, cudaStream_t s)
+{
+  int64_t nch = 0;
+  const int64_t *ex = p.words;
+  for (int m = 0; m < p.d.nsub; m++) nch += (ex[3 * m + 1] + IX_CHUNK - 1) / IX_CHUNK;
+  if (nch == 0) return;
+  int64_t *cnt = nullptr;
+  void *tmp = nullptr;
+  size_t tmp_bytes = 0;
+  cub::DeviceScan::ExclusiveSum(nullptr, tmp_bytes, cnt, cnt, nch, s);
+  if (cudaMallocAsync((void **)&cnt, sizeof(int64_t) * (size_t)nch + tmp_bytes + 256, s) != cudaSuccess) {
+    lnp_codelets_report("failed CUDA index task: no device memory for the compaction's counts");
+    return;
+  }
+  tmp = (char *)cnt + ((sizeof(int64_t) * (size_t)nch + 255) / 256) * 256;
+  k_chunk_count<<<(unsigned)nch, IX_BLOCK, 0, s>>>(p, cnt);
+  cub::DeviceScan::ExclusiveSum(tmp, tmp_bytes, cnt, cnt, nch, s);
+  k_compact<<<(unsigned)nch, IX_BLOCK, 0, s>>>(p, cnt);
+  cudaFreeAsync(cnt, s);
 }
 
 unsigned grid_for(int64_t n)
@@ -189,7 +258,7 @@ extern "C" void lnp_index_cuda(void *descr[], void *cl_arg)
       }
       if (d->nr * d->nc > 0) k_gather<<<grid_for(d->nr * d->nc), IX_BLOCK, 0, s>>>(p, status);
     } else if (d->mode == LNP_IX_COMPACT) {
-      if (d->nsub > 0) k_compact<<<(unsigned)d->nsub, IX_BLOCK, 0, s>>>(p);
+      compact(p, s);
     } else if (d->mode == LNP_IX_SCATTER) {
       const int64_t *rb = lnp_index_extra(d), *cb = rb + d->nsub + 1;
       int buf = d->g.nbox;

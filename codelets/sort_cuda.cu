@@ -127,54 +127,106 @@ bool ok(cudaError_t e, const char *what)
   return false;
 }
 
+/* CUB's sort of the keys kb with the values vb (nullptr: keys only):
+ * radix for one line, the segmented stable sort for several */
+template <class KT, class V>
+cudaError_t cub_sort(void *tmp, size_t &bytes, cub::DoubleBuffer<KT> &kb, cub::DoubleBuffer<V> *vb, int64_t n,
+                     int64_t line, cudaStream_t s)
+{
+  const int64_t nseg = n / line;
+  auto begin = thrust::make_transform_iterator(thrust::make_counting_iterator<int64_t>(0), LineBegin{line});
+  auto end = thrust::make_transform_iterator(thrust::make_counting_iterator<int64_t>(1), LineBegin{line});
+  if (nseg == 1)
+    return vb ? cub::DeviceRadixSort::SortPairs(tmp, bytes, kb, *vb, n, 0, (int)sizeof(KT) * 8, s)
+              : cub::DeviceRadixSort::SortKeys(tmp, bytes, kb, n, 0, (int)sizeof(KT) * 8, s);
+  return vb ? cub::DeviceSegmentedSort::StableSortPairs(tmp, bytes, kb, *vb, n, nseg, begin, end, s)
+            : cub::DeviceSegmentedSort::StableSortKeys(tmp, bytes, kb, n, nseg, begin, end, s);
+}
+
+/* the same with its temporary storage from the stream's pool */
+template <class KT, class V>
+bool sort_pooled(cub::DoubleBuffer<KT> &kb, cub::DoubleBuffer<V> *vb, int64_t n, int64_t line, cudaStream_t s)
+{
+  size_t bytes = 0;
+  void *tmp = nullptr;
+  if (!ok(cub_sort(nullptr, bytes, kb, vb, n, line, s), "cub sort")) return false;
+  if (!ok(cudaMallocAsync(&tmp, bytes ? bytes : 1, s), "scratch")) return false;
+  const bool r = ok(cub_sort(tmp, bytes, kb, vb, n, line, s), "cub sort");
+  cudaFreeAsync(tmp, s);
+  return r;
+}
+
+/* how many zeros and NaNs (float kinds) */
+template <class T, class KT>
+__global__ void k_count_special(const T *v, int64_t n, unsigned long long *count)
+{
+  unsigned long long c = 0;
+  for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+    KT b;
+    memcpy(&b, &v[i], sizeof b);
+    const KT m2 = (KT)(b << 1);
+    c += m2 == 0 || m2 > LNP_SK_INF2(KT);
+  }
+  if (c) atomicAdd(count, c);
+}
+template <class T, class KT, KT (*CANON)(T)>
+__global__ void k_canon(const T *v, KT *k, int64_t n)
+{
+  for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+    k[i] = CANON(v[i]);
+}
+
 /* sort (ix NULL) or argsort of the lines of v in place */
 template <class T, class KT, char K, KT (*CANON)(T)>
 void sort_lines(T *v, int64_t *ix, int64_t n, int64_t line, int64_t base, cudaStream_t s)
 {
   if (n <= 0 || line <= 0) return;
   const unsigned g = grid_for(n);
-  KT *keys = (KT *)v, *alt = nullptr;
-  int64_t *ialt = nullptr;
-  void *tmp = nullptr;
-  size_t tmp_bytes = 0;
-  const int64_t nseg = n / line;
-  auto begin = thrust::make_transform_iterator(thrust::make_counting_iterator<int64_t>(0), LineBegin{line});
-  auto end = thrust::make_transform_iterator(thrust::make_counting_iterator<int64_t>(1), LineBegin{line});
-  /* an argsort's values are turned back from canonical keys: a merge of
-   * runs reads them only as keys */
-  if (ix)
-    k_to_keys<T, KT, K, true, CANON><<<g, 256, 0, s>>>(v, n);
-  else
-    k_to_keys<T, KT, K, false, CANON><<<g, 256, 0, s>>>(v, n);
-  if (!ok(cudaMallocAsync((void **)&alt, sizeof(KT) * (size_t)n, s), "scratch")) return;
-  if (ix && !ok(cudaMallocAsync((void **)&ialt, sizeof(int64_t) * (size_t)n, s), "scratch")) goto out;
-  if (ix) k_iota<<<g, 256, 0, s>>>(ix, n, line, base);
-  {
-    cub::DoubleBuffer<KT> kb(keys, alt);
-    cub::DoubleBuffer<int64_t> ib(ix, ialt);
-    const KT *result = nullptr;
-    const int64_t *iresult = nullptr;
-    for (int pass = 0; pass < 2; pass++) { /* 0: the scratch size, 1: the sort */
-      cudaError_t e;
-      if (nseg == 1 && ix)
-        e = cub::DeviceRadixSort::SortPairs(tmp, tmp_bytes, kb, ib, n, 0, (int)sizeof(KT) * 8, s);
-      else if (nseg == 1)
-        e = cub::DeviceRadixSort::SortKeys(tmp, tmp_bytes, kb, n, 0, (int)sizeof(KT) * 8, s);
-      else if (ix)
-        e = cub::DeviceSegmentedSort::StableSortPairs(tmp, tmp_bytes, kb, ib, n, nseg, begin, end, s);
-      else
-        e = cub::DeviceSegmentedSort::StableSortKeys(tmp, tmp_bytes, kb, n, nseg, begin, end, s);
-      if (!ok(e, "cub sort")) goto out;
-      if (pass == 0 && !ok(cudaMallocAsync(&tmp, tmp_bytes ? tmp_bytes : 1, s), "scratch")) goto out;
+  KT *alt = nullptr, *alt2 = nullptr;
+  void *vs = nullptr;
+  unsigned long long special = 0;
+  const size_t kbytes = sizeof(KT) * (size_t)n;
+  if (!ok(cudaMallocAsync((void **)&alt, kbytes + 16, s), "scratch")) return;
+  if (!ix && K == 'f') {
+    /* zeros and NaNs are where the invertible keys lose NumPy's stable
+     * order (-0.0 apart from 0.0) or a NaN's sign: seen, the values are
+     * sorted by canonical keys instead (a round trip to know) */
+    unsigned long long *cnt = (unsigned long long *)((char *)alt + (kbytes + 7) / 8 * 8);
+    cudaMemsetAsync(cnt, 0, sizeof *cnt, s);
+    k_count_special<T, KT><<<g, 256, 0, s>>>(v, n, cnt);
+    if (!ok(cudaMemcpyAsync(&special, cnt, sizeof special, cudaMemcpyDeviceToHost, s), "copy") ||
+        !ok(cudaStreamSynchronize(s), "sync"))
+      goto out;
+  }
+  if (ix || special) {
+    /* canonical keys; the values (or the indices) beside them */
+    const size_t vbytes = ix ? sizeof(int64_t) * (size_t)n : sizeof(T) * (size_t)n;
+    if (!ok(cudaMallocAsync((void **)&alt2, kbytes, s), "scratch") || !ok(cudaMallocAsync(&vs, vbytes, s), "scratch"))
+      goto out;
+    k_canon<T, KT, CANON><<<g, 256, 0, s>>>(v, alt, n);
+    cub::DoubleBuffer<KT> kb(alt, alt2);
+    if (ix) {
+      k_iota<<<g, 256, 0, s>>>(ix, n, line, base);
+      cub::DoubleBuffer<int64_t> ib(ix, (int64_t *)vs);
+      if (!sort_pooled(kb, &ib, n, line, s)) goto out;
+      /* the values sorted too: a merge of runs reads them as keys */
+      k_from_keys<T, KT, K><<<g, 256, 0, s>>>(v, kb.Current(), n);
+      if (ib.Current() != ix) ok(cudaMemcpyAsync(ix, ib.Current(), vbytes, cudaMemcpyDeviceToDevice, s), "copy");
+    } else {
+      cub::DoubleBuffer<T> vb(v, (T *)vs);
+      if (!sort_pooled(kb, &vb, n, line, s)) goto out;
+      if (vb.Current() != v) ok(cudaMemcpyAsync(v, vb.Current(), vbytes, cudaMemcpyDeviceToDevice, s), "copy");
     }
-    result = kb.Current();
-    iresult = ib.Current();
-    k_from_keys<T, KT, K><<<g, 256, 0, s>>>(v, result, n);
-    if (ix && iresult != ix) ok(cudaMemcpyAsync(ix, iresult, sizeof(int64_t) * (size_t)n, cudaMemcpyDeviceToDevice, s), "copy");
+  } else {
+    /* invertible keys in place, sorted alone, turned back */
+    k_to_keys<T, KT, K, false, CANON><<<g, 256, 0, s>>>(v, n);
+    cub::DoubleBuffer<KT> kb((KT *)v, alt);
+    if (!sort_pooled<KT, int64_t>(kb, nullptr, n, line, s)) goto out;
+    k_from_keys<T, KT, K><<<g, 256, 0, s>>>(v, kb.Current(), n);
   }
 out:
-  if (tmp) cudaFreeAsync(tmp, s);
-  if (ialt) cudaFreeAsync(ialt, s);
+  if (vs) cudaFreeAsync(vs, s);
+  if (alt2) cudaFreeAsync(alt2, s);
   cudaFreeAsync(alt, s);
 }
 
