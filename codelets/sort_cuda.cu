@@ -61,20 +61,21 @@ template <> struct Keys<'i'> {
   template <class KT, class T> __device__ static KT sort_key(T x) { return (KT)((KT)x ^ LNP_SK_TOP(KT)); }
   template <class KT, class T> __device__ static T value(KT k) { return (T)(KT)(k ^ LNP_SK_TOP(KT)); }
 };
-/* floats (float16 as its bits): monotonic bits, a NaN's sign cleared */
+/* floats (float16 as its bits): the monotonic bits, a bijection; its
+ * order is NumPy's stable one except for -0.0 (just below 0.0), negative
+ * NaNs (first) and NaNs of several payloads (by payload): "special"
+ * values, counted by the sort (sort_lines) */
 template <> struct Keys<'f'> {
-  template <class KT> __device__ static bool is_nan(KT b)
+  template <class KT> __device__ static bool special(KT b)
   {
-    const KT m = (KT)(b & (KT)~LNP_SK_TOP(KT));
-    if (sizeof(KT) == 2) return m > (KT)0x7c00u;
-    if (sizeof(KT) == 4) return m > (KT)0x7f800000u;
-    return m > (KT)0x7ff0000000000000ull;
+    const KT qnan = (KT)(sizeof(KT) == 2 ? 0x7e00u : sizeof(KT) == 4 ? 0x7fc00000u : 0x7ff8000000000000ull);
+    const KT m2 = (KT)(b << 1);
+    return (m2 == 0 && b != 0) || (m2 > LNP_SK_INF2(KT) && b != qnan);
   }
   template <class KT, class T> __device__ static KT sort_key(T x)
   {
     KT b;
     memcpy(&b, &x, sizeof b);
-    if (is_nan(b)) return (KT)(b | LNP_SK_TOP(KT));
     return (b & LNP_SK_TOP(KT)) ? (KT)~b : (KT)(b | LNP_SK_TOP(KT));
   }
   template <class KT, class T> __device__ static T value(KT k)
@@ -88,14 +89,23 @@ template <> struct Keys<'f'> {
 template <> struct Keys<'h'> : Keys<'f'> {};
 
 /* the values' keys in their place: canonical (CANON, argsort) or
- * invertible */
+ * invertible, then counting the special values (count non-null) */
 template <class T, class KT, char K, bool CANON, KT (*KEY)(T)>
-__global__ void k_to_keys(T *v, int64_t n)
+__global__ void k_to_keys(T *v, int64_t n, unsigned long long *count)
 {
+  unsigned long long c = 0;
   for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
     const T x = v[i];
-    ((KT *)v)[i] = CANON ? KEY(x) : Keys<K>::template sort_key<KT>(x);
+    const KT k = CANON ? KEY(x) : Keys<K>::template sort_key<KT>(x);
+    if constexpr (K == 'f')
+      if (count) {
+        KT b;
+        memcpy(&b, &x, sizeof b);
+        c += Keys<'f'>::special(b);
+      }
+    ((KT *)v)[i] = k;
   }
+  if (c) atomicAdd(count, c);
 }
 template <class T, class KT, char K>
 __global__ void k_from_keys(T *v, const KT *k, int64_t n)
@@ -156,24 +166,16 @@ bool sort_pooled(cub::DoubleBuffer<KT> &kb, cub::DoubleBuffer<V> *vb, int64_t n,
   return r;
 }
 
-/* how many zeros and NaNs (float kinds) */
-template <class T, class KT>
-__global__ void k_count_special(const T *v, int64_t n, unsigned long long *count)
+/* canonical keys k of the values v; with the invertible keys in v's
+ * place (from), the values are restored first */
+template <class T, class KT, char K, KT (*CANON)(T)>
+__global__ void k_canon(T *v, KT *k, int64_t n, bool from)
 {
-  unsigned long long c = 0;
   for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
-    KT b;
-    memcpy(&b, &v[i], sizeof b);
-    const KT m2 = (KT)(b << 1);
-    c += m2 == 0 || m2 > LNP_SK_INF2(KT);
+    const T x = from ? Keys<K>::template value<KT, T>(((const KT *)v)[i]) : v[i];
+    v[i] = x;
+    k[i] = CANON(x);
   }
-  if (c) atomicAdd(count, c);
-}
-template <class T, class KT, KT (*CANON)(T)>
-__global__ void k_canon(const T *v, KT *k, int64_t n)
-{
-  for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
-    k[i] = CANON(v[i]);
 }
 
 /* sort (ix NULL) or argsort of the lines of v in place */
@@ -187,15 +189,14 @@ void sort_lines(T *v, int64_t *ix, int64_t n, int64_t line, int64_t base, cudaSt
   unsigned long long special = 0;
   const size_t kbytes = sizeof(KT) * (size_t)n;
   if (!ok(cudaMallocAsync((void **)&alt, kbytes + 16, s), "scratch")) return;
-  if (!ix && K == 'f') {
-    /* zeros and NaNs are where the invertible keys lose NumPy's stable
-     * order (-0.0 apart from 0.0) or a NaN's sign: seen, the values are
-     * sorted by canonical keys instead (a round trip to know) */
+  if (!ix) {
+    /* invertible keys in place; the special values, where they give
+     * another order than NumPy's stable one, counted (a round trip) */
     unsigned long long *cnt = (unsigned long long *)((char *)alt + (kbytes + 7) / 8 * 8);
-    cudaMemsetAsync(cnt, 0, sizeof *cnt, s);
-    k_count_special<T, KT><<<g, 256, 0, s>>>(v, n, cnt);
-    if (!ok(cudaMemcpyAsync(&special, cnt, sizeof special, cudaMemcpyDeviceToHost, s), "copy") ||
-        !ok(cudaStreamSynchronize(s), "sync"))
+    if (K == 'f') cudaMemsetAsync(cnt, 0, sizeof *cnt, s);
+    k_to_keys<T, KT, K, false, CANON><<<g, 256, 0, s>>>(v, n, K == 'f' ? cnt : nullptr);
+    if (K == 'f' && (!ok(cudaMemcpyAsync(&special, cnt, sizeof special, cudaMemcpyDeviceToHost, s), "copy") ||
+                     !ok(cudaStreamSynchronize(s), "sync")))
       goto out;
   }
   if (ix || special) {
@@ -203,7 +204,7 @@ void sort_lines(T *v, int64_t *ix, int64_t n, int64_t line, int64_t base, cudaSt
     const size_t vbytes = ix ? sizeof(int64_t) * (size_t)n : sizeof(T) * (size_t)n;
     if (!ok(cudaMallocAsync((void **)&alt2, kbytes, s), "scratch") || !ok(cudaMallocAsync(&vs, vbytes, s), "scratch"))
       goto out;
-    k_canon<T, KT, CANON><<<g, 256, 0, s>>>(v, alt, n);
+    k_canon<T, KT, K, CANON><<<g, 256, 0, s>>>(v, alt, n, !ix);
     cub::DoubleBuffer<KT> kb(alt, alt2);
     if (ix) {
       k_iota<<<g, 256, 0, s>>>(ix, n, line, base);
@@ -218,8 +219,7 @@ void sort_lines(T *v, int64_t *ix, int64_t n, int64_t line, int64_t base, cudaSt
       if (vb.Current() != v) ok(cudaMemcpyAsync(v, vb.Current(), vbytes, cudaMemcpyDeviceToDevice, s), "copy");
     }
   } else {
-    /* invertible keys in place, sorted alone, turned back */
-    k_to_keys<T, KT, K, false, CANON><<<g, 256, 0, s>>>(v, n);
+    /* the invertible keys sorted alone, turned back */
     cub::DoubleBuffer<KT> kb((KT *)v, alt);
     if (!sort_pooled<KT, int64_t>(kb, nullptr, n, line, s)) goto out;
     k_from_keys<T, KT, K><<<g, 256, 0, s>>>(v, kb.Current(), n);
