@@ -99,16 +99,18 @@ def _deferred_inside(obj):
     return False
 
 
-def numpy_impl(name):
+def numpy_impl(name, rebind=None):
     """legate.numpy's `name`: NumPy's implementation, rebound when an
-    argument is deferred, else NumPy's function on the eager arrays."""
+    argument is deferred (by `rebind`, default rebound), else NumPy's
+    function on the eager arrays."""
     npfunc = getattr(_np, name)
+    rebind = rebind or rebound
 
     def f(*args, **kwargs):
         if _deferred_inside(args) or _deferred_inside(kwargs):
             # (a NumPy array in the result, where NumPy's code called a
             # function it imported under another name, becomes ours)
-            return wrap(rebound(npfunc)(*args, **kwargs))
+            return wrap(rebind(npfunc)(*args, **kwargs))
         return wrap(npfunc(*convert(args), **convert(kwargs)))
 
     f.__name__ = f.__qualname__ = name

@@ -417,16 +417,10 @@ def _deferred_inside(obj):
 
 
 def _impl(name):
-    npfunc = getattr(_np, name)
-
-    def f(*args, **kwargs):
-        if _deferred_inside(args) or _deferred_inside(kwargs):
-            return wrap(_rebound(npfunc)(*args, **kwargs))
-        return wrap(npfunc(*convert(args), **convert(kwargs)))
-
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = npfunc.__doc__
-    f.__wrapped__ = npfunc
+    """NumPy's `name` over ours (_numpy_impl.numpy_impl), rebound with the
+    patches above"""
+    from ._numpy_impl import numpy_impl
+    f = numpy_impl(name, _rebound)
     f.__module__ = __name__
     return f
 
