@@ -304,8 +304,8 @@ def test_fallback_follows_seed():
     b = lnp.random.dirichlet([1.0, 2.0, 3.0], size=5)
     assert np.array_equal(np.asarray(a), np.asarray(b)) and a.shape == (5, 3)
     rng = lnp.random.default_rng(3)
-    with pytest.warns(RuntimeWarning, match="permutation"):
-        p = np.asarray(rng.permutation(10))
+    with pytest.warns(RuntimeWarning, match="permuted"):
+        p = np.asarray(rng.permuted(lnp.arange(10)))
     assert sorted(p.tolist()) == list(range(10))
 
 
@@ -337,6 +337,8 @@ for n in (7, (70, 1001)):
     h(rng.random(n, dtype=onp.float32)); h(rng.standard_normal(n, dtype=onp.float32))
     h(rng.integers(0, 1000, n, dtype=onp.int16)); h(rng.normal(3.0, 2.0, n))
     h(rng.random()); h(np.random.random())
+np.random.seed(5)
+h(np.random.permutation(70070)); h(np.random.choice(1000, 5000)); h(np.random.choice(70070, 7, replace=False))
 if np._core.config().get("rank", 0) == 0:
     print("\n".join(out))
     if len(sys.argv) > 1:
@@ -354,7 +356,7 @@ def _run_modes(env, ranks=1, dump=None):
     r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     lines = [ln for ln in r.stdout.splitlines() if ln.strip()]
-    assert len(lines) == 2 * 26, r.stdout
+    assert len(lines) == 2 * 26 + 3, r.stdout
     return lines
 
 
@@ -544,3 +546,79 @@ def test_moments_float32_generator():
     assert abs(m - 3.0) < 0.03 and abs(v - 3.0) < 0.1
     m, v = _moments(rng.standard_normal(N, dtype=np.float32))
     assert abs(m) < 0.015 and abs(v - 1) < 0.02
+
+
+# ---------------------------------------------------------------------------
+# permutation, shuffle, choice (random keys stably argsorted, gathers)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [1, 7, 1000, 70001])
+def test_permutation_of_an_int(n):
+    lnp.random.seed(11)
+    p = lnp.random.permutation(n)
+    assert p.dtype == np.int64 and p.shape == (n,)
+    assert np.array_equal(np.sort(np.asarray(p)), np.arange(n))
+    lnp.random.seed(11)
+    assert np.array_equal(np.asarray(lnp.random.permutation(n)), np.asarray(p))
+
+
+def test_permutation_and_shuffle_of_arrays():
+    x = np.arange(3000.0).reshape(1000, 3)
+    a = lnp.array(x)
+    lnp.random.seed(2)
+    r = np.asarray(lnp.random.permutation(a))
+    assert r.shape == x.shape and not np.array_equal(r, x)
+    assert np.array_equal(r[np.argsort(r[:, 0])], x)      # rows kept whole
+    g = lnp.random.default_rng(3)
+    c = np.asarray(g.permutation(a, axis=1))
+    assert np.array_equal(np.sort(c, axis=1), x)
+    # shuffle in place, through a view: the other rows untouched
+    b = lnp.array(x)
+    lnp.random.shuffle(b[::2])
+    got = np.asarray(b)
+    assert np.array_equal(got[1::2], x[1::2])
+    assert np.array_equal(np.sort(got[::2, 0]), x[::2, 0])
+    assert np.array_equal(got[::2][np.argsort(got[::2, 0])], x[::2])
+    with pytest.raises(TypeError):
+        lnp.random.permutation(a, axis=1)      # RandomState has no axis
+
+
+def test_choice():
+    lnp.random.seed(4)
+    c = np.asarray(lnp.random.choice(5, 200000))
+    assert c.dtype == np.int64 and c.min() == 0 and c.max() == 4
+    assert np.allclose(np.bincount(c) / c.size, 0.2, atol=0.01)
+    w = np.array([0.1, 0.2, 0.3, 0.4, 0.0])
+    d = np.asarray(lnp.random.choice(lnp.arange(5) * 10, (400, 500), p=w))
+    assert d.shape == (400, 500) and not (d == 40).any()
+    assert np.allclose(np.bincount(d.ravel() // 10, minlength=5) / d.size, w, atol=0.01)
+    u = np.asarray(lnp.random.choice(10 ** 6, 10 ** 5, replace=False))
+    assert np.unique(u).size == 10 ** 5 and u.max() < 10 ** 6
+    g = lnp.random.default_rng(1)
+    s = np.asarray(g.choice(1000, 50, replace=False, shuffle=False))
+    assert np.unique(s).size == 50 and s.max() < 1000
+    assert 0 <= int(lnp.random.choice(7)) < 7
+
+
+@pytest.mark.parametrize("call, exc", [
+    (lambda: lnp.random.choice(5, 6, replace=False), ValueError),
+    (lambda: lnp.random.choice(5, 3, p=[0.5, 0.5, 0.5, -0.5, 0.0]), ValueError),
+    (lambda: lnp.random.choice(5, 3, p=[0.5, 0.5, 0.5, 0.5, 0.0]), ValueError),
+    (lambda: lnp.random.choice(5, 3, p=[0.5, 0.5]), ValueError),
+    (lambda: lnp.random.choice(0, 3), ValueError),
+    (lambda: lnp.random.default_rng(0).choice(5, 6, replace=False), ValueError),
+])
+def test_choice_errors(call, exc):
+    with pytest.raises(exc):
+        call()
+
+
+@ours
+def test_permutation_and_choice_do_not_fall_back(native):
+    lnp.random.seed(0)
+    n = 1 << 17
+    lnp.random.permutation(n)
+    lnp.random.shuffle(lnp.arange(n))
+    lnp.random.choice(n, n)
+    lnp.random.choice(n, 1000, replace=False)
+    lnp.random.choice(lnp.arange(float(n)), n, p=lnp.full(n, 1.0 / n))

@@ -24,7 +24,7 @@ import struct
 import numpy as _np
 
 from ._runtime import core as _core
-from ._dtypes import dt_num
+from ._dtypes import dt_num, normalize_axis_index
 from ._array import ndarray, _deferred, _eager, to_numpy
 from ._creation import _check_size, _deferrable
 from ._fallback import FallbackModule, call_numpy, fallback_function
@@ -263,6 +263,90 @@ class _Native:
                                  proto)
         return self._generate("RANDOM_INTEGERS", _shape(size), dtype, params)
 
+    # -- permutations and sampling: random 64-bit keys, stably argsorted
+    # (native sort), and gathers; the same in every mode like the draws
+
+    def _perm(self, n):
+        """A uniformly random permutation of range(n) (int64): the argsort
+        of n random 64-bit keys."""
+        from ._sort import argsort
+        keys = self._generate("RANDOM_INTEGERS", (n,), _np.dtype(_np.uint64), (0, 0))
+        return argsort(keys, kind="stable")
+
+    def _permute(self, x, axis):
+        """x permuted along axis (a new array); an integer: a permutation of
+        range(x)."""
+        from ._creation import asarray
+        from ._manip import moveaxis
+        if _np.ndim(x) == 0 and _is_scalar(x) and _np.issubdtype(_np.asarray(x).dtype, _np.integer):
+            return self._perm(int(x))
+        a = asarray(x)
+        if a.ndim == 0:
+            raise IndexError("x must be an integer or at least 1-dimensional")
+        axis = normalize_axis_index(axis, a.ndim)
+        moved = moveaxis(a, axis, 0)
+        return moveaxis(moved[self._perm(moved.shape[0])], 0, axis)
+
+    def permutation(self, x, axis=0):
+        if isinstance(self, RandomState) and axis != 0:
+            raise TypeError("permutation() got an unexpected keyword argument 'axis'")
+        return self._permute(x, axis)
+
+    def shuffle(self, x, axis=0):
+        """In place along axis (views too); anything but our array: NumPy's."""
+        if isinstance(self, RandomState) and axis != 0:
+            raise TypeError("shuffle() got an unexpected keyword argument 'axis'")
+        if type(x) is not ndarray or x.ndim == 0:
+            return self._fallback("shuffle", (x,), {} if axis == 0 else {"axis": axis})
+        x[...] = self._permute(x, axis)
+
+    def choice(self, a, size=None, replace=True, p=None, axis=0, shuffle=True):
+        """NumPy's choice of a 1-D population: with replacement an index
+        per draw (uniform integers, or p's cumulative sum searched with
+        uniform draws), without it the head of a random permutation.
+        Weighted draws without replacement, N-D populations, an empty one
+        and non-integer scalars are NumPy's (the fallback)."""
+        from ._creation import asarray
+        legacy = isinstance(self, RandomState)
+        kw = {} if legacy else {"axis": axis, "shuffle": shuffle}
+        pop_int = _np.ndim(a) == 0 and _is_scalar(a) and _np.issubdtype(_np.asarray(a).dtype, _np.integer)
+        arr = None if pop_int or _np.ndim(a) == 0 else asarray(a)
+        n = int(a) if pop_int else (arr.shape[0] if arr is not None and arr.ndim == 1 else 0)
+        if (arr is None and not pop_int) or (arr is not None and arr.ndim != 1) or n <= 0 \
+                or (p is not None and not replace) or axis != 0:
+            return self._fallback("choice", (a, size, replace, p), kw)
+        shape = () if size is None else _shape(size)
+        k = 1
+        for d in shape:
+            k *= d
+        if p is not None:
+            pa = asarray(p, dtype=_np.float64)
+            if pa.ndim != 1:
+                raise ValueError("'p' must be 1-dimensional")
+            if pa.shape[0] != n:
+                raise ValueError("'a' and 'p' must have same size")
+            if bool((pa < 0).any()):
+                raise ValueError("probabilities are not non-negative")
+            if abs(float(pa.sum()) - 1) > math.sqrt(_np.finfo(_np.float64).eps):
+                raise ValueError("probabilities do not sum to 1")
+            from ._scan import cumsum
+            from ._sort import searchsorted
+            cdf = cumsum(pa)
+            cdf = cdf / cdf[-1]
+            op, _, kparams, _ = _DISTS["random_sample"]
+            u = self._generate(op, (k,), _np.dtype(_np.float64), kparams())
+            idx = _ufunc().minimum(searchsorted(cdf, u, side="right"), n - 1)
+        elif replace:
+            idx = self._generate("RANDOM_INTEGERS", (k,), _np.dtype(_np.int64), (0, n))
+        else:
+            if k > n:
+                raise ValueError("Cannot take a larger sample than population when 'replace=False'" if legacy
+                                 else "Cannot take a larger sample than population when replace is False")
+            idx = self._perm(n)[:k]  # (shuffle=False: any order, as NumPy's)
+        idx = idx.reshape(shape)
+        r = idx if pop_int else arr[idx]
+        return r[()] if size is None else r
+
     def __getattr__(self, name):
         # methods without a kernel: NumPy's, on the NumPy generator
         if name.startswith("_"):
@@ -478,7 +562,8 @@ _rand._prefix = "random."
 
 
 NATIVE_NAMES = (
-    ["seed", "get_state", "set_state", "random_sample", "random", "rand", "randn", "randint"]
+    ["seed", "get_state", "set_state", "random_sample", "random", "rand", "randn", "randint",
+     "permutation", "shuffle", "choice"]
     + [n for n in _DISTS if n != "random_sample"])
 
 
