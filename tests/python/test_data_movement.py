@@ -118,10 +118,24 @@ def test_repeat_scalar_counts(shape, n, native):
         both(lambda m, x: x.repeat([n], axis=axis), a)
 
 
-def test_repeat_per_element_counts():
+def test_repeat_per_element_counts(native):
     a = values(np.int64, (3, 4))
     both(lambda m, x: m.repeat(x, [1, 0, 2], axis=0), a)
     both(lambda m, x: m.repeat(x, [1, 0, 2, 3], axis=1), a)
+    both(lambda m, x: m.repeat(x, [0, 0, 0], axis=0), a)
+    both(lambda m, x: m.repeat(x, [1, 0, 2], axis=-2), a)
+    big = values(np.float32, (301, 5))
+    both(lambda m, x: m.repeat(x, m.arange(301) % 4), big)
+    both(lambda m, x: x.repeat(m.arange(301) % 3, axis=0), big)
+    both(lambda m, x: m.repeat(x, m.array([2, 0, 1, 3, 1]), axis=1), big)
+
+
+@pytest.mark.parametrize("counts, axis", [([1, 2], 0), ([1, -1, 2], 0), (np.array([1.5, 2, 3]), 0),
+                                          ([1, 2, 3], 2)])
+def test_repeat_counts_errors(counts, axis):
+    a = values(np.int64, (3, 4))
+    both(lambda m, x: m.repeat(x, m.asarray(counts) if isinstance(counts, np.ndarray) else counts,
+                               axis=axis), a)
 
 
 @pytest.mark.parametrize("shape", [(7,), (3, 4), (0,), (1,)])

@@ -46,7 +46,9 @@ def repeat(a, repeats, axis=None):
         return wrap_result(_np.repeat(a._np, _np.asarray(repeats) if type(repeats) is not ndarray
                                       else repeats.__array__(), axis))
     r = _np.asarray(repeats) if type(repeats) is not ndarray else None
-    if r is None or r.ndim > 1 or (r.ndim == 1 and r.shape[0] != 1):
+    if r is None or (r.ndim == 1 and r.shape[0] != 1):
+        return _repeat_counts(a, repeats, axis)
+    if r.ndim > 1:
         return call_numpy(_np.repeat, "repeat", (a, repeats), {"axis": axis})
     # NumPy's errors (a negative count, a bad axis, a count that is no int)
     _np.repeat(_np.zeros((1,) * max(a.ndim, 1)), r, axis)
@@ -58,6 +60,35 @@ def repeat(a, repeats, axis=None):
     c = broadcast_to(reshape(b, b.shape + (1,)), b.shape + (n,))
     flat = reshape(c.copy(), b.shape[:-1] + (b.shape[-1] * n,))
     return moveaxis(flat, -1, axis).copy()
+
+
+def _repeat_counts(a, repeats, axis):
+    """repeat with a count per element along axis: element j of the result
+    is a[searchsorted(cumsum(counts), j, 'right')] (native cumsum, search
+    and gather; the total is read to size the result)."""
+    from ._creation import arange, asarray
+    from ._manip import ravel
+    from ._scan import cumsum
+    from ._sort import searchsorted
+    from ._fallback import call_numpy
+    counts = asarray(repeats)
+    if counts.ndim != 1:
+        return call_numpy(_np.repeat, "repeat", (a, repeats), {"axis": axis})
+    if axis is None:
+        a, axis = ravel(a), 0
+    axis = normalize_axis_index(axis, a.ndim)
+    # NumPy's errors (a count that is no int, a length that is not the
+    # axis') on zero-memory stand-ins
+    _np.repeat(_np.zeros(a.shape[axis], _np.int8), _np.zeros(counts.shape, counts.dtype), 0)
+    if counts.size == 1:
+        return repeat(a, int(counts[0]), axis)
+    if counts.size == 0:
+        return a.copy()
+    if bool((counts < 0).any()):
+        raise ValueError("repeats may not contain negative values.")
+    ends = cumsum(counts.astype(_np.int64))
+    idx = searchsorted(ends, arange(int(ends[-1]), dtype=_np.int64), side="right")
+    return a.take(idx, axis=axis)
 
 
 def resize(a, new_shape):
