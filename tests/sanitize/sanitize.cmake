@@ -67,7 +67,7 @@ endif()
 # few minutes.  PYTHONMALLOC=malloc puts Python objects in ASan's heap too, so
 # an overrun of a buffer the extension fills from a Python object is caught.
 set(LNP_SANITIZE_PYTESTS test_ufuncs test_views test_reductions test_errors
-  test_numpy_idioms test_bad_input test_shapes test_linalg test_conversion
+  test_numpy_idioms test_bad_input test_shapes test_linalg test_conversion test_sorting
   CACHE STRING "tests/python suites run under the sanitizers")
 set(_lnp_files "")
 foreach(t IN LISTS LNP_SANITIZE_PYTESTS)
