@@ -178,6 +178,9 @@ int64_t lnp_view_size(const lnp_view *v);
 lnp_status lnp_view_index(const lnp_view *v, int nkeys, const lnp_key *keys, lnp_view **out);
 lnp_status lnp_view_transpose(const lnp_view *v, const int *perm, lnp_view **out);
 lnp_status lnp_view_broadcast(const lnp_view *v, int ndim, const int64_t *shape, lnp_view **out);
+/* The same elements' bytes seen as another dtype of the same itemsize
+ * (ndarray.view(dtype)): a view of a store that shares v's tiles. */
+lnp_status lnp_view_as_dtype(const lnp_view *v, int dtype, lnp_view **out);
 /* Reshape.  is_view = 1 where NumPy returns a view (its no-copy rule):
  * *out is then a view of the same tiles, or, where no re-seeing of the
  * store makes its elements a box, a linked copy (reshape.c) that behaves

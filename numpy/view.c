@@ -36,6 +36,28 @@ lnp_view *lnp_view_copy(const lnp_view *v)
   return c;
 }
 
+lnp_status lnp_view_as_dtype(const lnp_view *v, int dtype, lnp_view **out)
+{
+  const lnp_store *s = v->store;
+  if (dtype < 0 || dtype >= LNP_NTYPES || lnp_dtype_size(dtype) != s->itemsize)
+    return lnp_error(LNP_EVALUE, "view as dtype %d: not of the array's itemsize", dtype);
+  int64_t *b[LNP_MAXDIM];
+  for (int d = 0; d < s->ndim; d++) b[d] = s->bounds[d];
+  lnp_store *a;
+  lnp_status st = lnp_store_alias(&a, s, s->ndim, s->shape, s->ntiles, b);
+  if (st) return st;
+  a->dtype = dtype;
+  lnp_view *c = lnp_view_copy(v);
+  if (!c) {
+    lnp_store_release(a);
+    return lnp_error(LNP_ENOMEM, "out of memory");
+  }
+  lnp_store_release(c->store);
+  c->store = a;
+  *out = c;
+  return LNP_OK;
+}
+
 void lnp_view_free(lnp_view *v)
 {
   if (!v) return;

@@ -244,6 +244,16 @@ static PyObject *Array_transpose(ArrayObject *self, PyObject *perm_obj)
   return lnp_py_wrap_view(out, (PyObject *)self);
 }
 
+static PyObject *Array_view_dtype(ArrayObject *self, PyObject *dt_obj)
+{
+  const long dt = PyLong_AsLong(dt_obj);
+  if (dt == -1 && PyErr_Occurred()) return NULL;
+  lnp_view *out;
+  lnp_status st = lnp_view_as_dtype(self->view, (int)dt, &out);
+  if (st) return lnp_py_raise(st);
+  return lnp_py_wrap_view(out, (PyObject *)self);
+}
+
 static PyObject *Array_broadcast_to(ArrayObject *self, PyObject *shape_obj)
 {
   int64_t shape[LNP_MAXDIM];
@@ -339,6 +349,8 @@ static PyMethodDef Array_methods[] = {
   {"to_numpy", (PyCFunction)Array_to_numpy, METH_O, "Fill a C-contiguous numpy array with the values."},
   {"index", (PyCFunction)Array_index, METH_O, "Basic indexing with a normalised key tuple."},
   {"transpose", (PyCFunction)Array_transpose, METH_O, "Permuted view."},
+  {"view_dtype", (PyCFunction)Array_view_dtype, METH_O,
+   "View of the same bytes as another dtype of the same itemsize (its number)."},
   {"broadcast_to", (PyCFunction)Array_broadcast_to, METH_O, "Broadcast view."},
   {"reshape", (PyCFunction)Array_reshape, METH_O, "Reshape: (array, is_view)."},
   {"shares_storage", (PyCFunction)Array_shares_storage, METH_O, "Same tiles underneath."},

@@ -105,6 +105,33 @@ def test_write_through_view(case):
     both(view_sees_base, a)
 
 
+@pytest.mark.parametrize("src, dst", [(np.float64, np.int64), (np.int64, np.uint64), (np.float32, np.int32),
+                                      (np.int16, np.float16), (np.uint8, np.int8), (np.complex128, np.complex128),
+                                      (np.int32, np.float32)])
+def test_view_as_another_dtype_shares_the_elements(src, dst):
+    """ndarray.view(dtype) of the same itemsize is a view: writes both ways
+    (before: a copy, and writes through it were lost)."""
+    a = np.arange(600).reshape(20, 30).astype(src)
+
+    def values_of(m, x):
+        return x.view(dst)
+
+    def write_through(m, x):
+        v = x[2:15:3, ::-2].view(dst)
+        v[...] = v[::-1]
+        v[1, 1] = 3
+        return x
+
+    def sees_base(m, x):
+        v = x.view(dst)
+        x[4] = x[5]
+        return v
+
+    both(values_of, a)
+    both(write_through, a)
+    both(sees_base, a)
+
+
 def test_write_integer_index_into_base():
     a = np.arange(24.0).reshape(2, 3, 4)
 

@@ -683,6 +683,16 @@ class ndarray:
                 same = False
         if same:
             return _deferred(view_source(self).index(()))
+        if len(args) <= 1 and "type" not in kwargs and dt is not None:
+            # another dtype of the same itemsize: a view of the same tiles
+            # (writes through it reach self, as NumPy's)
+            try:
+                ndt = _np.dtype(dt)
+            except TypeError:
+                ndt = None
+            num = None if ndt is None else dt_num(ndt)
+            if num is not None and ndt.itemsize == self.itemsize:
+                return _deferred(view_source(self).view_dtype(num))
         warn_fallback("ndarray.view")
         return wrap_result(materialize(self._arr).view(*args, **kwargs))
 
