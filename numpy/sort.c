@@ -69,12 +69,15 @@ static lnp_status store_runs(int64_t n, int32_t tiles, int dtype, lnp_view **out
 /* How many runs a line of n elements is cut into: the workers that sort
  * (CUDA workers, and the CPU ones unless tasks are kept off them), times
  * the ranks, each run at least 2^16 elements; test mode: runs of 3, to
- * take every path on small arrays. */
+ * take every path on small arrays, at most 16 of them (every merge task
+ * reads every run: 64 made test_sorting under 4 ranks run past 15
+ * minutes on 2 cores). */
+#define LNP_SORT_TEST_RUNS 16
 static int32_t run_count(int64_t n)
 {
   int64_t P;
   if (lnp_runtime_test_mode())
-    P = (n + 2) / 3;
+    P = (n + 2) / 3 < LNP_SORT_TEST_RUNS ? (n + 2) / 3 : LNP_SORT_TEST_RUNS;
   else {
     int64_t w = starpu_worker_get_count_by_type(STARPU_CUDA_WORKER);
     if (!(w > 0 && lnp_codelets_gpu_only())) w += starpu_worker_get_count_by_type(STARPU_CPU_WORKER);
