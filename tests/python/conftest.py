@@ -497,3 +497,20 @@ def native(monkeypatch):
 
     monkeypatch.setattr(_fallback, "call_numpy", refuse)
     yield
+
+
+def deferred(x):
+    """A deferred legate array equal to the NumPy array ``x`` (against
+    NumPy: a copy of x), however small: a small one is a view of a large
+    store (a 0-d one through reshape: an array, as np.array(2.5) is)."""
+    if AGAINST_NUMPY:
+        return x.copy()
+    from legate.numpy._runtime import EAGER_MAX
+    if x.size >= EAGER_MAX:
+        r = lnp.array(x)
+    else:
+        big = np.zeros(EAGER_MAX + x.size, dtype=x.dtype)
+        big[:x.size] = x.ravel()
+        r = lnp.array(big)[:x.size].reshape(x.shape)
+    assert r._arr is not None and not r._scalar, "operand is not a deferred array"
+    return r

@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 import pytest
 
-from conftest import AGAINST_NUMPY, NUMPY2, check, lnp, public_exc, quiet, values
+from conftest import AGAINST_NUMPY, NUMPY2, deferred, check, lnp, public_exc, quiet, values
 
 if AGAINST_NUMPY:
     EAGER_MAX = 0
@@ -73,22 +73,7 @@ def _arrays():
 _BASE = _arrays()
 
 
-def _to_lnp(x):
-    """A deferred legate array equal to the NumPy array ``x``."""
-    if AGAINST_NUMPY:
-        return x.copy()
-    if x.size >= EAGER_MAX:
-        r = lnp.array(x)
-    else:
-        # too small to be deferred by itself: a view of a large store
-        big = np.zeros(EAGER_MAX + x.size, dtype=x.dtype)
-        big[:x.size] = x.ravel()
-        lb = lnp.array(big)
-        # (a 0-d one through reshape: an array, as np.array(2.5) is; an
-        # element, lb[0], stands for a NumPy scalar)
-        r = lb[:x.size].reshape(x.shape)
-    assert r._arr is not None and not r._scalar, "operand is not a deferred array"
-    return r
+_to_lnp = deferred
 
 
 # ---------------------------------------------------------------------------

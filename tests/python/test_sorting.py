@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from conftest import (
+    deferred,
     AGAINST_NUMPY,
     NUMPY2,
     check,
@@ -60,19 +61,6 @@ KINDS = [None, "quicksort", "mergesort", "heapsort", "stable"]
 
 # ---------------------------------------------------------------- operands
 
-def deferred(x):
-    """A deferred legate array equal to the NumPy array ``x``."""
-    if AGAINST_NUMPY:
-        return x.copy()
-    if x.size >= EAGER_MAX:
-        r = lnp.array(x)
-    else:
-        # too small to be deferred by itself: a view of a large store
-        big = np.zeros(EAGER_MAX + x.size, dtype=x.dtype)
-        big[:x.size] = x.ravel()
-        r = lnp.array(big)[:x.size].reshape(x.shape)
-    assert r._arr is not None and not r._scalar, "operand is not a deferred array"
-    return r
 
 
 def convert(mode):
