@@ -370,6 +370,7 @@ void lnp_runtime_shutdown(void)
   if (!lnp_runtime_initialized()) return;
   /* tasks wait for messages no rank will send: waiting for them would hang */
   if (lnp_spmd_diverged()) {
+    lnp_spmd_check_fini(); /* the ranks end together */
     lnp_engine_set_initialized(0);
     return;
   }

@@ -25,6 +25,7 @@
  * and test mode (LEGATE_NUMPY_TEST=1, the MPI test suites) has it on. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "lnp.h"
 #ifdef LNP_HAVE_MPI
 #include <mpi.h>
@@ -32,6 +33,10 @@
 
 #define TAG_REPORT ((starpu_mpi_tag_t)INT64_MAX - 1)
 #define TAG_VERDICT ((starpu_mpi_tag_t)INT64_MAX - 2)
+#define TAG_ENDING ((starpu_mpi_tag_t)INT64_MAX - 3)
+#define TAG_END ((starpu_mpi_tag_t)INT64_MAX - 4)
+/* how long ranks that diverged wait for each other at the end */
+#define END_TOGETHER_SECONDS 10.0
 
 enum { R_TAGS, R_TASKS, R_N };
 enum { V_RANK, V_TAGS, V_TASKS, V_ROOT_TAGS, V_ROOT_TASKS, V_N };
@@ -55,9 +60,52 @@ void lnp_spmd_check_init(void)
 
 int lnp_spmd_diverged(void) { return C.diverged; }
 
+/* Wait for one request until it completes or the deadline passes; 1 if it
+ * completed. */
+static int wait_until(starpu_mpi_req *req, double deadline)
+{
+  int done = 0;
+  MPI_Status status;
+  while (!done && starpu_timing_now() < deadline) {
+    if (starpu_mpi_test(req, &done, &status)) return 0;
+    if (!done) usleep(1000);
+  }
+  return done;
+}
+
+/* After a divergence no rank finalizes MPI, and mpirun kills every process
+ * as soon as one ends that way: a rank still printing its error (the
+ * Python traceback, a handler's message) would be cut off.  So the ranks end
+ * together: each tells rank 0 it has reached the end, and rank 0 answers
+ * every rank once all have.  A rank that never gets there (a loop that
+ * catches the error and goes on) must not hang the others, so each wait
+ * ends at a deadline. */
+static void end_together(void)
+{
+  const double deadline = starpu_timing_now() + END_TOGETHER_SECONDS * 1e6;
+  starpu_mpi_req req;
+  void *blk = lnp_block_begin();
+  if (lnp_mpi_rank() == 0) {
+    int all = 1;
+    for (int r = 1; r < lnp_mpi_size() && all; r++)
+      all = !starpu_mpi_irecv(C.h_report, &req, r, TAG_ENDING, MPI_COMM_WORLD) && wait_until(&req, deadline);
+    for (int r = 1; r < lnp_mpi_size() && all; r++)
+      all = !starpu_mpi_isend(C.h_verdict, &req, r, TAG_END, MPI_COMM_WORLD) && wait_until(&req, deadline);
+  } else if (!starpu_mpi_isend(C.h_report, &req, 0, TAG_ENDING, MPI_COMM_WORLD) && wait_until(&req, deadline) &&
+             !starpu_mpi_irecv(C.h_verdict, &req, 0, TAG_END, MPI_COMM_WORLD)) {
+    (void)wait_until(&req, deadline);
+  }
+  lnp_block_end(blk);
+}
+
 void lnp_spmd_check_fini(void)
 {
   if (!C.on) return;
+  if (C.diverged) {
+    end_together();
+    C.on = 0;
+    return;
+  }
   starpu_data_unregister(C.h_report);
   starpu_data_unregister(C.h_verdict);
   C.on = 0;
