@@ -163,6 +163,7 @@ random = _make_random()
 fft = _FallbackModule(_numpy.fft, "fft.")
 for _m in (linalg, random, fft):
     _sys.modules.setdefault(_m.__name__, _m)
+_fallback.SUBMODULES.update({"numpy.linalg": linalg, "numpy.fft": fft})
 del _m
 
 

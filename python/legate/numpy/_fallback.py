@@ -234,15 +234,31 @@ def fallback_attr(v, name):
 # ---------------------------------------------------------------------------
 
 NATIVE_FUNCTIONS = {}
+# NumPy's submodules whose functions dispatch by their own module name
+# ("numpy.linalg" -> our linalg module)
+SUBMODULES = {}
+
+
+def native_impl(func):
+    """Our native implementation of NumPy's function `func`, or None."""
+    name = getattr(func, "__name__", None)
+    mod = getattr(func, "__module__", "") or ""
+    if mod == "numpy" or mod.startswith(("numpy.core", "numpy._core", "numpy.lib")):
+        return NATIVE_FUNCTIONS.get(name)
+    sub = SUBMODULES.get(mod)
+    if sub is None or not name or name.startswith("_"):
+        return None
+    impl = getattr(sub, name, None)
+    return None if impl is None or getattr(impl, "_legate_fallback", False) else impl
 
 
 def array_function(func, types_, args, kwargs):
+    impl = native_impl(func)
+    if impl is not None:
+        return impl(*args, **kwargs)
     name = getattr(func, "__name__", None)
     mod = getattr(func, "__module__", "") or ""
-    if mod == "numpy" or mod.startswith("numpy.core") or mod.startswith("numpy._core"):
-        impl = NATIVE_FUNCTIONS.get(name)
-        if impl is not None:
-            return impl(*args, **kwargs)
+    if mod == "numpy" or mod.startswith(("numpy.core", "numpy._core")):
         qual = name
     else:
         qual = (mod[6:] + "." if mod.startswith("numpy.") else mod + ".") + str(name)
