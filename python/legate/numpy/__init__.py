@@ -78,6 +78,7 @@ del _n
 from ._sort import FUNCTIONS as _SORT_FUNCTIONS  # noqa: E402
 _g.update(_SORT_FUNCTIONS)  # sort, argsort, ..., unique, isin (as the installed NumPy has them)
 
+from ._dlpack import from_dlpack  # noqa: E402,F401  (and ndarray.__dlpack__)
 from ._dtypes import AxisError  # noqa: E402,F401
 from ._profile import profile_region  # noqa: E402,F401  (not NumPy: traces)
 
