@@ -1,8 +1,9 @@
 """Sorting, searching and sets against NumPy (python/legate/numpy/_sort.py):
 sort, argsort, partition, argpartition, lexsort, searchsorted (functions
 and methods, in place on views), sort_complex, msort (NumPy 1.x), unique
-(its four outputs, equal_nan, NumPy 2's unique_* functions), isin, in1d
-(NumPy 1.x), intersect1d, union1d, setdiff1d, setxor1d.
+(its four outputs, equal_nan, NumPy 2's unique_* functions; axis= on
+arrays of any ndim), isin, in1d (NumPy 1.x), intersect1d, union1d,
+setdiff1d, setxor1d, digitize (monotonic and non-monotonic bins).
 
 Each case runs on eager arrays (small, NumPy-backed) and on deferred ones
 (``deferred``: a view of a store too large to be eager; in test mode,
@@ -553,6 +554,63 @@ def test_searchsorted_errors(mode):
         cmp(f, a, v, mode=mode)
 
 
+# ---------------------------------------------------------------- digitize
+
+DIGITIZE_BINS = [
+    [-2.5, -1.0, 0.0, 0.0, 1.5, 3.0],   # increasing, with a repeat
+    [3.0, 1.5, 1.5, 0.0, -1.0, -np.inf],  # decreasing
+    [1.0, 1.0, 1.0],                    # constant: NumPy's "increasing"
+    [0.0, 0.0, 2.0, 5.0],               # equal leading values
+    [4.0, 4.0, 2.0, -1.0],
+    [2.0],
+    [],
+    [0.0, 1.0, np.inf, np.nan],         # NaN last: increasing
+    [np.nan, 3.0, 1.0],                 # a leading NaN: decreasing
+    [0.0, 2.0, 1.0],                    # neither: ValueError
+    [1.0, 1.0, 3.0, 2.0],
+    [2.0, 2.0, 1.0, 3.0],
+    [np.nan, 1.0, 2.0],
+]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", param_dtypes([np.dtype(t) for t in
+                                                ("bool", "int8", "uint16", "int64", "float16",
+                                                 "float32", "float64")]))
+def test_digitize(dtype, mode):
+    x = data(dtype, (4, 6), seed=1)
+    for b in DIGITIZE_BINS:
+        bins = np.array(b, dtype=np.float64)
+        for right in (False, True):
+            cmp(lambda m, v, bb: m.digitize(v, bb, right), x, bins, mode=mode)
+            cmp(lambda m, v, bb: m.digitize(v, bb, right=right), x[1], bins, mode=mode)
+            # a scalar and a 0-d array: NumPy's scalar result
+            cmp(lambda m, bb: m.digitize(x.flat[3].item(), bb, right), bins, mode=mode)
+            cmp(lambda m, v, bb: m.digitize(v, bb, right), x[0, 2:3].reshape(()), bins,
+                mode=mode)
+            cmp(lambda m, v, bb: m.digitize(v, bb, right), x[:0], bins, mode=mode)
+    # bins of x's dtype, of an integer dtype, a list
+    ib = np.array([-3, 0, 0, 2, 5], np.int32)
+    cmp(lambda m, v, bb: m.digitize(v, bb), x, ib, mode=mode)
+    cmp(lambda m, v, bb: m.digitize(v, bb, True), x, ib[::-1].copy(), mode=mode)
+    cmp(lambda m, v: m.digitize(v, [0, 1, 2]), x, mode=mode)
+    cmp(lambda m, bb: m.digitize([0.5, 1, 2.5], bb), ib.astype(np.float64), mode=mode)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_digitize_errors(mode):
+    x = np.arange(6, dtype=np.float64)
+    for f in (
+        lambda m, v, b: m.digitize(v.astype(complex), b),        # complex x
+        lambda m, v, b: m.digitize(v, b.astype(complex)),        # complex bins
+        lambda m, v, b: m.digitize(v, b.reshape(2, 3)),          # bins not 1-d
+        lambda m, v, b: m.digitize(v, b[0]),
+        lambda m, v, b: m.digitize(v, b[::-1][[0, 2, 1, 3, 4, 5]]),  # not monotonic
+        lambda m, v, b: m.digitize(v, m.concatenate([b, b])),
+    ):
+        cmp(f, x, x.copy(), mode=mode)
+
+
 # ---------------------------------------------------------------- unique and sets
 
 UNIQUE_DTYPES = param_dtypes()
@@ -578,19 +636,72 @@ def test_unique(dtype, shape, mode):
     for kw in kws:
         vcmp(lambda m, a: m.unique(a, **kw), x, mode=mode)
     vcmp(lambda m, a: m.unique(a.ravel(), axis=0), x, mode=mode)
-    vcmp(lambda m, a: m.unique(a.ravel(), return_inverse=True, axis=-1), x, mode=mode)
+    cmp(lambda m, a: m.unique(a.ravel(), return_inverse=True, axis=-1), x, mode=mode,
+        compare=lambda g, e: _inverse_ok(g, e, x.ravel()))
     vcmp(lambda m, a: m.unique(a, axis=len(shape)), x, mode=mode)
 
 
+def _inverse_ok(got, exp, x):
+    """unique(x, return_inverse=True, axis=0) of 1-d x: the values as NumPy's;
+    the inverse indices exactly, but where x has NaNs (NumPy 1.x: records,
+    NaNs never equal, which its unstable quicksort of more than 16 orders as
+    it may; ours stable): then by what they mean.  (NumPy 2: as axis=None.)"""
+    same_values(got[0], exp[0])
+    inv, e = np.asarray(got[1]), exp[1]
+    assert inv.dtype == e.dtype and inv.shape == e.shape
+    if not NUMPY2 and x.dtype.kind in "fc" and np.isnan(x).any():
+        _eq(np.asarray(got[0])[inv], x, signs=False)
+    else:
+        check(got[1], e)
+
+
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("dtype", param_dtypes([np.dtype(t) for t in ("int16", "float64", "complex64")]))
+@pytest.mark.parametrize("dtype", param_dtypes([np.dtype(t) for t in
+                                                ("bool", "int16", "uint8", "int64", "float16",
+                                                 "float32", "float64", "complex64",
+                                                 "complex128")]))
 def test_unique_axis(dtype, mode):
-    """(a fallback for 2 or more dimensions: NumPy's structured views)"""
+    """NumPy sorts the subarrays along the axis as records (field by field,
+    rows with a NaN never equal); here rows lexsorted.  At most 16 of them:
+    NumPy's quicksort (return_index not asked) is then an insertion sort,
+    stable as ours, so the inverse indices agree where rows with NaNs
+    compare equal in the sort."""
     x = data(dtype, (6, 4), seed=1)
     x[3] = x[1]
-    for ax in (0, 1, -1):
-        vcmp(lambda m, a: m.unique(a, axis=ax), x, mode=mode)
-        vcmp(lambda m, a: m.unique(a, True, True, True, axis=ax), x, mode=mode)
+    x[5] = x[1]
+    y = data(dtype, (5, 3, 2), seed=2)
+    y[:, 2] = y[:, 0]
+    y[3] = y[1]
+    z = np.concatenate([x, x[::-1], x[2:4]])  # 14 rows, duplicates of each
+    for a, axes in ((x, (0, 1, -1, -2)), (y, (0, 1, 2, -1)), (z, (0, 1))):
+        for ax in axes:
+            for flags in ((False, False, False), (True, True, True), (False, True, False),
+                          (True, False, True), (False, False, True)):
+                vcmp(lambda m, v: m.unique(v, *flags, axis=ax), a, mode=mode)
+            vcmp(lambda m, v: m.unique(v, return_inverse=True, axis=ax, equal_nan=False), a,
+                 mode=mode)
+    # a 1-d array (NumPy 1.x: one field a record, NaNs never equal; NumPy 2:
+    # as axis=None), a strided view, rows of no values, no rows, one row
+    vcmp(lambda m, v: m.unique(v.ravel(), True, True, True, axis=0), x, mode=mode)
+    vcmp(lambda m, v: m.unique(v[::2, 1:], True, True, True, axis=1), z, mode=mode)
+    for shape, ax in (((3, 0), 0), ((3, 0), 1), ((0, 4), 0), ((0, 4), 1), ((1, 5), 0),
+                      ((2, 0, 3), 2), ((4, 1), 0)):
+        vcmp(lambda m, v: m.unique(v, True, True, True, axis=ax), data(dtype, shape), mode=mode)
+        vcmp(lambda m, v: m.unique(v, axis=ax), data(dtype, shape), mode=mode)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_unique_axis_errors(mode):
+    x = data(np.float32, (4, 3))
+    for f in (
+        lambda m, v: m.unique(v, axis=2),
+        lambda m, v: m.unique(v, axis=-3),
+        lambda m, v: m.unique(v, axis=1.0),
+        lambda m, v: m.unique(v, axis=[0]),
+        lambda m, v: m.unique(v[0, 0], axis=0),   # 0-d
+        lambda m, v: m.unique(v, axis=0, bogus=True),
+    ):
+        vcmp(f, x, mode=mode)
 
 
 def _sorted_values(got, exp):
@@ -715,7 +826,7 @@ def test_namespace_follows_numpy():
     rep = dict(coverage.report()["numpy"])
     for name in ("sort", "argsort", "partition", "argpartition", "lexsort", "searchsorted",
                  "unique", "isin", "intersect1d", "union1d", "setdiff1d", "setxor1d",
-                 "sort_complex"):
+                 "sort_complex", "digitize"):
         assert rep[name], name
     nd = dict(coverage.report()["ndarray"])
     for name in ("sort", "argsort", "partition", "argpartition", "searchsorted"):
@@ -826,6 +937,10 @@ def test_native_sorting(dtype, strict):
           np.searchsorted(x[0], x[1], "right", np.argsort(x[0], kind="stable")))
     check(_d(s).searchsorted(x[1, 2]), np.searchsorted(s, x[1, 2]))
     check(lnp.sort_complex(_d(x)), np.sort_complex(x))
+    if dtype.kind != "c":
+        for bins in (s, s[::-1].copy()):
+            check(lnp.digitize(_d(x), _d(bins)), np.digitize(x, bins))
+            check(lnp.digitize(_d(x), _d(bins), True), np.digitize(x, bins, True))
 
 
 @needs_core
@@ -844,7 +959,10 @@ def test_native_sets(dtype, strict):
     if NUMPY2:
         _sorted_values(lnp.unique_values(_d(x)), np.unique_values(x))
         check(tuple(lnp.unique_all(_d(x))), tuple(np.unique_all(x)))
-        check(lnp.unique(_d(x), axis=0), np.unique(x, axis=0))
+    check(lnp.unique(_d(x), axis=0), np.unique(x, axis=0))
+    x2 = np.concatenate([x, x[::-1]]).reshape(10, 8)
+    for ax in (0, 1):
+        check(lnp.unique(_d(x2), True, True, True, axis=ax), np.unique(x2, True, True, True, axis=ax))
     # (the integer data spans the dtype: NumPy's table path declines it)
     for kind in (None, "sort") if dtype.kind != "b" else (None, "sort", "table"):
         check(lnp.isin(_d(x), _d(y), kind=kind), np.isin(x, y, kind=kind))

@@ -19,8 +19,12 @@ scatters, compactions, cumsum and concatenate, every one native.  NumPy 2's
 hash-based ``unique`` (a C routine that would read the whole array on the
 host) is the sort path for deferred arrays, with the hash's choice among
 NaNs where they are equal (the first in the array).
-``unique(axis=)`` of an array of 2 or more dimensions needs NumPy's
-structured (one record per row) views, so it stays a fallback.
+``unique(axis=)`` of an array of 2 or more dimensions (NumPy 1.x: of
+any), where NumPy sorts the subarrays along the axis as the records of a
+structured view, sorts them as the rows of a 2-d array: a ``lexsort`` over
+the columns (``_unique_rows``).  ``digitize`` is NumPy's code: its
+monotonicity check (a C loop over a host copy of the bins in NumPy) as
+reductions, then ``searchsorted``.
 
 All-eager arguments go to NumPy directly.  NumPy's errors (axis, kind,
 kth, side, sorter's type and length, stable= under NumPy 2) come from NumPy
@@ -342,6 +346,47 @@ def searchsorted(a, v, side="left", sorter=None):
     return _deferred_result(res) if va.ndim == 0 else _deferred(res)
 
 
+def _monotonicity(b):
+    """NumPy's _monotonicity of 1-d deferred bins (1 increasing, -1
+    decreasing, 0 neither), its loop over the bins as float64 values put as
+    reductions: the direction is b[0] < b[i], i the first index where
+    b[i] != b[0] (a NaN differs from everything), and then no b[j] > b[j+1]
+    (increasing) or b[j] < b[j+1] (decreasing) may follow; the leading equal
+    values compare neither way."""
+    L = _lnp()
+    if b.shape[0] < 2:
+        return 1
+    # (floats compare in float64 as in their own dtype: not cast; integers
+    # are, as NumPy's, whose float64 values of large ones may be equal)
+    f = b if b.dtype.kind == "f" else b.astype(_np.float64)
+    neq = f[1:] != f[0]
+    # (all four submitted before any is read)
+    diff, first, down, up = L.any(neq), L.argmax(neq), L.any(f[:-1] > f[1:]), L.any(f[:-1] < f[1:])
+    if not bool(diff):
+        return 1
+    if float(f[0]) < float(f[int(first) + 1]):
+        return 0 if bool(down) else 1
+    return 0 if bool(up) else -1
+
+
+def digitize(x, bins, right=False):
+    """NumPy's digitize: searchsorted in the bins (in the reversed bins for
+    decreasing ones), the sides swapped."""
+    if not _deferred_inside((x, bins)):
+        return wrap_result(_np.digitize(convert(x), convert(bins), right))
+    x, b = as_operand(x), as_operand(bins)
+    # NumPy's errors (complex x; bins not 1-d, or not safely float64) on
+    # stand-ins, whose bins (all equal) are monotonic
+    _np.digitize(_tiny(x), _tiny(b), right)
+    mono = _monotonicity(b)
+    if mono == 0:
+        raise ValueError("bins must be monotonically increasing or decreasing")
+    side = "left" if right else "right"
+    if mono == -1:
+        return len(b) - searchsorted(b[::-1], x, side)
+    return searchsorted(b, x, side)
+
+
 def method_searchsorted(self, v, side="left", sorter=None):
     if self._np is not None and not _deferred_in(v, sorter):
         return wrap_result(self._np.searchsorted(convert(v), side, convert(sorter)))
@@ -429,18 +474,76 @@ _unique_impl = _impl("unique")
 _unique_sig = inspect.signature(_np.unique)
 
 
+def _unique_rows(ar, ri, rv, rc, axis, kw):
+    """unique(ar, ri, rv, rc, axis=axis, **kw) of deferred `ar`, as NumPy:
+    the subarrays along `axis`, flattened, are the records of a structured
+    array, sorted field by field (each by its dtype's compare: NumPy's sort
+    order, NaN last, -0.0 == 0.0, but for float16, whose compare puts NaN
+    first) and told apart by != (a row with a NaN is unlike every other:
+    equal_nan does not apply to records).  Here they are the rows of a 2-d
+    array sorted by a lexsort over its columns (column 0 the primary key;
+    one stable argsort per column, and for float16 one of its NaN flags
+    above it: return_index gives first occurrences, as NumPy's mergesort)."""
+    L = _lnp()
+    # NumPy's errors (axis, keywords) and the form of its result (which
+    # outputs; the inverse's ndim, which NumPy 2.0.0 made ar's) from a
+    # stand-in at most 1 long along each axis
+    t = _np.unique(_tiny(ar), ri, rv, rc, axis, **kw)
+    try:
+        ax = normalize_axis_index(axis, ar.ndim)
+    except TypeError:  # (NumPy 1.x's moveaxis takes a sequence of one axis)
+        (ax,) = (normalize_axis_index(i, ar.ndim) for i in axis)
+    a = L.moveaxis(ar, ax, 0)
+    n, rest = a.shape[0], a.shape[1:]
+    m = 1
+    for s in rest:
+        m *= s
+    rows = L.reshape(a, (n, m))
+    if m and n > 1:
+        keys = []
+        for j in range(m - 1, -1, -1):
+            keys.append(rows[:, j])
+            if ar.dtype == _np.float16:
+                keys.append(~L.isnan(keys[-1]))  # (NaN first)
+        perm = lexsort(keys)
+    else:
+        perm = L.arange(n, dtype=_INTP)  # (rows of no values are all equal)
+    aux = rows[perm]
+    mask = L.ones(n, bool)
+    if n > 1:
+        mask = L.concatenate((mask[:1], L.any(aux[1:] != aux[:-1], axis=1)))
+    uniq = L.compress(mask, aux, axis=0)
+    ret = [L.moveaxis(L.reshape(uniq, (uniq.shape[0],) + rest), 0, ax)]
+    if ri:
+        ret.append(L.compress(mask, perm))
+    if rv:
+        inv = _deferred(_core.empty((n,), DT_INT64))  # (a scatter into a store)
+        inv[perm] = L.cumsum(mask, dtype=_INTP) - 1
+        if t[1 + bool(ri)].ndim > 1:
+            inv = inv.reshape(tuple(n if i == ax else 1 for i in range(ar.ndim)))
+        ret.append(inv)
+    if rc:
+        starts = L.flatnonzero(mask)
+        ret.append(L.diff(L.concatenate((starts, L.full(1, n, dtype=starts.dtype)))))
+    return ret[0] if len(ret) == 1 else tuple(ret)
+
+
 def unique(*args, **kwargs):
     try:
         bound = _unique_sig.bind(*args, **kwargs)
     except TypeError:
         bound = None
     if bound is not None and _deferred_inside(bound.arguments.get("ar")):
-        axis = bound.arguments.get("axis")
-        ar = bound.arguments["ar"]
-        nd = ar.ndim if type(ar) is ndarray else _np.ndim(convert(ar))
-        if axis is not None and (not NUMPY2 or nd != 1):
-            # NumPy sorts rows as records of a structured view
-            return call_numpy(_np.unique, "unique", args, kwargs)
+        bound.apply_defaults()
+        b = dict(bound.arguments)
+        ar = as_operand(b.pop("ar"))
+        axis = b.pop("axis")
+        if axis is not None and (not NUMPY2 or ar.ndim != 1) and ar._arr is not None:
+            # (NumPy 2 takes a 1-d array with an axis as one without)
+            ri, rv, rc = (b.pop(k) for k in ("return_index", "return_inverse",
+                                              "return_counts"))
+            b.update(b.pop("kwargs", {}))
+            return _unique_rows(ar, ri, rv, rc, axis, b)
     return _unique_impl(*args, **kwargs)
 
 
@@ -457,6 +560,6 @@ IMPL_NAMES = tuple(n for n in (
 FUNCTIONS = {
     "sort": sort, "argsort": argsort, "partition": partition,
     "argpartition": argpartition, "lexsort": lexsort, "searchsorted": searchsorted,
-    "unique": unique,
+    "unique": unique, "digitize": digitize,
 }
 FUNCTIONS.update((n, _impl(n)) for n in IMPL_NAMES)
