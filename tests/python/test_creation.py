@@ -1,10 +1,14 @@
 """Array creation: zeros/ones/full/empty, *_like, arange, linspace, eye,
-identity, meshgrid, array/asarray, copy, astype (all 14x14 dtype pairs)."""
+identity, meshgrid, array/asarray, copy, astype (all 14x14 dtype pairs),
+frombuffer."""
+
+import warnings
 
 import numpy as np
 import pytest
 
 from conftest import (
+    AGAINST_NUMPY,
     ComplexWarning,
     both,
     check,
@@ -390,3 +394,91 @@ def test_astype_string_dtype_names():
     a = values(np.float64, (5,))
     for name in ("float32", "i4", "u1", "?", "c16", "f2", "int", "float", "complex"):
         both(lambda m, x: x.astype(name), a)
+
+
+# ---------------------------------------------------------------- frombuffer
+
+@pytest.mark.parametrize("dtype", param_dtypes())
+def test_frombuffer(dtype):
+    buf = values(dtype, (40,), "special").tobytes()
+    n = dtype.itemsize
+    both(lambda m: m.frombuffer(buf, dtype))
+    both(lambda m: m.frombuffer(buf, dtype, 5, n * 3))
+    both(lambda m: m.frombuffer(buf, dtype=dtype, offset=n))
+    both(lambda m: m.frombuffer(buf, dtype, count=0))
+    both(lambda m: m.frombuffer(bytearray(buf), dtype.name, 7))
+    both(lambda m: m.frombuffer(memoryview(buf)[n * 2:n * 9], dtype))
+    both(lambda m: m.frombuffer(buf[:0], dtype))
+    # another dtype's view of the bytes, a large (deferred) result
+    both(lambda m: m.frombuffer(buf, np.uint8))
+    big = values(dtype, (70000,)).tobytes()
+    both(lambda m: m.frombuffer(big, dtype, -1, n))
+
+
+def test_frombuffer_sources_and_defaults():
+    a = np.arange(10, dtype=np.float64)
+    both(lambda m: m.frombuffer(a.tobytes()))  # float64 by default
+    both(lambda m: m.frombuffer(a.tobytes(), None))
+    both(lambda m: m.frombuffer(a.tobytes(), "i4,i4"))  # (a structured dtype: eager)
+    # an array as the buffer: a NumPy one, ours (eager or deferred)
+    both(lambda m, x: m.frombuffer(x, np.int32), a)
+    both(lambda m, x: m.frombuffer(x, np.int64, 3, 8), np.arange(70000.0))
+    both(lambda m: m.frombuffer(a.tobytes(), np.int16, like=m.zeros(3)))
+    both(lambda m: m.frombuffer(a.tobytes(), np.int16, like=np.zeros(3)))
+    if not AGAINST_NUMPY:
+        # NumPy's function with our array as `like` dispatches here
+        check(np.frombuffer(a.tobytes(), np.int16, like=lnp.zeros(3)),
+              np.frombuffer(a.tobytes(), np.int16))
+
+
+@pytest.mark.parametrize("bad", [
+    lambda m: m.frombuffer(b"\x01\x02\x03", np.int16),            # not a multiple
+    lambda m: m.frombuffer(b"\x01\x02\x03\x04", np.int16, 3),     # too few bytes
+    lambda m: m.frombuffer(b"\x01\x02\x03\x04", np.int16, -1, 5),
+    lambda m: m.frombuffer(b"\x01\x02\x03\x04", np.int16, offset=-1),
+    lambda m: m.frombuffer(b"\x01\x02\x03\x04", np.int16, 1.0),
+    lambda m: m.frombuffer(b"", np.int16, 1),
+    lambda m: m.frombuffer(3, np.int16),
+    lambda m: m.frombuffer("text", np.int16),
+    lambda m: m.frombuffer(b"\x01\x02", "not a dtype"),
+    lambda m: m.frombuffer(b"\x01\x02", np.int16, like=3),
+])
+def test_frombuffer_errors(bad):
+    both(bad)
+
+
+@pytest.mark.parametrize("n", [6, 70000])
+def test_frombuffer_read_only_like_numpy(n):
+    """Of bytes: read-only (NumPy's is a view of immutable memory; a large
+    one of ours a copy, marked read-only); of a bytearray: writable."""
+    raw = np.arange(n, dtype=np.float64).tobytes()
+
+    def write(m, buf):
+        r = m.frombuffer(buf)
+        r[1] = 7.0
+        return r
+
+    both(write, raw)  # ValueError
+    r = both(write, bytearray(raw))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not lnp.frombuffer(raw).flags.writeable
+        assert lnp.frombuffer(bytearray(raw)).flags.writeable
+    if not AGAINST_NUMPY:
+        assert is_lnp_array(r)
+
+
+@pytest.mark.skipif(AGAINST_NUMPY, reason="checks legate.numpy's native path")
+def test_frombuffer_native():
+    from legate.numpy import _runtime, coverage
+    assert dict(coverage.report()["numpy"])["frombuffer"]
+    saved = set(_runtime._warned)
+    _runtime._warned.clear()
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message=".*falling back to NumPy")
+            r = lnp.frombuffer(np.arange(70000, dtype=np.int32).tobytes(), np.int32)
+            assert r._arr is not None
+            check(r[::7000], np.arange(0, 70000, 7000, dtype=np.int32))
+    finally:
+        _runtime._warned.update(saved)

@@ -56,7 +56,7 @@ from ._linalg import (  # noqa: E402
     isclose, allclose, array_equal, diff, nan_to_num,
 )
 from ._linalg import round  # noqa: E402,A004
-from ._creation import indices, fromfunction, asfortranarray, require  # noqa: E402
+from ._creation import indices, fromfunction, asfortranarray, require, frombuffer  # noqa: E402
 from ._indexfuncs import (  # noqa: E402
     nonzero, flatnonzero, argwhere, extract, compress, take, put, place, putmask, choose,
 )

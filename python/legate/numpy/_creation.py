@@ -419,6 +419,22 @@ def asarray(a, dtype=None, order=None, *, like=None, **kwargs):
     return wrap_result(r)
 
 
+def frombuffer(buffer, dtype=float, count=-1, offset=0, *, like=None):
+    """NumPy's frombuffer (its dtype, count and offset, its errors) made
+    into our array as np.array makes one of a NumPy array: a small one is
+    NumPy's array itself (a view of the buffer, read-only for bytes, as
+    NumPy's), a large one a copy in a store, read-only where NumPy's is.
+    Our array as the buffer: its values (an eager one's memory itself)."""
+    kw = {} if like is None or type(like) is ndarray else {"like": like}
+    if type(buffer) is ndarray:
+        buffer = to_numpy(buffer)
+    r = _np.frombuffer(buffer, dtype, count, offset, **kw)
+    o = wrap_result(r)
+    if o._arr is not None and not r.flags.writeable:
+        o._arr.readonly = True
+    return o
+
+
 def asanyarray(a, dtype=None, order=None, *, like=None, **kwargs):
     return asarray(a, dtype, order, **kwargs)
 
