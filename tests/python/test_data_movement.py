@@ -1,14 +1,36 @@
 """Diagonals, triangles, repetition, splits, joins and rotations (issue 18's
-"data movement and shape"): diag diagflat diagonal trace tri tril triu tile
-repeat resize split array_split hsplit vsplit dsplit column_stack dstack
-append rot90 rollaxis indices fromfunction, against NumPy over dtypes,
-shapes (0-d, empty, size 1, odd, 1-D to 5-D), axes, keywords and NumPy's
-exception classes; and, on deferred arrays, without the NumPy fallback."""
+"data movement and shape"): diag diagflat diagonal trace tri tril triu
+mask_indices tile repeat resize split array_split hsplit vsplit dsplit
+column_stack dstack append rot90 rollaxis indices fromfunction, and the
+ndarray methods resize (in place), byteswap, itemset (NumPy 1.x), against
+NumPy over dtypes, shapes (0-d, empty, size 1, odd, 1-D to 5-D), axes,
+keywords and NumPy's exception classes; and, on deferred arrays, without
+the NumPy fallback."""
+
+import os
+import warnings
 
 import numpy as np
 import pytest
 
-from conftest import AGAINST_NUMPY, both, check, lnp, native, values, param_dtypes  # noqa: F401
+from conftest import (AGAINST_NUMPY, NUMPY2, both, check, deferred, lnp, native,  # noqa: F401
+                      public_exc, quiet, run_np, values, param_dtypes)
+
+TEST_MODE = os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
+
+
+@pytest.fixture
+def strict(native, monkeypatch):
+    """native, and no fallback warning from any path (ndarray methods warn
+    through warn_fallback, not the fallback function)."""
+    if AGAINST_NUMPY:
+        yield
+        return
+    from legate.numpy import _runtime
+    monkeypatch.setattr(_runtime, "_warned", set())
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*falling back to NumPy", category=RuntimeWarning)
+        yield
 
 SHAPES_2D = [(0, 0), (1, 1), (5, 5), (4, 7), (7, 4), (0, 3), (13, 11)]
 SHAPES_ND = [(), (0,), (1,), (7,), (3, 5), (2, 3, 4), (2, 1, 3, 2), (2, 2, 1, 3, 2)]
@@ -94,6 +116,18 @@ def test_tril_triu_dtypes_and_1d(dtype):
     both(lambda m, x: m.tril(x, -1), a)
     both(lambda m, x: m.triu(x, 2), a)
     both(lambda m, x: m.tril(x[0]), a)
+
+
+@pytest.mark.parametrize("n", [0, 1, 4, 300])
+@pytest.mark.parametrize("k", [-2, 0, 1])
+def test_mask_indices(n, k, native):
+    """NumPy's code rebound: its (n, n) ones are ours (deferred when large)."""
+    both(lambda m: m.mask_indices(n, m.triu, k))
+    both(lambda m: m.mask_indices(n, m.tril, k))
+    both(lambda m: m.mask_indices(n, np.triu, k))  # NumPy's function on our array
+    both(lambda m: m.mask_indices(n, lambda a, kk: m.where(a.T == a, kk + 2, 0)))
+    if n == 300 and not AGAINST_NUMPY:
+        assert lnp.mask_indices(n, lnp.triu, k)[0]._arr is not None
 
 
 @pytest.mark.parametrize("args", [(3,), (4, 6), (6, 4, 1), (5, 5, -2), (0, 3), (1, 1, 5), (300, 400, 7)])
@@ -196,6 +230,212 @@ def test_rollaxis(axis, start, native):
 def test_indices(dims, sparse):
     both(lambda m: m.indices(dims, sparse=sparse))
     both(lambda m: m.indices(dims, dtype=np.float32, sparse=sparse))
+
+
+# ---------------------------------------------------------------- ndarray methods
+
+# (eager: NumPy-backed in default mode; deferred: an array owning its store)
+METHOD_MODES = (["eager"] if not TEST_MODE else []) + ["deferred"]
+
+
+def _conv(mode):
+    if AGAINST_NUMPY:
+        return lambda x: x.copy()
+    return lnp.array if mode == "eager" else (lambda x: deferred(x).copy())
+
+
+def mcmp(fn, x, mode, compare=check):
+    """``fn(lnp, converted copy of x)`` against ``fn(np, copy of x)``: the
+    result, or NumPy's exception class (then the operand is unchanged)."""
+    lx = _conv(mode)(x)
+    expected, err = run_np(fn, x.copy())
+    if err is not None:
+        with quiet():
+            with pytest.raises(public_exc(type(err))):
+                fn(lnp, lx)
+        check(lx, x, err_msg="operand changed by a failed operation")
+        return None
+    with quiet():
+        got = fn(lnp, lx)
+    compare(got, expected)
+    return got
+
+
+def _resized(*args, **kwargs):
+    """x.resize(*args, **kwargs) in place on x (held by one name, as NumPy's
+    refcheck asks); returns (what resize returned, x)."""
+    def f(m, x):
+        r = x.resize(*args, **kwargs)
+        return r, x
+    return f
+
+
+RESIZE_SHAPES = [(), (0,), (1,), (7,), (3, 4), (2, 3, 2)]
+RESIZE_ARGS = [(5,), ((3, 5),), (3, 5), ([2, 6],), ((0,),), (0,), ((2, 0, 3),), (30,), ((),),
+               ((4, 4, 4),), ((12,),), ((6, 2),), (None,), (), (np.int64(4), 2)]
+
+
+@pytest.mark.parametrize("mode", METHOD_MODES)
+@pytest.mark.parametrize("shape", RESIZE_SHAPES, ids=lambda s: "x".join(map(str, s)) or "0d")
+def test_ndarray_resize(shape, mode, strict):
+    """In place: the flat (C-order) values kept, cut or zero-filled; the
+    same size a new shape of the same data."""
+    for dtype in (np.float64, np.int16, np.complex64, np.bool_):
+        x = values(dtype, shape, "nonzero")
+        for args in RESIZE_ARGS:
+            mcmp(_resized(*args), x, mode)
+        mcmp(_resized(9, refcheck=False), x, mode)
+        mcmp(_resized((2, 5), refcheck=True), x, mode)
+
+
+@pytest.mark.parametrize("mode", METHOD_MODES)
+def test_ndarray_resize_errors_and_views(mode, strict):
+    x = values(np.float32, (3, 4))
+    for args, kw in [((-1,), {}), ((2, -3), {}), ((2.0,),  {}), (((2, [3]),), {}),
+                     (((2, 4), False), {}), ((8,), {"foo": 1}), ((2 ** 40, 2 ** 40), {}),
+                     (("a",), {})]:
+        mcmp(lambda m, a: a.resize(*args, **kw), x, mode)
+
+    def another_name(m, a):
+        b = a  # noqa: F841  (a second reference: NumPy's refcheck refuses)
+        a.resize(20)
+        return a
+
+    mcmp(another_name, x, mode)
+
+    def another_name_unchecked(m, a):
+        b = a  # noqa: F841
+        a.resize(20, refcheck=False)
+        return a
+
+    mcmp(another_name_unchecked, x, mode)
+
+    def weakly_referenced(m, a):
+        import weakref
+        w = weakref.ref(a)  # noqa: F841
+        a.resize(20)
+        return a
+
+    mcmp(weakly_referenced, x, mode)
+
+    def same_size_keeps_views(m, a):
+        v = a[1:]
+        a.resize(4, 3)  # (the same size: no refcheck)
+        a[0, 0] = 100.0
+        return a, v
+
+    mcmp(same_size_keeps_views, x, mode)
+    # a view: not its own data (another size), not one segment, the same
+    # size reinterpreted (in F order for an F-contiguous one)
+    mcmp(lambda m, a: a[1:].resize(20), x, mode)
+    mcmp(lambda m, a: a[:, ::2].resize(6), x, mode)
+    mcmp(lambda m, a: a[:, ::2].resize(2, 3), x, mode)
+
+    def reinterpreted(shape):
+        def f(m, a):
+            v = a[1:] if shape == (2, 2, 2) else a.T
+            v.resize(shape)
+            v[-1] = 50.0  # (still a view: writes reach a)
+            return v, a
+        return f
+
+    for shape in ((4, 3), (12,), (2, 6), (2, 2, 2)):
+        mcmp(reinterpreted(shape), x, mode)
+    # a read-only array: resized (NumPy leaves growth uninitialised then)
+    def read_only(m, a):
+        a.flags.writeable = False
+        a.resize(2, 2)
+        return a, a.flags.writeable
+
+    mcmp(read_only, x, mode)
+
+
+def _same_bytes(got, exp):
+    """check(), and the bytes too (NaN payloads, signs of zeros)."""
+    check(got, exp)
+    for g, e in zip(got if isinstance(exp, tuple) else (got,),
+                    exp if isinstance(exp, tuple) else (exp,)):
+        assert np.asarray(g).tobytes() == np.asarray(e).tobytes()
+
+
+@pytest.mark.parametrize("mode", METHOD_MODES)
+@pytest.mark.parametrize("dtype", param_dtypes())
+def test_ndarray_byteswap(dtype, mode, request):
+    """The bytes of each element (of each part of a complex one) reversed;
+    in place on views too.  complex128 (no integer of 16 bytes) takes the
+    fallback: the other dtypes must not."""
+    if np.dtype(dtype) != np.complex128:
+        request.getfixturevalue("strict")
+    x = values(dtype, (4, 6), "special")
+    if np.dtype(dtype).kind in "iu":
+        x[0, :3] = [np.iinfo(dtype).min, np.iinfo(dtype).max, 1]
+    mcmp(lambda m, a: a.byteswap(), x, mode, _same_bytes)
+    mcmp(lambda m, a: a.byteswap(False), x, mode, _same_bytes)
+    mcmp(lambda m, a: a[1:, ::-2].byteswap(), x, mode, _same_bytes)
+    mcmp(lambda m, a: a[2, 3].byteswap() if a.ndim else a, x, mode, _same_bytes)
+    mcmp(lambda m, a: a[:0].byteswap(), x, mode, _same_bytes)
+
+    def in_place(m, a):
+        r = a[1:, ::2].byteswap(True)
+        return r, a
+
+    mcmp(in_place, x, mode, _same_bytes)
+
+    def returns_itself(m, a):
+        return a.byteswap(inplace=True) is a, a
+
+    mcmp(returns_itself, x, mode)
+
+    def twice(m, a):
+        a.byteswap(True)
+        return a.byteswap(True)
+
+    mcmp(twice, x, mode, _same_bytes)
+
+    def read_only(m, a):
+        a.flags.writeable = False
+        return a.byteswap()
+
+    mcmp(read_only, x, mode, _same_bytes)
+
+    def read_only_in_place(m, a):
+        a.flags.writeable = False
+        return a.byteswap(True)
+
+    mcmp(read_only_in_place, x, mode)  # ValueError
+    mcmp(lambda m, a: a.byteswap(foo=1), x, mode)  # TypeError
+    mcmp(lambda m, a: a[1, 2].byteswap(True), x, mode)  # a scalar: ValueError
+    mcmp(lambda m, a: (a[1, 2].resize(3), a[1, 2]), x, mode)  # a scalar's: nothing
+
+
+ITEMSET_ARGS = [(4, 100), ((1, 0), 7.9), (-1, 5), (23, -2), (24, 5), (-25, 5), (5,), (), (1, 2, 3),
+                ((1,), 3), ([1, 0], 3), (1.0, 3), ((1, 7), 3), ((1, 2, 3), 3), (0, 1 + 2j),
+                (0, "x"), (0, "7"), (np.int64(3), np.float32(2.5)), (True, 1), (0, [1])]
+
+
+@pytest.mark.parametrize("mode", METHOD_MODES)
+@pytest.mark.parametrize("dtype", param_dtypes([np.dtype(t) for t in
+                                                ("bool", "int8", "uint32", "float32", "complex128")]))
+def test_ndarray_itemset(dtype, mode, strict):
+    """NumPy 1.x's itemset (flat index, one index per axis, or none for a
+    size-1 array); NumPy 2 has none (AttributeError)."""
+    x = values(dtype, (4, 6))
+    for args in ITEMSET_ARGS:
+        def f(m, a):
+            r = a.itemset(*args)
+            return r, a
+        mcmp(f, x, mode)
+    mcmp(lambda m, a: (a[1:2, 3:4].itemset(9), a), x, mode)
+    mcmp(lambda m, a: (a[1:, ::2].itemset(5, 9), a), x, mode)
+
+    def read_only(m, a):
+        a.flags.writeable = False
+        return a.itemset(0, 1)
+
+    mcmp(read_only, x, mode)
+    mcmp(lambda m, a: a[1, 2].itemset(0), x, mode)  # a scalar: ValueError
+    if NUMPY2:
+        mcmp(lambda m, a: a.itemset, x, mode)
 
 
 def test_fromfunction():

@@ -12,6 +12,7 @@ shape manipulation in ``_manip``, creation in ``_creation``.
 """
 
 import operator
+from sys import getrefcount as _getrefcount
 
 import numpy as _np
 
@@ -696,6 +697,85 @@ class ndarray:
         warn_fallback("ndarray.view")
         return wrap_result(materialize(self._arr).view(*args, **kwargs))
 
+    def resize(self, *new_shape, refcheck=True):
+        # the references to self as the call sees them (NumPy's refcheck),
+        # counted before self is pushed again as an argument
+        refs = _getrefcount(self)
+        from ._tile import method_resize
+        return method_resize(self, new_shape, refcheck, refs)
+
+    def byteswap(self, inplace=False):
+        """NumPy's byteswap.  A deferred array's elements are viewed as
+        unsigned integers of their size (writes through the view reach the
+        array) and their bytes exchanged by shifts and masks in log2(size)
+        steps, stopping at the parts of a complex number (each swapped, as
+        NumPy's).  complex128 has no integer of its size: the fallback."""
+        a = self._np
+        if a is not None:
+            r = a.byteswap(inplace)
+            return self if r is a else wrap_result(r)
+        arr = self._arr
+        if inplace and self._scalar:
+            raise ValueError("cannot byteswap a scalar in-place")
+        if inplace and arr.readonly:
+            raise ValueError("array to be byte-swapped is read-only")
+        dt = DTYPES[arr.dtype_num]
+        n = dt.itemsize
+        if n > 8:
+            warn_fallback("ndarray.byteswap of complex128")
+            m = materialize(arr).byteswap()
+            if not inplace:
+                return wrap_result(m)
+            writeback(self, m)
+            return self
+        if n == 1:
+            return self if inplace else self.copy()
+        from ._ufunc import bitwise_and, bitwise_or, left_shift, right_shift
+        ut = _np.dtype("u%d" % n).type
+        u = _deferred(view_source(self).view_dtype(dt_num(_np.dtype(ut))))
+        part = 8 * (n // 2 if dt.kind == "c" else n)
+        bits = 8
+        while bits < part:
+            # the low `bits` of each 2*bits: 0x00ff00ff... (bits 8), 0x0000ffff...
+            m = ut(sum(((1 << bits) - 1) << i for i in range(0, 8 * n, 2 * bits)))
+            s = ut(bits)
+            u = bitwise_or(bitwise_and(right_shift(u, s), m), left_shift(bitwise_and(u, m), s))
+            bits *= 2
+        r = u._arr.view_dtype(arr.dtype_num)
+        if inplace:
+            _core.copy(arr, r)
+            return self
+        o = _deferred(r)
+        o._scalar = self._scalar  # (a NumPy scalar's byteswap is a scalar)
+        return o
+
+    def itemset(self, *args):
+        """NumPy 1.x's itemset: NumPy's checks and conversion of the value
+        on a stand-in (one element seen at every index), then that element
+        assigned at the index (flat, or one per axis)."""
+        a = self._np
+        if a is not None:
+            return a.itemset(*(to_numpy(x) for x in args))
+        if self._scalar:
+            raise ValueError("array-scalars are immutable")
+        arr = self._arr
+        shape = arr.shape
+        one = _np.zeros(1, DTYPES[arr.dtype_num])
+        g = _np.lib.stride_tricks.as_strided(one, shape, (0,) * len(shape), writeable=True)
+        if arr.readonly:
+            g.flags.writeable = False
+        g.itemset(*(to_numpy(x) for x in args))
+        idx = args[:-1]
+        if len(idx) == 1 and type(idx[0]) is tuple:
+            idx = idx[0]
+        if len(idx) == 0:
+            key = (0,) * len(shape)
+        elif len(idx) == 1:
+            key = _np.unravel_index(operator.index(idx[0]) % arr.size, shape)
+        else:
+            key = tuple(operator.index(i) for i in idx)
+        self[key] = one.reshape(())
+
     def reshape(self, *shape, order="C"):
         from ._manip import reshape
         if not shape:
@@ -870,7 +950,7 @@ class ndarray:
 ndarray.__module__ = "legate.numpy"
 
 # methods the installed NumPy no longer has (NumPy 2 removed these)
-for _name in ("ptp", "tostring"):
+for _name in ("ptp", "tostring", "itemset"):
     if not hasattr(_NPND, _name):
         delattr(ndarray, _name)
 del _name

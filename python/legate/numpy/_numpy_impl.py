@@ -25,8 +25,13 @@ NUMPY_IMPL = (
     "pad", "insert", "delete", "trim_zeros", "ix_", "diag_indices", "diag_indices_from",
     "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "select",
     "kron", "vander", "real_if_close", "unwrap", "cov", "corrcoef", "block",
-    "take_along_axis", "put_along_axis",
+    "take_along_axis", "put_along_axis", "mask_indices",
 )
+
+# functions whose arrays NumPy's code makes itself (mask_indices(n, f): an
+# (n, n) array of ones): always rebound, so that a large one is deferred
+# (ours, from legate.numpy's ones) rather than made and worked on by NumPy
+ALWAYS_REBOUND = frozenset(("mask_indices",))
 
 _cache = {}
 
@@ -105,9 +110,10 @@ def numpy_impl(name, rebind=None):
     function on the eager arrays."""
     npfunc = getattr(_np, name)
     rebind = rebind or rebound
+    always = name in ALWAYS_REBOUND
 
     def f(*args, **kwargs):
-        if _deferred_inside(args) or _deferred_inside(kwargs):
+        if always or _deferred_inside(args) or _deferred_inside(kwargs):
             # (a NumPy array in the result, where NumPy's code called a
             # function it imported under another name, becomes ours)
             return wrap(rebind(npfunc)(*args, **kwargs))

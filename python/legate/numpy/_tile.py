@@ -111,3 +111,99 @@ def resize(a, new_shape):
     reps = -(-size // a.size)
     whole = concatenate((flat,) * reps) if reps > 1 else flat
     return reshape(whole[:size], new_shape).copy() if reps == 1 else reshape(whole[:size], new_shape)
+
+
+# ---------------------------------------------------------------- ndarray.resize
+
+def _refcount_of_one():
+    """sys.getrefcount(self) inside a method called as ``x.m()`` on an object
+    that one variable holds (what NumPy's refcheck allows: its limit of 2,
+    the variable and the call, seen from Python)."""
+    import sys
+
+    class Probe:
+        def m(self, *args, **kwargs):
+            return sys.getrefcount(self)
+
+    p = Probe()
+    return p.m()
+
+
+_REFS_OF_ONE = _refcount_of_one()
+
+_REFERENCED = ("cannot resize an array that references or is referenced\n"
+               "by another object in this way.\n"
+               "Use the np.resize function to get a new resized copy or\n"
+               " set refcheck=False to disable this check")
+
+
+def _resize_shape(args):
+    """The shape of ``ndarray.resize(*args)`` (None: no change), NumPy's errors."""
+    import operator
+    if not args or (len(args) == 1 and args[0] is None):
+        return None
+    obj = args[0] if len(args) == 1 else args
+    try:
+        shape = (operator.index(obj),)
+    except TypeError:
+        shape = tuple(operator.index(s) for s in obj)
+    for s in shape:
+        if s < 0:
+            # (NumPy lets a negative one pass after a 0, making a shape
+            # such as (0, -1); no store has one: refused here)
+            raise ValueError("negative dimensions not allowed")
+    return shape
+
+
+def method_resize(self, args, refcheck, refs):
+    """``ndarray.resize``, in place, as NumPy: a single-segment array; the
+    same number of elements is a new shape of the same memory (in F order
+    for an F-contiguous array that is not C-contiguous); another number
+    needs an array owning its data that nothing else references (`refs`:
+    the caller's sys.getrefcount(self); no weak references either), whose
+    values (C order: a deferred owner's store is) are kept, cut or followed
+    by zeros, in a new store.  Known difference: views of a deferred array
+    do not reference it (they hold its store), so refcheck does not see
+    them; they keep the old values where NumPy would refuse."""
+    import weakref
+    from ._flags import c_contiguous, f_contiguous
+    from ._manip import ravel, reshape
+    shape = _resize_shape(args)
+    if shape is None or (self._np is None and self._scalar):
+        return None  # (a NumPy scalar's resize does nothing)
+    size = 1
+    for s in shape:
+        size *= s
+    if size * self.itemsize > _np.iinfo(_np.intp).max:
+        raise MemoryError()
+    arr = self._arr if self._np is None else None
+    contiguous = (c_contiguous(arr) or f_contiguous(arr)) if arr is not None else (
+        self._np.flags.c_contiguous or self._np.flags.f_contiguous)
+    owns = arr.owns_data if arr is not None else self._np.flags.owndata
+    if contiguous and owns and size != self.size and (
+            (refcheck and refs > _REFS_OF_ONE) or weakref.getweakrefcount(self)):
+        raise ValueError(_REFERENCED)
+    if arr is None:
+        # NumPy's own resize (its check of the references to its array)
+        self._np.resize(shape, refcheck=refcheck)
+        return None
+    if not contiguous:
+        raise ValueError("resize only works on single-segment arrays")
+    if size == self.size:
+        order = "F" if f_contiguous(arr) and not c_contiguous(arr) else "C"
+        new = reshape(self, shape, order=order)._arr
+    else:
+        if not owns:
+            raise ValueError("cannot resize this array: it does not own its data")
+        from ._array import _deferred
+        from ._runtime import core
+        flat = _deferred(core.full((size,), arr.dtype_num, _np.zeros((), self.dtype)))
+        k = min(size, self.size)
+        if k:
+            flat[:k] = ravel(self)[:k]
+        new = flat._arr.reshape(shape)[0]
+        new.take_place_of(flat._arr)
+        new.readonly = arr.readonly
+    new.take_place_of(arr)
+    self._arr = new
+    return None
