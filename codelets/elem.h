@@ -46,6 +46,7 @@
 #define LNP_LOG10E 0.434294481903251827651128918916605082
 #define LNP_LOG2E 1.442695040888963407359924681001892137
 #define LNP_LOGE2 0.693147180559945309417232121458176568
+#define LNP_PI 3.141592653589793238462643383279502884
 
 /* ---- real floats: NumPy's npy_divmod, npy_floor_divide, npy_remainder ---- */
 #define LNP_DIVMOD_BODY(R)                                                    \
@@ -101,6 +102,72 @@ LNP_INST_R2(remainder, LNP_REMAINDER_BODY)
     return tmp; /* NaN */                                                     \
   }
 LNP_INST_R2(logaddexp, LNP_LOGADDEXP_BODY)
+
+/* log2(2^a + 2^b): NumPy's npy_logaddexp2 */
+#define LNP_LOGADDEXP2_BODY(R)                                                \
+  {                                                                           \
+    if (a == b) return a + (R)1;                                              \
+    const R tmp = a - b;                                                      \
+    if (tmp > 0) return a + (R)LNP_LOG2E * LNP_M(log1p, LNP_M(exp2, -tmp));   \
+    if (tmp <= 0) return b + (R)LNP_LOG2E * LNP_M(log1p, LNP_M(exp2, tmp));   \
+    return tmp; /* NaN */                                                     \
+  }
+LNP_INST_R2(logaddexp2, LNP_LOGADDEXP2_BODY)
+
+/* NumPy's npy_spacing: the gap to the next value away from zero; an
+ * infinity gives a quiet NaN without the invalid flag, and 0, -0.0 and
+ * subnormals the smallest subnormal (signed as a, +0 for -0.0), computed
+ * without touching the underflow flag as NumPy's bit arithmetic does */
+#define LNP_SPACING_BODY(R)                                                   \
+  {                                                                           \
+    if (LNP_ISINF(a)) return LNP_NAN_OF(R);                                   \
+    if (LNP_ISNAN(a)) return a;                                               \
+    const R minn = sizeof(R) == 4 ? (R)1.17549435e-38f : (R)2.2250738585072014e-308; \
+    const R tiny = sizeof(R) == 4 ? (R)1.40129846e-45f : (R)4.9406564584124654e-324; \
+    if (LNP_M(fabs, a) < minn) return a < 0 ? -tiny : tiny;                   \
+    return LNP_M2(nextafter, a, LNP_M2(copysign, LNP_INF_OF(R), a)) - a;      \
+  }
+LNP_INST_R1(spacing, LNP_SPACING_BODY)
+/* frexp's two parts (exponent 0 for 0, inf and NaN, as glibc and NumPy) */
+#define LNP_FREXP_MANT_BODY(R) { int e; return LNP_M2(frexp, a, &e); }
+#define LNP_FREXP_EXP_BODY(R)                                                 \
+  {                                                                           \
+    int e = 0;                                                                \
+    (void)LNP_M2(frexp, a, &e);                                               \
+    return LNP_ISFINITE(a) ? (R)e : (R)0;                                     \
+  }
+LNP_INST_R1(frexpm, LNP_FREXP_MANT_BODY)
+LNP_INST_R1(frexpe, LNP_FREXP_EXP_BODY)
+/* ldexp with an exponent that came as a value of a's type (the loop's
+ * dtype): beyond +-100000 every finite a gives 0 or inf already */
+#define LNP_LDEXP_BODY(R)                                                     \
+  {                                                                           \
+    const int e = b > (R)100000 ? 100000 : b < (R)-100000 ? -100000 : (int)b; \
+    return LNP_M2(ldexp, a, e);                                               \
+  }
+LNP_INST_R2(ldexp, LNP_LDEXP_BODY)
+
+/* ---- integer gcd/lcm: NumPy's npy_gcd/npy_lcm, of absolute values
+ * (|MIN| wraps to MIN, as NumPy's), lcm's product wrapping ---- */
+#define LNP_IABS(a) (((a) < (LNP_TY(a))1 && (a) != 0) ? LNP_WNEG(a) : (a)) /* no a < 0: unsigned */
+#define LNP_GCD_BODY(T)                                                       \
+  {                                                                           \
+    a = LNP_IABS(a);                                                          \
+    b = LNP_IABS(b);                                                          \
+    while (a != 0) {                                                          \
+      const T c = a;                                                          \
+      a = (T)(b % a);                                                         \
+      b = c;                                                                  \
+    }                                                                         \
+    return b;                                                                 \
+  }
+LNP_INST_I2(gcd, LNP_GCD_BODY)
+#define LNP_LCM_BODY(T)                                                       \
+  {                                                                           \
+    const T g = LNP_I2(gcd, a, b);                                            \
+    return g == 0 ? (T)0 : LNP_WMUL((T)(LNP_IABS(a) / g), LNP_IABS(b));       \
+  }
+LNP_INST_I2(lcm, LNP_LCM_BODY)
 
 /* ---- integer power: NumPy's (repeated squaring, wrapping); a negative
  * exponent (which NumPy rejects) gives 0, or +-1 for a base of +-1 ---- */
@@ -237,6 +304,19 @@ LNP_INST_C1(rint, LNP_CRINT_BODY)
     return LNP_M(sqrt, LNP_M3(fma, ratio, ratio, (R)1)) * larger;             \
   }
 LNP_INST_CR1F(abs, LNP_CABS_BODY)
+/* NumPy's nc_expm1 and nc_log1p */
+#define LNP_CEXPM1_BODY(R)                                                    \
+  {                                                                           \
+    const R x = LNP_RE(a), y = LNP_IM(a), h = LNP_M(sin, y / (R)2);           \
+    return LNP_CMK(LNP_M(expm1, x) * LNP_M(cos, y) - (R)2 * h * h, LNP_M(exp, x) * LNP_M(sin, y)); \
+  }
+#define LNP_CLOG1P_BODY(R)                                                    \
+  {                                                                           \
+    const R x = LNP_RE(a) + (R)1, y = LNP_IM(a);                              \
+    return LNP_CMK(LNP_M(log, LNP_M2(hypot, x, y)), LNP_M2(atan2, y, x));     \
+  }
+LNP_INST_C1(expm1, LNP_CEXPM1_BODY)
+LNP_INST_C1(log1p, LNP_CLOG1P_BODY)
 #endif /* LNP_ELEM_REAL_ONLY */
 
 /* ------------------------------------------------------------------------
@@ -321,6 +401,31 @@ LNP_INST_CR1F(abs, LNP_CABS_BODY)
 #define LNP_E_TRUNC_f(a) LNP_M(trunc, a)
 #define LNP_E_RINT_f(a) LNP_M(rint, a)
 #define LNP_E_RINT_c(a) LNP_C1(rint, a)
+
+#define LNP_E_ARCSINH_f(a) LNP_M(asinh, a)
+#define LNP_E_ARCSINH_c(a) LNP_CM(asinh, a)
+#define LNP_E_ARCCOSH_f(a) LNP_M(acosh, a)
+#define LNP_E_ARCCOSH_c(a) LNP_CM(acosh, a)
+#define LNP_E_ARCTANH_f(a) LNP_M(atanh, a)
+#define LNP_E_ARCTANH_c(a) LNP_CM(atanh, a)
+#define LNP_E_EXPM1_f(a) LNP_M(expm1, a)
+#define LNP_E_EXPM1_c(a) LNP_C1(expm1, a)
+#define LNP_E_LOG1P_f(a) LNP_M(log1p, a)
+#define LNP_E_LOG1P_c(a) LNP_C1(log1p, a)
+#define LNP_E_CBRT_f(a) LNP_M(cbrt, a)
+#define LNP_E_FABS_f(a) LNP_M(fabs, a)
+/* NumPy's constants in the type: pi/180 and 180/pi rounded as its
+ * float (npy_deg2radf) and double loops compute them */
+#define LNP_E_DEG2RAD_f(a) ((a) * ((LNP_TY(a))LNP_PI / (LNP_TY(a))180))
+#define LNP_E_RADIANS_f LNP_E_DEG2RAD_f
+#define LNP_E_RAD2DEG_f(a) ((a) * ((LNP_TY(a))180 / (LNP_TY(a))LNP_PI))
+#define LNP_E_DEGREES_f LNP_E_RAD2DEG_f
+#define LNP_E_SPACING_f(a) LNP_R1(spacing, a)
+/* modf's fractional part (its integral part is trunc): signed as a, 0 for
+ * an infinity */
+#define LNP_E_MODF_FRAC_f(a) LNP_M2(copysign, LNP_ISINF(a) ? (LNP_TY(a))0 : (a) - LNP_M(trunc, a), a)
+#define LNP_E_FREXP_MANT_f(a) LNP_R1(frexpm, a)
+#define LNP_E_FREXP_EXP_f(a) LNP_R1(frexpe, a)
 
 /* ---- absolute (complex -> real) ---- */
 #define LNP_E_ABSOLUTE_b LNP_ID1
@@ -432,6 +537,26 @@ LNP_INST_CR1F(abs, LNP_CABS_BODY)
 #define LNP_E_ARCTAN2_f(a, b) LNP_M2(atan2, a, b)
 #define LNP_E_HYPOT_f(a, b) LNP_M2(hypot, a, b)
 #define LNP_E_LOGADDEXP_f(a, b) LNP_R2(logaddexp, a, b)
+
+#define LNP_E_LOGADDEXP2_f(a, b) LNP_R2(logaddexp2, a, b)
+#define LNP_E_COPYSIGN_f(a, b) LNP_M2(copysign, a, b)
+#define LNP_E_NEXTAFTER_f(a, b) LNP_M2(nextafter, a, b)
+#define LNP_E_LDEXP_f(a, b) LNP_R2(ldexp, a, b)
+#define LNP_E_FLOAT_POWER_f LNP_E_POWER_f
+#define LNP_E_FLOAT_POWER_c LNP_E_POWER_c
+/* NumPy's npy_heaviside: 0 below zero, b at zero, 1 above, NaN for NaN */
+#define LNP_E_HEAVISIDE_f(a, b)                                               \
+  (LNP_ISNAN(a) ? LNP_NAN_OF(LNP_TY(a)) : (a) == 0 ? (b) : (a) < 0 ? (LNP_TY(a))0 : (LNP_TY(a))1)
+/* C's remainder (sign of a); integers: x % 0 is 0 with divide-by-zero,
+ * MIN % -1 is 0 */
+#define LNP_E_FMOD_i(a, b)                                                    \
+  ((b) == 0 ? LNP_RAISE_DIVIDE((LNP_TY(a))0) : (b) == -1 ? (LNP_TY(a))0 : (LNP_TY(a))((a) % (b)))
+#define LNP_E_FMOD_u(a, b) ((b) == 0 ? LNP_RAISE_DIVIDE((LNP_TY(a))0) : (LNP_TY(a))((a) % (b)))
+#define LNP_E_FMOD_f(a, b) LNP_M2(fmod, a, b)
+#define LNP_E_GCD_i(a, b) LNP_I2(gcd, a, b)
+#define LNP_E_GCD_u LNP_E_GCD_i
+#define LNP_E_LCM_i(a, b) LNP_I2(lcm, a, b)
+#define LNP_E_LCM_u LNP_E_LCM_i
 
 #define LNP_AND2(a, b) ((LNP_TY(a))((a) & (b)))
 #define LNP_OR2(a, b) ((LNP_TY(a))((a) | (b)))

@@ -37,10 +37,16 @@ LNP_DEV_M1(sqrt) LNP_DEV_M1(exp) LNP_DEV_M1(log) LNP_DEV_M1(log10) LNP_DEV_M1(lo
 LNP_DEV_M1(exp2) LNP_DEV_M1(log1p) LNP_DEV_M1(sin) LNP_DEV_M1(cos)
 LNP_DEV_M1(tan) LNP_DEV_M1(asin) LNP_DEV_M1(acos) LNP_DEV_M1(atan) LNP_DEV_M1(sinh)
 LNP_DEV_M1(cosh) LNP_DEV_M1(tanh) LNP_DEV_M1(floor) LNP_DEV_M1(ceil) LNP_DEV_M1(trunc)
-LNP_DEV_M1(rint) LNP_DEV_M1(fabs) LNP_DEV_M1(expm1)
+LNP_DEV_M1(rint) LNP_DEV_M1(fabs) LNP_DEV_M1(expm1) LNP_DEV_M1(cbrt) LNP_DEV_M1(acosh)
+LNP_DEV_M1(asinh) LNP_DEV_M1(atanh)
 LNP_DEV_M2(fmod) LNP_DEV_M2(copysign) LNP_DEV_M2(pow) LNP_DEV_M2(atan2) LNP_DEV_M2(hypot)
+LNP_DEV_M2(nextafter)
 #undef LNP_DEV_M1
 #undef LNP_DEV_M2
+LNP_DFN float lnp_m_frexp(float x, int *e) { return frexpf(x, e); }
+LNP_DFN double lnp_m_frexp(double x, int *e) { return ::frexp(x, e); }
+LNP_DFN float lnp_m_ldexp(float x, int e) { return ldexpf(x, e); }
+LNP_DFN double lnp_m_ldexp(double x, int e) { return ::ldexp(x, e); }
 LNP_DFN float lnp_m_fma(float x, float y, float z) { return fmaf(x, y, z); }
 LNP_DFN double lnp_m_fma(double x, double y, double z) { return ::fma(x, y, z); }
 /* A GPU has no floating-point status: the integer loops' explicit flags
@@ -77,15 +83,18 @@ LNP_DFN bool lnp_signbit(double x) { return __double_as_longlong(x) < 0; }
  * and overflow otherwise; with LNP_FPC_TINY (ops whose tiny results are
  * rounded: products, quotients, exp, casts, not sums, which are exact
  * there) a subnormal result, or 0 from nonzero finite operands, is
- * underflow.  LNP_FPC_UNARY: b is not an operand. */
+ * underflow; with LNP_FPC_POLE (ops whose only infinities from finite
+ * values are poles: arctanh(1), log1p(-1)) an infinity is divide-by-zero.
+ * LNP_FPC_UNARY: b is not an operand. */
 #define LNP_FPC_UNARY 1
 #define LNP_FPC_TINY 2
+#define LNP_FPC_POLE 4
 LNP_DFN float lnp_min_normal(float) { return 1.17549435e-38f; }
 LNP_DFN double lnp_min_normal(double) { return 2.2250738585072014e-308; }
 template <class R> LNP_DFN unsigned lnp_fpc_class(R r, bool nan_in, bool inf_in, bool zero_in, int cls, R minn)
 {
   if (r != r) return nan_in ? 0u : 8u;
-  if (lnp_isinf(r)) return nan_in || inf_in ? 0u : zero_in ? 1u : 2u;
+  if (lnp_isinf(r)) return nan_in || inf_in ? 0u : (zero_in || (cls & LNP_FPC_POLE)) ? 1u : 2u;
   if (cls & LNP_FPC_TINY) {
     const R m = r < 0 ? -r : r;
     if (m != 0 && m < minn) return 4u;
@@ -164,6 +173,8 @@ template <class R> LNP_DFN lnp_cx<R> lnp_mkcx(R r, typename lnp_plain<R>::type i
 #define LNP_MULHI64(a, b) __umul64hi((a), (b))
 
 /* ---- instantiation of elem.h's helpers: function templates ---- */
+#define LNP_INST_R1(name, BODY) template <class R> LNP_DFN R lnp_##name(R a) BODY(R)
+#define LNP_R1(name, a) lnp_##name(a)
 #define LNP_INST_R2(name, BODY) template <class R> LNP_DFN R lnp_##name(R a, R b) BODY(R)
 #define LNP_R2(name, a, b) lnp_##name((a), (b))
 #define LNP_INST_R2P(name, BODY) template <class R> LNP_DFN R lnp_##name(R a, R b, R *m) BODY(R)

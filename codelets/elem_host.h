@@ -93,6 +93,10 @@ static inline int lnp_numpy_avx512f(void)
 /* ---- instantiation of elem.h's helpers: a function per type, chosen by
  * _Generic on the first argument.  BODY(T) is the body, whose parameters
  * are a, b (and m). ---- */
+#define LNP_INST_R1(name, BODY)                                              \
+  static inline float lnp_##name##_f32(float a) BODY(float)                 \
+  static inline double lnp_##name##_f64(double a) BODY(double)
+#define LNP_R1(name, a) _Generic((a), float: lnp_##name##_f32, default: lnp_##name##_f64)(a)
 #define LNP_INST_R2(name, BODY)                                              \
   static inline float lnp_##name##_f32(float a, float b) BODY(float)        \
   static inline double lnp_##name##_f64(double a, double b) BODY(double)

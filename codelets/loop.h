@@ -108,7 +108,12 @@ enum { LNP_FP_DIVIDE = 1, LNP_FP_OVERFLOW = 2, LNP_FP_UNDERFLOW = 4, LNP_FP_INVA
 /* GPU kernels have no status flags: they derive them from operands and
  * results (elem_device.h lnp_fpc); these ops' tiny results are rounded, so
  * a subnormal or vanished result there is underflow (LNP_FPC_TINY). */
-#define LNP_FPC_TINY_OPS(X) X(COPY) X(MULTIPLY) X(TRUE_DIVIDE) X(SQUARE) X(RECIPROCAL) X(POWER) X(EXP) X(EXP2)
+#define LNP_FPC_TINY_OPS(X)                                                     \
+  X(COPY) X(MULTIPLY) X(TRUE_DIVIDE) X(SQUARE) X(RECIPROCAL) X(POWER) X(EXP) X(EXP2) X(LDEXP) X(DEG2RAD) \
+  X(RADIANS) X(NEXTAFTER) X(FLOAT_POWER)
+/* ...and these ops' infinities from finite operands are poles (NumPy's
+ * divide-by-zero: arctanh(1), log1p(-1)), never overflow (LNP_FPC_POLE) */
+#define LNP_FPC_POLE_OPS(X) X(ARCTANH) X(LOG1P)
 /* Mapped host memory where GPU kernels report (elem_device.h
  * lnp_fp_block_report): per device LNP_FP_DEV_BYTES, one byte per flag per
  * slot, then the word that says a kernel wrote some.  The CUDA side

@@ -1,7 +1,7 @@
 /* CUDA implementation of the generic strided loop (loop_cuda.h): the host
  * side (validation, the pieces' plan, launches), the StarPU entry point,
  * and the kernels of the unary ops.  The device code is in
- * loop_cuda_kernels.cuh; loop_cuda_{arith,minmax,logic,arg,random,cast}.cu instantiate
+ * loop_cuda_kernels.cuh; loop_cuda_{arith,minmax,logic,arg,random,umath,cast}.cu instantiate
  * the other ops' kernels. */
 #include <cstdio>
 #include <algorithm>
@@ -41,6 +41,7 @@ launch_fn op_part(int op, int dt)
   case U_logic: return lnpc::part_logic(op, dt);
   case U_arg: return lnpc::part_arg(op, dt);
   case U_random: return lnpc::part_random(op, dt);
+  case U_umath: return lnpc::part_umath(op, dt);
   default: return nullptr;
   }
 }

@@ -390,13 +390,18 @@ template <int OP, int DT> DI unsigned fpc_op(CT<DT> a, CT<DT> b, CT<DT> r)
   constexpr int cls = fpc_cls(OP);
   if constexpr (K == 'i' || K == 'u' || K == 'b') {
     /* elem.h's LNP_RAISE_*: integer floor_divide and remainder */
-    if constexpr ((OP == LNP_OP_FLOOR_DIVIDE || OP == LNP_OP_REMAINDER) && K != 'b') {
+    if constexpr ((OP == LNP_OP_FLOOR_DIVIDE || OP == LNP_OP_REMAINDER || OP == LNP_OP_FMOD) && K != 'b') {
       if (b == 0) return 1u;
       if constexpr (K == 'i' && OP == LNP_OP_FLOOR_DIVIDE)
         if (b == (CT<DT>)-1 && a == cuda::std::numeric_limits<CT<DT>>::min()) return 2u;
     }
     return ((void)a, (void)b, (void)r, 0u);
   } else if constexpr (K == 'f') {
+    if constexpr (OP == LNP_OP_SPACING) {
+      if (lnp_isinf(a)) return 0u; /* NumPy's quiet NaN */
+    }
+    if constexpr (OP == LNP_OP_NEXTAFTER) /* from a alone: nextafter(max, inf) overflows */
+      return lnp_fpc(cls | LNP_FPC_UNARY, rt<DT>(r), a, b, minnorm<DT>());
     return lnp_fpc(cls, rt<DT>(r), a, b, minnorm<DT>());
   } else { /* complex: by components (no underflow: a component can be an exact 0) */
     const bool un = (cls & LNP_FPC_UNARY) != 0;
@@ -416,7 +421,8 @@ template <int OP, int DT, int ODT> HD constexpr bool may_fpe()
   } else {
     constexpr char K = dt_ek(DT);
     return op_fpe(OP) && ODT == DT &&
-           (K == 'f' || K == 'c' || ((K == 'i' || K == 'u') && (OP == LNP_OP_FLOOR_DIVIDE || OP == LNP_OP_REMAINDER)));
+           (K == 'f' || K == 'c' ||
+            ((K == 'i' || K == 'u') && (OP == LNP_OP_FLOOR_DIVIDE || OP == LNP_OP_REMAINDER || OP == LNP_OP_FMOD)));
   }
 }
 /* the launch's report of its blocks' flags (every thread of the block

@@ -77,6 +77,7 @@ launch_fn part_minmax(int op, int dt);
 launch_fn part_logic(int op, int dt);
 launch_fn part_arg(int op, int dt);
 launch_fn part_random(int op, int dt);
+launch_fn part_umath(int op, int dt);
 launch_fn part_cast(int din, int dout); /* COPY: every dtype pair */
 } /* namespace lnpc */
 
@@ -135,7 +136,8 @@ HD constexpr int fpc_cls(int op)
 {
   return (op_nin(op) == 1 || op == LNP_OP_COPY ? LNP_FPC_UNARY : 0) |
 #define LNPC_TINY(NAME) (op == LNP_OP_##NAME) ||
-         (LNP_FPC_TINY_OPS(LNPC_TINY) false ? LNP_FPC_TINY : 0);
+         (LNP_FPC_TINY_OPS(LNPC_TINY) false ? LNP_FPC_TINY : 0) |
+         (LNP_FPC_POLE_OPS(LNPC_TINY) false ? LNP_FPC_POLE : 0);
 #undef LNPC_TINY
 }
 HD constexpr int op_nout(int op) { return op_kind(op) == 'R' ? 2 : 1; }
@@ -166,7 +168,7 @@ LNPC_COLUMN(op_types, unsigned, LNPC_GPU)
 HD constexpr bool has_kernel(int op, int dt) { return (op_types(op) & kind_mask(dt_kind(dt))) != 0; }
 
 /* The translation unit that compiles an op's kernels (the unit column). */
-enum { U_cast, U_unary, U_arith, U_minmax, U_logic, U_arg, U_random };
+enum { U_cast, U_unary, U_arith, U_minmax, U_logic, U_arg, U_random, U_umath };
 #define LNPC_UNIT(NAME, UF, NIN, KIND, UNIT, ...) case LNP_OP_##NAME: return U_##UNIT;
 LNPC_COLUMN(op_unit, int, LNPC_UNIT)
 

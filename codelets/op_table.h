@@ -114,6 +114,34 @@
   X(ARCTAN2,        arctan2,        2, S,  minmax, FLT,     FLT,     ROUND, NO,      NONE,    0, 0, F, 0)                 \
   X(HYPOT,          hypot,          2, S,  minmax, FLT,     FLT,     ROUND, NO,      NONE,    0, 0, F, 0)                 \
   X(LOGADDEXP,      logaddexp,      2, S,  minmax, FLT,     FLT,     ROUND, NO,      LOWEST,  1, 1, F, 1)                 \
+  /* NumPy's umath beyond the basic families (unit umath); complex inverse                                           \
+   * hyperbolics stay on the CPU as arcsin's do */                                                                  \
+  X(ARCSINH,        arcsinh,        1, S,  umath,  INEXACT, FLT,     NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(ARCCOSH,        arccosh,        1, S,  umath,  INEXACT, FLT,     NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(ARCTANH,        arctanh,        1, S,  umath,  INEXACT, FLT,     NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(EXPM1,          expm1,          1, S,  umath,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(LOG1P,          log1p,          1, S,  umath,  INEXACT, INEXACT, NONE,  NO,      NONE,    0, 0, F, 1)                 \
+  X(CBRT,           cbrt,           1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, F, 0)                 \
+  X(FABS,           fabs,           1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(DEG2RAD,        deg2rad,        1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 1)                 \
+  X(RADIANS,        radians,        1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 1)                 \
+  X(RAD2DEG,        rad2deg,        1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 1)                 \
+  X(DEGREES,        degrees,        1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 1)                 \
+  X(SPACING,        spacing,        1, S,  umath,  F3264,   F3264,   NONE,  NO,      NONE,    0, 0, 0, 1)                 \
+  /* the parts of modf (with trunc) and frexp (the exponent as a float, cast                                          \
+   * to int32 by the Python layer) */                                                                                 \
+  X(MODF_FRAC,      _,              1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(FREXP_MANT,     _,              1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(FREXP_EXP,      _,              1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
+  X(LOGADDEXP2,     logaddexp2,     2, S,  umath,  FLT,     FLT,     ROUND, NO,      LOWEST,  1, 0, F, 1)                 \
+  X(COPYSIGN,       copysign,       2, S,  umath,  FLT,     FLT,     ROUND, NO,      NONE,    0, 0, 0, 0)                 \
+  X(NEXTAFTER,      nextafter,      2, S,  umath,  F3264,   F3264,   ROUND, NO,      NONE,    0, 0, 0, 1)                 \
+  X(LDEXP,          ldexp,          2, S,  umath,  FLT,     FLT,     ROUND, NO,      NONE,    0, 0, 0, 1)                 \
+  X(FLOAT_POWER,    float_power,    2, S,  umath,  INEXACT, INEXACT, ROUND, NO,      NONE,    0, 0, F, 1)                 \
+  X(HEAVISIDE,      heaviside,      2, S,  umath,  FLT,     FLT,     ROUND, NO,      NONE,    0, 0, 0, 0)                 \
+  X(FMOD,           fmod,           2, S,  umath,  REAL,    REAL,    ROUND, NO,      NONE,    0, 0, 0, 1)                 \
+  X(GCD,            gcd,            2, S,  umath,  INT,     INT,     EXACT, INTLIKE, ZERO,    1, 0, 0, 0)                 \
+  X(LCM,            lcm,            2, S,  umath,  INT,     INT,     EXACT, NO,      NONE,    0, 0, 0, 0)                 \
   X(BITWISE_AND,    bitwise_and,    2, S,  logic,  BINT,    BINT,    ROUND, INTLIKE, ONES,    1, 0, 0, 0)                 \
   X(BITWISE_OR,     bitwise_or,     2, S,  logic,  BINT,    BINT,    ROUND, INTLIKE, ZERO,    1, 0, 0, 0)                 \
   X(BITWISE_XOR,    bitwise_xor,    2, S,  logic,  BINT,    BINT,    ROUND, INTLIKE, ZERO,    1, 0, 0, 0)                 \

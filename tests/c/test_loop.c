@@ -108,7 +108,7 @@ static void test_meta(void)
   CHECK(lnp_loop_supported(LNP_OP_ABSOLUTE, LNP_COMPLEX64, LNP_FLOAT32), "abs c64->f32");
   CHECK(!lnp_loop_supported(LNP_OP_ABSOLUTE, LNP_COMPLEX64, LNP_COMPLEX64), "abs c64->c64 rejected");
   CHECK(lnp_loop_supported(LNP_OP_EYE, LNP_BOOL, LNP_COMPLEX128), "eye");
-  CHECK(!lnp_loop_supported(99, LNP_FLOAT64, LNP_FLOAT64) && !lnp_loop_supported(LNP_OP_ADD, 14, 14), "range");
+  CHECK(!lnp_loop_supported(LNP_NOPS, LNP_FLOAT64, LNP_FLOAT64) && !lnp_loop_supported(LNP_OP_ADD, 14, 14), "range");
   int all = 1;
   for (int a = 0; a < LNP_NTYPES; a++)
     for (int b = 0; b < LNP_NTYPES; b++) all &= lnp_loop_supported(LNP_OP_COPY, a, b);

@@ -108,6 +108,7 @@ class ufunc:
             self._redop = self._op
         else:
             self._redop = None
+        self._pair = _PAIRS.get(npuf.__name__) if _NPUFUNC_OK(npuf) else None
 
     def __repr__(self):
         return "<ufunc '%s'>" % self.__name__
@@ -214,7 +215,30 @@ class ufunc:
                                         kwargs.get("casting", "same_kind"))
                 except _Fallback:
                     pass
+        if self._pair is not None and set(kwargs) <= {"out"}:
+            try:
+                return self._launch_pair(args, out)
+            except _Fallback:
+                pass
         return self._fallback(args, kwargs)
+
+    def _launch_pair(self, args, out):
+        """A two-output ufunc (_PAIRS) as two native launches."""
+        outs = (None, None) if out is None else out
+        res = []
+        for (resolver, opname, cast), o in zip(self._pair, outs):
+            u = _part_ufunc(self.__name__, resolver, opname)
+            if cast is None:
+                res.append(u._launch(args, o, None, "same_kind"))
+                continue
+            if o is not None and _np.dtype(o.dtype) != cast:
+                raise _Fallback
+            v = u._launch(args, None, None, "same_kind").astype(cast)
+            if o is not None:
+                o[...] = v
+                v = o
+            res.append(v)
+        return tuple(res)
 
     def _fallback(self, args, kwargs):
         from ._fallback import call_numpy
@@ -497,6 +521,33 @@ def _extremes(dt):
         r = [_np.asarray(v, dtype=dt) for v in vals]
         _extremes_cache[dt] = r
     return r
+
+
+# NumPy's two-output ufuncs, as a catalogue op per output: (the NumPy ufunc
+# whose type resolution the output follows, the op when not that ufunc's,
+# the dtype the output is cast to)
+_PAIRS = {
+    "divmod": (("floor_divide", None, None), ("remainder", None, None)),
+    "modf": (("trunc", "MODF_FRAC", None), ("trunc", None, None)),
+    "frexp": (("trunc", "FREXP_MANT", None), ("trunc", "FREXP_EXP", _np.dtype(_np.int32))),
+}
+_parts = {}
+
+
+def _part_ufunc(name, resolver, opname):
+    """A single-output ufunc computing one output of two-output ufunc
+    `name`: `resolver`'s type resolution, op `opname` (else resolver's
+    own), floating-point errors reported under `name` as NumPy does."""
+    key = (name, resolver, opname)
+    u = _parts.get(key)
+    if u is None:
+        u = ufunc(getattr(_np, resolver))
+        if opname is not None:
+            u._op = getattr(_core, "OP_" + opname)
+            u._kind = "S"
+        u.__name__ = name
+        _parts[key] = u
+    return u
 
 
 def _NPUFUNC_OK(npuf):

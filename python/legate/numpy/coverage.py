@@ -34,7 +34,7 @@ def _native_value(v):
     """Whether legate.numpy's object v is its own implementation."""
     from ._ufunc import ufunc
     if isinstance(v, ufunc):
-        return v._op is not None
+        return v._op is not None or v._pair is not None
     if getattr(v, "_legate_fallback", False):
         return False
     mod = getattr(v, "__module__", "") or ""
