@@ -18,7 +18,7 @@ import types
 
 import numpy as _np
 
-from ._array import ndarray
+from ._array import ndarray, _NoValue
 from ._fallback import convert, wrap
 
 NUMPY_IMPL = (
@@ -26,7 +26,14 @@ NUMPY_IMPL = (
     "tril_indices", "tril_indices_from", "triu_indices", "triu_indices_from", "select",
     "kron", "vander", "real_if_close", "unwrap", "cov", "corrcoef", "block",
     "take_along_axis", "put_along_axis", "mask_indices",
-)
+    # statistics and numerics (issue 19)
+    "average", "ptp", "median", "percentile", "quantile", "nanargmin", "nanargmax",
+    "histogram", "histogram_bin_edges", "histogram2d", "histogramdd", "gradient", "sinc",
+    "i0", "bartlett", "blackman", "hamming", "hanning", "kaiser", "geomspace", "logspace",
+    "isneginf", "isposinf", "iscomplex", "iscomplexobj", "isrealobj", "cross", "polyval",
+    "polyadd", "polysub", "polyder", "polyint", "array_equiv", "asarray_chkfinite",
+    "apply_over_axes", "piecewise", "fix",
+) + tuple(n for n in ("trapz", "trapezoid") if hasattr(_np, n))
 
 # functions whose arrays NumPy's code makes itself (mask_indices(n, f): an
 # (n, n) array of ones): always rebound, so that a large one is deferred
@@ -41,35 +48,161 @@ def rebound(func):
     functions of its module rebound to a copy of that module's namespace in
     which ``np`` is legate.numpy."""
     inner = getattr(func, "__wrapped__", func)
+    # NumPy 1.x's fix/isposinf/isneginf: a dispatcher over a decorator
+    while isinstance(getattr(inner, "__wrapped__", None), types.FunctionType):
+        inner = inner.__wrapped__
     hit = _cache.get(id(inner))
     if hit is not None:
         return hit
     mod = inner.__globals__
     ns = dict(mod)
     lnp = sys.modules[__name__.rsplit(".", 1)[0]]
-    ns["np"] = lnp
+    ns["np"] = _view(lnp)
     # names the module imported from NumPy itself (asarray, concatenate,
     # ndarray, ...) become legate.numpy's: by identity with NumPy's public
     # attribute of that name, so private helpers stay NumPy's
     for k, v in mod.items():
         if not k.startswith("_") and getattr(_np, k, None) is v and k in _public(lnp):
-            ns[k] = getattr(lnp, k)
+            ns[k] = _adapt(k, getattr(lnp, k))
         elif isinstance(v, types.ModuleType) and k != "np" and v.__name__.startswith("numpy"):
             ns[k] = _Overlay(v, lnp)  # _nx, _from_nx: NumPy's internal module aliases
     modname = mod.get("__name__")
 
     def copy(v):
-        f = types.FunctionType(v.__code__, ns, v.__name__, v.__defaults__, v.__closure__)
-        f.__kwdefaults__ = v.__kwdefaults__
+        f = types.FunctionType(v.__code__, ns, v.__name__, _own_novalue(v.__defaults__),
+                               v.__closure__)
+        kw = v.__kwdefaults__
+        f.__kwdefaults__ = kw and dict(zip(kw, _own_novalue(tuple(kw.values()))))
         f.__doc__ = v.__doc__
         return f
 
     for k, v in mod.items():
         if isinstance(v, types.FunctionType) and v.__module__ == modname and v.__globals__ is mod:
             ns[k] = copy(v)
+        elif ns[k] is v:
+            # a function of this module under its __array_function__
+            # dispatcher (piecewise, which i0 calls): NumPy's code, rebound,
+            # rather than the dispatcher's trip through the fallback
+            w = getattr(v, "__wrapped__", None)
+            if isinstance(w, types.FunctionType) and w.__globals__ is mod:
+                ns[k] = copy(w)
     f = copy(inner)
     _cache[id(inner)] = f
     return f
+
+
+# reductions that NumPy's code calls with its _NoValue for "not given"
+_REDUCTIONS = frozenset((
+    "sum", "prod", "mean", "var", "std", "amin", "amax", "min", "max", "any", "all",
+))
+_adapted = {}
+
+
+def _adapt(name, v):
+    """legate.numpy's `v` as NumPy's rebound code calls it: reductions and
+    ufunc.reduce without the keywords it passes as _NoValue; ufuncs taking
+    NumPy 2's ``out=...`` (an array, never a scalar)."""
+    from ._ufunc import ufunc
+    if isinstance(v, ufunc):
+        hit = _adapted.get(id(v))
+        if hit is None or hit._uf is not v:
+            hit = _adapted[id(v)] = _UfuncView(v)
+        return hit
+    if name in _REDUCTIONS and callable(v):
+        hit = _adapted.get(id(v))
+        if hit is None or hit.__wrapped__ is not v:
+            def f(*args, **kwargs):
+                return v(*args, **_given(kwargs))
+            f.__name__ = f.__qualname__ = name
+            f.__wrapped__ = v
+            hit = _adapted[id(v)] = f
+        return hit
+    return v
+
+
+def _given(kwargs):
+    if any(x is _NoValue for x in kwargs.values()):
+        return {k: x for k, x in kwargs.items() if x is not _NoValue}
+    return kwargs
+
+
+class _UfuncView:
+    """A legate.numpy ufunc for NumPy's rebound code (see _adapt)."""
+
+    def __init__(self, uf):
+        self._uf = uf
+
+    def __call__(self, *args, **kwargs):
+        kwargs = _given(kwargs)
+        dt = kwargs.get("dtype", None)
+        if isinstance(dt, type) and not issubclass(dt, _np.generic):
+            # NumPy 2's dtype=type(out.dtype) (a DType class): out's dtype
+            out = kwargs.get("out", None)
+            if type(out) is tuple and len(out) == 1:
+                out = out[0]
+            kwargs = dict(kwargs)
+            if type(out) is ndarray:
+                kwargs["dtype"] = out.dtype
+            else:
+                del kwargs["dtype"]
+        if kwargs.get("where", True) is not True and self._uf.nout == 1:
+            out = kwargs.get("out", None)
+            if type(out) is tuple and len(out) == 1:
+                out = out[0]
+            if type(out) is ndarray:
+                # out=, where=: the result where `where` holds, `out` kept
+                # elsewhere (NumPy's _lerp, fix, nanvar)
+                lnp = sys.modules[__name__.rsplit(".", 1)[0]]
+                kw = {k: v for k, v in kwargs.items() if k not in ("out", "where")}
+                r = self._uf(*args, **kw)
+                lnp.copyto(out, r, casting=kwargs.get("casting", "same_kind"),
+                           where=kwargs["where"])
+                return out
+        if kwargs.get("out", None) is Ellipsis:
+            del kwargs["out"]
+            r = self._uf(*args, **kwargs)
+            lnp = sys.modules[__name__.rsplit(".", 1)[0]]
+            if type(r) is tuple:
+                return tuple(x if type(x) is ndarray else lnp.asarray(x) for x in r)
+            return r if type(r) is ndarray else lnp.asarray(r)
+        return self._uf(*args, **kwargs)
+
+    def reduce(self, *args, **kwargs):
+        return self._uf.reduce(*args, **_given(kwargs))
+
+    def __getattr__(self, name):
+        return getattr(self._uf, name)
+
+    def __repr__(self):
+        return repr(self._uf)
+
+
+class _View:
+    """legate.numpy as the ``np`` of NumPy's rebound code (see _adapt)."""
+
+    def __init__(self, lnp):
+        self._lnp = lnp
+
+    def __getattr__(self, name):
+        return _adapt(name, getattr(self._lnp, name))
+
+
+_views = {}
+
+
+def _view(lnp):
+    v = _views.get(id(lnp))
+    if v is None:
+        v = _views[id(lnp)] = _View(lnp)
+    return v
+
+
+def _own_novalue(values):
+    """Default values with NumPy's _NoValue as legate.numpy's (NumPy's code
+    tests ``x is np._NoValue``, and its ``np`` is legate.numpy)."""
+    if not values or not any(v is _np._NoValue for v in values):
+        return values
+    return tuple(_NoValue if v is _np._NoValue else v for v in values)
 
 
 class _Overlay:
@@ -83,7 +216,7 @@ class _Overlay:
     def __getattr__(self, name):
         own = self._own.get(name)
         if own is not None and getattr(self._npmod, name, None) is getattr(_np, name, None):
-            return own
+            return _adapt(name, own)
         return getattr(self._npmod, name)
 
 
