@@ -32,7 +32,8 @@ NUMPY_IMPL = (
     "i0", "bartlett", "blackman", "hamming", "hanning", "kaiser", "geomspace", "logspace",
     "isneginf", "isposinf", "iscomplex", "iscomplexobj", "isrealobj", "cross", "polyval",
     "polyadd", "polysub", "polyder", "polyint", "array_equiv", "asarray_chkfinite",
-    "apply_over_axes", "piecewise", "fix",
+    "apply_over_axes", "piecewise", "fix", "nansum", "nanprod", "nanmin", "nanmax", "nanmean",
+    "nanvar", "nanstd",
 ) + tuple(n for n in ("trapz", "trapezoid") if hasattr(_np, n))
 
 # functions whose arrays NumPy's code makes itself (mask_indices(n, f): an
@@ -94,6 +95,7 @@ def rebound(func):
 # reductions that NumPy's code calls with its _NoValue for "not given"
 _REDUCTIONS = frozenset((
     "sum", "prod", "mean", "var", "std", "amin", "amax", "min", "max", "any", "all",
+    "argmin", "argmax", "count_nonzero",
 ))
 _adapted = {}
 
@@ -168,13 +170,39 @@ class _UfuncView:
         return self._uf(*args, **kwargs)
 
     def reduce(self, *args, **kwargs):
-        return self._uf.reduce(*args, **_given(kwargs))
+        kwargs = _given(kwargs)
+        name = self._uf.__name__
+        if name in ("fmin", "fmax") and args and type(args[0]) is ndarray:
+            r = _fminmax_reduce(name, *args, **kwargs)
+            if r is not None:
+                return r
+        return self._uf.reduce(*args, **kwargs)
 
     def __getattr__(self, name):
         return getattr(self._uf, name)
 
     def __repr__(self):
         return repr(self._uf)
+
+
+def _fminmax_reduce(name, a, axis=0, dtype=None, out=None, keepdims=False, **rest):
+    """fmin.reduce / fmax.reduce (nanmin, nanmax) of a real array: the
+    extremum with NaNs ignored, NaN where a slice is all NaN; None where it
+    is not that case (other keywords, complex)."""
+    lnp = sys.modules[__name__.rsplit(".", 1)[0]]
+    if rest or dtype is not None or a.dtype.kind not in "biuf":
+        return None
+    red = lnp.amin if name == "fmin" else lnp.amax
+    if a.dtype.kind != "f":
+        return red(a, axis=axis, out=out, keepdims=keepdims)
+    nan = lnp.isnan(a)
+    fill = _np.inf if name == "fmin" else -_np.inf
+    r = red(lnp.where(nan, a.dtype.type(fill), a), axis=axis, keepdims=keepdims)
+    r = lnp.where(lnp.all(nan, axis=axis, keepdims=keepdims), a.dtype.type(_np.nan), r)
+    if out is not None:
+        lnp.copyto(out, r)
+        return out
+    return r if r.ndim else r[()]
 
 
 class _View:
