@@ -224,21 +224,23 @@ class ufunc:
 
     def _launch_pair(self, args, out):
         """A two-output ufunc (_PAIRS) as two native launches."""
-        outs = (None, None) if out is None else out
         res = []
-        for (resolver, opname, cast), o in zip(self._pair, outs):
-            u = _part_ufunc(self.__name__, resolver, opname)
-            if cast is None:
-                res.append(u._launch(args, o, None, "same_kind"))
-                continue
-            if o is not None and _np.dtype(o.dtype) != cast:
+        for resolver, opname, cast in self._pair:
+            v = _part_ufunc(self.__name__, resolver, opname)._launch(args, None, None, "same_kind")
+            res.append(v if cast is None else v.astype(cast))
+        if out is None:
+            return tuple(res)
+        # outputs are written once both results exist (an output may be an
+        # input: modf(x, x)); NumPy raises its own casting and shape errors
+        for o, v in zip(out, res):
+            if o is not None and (tuple(o.shape) != tuple(_np.shape(v))
+                                  or not _np.can_cast(v.dtype, o.dtype, "same_kind")):
                 raise _Fallback
-            v = u._launch(args, None, None, "same_kind").astype(cast)
+        from ._manip import copyto
+        for o, v in zip(out, res):
             if o is not None:
-                o[...] = v
-                v = o
-            res.append(v)
-        return tuple(res)
+                copyto(o, v)
+        return tuple(v if o is None else o for o, v in zip(out, res))
 
     def _fallback(self, args, kwargs):
         from ._fallback import call_numpy
