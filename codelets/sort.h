@@ -49,6 +49,17 @@ void lnp_sort_merge_cpu(int dtype, int P, const void *const *runs, const int64_t
 void lnp_sort_search_cpu(int dtype, int P, const void *const *runs, const int64_t *len, const void *v,
                          int64_t n, int right, int64_t *out);
 
+/* The split of runs spread over processes (numpy/sort.c under MPI): this
+ * process holds P of the runs (P may be 0); for each of nb global ranks
+ * rank[b] (0 < rank[b] < the runs' total over all processes), the key of
+ * the element of that rank in the order (key, run), and per local run r
+ * less[b * P + r] / eq[b * P + r]: its elements below / equal to that key.
+ * sum(v, n, ctx) adds v over the processes in place (a collective every
+ * process calls alike), returning 0 or an error, which is returned. */
+typedef int (*lnp_sort_sum_fn)(int64_t *v, int64_t n, void *ctx);
+int lnp_sort_split_cpu(int dtype, int P, const void *const *runs, const int64_t *len, int nb, const int64_t *rank,
+                       lnp_sort_sum_fn sum, void *ctx, int64_t *less, int64_t *eq);
+
 #ifdef LNP_HAVE_CUDA
 void lnp_sort_cuda(void *descr[], void *cl_arg);
 void lnp_merge_cuda(void *descr[], void *cl_arg);

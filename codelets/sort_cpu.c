@@ -343,7 +343,98 @@ static void *scratch(int which, size_t bytes)
     }                                                                                 \
   }
 
-#define X(E, T, N, K) LNP_DEF_BOUND(N, T, K) LNP_DEF_SORT_RUN(N, T, K) LNP_DEF_MERGE(N, T, K)
+/* The keys of global ranks over runs spread across processes (sort.h
+ * lnp_sort_split_cpu): kth's search, limb by limb, with LNP_SORT_PROBES
+ * keys probed per round and rank so that a round's counts are one sum
+ * over the processes, and a 64-bit limb takes 8 rounds, not 64.  Every
+ * process runs the same search on the same sums, so all find the same
+ * keys. */
+#define LNP_SORT_PROBES 255
+static uint64_t limb_of(const lnp_sk_ckey *k, int l) { return l == 0 ? k->w2 : l == 1 ? k->w1 : k->w0; }
+static void set_limb(lnp_sk_ckey *k, int l, uint64_t v)
+{
+  if (l == 0) k->w2 = (uint32_t)v;
+  else if (l == 1) k->w1 = v;
+  else k->w0 = v;
+}
+/* the j-th of the probes that split [lo, hi) (hi > lo), strictly
+ * increasing in j, all below hi; *np: how many there are */
+static uint64_t probe(uint64_t lo, uint64_t hi, int j, int *np)
+{
+  const uint64_t span = hi - lo;
+  if (span <= LNP_SORT_PROBES) {
+    *np = (int)span;
+    return lo + (uint64_t)j;
+  }
+  *np = LNP_SORT_PROBES;
+  return lo + (uint64_t)((unsigned __int128)span * (unsigned)(j + 1) / (LNP_SORT_PROBES + 1));
+}
+#define LNP_DEF_SPLIT(N, T, K)                                                        \
+  static int split_##N(int P, const void *const *vruns, const int64_t *len, int nb,   \
+                       const int64_t *rank, lnp_sort_sum_fn sum, void *ctx, int64_t *less, \
+                       int64_t *eq)                                                   \
+  {                                                                                   \
+    const T *const *runs = (const T *const *)vruns;                                   \
+    const int limbs = LNP_SK_LIMBS_##K;                                               \
+    lnp_sk_ckey *k = malloc(sizeof *k * (size_t)nb);                                  \
+    uint64_t *lo = malloc(sizeof *lo * (size_t)nb), *hi = malloc(sizeof *hi * (size_t)nb); \
+    int64_t *cnt = malloc(sizeof *cnt * (size_t)nb * LNP_SORT_PROBES);                \
+    int ret = !k || !lo || !hi || !cnt;                                               \
+    for (int b = 0; !ret && b < nb; b++) {                                            \
+      k[b].w2 = limbs == 3 ? 3u : 0u;                                                 \
+      k[b].w1 = limbs == 3 ? ~(uint64_t)0 : 0;                                        \
+      k[b].w0 = LNP_SK_W0MAX_##K(LNP_SK_KT_##N);                                      \
+    }                                                                                 \
+    for (int l = 3 - limbs; !ret && l < 3; l++) {                                     \
+      for (int b = 0; b < nb; b++) {                                                  \
+        lo[b] = 0;                                                                    \
+        hi[b] = limb_of(&k[b], l);                                                    \
+      }                                                                               \
+      for (;;) {                                                                      \
+        int open = 0, np;                                                             \
+        for (int b = 0; b < nb; b++) open |= lo[b] < hi[b];                           \
+        if (!open) break;                                                             \
+        for (int b = 0; b < nb; b++)                                                  \
+          for (int j = 0; j < LNP_SORT_PROBES; j++) {                                 \
+            int64_t *c = &cnt[(size_t)b * LNP_SORT_PROBES + (size_t)j];               \
+            *c = 0;                                                                   \
+            if (lo[b] >= hi[b]) continue;                                             \
+            const uint64_t m = probe(lo[b], hi[b], j, &np);                           \
+            if (j >= np) continue;                                                    \
+            lnp_sk_ckey t = k[b];                                                     \
+            set_limb(&t, l, m);                                                       \
+            *c = count_le_##N(P, runs, len, t);                                       \
+          }                                                                           \
+        if ((ret = sum(cnt, (int64_t)nb * LNP_SORT_PROBES, ctx)) != 0) break;         \
+        for (int b = 0; b < nb; b++) {                                                \
+          if (lo[b] >= hi[b]) continue;                                               \
+          uint64_t nlo = lo[b], nhi = hi[b];                                          \
+          (void)probe(lo[b], hi[b], 0, &np);                                          \
+          int j = 0;                                                                  \
+          while (j < np && cnt[(size_t)b * LNP_SORT_PROBES + (size_t)j] <= rank[b]) j++; \
+          if (j > 0) nlo = probe(lo[b], hi[b], j - 1, &np) + 1;                       \
+          if (j < np) nhi = probe(lo[b], hi[b], j, &np);                              \
+          lo[b] = nlo;                                                                \
+          hi[b] = nhi;                                                                \
+        }                                                                             \
+      }                                                                               \
+      for (int b = 0; b < nb; b++) set_limb(&k[b], l, lo[b]);                         \
+    }                                                                                 \
+    for (int b = 0; !ret && b < nb; b++) {                                            \
+      const LNP_SK_KT_##N kb = LNP_SK_FROMC_##K(LNP_SK_KT_##N, k[b]);                 \
+      for (int r = 0; r < P; r++) {                                                   \
+        less[(size_t)b * P + r] = bound_##N(runs[r], len[r], kb, 0);                  \
+        eq[(size_t)b * P + r] = bound_##N(runs[r], len[r], kb, 1) - less[(size_t)b * P + r]; \
+      }                                                                               \
+    }                                                                                 \
+    free(k);                                                                          \
+    free(lo);                                                                         \
+    free(hi);                                                                         \
+    free(cnt);                                                                        \
+    return ret;                                                                       \
+  }
+
+#define X(E, T, N, K) LNP_DEF_BOUND(N, T, K) LNP_DEF_SORT_RUN(N, T, K) LNP_DEF_MERGE(N, T, K) LNP_DEF_SPLIT(N, T, K)
 LNP_FOR_ALL(X)
 #undef X
 
@@ -354,6 +445,7 @@ LNP_FOR_ALL(X)
 #define SORT_CALL(N) sort_lines_##N(v, idx, n, line, base)
 #define MERGE_CALL(N) merge_##N(q, lr, idx_runs ? li : NULL, ll, out_lo, m, out)
 #define SEARCH_CALL(N) search_##N(q, lr, ll, v, n, right, out)
+#define SPLIT_CALL(N) ret = split_##N(P, runs, len, nb, rank, sum, ctx, less, eq)
 
 void lnp_sort_lines_cpu(int dtype, void *v, int64_t *idx, int64_t n, int64_t line, int64_t base)
 {
@@ -406,4 +498,17 @@ void lnp_sort_search_cpu(int dtype, int P, const void *const *runs, const int64_
 #undef X
   default: break;
   }
+}
+
+int lnp_sort_split_cpu(int dtype, int P, const void *const *runs, const int64_t *len, int nb, const int64_t *rank,
+                       lnp_sort_sum_fn sum, void *ctx, int64_t *less, int64_t *eq)
+{
+  int ret = -1;
+  switch (dtype) {
+#define X(E, T, N, K) LNP_SORT_CASE(E, N, SPLIT_CALL)
+    LNP_FOR_ALL(X)
+#undef X
+  default: break;
+  }
+  return ret;
 }

@@ -11,9 +11,9 @@
  *    the default-tiled result takes its rank range from all runs.  No
  *    host round trip: every merge task finds its range's start in each
  *    run itself.  With one run and a one-tile result (one GPU) the sorted
- *    run is the result.  Under MPI a merge task runs where its result
- *    tile lives and receives every run (the whole array): a distributed
- *    version would first split the runs at sampled splitters.
+ *    run is the result.  Under MPI the runs are first cut at the ranks'
+ *    boundaries in the result (merge_split), so that a rank receives only
+ *    the elements its result tiles hold.
  * An argsort sorts the values with their indices beside them and returns
  * the indices; every task is stable, so its ties are NumPy's
  * kind='stable' ones.  The result is C-contiguous in the original axis
@@ -21,10 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collective.h"
 #include "launch.h"
 #include "store_internal.h"
 #include "../codelets/codelets.h"
 #include "../codelets/sort.h"
+#include "../data-interfaces/nd_interface.h"
 
 /* st, or a whole-store view of s (the view holds the store) */
 /* the most merge tasks of a sort (each finds its range in every run) */
@@ -142,6 +144,170 @@ static lnp_status sort_lines(const lnp_view *mv, int arg, lnp_view **out)
   return LNP_OK;
 }
 
+/* a 1-D slice [lo, lo + len) of the 1-D view v */
+static lnp_status slice1(const lnp_view *v, int64_t lo, int64_t len, lnp_view **out)
+{
+  const lnp_key k = {LNP_KEY_SLICE, lo, lo + len, 1, len};
+  return lnp_view_index(v, 1, &k, out);
+}
+
+static int sum_over_ranks(int64_t *v, int64_t n, void *ctx)
+{
+  (void)ctx;
+  return lnp_mpi_sum_i64(v, n) != LNP_OK;
+}
+
+/* The merge under MPI, split at the ranks' boundaries: the result's tiles
+ * fall into segments, one per rank (the block distribution gives a rank
+ * consecutive tiles), and each run is cut where the segments' first
+ * elements fall in it, so that a rank receives only the pieces of the
+ * runs its own result tiles hold, not every run.  The cuts are co-ranks
+ * of the segments' first global ranks, found by every rank together: each
+ * reads its own sorted runs on the host and the counts of a k-ary search
+ * over the key space are summed over the ranks (lnp_sort_split_cpu, a few
+ * rounds of small messages).  Every piece is copied where its run lives
+ * into a tile of its own, and a merge task of segment s reads segment s's
+ * pieces, which merged are exactly its range. */
+static lnp_status merge_split(const lnp_view *T, const lnp_view *Ix, const lnp_store *os, int dtype, int arg,
+                              int S, const int32_t *seg_first)
+{
+  const lnp_store *ts = T->store;
+  const int32_t P = ts->ntiles[0];
+  const int64_t n = os->shape[0];
+  const int nb = S - 1;
+  int64_t *G = malloc(sizeof *G * ((size_t)S + 1)), *cnt = calloc(2 * (size_t)nb * (size_t)P, sizeof *cnt);
+  int64_t *mine = malloc(sizeof *mine * (2 * (size_t)nb * (size_t)P + 1));
+  int64_t *pos = malloc(sizeof *pos * ((size_t)S + 1) * (size_t)P);
+  lnp_status st = G && cnt && mine && pos ? LNP_OK : lnp_error(LNP_ENOMEM, "out of memory");
+  for (int s = 0; !st && s <= S; s++) G[s] = s < S ? os->bounds[0][seg_first[s]] : n;
+  /* this rank's runs on the host */
+  const void *runs[LNP_SORT_MAX_RUNS];
+  int64_t len[LNP_SORT_MAX_RUNS];
+  int32_t which[LNP_SORT_MAX_RUNS];
+  int L = 0, ret = 0;
+  if (!st) st = lnp_batch_flush();
+  if (!st) {
+    void *blk = lnp_block_begin();
+    for (int32_t r = 0; r < P && !ret; r++) {
+      starpu_data_handle_t h = ts->storage->tiles[r];
+      if (!lnp_mpi_tile_is_local(h)) continue;
+      if ((ret = starpu_data_acquire(h, STARPU_R)) != 0) break;
+      runs[L] = LNP_ND_GET_PTR(starpu_data_get_interface_on_node(h, STARPU_MAIN_RAM));
+      len[L] = ts->bounds[0][r + 1] - ts->bounds[0][r];
+      which[L++] = r;
+    }
+    lnp_block_end(blk);
+    if (ret) st = lnp_error(LNP_ERUNTIME, "StarPU could not acquire a sorted run (error %d)", ret);
+  }
+  /* every rank takes part in the sums, also one that failed above (it
+   * searches no runs): an early return would leave the others waiting */
+  int64_t *less = mine, *eq = mine + (size_t)nb * (size_t)L;
+  if (lnp_sort_split_cpu(dtype, st ? 0 : L, runs, len, nb, G + 1, sum_over_ranks, NULL, less, eq) && !st)
+    st = lnp_error(LNP_ERUNTIME, "the distributed sort could not split its runs");
+  if (L) {
+    void *blk = lnp_block_begin();
+    for (int i = 0; i < L; i++) starpu_data_release(ts->storage->tiles[which[i]]);
+    lnp_block_end(blk);
+  }
+  /* every run's counts on every rank: this rank's in place, then summed */
+  for (int b = 0; cnt && b < nb; b++)
+    for (int i = 0; i < L && !st; i++) {
+      cnt[(size_t)b * P + which[i]] = less[(size_t)b * L + i];
+      cnt[((size_t)nb + b) * P + which[i]] = eq[(size_t)b * L + i];
+    }
+  lnp_status st2 = cnt ? lnp_mpi_sum_i64(cnt, 2 * (int64_t)nb * P) : LNP_OK;
+  if (!st) st = st2;
+  /* pos[s][r]: where segment s starts in run r; of the elements equal to
+   * a boundary's key, the first ones (in run order) go before it */
+  for (int32_t r = 0; !st && r < P; r++) {
+    pos[r] = 0;
+    pos[(size_t)S * P + r] = ts->bounds[0][r + 1] - ts->bounds[0][r];
+  }
+  for (int b = 0; !st && b < nb; b++) {
+    int64_t rem = G[b + 1];
+    for (int32_t r = 0; r < P; r++) rem -= cnt[(size_t)b * P + r];
+    for (int32_t r = 0; r < P; r++) {
+      const int64_t e = cnt[((size_t)nb + b) * P + r], take = e < rem ? e : rem;
+      pos[(size_t)(b + 1) * P + r] = cnt[(size_t)b * P + r] + take;
+      rem -= take;
+    }
+    if (rem != 0) st = lnp_error(LNP_ERUNTIME, "the distributed sort's split does not add up");
+  }
+  /* the pieces: one tile each, placed with its run */
+  int32_t K = 0;
+  int64_t *pb = NULL;
+  size_t *src = NULL;
+  int32_t *first = NULL;
+  if (!st) {
+    pb = malloc(sizeof *pb * ((size_t)S * P + 1));
+    src = malloc(sizeof *src * ((size_t)S * P));
+    first = malloc(sizeof *first * ((size_t)S + 1));
+    if (!pb || !src || !first) st = lnp_error(LNP_ENOMEM, "out of memory");
+  }
+  int64_t off = 0;
+  for (int s = 0; !st && s < S; s++) {
+    first[s] = K;
+    for (int32_t r = 0; r < P; r++) {
+      const int64_t m = pos[(size_t)(s + 1) * P + r] - pos[(size_t)s * P + r];
+      if (m <= 0) continue;
+      pb[K] = off;
+      off += m;
+      src[K++] = (size_t)r;
+    }
+  }
+  if (!st) {
+    first[S] = K;
+    pb[K] = off;
+  }
+  lnp_view *Pv = NULL, *Pi = NULL;
+  if (!st) {
+    int64_t *b[1] = {pb};
+    lnp_store *ps = NULL;
+    st = wrap_store(lnp_store_create_placed(&ps, 1, &n, dtype, &K, b, ts, src), &ps, &Pv);
+    if (!st && arg) {
+      ps = NULL;
+      st = wrap_store(lnp_store_create_placed(&ps, 1, &n, LNP_INT64, &K, b, Ix->store, src), &ps, &Pi);
+    }
+  }
+  for (int s = 0, t = 0; !st && s < S; s++)
+    for (int32_t r = 0; r < P && !st; r++) {
+      const int64_t a = pos[(size_t)s * P + r], m = pos[(size_t)(s + 1) * P + r] - a;
+      if (m <= 0) continue;
+      for (int w = 0; w < (arg ? 2 : 1) && !st; w++) {
+        lnp_view *dst = NULL, *from = NULL;
+        st = slice1(w ? Pi : Pv, pb[t], m, &dst);
+        if (!st) st = slice1(w ? Ix : T, ts->bounds[0][r] + a, m, &from);
+        if (!st) st = lnp_launch_copy(dst, from);
+        lnp_view_free(dst);
+        lnp_view_free(from);
+      }
+      t++;
+    }
+  /* a merge task per result tile, over its segment's pieces */
+  struct starpu_data_descr d[1 + 2 * LNP_SORT_MAX_RUNS];
+  for (int s = 0; !st && s < S; s++)
+    for (int32_t q = seg_first[s]; q < seg_first[s + 1] && !st; q++) {
+      lnp_sort_desc *sd = calloc(1, sizeof *sd);
+      if (!sd) { st = lnp_error(LNP_ENOMEM, "out of memory"); break; }
+      const int32_t nr = first[s + 1] - first[s];
+      sd->dtype = dtype;
+      sd->arg = arg;
+      sd->nruns = nr;
+      sd->out_lo = os->bounds[0][q] - G[s];
+      d[0] = (struct starpu_data_descr){os->storage->tiles[q], STARPU_W};
+      for (int32_t i = 0; i < nr; i++) {
+        d[1 + i] = (struct starpu_data_descr){Pv->store->storage->tiles[first[s] + i], STARPU_R};
+        if (arg) d[1 + nr + i] = (struct starpu_data_descr){Pi->store->storage->tiles[first[s] + i], STARPU_R};
+      }
+      os->storage->written[q] = 1;
+      st = lnp_submit(&lnp_cl_merge, d, 1 + (arg ? 2 : 1) * nr, sd, sizeof *sd, "merge");
+    }
+  lnp_view_free(Pv);
+  lnp_view_free(Pi);
+  free(G); free(cnt); free(mine); free(pos); free(pb); free(src); free(first);
+  return st;
+}
+
 /* one line v1 (1-D): P sorted runs merged into the default-tiled result */
 static lnp_status sort_runs(const lnp_view *v1, int arg, lnp_view **out)
 {
@@ -175,6 +341,31 @@ static lnp_status sort_runs(const lnp_view *v1, int arg, lnp_view **out)
     st = store_like(ts, odt, &O);
   else if (!st)
     st = wrap_store(lnp_store_create(&os, 1, &n, odt), &os, &O);
+  /* under MPI, the result's segments (a rank's consecutive tiles) */
+  int S = 0;
+  int32_t *seg_first = NULL;
+  if (!st && lnp_mpi_size() > 1) {
+    const lnp_store *os = O->store;
+    seg_first = malloc(sizeof *seg_first * ((size_t)os->ntiles[0] + 1));
+    if (!seg_first) st = lnp_error(LNP_ENOMEM, "out of memory");
+    for (int32_t q = 0; !st && q < os->ntiles[0]; q++)
+      if (q == 0 || os->storage->owner[q] != os->storage->owner[q - 1]) seg_first[S++] = q;
+    if (seg_first) seg_first[S] = os->ntiles[0];
+  }
+  if (!st && S > 1) {
+    st = merge_split(T, Ix, O->store, v1->store->dtype, arg, S, seg_first);
+    free(seg_first);
+    if (!st) st = lnp_launch_sync_after(O);
+    lnp_view_free(T);
+    lnp_view_free(Ix);
+    if (st) {
+      lnp_view_free(O);
+      return st;
+    }
+    *out = O;
+    return LNP_OK;
+  }
+  free(seg_first);
   struct starpu_data_descr *d = st ? NULL : malloc(sizeof *d * (2 * (size_t)P + 1));
   if (!st && !d) st = lnp_error(LNP_ENOMEM, "out of memory");
   for (int32_t q = 0; !st && q < O->store->ntiles[0]; q++) {

@@ -33,8 +33,8 @@
 
 #define TAG_REPORT ((starpu_mpi_tag_t)INT64_MAX - 1)
 #define TAG_VERDICT ((starpu_mpi_tag_t)INT64_MAX - 2)
-#define TAG_ENDING ((starpu_mpi_tag_t)INT64_MAX - 3)
-#define TAG_END ((starpu_mpi_tag_t)INT64_MAX - 4)
+#define TAG_ENDING ((starpu_mpi_tag_t)INT64_MAX - 6)
+#define TAG_END ((starpu_mpi_tag_t)INT64_MAX - 7)
 /* how long ranks that diverged wait for each other at the end */
 #define END_TOGETHER_SECONDS 10.0
 
