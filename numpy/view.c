@@ -36,17 +36,59 @@ lnp_view *lnp_view_copy(const lnp_view *v)
   return c;
 }
 
+/* A dtype of another itemsize rescales the last dim (NumPy's rule), which
+ * the tiles hold as bytes in C order: the alias is exact when the view
+ * walks the store's last dim forward by one element (or holds one element
+ * of it) and no other view dim walks it, and when every tile boundary,
+ * the view's start and its length along it fall on whole elements of the
+ * new dtype.  Otherwise LNP_EVALUE: NumPy's error for a last axis that
+ * is not contiguous, another message for tiles that split an element
+ * (the caller copies). */
+static int last_axis_contiguous(const lnp_view *v)
+{
+  const int ls = v->store->ndim - 1, lv = v->ndim - 1;
+  if (ls < 0 || lv < 0 || v->sdim[lv] != ls || (v->step[lv] != 1 && v->shape[lv] != 1)) return 0;
+  for (int d = 0; d < lv; d++)
+    if (v->sdim[d] == ls) return 0;
+  return 1;
+}
+static int whole_elements(const lnp_view *v, size_t from, size_t to)
+{
+  const lnp_store *s = v->store;
+  const int ls = s->ndim - 1, lv = v->ndim - 1;
+  for (int32_t t = 0; t <= s->ntiles[ls]; t++)
+    if ((uint64_t)s->bounds[ls][t] * from % to) return 0;
+  return (uint64_t)v->origin[ls] * from % to == 0 && (uint64_t)v->shape[lv] * from % to == 0;
+}
+
 lnp_status lnp_view_as_dtype(const lnp_view *v, int dtype, lnp_view **out)
 {
   const lnp_store *s = v->store;
-  if (dtype < 0 || dtype >= LNP_NTYPES || lnp_dtype_size(dtype) != s->itemsize)
-    return lnp_error(LNP_EVALUE, "view as dtype %d: not of the array's itemsize", dtype);
-  int64_t *b[LNP_MAXDIM];
-  for (int d = 0; d < s->ndim; d++) b[d] = s->bounds[d];
+  if (dtype < 0 || dtype >= LNP_NTYPES) return lnp_error(LNP_EVALUE, "view as dtype %d: no such dtype", dtype);
+  const size_t from = s->itemsize, to = lnp_dtype_size(dtype);
+  if (from != to && !last_axis_contiguous(v))
+    return lnp_error(LNP_EVALUE, "To change to a dtype of a different size, the last axis must be contiguous");
+  if (from != to && !whole_elements(v, from, to))
+    return lnp_error(LNP_EVALUE, "view as a dtype of another itemsize: the tiles do not hold whole elements of it");
+  const int ls = s->ndim - 1;
+  int64_t shape[LNP_MAXDIM], *b[LNP_MAXDIM], *last = NULL;
+  for (int d = 0; d <= ls; d++) {
+    shape[d] = s->shape[d];
+    b[d] = s->bounds[d];
+  }
+  if (from != to) {
+    last = malloc(sizeof *last * ((size_t)s->ntiles[ls] + 1));
+    if (!last) return lnp_error(LNP_ENOMEM, "out of memory");
+    for (int32_t t = 0; t <= s->ntiles[ls]; t++) last[t] = (int64_t)((uint64_t)s->bounds[ls][t] * from / to);
+    shape[ls] = (int64_t)((uint64_t)s->shape[ls] * from / to);
+    b[ls] = last;
+  }
   lnp_store *a;
-  lnp_status st = lnp_store_alias(&a, s, s->ndim, s->shape, s->ntiles, b);
+  lnp_status st = lnp_store_alias(&a, s, s->ndim, shape, s->ntiles, b);
+  free(last);
   if (st) return st;
   a->dtype = dtype;
+  a->itemsize = to;
   lnp_view *c = lnp_view_copy(v);
   if (!c) {
     lnp_store_release(a);
@@ -54,6 +96,12 @@ lnp_status lnp_view_as_dtype(const lnp_view *v, int dtype, lnp_view **out)
   }
   lnp_store_release(c->store);
   c->store = a;
+  if (from != to) {
+    const int lv = v->ndim - 1;
+    c->shape[lv] = (int64_t)((uint64_t)v->shape[lv] * from / to);
+    c->origin[ls] = (int64_t)((uint64_t)v->origin[ls] * from / to);
+    c->step[lv] = 1;
+  }
   *out = c;
   return LNP_OK;
 }

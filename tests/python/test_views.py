@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import both, check, lnp, param_dtypes, quiet, values
+from conftest import AGAINST_NUMPY, both, check, deferred, lnp, param_dtypes, quiet, values
 
 E = Ellipsis
 N = None
@@ -580,3 +580,58 @@ def test_random_broadcast(shape, mask, drop):
     b = values(np.float32, sb, seed=1)
     with quiet():
         check(lnp.array(a) * lnp.array(b) + lnp.array(b), a * b + b)
+
+
+# (source dtype, view dtype, key taken first): other itemsizes
+ITEMSIZE_CASES = [
+    (np.float64, np.uint8, np.s_[...]), (np.float64, np.float32, np.s_[3:17, 2:26]),
+    (np.uint8, np.float64, np.s_[...]), (np.int16, np.complex128, np.s_[::2, 8:24]),
+    (np.complex64, np.int16, np.s_[::-1, 1:]), (np.int32, np.int64, np.s_[5, 4:28]),
+    (np.uint8, np.int32, np.s_[2:9, 3:7]), (np.bool_, np.float16, np.s_[...]),
+]
+
+
+@pytest.mark.parametrize("src, dst, key", ITEMSIZE_CASES)
+def test_view_as_another_itemsize(src, dst, key):
+    """ndarray.view(dtype) of another itemsize on a tiled array: NumPy's
+    values and shape; a view (writes reach the array) where the tiles hold
+    whole elements of the new dtype, as the default tiling of a C-ordered
+    array does, else a copy with the fallback's warning (test mode's
+    3-element tiles split the larger elements)."""
+    x = (np.arange(24 * 32) * 37 % 251).astype(src).reshape(24, 32)
+    a = deferred(x)
+    with quiet():
+        v = a[key].view(dst)
+    copied = not AGAINST_NUMPY and not lnp.shares_memory(v, a)
+    e = x[key].view(dst)
+    check(v, e)
+    if AGAINST_NUMPY:
+        return
+    if not copied:  # a view: writes both ways
+        v[...] = 0
+        e[...] = 0
+        check(a, x)
+        a[...] = 7
+        check(v, np.full(x.shape, 7, src)[key].view(dst))
+    elif np.dtype(src).itemsize < np.dtype(dst).itemsize:
+        pass  # tiles that split a larger element: a copy, as warned
+    else:
+        raise AssertionError("a view to a smaller itemsize is always whole elements")
+
+
+@pytest.mark.parametrize("case", ["strided", "transposed", "0-d", "size"])
+def test_view_as_another_itemsize_errors(case):
+    """NumPy's ValueError: a last axis that is not contiguous, a 0-d array,
+    a last axis whose bytes are no whole number of the new elements."""
+    x = np.arange(24 * 32, dtype=np.float64).reshape(24, 32)
+    make = {"strided": lambda m, a: a[:, ::2], "transposed": lambda m, a: a.T,
+            "0-d": lambda m, a: a[3:4, 5].reshape(()), "size": lambda m, a: a[:, :3]}[case]
+    dst = np.uint8 if case == "0-d" else np.complex128 if case != "size" else np.dtype("V16")
+    if case == "size":
+        dst = np.complex128
+        x = np.arange(24 * 3, dtype=np.float64).reshape(24, 3)
+        make = lambda m, a: a  # noqa: E731
+    with pytest.raises(ValueError):
+        make(np, x).view(dst)
+    with pytest.raises(ValueError):
+        make(lnp, deferred(x)).view(dst)
