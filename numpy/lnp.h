@@ -181,6 +181,8 @@ lnp_status lnp_view_broadcast(const lnp_view *v, int ndim, const int64_t *shape,
 /* The same elements' bytes seen as another dtype of the same itemsize
  * (ndarray.view(dtype)): a view of a store that shares v's tiles. */
 lnp_status lnp_view_as_dtype(const lnp_view *v, int dtype, lnp_view **out);
+/* .real (part 0) / .imag (part 1) of a complex view, as a view */
+lnp_status lnp_view_part(const lnp_view *v, int part, lnp_view **out);
 /* Reshape.  is_view = 1 where NumPy returns a view (its no-copy rule):
  * *out is then a view of the same tiles, or, where no re-seeing of the
  * store makes its elements a box, a linked copy (reshape.c) that behaves

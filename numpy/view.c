@@ -106,6 +106,56 @@ lnp_status lnp_view_as_dtype(const lnp_view *v, int dtype, lnp_view **out)
   return LNP_OK;
 }
 
+/* The real (part 0) or imaginary (part 1) part of a complex view: the
+ * store as its real dtype, the last dim doubled (real, imaginary
+ * interleaved), every view dim that walks it stepping twice as far, the
+ * origin on the part.  Any view geometry has its parts as views, as
+ * NumPy's .real and .imag are. */
+lnp_status lnp_view_part(const lnp_view *v, int part, lnp_view **out)
+{
+  const lnp_store *s = v->store;
+  const int rdt = s->dtype == LNP_COMPLEX64 ? LNP_FLOAT32 : s->dtype == LNP_COMPLEX128 ? LNP_FLOAT64 : -1;
+  if (rdt < 0 || (part != 0 && part != 1))
+    return lnp_error(LNP_EVALUE, "the part of a view: a complex array");
+  /* a 0-d store's one tile holds one complex: as a 1-D pair */
+  const int nd = s->ndim ? s->ndim : 1, ls = nd - 1;
+  int64_t shape[LNP_MAXDIM] = {0}, *b[LNP_MAXDIM] = {0}, zero_d[2] = {0, 1};
+  int32_t nt[LNP_MAXDIM] = {0};
+  for (int d = 0; d < s->ndim; d++) {
+    shape[d] = s->shape[d];
+    b[d] = s->bounds[d];
+    nt[d] = s->ntiles[d];
+  }
+  if (!s->ndim) {
+    shape[0] = 1;
+    b[0] = zero_d;
+    nt[0] = 1;
+  }
+  int64_t *last = malloc(sizeof *last * ((size_t)nt[ls] + 1));
+  if (!last) return lnp_error(LNP_ENOMEM, "out of memory");
+  for (int32_t t = 0; t <= nt[ls]; t++) last[t] = 2 * b[ls][t];
+  shape[ls] *= 2;
+  b[ls] = last;
+  lnp_store *a;
+  lnp_status st = lnp_store_alias(&a, s, nd, shape, nt, b);
+  free(last);
+  if (st) return st;
+  a->dtype = rdt;
+  a->itemsize = lnp_dtype_size(rdt);
+  lnp_view *c = lnp_view_copy(v);
+  if (!c) {
+    lnp_store_release(a);
+    return lnp_error(LNP_ENOMEM, "out of memory");
+  }
+  lnp_store_release(c->store);
+  c->store = a;
+  for (int d = 0; d < c->ndim; d++)
+    if (c->sdim[d] == ls) c->step[d] *= 2;
+  c->origin[ls] = 2 * (s->ndim ? c->origin[ls] : 0) + part;
+  *out = c;
+  return LNP_OK;
+}
+
 void lnp_view_free(lnp_view *v)
 {
   if (!v) return;

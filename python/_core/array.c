@@ -254,6 +254,16 @@ static PyObject *Array_view_dtype(ArrayObject *self, PyObject *dt_obj)
   return lnp_py_wrap_view(out, (PyObject *)self);
 }
 
+static PyObject *Array_part(ArrayObject *self, PyObject *part_obj)
+{
+  const long part = PyLong_AsLong(part_obj);
+  if (part == -1 && PyErr_Occurred()) return NULL;
+  lnp_view *out;
+  lnp_status st = lnp_view_part(self->view, (int)part, &out);
+  if (st) return lnp_py_raise(st);
+  return lnp_py_wrap_view(out, (PyObject *)self);
+}
+
 static PyObject *Array_broadcast_to(ArrayObject *self, PyObject *shape_obj)
 {
   int64_t shape[LNP_MAXDIM];
@@ -349,6 +359,7 @@ static PyMethodDef Array_methods[] = {
   {"to_numpy", (PyCFunction)Array_to_numpy, METH_O, "Fill a C-contiguous numpy array with the values."},
   {"index", (PyCFunction)Array_index, METH_O, "Basic indexing with a normalised key tuple."},
   {"transpose", (PyCFunction)Array_transpose, METH_O, "Permuted view."},
+  {"part", (PyCFunction)Array_part, METH_O, "part(0 real / 1 imaginary): a complex view's part, as a view"},
   {"view_dtype", (PyCFunction)Array_view_dtype, METH_O,
    "View of the same bytes as another dtype of the same itemsize (its number)."},
   {"broadcast_to", (PyCFunction)Array_broadcast_to, METH_O, "Broadcast view."},

@@ -117,6 +117,12 @@ NATIVE = {
     "asarray_chkfinite": lambda m, x: m.asarray_chkfinite(x),
     "apply_over_axes": lambda m, x: m.apply_over_axes(m.sum, x, [0, 1]),
     "piecewise": lambda m, x: m.piecewise(x, [x < 0, x > 2], [-1.0, lambda v: v * 2, 7.0]),
+    # complex parts: ndarray.real/.imag are views
+    "real": lambda m, x: m.real(x * (1 - 2j)),
+    "imag": lambda m, x: m.imag(x * (1 - 2j)),
+    "imag_of_real": lambda m, x: m.imag(x),
+    "angle": lambda m, x: m.angle(x * (1 - 2j), deg=True),
+    "isreal": lambda m, x: m.isreal(x + (x > 1) * 1j),
 }
 
 

@@ -635,3 +635,59 @@ def test_view_as_another_itemsize_errors(case):
         make(np, x).view(dst)
     with pytest.raises(ValueError):
         make(lnp, deferred(x)).view(dst)
+
+
+PART_KEYS = [np.s_[...], np.s_[2:9, ::3], np.s_[::-2, 5], np.s_[4, 7, ...], np.s_[:, None, 1:6]]
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+@pytest.mark.parametrize("key", PART_KEYS, ids=[str(i) for i in range(len(PART_KEYS))])
+@pytest.mark.parametrize("transpose", [False, True])
+def test_real_imag_are_views(dtype, key, transpose):
+    """.real and .imag of a complex array are views (any strides, transposes,
+    0-d elements): reads, writes through them, and the array's writes
+    seen through them, as NumPy's."""
+    x = (np.arange(12 * 10) * (1 + 2j) - 30j).astype(dtype).reshape(12, 10)
+    a = deferred(x)
+    if transpose:
+        x, a = x.T, a.T
+        key = tuple(reversed(key)) if isinstance(key, tuple) and None not in key else key
+    xv, av = x[key], a[key]
+    check(av.real, xv.real)
+    check(av.imag, xv.imag)
+    r, i = av.real, av.imag
+    r += 1
+    xv.real += 1
+    check(a, x)
+    av.imag = -7.5
+    xv.imag = -7.5
+    check(a, x)
+    a[...] = 3 - 4j
+    x[...] = 3 - 4j
+    check(r, xv.real)
+    check(i, xv.imag)
+
+
+def test_imag_of_real_array():
+    x = np.arange(30.0).reshape(5, 6)
+    a = deferred(x)
+    check(a.imag, x.imag)
+    assert not a.imag.flags.writeable
+    with pytest.raises(TypeError):
+        a.imag = 1.0
+    check(a.real, x.real)
+    a.real = 2.0
+    x.real = 2.0
+    check(a, x)
+
+
+def test_parts_of_elements_and_sums():
+    """A complex element (a NumPy scalar: parts read-only) and a reduction's
+    0-d result: their parts read as NumPy's."""
+    x = np.arange(60) * (1 + 2j)
+    a = deferred(x)
+    for got, want in ((a[7], x[7]), (a.sum(), x.sum()), (a[3:9].reshape(2, 3)[1, 2], x[8])):
+        check(got.real, want.real)
+        check(got.imag, want.imag)
+        with pytest.raises(AttributeError):
+            got.imag = 1.0

@@ -397,10 +397,14 @@ class ndarray:
         a = self._np
         if a is not None:
             return wrap_view(getattr(a, part))
-        if part == "real" and self.dtype.kind != "c":
+        if self.dtype.kind == "c":  # a view, as NumPy's
+            return _deferred(view_source(self).part(0 if part == "real" else 1))
+        if part == "real":
             return _deferred(view_source(self).index(()))
-        warn_fallback("ndarray." + part)
-        return wrap_result(getattr(materialize(self._arr), part).copy())
+        from ._creation import zeros  # NumPy: zeros, read-only
+        z = zeros(self.shape, self.dtype)
+        z.flags.writeable = False
+        return z
 
     def _set_part(self, part, value):
         """self.real = value / self.imag = value (part: "real" or "imag")."""
@@ -408,13 +412,14 @@ class ndarray:
         if a is not None:
             setattr(a, part, to_numpy(value))
             return
+        if self._scalar:  # it stands for a NumPy scalar
+            raise AttributeError("attribute '%s' of 'numpy.generic' objects is not writable" % part)
         if part == "real" and self.dtype.kind != "c":
             self[...] = value
             return
-        warn_fallback("ndarray." + part)
-        m = materialize(self._arr)
-        setattr(m, part, to_numpy(value))
-        writeback(self, m)
+        if self.dtype.kind != "c":
+            raise TypeError("array does not have imaginary part to set")
+        _deferred(view_source(self).part(0 if part == "real" else 1))[...] = value
 
     real = property(lambda self: self._get_part("real"),
                     lambda self, value: self._set_part("real", value))

@@ -34,6 +34,8 @@ NUMPY_IMPL = (
     "polyadd", "polysub", "polyder", "polyint", "array_equiv", "asarray_chkfinite",
     "apply_over_axes", "piecewise", "fix", "nansum", "nanprod", "nanmin", "nanmax", "nanmean",
     "nanvar", "nanstd",
+    # complex parts (ndarray.real/.imag are views)
+    "real", "imag", "angle", "isreal",
 ) + tuple(n for n in ("trapz", "trapezoid") if hasattr(_np, n))
 
 # functions whose arrays NumPy's code makes itself (mask_indices(n, f): an
