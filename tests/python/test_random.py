@@ -22,6 +22,11 @@ from conftest import AGAINST_NUMPY, REPO, lnp, subprocess_env
 
 NRANKS = 1 if AGAINST_NUMPY else lnp._core.config()["nranks"]
 ours = pytest.mark.skipif(AGAINST_NUMPY, reason="legate.numpy's own generator")
+# Test mode (tiles of 3 elements, no eager arrays) makes each elementwise op
+# thousands of tasks: the distributions composed of many ops draw fewer
+# samples there (the same code paths; the statistics hold at either size).
+TEST_MODE = not AGAINST_NUMPY and os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
+NBIG = 70 if TEST_MODE else 70000  # deferred (above the eager threshold) in every mode
 
 # (function, positional parameters) of the legacy API, native in legate.numpy
 LEGACY = [
@@ -35,7 +40,9 @@ LEGACY = [
     ("triangular", (-1.0, 0.5, 2.0)), ("standard_t", (10.0,)), ("f", (5.0, 10.0)),
     ("wald", (1.0, 2.0)), ("poisson", (3.0,)), ("binomial", (10, 0.3)),
     ("geometric", (0.3,)), ("negative_binomial", (3, 0.4)), ("logseries", (0.6,)),
-    ("randint", (-5, 7)),
+    ("randint", (-5, 7)), ("vonmises", (0.5, 2.0)), ("zipf", (2.5,)),
+    ("noncentral_chisquare", (3.0, 2.0)), ("noncentral_f", (3.0, 5.0, 2.0)),
+    ("hypergeometric", (50, 40, 30)),
 ]
 SHAPES = [(), 0, (0, 3), 1, 7, (2, 3), (3, 1, 4), (2, 3, 1, 5), (1, 2, 3, 2, 3), (5, 13)]
 
@@ -141,6 +148,8 @@ GEN_METHODS = [
     ("exponential", (2.0,)), ("standard_exponential", ()), ("gamma", (0.3, 1.0)),
     ("beta", (0.5, 0.5)), ("poisson", (1000.0,)), ("binomial", (1000, 0.5)),
     ("integers", (0, 10)), ("lognormal", ()), ("chisquare", (2.0,)), ("standard_t", (3.0,)),
+    ("vonmises", (0.5, 2.0)), ("zipf", (2.5,)), ("noncentral_chisquare", (0.5, 2.0)),
+    ("noncentral_f", (3.0, 5.0, 2.0)), ("hypergeometric", (5, 40, 3)),
 ]
 
 
@@ -170,6 +179,22 @@ BAD = [
     ("lognormal", (0, -1), {}), ("f", (0, 1), {}), ("pareto", (0,), {}), ("power", (-1,), {}),
     ("normal", (), {"nope": 1}), ("gamma", (), {}), ("seed", (-1,), {}), ("seed", (2 ** 32,), {}),
     ("seed", (1.5,), {}),
+    ("vonmises", (0, -1), {}), ("vonmises", ([0.0], [1.0, -1.0]), {}), ("vonmises", ([0.0, 1.0], 1.0), {"size": 3}),
+    ("zipf", (1.0,), {}), ("zipf", (np.nan,), {}), ("zipf", ([2.0, 0.5],), {}),
+    ("noncentral_chisquare", (0, 1), {}), ("noncentral_chisquare", (1, -1), {}),
+    ("noncentral_chisquare", ([1.0, 0.0], 1.0), {}), ("noncentral_f", (1, 0, 1), {}), ("noncentral_f", (1, 1, -1), {}),
+    ("hypergeometric", (5, 5, 0), {}), ("hypergeometric", (1, 1, 3), {}), ("hypergeometric", (-1, 5, 3), {}),
+    ("hypergeometric", (np.array([5.0]), 5, 3), {}), ("hypergeometric", ([1, 2], [1, 1], [3, 1]), {}),
+    ("dirichlet", ([0.0, 1.0],), {}), ("dirichlet", ([[1.0, 1.0]],), {}), ("dirichlet", ([1.0, 2.0],), {"size": -1}),
+    ("multinomial", (-1, [0.5, 0.5]), {}), ("multinomial", (5, [0.7, 0.7, 0.1]), {}),
+    ("multinomial", (5, [-0.1, 1.1]), {}), ("multinomial", (5, 0.5), {}), ("multinomial", (5, [[0.5, 0.5]]), {}),
+    ("multivariate_normal", ([0, 0], [[1, 0]]), {}), ("multivariate_normal", ([[0, 0]], [[1, 0], [0, 1]]), {}),
+    ("multivariate_normal", ([0, 0, 0], [[1, 0], [0, 1]]), {}),
+    ("multivariate_normal", ([0, 0], [[1, 2], [2, 1]]), {"check_valid": "raise"}),
+    ("multivariate_normal", ([0, 0], [[1, 0], [0, 1]]), {"check_valid": "x"}),
+    ("bytes", ("a",), {}), ("bytes", (-9,), {}),
+    ("choice", (5, 3), {"replace": False, "p": [0.5, 0.5, 0, 0, 0]}),
+    ("choice", (5, 6), {"replace": False, "p": [0.2] * 5}),
 ]
 
 
@@ -195,6 +220,16 @@ GEN_BAD = [
     ("random", (), {"dtype": np.float16}), ("standard_normal", (), {"dtype": np.int32}),
     ("normal", (0, -1), {}), ("exponential", (-2,), {}), ("random", (-1,), {}),
     ("standard_gamma", (-1,), {}), ("poisson", (-1,), {}),
+    ("vonmises", (0, -1), {}), ("zipf", (0.5,), {}), ("noncentral_f", (0, 1, 1), {}),
+    ("hypergeometric", (10 ** 9, 5, 3), {}), ("hypergeometric", (5, 5, -1), {}), ("hypergeometric", (1, 1, 3), {}),
+    ("dirichlet", ([-1.0, 1.0],), {}), ("multinomial", ([5, -1], [0.5, 0.5]), {}), ("multinomial", (5, []), {}),
+    ("multinomial", ([5, 6, 7], [0.5, 0.5]), {"size": (2,)}),
+    ("multivariate_normal", ([0, 0], [[1, 0], [0, 1]]), {"method": "x"}),
+    ("multivariate_normal", ([0j, 0], [[1, 0], [0, 1]]), {}),
+    ("multivariate_normal", ([0, 0], [[1, 2], [2, 1]]), {"method": "eigh", "check_valid": "raise"}),
+    ("permuted", (np.arange(3.0),), {"out": np.zeros(3, int)}), ("permuted", (np.arange(3.0),), {"out": np.zeros(4)}),
+    ("permuted", (5,), {}), ("permuted", (np.zeros((2, 2)),), {"axis": 2}),
+    ("choice", (5, 3), {"replace": False, "p": [0.5, 0.5, 0, 0, 0]}),
 ]
 
 
@@ -297,16 +332,17 @@ def test_native_calls_do_not_fall_back():
 
 @ours
 def test_fallback_follows_seed():
+    # array parameters of beta and Generator.standard_gamma still take NumPy
     lnp.random.seed(4)
-    with pytest.warns(RuntimeWarning, match="dirichlet"):
-        a = lnp.random.dirichlet([1.0, 2.0, 3.0], size=5)
+    with pytest.warns(RuntimeWarning, match="beta"):
+        a = lnp.random.beta([1.0, 2.0, 3.0], 2.0, size=(5, 3))
     lnp.random.seed(4)
-    b = lnp.random.dirichlet([1.0, 2.0, 3.0], size=5)
+    b = lnp.random.beta([1.0, 2.0, 3.0], 2.0, size=(5, 3))
     assert np.array_equal(np.asarray(a), np.asarray(b)) and a.shape == (5, 3)
     rng = lnp.random.default_rng(3)
-    with pytest.warns(RuntimeWarning, match="permuted"):
-        p = np.asarray(rng.permuted(lnp.arange(10)))
-    assert sorted(p.tolist()) == list(range(10))
+    with pytest.warns(RuntimeWarning, match="standard_gamma"):
+        g = np.asarray(rng.standard_gamma([1.0, 2.0], size=(4, 2)))
+    assert g.shape == (4, 2) and (g > 0).all()
 
 
 # ---------------------------------------------------------------------------
@@ -370,14 +406,14 @@ def _gpu_runs():
 # arrays of a CPU run and a GPU run are compared to 1e-12 (integers and
 # bools exactly; a sampler's rejection decided differently by an ulp would
 # show here as a different integer, and has not been seen).
-def _same_arrays(a_path, b_path):
+def _same_arrays(a_path, b_path, atol=0):
     a, b = np.load(a_path), np.load(b_path)
     assert sorted(a.files) == sorted(b.files)
     for k in a.files:
         x, y = a[k], b[k]
         assert x.dtype == y.dtype and x.shape == y.shape, k
         if x.dtype.kind in "fc":
-            np.testing.assert_allclose(x, y, rtol=1e-12, atol=0, err_msg=k)
+            np.testing.assert_allclose(x, y, rtol=1e-12, atol=atol, err_msg=k)
         else:
             np.testing.assert_array_equal(x, y, err_msg=k)
 
@@ -431,6 +467,22 @@ def _g(a):
     return math.gamma(a)
 
 
+def _zeta(a):
+    k = np.arange(1, 200001, dtype=np.float64)
+    return float((k ** -a).sum()) + 200000.5 ** (1 - a) / (a - 1)
+
+
+def _hyper_mv(good, bad, n):
+    t = good + bad
+    return n * good / t, n * good / t * bad / t * (t - n) / (t - 1)
+
+
+def _ncf_mv(d1, d2, lam):
+    m = d2 * (d1 + lam) / (d1 * (d2 - 2))
+    v = 2 * (d2 / d1) ** 2 * ((d1 + lam) ** 2 + (d1 + 2 * lam) * (d2 - 2)) / ((d2 - 2) ** 2 * (d2 - 4))
+    return m, v
+
+
 LG = math.log(1 - 0.6)
 MOMENTS = [
     ("random_sample", (), 0.5, 1 / 12), ("uniform", (-2.0, 3.0), 0.5, 25 / 12),
@@ -452,6 +504,16 @@ MOMENTS = [
     ("geometric", (0.3,), 1 / 0.3, 0.7 / 0.09), ("negative_binomial", (3, 0.4), 4.5, 11.25),
     ("logseries", (0.6,), -0.6 / (0.4 * LG), -0.6 * (0.6 + LG) / (0.16 * LG * LG)),
 ]
+NC = 3000 if TEST_MODE else N  # draws of the composite distributions
+VAR_TOL = max(0.06, 8 * math.sqrt(2 / NC))  # relative, for the sample variance
+COMPOSITE_MOMENTS = [
+    ("noncentral_chisquare", (3.0, 2.0), 5.0, 14.0), ("noncentral_chisquare", (0.5, 2.0), 2.5, 9.0),
+    ("noncentral_chisquare", (1.0, 0.0), 1.0, 2.0),
+    ("noncentral_f", (3.0, 20.0, 2.0)) + _ncf_mv(3.0, 20.0, 2.0),
+    ("hypergeometric", (5, 40, 3)) + _hyper_mv(5, 40, 3), ("hypergeometric", (50, 40, 30)) + _hyper_mv(50, 40, 30),
+    ("hypergeometric", (10 ** 6, 2 * 10 ** 6, 10 ** 5)) + _hyper_mv(10 ** 6, 2 * 10 ** 6, 10 ** 5),
+    ("hypergeometric", (30, 10 ** 5, 9 * 10 ** 4)) + _hyper_mv(30, 10 ** 5, 9 * 10 ** 4),
+]
 
 
 @ours
@@ -462,6 +524,14 @@ def test_moments(name, args, mean, var):
     sd = math.sqrt(var)
     assert abs(m - mean) < 6 * sd / math.sqrt(N), (m, mean)
     assert abs(v - var) < 0.06 * var, (v, var)
+
+
+@pytest.mark.parametrize("name,args,mean,var", COMPOSITE_MOMENTS, ids=[f"{m[0]}{m[1]}" for m in COMPOSITE_MOMENTS])
+def test_composite_moments(name, args, mean, var):
+    for gen in (lnp.random.RandomState(31337), lnp.random.default_rng(31337)):
+        m, v = _moments(getattr(gen, name)(*args, size=NC))
+        assert abs(m - mean) < 6 * math.sqrt(var / NC), (m, mean)
+        assert abs(v - var) < VAR_TOL * var, (v, var)
 
 
 def _ks(sample, cdf):
@@ -622,3 +692,288 @@ def test_permutation_and_choice_do_not_fall_back(native):
     lnp.random.choice(n, n)
     lnp.random.choice(n, 1000, replace=False)
     lnp.random.choice(lnp.arange(float(n)), n, p=lnp.full(n, 1.0 / n))
+
+
+# ---------------------------------------------------------------------------
+# the multivariate and composite distributions (dirichlet, multinomial,
+# multivariate_normal, vonmises, zipf, hypergeometric, noncentral, bytes,
+# random_integers, weighted choice without replacement, permuted)
+# ---------------------------------------------------------------------------
+
+COV3 = [[2.0, 0.6, 0.2], [0.6, 1.0, -0.3], [0.2, -0.3, 0.5]]
+MULTI = [("dirichlet", ([0.5, 2.0, 3.5],), {}), ("multinomial", (30, [0.1, 0.2, 0.3, 0.4]), {}),
+         ("multinomial", (30, [1.0]), {}), ("multivariate_normal", ([1.0, -2.0, 0.5], COV3), {})]
+
+
+@pytest.mark.parametrize("api", ["legacy", "generator"])
+@pytest.mark.parametrize("name,args,kw", MULTI, ids=[m[0] + str(len(m[1][-1])) for m in MULTI])
+@pytest.mark.parametrize("size", [None, 0, 5, (2, 3), (NBIG,)], ids=str)
+def test_multivariate_shapes(api, name, args, kw, size):
+    ref = np.random.RandomState(0) if api == "legacy" else np.random.default_rng(0)
+    gen = lnp.random if api == "legacy" else lnp.random.default_rng(0)
+    e = getattr(ref, name)(*args, size=size, **kw)
+    g = getattr(gen, name)(*args, size=size, **kw)
+    assert g.shape == e.shape and g.dtype == e.dtype
+    assert isinstance(g, lnp.ndarray) or AGAINST_NUMPY
+
+
+@pytest.mark.parametrize("n,pvals,size", [([5, 6, 7], [0.5, 0.5], None), ([5, 6, 7], [0.5, 0.5], (2, 3)),
+                                          (5, [[0.5, 0.5], [0.2, 0.8]], None), ([[5], [9]], [[0.5, 0.5], [0.2, 0.8]], None),
+                                          (np.array([3, 4]), [0.2, 0.3, 0.5], (5, 2))])
+def test_generator_multinomial_broadcasts(n, pvals, size):
+    e = np.random.default_rng(0).multinomial(n, pvals, size=size)
+    g = lnp.random.default_rng(0).multinomial(n, pvals, size=size)
+    assert g.shape == e.shape and g.dtype == e.dtype
+    nn = np.broadcast_to(np.asarray(n)[..., None], e.shape)
+    assert (np.asarray(g).sum(-1) == nn[..., 0]).all()
+
+
+@pytest.mark.parametrize("name,args", [("vonmises", ([0.0, 1.0], [[0.5], [2.0]])), ("zipf", ([2.0, 3.0],)),
+                                       ("noncentral_chisquare", ([0.5, 3.0], [[1.0], [0.0]])),
+                                       ("noncentral_f", ([1.0, 2.0], 5.0, [[0.5], [2.0]])),
+                                       ("hypergeometric", ([5, 50], [40, 40], [[3], [30]]))])
+@pytest.mark.parametrize("size", [None, (4, 2, 2)], ids=str)
+def test_composite_array_parameters(name, args, size):
+    for ref, gen in [(np.random.RandomState(0), lnp.random), (np.random.default_rng(0), lnp.random.default_rng(0))]:
+        e = getattr(ref, name)(*args, size=size)
+        g = getattr(gen, name)(*args, size=size)
+        assert g.shape == e.shape and g.dtype == e.dtype
+
+
+def _bessel_i(nu, x):
+    return sum((x / 2) ** (2 * k + nu) / (math.factorial(k) * math.factorial(k + nu)) for k in range(60))
+
+
+@pytest.mark.parametrize("mu,kappa", [(0.5, 2.0), (-2.5, 8.0), (3.0, 0.5), (1.0, 1e-9), (0.0, 1e7)])
+def test_vonmises_circular_moments(mu, kappa):
+    lnp.random.seed(8)
+    x = np.asarray(lnp.random.vonmises(mu, kappa, size=NC))
+    assert (np.abs(x) <= math.pi).all()
+    tol = 6 / math.sqrt(NC)
+    if kappa > 1e6:  # a wrapped normal of variance 1/kappa
+        assert abs(x.var() * kappa - 1) < 6 * math.sqrt(2 / NC)
+        return
+    for j in (1, 2):  # E cos j(x - mu) = I_j(kappa) / I_0(kappa), E sin j(x - mu) = 0
+        assert abs(np.cos(j * (x - mu)).mean() - _bessel_i(j, kappa) / _bessel_i(0, kappa)) < tol
+        assert abs(np.sin(j * (x - mu)).mean()) < tol
+
+
+def test_vonmises_array_kappa():
+    kappa = np.array([0.5, 2.0, 8.0, 1e7])
+    x = np.asarray(lnp.random.default_rng(4).vonmises([0.0, 1.0, -1.0, 2.0], lnp.array(kappa), size=(NC // 4, 4)))
+    c = np.cos(x - np.array([0.0, 1.0, -1.0, 2.0])).mean(0)
+    expect = [_bessel_i(1, k) / _bessel_i(0, k) for k in kappa[:3]] + [1.0]
+    assert np.allclose(c, expect, atol=12 / math.sqrt(NC))
+
+
+def _hyper_pmf(good, bad, n, k):
+    return math.comb(good, k) * math.comb(bad, n - k) / math.comb(good + bad, n) if 0 <= n - k else 0.0
+
+
+@pytest.mark.parametrize("name,args,pmf", [
+    ("zipf", (2.5,), lambda k: k ** -2.5 / _zeta(2.5)),
+    ("hypergeometric", (5, 40, 3), lambda k: _hyper_pmf(5, 40, 3, k)),
+    ("hypergeometric", (60, 40, 30), lambda k: _hyper_pmf(60, 40, 30, k)),
+    ("hypergeometric", (70, 30, 85), lambda k: _hyper_pmf(70, 30, 85, k)),
+])
+def test_chi2_zipf_hypergeometric(name, args, pmf):
+    for gen in (lnp.random.RandomState(21), lnp.random.default_rng(21)):
+        a = np.asarray(getattr(gen, name)(*args, size=NC))
+        ks = [k for k in range(name == "zipf", 100) if pmf(k) * NC >= 20]
+        expected = np.array([pmf(k) for k in ks]) * NC
+        counts = np.array([(a == k).sum() for k in ks])
+        assert _chi2_ok(counts, expected), (name, args)
+
+
+def test_dirichlet_moments():
+    alpha = np.array([0.5, 2.0, 3.5])
+    a0 = alpha.sum()
+    for gen in (lnp.random.RandomState(6), lnp.random.default_rng(6)):
+        x = np.asarray(gen.dirichlet(alpha, size=NC))
+        assert np.allclose(x.sum(1), 1) and (x >= 0).all()
+        mean, var = alpha / a0, alpha * (a0 - alpha) / (a0 ** 2 * (a0 + 1))
+        assert (np.abs(x.mean(0) - mean) < 6 * np.sqrt(var / NC)).all()
+        assert (np.abs(x.var(0) - var) < VAR_TOL * var).all()
+
+
+def test_dirichlet_tiny_alphas():
+    # Gamma draws underflow to 0 there (0/0); the log-space draws do not
+    x = np.asarray(lnp.random.default_rng(2).dirichlet([1e-3, 1e-3, 1e-3], size=NC))
+    assert np.isfinite(x).all() and np.allclose(x.sum(1), 1)
+    assert np.allclose((x.argmax(1)[:, None] == np.arange(3)).mean(0), 1 / 3, atol=3 / math.sqrt(NC))
+
+
+@pytest.mark.parametrize("n,pvals", [(30, [0.1, 0.2, 0.3, 0.4]), (10 ** 6, [0.5, 0.3, 0.2]),
+                                     (7, [1 / 50] * 50), (20, [0.0, 0.6, 0.0, 0.4])])
+def test_multinomial_moments(n, pvals):
+    p = np.array(pvals)
+    for gen in (lnp.random.RandomState(9), lnp.random.default_rng(9)):
+        x = np.asarray(gen.multinomial(n, pvals, size=NC))
+        assert (x.sum(1) == n).all() and (x >= 0).all() and not x[:, p == 0].any()
+        var = n * p * (1 - p)
+        assert (np.abs(x.mean(0) - n * p) <= 6 * np.sqrt(var / NC)).all()
+        assert (np.abs(x.var(0) - var) <= VAR_TOL * var).all()
+
+
+def test_multinomial_array_n_and_pvals():
+    x = np.asarray(lnp.random.default_rng(3).multinomial([[10], [1000]], [[0.5, 0.5], [0.1, 0.9]], size=(NC // 4, 2, 2)))
+    assert (x.sum(-1) == np.array([[10], [1000]])).all()
+    n, p = np.array([[10], [1000]]), np.array([0.5, 0.1])
+    assert (np.abs(x.mean(0)[..., 0] - n * p) < 6 * np.sqrt(n * p * (1 - p) / (NC // 4))).all()
+
+
+@pytest.mark.parametrize("method", [None, "svd", "eigh", "cholesky"])
+def test_multivariate_normal_moments(method):
+    mean, cov = np.array([1.0, -2.0, 0.5]), np.array(COV3)
+    gen = lnp.random.RandomState(12) if method is None else lnp.random.default_rng(12)
+    kw = {} if method is None else {"method": method}
+    x = np.asarray(gen.multivariate_normal(mean, cov, size=NC, **kw))
+    assert x.shape == (NC, 3)
+    assert (np.abs(x.mean(0) - mean) < 6 * np.sqrt(np.diag(cov) / NC)).all()
+    assert np.abs(np.cov(x.T) - cov).max() < 8 * math.sqrt(2.5 / NC)
+
+
+def test_multivariate_normal_warns_on_bad_cov():
+    with pytest.warns(RuntimeWarning, match="positive-semidefinite"):
+        lnp.random.multivariate_normal([0, 0], [[1, 2], [2, 1]], size=3)
+
+
+def test_random_integers():
+    with pytest.warns(DeprecationWarning):
+        a = lnp.random.random_integers(3, 7, size=20000)
+    a = np.asarray(a)
+    assert a.dtype == np.int64 and a.min() == 3 and a.max() == 7
+    with pytest.warns(DeprecationWarning):
+        s = lnp.random.random_integers(5)
+    with pytest.warns(DeprecationWarning):
+        e = np.random.RandomState(0).random_integers(5)
+    assert type(s) is type(e) and 1 <= s <= 5
+    assert not hasattr(lnp.random.default_rng(0), "random_integers")
+
+
+def test_bytes():
+    for length in (0, 1, 5, 8, 1000, -1, -4, 5.0):
+        e = np.random.RandomState(0).bytes(length)
+        g = lnp.random.bytes(length)
+        assert type(g) is bytes and len(g) == len(e)
+        assert len(lnp.random.default_rng(0).bytes(length)) == len(np.random.default_rng(0).bytes(length))
+    lnp.random.seed(3)
+    a, b = lnp.random.bytes(100), lnp.random.bytes(100)
+    lnp.random.seed(3)
+    assert lnp.random.bytes(100) == a and a != b and len(set(a)) > 40
+
+
+def test_choice_weighted_without_replacement():
+    # the (first, second) pairs follow successive sampling: p_i p_j / (1 - p_i)
+    p = np.array([0.1, 0.2, 0.3, 0.4])
+    for gen in (lnp.random.RandomState(13), lnp.random.default_rng(13)):
+        pairs = np.array([np.asarray(gen.choice(4, 2, replace=False, p=p)) for _ in range(NC // 20 if TEST_MODE else 3000)])
+        assert (pairs[:, 0] != pairs[:, 1]).all()
+        counts = np.bincount(pairs[:, 0] * 4 + pairs[:, 1], minlength=16).reshape(4, 4)
+        expect = p[:, None] * p[None, :] / (1 - p[:, None]) * len(pairs)
+        off = ~np.eye(4, dtype=bool)
+        assert _chi2_ok(counts[off], expect[off])
+    # a large population: no repeats, the zero weights never drawn, the
+    # heavy ones first
+    n = NC // 2
+    w = np.arange(n) % 7.0
+    s = np.asarray(lnp.random.choice(lnp.arange(n) * 2, n // 2, replace=False, p=lnp.array(w / w.sum())))
+    assert np.unique(s).size == n // 2 and (w[s // 2] > 0).all()
+    first = np.asarray(lnp.random.default_rng(1).choice(n, n // 100, replace=False, p=w / w.sum()))
+    assert (w[first] > 0).all() and w[first].mean() > w[w > 0].mean()
+
+
+def test_permuted():
+    x = np.arange(24.0).reshape(4, 6)
+    rng = lnp.random.default_rng(5)
+    for axis in (0, 1, -1):
+        r = np.asarray(rng.permuted(lnp.array(x), axis=axis))
+        assert np.array_equal(np.sort(r, axis=axis), x) and not np.array_equal(r, x)
+    r = np.asarray(rng.permuted(x))
+    assert r.shape == x.shape and np.array_equal(np.sort(r.ravel()), x.ravel()) and not np.array_equal(r, x)
+    a = lnp.array(x)
+    out = rng.permuted(a, axis=1, out=a)
+    assert out is a and np.array_equal(np.sort(np.asarray(a), axis=1), x)
+    x = np.arange(NC // 3 * 300).reshape(NC // 3, 300)
+    big = np.asarray(rng.permuted(lnp.array(x), axis=1))
+    assert np.array_equal(np.sort(big, axis=1), x) and (big != x).mean() > 0.99
+
+
+def _new_calls(m, g, n):
+    """The new native calls: m the module (legacy API), g a Generator."""
+    return [
+        lambda: m.vonmises(0.5, 2.0, n), lambda: m.vonmises([0.0, 1.0], [0.5, 1e7], (n, 2)),
+        lambda: m.zipf(2.5, n), lambda: m.zipf([2.0, 40.0], (n, 2)),
+        lambda: m.noncentral_chisquare(3.0, 2.0, n), lambda: m.noncentral_chisquare(0.5, 2.0, n),
+        lambda: m.noncentral_chisquare([0.5, 3.0], [2.0, 40.0], (n, 2)),
+        lambda: m.noncentral_f(3.0, 5.0, 2.0, n), lambda: m.hypergeometric(5, 40, 3, n),
+        lambda: m.hypergeometric(500, 400, 300, n), lambda: m.hypergeometric([5, 500], [40, 400], [3, 300], (n, 2)),
+        lambda: m.dirichlet([0.5, 2.0, 1e-3], n), lambda: m.multinomial(30, [0.2, 0.3, 0.5], n),
+        lambda: m.multinomial(3000, [0.2, 0.3, 0.5], n), lambda: m.multivariate_normal([1.0, 2.0], [[1, 0.5], [0.5, 2]], n),
+        lambda: m.choice(n, n // 2, replace=False, p=np.full(n, 1.0 / n)),
+        lambda: g.vonmises(0.5, 2.0, n), lambda: g.zipf(2.5, n), lambda: g.noncentral_f(3.0, 5.0, 2.0, n),
+        lambda: g.hypergeometric(500, 400, 300, n), lambda: g.dirichlet([0.5, 2.0], n),
+        lambda: g.multinomial([30, 3000], [0.2, 0.3, 0.5], (n, 2)), lambda: g.multinomial(30, [[0.2, 0.8], [0.5, 0.5]]),
+        lambda: g.multivariate_normal([1.0, 2.0], [[1, 0.5], [0.5, 2]], n, method="cholesky"),
+        lambda: g.choice(n, 3, replace=False, p=np.full(n, 1.0 / n)),
+        lambda: g.permuted(np.arange(2 * n).reshape(2, n), axis=1), lambda: g.permuted(np.arange(n)),
+    ]
+
+
+@ours
+@pytest.mark.parametrize("n", [5, NBIG], ids=["eager", "deferred"])
+def test_new_calls_do_not_fall_back(native, n):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for call in _new_calls(lnp.random, lnp.random.default_rng(1), n):
+            call()
+        lnp.random.bytes(n)
+        lnp.random.default_rng(1).bytes(n)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        lnp.random.random_integers(1, 6, n)
+
+
+@pytest.mark.parametrize("n", [5, NBIG], ids=["eager", "deferred"])
+def test_new_calls_same_seed_same_values(n):
+    def run():
+        lnp.random.seed(17)
+        return [np.asarray(c()) for c in _new_calls(lnp.random, lnp.random.default_rng(17), n)]
+    a, b = run(), run()
+    for x, y in zip(a, b):
+        assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=x.dtype.kind == "f")
+    lnp.random.seed(17)
+    assert not np.array_equal(np.asarray(lnp.random.vonmises(0.5, 2.0, n)), np.asarray(lnp.random.vonmises(0.5, 2.0, n)))
+
+
+NEW_MODES_PROGRAM = r"""
+import sys
+import numpy as onp
+import legate.numpy as np
+sys.path.insert(0, sys.argv[2])
+from test_random import _new_calls
+arrays = []
+for n in (7, 300):
+    np.random.seed(99)
+    arrays += [onp.asarray(c()) for c in _new_calls(np.random, np.random.default_rng(99), n)]
+onp.savez(sys.argv[1], *arrays)
+"""
+
+
+@ours
+@pytest.mark.skipif(NRANKS > 1, reason="runs its own processes")
+def test_new_calls_same_in_every_mode(tmp_path):
+    # rejection loops keep the same pending elements whatever the tiling:
+    # the same values; floats to round-off (small arrays are NumPy's, whose
+    # libm differs from the kernels' by an ulp; a sum near 0 makes that
+    # absolute: atol)
+    envs = [subprocess_env(LEGATE_NUMPY_TEST="0", LEGATE_NUMPY_EAGER_MAX="65536"),
+            subprocess_env(LEGATE_NUMPY_TEST="1"),
+            subprocess_env(LEGATE_NUMPY_TEST="0", LEGATE_NUMPY_EAGER_MAX="0")]
+    paths = []
+    for i, env in enumerate(envs):
+        paths.append(str(tmp_path / ("new%d.npz" % i)))
+        r = subprocess.run([sys.executable, "-c", NEW_MODES_PROGRAM, paths[-1], os.path.dirname(__file__)],
+                           env=env, capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    for p in paths[1:]:
+        _same_arrays(paths[0], p, atol=1e-12)

@@ -20,6 +20,7 @@ its warning) on a NumPy generator seeded from the same seed.
 import math
 import operator
 import struct
+import warnings
 
 import numpy as _np
 
@@ -156,6 +157,21 @@ def _shape(size):
     return shape
 
 
+def _bshape(shapes, size):
+    """The result shape of array parameters of `shapes` and NumPy's `size`
+    (None: their broadcast), with NumPy's error."""
+    shape = None if size is None else _shape(size)
+    try:
+        bshape = _np.broadcast_shapes(*shapes)
+        if shape is None:
+            return bshape
+        if _np.broadcast_shapes(shape, bshape) != shape:
+            raise ValueError
+        return shape
+    except ValueError:
+        raise ValueError("shape mismatch: objects cannot be broadcast to a single shape") from None
+
+
 def _as_scalar_of(value, proto):
     """0-d array `value` as the scalar type NumPy returned (`proto`)."""
     x = value[()]
@@ -163,6 +179,94 @@ def _as_scalar_of(value, proto):
     if t is float or t is int or t is bool:
         return t(x)
     return x
+
+
+def _lnp():
+    import legate.numpy as m
+    return m
+
+
+def _vec(x):
+    """Whether x is a per-element array (else one value for all)."""
+    return type(x) is ndarray and x.ndim > 0
+
+
+def _at(x, sel):
+    """x at sel (indices or a mask) if per-element, else x."""
+    return x[sel] if _vec(x) else x
+
+
+def _any(b):
+    return bool(b.any()) if type(b) is ndarray else bool(b)
+
+
+def _host(x):
+    return to_numpy(x) if type(x) is ndarray else x
+
+
+# Stirling's series of log Gamma(x) for x >= 8 (7 terms: error below 1e-15)
+_STIRLING = (8.333333333333333e-02, -2.777777777777778e-03, 7.936507936507937e-04,
+             -5.952380952380952e-04, 8.417508417508418e-04, -1.917526917526918e-03,
+             6.410256410256410e-03)
+
+
+def _logfact(k):
+    """log(k!) of integral k >= 0 (floats): math.lgamma for one value;
+    per element Stirling's series at x = k + 1, taken at x + 8 below 8 less
+    the log of the 8 factors (native elementwise ops)."""
+    if not _vec(k):
+        return math.lgamma(float(k) + 1.0)
+    L = _lnp()
+    x = k + 1.0
+    small = x < 8
+    x0 = L.where(small, x + 8.0, x)
+    r = 1.0 / (x0 * x0)
+    s = _STIRLING[-1]
+    for c in _STIRLING[-2::-1]:
+        s = s * r + c
+    g = s / x0 + 0.5 * math.log(2 * math.pi) + (x0 - 0.5) * L.log(x0) - x0
+    xs = L.where(small, x, 1.0)
+    pr = xs
+    for i in range(1, 8):
+        pr = pr * (xs + i)
+    return g - L.log(L.where(small, pr, 1.0))
+
+
+def _int_param(v):
+    """An integer parameter (hypergeometric, multinomial's n) as NumPy
+    converts it: a scalar truncated to int, a sequence cast, an array of a
+    non-integer dtype refused (NumPy's TypeError); arrays as float64."""
+    from ._creation import asarray
+    if _is_scalar(v):
+        return int(_np_scalar(v))
+    if type(v) is not ndarray and not isinstance(v, _np.ndarray):
+        v = _np.asarray(v).astype(_np.int64)
+    if v.dtype.kind not in "iub":
+        raise TypeError("Cannot cast array data from dtype('%s') to dtype('int64') according to "
+                        "the rule 'safe'" % v.dtype)
+    return asarray(v).astype(_np.float64)
+
+
+# NumPy's parameter constraints: the bad values, the message
+_CONS = {
+    "ge0": (lambda x: x < 0, "%s < 0"),
+    "gt0": (lambda x: x <= 0, "%s <= 0"),
+    "ge1": (lambda x: _ufunc().logical_not(x >= 1), "%s < 1 or %s is NaN"),
+    "gt1": (lambda x: _ufunc().logical_not(x > 1), "%s <= 1 or %s is NaN"),
+}
+
+# Distributions composed of native draws and native array ops: name ->
+# (parameters, their constraints, kind of the result, sampler of flat
+# parameters).  Parameters may be arrays (broadcast as NumPy's).
+_COMPOSITE = {
+    "vonmises": ((("mu", _REQ), ("kappa", _REQ)), (None, "ge0"), "f", "_s_vonmises"),
+    "zipf": ((("a", _REQ),), ("gt1",), "i", "_s_zipf"),
+    "noncentral_chisquare": ((("df", _REQ), ("nonc", _REQ)), ("gt0", "ge0"), "f", "_s_ncchisq"),
+    "noncentral_f": ((("dfnum", _REQ), ("dfden", _REQ), ("nonc", _REQ)), ("gt0", "gt0", "ge0"), "f",
+                     "_s_ncf"),
+    "hypergeometric": ((("ngood", _REQ), ("nbad", _REQ), ("nsample", _REQ)), ("ge0", "ge0", "ge1"), "i",
+                       "_s_hypergeometric"),
+}
 
 
 class _Native:
@@ -224,17 +328,7 @@ class _Native:
         from ._creation import asarray
         std_name, fn, nonneg = std
         arrs = [asarray(v, dtype=_np.float64) for v in vals]
-        shapes = [a.shape for a in arrs]
-        try:
-            bshape = _np.broadcast_shapes(*shapes)
-            if size is not None:
-                shape = _shape(size)
-                if _np.broadcast_shapes(shape, bshape) != shape:
-                    raise ValueError
-            else:
-                shape = bshape
-        except ValueError:
-            raise ValueError("shape mismatch: objects cannot be broadcast to a single shape") from None
+        shape = _bshape([a.shape for a in arrs], size)
         for i, msg in nonneg:
             if bool((arrs[i] < 0).any()):
                 raise ValueError(msg)
@@ -303,17 +397,21 @@ class _Native:
     def choice(self, a, size=None, replace=True, p=None, axis=0, shuffle=True):
         """NumPy's choice of a 1-D population: with replacement an index
         per draw (uniform integers, or p's cumulative sum searched with
-        uniform draws), without it the head of a random permutation.
-        Weighted draws without replacement, N-D populations, an empty one
-        and non-integer scalars are NumPy's (the fallback)."""
+        uniform draws), without it the head of a random permutation, or
+        with p the k smallest of E_i / p_i (E_i exponential draws,
+        Efraimidis-Spirakis): their increasing order is distributed as
+        NumPy's successive sampling (each next item with probability p_i
+        over what is left), the values differ.  N-D populations, an empty
+        one and non-integer scalars are NumPy's (the fallback)."""
         from ._creation import asarray
+        from ._sort import argsort
+        L = _lnp()
         legacy = isinstance(self, RandomState)
         kw = {} if legacy else {"axis": axis, "shuffle": shuffle}
         pop_int = _np.ndim(a) == 0 and _is_scalar(a) and _np.issubdtype(_np.asarray(a).dtype, _np.integer)
         arr = None if pop_int or _np.ndim(a) == 0 else asarray(a)
         n = int(a) if pop_int else (arr.shape[0] if arr is not None and arr.ndim == 1 else 0)
-        if (arr is None and not pop_int) or (arr is not None and arr.ndim != 1) or n <= 0 \
-                or (p is not None and not replace) or axis != 0:
+        if (arr is None and not pop_int) or (arr is not None and arr.ndim != 1) or n <= 0 or axis != 0:
             return self._fallback("choice", (a, size, replace, p), kw)
         shape = () if size is None else _shape(size)
         k = 1
@@ -329,23 +427,460 @@ class _Native:
                 raise ValueError("probabilities are not non-negative")
             if abs(float(pa.sum()) - 1) > math.sqrt(_np.finfo(_np.float64).eps):
                 raise ValueError("probabilities do not sum to 1")
+        if not replace and k > n:
+            raise ValueError("Cannot take a larger sample than population when 'replace=False'" if legacy
+                             else "Cannot take a larger sample than population when replace is False")
+        if p is not None and replace:
             from ._scan import cumsum
             from ._sort import searchsorted
             cdf = cumsum(pa)
             cdf = cdf / cdf[-1]
-            op, _, kparams, _ = _DISTS["random_sample"]
-            u = self._generate(op, (k,), _np.dtype(_np.float64), kparams())
-            idx = _ufunc().minimum(searchsorted(cdf, u, side="right"), n - 1)
+            u = self._d("random_sample", k)
+            idx = L.minimum(searchsorted(cdf, u, side="right"), n - 1)
+        elif p is not None:
+            pos = pa > 0
+            if int(L.count_nonzero(pos)) < k:
+                raise ValueError("Fewer non-zero entries in p than size")
+            keys = L.where(pos, self._d("standard_exponential", n) / L.where(pos, pa, 1.0), _np.inf)
+            idx = argsort(keys, kind="stable")[:k]
         elif replace:
             idx = self._generate("RANDOM_INTEGERS", (k,), _np.dtype(_np.int64), (0, n))
         else:
-            if k > n:
-                raise ValueError("Cannot take a larger sample than population when 'replace=False'" if legacy
-                                 else "Cannot take a larger sample than population when replace is False")
             idx = self._perm(n)[:k]  # (shuffle=False: any order, as NumPy's)
         idx = idx.reshape(shape)
         r = idx if pop_int else arr[idx]
         return r[()] if size is None else r
+
+    def bytes(self, length):
+        """`length` random bytes (NumPy's rounding of the length to whole
+        4-byte words, and its errors): native uint8 draws on the host."""
+        try:
+            length = operator.index(length)
+        except TypeError:
+            if not isinstance(length, (float, _np.floating)):
+                raise TypeError("an integer is required") from None
+            length = int(length)
+        q = abs(length - 1) // 4  # C's division: towards zero
+        words = (q if length >= 1 else -q) + 1
+        raw = self._generate("RANDOM_INTEGERS", _shape(4 * words), _np.dtype(_np.uint8), (0, 256), host=True)
+        return to_numpy(raw).tobytes()[:length]
+
+    # -- distributions composed of native draws and native array ops.  The
+    # samplers take flat parameters (one value, or one per element) and
+    # return n draws (flat float64); loops over the pending elements keep
+    # every mode's values the same (see _until).
+
+    def _d(self, name, n, *params):
+        """n draws of _DISTS[name] by its kernel (scalar parameters)."""
+        op, _, kparams, kind = _DISTS[name]
+        dt = _np.dtype(_np.float64 if kind == "f" else _np.int64)
+        return self._generate(op, (n,), dt, kparams(*[float(x) for x in params]))
+
+    def _until(self, out, idx, state, step):
+        """A vectorized loop (rejection sampling, sequential search) over
+        the pending elements idx of out: step(m, *state) -> (done, values,
+        next state) for the m pending ones (state: their parameters, one
+        value or one each); the done ones leave with their values.  Which
+        are pending depends only on values, never on the tiling: the same
+        seed gives the same result in every mode."""
+        while idx.shape[0]:
+            done, val, state = step(idx.shape[0], *state)
+            out[idx[done]] = val[done]
+            keep = ~done
+            idx = idx[keep]
+            state = [_at(x, keep) for x in state]
+        return out
+
+    def _split(self, n, cond):
+        """The flat indices where cond (per element, or one value) holds,
+        and where not."""
+        i = _lnp().arange(n)
+        if _vec(cond):
+            return i[cond], i[~cond]
+        return (i, i[:0]) if bool(cond) else (i[:0], i)
+
+    def _search(self, out, idx, p0, ratio, *params):
+        """Inversion by sequential search for elements idx: the least k
+        with u <= F(k), the pmf from p0(*params) = pmf(0) on by pmf(k + 1) =
+        pmf(k) ratio(k, *params).  An element also stops where the next pmf
+        vanishes (the support's end; in the far tail, round-off)."""
+        if not idx.shape[0]:
+            return out
+        p = [_at(x, idx) for x in params]
+
+        def step(m, u, k, pmf, F, *p):
+            nxt = pmf * ratio(k, *p)
+            return (u <= F) | (nxt == 0), k, [u, k + 1.0, nxt, F + nxt] + list(p)
+        m = idx.shape[0]
+        f0 = p0(*p)
+        return self._until(out, idx, [self._d("random_sample", m), _lnp().zeros(m), f0, f0] + p, step)
+
+    def _s_gamma(self, n, a, log=False):
+        """Gamma(a, 1), or its log: the kernel for one a; per element
+        Marsaglia and Tsang's rejection, vectorized (below 1: Gamma(a + 1)
+        U**(1/a), in logs for log: tiny shapes stay finite); a = 0 gives 0,
+        NaN NaN."""
+        L = _lnp()
+        if not _vec(a):
+            if not log:
+                return self._d("standard_gamma", n, a)
+            a = L.full(n, float(a))
+        boost = a < 1
+        d = a + boost - 1.0 / 3
+        c = 1.0 / L.sqrt(9.0 * d)
+
+        def step(m, d, c):
+            z = self._d("standard_normal", m)
+            u = 1.0 - self._d("random_sample", m)
+            v = 1.0 + c * z
+            pos = v > 0
+            v = L.where(pos, v * v * v, 1.0)
+            ok = (pos & (L.log(u) < 0.5 * z * z + d - d * v + d * L.log(v))) | (d != d)
+            return ok, d * v, [d, c]
+        g = self._until(L.zeros(n), L.arange(n), [d, c], step)
+        if log:
+            g = L.log(g)
+        if _any(boost):
+            u = 1.0 - self._d("random_sample", n)
+            pos = a > 0
+            ia = 1.0 / L.where(pos, a, 1.0)
+            if log:
+                g = L.where(boost, L.where(pos, g + L.log(u) * ia, -_np.inf), g)
+            else:
+                g = L.where(boost, L.where(pos, g * u ** ia, 0.0), g)
+        return g
+
+    def _s_poisson(self, n, lam):
+        """Poisson(lam): the kernel for one lam; per element sequential
+        search below 10, from 10 Hoermann's PTRS transformed rejection
+        (NumPy's algorithms), vectorized."""
+        L = _lnp()
+        if not _vec(lam):
+            return self._d("poisson", n, lam).astype(_np.float64)
+        out = L.zeros(n)
+        lo, hi = self._split(n, lam < 10)
+        self._search(out, lo, lambda lam: L.exp(-lam), lambda k, lam: lam / (k + 1.0), lam)
+        if hi.shape[0]:
+            lam = lam[hi]
+            b = 0.931 + 2.53 * L.sqrt(lam)
+            a = -0.059 + 0.02483 * b
+            lia = L.log(1.1239 + 1.1328 / (b - 3.4))
+            vr = 0.9277 - 3.6224 / (b - 2)
+
+            def step(m, lam, loglam, a, b, lia, vr):
+                U = self._d("random_sample", m) - 0.5
+                V = 1.0 - self._d("random_sample", m)
+                us = 0.5 - L.abs(U)
+                pos = us > 0
+                us = L.where(pos, us, 0.5)
+                k = L.floor((2 * a / us + b) * U + lam + 0.43)
+                kk = L.maximum(k, 0.0)
+                ok = pos & (k >= 0) & (((us >= 0.07) & (V <= vr)) | (
+                    ((us >= 0.013) | (V <= us))
+                    & (L.log(V) + lia - L.log(a / (us * us) + b) <= kk * loglam - lam - _logfact(kk))))
+                return ok, k, [lam, loglam, a, b, lia, vr]
+            self._until(out, hi, [lam, L.log(lam), a, b, lia, vr], step)
+        return out
+
+    def _s_binomial(self, n, N, p):
+        """Binomial(N, p): the kernel for one N and p; per element, with
+        q = min(p, 1 - p), sequential search for N q < 10, else Hoermann's
+        BTRS transformed rejection, vectorized (N - X for p > 1/2)."""
+        L = _lnp()
+        if not (_vec(N) or _vec(p)):
+            return self._d("binomial", n, N, p).astype(_np.float64)
+        q = L.minimum(p, 1.0 - p)
+        out = L.zeros(n)
+        lo, hi = self._split(n, N * q < 10)
+        self._search(out, lo, lambda N, q: L.exp(N * L.log1p(-q)),
+                     lambda k, N, q: (N - k) / (k + 1.0) * (q / (1.0 - q)), N, q)
+        if hi.shape[0]:
+            N1, q = _at(N, hi), _at(q, hi)
+            spq = L.sqrt(N1 * q * (1.0 - q))
+            b = 1.15 + 2.53 * spq
+            a = -0.0873 + 0.0248 * b + 0.01 * q
+            alpha = (2.83 + 5.1 / b) * spq
+            m = L.floor((N1 + 1) * q)
+            st = [N1, a, b, N1 * q + 0.5, 0.92 - 4.2 / b, alpha, L.log(q / (1.0 - q)), m,
+                  _logfact(m) + _logfact(N1 - m)]
+
+            def step(mm, N, a, b, c, vr, alpha, lpq, m, h):
+                U = self._d("random_sample", mm) - 0.5
+                V = 1.0 - self._d("random_sample", mm)
+                us = 0.5 - L.abs(U)
+                pos = us > 0
+                us = L.where(pos, us, 0.5)
+                k = L.floor((2 * a / us + b) * U + c)
+                inr = pos & (k >= 0) & (k <= N)
+                kk = L.where(inr, k, m)
+                ok = inr & (((us >= 0.07) & (V <= vr)) | (
+                    L.log(V * alpha / (a / (us * us) + b))
+                    <= h - _logfact(kk) - _logfact(N - kk) + (kk - m) * lpq))
+                return ok, k, [N, a, b, c, vr, alpha, lpq, m, h]
+            self._until(out, hi, st, step)
+        return L.where(p > 0.5, N - out, out)
+
+    def _s_hypergeometric(self, n, good, bad, sample):
+        """Hypergeometric: for m = min(sample, total - sample) draws of the
+        smaller colour, sequential search below m = 10, else Stadlober's
+        HRUA ratio-of-uniforms rejection (NumPy's), vectorized; the
+        symmetries map back."""
+        L = _lnp()
+        tot = good + bad
+        m = L.minimum(sample, tot - sample)
+        lo_c, hi_c = L.minimum(good, bad), L.maximum(good, bad)
+        out = L.zeros(n)
+        small, big = self._split(n, m < 10)
+
+        def p0(g, b, m, tot):  # C(b, m) / C(tot, m), m < 10
+            r = 1.0
+            for i in range(10):
+                live = i < m
+                r = r * L.where(live, (b - i) / L.where(live, tot - i, 1.0), 1.0)
+            return r
+        self._search(out, small, p0, lambda k, g, b, m, tot: (g - k) * (m - k) / ((k + 1.0) * (b - m + k + 1.0)),
+                     lo_c, hi_c, m, tot)
+        if big.shape[0]:
+            g, b, m1, t = [_at(x, big) for x in (lo_c, hi_c, m, tot)]
+            p, q = g / t, b / t
+            a = m1 * p + 0.5
+            c = L.sqrt((t - m1) * m1 * p * q / (t - 1) + 0.5)
+            mode = L.floor((m1 + 1) * (g + 1) / (t + 2))
+            st = [g, b, m1, a, 1.7155277699214135 * c + 0.8989161620588988,
+                  _logfact(mode) + _logfact(g - mode) + _logfact(m1 - mode) + _logfact(b - m1 + mode),
+                  L.minimum(L.minimum(m1, g) + 1, L.floor(a + 16 * c))]
+
+            def step(mm, g, b, m, a, h, lf, top):
+                U = 1.0 - self._d("random_sample", mm)
+                X = a + h * (self._d("random_sample", mm) - 0.5) / U
+                inr = (X >= 0) & (X < top)
+                K = L.floor(L.where(inr, X, 0.0))
+                T = lf - (_logfact(K) + _logfact(g - K) + _logfact(m - K) + _logfact(b - m + K))
+                return inr & (2 * L.log(U) <= T), K, [g, b, m, a, h, lf, top]
+            self._until(out, big, st, step)
+        out = L.where(good > bad, m - out, out)
+        return L.where(m < sample, good - out, out)
+
+    def _s_vonmises(self, n, mu, kappa):
+        """von Mises: Best and Fisher's rejection (NumPy's), vectorized,
+        kappa clipped to [1e-8, 1e6] (below, uniform on the circle to 1e-8);
+        above 1e6 a wrapped normal (as NumPy's).  Its W = cos(theta) from
+        Z = cos(pi U) is taken by the half-angle identity: t = tan(theta/2)
+        = sqrt((s - 1)/(s + 1)) tan(pi U/2), W = (1 - t^2)/(1 + t^2), theta =
+        2 atan(t): no arccos near 1, whose 1e-8 resolution there would also
+        magnify the ulp between NumPy's libm and the kernels'."""
+        L = _lnp()
+        k = L.minimum(L.maximum(kappa, 1e-8), 1e6)
+        tiny = k < 1e-5
+        kr = L.where(tiny, 1.0, k)
+        r = 1.0 + L.sqrt(1.0 + 4.0 * kr * kr)
+        rho = (r - L.sqrt(2.0 * r)) / (2.0 * kr)
+        s = L.where(tiny, 1.0 / k + k, (1.0 + rho * rho) / (2.0 * rho))
+        q = L.where(tiny, L.sqrt((s - 1.0) / (s + 1.0)), (1.0 - rho) / (1.0 + rho))
+
+        def step(m, s, q, k):
+            t = q * L.tan(0.5 * math.pi * self._d("random_sample", m))
+            t2 = t * t
+            Y = k * (s - (1.0 - t2) / (1.0 + t2))
+            V = 1.0 - self._d("random_sample", m)
+            ok = (Y * (2.0 - Y) >= V) | ((Y > 0) & (L.log(L.where(Y > 0, Y, 1.0) / V) + 1.0 - Y >= 0)) | (s != s)
+            return ok, t, [s, q, k]
+        th = 2.0 * L.arctan(self._until(L.zeros(n), L.arange(n), [s, q, k], step))
+        th = L.where(self._d("random_sample", n) < 0.5, -th, th)
+        big = kappa > 1e6
+        if _any(big):
+            th = L.where(big, self._d("standard_normal", n) / L.sqrt(L.where(big, kappa, 1.0)), th)
+        x = th + mu
+        w = L.fmod(L.abs(x) + math.pi, 2 * math.pi) - math.pi
+        return L.where(x < 0, -w, w)
+
+    def _s_zipf(self, n, a):
+        """Zipf: the rejection from a continuous Pareto of NumPy's, U from
+        (Umin, 1] so that X stays below 2**63, vectorized, in logs against
+        overflow; a capped at 1024 (P(X > 1) is below 1e-300 there)."""
+        L = _lnp()
+        am1 = L.minimum(a, 1024.0) - 1.0
+        b = L.power(2.0, am1)
+        umin = L.exp(-am1 * (63 * math.log(2.0)))
+
+        def step(m, am1, b, umin):
+            u = self._d("random_sample", m)
+            X = L.floor(L.exp(L.minimum(-L.log(u * umin + (1.0 - u)) / am1, 44.0)))
+            T = L.power(1.0 + 1.0 / X, am1)
+            V = self._d("random_sample", m)
+            return (X < 2.0 ** 63) & (V * X * (T - 1.0) / (b - 1.0) <= T / b), X, [am1, b, umin]
+        return self._until(L.zeros(n), L.arange(n), [am1, b, umin], step)
+
+    def _s_ncchisq(self, n, df, nonc):
+        """Noncentral chi-square: for one df > 1 and nonc (NumPy's) a
+        chi-square of df - 1 plus (Z + sqrt(nonc))**2, else the Poisson
+        mixture 2 Gamma(df/2 + I), I ~ Poisson(nonc/2); NaN nonc gives NaN."""
+        L = _lnp()
+        if not (_vec(df) or _vec(nonc)) and df > 1:
+            z = self._d("standard_normal", n) + math.sqrt(nonc)
+            return self._d("gamma", n, (df - 1) / 2, 2.0) + z * z
+        nan = nonc != nonc
+        if _any(nan):
+            nonc = L.where(nan, 0.0, nonc) if _vec(nonc) else 0.0
+        x = 2.0 * self._s_gamma(n, df / 2 + self._s_poisson(n, nonc / 2))
+        return L.where(nan, _np.nan, x) if _any(nan) else x
+
+    def _s_ncf(self, n, dfnum, dfden, nonc):
+        """Noncentral F: (noncentral chi-square / dfnum) / (chi-square /
+        dfden), as NumPy's."""
+        return self._s_ncchisq(n, dfnum, nonc) * dfden / (2.0 * self._s_gamma(n, dfden / 2) * dfnum)
+
+    def _composite(self, name, args, kwargs):
+        """_COMPOSITE[name] with NumPy's binding, checks, broadcasting,
+        result dtype and scalar type."""
+        from ._creation import asarray
+        L = _lnp()
+        spec, cons, kind, sampler = _COMPOSITE[name]
+        vals, size = _bind(self._prefix + name, spec, args, kwargs)
+        scalar = all(_is_scalar(v) for v in vals)
+        if name == "hypergeometric":
+            vals = [_int_param(v) for v in vals]
+            if not isinstance(self, RandomState):
+                cons = ("ge0",) * 3
+                if _any(vals[0] >= 10 ** 9) or _any(vals[1] >= 10 ** 9):
+                    raise ValueError("both ngood and nbad must be less than %d" % 10 ** 9)
+            if _any(vals[0] + vals[1] < vals[2]):
+                raise ValueError("ngood + nbad < nsample")
+        else:
+            vals = [_py(v) if scalar else asarray(v, dtype=_np.float64) for v in vals]
+        for (pname, _), c, v in zip(spec, cons, vals):
+            if c is not None and _any(_CONS[c][0](v)):
+                raise ValueError(_CONS[c][1].replace("%s", pname))
+        shape = (() if size is None else _shape(size)) if scalar else _bshape([_np.shape(v) for v in vals], size)
+        n = 1
+        for d in shape:
+            n *= d
+        flat = [L.broadcast_to(v, shape).ravel() if _vec(v) else float(v) for v in vals]
+        r = getattr(self, sampler)(n, *flat).astype(_np.float64 if kind == "f" else _np.int64).reshape(shape)
+        if scalar and size is None:
+            return _as_scalar_of(to_numpy(r), 0.0 if kind == "f" else 0)
+        return r
+
+    def dirichlet(self, alpha, size=None):
+        """Gamma(alpha_i) draws over their sum (NumPy's checks on the
+        host: alpha is 1-D), the gammas in logs normalized by their row's
+        largest: tiny alphas give no 0/0 (NumPy's Generator switches to
+        beta stick-breaking for that)."""
+        L = _lnp()
+        ah = _host(alpha)
+        self._check.dirichlet(ah)
+        a = _np.asarray(ah, dtype=_np.float64)
+        shape = (() if size is None else _shape(size))
+        rows, k = 1, a.shape[0]
+        for d in shape:
+            rows *= d
+        if _np.isnan(a).any():
+            return L.full(shape + (k,), _np.nan)
+        if rows * k == 0 or not (a > 0).any():
+            return L.zeros(shape + (k,))
+        lg = self._s_gamma(rows * k, L.broadcast_to(L.asarray(a), (rows, k)).ravel(), log=True).reshape(rows, k)
+        x = L.exp(lg - L.amax(lg, axis=1, keepdims=True))
+        return (x / L.sum(x, axis=1, keepdims=True)).reshape(shape + (k,))
+
+    def multinomial(self, n, pvals, size=None):
+        """Conditional binomials (NumPy's): category j gets Binomial(what
+        is left of n, p_j over what is left of the probability), the last
+        one the rest; what is left differs by sample: the vectorized
+        binomial.  One n below 8 per category and one pvals: the counts of
+        n categorical draws per sample (uniforms searched in the cumulative
+        pvals[:-1], a bincount), cheaper.  NumPy checks pvals on the host
+        (Generator: n natively)."""
+        from ._creation import asarray
+        L = _lnp()
+        legacy = isinstance(self, RandomState)
+        if legacy:
+            self._check.multinomial(_host(n), _host(pvals))
+            n = int(_np_scalar(n))
+        else:
+            self._check.multinomial(0, _host(pvals))
+            n = _int_param(n)
+            if _any(n < 0):
+                raise ValueError("n < 0")
+        P = asarray(pvals, dtype=_np.float64)
+        d = P.shape[-1]
+        shape = (() if size is None else _shape(size)) if legacy else _bshape([_np.shape(n), P.shape[:-1]], size)
+        rows = 1
+        for x in shape:
+            rows *= x
+        if rows * d == 0:
+            return L.zeros(shape + (d,), _np.int64)
+        if P.ndim == 1 and not _vec(n) and n <= 8 * d:
+            from ._scan import cumsum, bincount
+            from ._sort import searchsorted
+            cat = searchsorted(cumsum(P[:-1]), self._d("random_sample", rows * n), side="right")
+            row = L.arange(rows * n) // n if n else L.arange(0)
+            return bincount(row * d + cat, minlength=rows * d).astype(_np.int64).reshape(shape + (d,))
+        if P.ndim == 1:
+            P = [float(x) for x in to_numpy(P)]
+        else:
+            P = L.broadcast_to(P, shape + (d,)).reshape(rows, d)
+        rem = L.broadcast_to(n, shape).ravel() if _vec(n) else L.full(rows, float(n))
+        left, cols = 1.0, []
+        for j in range(d - 1):
+            pj = P[j] if type(P) is list else P[:, j]
+            if not _any(rem > 0):
+                cols.append(L.zeros(rows))
+                continue
+            q = L.where(left > 0, L.clip(pj / L.where(left > 0, left, 1.0), 0.0, 1.0), 0.0)
+            x = self._s_binomial(rows, rem, q if _vec(q) else float(q))
+            cols.append(x)
+            rem = rem - x
+            left = left - pj
+        cols.append(rem)
+        return L.stack(cols, axis=-1).astype(_np.int64).reshape(shape + (d,))
+
+    def _mvn(self, mean, cov, size, check_valid, tol, method):
+        """NumPy's checks and factor of cov on the host (a k x k SVD, eigh
+        or Cholesky: legacy SVD), then a native standard normal draw of
+        size + (k,) times the factor plus mean."""
+        from ._creation import asarray
+        legacy = isinstance(self, RandomState)
+        if not legacy and method not in ("svd", "eigh", "cholesky"):
+            raise ValueError("method must be one of {'eigh', 'svd', 'cholesky'}")
+        mean, cov = _np.array(_host(mean)), _np.array(_host(cov))
+        if not legacy and (_np.issubdtype(mean.dtype, _np.complexfloating)
+                           or _np.issubdtype(cov.dtype, _np.complexfloating)):
+            raise TypeError("mean and cov must not be complex")
+        shape = () if size is None else _shape(size)
+        if mean.ndim != 1:
+            raise ValueError("mean must be 1 dimensional")
+        if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
+            raise ValueError("cov must be 2 dimensional and square")
+        if mean.shape[0] != cov.shape[0]:
+            raise ValueError("mean and cov must have same length")
+        cov = cov.astype(_np.double)
+        if legacy or method == "svd":
+            u, s, vh = _np.linalg.svd(cov)
+        elif method == "eigh":
+            s, u = _np.linalg.eigh(cov)
+        else:
+            f = _np.linalg.cholesky(cov).T
+        if check_valid != "ignore" and method != "cholesky":
+            if check_valid not in ("warn", "raise"):
+                raise ValueError("check_valid must equal 'warn', 'raise', or 'ignore'")
+            if legacy or method == "svd":
+                psd = _np.allclose(_np.dot(vh.T * s, vh), cov, rtol=tol, atol=tol)
+            else:
+                psd = not _np.any(s < -tol)
+            if not psd:
+                if check_valid == "raise":
+                    raise ValueError("covariance is not symmetric positive-semidefinite.")
+                warnings.warn("covariance is not symmetric positive-semidefinite.", RuntimeWarning, stacklevel=3)
+        if legacy:
+            f = _np.sqrt(s)[:, None] * vh
+        elif method != "cholesky":
+            f = (u * _np.sqrt(_np.abs(s) if method == "eigh" else s)).T
+        k = mean.shape[0]
+        rows = 1
+        for x in shape:
+            rows *= x
+        z = self._d("standard_normal", rows * k).reshape(rows, k)
+        return (z @ asarray(f) + asarray(mean)).reshape(shape + (k,))
 
     def __getattr__(self, name):
         # methods without a kernel: NumPy's, on the NumPy generator
@@ -379,9 +914,9 @@ def _bind(name, spec, args, kwargs):
     return vals, got.get("size")
 
 
-def _dist_method(name):
+def _dist_method(name, via="_dist"):
     def method(self, *args, **kwargs):
-        return self._dist(name, args, kwargs)
+        return getattr(self, via)(name, args, kwargs)
     method.__name__ = name
     method.__doc__ = getattr(getattr(_np.random.RandomState, name, None), "__doc__", None)
     return method
@@ -442,10 +977,27 @@ class RandomState(_Native):
     def tomaxint(self, size=None):
         return self.randint(0, _np.iinfo(_np.int_).max, size, dtype=_np.int_)
 
+    def random_integers(self, low, high=None, size=None):
+        """NumPy's deprecated randint(low, high + 1) (randint(1, low + 1)
+        without high), with its DeprecationWarning."""
+        if high is None:
+            warnings.warn("This function is deprecated. Please call randint(1, {low} + 1) instead"
+                          .format(low=low), DeprecationWarning, stacklevel=2)
+            high, low = low, 1
+        else:
+            warnings.warn("This function is deprecated. Please call randint({low}, {high} + 1) instead"
+                          .format(low=low, high=high), DeprecationWarning, stacklevel=2)
+        return self.randint(low, int(high) + 1, size=size, dtype="l")
+
+    def multivariate_normal(self, mean, cov, size=None, check_valid="warn", tol=1e-8):
+        return self._mvn(mean, cov, size, check_valid, tol, None)
+
 
 for _n in _DISTS:
     if _n != "random_sample":
         setattr(RandomState, _n, _dist_method(_n))
+for _n in _COMPOSITE:
+    setattr(RandomState, _n, _dist_method(_n, "_composite"))
 
 
 def _legacy_key(seed):
@@ -528,10 +1080,44 @@ class Generator(_Native):
             return self._fallback("integers", (low, high, size, dtype, endpoint), {})
         return r
 
+    def multivariate_normal(self, mean, cov, size=None, check_valid="warn", tol=1e-8, *, method="svd"):
+        return self._mvn(mean, cov, size, check_valid, tol, method)
+
+    def permuted(self, x, axis=None, out=None):
+        """Each 1-D slice along axis (None: the flattened array) permuted
+        on its own: the stable argsort along axis of random 64-bit keys,
+        and a gather (take_along_axis)."""
+        from ._creation import asarray
+        from ._sort import argsort
+        L = _lnp()
+        a = asarray(x)
+        if out is not None:
+            if type(out) is not ndarray and not isinstance(out, _np.ndarray):
+                raise TypeError("out must be a numpy array")
+            if out.shape != a.shape:
+                raise ValueError("out must have the same shape as x")
+            if not _np.can_cast(a.dtype, out.dtype, "safe"):
+                raise TypeError("Cannot cast array data from %r to %r according to the rule 'safe'"
+                                % (a.dtype, out.dtype))
+        if axis is None:
+            if a.ndim == 0:
+                raise TypeError("len() of unsized object")
+            r = a.ravel()[self._perm(a.size)].reshape(a.shape)
+        else:
+            ax = normalize_axis_index(axis, a.ndim)
+            keys = self._generate("RANDOM_INTEGERS", a.shape, _np.dtype(_np.uint64), (0, 0))
+            r = L.take_along_axis(a, argsort(keys, axis=ax, kind="stable"), ax)
+        if out is None:
+            return r
+        out[...] = r
+        return out
+
 
 for _n in _DISTS:
     if _n not in ("random_sample", "standard_normal", "standard_exponential", "standard_gamma"):
         setattr(Generator, _n, _dist_method(_n))
+for _n in _COMPOSITE:
+    setattr(Generator, _n, _dist_method(_n, "_composite"))
 del _n
 
 
@@ -563,8 +1149,9 @@ _rand._prefix = "random."
 
 NATIVE_NAMES = (
     ["seed", "get_state", "set_state", "random_sample", "random", "rand", "randn", "randint",
-     "permutation", "shuffle", "choice"]
-    + [n for n in _DISTS if n != "random_sample"])
+     "permutation", "shuffle", "choice", "random_integers", "bytes", "dirichlet", "multinomial",
+     "multivariate_normal"]
+    + [n for n in _DISTS if n != "random_sample"] + list(_COMPOSITE))
 
 
 def make_module():
