@@ -75,6 +75,7 @@ for _n in _NUMPY_IMPL:
     _g[_n] = _numpy_impl(_n)
 del _n
 
+from ._numerics2 import interp, ediff1d, nanmedian, nanpercentile, nanquantile, convolve, correlate, polymul  # noqa: E402,E501
 from ._sort import FUNCTIONS as _SORT_FUNCTIONS  # noqa: E402
 _g.update(_SORT_FUNCTIONS)  # sort, argsort, ..., unique, isin (as the installed NumPy has them)
 
@@ -154,10 +155,20 @@ class _LinalgModule(_FallbackModule):
             if y.dtype.kind != "f":
                 y = y.astype(float)
             return sqrt(dot(y, y))  # noqa: F821
+        if type(x) is ndarray and x._arr is not None:  # NumPy's code, natively
+            return _lal.numpy_code("norm")(x, ord, axis, keepdims)
         return _fallback.call_numpy(_numpy.linalg.norm, "linalg.norm",
                                     (x, ord, axis, keepdims), {})
 
+    from ._numerics2 import multi_dot, matrix_power  # native (issue 19)
+    multi_dot, matrix_power = staticmethod(multi_dot), staticmethod(matrix_power)
 
+
+from . import _linalg_lapack as _lal  # noqa: E402  (LAPACK tasks)
+for _n, _f in _lal.FUNCTIONS.items():
+    setattr(_LinalgModule, _n, staticmethod(_f))
+for _n in _lal.NUMPY_CODE:
+    setattr(_LinalgModule, _n, staticmethod(_lal.lazy_numpy_code(_n)))
 linalg = _LinalgModule(_numpy.linalg, "linalg.")
 from ._random import make_module as _make_random  # noqa: E402
 random = _make_random()
