@@ -46,6 +46,8 @@ extern struct starpu_codelet lnp_cl_index;
 extern struct starpu_codelet lnp_cl_sort;
 extern struct starpu_codelet lnp_cl_merge;
 extern struct starpu_codelet lnp_cl_search;
+/* lnp_cl_linalg: LAPACK drivers on whole matrices (linalg.h). */
+extern struct starpu_codelet lnp_cl_linalg;
 
 /* lnp_cl_batch: consecutive lnp_cl_loop tasks bound for one worker, run as
  * one StarPU task, in order (on a CUDA worker: back to back on its stream,

@@ -341,6 +341,14 @@ lnp_status lnp_sort(const lnp_view *src, int axis, int arg, lnp_view **res);
  * count of a's elements ordered before it (right: not after it); a 1-D
  * and sorted, v of a's dtype (sort.c). */
 lnp_status lnp_searchsorted(const lnp_view *a, const lnp_view *v, int right, lnp_view **res);
+/* Linear algebra on whole matrices (linalg.c; codelets/linalg.h's ops and
+ * flags): a (..., m, n) and for SOLVE b (..., n, k), computed in dtype (a
+ * LAPACK type); outs: the results, then an int64 info per matrix (none for
+ * SLOGDET): CHOLESKY/INV [a', info], SOLVE [x, info], SLOGDET [sign,
+ * logabsdet], EIGH [w, (v,) info], SVD [(u,) s, (vh,) info]; batch dims
+ * flattened (the caller reshapes). */
+lnp_status lnp_linalg(int op, int dtype, const lnp_view *a, const lnp_view *b, int flag, lnp_view **outs,
+                      int *nout);
 /* Advanced indexing (index.c).  Offsets are rows of R consecutive
  * elements of a view in C order, every one in [0, size / R) (the caller
  * checks).  Gather: *res = a new (offsets, R) array, res[i, j] =

@@ -380,3 +380,22 @@ def test_logaddexp_reduce(dtype, axis):
     both(lambda m, x: m.logaddexp.reduce(x, axis=axis), a, approx=True)
     a[2, 3] = np.nan
     both(lambda m, x: m.logaddexp.reduce(x, axis=axis), a, approx=True)
+
+
+@pytest.mark.parametrize("fn", ["max", "min"])
+@pytest.mark.parametrize("dtype", [np.int8, np.float64, np.float32])
+@pytest.mark.parametrize("axis,initial", [(None, 5), (-1, 0), (0, -3.0), ((0, 1), 100)])
+def test_extremum_with_initial_natively(fn, dtype, axis, initial):
+    """max/min with initial= over a nonempty axis: the extremum of the
+    reduction and the start value (was the fallback); NaN propagates."""
+    x = values(dtype, (6, 9))
+    if np.dtype(dtype).kind == "f":
+        x[2, 3] = np.nan
+    from conftest import deferred
+    try:
+        want = getattr(x, fn)(axis=axis, initial=initial, keepdims=axis == -1)
+    except Exception as e:  # noqa: BLE001
+        with pytest.raises(type(e)):
+            getattr(deferred(x), fn)(axis=axis, initial=initial, keepdims=axis == -1)
+        return
+    check(getattr(deferred(x), fn)(axis=axis, initial=initial, keepdims=axis == -1), want)

@@ -444,6 +444,14 @@ class ndarray:
             m = m.astype(dtype)
         return m
 
+    def __array_wrap__(self, arr, context=None, return_scalar=False):
+        """NumPy's code (np.linalg's _makearray) wraps its results with
+        this: ours stay ours, NumPy's become ours."""
+        if type(arr) is ndarray:
+            return arr
+        r = wrap_result(arr)
+        return r[()] if return_scalar and type(r) is ndarray and r.ndim == 0 else r
+
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         from ._ufunc import array_ufunc
         return array_ufunc(ufunc, method, inputs, kwargs)

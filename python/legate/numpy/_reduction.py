@@ -137,6 +137,20 @@ def ufunc_reduce(uf, array, axis=0, dtype=None, out=None, keepdims=False,
         return _eager(npuf.reduce, a._np, out, axis=axis, dtype=dtype,
                       keepdims=keepdims, initial=initial, where=where)
     _check_out_type(out)
+    if (initial is not _NoValue and uf.__name__ in ("maximum", "minimum", "fmax", "fmin")
+            and where is True and out is None and uf._redop is not None and a._arr is not None
+            and a.size > 0 and _np.ndim(initial) == 0):
+        # an extremum with a start value over a nonempty axis: the extremum
+        # of the reduction and the start value (NumPy's result, as the
+        # comparisons are exact), the value cast as NumPy casts it
+        r = ufunc_reduce(uf, a, axis, dtype, None, keepdims)
+        rdt = _np.result_type(r)
+        try:
+            init = _np.asarray(initial).astype(rdt, casting="same_kind")
+        except TypeError:
+            init = None
+        if init is not None:
+            return uf(r, init)
     if (uf._redop is None or initial is not _NoValue or where is not True
             or a._arr is None or dt_num(a.dtype) is None):
         from ._fallback import call_numpy

@@ -1,0 +1,123 @@
+/* CPU kernels of the linear-algebra task (linalg.h): LAPACKE's drivers,
+ * once per matrix of the batch, generated per dtype (float32, float64,
+ * complex64, complex128: LAPACK's s, d, c, z). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linalg.h"
+#include "../data-interfaces/dtypes.h"
+
+#ifdef LNP_HAVE_LAPACKE
+#include <complex.h>
+#include <lapacke.h>
+
+/* dtype, element type, real type, LAPACK prefix, symmetric/Hermitian
+ * infix, the absolute value and the pivot's unit (value / |value|) */
+#define LNP_LA_TYPES(X)                                                            \
+  X(LNP_FLOAT32, float, float, s, sy, fabsf, la_unit_r)                            \
+  X(LNP_FLOAT64, double, double, d, sy, fabs, la_unit_r)                           \
+  X(LNP_COMPLEX64, lapack_complex_float, float, c, he, cabsf, la_unit_c)          \
+  X(LNP_COMPLEX128, lapack_complex_double, double, z, he, cabs, la_unit_c)
+
+#define la_unit_r(v, a) ((v) < 0 ? -1 : 1)
+#define la_unit_c(v, a) ((v) / (a))
+
+#define LNP_LA_DEF(E, T, R, P, SY, ABS, UNIT)                                        \
+  static void la_##P(const lnp_linalg_desc *d, void *const *buf)                   \
+  {                                                                                \
+    const lapack_int m = (lapack_int)d->m, n = (lapack_int)d->n, k = (lapack_int)d->k; \
+    const lapack_int mn = m < n ? m : n;                                           \
+    T *a = buf[0];                                                                 \
+    lapack_int *ipiv = malloc(sizeof *ipiv * (size_t)(n ? n : 1));                 \
+    for (int64_t b = 0; b < d->batch; b++) {                                       \
+      T *A = a + b * (int64_t)m * n;                                               \
+      lapack_int info = ipiv ? 0 : -1000;                                          \
+      switch (ipiv ? d->op : -1) {                                                 \
+      case LNP_LA_CHOLESKY: {                                                      \
+        const int up = d->flag & 1;                                                \
+        info = LAPACKE_##P##potrf(LAPACK_ROW_MAJOR, up ? 'U' : 'L', n, A, n);      \
+        for (lapack_int i = 0; i < n; i++)                                         \
+          for (lapack_int j = 0; j < n; j++)                                       \
+            if (up ? j < i : j > i) A[(int64_t)i * n + j] = 0;                     \
+        ((int64_t *)buf[1])[b] = info;                                             \
+        break;                                                                     \
+      }                                                                            \
+      case LNP_LA_INV:                                                             \
+        info = LAPACKE_##P##getrf(LAPACK_ROW_MAJOR, n, n, A, n, ipiv);             \
+        if (info == 0) info = LAPACKE_##P##getri(LAPACK_ROW_MAJOR, n, A, n, ipiv); \
+        ((int64_t *)buf[1])[b] = info;                                             \
+        break;                                                                     \
+      case LNP_LA_SOLVE:                                                           \
+        info = LAPACKE_##P##gesv(LAPACK_ROW_MAJOR, n, k, A, n, ipiv,               \
+                                 (T *)buf[1] + b * (int64_t)n * k, k);             \
+        ((int64_t *)buf[2])[b] = info;                                             \
+        break;                                                                     \
+      case LNP_LA_SLOGDET: {                                                       \
+        T *sign = (T *)buf[1] + b;                                                 \
+        R *logdet = (R *)buf[2] + b;                                               \
+        info = n ? LAPACKE_##P##getrf(LAPACK_ROW_MAJOR, n, n, A, n, ipiv) : 0;     \
+        if (info > 0) { /* an exact zero pivot: singular */                        \
+          *sign = 0;                                                               \
+          *logdet = -(R)INFINITY;                                                  \
+          break;                                                                   \
+        }                                                                          \
+        T s = 1;                                                                   \
+        R l = 0;                                                                   \
+        for (lapack_int i = 0; i < n; i++) {                                       \
+          const T v = A[(int64_t)i * n + i];                                       \
+          const R av = ABS(v);                                                     \
+          s *= UNIT(v, av);                                                        \
+          if (ipiv[i] != i + 1) s = -s;                                            \
+          l += (R)log((double)av);                                                 \
+        }                                                                          \
+        *sign = s;                                                                 \
+        *logdet = l;                                                               \
+        break;                                                                     \
+      }                                                                            \
+      case LNP_LA_EIGH:                                                            \
+        info = LAPACKE_##P##SY##evd(LAPACK_ROW_MAJOR, d->flag & 2 ? 'N' : 'V',     \
+                                    d->flag & 1 ? 'U' : 'L', n, A, n,              \
+                                    (R *)buf[1] + b * (int64_t)n);                 \
+        ((int64_t *)buf[2])[b] = info;                                             \
+        break;                                                                     \
+      case LNP_LA_SVD: {                                                           \
+        const int uv = d->flag & 1, full = (d->flag & 2) != 0;                     \
+        const lapack_int ucols = full ? m : mn, vrows = full ? n : mn;             \
+        T dummy[1];                                                                \
+        T *u = uv ? (T *)buf[3] + b * (int64_t)m * ucols : dummy;                  \
+        T *vt = uv ? (T *)buf[4] + b * (int64_t)vrows * n : dummy;                 \
+        info = LAPACKE_##P##gesdd(LAPACK_ROW_MAJOR, uv ? (full ? 'A' : 'S') : 'N', m, n, A, n, \
+                                  (R *)buf[1] + b * (int64_t)mn, u, ucols, vt, n); \
+        ((int64_t *)buf[2])[b] = info;                                             \
+        break;                                                                     \
+      }                                                                            \
+      default:                                                                     \
+        break;                                                                     \
+      }                                                                            \
+    }                                                                              \
+    free(ipiv);                                                                    \
+  }
+#define X(E, T, R, P, SY, ABS, UNIT) LNP_LA_DEF(E, T, R, P, SY, ABS, UNIT)
+LNP_LA_TYPES(X)
+#undef X
+
+void lnp_linalg_cpu(const lnp_linalg_desc *d, void *const *buf)
+{
+  switch (d->dtype) {
+#define X(E, T, R, P, SY, ABS, UNIT) \
+  case E: la_##P(d, buf); break;
+    LNP_LA_TYPES(X)
+#undef X
+  default: break;
+  }
+}
+#else
+/* without LAPACKE every matrix reports -1: the Python layer falls back */
+void lnp_linalg_cpu(const lnp_linalg_desc *d, void *const *buf)
+{
+  const int info_buf[LNP_LA_NOPS] = {1, 1, 2, -1, 2, 2};
+  if (info_buf[d->op] >= 0)
+    for (int64_t b = 0; b < d->batch; b++) ((int64_t *)buf[info_buf[d->op]])[b] = -1;
+}
+#endif

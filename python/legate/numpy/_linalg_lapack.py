@@ -1,0 +1,263 @@
+"""np.linalg on LAPACK tasks (_core.linalg; codelets/linalg.h): cholesky,
+inv, solve, det, slogdet, eigh, eigvalsh and svd of deferred arrays run
+LAPACK's driver once per matrix in a StarPU task, on whole matrices
+gathered into one tile each call; NumPy's Python code for pinv,
+matrix_rank, cond, norm, tensorsolve and tensorinv runs over them.
+
+As NumPy, the computation is in double precision (float64 or complex128,
+also for float32 inputs: NumPy's _commonType) and the result is cast to
+the result type; float16 is a TypeError, integers compute as float64.
+LAPACK's info becomes NumPy's LinAlgError (reading it waits for the task,
+as NumPy's call returns only when it is done).  Empty matrices, eager
+arrays and what is not implemented here (svd with hermitian=True) are
+NumPy's own calls."""
+
+import numpy as _np
+
+from ._runtime import core as _core
+from ._dtypes import dt_num, NUMPY2
+from ._array import ndarray, _deferred, _deferred_result, to_numpy, wrap_result
+from ._fallback import call_numpy
+
+_la = getattr(_np.linalg, "_linalg", None) or _np.linalg.linalg
+LinAlgError = _np.linalg.LinAlgError
+_CHOLESKY, _INV, _SOLVE, _SLOGDET, _EIGH, _SVD = range(6)
+
+
+def _result(name, *fields):
+    cls = getattr(_la, name, None)
+    return cls(*fields) if cls is not None else tuple(fields)
+
+
+def _operand(a):
+    """a as our deferred array, or None when NumPy should compute (eager
+    arrays, anything else)."""
+    if type(a) is ndarray and a._arr is not None:
+        return a
+    return None
+
+
+def _types(a):
+    """(computation dtype, result dtype) as NumPy's _commonType, with its
+    TypeError for float16 and other unsupported dtypes."""
+    t, r = _la._commonType(_np.empty((1, 1), a.dtype))
+    return _np.dtype(t), _np.dtype(r)
+
+
+def _stacked_2d(a):
+    if a.ndim < 2:
+        raise LinAlgError("%d-dimensional array given. Array must be at least two-dimensional" % a.ndim)
+
+
+def _square(a):
+    _stacked_2d(a)
+    if a.shape[-1] != a.shape[-2]:
+        raise LinAlgError("Last 2 dimensions of the array must be square")
+
+
+def _run(op, t, a, b=None, flag=0):
+    """The task: its results (our arrays, batch dims flattened) and the
+    info vector (a NumPy array) when the op has one."""
+    outs = _core.linalg(op, dt_num(t), a._arr, None if b is None else b._arr, flag)
+    return [_deferred(o) for o in outs]
+
+
+def _check(info, message):
+    if (to_numpy(info) != 0).any():
+        raise LinAlgError(message)
+
+
+def _numpy(name, *args, **kwargs):
+    """NumPy's function on host values (empty or eager operands): no data
+    to speak of, so not the fallback's warning for empty ones."""
+    f = getattr(_np.linalg, name)
+    conv = [to_numpy(x) if type(x) is ndarray else x for x in args]
+    r = f(*conv, **kwargs)
+    if isinstance(r, tuple):
+        return type(r)(*(wrap_result(x) for x in r)) if hasattr(r, "_fields") else tuple(
+            wrap_result(x) for x in r)
+    return wrap_result(r)
+
+
+def _empty(a):
+    return a.size == 0
+
+
+def cholesky(a, /, *, upper=False):
+    if upper and not NUMPY2:
+        raise TypeError("cholesky() got an unexpected keyword argument 'upper'")
+    kw = {"upper": upper} if upper else {}
+    x = _operand(a)
+    if x is None:
+        return call_numpy(_np.linalg.cholesky, "linalg.cholesky", (a,), kw)
+    _square(x)
+    t, r = _types(x)
+    if _empty(x):
+        return _numpy("cholesky", x, **kw)
+    out, info = _run(_CHOLESKY, t, x, flag=1 if upper else 0)
+    _check(info, "Matrix is not positive definite")
+    return out.reshape(x.shape).astype(r, copy=False)
+
+
+def inv(a):
+    x = _operand(a)
+    if x is None:
+        return call_numpy(_np.linalg.inv, "linalg.inv", (a,), {})
+    _square(x)
+    t, r = _types(x)
+    if _empty(x):
+        return _numpy("inv", x)
+    out, info = _run(_INV, t, x)
+    _check(info, "Singular matrix")
+    return out.reshape(x.shape).astype(r, copy=False)
+
+
+def solve(a, b):
+    from ._creation import asarray
+    from ._manip import broadcast_to
+    x = _operand(a)
+    if x is None or type(b) not in (ndarray, _np.ndarray, list, tuple):
+        return call_numpy(_np.linalg.solve, "linalg.solve", (a, b), {})
+    y = asarray(b)
+    _square(x)
+    t, r = _la._commonType(_np.empty((1, 1), x.dtype), _np.empty((1, 1), y.dtype))
+    t, r = _np.dtype(t), _np.dtype(r)
+    # NumPy 2: b is a stack of vectors only when 1-D; NumPy 1.x: when it has
+    # one dim less than a
+    vector = y.ndim == 1 if _np.lib.NumpyVersion(_np.__version__) >= "2.0.0" else y.ndim == x.ndim - 1
+    yy = y[..., None] if vector else y
+    if yy.ndim < 2:
+        return _numpy("solve", x, y)  # NumPy's error
+    n = x.shape[-1]
+    if yy.shape[-2] != n:
+        return _numpy("solve", _np.empty(x.shape[-2:], x.dtype), _np.empty(y.shape, y.dtype))
+    try:
+        batch = _np.broadcast_shapes(x.shape[:-2], yy.shape[:-2])
+    except ValueError:
+        return _numpy("solve", _np.empty(x.shape, x.dtype), _np.empty(y.shape, y.dtype))
+    xs = broadcast_to(x, batch + x.shape[-2:])
+    ys = broadcast_to(yy, batch + yy.shape[-2:])
+    if xs.size == 0 or ys.size == 0:
+        return _numpy("solve", _np.zeros(xs.shape, x.dtype), _np.zeros(ys.shape if not vector else
+                                                                      batch + (n,), y.dtype))
+    out, info = _run(_SOLVE, t, xs, ys)
+    _check(info, "Singular matrix")
+    out = out.reshape(ys.shape).astype(r, copy=False)
+    return out[..., 0] if vector else out
+
+
+def slogdet(a):
+    x = _operand(a)
+    if x is None:
+        return call_numpy(_np.linalg.slogdet, "linalg.slogdet", (a,), {})
+    _square(x)
+    t, r = _types(x)
+    if _empty(x):
+        return _numpy("slogdet", x)
+    sign, logdet = _run(_SLOGDET, t, x)
+    real = _np.dtype(r.char.lower()) if r.kind == "c" else r
+    sign = sign.reshape(x.shape[:-2]).astype(r, copy=False)
+    logdet = logdet.reshape(x.shape[:-2]).astype(real, copy=False)
+    if x.ndim == 2:
+        sign, logdet = _deferred_result(sign._arr), _deferred_result(logdet._arr)
+    return _result("SlogdetResult", sign, logdet)
+
+
+def det(a):
+    from ._ufunc import exp
+    x = _operand(a)
+    if x is None:
+        return call_numpy(_np.linalg.det, "linalg.det", (a,), {})
+    _square(x)
+    t, r = _types(x)
+    if _empty(x):
+        return _numpy("det", x)
+    sign, logdet = _run(_SLOGDET, t, x)
+    d = (sign * exp(logdet)).reshape(x.shape[:-2]).astype(r, copy=False)
+    return _deferred_result(d._arr) if x.ndim == 2 else d
+
+
+def _eigh(a, UPLO, vectors):
+    name = "eigh" if vectors else "eigvalsh"
+    x = _operand(a)
+    if x is None:
+        return call_numpy(getattr(_np.linalg, name), "linalg." + name, (a, UPLO), {})
+    if UPLO not in ("L", "U"):
+        raise ValueError("UPLO argument must be 'L' or 'U'")
+    _square(x)
+    t, r = _types(x)
+    if _empty(x):
+        return _numpy(name, x, UPLO)
+    real = _np.dtype(r.char.lower()) if r.kind == "c" else r
+    res = _run(_EIGH, t, x, flag=(1 if UPLO == "U" else 0) | (0 if vectors else 2))
+    _check(res[-1], "Eigenvalues did not converge")
+    w = res[0].reshape(x.shape[:-1]).astype(real, copy=False)
+    if not vectors:
+        return w
+    v = res[1].reshape(x.shape).astype(r, copy=False)
+    return _result("EighResult", w, v)
+
+
+def eigh(a, UPLO="L"):
+    return _eigh(a, UPLO, True)
+
+
+def eigvalsh(a, UPLO="L"):
+    return _eigh(a, UPLO, False)
+
+
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    x = _operand(a)
+    if x is None or hermitian:
+        return call_numpy(_np.linalg.svd, "linalg.svd", (a, full_matrices, compute_uv, hermitian), {})
+    _stacked_2d(x)
+    t, r = _types(x)
+    if _empty(x):
+        return _numpy("svd", x, full_matrices, compute_uv)
+    m, n = x.shape[-2:]
+    k = min(m, n)
+    real = _np.dtype(r.char.lower()) if r.kind == "c" else r
+    res = _run(_SVD, t, x, flag=(1 if compute_uv else 0) | (2 if full_matrices else 0))
+    _check(res[-1], "SVD did not converge")
+    batch = x.shape[:-2]
+    if not compute_uv:
+        return res[0].reshape(batch + (k,)).astype(real, copy=False)
+    u, s, vh = res[0], res[1], res[2]
+    u = u.reshape(batch + (m, m if full_matrices else k)).astype(r, copy=False)
+    s = s.reshape(batch + (k,)).astype(real, copy=False)
+    vh = vh.reshape(batch + (n if full_matrices else k, n)).astype(r, copy=False)
+    return _result("SVDResult", u, s, vh)
+
+
+FUNCTIONS = {f.__name__: f for f in (cholesky, inv, solve, slogdet, det, eigh, eigvalsh, svd)}
+# NumPy's own Python code over the functions above
+NUMPY_CODE = ("pinv", "matrix_rank", "cond", "tensorsolve", "tensorinv")
+
+
+def lazy_numpy_code(name):
+    """numpy_code(name), made at the first call (legate.numpy is still being
+    imported when the linalg module is set up)."""
+    def f(*args, **kwargs):
+        return numpy_code(name)(*args, **kwargs)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = getattr(_np.linalg, name).__doc__
+    f.__module__ = __name__
+    return f
+
+
+def numpy_code(name):
+    """NumPy's np.linalg.<name> rebound to legate.numpy, its calls of the
+    functions above ours."""
+    from ._numpy_impl import rebound
+    from ._array import _NoValue
+    f = rebound(getattr(_np.linalg, name))
+    from ._linalg import matmul
+    f.__globals__.update(FUNCTIONS)
+    for k in ("matmul", "_core_matmul"):  # NumPy 2's np.linalg.matmul, and the ufunc it calls
+        if k in f.__globals__:
+            f.__globals__[k] = matmul
+    # its "not given" defaults are ours (rebound), and so must be the name
+    # its code tests them against (NumPy 2's pinv: rtol=_NoValue)
+    if "_NoValue" in f.__globals__:
+        f.__globals__["_NoValue"] = _NoValue
+    return f

@@ -1,0 +1,161 @@
+"""np.linalg on LAPACK tasks (python/legate/numpy/_linalg_lapack.py,
+codelets/linalg.h) against NumPy on deferred arrays: values (to LAPACK's
+rounding), dtypes and shapes over float32/64, complex64/128, integers,
+stacked matrices and empty ones; NumPy's LinAlgError for singular and
+non-positive-definite input and its errors for bad shapes and dtypes;
+residual checks (A = L L^H, A x = b, U S V^H = A); no fallback."""
+
+import numpy as np
+import pytest
+
+from conftest import AGAINST_NUMPY, check, deferred, legate_only, lnp
+
+DTYPES = [np.float32, np.float64, np.complex64, np.complex128, np.int64]
+SHAPES = [(1, 1), (5, 5), (2, 3, 4, 4), (0, 3, 3)]
+RTOL = {np.dtype(np.float32): 2e-4, np.dtype(np.complex64): 2e-4}
+
+
+def _matrix(shape, dtype, spd=False, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape)
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * rng.standard_normal(shape)
+    if spd and shape[-1]:
+        n = shape[-1]
+        x = x @ np.conj(np.swapaxes(x, -1, -2)) + n * np.eye(n)
+    elif np.dtype(dtype).kind in "iu":
+        x = np.round(x * 4) + (3 * np.eye(shape[-1]) if len(shape) > 1 and shape[-1] == shape[-2] else 0)
+    return x.astype(dtype)
+
+
+def _close(got, want, dtype):
+    rtol = RTOL.get(np.dtype(want.dtype), 1e-9)
+    g = np.asarray(got)
+    assert g.dtype == want.dtype and g.shape == want.shape, (g.dtype, g.shape, want.dtype, want.shape)
+    np.testing.assert_allclose(g, want, rtol=rtol, atol=rtol * max(1.0, float(np.abs(want).max(initial=0))))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("name", ["cholesky", "inv", "det", "slogdet", "eigvalsh", "svd_values"])
+def test_against_numpy(name, shape, dtype):
+    spd = name in ("cholesky", "eigvalsh")
+    x = _matrix(shape, dtype, spd=spd)
+    fn = {"svd_values": lambda m, a: m.linalg.svd(a, compute_uv=False)}.get(
+        name, lambda m, a: getattr(m.linalg, name)(a))
+    want = fn(np, x)
+    got = fn(lnp, deferred(x))
+    if isinstance(want, tuple):
+        for g, w in zip(got, want):
+            _close(g, w, dtype)
+    else:
+        _close(got, want, dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("bshape", [(4,), (4, 3), (2, 4, 3), (2, 4)])
+def test_solve(dtype, bshape):
+    a = _matrix((2, 4, 4) if len(bshape) == 3 or bshape == (2, 4) else (4, 4), dtype, seed=1)
+    b = _matrix(bshape, dtype, seed=2) if len(bshape) > 1 else _matrix((4, 1), dtype, seed=2)[:, 0]
+    try:
+        want = np.linalg.solve(a, b)
+    except Exception as e:  # noqa: BLE001
+        with pytest.raises(type(e)):
+            lnp.linalg.solve(deferred(a), deferred(b))
+        return
+    got = lnp.linalg.solve(deferred(a), deferred(b))
+    _close(got, want, dtype)
+    if not AGAINST_NUMPY:  # the residual
+        vec = want.ndim == a.ndim - 1 or want.ndim == 1
+        r = np.asarray(lnp.matmul(deferred(a), got[..., None] if vec else got))
+        np.testing.assert_allclose(r[..., 0] if vec else r, np.broadcast_to(b, want.shape), rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.float32])
+@pytest.mark.parametrize("full", [True, False])
+@pytest.mark.parametrize("shape", [(6, 4), (4, 6), (3, 5, 5)])
+def test_svd_reconstructs(dtype, full, shape):
+    x = _matrix(shape, dtype, seed=3)
+    u, s, vh = lnp.linalg.svd(deferred(x), full_matrices=full)
+    nu, ns, nvh = np.linalg.svd(x, full_matrices=full)
+    assert np.asarray(u).shape == nu.shape and np.asarray(vh).shape == nvh.shape
+    _close(s, ns, dtype)
+    k = min(shape[-2:])
+    us = np.asarray(u)[..., :k] * np.asarray(s)[..., None, :]
+    rtol = RTOL.get(np.dtype(dtype), 1e-9) * 10
+    np.testing.assert_allclose(us @ np.asarray(vh)[..., :k, :], x, rtol=rtol, atol=rtol * 10)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex64])
+@pytest.mark.parametrize("uplo", ["L", "U"])
+def test_eigh_and_cholesky_residuals(dtype, uplo):
+    a = _matrix((3, 6, 6), dtype, spd=True, seed=4)
+    w, v = lnp.linalg.eigh(deferred(a), UPLO=uplo)
+    nw = np.linalg.eigvalsh(a, UPLO=uplo)
+    _close(w, nw, dtype)
+    v = np.asarray(v)
+    rtol = RTOL.get(np.dtype(dtype), 1e-9) * 100
+    np.testing.assert_allclose(a @ v, v * np.asarray(w)[..., None, :], rtol=rtol, atol=rtol * 10)
+    low = np.asarray(lnp.linalg.cholesky(deferred(a)))
+    np.testing.assert_allclose(low @ np.conj(np.swapaxes(low, -1, -2)), a, rtol=rtol, atol=rtol * 10)
+    assert np.all(np.triu(low, 1) == 0)
+
+
+@pytest.mark.parametrize("case", ["singular-inv", "singular-solve", "not-pd", "nonsquare", "1-d", "float16",
+                                  "uplo", "solve-shape"])
+def test_errors_like_numpy(case):
+    sing = np.array([[1.0, 2.0], [2.0, 4.0]])
+    calls = {
+        "singular-inv": lambda m, d: m.linalg.inv(d(sing)),
+        "singular-solve": lambda m, d: m.linalg.solve(d(sing), d(np.ones(2))),
+        "not-pd": lambda m, d: m.linalg.cholesky(d(-np.eye(3))),
+        "nonsquare": lambda m, d: m.linalg.inv(d(np.ones((2, 3)))),
+        "1-d": lambda m, d: m.linalg.det(d(np.ones(3))),
+        "float16": lambda m, d: m.linalg.inv(d(np.eye(3, dtype=np.float16))),
+        "uplo": lambda m, d: m.linalg.eigh(d(np.eye(3)), UPLO="X"),
+        "solve-shape": lambda m, d: m.linalg.solve(d(np.eye(3)), d(np.ones((4, 2)))),
+    }
+    with pytest.raises(Exception) as want:
+        calls[case](np, np.array)
+    with pytest.raises(want.type):
+        calls[case](lnp, deferred)
+
+
+def test_singular_det_and_slogdet():
+    sing = np.array([[1.0, 2.0], [2.0, 4.0]])
+    assert float(lnp.linalg.det(deferred(sing))) == 0.0
+    sign, logdet = lnp.linalg.slogdet(deferred(sing))
+    assert float(sign) == 0.0 and float(logdet) == -np.inf
+
+
+@pytest.mark.parametrize("name", ["pinv", "matrix_rank", "cond", "norm2", "nuc", "tensorinv", "tensorsolve"])
+def test_numpy_code_over_the_tasks(name):
+    x = _matrix((5, 5), np.float64, seed=5)
+    fns = {
+        "pinv": lambda m, a: m.linalg.pinv(a[:, :3]),
+        "matrix_rank": lambda m, a: m.linalg.matrix_rank(a),
+        "cond": lambda m, a: m.linalg.cond(a),
+        "norm2": lambda m, a: m.linalg.norm(a, 2),
+        "nuc": lambda m, a: m.linalg.norm(a, "nuc"),
+        "tensorinv": lambda m, a: m.linalg.tensorinv(a, ind=1),
+        "tensorsolve": lambda m, a: m.linalg.tensorsolve(a, a[:, 0]),
+    }
+    want = fns[name](np, x)
+    got = fns[name](lnp, deferred(x))
+    if isinstance(want, np.ndarray):
+        _close(got, want, np.float64)
+    else:
+        assert abs(float(got) - float(want)) <= 1e-9 * max(1.0, abs(float(want)))
+
+
+@legate_only
+def test_no_fallback(native):
+    a = deferred(_matrix((3, 4, 4), np.float64, spd=True))
+    lnp.linalg.cholesky(a), lnp.linalg.inv(a), lnp.linalg.det(a), lnp.linalg.slogdet(a)
+    lnp.linalg.eigh(a), lnp.linalg.eigvalsh(a), lnp.linalg.svd(a), lnp.linalg.solve(a, a)
+    lnp.linalg.pinv(a[0]), lnp.linalg.matrix_rank(a), lnp.linalg.cond(a[0]), lnp.linalg.norm(a[0], 2)
+    np.linalg.inv(a)  # NumPy's function on our array: ours
+    from legate.numpy import coverage
+    rows = dict(coverage.report()["linalg"])
+    assert all(rows[n] for n in ("cholesky", "inv", "solve", "det", "slogdet", "eigh", "eigvalsh", "svd",
+                                 "pinv", "matrix_rank", "cond", "tensorsolve", "tensorinv", "norm"))
