@@ -149,9 +149,11 @@ def ediff1d(ary, to_end=None, to_begin=None):
         return wrap(_np.ediff1d(*convert((ary, to_end, to_begin))))
     L = _lnp()
     a = L.ravel(as_operand(ary))
-    ends = [None if t is None else L.ravel(as_operand(t)) for t in (to_begin, to_end)]
-    # NumPy's errors (to_begin/to_end not same_kind; bool subtract) on stand-ins
-    st = [None if t is None else _tiny(t) for t in ends]
+    ends = [None if t is None else as_operand(t) for t in (to_begin, to_end)]
+    # NumPy's errors (to_begin/to_end not same_kind, by value for a 0-d one
+    # under NumPy 1.x: eager ones as they are; bool subtract) on stand-ins
+    st = [None if t is None else (t._np if t._np is not None else _tiny(t)) for t in ends]
+    ends = [None if t is None else L.ravel(t) for t in ends]
     _np.ediff1d(_tiny(a, 2), to_end=st[1], to_begin=st[0])
     dt = a.dtype
     parts = []
@@ -184,7 +186,7 @@ _METHODS = {
 }
 
 
-def _nanq(L, a, q, axis, out, keepdims, method, rdt):
+def _nanq(L, a, q, axis, out, keepdims, method, rdt, first_line_dtype=False):
     """nanquantile of deferred real `a` at the NumPy array q (already
     checked) along `axis`, result dtype rdt."""
     kind, alpha, beta = _METHODS[method]
@@ -203,6 +205,11 @@ def _nanq(L, a, q, axis, out, keepdims, method, rdt):
         cnt = L.sum(~L.isnan(b), axis=-1)
     else:
         cnt = L.full(kshape, b.shape[-1], _np.intp)
+    if (first_line_dtype and inexact and axis is not None and nd > 1 and cnt.size
+            and int(L.ravel(cnt)[0]) == 0):
+        # NumPy's apply_along_axis takes the dtype of the first line's
+        # result: a's own where that line is all NaN
+        rdt = a.dtype
     qf = _np.asarray(q, dtype=_np.float64).ravel()
     n = cnt.astype(_np.float64)[..., None]
     qq = L.asarray(qf)
@@ -251,6 +258,8 @@ def _nanq(L, a, q, axis, out, keepdims, method, rdt):
             if b.shape[-1] and bool(L.any(empty)):
                 warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=4)
                 r = L.where(empty[..., None], rdt.type(_np.nan), r)
+    if r.dtype != rdt:
+        r = r.astype(rdt)
     # (keep..., Q) -> q.shape + keep (keepdims: a's shape, reduced axes 1)
     r = L.moveaxis(r, -1, 0)
     if keepdims:
@@ -288,28 +297,34 @@ def _nan_reducer(name):
         why = None
         if type(q) is ndarray and q._arr is not None:
             why = "q a deferred array"
+        elif (not med and _np.ndim(q) > 1 and p.get("axis") is not None
+              and _np.ndim(a) > 1):
+            # (NumPy's apply_along_axis layout of the q dims, which differs
+            # between NumPy 1.x and 2.x)
+            why = "q of 2 or more dims along an axis"
         elif p.get("interpolation") is not None or p.get("weights") is not None:
             why = "interpolation= or weights="
-        elif not isinstance(method, str) or method not in _METHODS:
-            why = "method %r" % (method,)
         A = as_operand(a)
+        qn = None if med or why else _np.asarray(convert(q))
+        if why is None:
+            # NumPy's errors (q range, method, axis, complex) and result
+            # dtype on a stand-in
+            st = _ghost((1,) * A.ndim, A.dtype)
+            kw = {"axis": p.get("axis"), "keepdims": kd}
+            if not med:
+                kw["method"] = method
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                exp = npf(st, qn, **kw) if not med else npf(st, **kw)
+            rdt = _np.asarray(exp).dtype
+        if why is None and (not isinstance(method, str) or method not in _METHODS):
+            why = "method %r" % (method,)
         out = p.get("out")
         if why is None and (A.dtype.kind not in "biuf" or
                             (out is not None and type(out) is not ndarray)):
             why = "dtype or out="
         if why is not None:
             return _call_numpy(npf, "%s (%s)" % (name, why), (a,) + args, kwargs)
-        qn = None if med else _np.asarray(convert(q))
-        # NumPy's errors (q range, method, axis, complex) and result dtype
-        # on a stand-in
-        st = _ghost((1,) * A.ndim, A.dtype)
-        kw = {"axis": p.get("axis"), "keepdims": kd}
-        if not med:
-            kw["method"] = method
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            exp = npf(st, qn, **kw) if not med else npf(st, **kw)
-        rdt = _np.asarray(exp).dtype
         L = _lnp()
         if A.size == 0:
             return L.nanmean(A, p.get("axis"), out=out, keepdims=kd)
@@ -317,7 +332,7 @@ def _nan_reducer(name):
             qn = _np.true_divide(qn, 100)
         if med:
             qn = _np.asarray(0.5)
-        return _nanq(L, _dfr(A), qn, p.get("axis"), out, kd, method, rdt)
+        return _nanq(L, _dfr(A), qn, p.get("axis"), out, kd, method, rdt, not med)
 
     f.__name__ = f.__qualname__ = name
     f.__doc__ = npf.__doc__
@@ -424,8 +439,21 @@ def polymul(a1, a2):
 def multi_dot(arrays, *, out=None):
     if not _deferred_inside(list(arrays) + [out]):
         return wrap(_np.linalg.multi_dot(convert(list(arrays)), out=convert(out)))
+    arrays = list(arrays)
+    if len(arrays) == 2 and any(_np.ndim(x) > 2 for x in arrays):
+        # (NumPy's dot of N-d arrays: not native)
+        return _call_numpy(_np.linalg.multi_dot, "linalg.multi_dot (N-d dot)", (arrays,),
+                           {"out": out})
     from ._numpy_impl import rebound
-    return rebound(_np.linalg.multi_dot)(arrays, out=out)
+    r = rebound(_np.linalg.multi_dot)(arrays)
+    if out is None:
+        return r
+    # (our dot has no out=): NumPy's dot's check of out, then a copy
+    if type(out) is not ndarray or out.shape != r.shape or out.dtype != r.dtype:
+        raise ValueError("output array is not acceptable (must have the right datatype, "
+                         "number of dimensions, and be a C-Array)")
+    _lnp().copyto(out, r)
+    return out
 
 
 def matrix_power(a, n):
@@ -437,7 +465,8 @@ def matrix_power(a, n):
     except TypeError:
         neg = False  # NumPy's TypeError from its code
     A = as_operand(a)
-    if neg or A.dtype.kind not in "biufc":
+    if neg or A.dtype.kind not in "biufc" or A.ndim > 2:
+        # (negative: inv; stacked matrices: N-d matmul, neither native)
         return _call_numpy(_np.linalg.matrix_power, "linalg.matrix_power", (a, n), {})
     from ._numpy_impl import rebound
     f = rebound(_np.linalg.matrix_power)
