@@ -14,6 +14,12 @@
  *  LNP_LA_SVD         a (RW: destroyed), s (W, real), info, then with
  *                     flag bit 0 (compute_uv) u (W), vh (W); flag bit 1:
  *                     full matrices
+ *  LNP_LA_QR          a (RW: geqrf's R and reflectors), tau (W), info
+ *  LNP_LA_QR_Q        a (RW: geqrf's output), tau (RW), q (W: m x k
+ *                     columns, k = desc's k), info
+ *  LNP_LA_LSTSQ       a (RW: destroyed), b (RW: max(m, n) x k, becomes x
+ *                     in its first n rows and the residuals' rows after),
+ *                     s (W, real), rank (W, int64), info; rcond: gelsd's
  * info holds one int64 per matrix: LAPACK's info (> 0: not positive
  * definite, singular, did not converge), -1 where LAPACKE is missing. */
 #ifndef LNP_LINALG_H
@@ -25,13 +31,25 @@
 extern "C" {
 #endif
 
-enum { LNP_LA_CHOLESKY, LNP_LA_INV, LNP_LA_SOLVE, LNP_LA_SLOGDET, LNP_LA_EIGH, LNP_LA_SVD, LNP_LA_NOPS };
+enum {
+  LNP_LA_CHOLESKY,
+  LNP_LA_INV,
+  LNP_LA_SOLVE,
+  LNP_LA_SLOGDET,
+  LNP_LA_EIGH,
+  LNP_LA_SVD,
+  LNP_LA_QR,
+  LNP_LA_QR_Q,
+  LNP_LA_LSTSQ,
+  LNP_LA_NOPS
+};
 
 typedef struct lnp_linalg_desc {
   int32_t op, dtype, flag, pad;
   int64_t batch; /* matrices */
   int64_t m, n;  /* a's rows and columns */
-  int64_t k;     /* solve: b's columns */
+  int64_t k;     /* solve, lstsq: b's columns; qr_q: q's columns */
+  double rcond;  /* lstsq */
 } lnp_linalg_desc;
 
 /* the task's CPU body: buffers' pointers in the order above */

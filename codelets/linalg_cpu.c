@@ -13,17 +13,18 @@
 #include <lapacke.h>
 
 /* dtype, element type, real type, LAPACK prefix, symmetric/Hermitian
- * infix, the absolute value and the pivot's unit (value / |value|) */
+ * infix, orthogonal/unitary infix, the absolute value and the pivot's unit
+ * (value / |value|) */
 #define LNP_LA_TYPES(X)                                                            \
-  X(LNP_FLOAT32, float, float, s, sy, fabsf, la_unit_r)                            \
-  X(LNP_FLOAT64, double, double, d, sy, fabs, la_unit_r)                           \
-  X(LNP_COMPLEX64, lapack_complex_float, float, c, he, cabsf, la_unit_c)          \
-  X(LNP_COMPLEX128, lapack_complex_double, double, z, he, cabs, la_unit_c)
+  X(LNP_FLOAT32, float, float, s, sy, or, fabsf, la_unit_r)                        \
+  X(LNP_FLOAT64, double, double, d, sy, or, fabs, la_unit_r)                       \
+  X(LNP_COMPLEX64, lapack_complex_float, float, c, he, un, cabsf, la_unit_c)      \
+  X(LNP_COMPLEX128, lapack_complex_double, double, z, he, un, cabs, la_unit_c)
 
 #define la_unit_r(v, a) ((v) < 0 ? -1 : 1)
 #define la_unit_c(v, a) ((v) / (a))
 
-#define LNP_LA_DEF(E, T, R, P, SY, ABS, UNIT)                                        \
+#define LNP_LA_DEF(E, T, R, P, SY, OR, ABS, UNIT)                                        \
   static void la_##P(const lnp_linalg_desc *d, void *const *buf)                   \
   {                                                                                \
     const lapack_int m = (lapack_int)d->m, n = (lapack_int)d->n, k = (lapack_int)d->k; \
@@ -92,20 +93,44 @@
         ((int64_t *)buf[2])[b] = info;                                             \
         break;                                                                     \
       }                                                                            \
+      case LNP_LA_QR:                                                              \
+        info = LAPACKE_##P##geqrf(LAPACK_ROW_MAJOR, m, n, A, n, (T *)buf[1] + b * (int64_t)mn); \
+        ((int64_t *)buf[2])[b] = info;                                             \
+        break;                                                                     \
+      case LNP_LA_QR_Q: { /* Q's k columns: the reflectors', then orgqr */         \
+        T *Q = (T *)buf[2] + b * (int64_t)m * k;                                   \
+        for (lapack_int i = 0; i < m; i++)                                         \
+          for (lapack_int j = 0; j < k; j++)                                       \
+            Q[(int64_t)i * k + j] = j < n ? A[(int64_t)i * n + j] : (T)0;          \
+        info = LAPACKE_##P##OR##gqr(LAPACK_ROW_MAJOR, m, k, mn, Q, k,              \
+                                    (T *)buf[1] + b * (int64_t)mn);                \
+        ((int64_t *)buf[3])[b] = info;                                             \
+        break;                                                                     \
+      }                                                                            \
+      case LNP_LA_LSTSQ: {                                                         \
+        lapack_int rank = 0;                                                       \
+        const lapack_int mx = m > n ? m : n;                                       \
+        info = LAPACKE_##P##gelsd(LAPACK_ROW_MAJOR, m, n, k, A, n,                 \
+                                  (T *)buf[1] + b * (int64_t)mx * k, k,            \
+                                  (R *)buf[2] + b * (int64_t)mn, (R)d->rcond, &rank); \
+        ((int64_t *)buf[3])[b] = rank;                                             \
+        ((int64_t *)buf[4])[b] = info;                                             \
+        break;                                                                     \
+      }                                                                            \
       default:                                                                     \
         break;                                                                     \
       }                                                                            \
     }                                                                              \
     free(ipiv);                                                                    \
   }
-#define X(E, T, R, P, SY, ABS, UNIT) LNP_LA_DEF(E, T, R, P, SY, ABS, UNIT)
+#define X(E, T, R, P, SY, OR, ABS, UNIT) LNP_LA_DEF(E, T, R, P, SY, OR, ABS, UNIT)
 LNP_LA_TYPES(X)
 #undef X
 
 void lnp_linalg_cpu(const lnp_linalg_desc *d, void *const *buf)
 {
   switch (d->dtype) {
-#define X(E, T, R, P, SY, ABS, UNIT) \
+#define X(E, T, R, P, SY, OR, ABS, UNIT) \
   case E: la_##P(d, buf); break;
     LNP_LA_TYPES(X)
 #undef X
@@ -116,7 +141,7 @@ void lnp_linalg_cpu(const lnp_linalg_desc *d, void *const *buf)
 /* without LAPACKE every matrix reports -1: the Python layer falls back */
 void lnp_linalg_cpu(const lnp_linalg_desc *d, void *const *buf)
 {
-  const int info_buf[LNP_LA_NOPS] = {1, 1, 2, -1, 2, 2};
+  const int info_buf[LNP_LA_NOPS] = {1, 1, 2, -1, 2, 2, 2, 3, 4};
   if (info_buf[d->op] >= 0)
     for (int64_t b = 0; b < d->batch; b++) ((int64_t *)buf[info_buf[d->op]])[b] = -1;
 }

@@ -45,11 +45,12 @@ static lnp_status gather(const lnp_view *v, int dtype, int64_t B, lnp_view **out
   return st;
 }
 
-lnp_status lnp_linalg(int op, int dtype, const lnp_view *a, const lnp_view *b, int flag, lnp_view **outs,
-                      int *nout)
+lnp_status lnp_linalg(int op, int dtype, const lnp_view *a, const lnp_view *b, int flag, double rcond,
+                      lnp_view **outs, int *nout)
 {
   *nout = 0;
-  if (op < 0 || op >= LNP_LA_NOPS || a->ndim < 2 || (op == LNP_LA_SOLVE && (!b || b->ndim != a->ndim)))
+  const int two = op == LNP_LA_SOLVE || op == LNP_LA_QR_Q || op == LNP_LA_LSTSQ;
+  if (op < 0 || op >= LNP_LA_NOPS || a->ndim < 2 || (two && (!b || b->ndim != a->ndim)))
     return lnp_error(LNP_EVALUE, "linalg: bad operands");
   if (dtype != LNP_FLOAT32 && dtype != LNP_FLOAT64 && dtype != LNP_COMPLEX64 && dtype != LNP_COMPLEX128)
     return lnp_error(LNP_ETYPE, "linalg: dtype %d is not a LAPACK type", dtype);
@@ -66,7 +67,8 @@ lnp_status lnp_linalg(int op, int dtype, const lnp_view *a, const lnp_view *b, i
   d->batch = B;
   d->m = m;
   d->n = n;
-  d->k = op == LNP_LA_SOLVE ? b->shape[b->ndim - 1] : 0;
+  d->k = op == LNP_LA_SOLVE || op == LNP_LA_LSTSQ ? b->shape[b->ndim - 1] : op == LNP_LA_QR_Q ? ((flag & 2) ? m : mn) : 0;
+  d->rcond = rcond;
   /* buffers: the task's, in linalg.h's order; res: what is returned */
   lnp_view *buf[6] = {0}, *res[5] = {0};
   int nb = 0, nr = 0;
@@ -113,13 +115,40 @@ lnp_status lnp_linalg(int op, int dtype, const lnp_view *a, const lnp_view *b, i
     res[nr++] = buf[2];
     break;
   }
+  case LNP_LA_QR: {
+    const int64_t tshape[2] = {B, mn};
+    if (!st) st = one_tile(2, tshape, dtype, &buf[nb++]);
+    if (!st) st = one_tile(1, vshape, LNP_INT64, &buf[nb++]);
+    res[nr++] = buf[0];
+    res[nr++] = buf[1];
+    res[nr++] = buf[2];
+    break;
+  }
+  case LNP_LA_QR_Q: {
+    const int64_t qshape[3] = {B, m, d->k};
+    if (!st) st = gather(b, dtype, B, &buf[nb++]); /* tau as (B, 1, mn) */
+    if (!st) st = one_tile(3, qshape, dtype, &buf[nb++]);
+    if (!st) st = one_tile(1, vshape, LNP_INT64, &buf[nb++]);
+    res[nr++] = buf[2];
+    res[nr++] = buf[3];
+    break;
+  }
+  case LNP_LA_LSTSQ: {
+    const int64_t sshape[2] = {B, mn};
+    if (!st) st = gather(b, dtype, B, &buf[nb++]); /* b, (max(m, n), k) */
+    if (!st) st = one_tile(2, sshape, rdt, &buf[nb++]);
+    if (!st) st = one_tile(1, vshape, LNP_INT64, &buf[nb++]);
+    if (!st) st = one_tile(1, vshape, LNP_INT64, &buf[nb++]);
+    for (int i = 1; i < 5; i++) res[nr++] = buf[i];
+    break;
+  }
   default:
     break;
   }
   if (!st) {
     struct starpu_data_descr dd[6];
     for (int i = 0; i < nb; i++) {
-      const int rw = i == 0 || (op == LNP_LA_SOLVE && i == 1);
+      const int rw = i == 0 || (two && i == 1);
       dd[i] = (struct starpu_data_descr){buf[i]->store->storage->tiles[0], rw ? STARPU_RW : STARPU_W};
       buf[i]->store->storage->written[0] = 1;
     }

@@ -345,10 +345,12 @@ lnp_status lnp_searchsorted(const lnp_view *a, const lnp_view *v, int right, lnp
  * flags): a (..., m, n) and for SOLVE b (..., n, k), computed in dtype (a
  * LAPACK type); outs: the results, then an int64 info per matrix (none for
  * SLOGDET): CHOLESKY/INV [a', info], SOLVE [x, info], SLOGDET [sign,
- * logabsdet], EIGH [w, (v,) info], SVD [(u,) s, (vh,) info]; batch dims
- * flattened (the caller reshapes). */
-lnp_status lnp_linalg(int op, int dtype, const lnp_view *a, const lnp_view *b, int flag, lnp_view **outs,
-                      int *nout);
+ * logabsdet], EIGH [w, (v,) info], SVD [(u,) s, (vh,) info], QR [a', tau,
+ * info], QR_Q (b: tau as (..., 1, k)) [q, info], LSTSQ (b padded to
+ * max(m, n) rows; rcond) [b', s, rank, info]; batch dims flattened (the
+ * caller reshapes). */
+lnp_status lnp_linalg(int op, int dtype, const lnp_view *a, const lnp_view *b, int flag, double rcond,
+                      lnp_view **outs, int *nout);
 /* Advanced indexing (index.c).  Offsets are rows of R consecutive
  * elements of a view in C order, every one in [0, size / R) (the caller
  * checks).  Gather: *res = a new (offsets, R) array, res[i, j] =

@@ -412,13 +412,14 @@ static PyObject *py_linalg(PyObject *self, PyObject *args)
   (void)self;
   PyObject *a, *b;
   int op, dtype, flag;
-  if (!PyArg_ParseTuple(args, "iiOOi", &op, &dtype, &a, &b, &flag) || check_runtime()) return NULL;
+  double rcond = 0.0;
+  if (!PyArg_ParseTuple(args, "iiOOi|d", &op, &dtype, &a, &b, &flag, &rcond) || check_runtime()) return NULL;
   const lnp_view *av = lnp_py_view(a), *bv = NULL;
   if (!av) return NULL;
   if (b != Py_None && !(bv = lnp_py_view(b))) return NULL;
   lnp_view *outs[5];
   int n = 0;
-  lnp_status st = lnp_linalg(op, dtype, av, bv, flag, outs, &n);
+  lnp_status st = lnp_linalg(op, dtype, av, bv, flag, rcond, outs, &n);
   if (st) return lnp_py_raise(st);
   PyObject *t = PyTuple_New(n);
   for (int i = 0; t && i < n; i++) {
@@ -600,7 +601,7 @@ static PyMethodDef module_methods[] = {
   {"scan_supported", py_scan_supported, METH_VARARGS, "scan_supported(op, dtype_num): op scans natively in dtype"},
   {"bincount", py_bincount, METH_VARARGS, "bincount(x, weights_or_None, nbins) -> new array (int64 counts or float64 sums)"},
   {"sort", py_sort, METH_VARARGS, "sort(a, axis, argsort) -> new array: a sorted along axis in NumPy's order, stably, or (argsort) the int64 indices"},
-  {"linalg", py_linalg, METH_VARARGS, "linalg(op, dtype, a, b or None, flag) -> tuple of new arrays: LAPACK on whole matrices (codelets/linalg.h)"},
+  {"linalg", py_linalg, METH_VARARGS, "linalg(op, dtype, a, b or None, flag[, rcond]) -> tuple of new arrays: LAPACK on whole matrices (codelets/linalg.h)"},
   {"searchsorted", py_searchsorted, METH_VARARGS, "searchsorted(a, v, right) -> new int64 array of v's shape: insertion points of v in the sorted 1-D a (a's dtype)"},
   {"gather", py_gather, METH_VARARGS, "gather(src, off, R[, checked]) -> new (len(off), R) array: rows off[i] of R elements of src in C order; checked (R 1): negative offsets count from the end and (array or None, bad count, first bad row) is returned"},
   {"scatter", py_scatter, METH_VARARGS, "scatter(dst, off, vals): rows off[i] of R elements of dst (C order) = vals[i] (vals (len(off), R))"},

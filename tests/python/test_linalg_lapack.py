@@ -154,8 +154,54 @@ def test_no_fallback(native):
     lnp.linalg.cholesky(a), lnp.linalg.inv(a), lnp.linalg.det(a), lnp.linalg.slogdet(a)
     lnp.linalg.eigh(a), lnp.linalg.eigvalsh(a), lnp.linalg.svd(a), lnp.linalg.solve(a, a)
     lnp.linalg.pinv(a[0]), lnp.linalg.matrix_rank(a), lnp.linalg.cond(a[0]), lnp.linalg.norm(a[0], 2)
+    lnp.linalg.qr(a[0]), lnp.linalg.qr(a[0], mode="complete"), lnp.linalg.lstsq(a[0], a[0, :, 0], rcond=None)
+    lnp.polyfit(a[0, 0], a[0, 1], 2)
     np.linalg.inv(a)  # NumPy's function on our array: ours
     from legate.numpy import coverage
     rows = dict(coverage.report()["linalg"])
     assert all(rows[n] for n in ("cholesky", "inv", "solve", "det", "slogdet", "eigh", "eigvalsh", "svd",
-                                 "pinv", "matrix_rank", "cond", "tensorsolve", "tensorinv", "norm"))
+                                 "pinv", "matrix_rank", "cond", "tensorsolve", "tensorinv", "norm", "qr",
+                                 "lstsq"))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
+@pytest.mark.parametrize("shape", [(6, 4), (4, 6), (5, 5), (2, 6, 3)])
+@pytest.mark.parametrize("mode", ["reduced", "complete", "r"])
+def test_qr(dtype, shape, mode):
+    """NumPy's qr code over QR tasks: R as NumPy's (to rounding; both are
+    LAPACK's geqrf), Q orthonormal, Q R = A."""
+    x = _matrix(shape, dtype, seed=6)
+    want = np.linalg.qr(x, mode=mode)
+    got = lnp.linalg.qr(deferred(x), mode=mode)
+    if mode == "r":
+        _close(got, want, dtype)
+        return
+    q, r = (np.asarray(g) for g in got)
+    assert q.shape == want[0].shape and r.shape == want[1].shape and q.dtype == want[0].dtype
+    _close(got[1], want[1], dtype)
+    _close(got[0], want[0], dtype)
+    rtol = RTOL.get(np.dtype(dtype), 1e-9) * 10
+    np.testing.assert_allclose(q @ r, x, rtol=rtol, atol=rtol * 10)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.int64])
+@pytest.mark.parametrize("shape,bshape", [((8, 3), (8,)), ((8, 3), (8, 2)), ((3, 8), (3, 2)), ((5, 5), (5,))])
+def test_lstsq(dtype, shape, bshape):
+    """NumPy's lstsq code over a gelsd task: x, residuals, rank, s."""
+    a = _matrix(shape, dtype, seed=7)
+    b = _matrix(bshape if len(bshape) == 2 else bshape + (1,), dtype, seed=8)
+    if len(bshape) == 1:
+        b = b[:, 0]
+    want = np.linalg.lstsq(a, b, rcond=None)
+    got = lnp.linalg.lstsq(deferred(a), deferred(b), rcond=None)
+    _close(got[0], want[0], dtype)
+    _close(got[1], want[1], dtype)
+    assert int(got[2]) == int(want[2]) and type(got[2]) is type(want[2])
+    _close(got[3], want[3], dtype)
+
+
+def test_polyfit_over_lstsq():
+    x = np.linspace(-2, 3, 40)
+    y = 3 * x ** 3 - x + 0.5 + np.sin(7 * x) * 0.01
+    want = np.polyfit(x, y, 3)
+    _close(lnp.polyfit(deferred(x), deferred(y), 3), want, np.float64)

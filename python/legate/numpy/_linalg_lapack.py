@@ -16,12 +16,12 @@ import numpy as _np
 
 from ._runtime import core as _core
 from ._dtypes import dt_num, NUMPY2
-from ._array import ndarray, _deferred, _deferred_result, to_numpy, wrap_result
+from ._array import ndarray, _deferred, _deferred_result, as_core, to_numpy, wrap_result
 from ._fallback import call_numpy
 
 _la = getattr(_np.linalg, "_linalg", None) or _np.linalg.linalg
 LinAlgError = _np.linalg.LinAlgError
-_CHOLESKY, _INV, _SOLVE, _SLOGDET, _EIGH, _SVD = range(6)
+_CHOLESKY, _INV, _SOLVE, _SLOGDET, _EIGH, _SVD, _QR, _QR_Q, _LSTSQ = range(9)
 
 
 def _result(name, *fields):
@@ -55,10 +55,10 @@ def _square(a):
         raise LinAlgError("Last 2 dimensions of the array must be square")
 
 
-def _run(op, t, a, b=None, flag=0):
-    """The task: its results (our arrays, batch dims flattened) and the
-    info vector (a NumPy array) when the op has one."""
-    outs = _core.linalg(op, dt_num(t), a._arr, None if b is None else b._arr, flag)
+def _run(op, t, a, b=None, flag=0, rcond=0.0):
+    """The task: its results (our arrays, batch dims flattened), the info
+    vector last when the op has one."""
+    outs = _core.linalg(op, dt_num(_np.dtype(t)), as_core(a), None if b is None else as_core(b), flag, rcond)
     return [_deferred(o) for o in outs]
 
 
@@ -229,9 +229,94 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     return _result("SVDResult", u, s, vh)
 
 
+class _Umath:
+    """NumPy's _umath_linalg as its Python code (qr, lstsq) calls it: the
+    gufuncs of those on our deferred arrays are LAPACK tasks, so NumPy's
+    argument handling, defaults, warnings and result types stay NumPy's;
+    eager operands and every other gufunc are NumPy's own."""
+
+    def __init__(self, real):
+        self._real = real
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def _numpy(self, name, args, kwargs):
+        r = getattr(self._real, name)(*[to_numpy(x) for x in args], **kwargs)
+        return tuple(wrap_result(x) for x in r) if isinstance(r, tuple) else wrap_result(r)
+
+    def _qr_raw(self, name, a, **kwargs):
+        if _operand(a) is None:
+            return self._numpy(name, (a,), kwargs)
+        m, n = a.shape[-2:]
+        a2, tau, info = _run(_QR, a.dtype, a)
+        a[...] = a2.reshape(a.shape)  # NumPy's gufunc writes a in place
+        return tau.reshape(a.shape[:-2] + (min(m, n),))
+
+    def qr_r_raw_m(self, a, **kwargs):
+        return self._qr_raw("qr_r_raw_m", a, **kwargs)
+
+    def qr_r_raw_n(self, a, **kwargs):
+        return self._qr_raw("qr_r_raw_n", a, **kwargs)
+
+    def qr_r_raw(self, a, **kwargs):  # NumPy 2's name
+        return self._qr_raw("qr_r_raw", a, **kwargs)
+
+    def _qr_q(self, name, a, tau, complete, **kwargs):
+        if _operand(a) is None:
+            return self._numpy(name, (a, tau), kwargs)
+        from ._creation import asarray
+        m, n = a.shape[-2:]
+        tau = asarray(tau)
+        q, info = _run(_QR_Q, a.dtype, a, tau.reshape(tau.shape[:-1] + (1, tau.shape[-1])),
+                       flag=2 if complete else 0)
+        return q.reshape(a.shape[:-2] + (m, m if complete else min(m, n)))
+
+    def qr_reduced(self, a, tau, **kwargs):
+        return self._qr_q("qr_reduced", a, tau, False, **kwargs)
+
+    def qr_complete(self, a, tau, **kwargs):
+        return self._qr_q("qr_complete", a, tau, True, **kwargs)
+
+    def _lstsq(self, name, a, b, rcond, **kwargs):
+        if _operand(a) is None and _operand(b) is None:
+            return self._numpy(name, (a, b, rcond), kwargs)
+        from ._creation import asarray, zeros
+        from ._manip import concatenate
+        from ._ufunc import absolute
+        a, b = asarray(a), asarray(b)
+        # the computation type NumPy's code asks of the gufunc
+        t = _np.dtype(_np.complex128 if str(kwargs.get("signature", "d")).startswith("D") else _np.float64)
+        m, n = a.shape[-2:]
+        k = b.shape[-1]
+        bp = b.astype(t) if m >= n else concatenate([b.astype(t), zeros(b.shape[:-2] + (n - m, k), t)], axis=-2)
+        out, s, rank, info = _run(_LSTSQ, t, a.astype(t, copy=False), bp, rcond=float(rcond))
+        _check(info, "SVD did not converge in Linear Least Squares")
+        batch = a.shape[:-2]
+        out = out.reshape(batch + (max(m, n), k))
+        x = out[..., :n, :]
+        real = _np.dtype(t.char.lower()) if t.kind == "c" else t
+        if m > n:
+            resids = (absolute(out[..., n:, :]) ** 2).sum(axis=-2)
+        else:
+            resids = zeros(batch + (k,), real)
+        r = to_numpy(rank).astype(_np.int32).reshape(batch)
+        return x, resids, (r[()] if r.ndim == 0 else r), s.reshape(batch + (min(m, n),))
+
+    def lstsq_m(self, a, b, rcond, **kwargs):
+        return self._lstsq("lstsq_m", a, b, rcond, **kwargs)
+
+    def lstsq_n(self, a, b, rcond, **kwargs):
+        return self._lstsq("lstsq_n", a, b, rcond, **kwargs)
+
+    def lstsq(self, a, b, rcond, **kwargs):  # NumPy 2's name
+        return self._lstsq("lstsq", a, b, rcond, **kwargs)
+
+
 FUNCTIONS = {f.__name__: f for f in (cholesky, inv, solve, slogdet, det, eigh, eigvalsh, svd)}
-# NumPy's own Python code over the functions above
-NUMPY_CODE = ("pinv", "matrix_rank", "cond", "tensorsolve", "tensorinv")
+# NumPy's own Python code over the functions above (qr and lstsq over
+# _Umath's gufuncs)
+NUMPY_CODE = ("pinv", "matrix_rank", "cond", "tensorsolve", "tensorinv", "qr", "lstsq")
 
 
 def lazy_numpy_code(name):
@@ -260,4 +345,7 @@ def numpy_code(name):
     # its code tests them against (NumPy 2's pinv: rtol=_NoValue)
     if "_NoValue" in f.__globals__:
         f.__globals__["_NoValue"] = _NoValue
+    real = f.__globals__.get("_umath_linalg")
+    if real is not None and not isinstance(real, _Umath):
+        f.__globals__["_umath_linalg"] = _Umath(real)
     return f

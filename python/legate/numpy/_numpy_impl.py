@@ -36,6 +36,8 @@ NUMPY_IMPL = (
     "nanvar", "nanstd",
     # complex parts (ndarray.real/.imag are views)
     "real", "imag", "angle", "isreal",
+    # over np.linalg.lstsq (a LAPACK task)
+    "polyfit",
 ) + tuple(n for n in ("trapz", "trapezoid") if hasattr(_np, n))
 
 # functions whose arrays NumPy's code makes itself (mask_indices(n, f): an

@@ -137,6 +137,9 @@ def ufunc_reduce(uf, array, axis=0, dtype=None, out=None, keepdims=False,
         return _eager(npuf.reduce, a._np, out, axis=axis, dtype=dtype,
                       keepdims=keepdims, initial=initial, where=where)
     _check_out_type(out)
+    if (initial is not _NoValue and _np.ndim(initial) == 0 and type(initial) in (int, float, bool)
+            and ((uf.__name__ == "add" and initial == 0) or (uf.__name__ == "multiply" and initial == 1))):
+        initial = _NoValue  # the identity (NumPy 2's code passes sum(..., initial=0))
     if (initial is not _NoValue and uf.__name__ in ("maximum", "minimum", "fmax", "fmin")
             and where is True and out is None and uf._redop is not None and a._arr is not None
             and a.size > 0 and _np.ndim(initial) == 0):
