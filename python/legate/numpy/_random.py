@@ -11,10 +11,22 @@ host): the same values as a store.  Values differ from NumPy's streams.
 
 Parameters are checked by NumPy itself: a native call first makes the same
 call with size=None on a private NumPy generator (NumPy's exceptions and
-its scalar return types).  Array parameters of the location/scale families
-are elementwise ops on a standard draw; other array-parameter forms and
-the distributions without a kernel run through NumPy (the fallback, with
-its warning) on a NumPy generator seeded from the same seed.
+its scalar return types); the composite distributions below check as NumPy
+does (_CONS, NumPy's messages).  Array parameters of the location/scale
+families are elementwise ops on a standard draw.
+
+The distributions without a kernel (dirichlet, multinomial,
+multivariate_normal, vonmises, zipf, hypergeometric, the noncentral ones,
+weighted choice without replacement, permuted) are composed of native draws
+and native array ops.  Where a parameter varies by element (a gamma's shape
+in dirichlet, a binomial's n in multinomial, any array parameter) a sampler
+is a vectorized rejection or sequential-search loop over the pending
+elements (_until): which are pending depends only on values, so these too
+are the same in every mode (floats to an ulp: small arrays run NumPy's
+libm, the kernels their own).  Values differ from NumPy's streams, the
+distributions are NumPy's.  The other array-parameter forms run through
+NumPy (the fallback, with its warning) on a NumPy generator seeded from the
+same seed.
 """
 
 import math
@@ -251,8 +263,8 @@ def _int_param(v):
 _CONS = {
     "ge0": (lambda x: x < 0, "%s < 0"),
     "gt0": (lambda x: x <= 0, "%s <= 0"),
-    "ge1": (lambda x: _ufunc().logical_not(x >= 1), "%s < 1 or %s is NaN"),
-    "gt1": (lambda x: _ufunc().logical_not(x > 1), "%s <= 1 or %s is NaN"),
+    "ge1": (lambda x: _lnp().logical_not(x >= 1), "%s < 1 or %s is NaN"),
+    "gt1": (lambda x: _lnp().logical_not(x > 1), "%s <= 1 or %s is NaN"),
 }
 
 # Distributions composed of native draws and native array ops: name ->
