@@ -144,6 +144,28 @@ static lnp_status sort_lines(const lnp_view *mv, int arg, lnp_view **out)
   return LNP_OK;
 }
 
+/* one MERGE task: result tile q of os, the elements of merge rank
+ * [out_lo, ...) of nr runs (their value tiles vals[0..nr), with arg their
+ * index tiles idx[0..nr)) */
+static lnp_status submit_merge(const lnp_store *os, int32_t q, int dtype, int arg, int32_t nr,
+                               starpu_data_handle_t *const *vals, starpu_data_handle_t *const *idx, int64_t out_lo)
+{
+  struct starpu_data_descr d[1 + 2 * LNP_SORT_MAX_RUNS];
+  lnp_sort_desc *sd = calloc(1, sizeof *sd);
+  if (!sd) return lnp_error(LNP_ENOMEM, "out of memory");
+  sd->dtype = dtype;
+  sd->arg = arg;
+  sd->nruns = nr;
+  sd->out_lo = out_lo;
+  d[0] = (struct starpu_data_descr){os->storage->tiles[q], STARPU_W};
+  for (int32_t r = 0; r < nr; r++) {
+    d[1 + r] = (struct starpu_data_descr){*vals[r], STARPU_R};
+    if (arg) d[1 + nr + r] = (struct starpu_data_descr){*idx[r], STARPU_R};
+  }
+  os->storage->written[q] = 1;
+  return lnp_submit(&lnp_cl_merge, d, 1 + (arg ? 2 : 1) * nr, sd, sizeof *sd, "merge");
+}
+
 /* a 1-D slice [lo, lo + len) of the 1-D view v */
 static lnp_status slice1(const lnp_view *v, int64_t lo, int64_t len, lnp_view **out)
 {
@@ -284,24 +306,16 @@ static lnp_status merge_split(const lnp_view *T, const lnp_view *Ix, const lnp_s
       t++;
     }
   /* a merge task per result tile, over its segment's pieces */
-  struct starpu_data_descr d[1 + 2 * LNP_SORT_MAX_RUNS];
-  for (int s = 0; !st && s < S; s++)
-    for (int32_t q = seg_first[s]; q < seg_first[s + 1] && !st; q++) {
-      lnp_sort_desc *sd = calloc(1, sizeof *sd);
-      if (!sd) { st = lnp_error(LNP_ENOMEM, "out of memory"); break; }
-      const int32_t nr = first[s + 1] - first[s];
-      sd->dtype = dtype;
-      sd->arg = arg;
-      sd->nruns = nr;
-      sd->out_lo = os->bounds[0][q] - G[s];
-      d[0] = (struct starpu_data_descr){os->storage->tiles[q], STARPU_W};
-      for (int32_t i = 0; i < nr; i++) {
-        d[1 + i] = (struct starpu_data_descr){Pv->store->storage->tiles[first[s] + i], STARPU_R};
-        if (arg) d[1 + nr + i] = (struct starpu_data_descr){Pi->store->storage->tiles[first[s] + i], STARPU_R};
-      }
-      os->storage->written[q] = 1;
-      st = lnp_submit(&lnp_cl_merge, d, 1 + (arg ? 2 : 1) * nr, sd, sizeof *sd, "merge");
+  for (int s = 0; !st && s < S; s++) {
+    starpu_data_handle_t *vals[LNP_SORT_MAX_RUNS], *idx[LNP_SORT_MAX_RUNS];
+    const int32_t nr = first[s + 1] - first[s];
+    for (int32_t i = 0; i < nr; i++) {
+      vals[i] = &Pv->store->storage->tiles[first[s] + i];
+      idx[i] = arg ? &Pi->store->storage->tiles[first[s] + i] : NULL;
     }
+    for (int32_t q = seg_first[s]; q < seg_first[s + 1] && !st; q++)
+      st = submit_merge(os, q, dtype, arg, nr, vals, idx, os->bounds[0][q] - G[s]);
+  }
   lnp_view_free(Pv);
   lnp_view_free(Pi);
   free(G); free(cnt); free(mine); free(pos); free(pb); free(src); free(first);
@@ -354,36 +368,16 @@ static lnp_status sort_runs(const lnp_view *v1, int arg, lnp_view **out)
   }
   if (!st && S > 1) {
     st = merge_split(T, Ix, O->store, v1->store->dtype, arg, S, seg_first);
-    free(seg_first);
-    if (!st) st = lnp_launch_sync_after(O);
-    lnp_view_free(T);
-    lnp_view_free(Ix);
-    if (st) {
-      lnp_view_free(O);
-      return st;
+  } else if (!st) { /* every merge task reads every run */
+    starpu_data_handle_t *vals[LNP_SORT_MAX_RUNS], *idx[LNP_SORT_MAX_RUNS];
+    for (int32_t r = 0; r < P; r++) {
+      vals[r] = &ts->storage->tiles[r];
+      idx[r] = arg ? &Ix->store->storage->tiles[r] : NULL;
     }
-    *out = O;
-    return LNP_OK;
+    for (int32_t q = 0; !st && q < O->store->ntiles[0]; q++)
+      st = submit_merge(O->store, q, v1->store->dtype, arg, P, vals, idx, O->store->bounds[0][q]);
   }
   free(seg_first);
-  struct starpu_data_descr *d = st ? NULL : malloc(sizeof *d * (2 * (size_t)P + 1));
-  if (!st && !d) st = lnp_error(LNP_ENOMEM, "out of memory");
-  for (int32_t q = 0; !st && q < O->store->ntiles[0]; q++) {
-    lnp_sort_desc *sd = calloc(1, sizeof *sd);
-    if (!sd) { st = lnp_error(LNP_ENOMEM, "out of memory"); break; }
-    sd->dtype = v1->store->dtype;
-    sd->arg = arg;
-    sd->nruns = P;
-    sd->out_lo = O->store->bounds[0][q];
-    d[0] = (struct starpu_data_descr){O->store->storage->tiles[q], STARPU_W};
-    for (int32_t r = 0; r < P; r++) {
-      d[1 + r] = (struct starpu_data_descr){ts->storage->tiles[r], STARPU_R};
-      if (arg) d[1 + P + r] = (struct starpu_data_descr){Ix->store->storage->tiles[r], STARPU_R};
-    }
-    O->store->storage->written[q] = 1;
-    st = lnp_submit(&lnp_cl_merge, d, 1 + (arg ? 2 : 1) * P, sd, sizeof *sd, "merge");
-  }
-  free(d);
   if (!st) st = lnp_launch_sync_after(O);
   lnp_view_free(T);
   lnp_view_free(Ix);
