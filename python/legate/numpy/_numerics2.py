@@ -152,7 +152,8 @@ def ediff1d(ary, to_end=None, to_begin=None):
     ends = [None if t is None else as_operand(t) for t in (to_begin, to_end)]
     # NumPy's errors (to_begin/to_end not same_kind, by value for a 0-d one
     # under NumPy 1.x: eager ones as they are; bool subtract) on stand-ins
-    st = [None if t is None else (t._np if t._np is not None else _tiny(t)) for t in ends]
+    st = [None if o is None else (convert(o) if not _deferred_inside((o,)) else _tiny(t))
+          for o, t in zip((to_begin, to_end), ends)]
     ends = [None if t is None else L.ravel(t) for t in ends]
     _np.ediff1d(_tiny(a, 2), to_end=st[1], to_begin=st[0])
     dt = a.dtype
@@ -315,7 +316,8 @@ def _nan_reducer(name):
                 kw["method"] = method
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                exp = npf(st, qn, **kw) if not med else npf(st, **kw)
+                # (q as given: NumPy 2 keeps a Python scalar weak)
+                exp = npf(st, convert(q), **kw) if not med else npf(st, **kw)
             rdt = _np.asarray(exp).dtype
         if why is None and (not isinstance(method, str) or method not in _METHODS):
             why = "method %r" % (method,)
