@@ -5,6 +5,7 @@ linalg.matrix_power.  Against NumPy (values, dtype, shape, exception class)
 and, on deferred arrays, with no trip through the fallback (no warning, no
 host copy: test_stats_numerics' `strict`)."""
 
+import os
 import warnings
 
 import numpy as np
@@ -12,6 +13,11 @@ import pytest
 
 from conftest import AGAINST_NUMPY, check, deferred, legate_only, lnp, public_exc, quiet, values
 from test_stats_numerics import native, strict
+
+# a long operand: many tiles by default; in test mode (3-element tiles) a
+# few hundred, as 70001 elements there make tens of thousands of tasks per op
+TEST_MODE = not AGAINST_NUMPY and os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
+LONG = 701 if TEST_MODE else 70001
 
 
 def raises_like(fn, *args):
@@ -95,7 +101,7 @@ def test_interp_shapes():
     native(lambda m, x, xp, fp: m.interp(x, xp, fp, left=-1, right=1), XS, XP[:1], FP[:1])
     native(lambda m, x, xp, fp: m.interp(x, xp, fp), XS, XP[:2], FP[:2])
     native(lambda m, x, xp, fp: m.interp(x, xp, fp), XS[:3], XP, FP)
-    x = values(np.float64, (70001,))
+    x = values(np.float64, (LONG,))
     native(lambda m, x, xp, fp: m.interp(x, xp, fp), x, XP, FP)
     if not AGAINST_NUMPY:
         assert type(lnp.interp(2.5, deferred(XP), deferred(FP))) is not lnp.ndarray or \
@@ -264,7 +270,7 @@ def test_nanquantile_other_methods_fall_back(method):
 
 @pytest.mark.parametrize("mode", ["full", "same", "valid"])
 @pytest.mark.parametrize("n,k", [(1, 1), (7, 3), (3, 7), (8, 4), (4, 8), (9, 1), (1, 9),
-                                 (70001, 5), (6, 6), (64, 70001)])
+                                 (LONG, 5), (6, 6), (64, LONG)])
 def test_convolve_correlate(mode, n, k):
     a = values(np.float64, (n,), seed=1)
     v = values(np.float64, (k,), seed=2)
@@ -328,7 +334,7 @@ def test_polymul_errors():
 
 @legate_only
 def test_long_operands_fall_back():
-    a = values(np.float64, (70001,))
+    a = values(np.float64, (LONG,))
     b = values(np.float64, (65,))
     assert _fell_back(lambda m, a, b: m.convolve(a, b), a, b)
     assert _fell_back(lambda m, a, b: m.correlate(a, b, "same"), a, b)
