@@ -22,6 +22,15 @@ from conftest import (
 )
 
 SHAPE = (5, 7)
+# Under MPI a rank warns for the tasks it ran (test_fp_errors.py)
+NRANKS = 1 if AGAINST_NUMPY else lnp._core.config()["nranks"]
+
+
+def _same_warnings(got, want):
+    if NRANKS > 1:
+        assert set(got) <= set(want)
+    else:
+        assert got == want
 
 UNARY = ["arcsinh", "arccosh", "arctanh", "expm1", "log1p", "cbrt", "fabs", "deg2rad",
          "radians", "rad2deg", "degrees", "spacing"]
@@ -119,7 +128,7 @@ def test_special_values_and_warnings(name, dtype):
         a = SPECIAL.astype(dtype)
     want, wwarn, got, gwarn = _run(lambda m, x: getattr(m, name)(x), a)
     _compare(want, got, name in APPROX)
-    assert gwarn == wwarn
+    _same_warnings(gwarn, wwarn)
 
 
 @pytest.mark.parametrize("name", BINARY + ["ldexp", "divmod"])
@@ -136,10 +145,10 @@ def test_binary_special_values_and_warnings(name):
             want, wwarn, got, gwarn = _run(lambda m, x, y: m.fmod(x, y), np.array([7, -7, 0, -128, 5], np.int8),
                                            np.array(ints, np.int8))
             _compare(want, got, False)
-            assert gwarn == wwarn
+            _same_warnings(gwarn, wwarn)
     want, wwarn, got, gwarn = _run(lambda m, x, y: getattr(m, name)(x, y), a, b)
     _compare(want, got, name in APPROX)
-    assert gwarn == wwarn
+    _same_warnings(gwarn, wwarn)
 
 
 @pytest.mark.parametrize("dtype", param_dtypes())
