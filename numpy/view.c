@@ -61,63 +61,12 @@ static int whole_elements(const lnp_view *v, size_t from, size_t to)
   return (uint64_t)v->origin[ls] * from % to == 0 && (uint64_t)v->shape[lv] * from % to == 0;
 }
 
-lnp_status lnp_view_as_dtype(const lnp_view *v, int dtype, lnp_view **out)
+/* A copy of view v over an alias of its store as dtype, the store's last
+ * dim (a 0-d store: a dim of 1) and its tile bounds scaled by num / den
+ * (exact: the callers checked); the caller fixes the copy's geometry. */
+static lnp_status rescaled_alias(const lnp_view *v, int dtype, uint64_t num, uint64_t den, lnp_view **out)
 {
   const lnp_store *s = v->store;
-  if (dtype < 0 || dtype >= LNP_NTYPES) return lnp_error(LNP_EVALUE, "view as dtype %d: no such dtype", dtype);
-  const size_t from = s->itemsize, to = lnp_dtype_size(dtype);
-  if (from != to && !last_axis_contiguous(v))
-    return lnp_error(LNP_EVALUE, "To change to a dtype of a different size, the last axis must be contiguous");
-  if (from != to && !whole_elements(v, from, to))
-    return lnp_error(LNP_EVALUE, "view as a dtype of another itemsize: the tiles do not hold whole elements of it");
-  const int ls = s->ndim - 1;
-  int64_t shape[LNP_MAXDIM], *b[LNP_MAXDIM], *last = NULL;
-  for (int d = 0; d <= ls; d++) {
-    shape[d] = s->shape[d];
-    b[d] = s->bounds[d];
-  }
-  if (from != to) {
-    last = malloc(sizeof *last * ((size_t)s->ntiles[ls] + 1));
-    if (!last) return lnp_error(LNP_ENOMEM, "out of memory");
-    for (int32_t t = 0; t <= s->ntiles[ls]; t++) last[t] = (int64_t)((uint64_t)s->bounds[ls][t] * from / to);
-    shape[ls] = (int64_t)((uint64_t)s->shape[ls] * from / to);
-    b[ls] = last;
-  }
-  lnp_store *a;
-  lnp_status st = lnp_store_alias(&a, s, s->ndim, shape, s->ntiles, b);
-  free(last);
-  if (st) return st;
-  a->dtype = dtype;
-  a->itemsize = to;
-  lnp_view *c = lnp_view_copy(v);
-  if (!c) {
-    lnp_store_release(a);
-    return lnp_error(LNP_ENOMEM, "out of memory");
-  }
-  lnp_store_release(c->store);
-  c->store = a;
-  if (from != to) {
-    const int lv = v->ndim - 1;
-    c->shape[lv] = (int64_t)((uint64_t)v->shape[lv] * from / to);
-    c->origin[ls] = (int64_t)((uint64_t)v->origin[ls] * from / to);
-    c->step[lv] = 1;
-  }
-  *out = c;
-  return LNP_OK;
-}
-
-/* The real (part 0) or imaginary (part 1) part of a complex view: the
- * store as its real dtype, the last dim doubled (real, imaginary
- * interleaved), every view dim that walks it stepping twice as far, the
- * origin on the part.  Any view geometry has its parts as views, as
- * NumPy's .real and .imag are. */
-lnp_status lnp_view_part(const lnp_view *v, int part, lnp_view **out)
-{
-  const lnp_store *s = v->store;
-  const int rdt = s->dtype == LNP_COMPLEX64 ? LNP_FLOAT32 : s->dtype == LNP_COMPLEX128 ? LNP_FLOAT64 : -1;
-  if (rdt < 0 || (part != 0 && part != 1))
-    return lnp_error(LNP_EVALUE, "the part of a view: a complex array");
-  /* a 0-d store's one tile holds one complex: as a 1-D pair */
   const int nd = s->ndim ? s->ndim : 1, ls = nd - 1;
   int64_t shape[LNP_MAXDIM] = {0}, *b[LNP_MAXDIM] = {0}, zero_d[2] = {0, 1};
   int32_t nt[LNP_MAXDIM] = {0};
@@ -133,15 +82,15 @@ lnp_status lnp_view_part(const lnp_view *v, int part, lnp_view **out)
   }
   int64_t *last = malloc(sizeof *last * ((size_t)nt[ls] + 1));
   if (!last) return lnp_error(LNP_ENOMEM, "out of memory");
-  for (int32_t t = 0; t <= nt[ls]; t++) last[t] = 2 * b[ls][t];
-  shape[ls] *= 2;
+  for (int32_t t = 0; t <= nt[ls]; t++) last[t] = (int64_t)((uint64_t)b[ls][t] * num / den);
+  shape[ls] = (int64_t)((uint64_t)shape[ls] * num / den);
   b[ls] = last;
   lnp_store *a;
   lnp_status st = lnp_store_alias(&a, s, nd, shape, nt, b);
   free(last);
   if (st) return st;
-  a->dtype = rdt;
-  a->itemsize = lnp_dtype_size(rdt);
+  a->dtype = dtype;
+  a->itemsize = lnp_dtype_size(dtype);
   lnp_view *c = lnp_view_copy(v);
   if (!c) {
     lnp_store_release(a);
@@ -149,6 +98,47 @@ lnp_status lnp_view_part(const lnp_view *v, int part, lnp_view **out)
   }
   lnp_store_release(c->store);
   c->store = a;
+  *out = c;
+  return LNP_OK;
+}
+
+lnp_status lnp_view_as_dtype(const lnp_view *v, int dtype, lnp_view **out)
+{
+  const lnp_store *s = v->store;
+  if (dtype < 0 || dtype >= LNP_NTYPES) return lnp_error(LNP_EVALUE, "view as dtype %d: no such dtype", dtype);
+  const size_t from = s->itemsize, to = lnp_dtype_size(dtype);
+  if (from != to && !last_axis_contiguous(v))
+    return lnp_error(LNP_EVALUE, "To change to a dtype of a different size, the last axis must be contiguous");
+  if (from != to && !whole_elements(v, from, to))
+    return lnp_error(LNP_EVALUE, "view as a dtype of another itemsize: the tiles do not hold whole elements of it");
+  lnp_view *c;
+  lnp_status st = rescaled_alias(v, dtype, from, to, &c);
+  if (st) return st;
+  if (from != to) {
+    const int ls = s->ndim - 1, lv = v->ndim - 1;
+    c->shape[lv] = (int64_t)((uint64_t)v->shape[lv] * from / to);
+    c->origin[ls] = (int64_t)((uint64_t)v->origin[ls] * from / to);
+    c->step[lv] = 1;
+  }
+  *out = c;
+  return LNP_OK;
+}
+
+/* The real (part 0) or imaginary (part 1) part of a complex view: the
+ * store as its real dtype, the last dim doubled (real, imaginary
+ * interleaved), every view dim that walks it stepping twice as far, the
+ * origin on the part (a 0-d store's one complex is a 1-D pair).  Any view
+ * geometry has its parts as views, as NumPy's .real and .imag are. */
+lnp_status lnp_view_part(const lnp_view *v, int part, lnp_view **out)
+{
+  const lnp_store *s = v->store;
+  const int rdt = s->dtype == LNP_COMPLEX64 ? LNP_FLOAT32 : s->dtype == LNP_COMPLEX128 ? LNP_FLOAT64 : -1;
+  if (rdt < 0 || (part != 0 && part != 1))
+    return lnp_error(LNP_EVALUE, "the part of a view: a complex array");
+  lnp_view *c;
+  lnp_status st = rescaled_alias(v, rdt, 2, 1, &c);
+  if (st) return st;
+  const int ls = (s->ndim ? s->ndim : 1) - 1;
   for (int d = 0; d < c->ndim; d++)
     if (c->sdim[d] == ls) c->step[d] *= 2;
   c->origin[ls] = 2 * (s->ndim ? c->origin[ls] : 0) + part;
