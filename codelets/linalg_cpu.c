@@ -8,6 +8,9 @@
 #include "linalg.h"
 #include "../data-interfaces/dtypes.h"
 
+/* the buffer of each op's info (linalg.h; -1: none) */
+static const int info_buf[LNP_LA_NOPS] = {1, 1, 2, -1, 2, 2, 2, 3, 4};
+
 #ifdef LNP_HAVE_LAPACKE
 #include <complex.h>
 #include <lapacke.h>
@@ -41,18 +44,15 @@
         for (lapack_int i = 0; i < n; i++)                                         \
           for (lapack_int j = 0; j < n; j++)                                       \
             if (up ? j < i : j > i) A[(int64_t)i * n + j] = 0;                     \
-        ((int64_t *)buf[1])[b] = info;                                             \
         break;                                                                     \
       }                                                                            \
       case LNP_LA_INV:                                                             \
         info = LAPACKE_##P##getrf(LAPACK_ROW_MAJOR, n, n, A, n, ipiv);             \
         if (info == 0) info = LAPACKE_##P##getri(LAPACK_ROW_MAJOR, n, A, n, ipiv); \
-        ((int64_t *)buf[1])[b] = info;                                             \
         break;                                                                     \
       case LNP_LA_SOLVE:                                                           \
         info = LAPACKE_##P##gesv(LAPACK_ROW_MAJOR, n, k, A, n, ipiv,               \
                                  (T *)buf[1] + b * (int64_t)n * k, k);             \
-        ((int64_t *)buf[2])[b] = info;                                             \
         break;                                                                     \
       case LNP_LA_SLOGDET: {                                                       \
         T *sign = (T *)buf[1] + b;                                                 \
@@ -80,7 +80,6 @@
         info = LAPACKE_##P##SY##evd(LAPACK_ROW_MAJOR, d->flag & 2 ? 'N' : 'V',     \
                                     d->flag & 1 ? 'U' : 'L', n, A, n,              \
                                     (R *)buf[1] + b * (int64_t)n);                 \
-        ((int64_t *)buf[2])[b] = info;                                             \
         break;                                                                     \
       case LNP_LA_SVD: {                                                           \
         const int uv = d->flag & 1, full = (d->flag & 2) != 0;                     \
@@ -90,12 +89,10 @@
         T *vt = uv ? (T *)buf[4] + b * (int64_t)vrows * n : dummy;                 \
         info = LAPACKE_##P##gesdd(LAPACK_ROW_MAJOR, uv ? (full ? 'A' : 'S') : 'N', m, n, A, n, \
                                   (R *)buf[1] + b * (int64_t)mn, u, ucols, vt, n); \
-        ((int64_t *)buf[2])[b] = info;                                             \
         break;                                                                     \
       }                                                                            \
       case LNP_LA_QR:                                                              \
         info = LAPACKE_##P##geqrf(LAPACK_ROW_MAJOR, m, n, A, n, (T *)buf[1] + b * (int64_t)mn); \
-        ((int64_t *)buf[2])[b] = info;                                             \
         break;                                                                     \
       case LNP_LA_QR_Q: { /* Q's k columns: the reflectors', then orgqr */         \
         T *Q = (T *)buf[2] + b * (int64_t)m * k;                                   \
@@ -104,7 +101,6 @@
             Q[(int64_t)i * k + j] = j < n ? A[(int64_t)i * n + j] : (T)0;          \
         info = LAPACKE_##P##OR##gqr(LAPACK_ROW_MAJOR, m, k, mn, Q, k,              \
                                     (T *)buf[1] + b * (int64_t)mn);                \
-        ((int64_t *)buf[3])[b] = info;                                             \
         break;                                                                     \
       }                                                                            \
       case LNP_LA_LSTSQ: {                                                         \
@@ -114,12 +110,12 @@
                                   (T *)buf[1] + b * (int64_t)mx * k, k,            \
                                   (R *)buf[2] + b * (int64_t)mn, (R)d->rcond, &rank); \
         ((int64_t *)buf[3])[b] = rank;                                             \
-        ((int64_t *)buf[4])[b] = info;                                             \
         break;                                                                     \
       }                                                                            \
       default:                                                                     \
         break;                                                                     \
       }                                                                            \
+      if (info_buf[d->op] >= 0) ((int64_t *)buf[info_buf[d->op]])[b] = info;       \
     }                                                                              \
     free(ipiv);                                                                    \
   }
@@ -141,7 +137,6 @@ void lnp_linalg_cpu(const lnp_linalg_desc *d, void *const *buf)
 /* without LAPACKE every matrix reports -1: the Python layer falls back */
 void lnp_linalg_cpu(const lnp_linalg_desc *d, void *const *buf)
 {
-  const int info_buf[LNP_LA_NOPS] = {1, 1, 2, -1, 2, 2, 2, 3, 4};
   if (info_buf[d->op] >= 0)
     for (int64_t b = 0; b < d->batch; b++) ((int64_t *)buf[info_buf[d->op]])[b] = -1;
 }
