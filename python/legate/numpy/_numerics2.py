@@ -30,6 +30,7 @@ from ._array import ndarray, _NoValue, _deferred, as_operand, from_numpy_core, w
 from . import _fallback
 from ._fallback import convert, wrap
 from ._dtypes import normalize_axis_tuple
+from ._numpy_impl import _deferred_inside
 
 SHORT_MAX = 64  # convolve/correlate: the longest shorter operand done natively
 
@@ -42,15 +43,6 @@ def _lnp():
 def _call_numpy(*args, **kwargs):
     # looked up at each call: the tests replace it to prove a path native
     return _fallback.call_numpy(*args, **kwargs)
-
-
-def _deferred_inside(obj):
-    t = type(obj)
-    if t is ndarray:
-        return obj._arr is not None
-    if t is list or t is tuple:
-        return any(_deferred_inside(x) for x in obj)
-    return False
 
 
 def _ghost(shape, dt):
