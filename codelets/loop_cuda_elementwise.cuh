@@ -383,6 +383,12 @@ template <int DT, int ODT> DI unsigned fpc_cast(CanonT<DT> x, St<ODT> v)
     }
   }
 }
+/* the integer ops that raise divide-by-zero themselves (elem.h's
+ * LNP_RAISE_DIVIDE): x // 0, x % 0, fmod(x, 0) */
+HD constexpr bool int_divides(int op)
+{
+  return op == LNP_OP_FLOOR_DIVIDE || op == LNP_OP_REMAINDER || op == LNP_OP_FMOD;
+}
 /* an op's: a, b its loaded operands (b unused for unary ops), r its result */
 template <int OP, int DT> DI unsigned fpc_op(CT<DT> a, CT<DT> b, CT<DT> r)
 {
@@ -390,7 +396,7 @@ template <int OP, int DT> DI unsigned fpc_op(CT<DT> a, CT<DT> b, CT<DT> r)
   constexpr int cls = fpc_cls(OP);
   if constexpr (K == 'i' || K == 'u' || K == 'b') {
     /* elem.h's LNP_RAISE_*: integer floor_divide and remainder */
-    if constexpr ((OP == LNP_OP_FLOOR_DIVIDE || OP == LNP_OP_REMAINDER || OP == LNP_OP_FMOD) && K != 'b') {
+    if constexpr (int_divides(OP) && K != 'b') {
       if (b == 0) return 1u;
       if constexpr (K == 'i' && OP == LNP_OP_FLOOR_DIVIDE)
         if (b == (CT<DT>)-1 && a == cuda::std::numeric_limits<CT<DT>>::min()) return 2u;
@@ -421,8 +427,7 @@ template <int OP, int DT, int ODT> HD constexpr bool may_fpe()
   } else {
     constexpr char K = dt_ek(DT);
     return op_fpe(OP) && ODT == DT &&
-           (K == 'f' || K == 'c' ||
-            ((K == 'i' || K == 'u') && (OP == LNP_OP_FLOOR_DIVIDE || OP == LNP_OP_REMAINDER || OP == LNP_OP_FMOD)));
+           (K == 'f' || K == 'c' || ((K == 'i' || K == 'u') && int_divides(OP)));
   }
 }
 /* the launch's report of its blocks' flags (every thread of the block
