@@ -172,6 +172,25 @@ def setup_sort(np, p, full_sync=False):
     return fn
 
 
+def setup_fft(np, p, full_sync=False):
+    """np.fft transforms: of a 1-D complex signal, of the rows or columns of
+    an n x n complex array, rfft of real rows, fft2; the input made untimed,
+    the summary a strided sample of |result|."""
+    n, kind = p["n"], p["kind"]
+    shape = (n * n,) if kind == "fft_1d" else (n, n)
+    x = np.cos(np.arange(n * n, dtype=np.float64) * 0.001).reshape(shape)
+    if kind != "rfft_rows":
+        x = x + 1j * np.sin(np.arange(n * n, dtype=np.float64) * 0.003).reshape(shape)
+    _sync_any(np, abs(x), True)
+    f = {"fft_1d": np.fft.fft, "fft_rows": np.fft.fft, "rfft_rows": np.fft.rfft,
+         "fft_cols": lambda a: np.fft.fft(a, axis=0), "fft2": np.fft.fft2}[kind]
+
+    def fn():
+        r = f(x)
+        return (_sync_any(np, abs(r), full_sync),)
+    return fn
+
+
 def _sync_any(np, x, full):
     """_sync for 1-D results too: a strided sample touches every tile."""
     if full or x.ndim != 1:
@@ -336,6 +355,16 @@ for _kind in ("sort", "argsort"):
             "setup": setup_sort,
             "rtol": 1e-12,
         })
+for _kind in ("fft_1d", "fft_rows", "fft_cols", "rfft_rows", "fft2"):
+    CASES.append({
+        "name": _kind,
+        "label": (lambda k: lambda p: ("np.fft.fft(a) 2^%d c128" % (2 * p["n"].bit_length() - 2)
+                                       if k == "fft_1d" else "%s %dx%d" % (k, p["n"], p["n"])))(_kind),
+        "full": {"kind": _kind, "n": 4096},
+        "quick": {"kind": _kind, "n": 256},
+        "setup": setup_fft,
+        "rtol": 1e-9,
+    })
 CASES.append({
     "name": "random_2^28",
     "label": lambda p: "np.random.random(%d)" % p["n"],

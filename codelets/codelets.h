@@ -48,6 +48,8 @@ extern struct starpu_codelet lnp_cl_merge;
 extern struct starpu_codelet lnp_cl_search;
 /* lnp_cl_linalg: LAPACK drivers on whole matrices (linalg.h). */
 extern struct starpu_codelet lnp_cl_linalg;
+/* lnp_cl_fft: one-dimensional FFTs of a tile's lines (fft.h). */
+extern struct starpu_codelet lnp_cl_fft;
 
 /* lnp_cl_batch: consecutive lnp_cl_loop tasks bound for one worker, run as
  * one StarPU task, in order (on a CUDA worker: back to back on its stream,

@@ -351,6 +351,16 @@ lnp_status lnp_searchsorted(const lnp_view *a, const lnp_view *v, int right, lnp
  * caller reshapes). */
 lnp_status lnp_linalg(int op, int dtype, const lnp_view *a, const lnp_view *b, int flag, double rcond,
                       lnp_view **outs, int *nout);
+/* One-dimensional FFTs of a along axis (fft.c; codelets/fft.h's kinds):
+ * a's axis holds the elements the transform reads (n, or n/2 + 1 for
+ * C2R; the caller pads or crops), of any dtype (cast to the transform's
+ * input: real for R2C, else complex, in cdtype's precision); every output
+ * times fct.  *res: a new array of a's shape but the axis (n, or n/2 + 1
+ * for R2C), complex (real for C2R).
+ * lnp_fft_available: whether any worker has an FFT library (FFTW on the
+ * CPUs, cuFFT on GPUs). */
+lnp_status lnp_fft(const lnp_view *a, int axis, int kind, int64_t n, int cdtype, double fct, lnp_view **res);
+int lnp_fft_available(void);
 /* Advanced indexing (index.c).  Offsets are rows of R consecutive
  * elements of a view in C order, every one in [0, size / R) (the caller
  * checks).  Gather: *res = a new (offsets, R) array, res[i, j] =

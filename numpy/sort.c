@@ -108,22 +108,9 @@ static lnp_status submit_sort(const lnp_store *vs, const lnp_store *is, size_t t
 static lnp_status sort_lines(const lnp_view *mv, int arg, lnp_view **out)
 {
   const int nd = mv->ndim;
-  int32_t nt[LNP_MAXDIM];
-  int64_t ch[LNP_MAXDIM], *b[LNP_MAXDIM] = {0};
-  lnp_store_default_tiling(nd, mv->shape, mv->store->itemsize, nt, ch);
-  nt[nd - 1] = 1;
-  ch[nd - 1] = mv->shape[nd - 1];
-  lnp_status st = LNP_OK;
-  for (int d = 0; d < nd && !st; d++) {
-    b[d] = malloc(sizeof(int64_t) * ((size_t)nt[d] + 1));
-    if (!b[d]) { st = lnp_error(LNP_ENOMEM, "out of memory"); break; }
-    for (int32_t t = 0; t < nt[d]; t++) b[d][t] = t * ch[d];
-    b[d][nt[d]] = mv->shape[d];
-  }
   lnp_store *s = NULL;
   lnp_view *L = NULL, *Ix = NULL;
-  if (!st) st = wrap_store(lnp_store_create_tiled(&s, nd, mv->shape, mv->store->dtype, nt, b), &s, &L);
-  for (int d = 0; d < nd; d++) free(b[d]);
+  lnp_status st = wrap_store(lnp_store_create_lines(&s, nd, mv->shape, mv->store->dtype, nd - 1, NULL), &s, &L);
   if (!st) st = lnp_launch_copy(L, mv);
   if (!st && arg) st = store_like(L->store, LNP_INT64, &Ix);
   lnp_runtime_activate();

@@ -187,6 +187,55 @@ nomem:
   return lnp_error(LNP_ENOMEM, "out of memory creating an array");
 }
 
+lnp_status lnp_store_create_lines(lnp_store **out, int ndim, const int64_t *shape, int dtype, int axis,
+                                  const lnp_store *like)
+{
+  if (ndim < 1 || ndim > LNP_MAXDIM || axis < 0 || axis >= ndim)
+    return lnp_error(LNP_EVALUE, "lines along dim %d of a %d-dimensional store", axis, ndim);
+  int32_t nt[LNP_MAXDIM];
+  int64_t ch[LNP_MAXDIM], *b[LNP_MAXDIM] = {0};
+  if (!like) {
+    /* the other dims as the default tiling cuts them with the axis moved
+     * last (row blocks of whole lines, about the default tile's elements) */
+    int64_t moved[LNP_MAXDIM], mch[LNP_MAXDIM];
+    int32_t mnt[LNP_MAXDIM];
+    for (int d = 0, k = 0; d < ndim; d++)
+      if (d != axis) moved[k++] = shape[d];
+    moved[ndim - 1] = shape[axis];
+    lnp_store_default_tiling(ndim, moved, lnp_dtype_size(dtype), mnt, mch);
+    for (int d = 0, k = 0; d < ndim; d++)
+      if (d != axis) nt[d] = mnt[k], ch[d] = mch[k++];
+  }
+  lnp_status st = LNP_OK;
+  int64_t whole[2] = {0, shape[axis]};
+  for (int d = 0; d < ndim && !st; d++) {
+    if (d == axis) {
+      nt[d] = 1;
+      b[d] = whole;
+      continue;
+    }
+    if (like) nt[d] = like->ntiles[d];
+    b[d] = malloc(sizeof(int64_t) * ((size_t)nt[d] + 1));
+    if (!b[d]) {
+      st = lnp_error(LNP_ENOMEM, "out of memory");
+      break;
+    }
+    for (int32_t t = 0; t <= nt[d]; t++)
+      b[d][t] = like ? like->bounds[d][t] : t < nt[d] ? t * ch[d] : shape[d];
+  }
+  size_t *src_tile = NULL;
+  if (!st && like) {
+    src_tile = malloc(sizeof(size_t) * like->total_tiles);
+    if (!src_tile) st = lnp_error(LNP_ENOMEM, "out of memory");
+    for (size_t t = 0; src_tile && t < like->total_tiles; t++) src_tile[t] = t;
+  }
+  if (!st) st = lnp_store_create_placed(out, ndim, shape, dtype, nt, b, like, src_tile);
+  free(src_tile);
+  for (int d = 0; d < ndim; d++)
+    if (d != axis) free(b[d]);
+  return st;
+}
+
 lnp_status lnp_store_create(lnp_store **out, int ndim, const int64_t *shape, int dtype)
 {
   if (ndim < 0 || ndim > LNP_MAXDIM) return lnp_error(LNP_EVALUE, "maximum supported dimension for an ndarray is %d, found %d", LNP_MAXDIM, ndim);

@@ -14,6 +14,13 @@ lnp_status lnp_store_alias(lnp_store **out, const lnp_store *src, int ndim, cons
 /* The default tiling of a new store of this shape (store.c): ntiles[d]
  * tiles of chunk[d] elements along dim d (the last one shorter). */
 void lnp_store_default_tiling(int ndim, const int64_t *shape, size_t itemsize, int32_t *ntiles, int64_t *chunk);
+/* A store whose dim `axis` is whole in every tile (a transform or sort of
+ * its lines per tile): the other dims tiled as the default tiling of an
+ * array of lines, or, like non-NULL (a lines store along the same axis,
+ * of the same ndim and sizes but the axis), exactly as like's and each
+ * tile placed with like's. */
+lnp_status lnp_store_create_lines(lnp_store **out, int ndim, const int64_t *shape, int dtype, int axis,
+                                  const lnp_store *like);
 /* s takes ns's tiles and tiling (same shape and dtype) and ns gets s's old
  * ones, to be released by the caller; s is no longer relayable. */
 void lnp_store_adopt_tiles(lnp_store *s, lnp_store *ns);

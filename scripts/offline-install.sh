@@ -21,6 +21,10 @@ for pc in "$multi"/pkgconfig/*.pc; do
 done
 # dev symlinks that Debian's maintainer scripts would create
 ln -sf "$multi/openblas-pthread/libopenblas.so.0" "$multi/libopenblas.so.0"
+# LAPACKE and its test-matrix library find LAPACK and BLAS through the
+# alternatives links: OpenBLAS's
+ln -sf "$multi/openblas-pthread/liblapack.so.3" "$multi/liblapack.so.3"
+ln -sf "$multi/openblas-pthread/libblas.so.3" "$multi/libblas.so.3"
 export PKG_CONFIG_PATH=$sysroot/pkgconfig
 export LD_LIBRARY_PATH=$multi:$multi/openblas-pthread${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export CPPFLAGS="-I$sysroot/usr/include" LDFLAGS="-L$multi -Wl,-rpath,$multi"
@@ -52,7 +56,7 @@ ENV
 cd "$root"
 pyexe=$(command -v "$py")
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE="$pyexe" -DLNP_TEST_PYTHONS="$pyexe" \
-  -DLNP_DEPS="$cache" -DLNP_OPENBLAS_LIBRARY="$multi/openblas-pthread/libopenblas.so" \
+  -DLNP_DEPS="$cache" -DCMAKE_PREFIX_PATH="$sysroot/usr" -DLNP_OPENBLAS_LIBRARY="$multi/openblas-pthread/libopenblas.so" \
   -DLNP_CBLAS_INCLUDE_DIR="$sysroot/usr/include/x86_64-linux-gnu/openblas-pthread" \
   -DLNP_RANDOM123_INCLUDE_DIR="$sysroot/usr/include" > build.log 2>&1 || { cat build.log; exit 1; }
 cmake --build build -j"$(nproc)" >> build.log 2>&1 || { tail -60 build.log; exit 1; }

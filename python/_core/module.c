@@ -434,6 +434,29 @@ static PyObject *py_linalg(PyObject *self, PyObject *args)
   return t;
 }
 
+static PyObject *py_fft(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *a;
+  int axis, kind, cdtype;
+  long long n;
+  double fct;
+  if (!PyArg_ParseTuple(args, "OiiLid", &a, &axis, &kind, &n, &cdtype, &fct) || check_runtime()) return NULL;
+  const lnp_view *av = lnp_py_view(a);
+  if (!av) return NULL;
+  lnp_view *res;
+  lnp_status st = lnp_fft(av, axis, kind, (int64_t)n, cdtype, fct, &res);
+  if (st) return lnp_py_raise(st);
+  return lnp_py_wrap(res);
+}
+
+static PyObject *py_fft_available(PyObject *self, PyObject *args)
+{
+  (void)self, (void)args;
+  if (check_runtime()) return NULL;
+  return PyBool_FromLong(lnp_fft_available());
+}
+
 static PyObject *py_scan_supported(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -601,6 +624,8 @@ static PyMethodDef module_methods[] = {
   {"scan_supported", py_scan_supported, METH_VARARGS, "scan_supported(op, dtype_num): op scans natively in dtype"},
   {"bincount", py_bincount, METH_VARARGS, "bincount(x, weights_or_None, nbins) -> new array (int64 counts or float64 sums)"},
   {"sort", py_sort, METH_VARARGS, "sort(a, axis, argsort) -> new array: a sorted along axis in NumPy's order, stably, or (argsort) the int64 indices"},
+  {"fft", py_fft, METH_VARARGS, "fft(a, axis, kind, n, complex dtype, fct) -> new array: 1-D FFTs along axis (codelets/fft.h)"},
+  {"fft_available", py_fft_available, METH_NOARGS, "fft_available() -> whether FFTW or cuFFT serves the workers"},
   {"linalg", py_linalg, METH_VARARGS, "linalg(op, dtype, a, b or None, flag[, rcond]) -> tuple of new arrays: LAPACK on whole matrices (codelets/linalg.h)"},
   {"searchsorted", py_searchsorted, METH_VARARGS, "searchsorted(a, v, right) -> new int64 array of v's shape: insertion points of v in the sorted 1-D a (a's dtype)"},
   {"gather", py_gather, METH_VARARGS, "gather(src, off, R[, checked]) -> new (len(off), R) array: rows off[i] of R elements of src in C order; checked (R 1): negative offsets count from the end and (array or None, bad count, first bad row) is returned"},

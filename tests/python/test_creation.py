@@ -482,3 +482,22 @@ def test_frombuffer_native():
             check(r[::7000], np.arange(0, 70000, 7000, dtype=np.int32))
     finally:
         _runtime._warned.update(saved)
+
+
+@pytest.mark.parametrize("make", [
+    lambda m, **k: m.empty(5, **k), lambda m, **k: m.zeros(5, **k), lambda m, **k: m.ones(5, **k),
+    lambda m, **k: m.full(5, 2.0, **k), lambda m, **k: m.zeros_like(np.ones(3), **k),
+    lambda m, **k: m.ones_like(np.ones(3), **k), lambda m, **k: m.empty_like(np.ones(3), **k),
+    lambda m, **k: m.full_like(np.ones(3), 7, **k), lambda m, **k: m.arange(4, **k),
+    lambda m, **k: m.linspace(0, 1, 5, **k), lambda m, **k: m.eye(3, **k)])
+def test_device_keyword(make):
+    """NumPy 2's device= ("cpu" or None; anything else ValueError); NumPy 1
+    has no such keyword (TypeError)."""
+    for dev in (None, "cpu", "cuda"):
+        try:
+            want = make(np, device=dev)
+        except Exception as e:
+            with pytest.raises(type(e)):
+                make(lnp, device=dev)
+            continue
+        check(make(lnp, device=dev), want)

@@ -172,7 +172,16 @@ for _n in _lal.NUMPY_CODE:
 linalg = _LinalgModule(_numpy.linalg, "linalg.")
 from ._random import make_module as _make_random  # noqa: E402
 random = _make_random()
-fft = _FallbackModule(_numpy.fft, "fft.")
+from . import _fft  # noqa: E402  (FFT tasks)
+
+
+class _FftModule(_FallbackModule):
+    pass
+
+
+for _n, _f in _fft.FUNCTIONS.items():
+    setattr(_FftModule, _n, staticmethod(_f))
+fft = _FftModule(_numpy.fft, "fft.")
 for _m in (linalg, random, fft):
     _sys.modules.setdefault(_m.__name__, _m)
 _fallback.SUBMODULES.update({"numpy.linalg": linalg, "numpy.fft": fft})

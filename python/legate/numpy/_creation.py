@@ -9,8 +9,8 @@ import os
 import numpy as _np
 
 from ._runtime import EAGER_MAX, core as _core
-from ._dtypes import dt_num
-from ._array import (ndarray, _deferred, _eager, wrap_result, wrap_view, view_source,
+from ._dtypes import dt_num, NUMPY2
+from ._array import (ndarray, _NoValue, _deferred, _eager, wrap_result, wrap_view, view_source,
                      to_numpy, _NPND)
 
 
@@ -118,9 +118,22 @@ def check_copy_order(order):
         _np.empty(0, dtype=bool).copy(order=order)
 
 
+def _check_device(name, device):
+    """NumPy 2's device= of the creation functions: None or "cpu" (the
+    array's data lives where the runtime puts it); NumPy 1 has no such
+    keyword (given at all, even None: its TypeError)."""
+    if device is _NoValue:
+        return
+    if not NUMPY2:
+        raise TypeError("%s() got an unexpected keyword argument 'device'" % name)
+    if device is not None and device != "cpu":
+        raise ValueError('Device not understood. Only "cpu" is allowed, but received: %s' % (device,))
+
+
 # ---------------------------------------------------------------------------
 
-def empty(shape, dtype=float, order="C", *, like=None):
+def empty(shape, dtype=float, order="C", *, device=_NoValue, like=None):
+    _check_device("empty", device)
     _check_order(order)
     shape = normalize_shape(shape)
     dtype = _dtype(dtype)
@@ -130,7 +143,8 @@ def empty(shape, dtype=float, order="C", *, like=None):
     return _deferred(_core.empty(shape, dt_num(dtype)))
 
 
-def full(shape, fill_value, dtype=None, order="C", *, like=None):
+def full(shape, fill_value, dtype=None, order="C", *, device=_NoValue, like=None):
+    _check_device("full", device)
     if dtype is None:
         if type(fill_value) is ndarray:
             dtype = fill_value.dtype
@@ -173,11 +187,13 @@ def _constant(npfunc, shape, dtype, order):
     return _deferred(_core.full(shape, dt_num(dtype), npfunc((), dtype=dtype)))
 
 
-def zeros(shape, dtype=float, order="C", *, like=None):
+def zeros(shape, dtype=float, order="C", *, device=_NoValue, like=None):
+    _check_device("zeros", device)
     return _constant(_np.zeros, shape, dtype, order)
 
 
-def ones(shape, dtype=None, order="C", *, like=None):
+def ones(shape, dtype=None, order="C", *, device=_NoValue, like=None):
+    _check_device("ones", device)
     return _constant(_np.ones, shape, dtype, order)
 
 
@@ -191,22 +207,26 @@ def _like_info(a, dtype, shape):
             ashape if shape is None else shape)
 
 
-def empty_like(prototype, dtype=None, order="K", subok=True, shape=None):
+def empty_like(prototype, dtype=None, order="K", subok=True, shape=None, *, device=_NoValue):
+    _check_device("empty_like", device)
     dt, shp = _like_info(prototype, dtype, shape)
     return empty(shp, dt)
 
 
-def zeros_like(a, dtype=None, order="K", subok=True, shape=None):
+def zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=_NoValue):
+    _check_device("zeros_like", device)
     dt, shp = _like_info(a, dtype, shape)
     return zeros(shp, dt)
 
 
-def ones_like(a, dtype=None, order="K", subok=True, shape=None):
+def ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=_NoValue):
+    _check_device("ones_like", device)
     dt, shp = _like_info(a, dtype, shape)
     return ones(shp, dt)
 
 
-def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=_NoValue):
+    _check_device("full_like", device)
     dt, shp = _like_info(a, dtype, shape)
     return full(shp, fill_value, dt)
 
@@ -229,6 +249,9 @@ def arange(*args, **kwargs):
     vals = dict(zip(names, args))
     for k, v in kwargs.items():
         if k == "like":
+            continue
+        if k == "device":
+            _check_device("arange", v)
             continue
         if k not in names or k in vals:
             # NumPy raises its TypeError
@@ -286,7 +309,8 @@ def arange(*args, **kwargs):
                                   _np.asarray(delta[0], dtype=dt)))
 
 
-def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, device=_NoValue):
+    _check_device("linspace", device)
     num = operator.index(num)
     if num < 0:
         raise ValueError("Number of samples, %s, must be non-negative." % num)
@@ -335,7 +359,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     return y
 
 
-def eye(N, M=None, k=0, dtype=float, order="C", *, like=None):
+def eye(N, M=None, k=0, dtype=float, order="C", *, device=_NoValue, like=None):
+    _check_device("eye", device)
     dtype = _dtype(dtype)
     n = operator.index(N)
     m = n if M is None else operator.index(M)
