@@ -17,6 +17,10 @@
  *  LNP_LA_QR          a (RW: geqrf's R and reflectors), tau (W), info
  *  LNP_LA_QR_Q        a (RW: geqrf's output), tau (RW), q (W: m x k
  *                     columns, k = desc's k), info
+ *  LNP_LA_EIG         a (RW: destroyed), w (W, complex of a's precision),
+ *                     info, then with flag bit 0 the right eigenvectors
+ *                     v (W, complex, n x n, columns; geev's real pairs
+ *                     unpacked into conjugate columns as NumPy's)
  *  LNP_LA_LSTSQ       a (RW: destroyed), b (RW: max(m, n) x k, becomes x
  *                     in its first n rows and the residuals' rows after),
  *                     s (W, real), rank (W, int64), info; rcond: gelsd's
@@ -41,6 +45,7 @@ enum {
   LNP_LA_QR,
   LNP_LA_QR_Q,
   LNP_LA_LSTSQ,
+  LNP_LA_EIG,
   LNP_LA_NOPS
 };
 

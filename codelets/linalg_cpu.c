@@ -9,11 +9,49 @@
 #include "../data-interfaces/dtypes.h"
 
 /* the buffer of each op's info (linalg.h; -1: none) */
-static const int info_buf[LNP_LA_NOPS] = {1, 1, 2, -1, 2, 2, 2, 3, 4};
+static const int info_buf[LNP_LA_NOPS] = {1, 1, 2, -1, 2, 2, 2, 3, 4, 2};
 
 #ifdef LNP_HAVE_LAPACKE
 #include <complex.h>
 #include <lapacke.h>
+
+/* The eigenvalues (w) and, vec, right eigenvectors (v, columns) of the
+ * n x n A, both complex (pairs of R), as NumPy's eig returns them: a real
+ * matrix's geev gives real parts and imaginary parts apart, and a complex
+ * pair's vectors as the real and imaginary columns of the first; they are
+ * unpacked into conjugate columns. */
+#define LNP_GEEV_REAL(P, R)                                                                     \
+  static lapack_int geev_##P(lapack_int n, R *A, R *w, R *v, int vec)                          \
+  {                                                                                             \
+    R *wr = malloc(sizeof(R) * (size_t)(2 * n + (vec ? (int64_t)n * n : 0)));                 \
+    if (!wr) return -1000;                                                                      \
+    R *wi = wr + n, *vr = wi + n, dummy[1];                                                     \
+    lapack_int info = LAPACKE_##P##geev(LAPACK_ROW_MAJOR, 'N', vec ? 'V' : 'N', n, A, n, wr, wi, \
+                                        dummy, 1, vec ? vr : dummy, n);                         \
+    for (lapack_int j = 0; j < n; j++) w[2 * j] = wr[j], w[2 * j + 1] = wi[j];                 \
+    for (lapack_int j = 0; vec && info == 0 && j < n; j++)                                    \
+      for (lapack_int i = 0; i < n; i++) {                                                      \
+        const int64_t e = (int64_t)i * n + j;                                                   \
+        const int pair = wi[j] != 0 && j + 1 < n;                                               \
+        v[2 * e] = vr[e];                                                                       \
+        v[2 * e + 1] = pair ? vr[e + 1] : 0;                                                    \
+        if (pair) v[2 * (e + 1)] = vr[e], v[2 * (e + 1) + 1] = -vr[e + 1];                     \
+        if (pair && i == n - 1) j++; /* the pair's second column is done */                    \
+      }                                                                                         \
+    free(wr);                                                                                   \
+    return info;                                                                                \
+  }
+#define LNP_GEEV_CPLX(P, R, T)                                                                  \
+  static lapack_int geev_##P(lapack_int n, T *A, R *w, R *v, int vec)                          \
+  {                                                                                             \
+    T dummy[1];                                                                                 \
+    return LAPACKE_##P##geev(LAPACK_ROW_MAJOR, 'N', vec ? 'V' : 'N', n, A, n, (T *)w, dummy, 1, \
+                             vec ? (T *)v : dummy, n);                                          \
+  }
+LNP_GEEV_REAL(s, float)
+LNP_GEEV_REAL(d, double)
+LNP_GEEV_CPLX(c, float, lapack_complex_float)
+LNP_GEEV_CPLX(z, double, lapack_complex_double)
 
 /* dtype, element type, real type, LAPACK prefix, symmetric/Hermitian
  * infix, orthogonal/unitary infix, the absolute value and the pivot's unit
@@ -112,6 +150,10 @@ static const int info_buf[LNP_LA_NOPS] = {1, 1, 2, -1, 2, 2, 2, 3, 4};
         ((int64_t *)buf[3])[b] = rank;                                             \
         break;                                                                     \
       }                                                                            \
+      case LNP_LA_EIG:                                                             \
+        info = geev_##P(n, A, (R *)buf[1] + 2 * b * (int64_t)n,                    \
+                        (d->flag & 1) ? (R *)buf[3] + 2 * b * (int64_t)n * n : NULL, d->flag & 1); \
+        break;                                                                     \
       default:                                                                     \
         break;                                                                     \
       }                                                                            \

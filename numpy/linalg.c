@@ -142,6 +142,17 @@ lnp_status lnp_linalg(int op, int dtype, const lnp_view *a, const lnp_view *b, i
     for (int i = 1; i < 5; i++) res[nr++] = buf[i];
     break;
   }
+  case LNP_LA_EIG: {
+    const int cdt = rdt == LNP_FLOAT32 ? LNP_COMPLEX64 : LNP_COMPLEX128;
+    const int64_t wshape[2] = {B, n}, vshape3[3] = {B, n, n};
+    if (!st) st = one_tile(2, wshape, cdt, &buf[nb++]);
+    if (!st) st = one_tile(1, vshape, LNP_INT64, &buf[nb++]);
+    if (!st && (flag & 1)) st = one_tile(3, vshape3, cdt, &buf[nb++]);
+    res[nr++] = buf[1];
+    if (flag & 1) res[nr++] = buf[3];
+    res[nr++] = buf[2];
+    break;
+  }
   default:
     break;
   }

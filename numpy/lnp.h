@@ -347,8 +347,8 @@ lnp_status lnp_searchsorted(const lnp_view *a, const lnp_view *v, int right, lnp
  * SLOGDET): CHOLESKY/INV [a', info], SOLVE [x, info], SLOGDET [sign,
  * logabsdet], EIGH [w, (v,) info], SVD [(u,) s, (vh,) info], QR [a', tau,
  * info], QR_Q (b: tau as (..., 1, k)) [q, info], LSTSQ (b padded to
- * max(m, n) rows; rcond) [b', s, rank, info]; batch dims flattened (the
- * caller reshapes). */
+ * max(m, n) rows; rcond) [b', s, rank, info], EIG (flag 1: vectors) [w,
+ * (v,) info]; batch dims flattened (the caller reshapes). */
 lnp_status lnp_linalg(int op, int dtype, const lnp_view *a, const lnp_view *b, int flag, double rcond,
                       lnp_view **outs, int *nout);
 /* One-dimensional FFTs of a along axis (fft.c; codelets/fft.h's kinds):

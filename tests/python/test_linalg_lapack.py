@@ -205,3 +205,61 @@ def test_polyfit_over_lstsq():
     y = 3 * x ** 3 - x + 0.5 + np.sin(7 * x) * 0.01
     want = np.polyfit(x, y, 3)
     _close(lnp.polyfit(deferred(x), deferred(y), 3), want, np.float64)
+
+
+def _eig_check(a, w, v):
+    """A v = v diag(w), to LAPACK's rounding."""
+    a, w, v = np.asarray(a), np.asarray(w), np.asarray(v)
+    lhs = a.astype(v.dtype) @ v
+    rhs = v * w[..., None, :]
+    scale = max(1.0, float(np.abs(a).max()))
+    np.testing.assert_allclose(lhs, rhs, atol=(1e-3 if v.dtype in (np.complex64, np.float32) else 1e-9) * scale)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(1, 1), (5, 5), (2, 3, 4, 4)])
+@pytest.mark.parametrize("kind", ["general", "symmetric", "rotation"])
+def test_eig(dtype, shape, kind):
+    """NumPy's eig/eigvals code over geev tasks: NumPy's result dtypes (real
+    when every eigenvalue is real), the same eigenvalues (sorted: both are
+    geev's, in geev's order), A v = v diag(w)."""
+    x = _matrix(shape, dtype, seed=7)
+    if kind == "symmetric":
+        x = (x + np.conj(np.swapaxes(x, -1, -2))) / 2
+        x = x.astype(dtype)
+    elif kind == "rotation" and shape[-1] > 1:  # complex eigenvalues of a real matrix
+        x = np.zeros(shape, dtype)
+        x[..., 0, 1], x[..., 1, 0] = 2, -2
+        x[..., -1, -1] = 1
+    want_w, want_v = np.linalg.eig(x)
+    got_w, got_v = lnp.linalg.eig(deferred(x))
+    gw, gv = np.asarray(got_w), np.asarray(got_v)
+    assert gw.dtype == want_w.dtype and gv.dtype == want_v.dtype, (gw.dtype, want_w.dtype)
+    assert gw.shape == want_w.shape and gv.shape == want_v.shape
+    _close(np.sort_complex(gw.reshape(-1, shape[-1])), np.sort_complex(want_w.reshape(-1, shape[-1])), dtype)
+    _eig_check(x, gw, gv)
+    vals = lnp.linalg.eigvals(deferred(x))
+    want_vals = np.linalg.eigvals(x)
+    assert np.asarray(vals).dtype == want_vals.dtype
+    _close(np.sort_complex(np.asarray(vals).reshape(-1, shape[-1])),
+           np.sort_complex(want_vals.reshape(-1, shape[-1])), dtype)
+
+
+@pytest.mark.parametrize("name", ["eig", "eigvals"])
+def test_eig_errors(name):
+    for x, exc in ((np.ones((3, 4)), np.linalg.LinAlgError), (np.ones(3), np.linalg.LinAlgError),
+                   (np.array([[1.0, np.inf], [0, 1]]), np.linalg.LinAlgError),
+                   (np.ones((2, 2), np.float16), TypeError)):
+        with pytest.raises(exc):
+            getattr(np.linalg, name)(x)
+        with pytest.raises(exc):
+            getattr(lnp.linalg, name)(deferred(x))
+
+
+@legate_only
+def test_eig_native(native):
+    a = deferred(_matrix((3, 4, 4), np.float64, seed=8))
+    lnp.linalg.eig(a), lnp.linalg.eigvals(a)
+    from legate.numpy import coverage
+    rows = dict(coverage.report()["linalg"])
+    assert rows["eig"] and rows["eigvals"]

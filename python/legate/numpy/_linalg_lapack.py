@@ -21,7 +21,7 @@ from ._fallback import call_numpy
 
 _la = getattr(_np.linalg, "_linalg", None) or _np.linalg.linalg
 LinAlgError = _np.linalg.LinAlgError
-_CHOLESKY, _INV, _SOLVE, _SLOGDET, _EIGH, _SVD, _QR, _QR_Q, _LSTSQ = range(9)
+_CHOLESKY, _INV, _SOLVE, _SLOGDET, _EIGH, _SVD, _QR, _QR_Q, _LSTSQ, _EIG = range(10)
 
 
 def _result(name, *fields):
@@ -278,6 +278,23 @@ class _Umath:
     def qr_complete(self, a, tau, **kwargs):
         return self._qr_q("qr_complete", a, tau, True, **kwargs)
 
+    def _eig(self, name, a, vectors, **kwargs):
+        if _operand(a) is None:
+            return self._numpy(name, (a,), kwargs)
+        # the computation type NumPy's code asks of the gufunc ('d->DD', 'D->D')
+        t = _np.dtype(_np.complex128 if str(kwargs.get("signature", "d")).startswith("D") else _np.float64)
+        n = a.shape[-1]
+        outs = _run(_EIG, t, a, flag=1 if vectors else 0)
+        _check(outs[-1], "Eigenvalues did not converge")
+        w = outs[0].reshape(a.shape[:-1])
+        return (w, outs[1].reshape(a.shape[:-2] + (n, n))) if vectors else w
+
+    def eig(self, a, **kwargs):
+        return self._eig("eig", a, True, **kwargs)
+
+    def eigvals(self, a, **kwargs):
+        return self._eig("eigvals", a, False, **kwargs)
+
     def _lstsq(self, name, a, b, rcond, **kwargs):
         if _operand(a) is None and _operand(b) is None:
             return self._numpy(name, (a, b, rcond), kwargs)
@@ -314,9 +331,9 @@ class _Umath:
 
 
 FUNCTIONS = {f.__name__: f for f in (cholesky, inv, solve, slogdet, det, eigh, eigvalsh, svd)}
-# NumPy's own Python code over the functions above (qr and lstsq over
-# _Umath's gufuncs)
-NUMPY_CODE = ("pinv", "matrix_rank", "cond", "tensorsolve", "tensorinv", "qr", "lstsq")
+# NumPy's own Python code over the functions above (qr, lstsq, eig and
+# eigvals over _Umath's gufuncs)
+NUMPY_CODE = ("pinv", "matrix_rank", "cond", "tensorsolve", "tensorinv", "qr", "lstsq", "eig", "eigvals")
 
 
 def lazy_numpy_code(name):
