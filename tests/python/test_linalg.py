@@ -7,7 +7,7 @@ import operator
 import numpy as np
 import pytest
 
-from conftest import both, check, lnp, param_dtypes, values
+from conftest import both, check, deferred, lnp, param_dtypes, values
 
 SHAPE_PAIRS = {
     "vec.vec": ((5,), (5,)),
@@ -155,3 +155,44 @@ def test_shape_mismatch(fname, case):
         la @ lnp.array(b)
     check(la, a)  # operand unchanged, still usable
     check(la @ la.T, a @ a.T)
+
+
+STACKED = [((3, 4, 5), (5, 6)), ((3, 4, 5), (3, 5, 6)), ((2, 1, 4, 5), (3, 5, 2)), ((5,), (3, 5, 6)),
+           ((3, 4, 5), (5,)), ((4, 5), (7, 5, 3)), ((2, 3, 40, 50), (50, 30)), ((6, 40, 50), (6, 50, 30)),
+           ((1, 4, 5), (0, 5, 6)), ((2, 0, 5), (2, 5, 3))]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int32, np.float16, np.complex128, np.bool_])
+@pytest.mark.parametrize("sa,sb", STACKED)
+def test_matmul_stacked(sa, sb, dtype, native):
+    """Stacks (3-D and more) natively: a stack times a matrix (one 2-D
+    product), small matrices (broadcast product and sum), larger ones (a
+    product per matrix); NumPy's dtypes and shapes, float16 accumulated in
+    float32 as NumPy's."""
+    rng = np.random.default_rng(len(sa) * 10 + len(sb))
+    a = (rng.standard_normal(sa) * 3).astype(dtype)
+    b = (rng.standard_normal(sb) * 3).astype(dtype)
+    want = np.matmul(a, b)
+    got = lnp.matmul(deferred(a), deferred(b))
+    tol = 1e-2 if dtype == np.float16 else 1e-4 if dtype == np.float32 else 1e-9
+    scale = tol * max(1.0, float(np.abs(want.astype(np.complex128)).max(initial=0)))
+    for g in (np.asarray(got), np.asarray(deferred(a) @ deferred(b))):
+        assert g.dtype == want.dtype and g.shape == want.shape
+        np.testing.assert_allclose(g.astype(np.complex128), want.astype(np.complex128), rtol=tol, atol=scale)
+
+
+@pytest.mark.parametrize("sa,sb", [((3, 4, 5), (4, 6)), ((2, 4, 5), (3, 5, 6)), ((2, 4, 5), (4,))])
+def test_matmul_stacked_errors(sa, sb):
+    with pytest.raises(ValueError):
+        np.matmul(np.ones(sa), np.ones(sb))
+    with pytest.raises(ValueError):
+        lnp.matmul(deferred(np.ones(sa)), deferred(np.ones(sb)))
+
+
+def test_matmul_stacked_out():
+    o = deferred(np.zeros((3, 4, 6)))
+    r = lnp.matmul(deferred(np.ones((3, 4, 5))), deferred(np.ones((5, 6))), out=o)
+    assert r is o
+    check(o, np.full((3, 4, 6), 5.0))
+    with pytest.raises(ValueError):
+        lnp.matmul(deferred(np.ones((3, 4, 5))), deferred(np.ones((5, 6))), out=deferred(np.zeros((3, 4, 5))))

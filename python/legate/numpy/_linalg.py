@@ -60,6 +60,85 @@ def _finish(res, out):
     return out
 
 
+# the largest product the broadcast formulation of a stack of small
+# matrix products may build (elements), and the most 2-D products a
+# stack is looped into
+_STACK_BROADCAST_MAX = 1 << 25
+_STACK_LOOP_MAX = 4096
+
+
+def _matmul_stacked(a, b, out):
+    """a @ b with a stack (3-D and more) on either side, natively: a stack
+    times one matrix is one 2-D product of the stack's rows; stacks of
+    small matrices a broadcast multiply and a sum over k (the products
+    side by side, parallel over the stack); other stacks a 2-D product per
+    matrix.  NumPy's errors for mismatched core or stack dims; None when
+    the stack is too large for either (the caller falls back)."""
+    from ._manip import reshape
+    from ._creation import empty
+    k = a.shape[-1]
+    kb = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    try:
+        stack = _np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        stack = None
+    if k != kb or stack is None:
+        _np.matmul(ghost(a.shape, a.dtype), ghost(b.shape, b.dtype))
+        raise ValueError("matmul: operands do not match")  # NumPy raised above
+    dt = _np.result_type(a.dtype, b.dtype)
+    if out is not None:
+        _np.matmul(_standin(a.dtype, a.ndim), _standin(b.dtype, b.ndim),
+                   out=_np.zeros((1,) * out.ndim, dtype=out.dtype))
+    a2 = a[None, :] if a.ndim == 1 else a
+    b2 = b[:, None] if b.ndim == 1 else b
+    m, n = a2.shape[-2], b2.shape[-1]
+    shape = tuple(stack) + (m, n)
+    final = shape[:-2] + ((m,) if a.ndim > 1 else ()) + ((n,) if b.ndim > 1 else ())
+    if out is not None and tuple(out.shape) != final:
+        _np.matmul(ghost(a.shape, a.dtype), ghost(b.shape, b.dtype), out=ghost(out.shape, out.dtype))
+        raise ValueError("matmul: output operand has a mismatch in its core dimension")
+    count = 1
+    for d in stack:
+        count *= d
+    if a2.dtype != dt:
+        a2 = a2.astype(dt)
+    if b2.dtype != dt:
+        b2 = b2.astype(dt)
+    if count == 0 or m == 0 or n == 0:
+        from ._creation import zeros
+        res = zeros(shape, dt)
+    elif b2.ndim == 2 and a2.shape[:-2] == stack:
+        # a stack times one matrix: the stack's rows times it, one product
+        res = reshape(matmul(reshape(a2, (-1, k)), b2), shape)
+    elif m * k * n <= 4096 and count * m * k * n <= _STACK_BROADCAST_MAX:
+        prod = a2[..., :, :, None] * b2[..., None, :, :]
+        if dt == _np.float16:  # NumPy's float16 matmul accumulates in float32
+            res = prod.sum(axis=-2, dtype=_np.float32).astype(dt)
+        else:
+            res = prod.sum(axis=-2, dtype=dt)
+    elif count <= _STACK_LOOP_MAX:
+        res = empty(shape, dt)
+        na, nb = a2.ndim - 2, b2.ndim - 2
+        for idx in _np.ndindex(*stack):
+            ia = tuple(i if d != 1 else 0 for i, d in zip(idx[len(idx) - na:], a2.shape[:na]))
+            ib = tuple(i if d != 1 else 0 for i, d in zip(idx[len(idx) - nb:], b2.shape[:nb]))
+            res[idx] = matmul(a2[ia], b2[ib])
+    else:
+        return None
+    if a.ndim == 1:
+        res = res[..., 0, :]
+    if b.ndim == 1:
+        res = res[..., 0]
+    if out is None:
+        return res
+    from ._indexing import assign
+    if type(out) is ndarray and out._arr is not None:
+        assign(out._arr, res)
+    else:
+        to_numpy(out)[...] = to_numpy(res)
+    return out
+
+
 def matmul(x1, x2, out=None, **kwargs):
     if not (_is_deferred(x1) or _is_deferred(x2) or _is_deferred(out)):
         kw = dict(kwargs)
@@ -69,6 +148,11 @@ def matmul(x1, x2, out=None, **kwargs):
         return out if out is not None else wrap_result(r)
     a = _asarray(x1)
     b = _asarray(x2)
+    if not kwargs and a.ndim and b.ndim and (a.ndim > 2 or b.ndim > 2) \
+            and dt_num(a.dtype) is not None and dt_num(b.dtype) is not None:
+        r = _matmul_stacked(a, b, out)
+        if r is not None:
+            return r
     if kwargs or a.ndim == 0 or b.ndim == 0 or a.ndim > 2 or b.ndim > 2 \
             or dt_num(a.dtype) is None or dt_num(b.dtype) is None:
         if a.ndim == 0 or b.ndim == 0:
