@@ -128,13 +128,26 @@ int lnp_matmul_host(const lnp_matmul_desc *md, void *C, const void *A, const voi
   return 0;
 }
 
-/* {row, column} element strides of a tile holding a rows x cols matrix */
+/* {row, column} element strides of a tile holding a rows x cols matrix.
+ * A compact tile is that matrix in C order whatever its interface's shape:
+ * the tile of a reshape alias (a (2, 12) store over a (2, 3, 4) tile) has
+ * its source's shape, whose last strides are not the matrix's. */
 static void lnp_mat_strides(void *iface, int64_t rows, int64_t cols, int64_t *st)
 {
   const int nd = LNP_ND_GET_NDIM(iface);
   const int64_t *s = LNP_ND_GET_STRIDES(iface);
+  const uint64_t *shape = LNP_ND_GET_SHAPE(iface);
   (void)rows;
-  if (nd >= 2) {
+  int64_t expect = 1;
+  int compact = 1;
+  for (int d = nd - 1; d >= 0 && compact; d--) {
+    compact = shape[d] <= 1 || s[d] == expect;
+    expect *= (int64_t)shape[d];
+  }
+  if (compact) {
+    st[0] = cols;
+    st[1] = 1;
+  } else if (nd >= 2) {
     st[0] = s[nd - 2];
     st[1] = s[nd - 1];
   } else if (nd == 1 && cols != 1) { /* a row vector */

@@ -196,3 +196,18 @@ def test_matmul_stacked_out():
     check(o, np.full((3, 4, 6), 5.0))
     with pytest.raises(ValueError):
         lnp.matmul(deferred(np.ones((3, 4, 5))), deferred(np.ones((5, 6))), out=deferred(np.zeros((3, 4, 5))))
+
+
+@pytest.mark.parametrize("shape,perm,flat", [((4, 3, 2), (2, 1, 0), (2, 12)), ((2, 3, 4), (0, 1, 2), (6, 4)),
+                                             ((3, 4, 5), (1, 0, 2), (4, 15))])
+def test_matmul_of_reshape_alias(shape, perm, flat):
+    """A reshape whose store shares its tiles with another geometry (an
+    alias: a (2, 12) store over a (2, 3, 4) tile) feeds the matrix product
+    its own rows: the product once read the tile's own last strides."""
+    x = np.arange(np.prod(shape), dtype=np.float64).reshape(shape) % 7 - 3
+    other = np.arange(flat[1] * 5, dtype=np.float64).reshape(flat[1], 5) % 5 - 2
+    want = x.transpose(perm).reshape(flat) @ other
+    t = deferred(x).copy().transpose(perm).reshape(flat)
+    check(lnp.dot(t, lnp.array(other)), want)
+    check(lnp.matmul(t, deferred(other)), want)
+    check(lnp.dot(deferred(other.T.copy()), t.T), want.T)

@@ -52,7 +52,7 @@ from ._manip import (  # noqa: E402
     fliplr, flipud, roll, copyto, may_share_memory, shares_memory,
 )
 from ._linalg import (  # noqa: E402
-    dot, matmul, vdot, inner, outer, tensordot, where, clip, around, round_,
+    dot, matmul, vdot, inner, outer, where, clip, around, round_,
     isclose, allclose, array_equal, diff, nan_to_num,
 )
 from ._linalg import round  # noqa: E402,A004
@@ -76,6 +76,7 @@ for _n in _NUMPY_IMPL:
 del _n
 
 from ._numerics2 import interp, ediff1d, nanmedian, nanpercentile, nanquantile, convolve, correlate, polymul  # noqa: E402,E501
+from ._einsum import einsum, einsum_path  # noqa: E402
 from ._sort import FUNCTIONS as _SORT_FUNCTIONS  # noqa: E402
 _g.update(_SORT_FUNCTIONS)  # sort, argsort, ..., unique, isin (as the installed NumPy has them)
 

@@ -148,6 +148,13 @@ def matmul(x1, x2, out=None, **kwargs):
         return out if out is not None else wrap_result(r)
     a = _asarray(x1)
     b = _asarray(x2)
+    if kwargs and set(kwargs) <= {"dtype", "casting"} and kwargs.get("dtype") is not None:
+        # matmul(a, b, dtype=...) (NumPy 2's einsum asks it): the operands
+        # cast to dtype as the ufunc's casting rule allows, else NumPy's error
+        dt = _np.dtype(kwargs["dtype"])
+        casting = kwargs.get("casting", "same_kind")
+        if dt_num(dt) is not None and all(_np.can_cast(x.dtype, dt, casting) for x in (a, b)):
+            a, b, kwargs = a.astype(dt, copy=False), b.astype(dt, copy=False), {}
     if not kwargs and a.ndim and b.ndim and (a.ndim > 2 or b.ndim > 2) \
             and dt_num(a.dtype) is not None and dt_num(b.dtype) is not None:
         r = _matmul_stacked(a, b, out)
@@ -275,14 +282,6 @@ def outer(a, b, out=None):
     from ._manip import ravel
     from ._ufunc import multiply
     return multiply(ravel(a)[:, None], ravel(b)[None, :], out=out)
-
-
-def tensordot(a, b, axes=2):
-    a = _asarray(a)
-    b = _asarray(b)
-    if a._np is not None and b._np is not None:
-        return wrap_result(_np.tensordot(a._np, b._np, axes))
-    return _fallback(_np.tensordot, "tensordot", (a, b), {"axes": axes})
 
 
 # ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ test_numpy_impl.py checks each against NumPy, and that no fallback is taken
 
 import sys
 import types
+import warnings
 
 import numpy as _np
 
@@ -38,6 +39,8 @@ NUMPY_IMPL = (
     "real", "imag", "angle", "isreal",
     # over np.linalg.lstsq (a LAPACK task)
     "polyfit",
+    # transposes, reshapes and a 2-D dot (einsum's pairwise contractions)
+    "tensordot",
 ) + tuple(n for n in ("trapz", "trapezoid") if hasattr(_np, n))
 
 # functions whose arrays NumPy's code makes itself (mask_indices(n, f): an
@@ -66,8 +69,11 @@ def rebound(func):
     # names the module imported from NumPy itself (asarray, concatenate,
     # ndarray, ...) become legate.numpy's: by identity with NumPy's public
     # attribute of that name, so private helpers stay NumPy's
+    with warnings.catch_warnings():  # NumPy 1.24's np.long & co. warn when asked for
+        warnings.simplefilter("ignore")
+        same = {k for k, v in mod.items() if not k.startswith("_") and getattr(_np, k, None) is v}
     for k, v in mod.items():
-        if not k.startswith("_") and getattr(_np, k, None) is v and k in _public(lnp):
+        if k in same and k in _public(lnp):
             ns[k] = _adapt(k, getattr(lnp, k))
         elif isinstance(v, types.ModuleType) and k != "np" and v.__name__.startswith("numpy"):
             ns[k] = _Overlay(v, lnp)  # _nx, _from_nx: NumPy's internal module aliases
