@@ -168,6 +168,36 @@ def setup_small_add(xp, p):
     """The same operation as `add`, at latency size."""
     return setup_add(xp, p)
 
+def _setup_fft(xp, p, kind):
+    """np.fft on an n x n complex128 (rfft: float64) array: rows, columns,
+    rfft of the rows, fft2; fft_1d: one n*n line."""
+    n = p["n"]
+    x = _matrix(xp, n, 0.5, 1.0)
+    if kind != "rfft_rows":
+        x = x + 1j * _matrix(xp, n, -0.25, 2.0)
+    if kind == "fft_1d":
+        x = x.reshape(n * n)
+    f = {"fft_1d": xp.fft.fft, "fft_rows": xp.fft.fft, "rfft_rows": xp.fft.rfft,
+         "fft_cols": lambda a: xp.fft.fft(a, axis=0), "fft2": xp.fft.fft2}[kind]
+
+    def run():
+        return f(x)
+
+    def summary(c):
+        m = abs(c)
+        return [float(m.sum())] + _elements(m, [0, 7, (m.size // 3)] if m.ndim == 1 else
+                                            [(0, 0), (n // 2, n // 5), (n - 1, m.shape[1] - 1)])
+    return {"run": run, "summary": summary}
+
+
+def _fft_case(kind):
+    return {"name": kind, "setup": lambda xp, p: _setup_fft(xp, p, kind), "base": 4096, "dims": 2,
+            "min": 8, "label": lambda p: ("%s, %s c128" % (kind, _pow2(p["n"] ** 2)) if kind == "fft_1d"
+                                          else "%s, %dx%d %s" % (kind, p["n"], p["n"],
+                                                                 "f64" if kind == "rfft_rows" else "c128")),
+            # rate: one read and one write of the array
+            "rate": _gbs(lambda p: 32 * p["n"] ** 2), "target": 0.9, "ref": None, "rtol": 1e-6}
+
 
 def _gbs(nbytes):
     return lambda p, t: (nbytes(p) / t / 1e9, "GB/s")
@@ -207,7 +237,7 @@ CASES = [
      "label": lambda p: "c = a + b, %d f64" % p["n"],
      "rate": _gbs(lambda p: 3 * 8 * p["n"]), "target": 1.0,
      "ref": "CuPy 10.4 us", "rtol": 1e-9, "min_repeat": 200},
-]
+] + [_fft_case(k) for k in ("fft_1d", "fft_rows", "fft_cols", "rfft_rows", "fft2")]
 CASE_NAMES = [c["name"] for c in CASES]
 ALIASES = {"matmul": ["matmul_f64", "matmul_f32"]}
 

@@ -523,3 +523,23 @@ def test_dot_of_empty_arrays(sa):
     for sb in DOT_SHAPES:
         a = np.arange(float(np.prod(sa))).reshape(sa)
         both(lambda m, x, y: m.dot(x, y), a, np.ones(sb))
+
+
+def test_base():
+    """NumPy's base: None for an owner, the owner (not the intermediate
+    view) for views of views, kept alive by the view; copies own their
+    data; .real of a real array is the array itself (no base)."""
+    import gc
+    for mod in (np, lnp):
+        a = mod.arange(70000, dtype=float)
+        r = a.reshape(280, 250)
+        assert a.base is None
+        for v in (a[10:20], a[10:20][::2], r.T, r, a.ravel(), mod.transpose(r), a[None], r[3], r[:, 5],
+                  mod.expand_dims(a, 0), r.swapaxes(0, 1), mod.flip(a), mod.broadcast_to(a, (2, 70000))):
+            assert v.base is a, (mod.__name__, v.shape)
+        for c in (a + 1, a[10:20].copy(), r.T.copy()):
+            assert c.base is None, mod.__name__
+        assert a.real is a
+        x = mod.arange(70000)[5:9]
+        gc.collect()
+        assert x.base is not None and x.base.shape == (70000,)

@@ -83,6 +83,16 @@ def view_source(x):
     return arr
 
 
+def view_of(x, arr):
+    """The deferred array of `arr`, a view made from deferred x (through
+    view_source), with NumPy's base: the array owning the data, x or x's
+    own base (a view holds it, so it lives as long as its views)."""
+    o = _deferred(arr)
+    if not x._scalar:  # (view_source copied a scalar: nothing is shared)
+        o._base = x if x._arr.owns_data else getattr(x, "_base", None)
+    return o
+
+
 _MASKED = _np.ma.MaskedArray
 
 
@@ -256,7 +266,7 @@ class ndarray:
     # _scalar (read only where _arr is set): a deferred 0-d array standing
     # for the scalar NumPy returns (see _deferred_result); an eager array
     # never has it set, since NumPy's own scalars stand for themselves
-    __slots__ = ("_np", "_arr", "_scalar", "__weakref__")
+    __slots__ = ("_np", "_arr", "_scalar", "_base", "__weakref__")
     __array_priority__ = 100.0
     __hash__ = None
 
@@ -356,6 +366,17 @@ class ndarray:
         return tuple(s * itemsize for s in arr.elem_strides)
 
     @property
+    def base(self):
+        """NumPy's base: None for an array owning its data, else the array
+        that does (a view keeps it alive)."""
+        if self._arr is None:
+            b = self._np.base
+            return None if b is None else wrap_view(b)
+        if self._arr.owns_data:
+            return None
+        return getattr(self, "_base", None)
+
+    @property
     def flags(self):
         a = self._np
         if a is not None:
@@ -398,9 +419,9 @@ class ndarray:
         if a is not None:
             return wrap_view(getattr(a, part))
         if self.dtype.kind == "c":  # a view, as NumPy's
-            return _deferred(view_source(self).part(0 if part == "real" else 1))
-        if part == "real":
-            return _deferred(view_source(self).index(()))
+            return view_of(self, view_source(self).part(0 if part == "real" else 1))
+        if part == "real":  # the array itself, as NumPy's
+            return self
         from ._creation import zeros  # NumPy: zeros, read-only
         z = zeros(self.shape, self.dtype)
         z.flags.writeable = False
@@ -419,7 +440,7 @@ class ndarray:
             return
         if self.dtype.kind != "c":
             raise TypeError("array does not have imaginary part to set")
-        _deferred(view_source(self).part(0 if part == "real" else 1))[...] = value
+        view_of(self, view_source(self).part(0 if part == "real" else 1))[...] = value
 
     real = property(lambda self: self._get_part("real"),
                     lambda self, value: self._set_part("real", value))
@@ -696,7 +717,7 @@ class ndarray:
             except TypeError:
                 same = False
         if same:
-            return _deferred(view_source(self).index(()))
+            return view_of(self, view_source(self).index(()))
         if len(args) <= 1 and "type" not in kwargs and dt is not None:
             # another dtype of the same itemsize: a view of the same tiles
             # (writes through it reach self, as NumPy's)
@@ -706,7 +727,7 @@ class ndarray:
                 ndt = None
             num = None if ndt is None else dt_num(ndt)
             if num is not None and ndt.itemsize == self.itemsize:
-                return _deferred(view_source(self).view_dtype(num))
+                return view_of(self, view_source(self).view_dtype(num))
             if num is not None:
                 # another itemsize: NumPy's shape and errors on a stand-in
                 # with a contiguous last axis (never read), then the tiles
@@ -717,7 +738,7 @@ class ndarray:
                     (0,) * (nd - 1) + (self.itemsize,) * (nd > 0))
                 want = ghost.view(ndt).shape
                 try:
-                    r = _deferred(view_source(self).view_dtype(num))
+                    r = view_of(self, view_source(self).view_dtype(num))
                 except ValueError as e:
                     if "contiguous" in str(e) and self.shape[-1] != 1:
                         # NumPy's own message for a strided last axis
@@ -764,7 +785,7 @@ class ndarray:
             return self if inplace else self.copy()
         from ._ufunc import bitwise_and, bitwise_or, left_shift, right_shift
         ut = _np.dtype("u%d" % n).type
-        u = _deferred(view_source(self).view_dtype(dt_num(_np.dtype(ut))))
+        u = view_of(self, view_source(self).view_dtype(dt_num(_np.dtype(ut))))
         part = 8 * (n // 2 if dt.kind == "c" else n)
         bits = 8
         while bits < part:

@@ -16,7 +16,7 @@ from ._runtime import core as _core, warn_fallback
 from ._dtypes import DTYPES, dt_num, NUMPY2
 from . import _fpe
 from ._array import (ndarray, _deferred, _deferred_result, materialize,
-                     wrap_result, writeback, from_numpy_core, view_source, _NPND)
+                     wrap_result, writeback, from_numpy_core, view_source, view_of, _NPND)
 
 _INVALID = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis "
             "(`None`) and integer or boolean arrays are valid indices")
@@ -174,7 +174,7 @@ def getitem(self, key):
         out = _core.empty((), view.dtype_num)
         _core.copy(out, view)
         return _deferred_result(out)
-    return _deferred(view)
+    return view_of(self, view)
 
 
 def _check_broadcast(vshape, tshape):

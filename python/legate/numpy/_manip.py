@@ -11,7 +11,7 @@ import warnings
 import numpy as _np
 
 from ._dtypes import normalize_axis_tuple, normalize_axis_index
-from ._array import as_operand, ndarray, _deferred, wrap_result, wrap_view, to_numpy, view_source, _NPND
+from ._array import as_operand, ndarray, _deferred, wrap_result, wrap_view, to_numpy, view_source, view_of, _NPND
 from ._ufunc import ghost
 from ._dtypes import ComplexWarning
 
@@ -47,7 +47,7 @@ def _order(a, order):
 
 
 def _view(a):
-    return _deferred(view_source(a).index(()))
+    return view_of(a, view_source(a).index(()))
 
 
 _MISSING = object()
@@ -81,7 +81,7 @@ def reshape(a, newshape=_MISSING, order="C", *, shape=None, copy=None):
         raise ValueError("Unable to avoid creating a copy while reshaping.")
     if copy and is_view:
         return _deferred(arr).copy()
-    return _deferred(arr)
+    return view_of(a, arr) if is_view else _deferred(arr)
 
 
 def ravel(a, order="C"):
@@ -108,7 +108,7 @@ def ravel(a, order="C"):
     if a._arr.ndim == 1 and c_contiguous(a._arr):
         return _view(a)
     arr, is_view = view_source(a).reshape((a._arr.size,))
-    r = _deferred(arr)
+    r = view_of(a, arr) if is_view else _deferred(arr)
     return r if not is_view or c_contiguous(a._arr) else r.copy()
 
 
@@ -138,7 +138,7 @@ def transpose(a, axes=None):
         perm = _probe(ndim).transpose(axes).strides
     if perm == tuple(range(ndim)):
         return _view(a)
-    return _deferred(view_source(a).transpose(perm))
+    return view_of(a, view_source(a).transpose(perm))
 
 
 def permute_dims(a, axes=None):
@@ -150,7 +150,7 @@ def swapaxes(a, axis1, axis2):
     if a._np is not None:
         return wrap_view(a._np.swapaxes(axis1, axis2))
     perm = _probe(a._arr.ndim).swapaxes(axis1, axis2).strides
-    return _deferred(view_source(a).transpose(perm))
+    return view_of(a, view_source(a).transpose(perm))
 
 
 def moveaxis(a, source, destination):
@@ -158,7 +158,7 @@ def moveaxis(a, source, destination):
     if a._np is not None:
         return wrap_view(_np.moveaxis(a._np, source, destination))
     perm = _np.moveaxis(_probe(a._arr.ndim), source, destination).strides
-    return _deferred(view_source(a).transpose(perm))
+    return view_of(a, view_source(a).transpose(perm))
 
 
 def squeeze(a, axis=None):
@@ -173,7 +173,7 @@ def squeeze(a, axis=None):
         removed = {i for i, s in enumerate(shape) if s == 1}
     else:
         removed = set(normalize_axis_tuple(axis, len(shape)))
-    return _deferred(view_source(a).index(tuple(0 if i in removed else slice(None)
+    return view_of(a, view_source(a).index(tuple(0 if i in removed else slice(None)
                                         for i in range(len(shape)))))
 
 
@@ -183,7 +183,7 @@ def expand_dims(a, axis):
         return wrap_view(_np.expand_dims(a._np, axis))
     nshape = _np.expand_dims(ghost(a._arr.shape, bool), axis).shape
     axes = set(normalize_axis_tuple(axis, len(nshape)))
-    return _deferred(view_source(a).index(tuple(None if i in axes else slice(None)
+    return view_of(a, view_source(a).index(tuple(None if i in axes else slice(None)
                                         for i in range(len(nshape)))))
 
 
@@ -193,7 +193,7 @@ def broadcast_to(array, shape, subok=False):
         return wrap_view(_np.broadcast_to(a._np, shape))
     shp = _np.broadcast_to(ghost(a._arr.shape, bool), shape).shape
     # (read-only, as NumPy's, also when nothing is broadcast)
-    return _deferred(view_source(a).broadcast_to(shp))
+    return view_of(a, view_source(a).broadcast_to(shp))
 
 
 def _broadcast_view(a, shape):
@@ -203,7 +203,7 @@ def _broadcast_view(a, shape):
         return wrap_view(_np.broadcast_arrays(a._np, ghost(shape, bool))[0])
     arr = view_source(a).broadcast_to(shape)
     arr.readonly = a._arr.readonly
-    return _deferred(arr)
+    return view_of(a, arr)
 
 
 class broadcast:
@@ -481,7 +481,7 @@ def flip(m, axis=None):
         return wrap_view(_np.flip(a._np, axis))
     nd = a.ndim
     axes = set(normalize_axis_tuple(axis, nd))
-    return _deferred(view_source(a).index(tuple(slice(None, None, -1) if i in axes else slice(None)
+    return view_of(a, view_source(a).index(tuple(slice(None, None, -1) if i in axes else slice(None)
                                         for i in range(nd))))
 
 
