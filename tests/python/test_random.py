@@ -332,17 +332,31 @@ def test_native_calls_do_not_fall_back():
 
 @ours
 def test_fallback_follows_seed():
-    # array parameters of beta and Generator.standard_gamma still take NumPy
+    # array parameters of wald and Generator.f still take NumPy
     lnp.random.seed(4)
-    with pytest.warns(RuntimeWarning, match="beta"):
-        a = lnp.random.beta([1.0, 2.0, 3.0], 2.0, size=(5, 3))
+    with pytest.warns(RuntimeWarning, match="wald"):
+        a = lnp.random.wald([1.0, 2.0, 3.0], 2.0, size=(5, 3))
+    lnp.random.seed(4)
+    b = lnp.random.wald([1.0, 2.0, 3.0], 2.0, size=(5, 3))
+    assert np.array_equal(np.asarray(a), np.asarray(b)) and a.shape == (5, 3)
+    rng = lnp.random.default_rng(3)
+    with pytest.warns(RuntimeWarning, match="random.Generator.f"):
+        g = np.asarray(rng.f([1.0, 2.0], 3.0, size=(4, 2)))
+    assert g.shape == (4, 2) and (g > 0).all()
+
+
+@ours
+def test_array_parameters_follow_seed(native):
+    # beta and Generator.standard_gamma with array parameters: native, the
+    # same seed the same values
+    lnp.random.seed(4)
+    a = lnp.random.beta([1.0, 2.0, 3.0], 2.0, size=(5, 3))
     lnp.random.seed(4)
     b = lnp.random.beta([1.0, 2.0, 3.0], 2.0, size=(5, 3))
     assert np.array_equal(np.asarray(a), np.asarray(b)) and a.shape == (5, 3)
-    rng = lnp.random.default_rng(3)
-    with pytest.warns(RuntimeWarning, match="standard_gamma"):
-        g = np.asarray(rng.standard_gamma([1.0, 2.0], size=(4, 2)))
-    assert g.shape == (4, 2) and (g > 0).all()
+    g = np.asarray(lnp.random.default_rng(3).standard_gamma([1.0, 2.0], size=(4, 2)))
+    h = np.asarray(lnp.random.default_rng(3).standard_gamma([1.0, 2.0], size=(4, 2)))
+    assert g.shape == (4, 2) and (g > 0).all() and np.array_equal(g, h)
 
 
 # ---------------------------------------------------------------------------
@@ -747,7 +761,10 @@ def test_generator_multinomial_broadcasts(n, pvals, size):
 @pytest.mark.parametrize("name,args", [("vonmises", ([0.0, 1.0], [[0.5], [2.0]])), ("zipf", ([2.0, 3.0],)),
                                        ("noncentral_chisquare", ([0.5, 3.0], [[1.0], [0.0]])),
                                        ("noncentral_f", ([1.0, 2.0], 5.0, [[0.5], [2.0]])),
-                                       ("hypergeometric", ([5, 50], [40, 40], [[3], [30]]))])
+                                       ("hypergeometric", ([5, 50], [40, 40], [[3], [30]])),
+                                       ("gamma", ([0.5, 3.0], [[1.0], [2.0]])), ("standard_gamma", ([0.5, 3.0],)),
+                                       ("chisquare", ([0.5, 3.0],)), ("beta", ([0.5, 3.0], [[1.0], [0.1]])),
+                                       ("poisson", ([0.5, 30.0],)), ("binomial", ([5, 50], [[0.3], [0.9]]))])
 @pytest.mark.parametrize("size", [None, (4, 2, 2)], ids=str)
 def test_composite_array_parameters(name, args, size):
     for ref, gen in [(np.random.RandomState(0), lnp.random), (np.random.default_rng(0), lnp.random.default_rng(0))]:
@@ -1003,3 +1020,46 @@ def test_new_calls_same_in_every_mode(tmp_path):
         assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     for p in paths[1:]:
         _same_arrays(paths[0], p, atol=1e-12)
+
+
+# kernel distributions given array parameters (_random._ARRAY_DISTS):
+# (name, parameter arrays as constant values, mean, variance)
+ARRAY_PARAM_MOMENTS = [
+    ("gamma", (2.5, 2.0), 5.0, 10.0), ("gamma", (0.3, 1.5), 0.45, 0.675),
+    ("standard_gamma", (0.5,), 0.5, 0.5), ("chisquare", (3.0,), 3.0, 6.0),
+    ("beta", (2.5, 0.5), 2.5 / 3, 2.5 * 0.5 / (9 * 4.0)), ("beta", (0.2, 0.3), 0.4, 0.06 / (0.25 * 1.5)),
+    ("poisson", (3.5,), 3.5, 3.5), ("poisson", (40.0,), 40.0, 40.0),
+    ("binomial", (20, 0.3), 6.0, 4.2), ("binomial", (500, 0.7), 350.0, 105.0),
+]
+
+
+@ours
+@statistical
+@pytest.mark.parametrize("name,params,mean,var", ARRAY_PARAM_MOMENTS)
+def test_array_parameter_moments(name, params, mean, var, native):
+    """Array parameters of kernel distributions: native samplers (no
+    fallback), NumPy's dtype, the distribution's moments."""
+    for gen in (lnp.random.RandomState(77), lnp.random.default_rng(77)):
+        arrs = [lnp.full(NC, p, dtype=np.int64 if isinstance(p, int) else np.float64) for p in params]
+        x = getattr(gen, name)(*arrs)
+        assert x.shape == (NC,) and x.dtype == (np.int64 if name in ("poisson", "binomial") else np.float64)
+        m, v = _moments(x)
+        assert abs(m - mean) < 6 * math.sqrt(var / NC), (m, mean)
+        assert abs(v - var) < VAR_TOL * var, (v, var)
+
+
+@pytest.mark.parametrize("call", [
+    lambda g: g.gamma(np.array([-1.0])), lambda g: g.gamma(np.array([1.0]), np.array([-2.0])),
+    lambda g: g.standard_gamma(np.array([-1.0])), lambda g: g.chisquare(np.array([0.0])),
+    lambda g: g.beta(np.array([0.0]), 1.0), lambda g: g.beta(1.0, np.array([-1.0])),
+    lambda g: g.poisson(np.array([-1.0])), lambda g: g.poisson(np.array([np.nan])),
+    lambda g: g.poisson(np.array([1e19])), lambda g: g.binomial(np.array([-1]), 0.5),
+    lambda g: g.binomial(np.array([3.0]), 0.5), lambda g: g.binomial(np.array([3]), np.array([1.5])),
+    lambda g: g.gamma(np.ones(3), size=(2,))])
+def test_array_parameter_errors(call):
+    for ref, gen in [(np.random.RandomState(0), lnp.random.RandomState(0)),
+                     (np.random.default_rng(0), lnp.random.default_rng(0))]:
+        with pytest.raises(Exception) as e:
+            call(ref)
+        with pytest.raises(e.type, match=str(e.value).split(" ")[0]):
+            call(gen)

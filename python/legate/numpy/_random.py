@@ -24,9 +24,10 @@ is a vectorized rejection or sequential-search loop over the pending
 elements (_until): which are pending depends only on values, so these too
 are the same in every mode (floats to an ulp: small arrays run NumPy's
 libm, the kernels their own).  Values differ from NumPy's streams, the
-distributions are NumPy's.  The other array-parameter forms run through
-NumPy (the fallback, with its warning) on a NumPy generator seeded from the
-same seed.
+distributions are NumPy's.  Array parameters of gamma, standard_gamma,
+chisquare, beta, poisson and binomial use those samplers (_ARRAY_DISTS);
+the other array-parameter forms run through NumPy (the fallback, with its
+warning) on a NumPy generator seeded from the same seed.
 """
 
 import math
@@ -267,6 +268,35 @@ _CONS = {
     "gt1": (lambda x: _lnp().logical_not(x > 1), "%s <= 1 or %s is NaN"),
 }
 
+_POISSON_LAM_MAX = float(_np.iinfo(_np.int64).max - math.sqrt(_np.iinfo(_np.int64).max) * 10)
+_CONS.update({
+    "lammax": (lambda x: _lnp().logical_not(x <= _POISSON_LAM_MAX), "lam value too large"),
+    "ge0nan": (lambda x: (x < 0) | (x != x), "%s < 0 or %s contains NaNs"),
+    "prob": (lambda x: _lnp().logical_not((x >= 0) & (x <= 1)), "%s < 0, %s > 1 or %s contains NaNs"),
+})
+
+
+def _beta(self, n, a, b):
+    """Beta(a, b) = X / (X + Y), X ~ Gamma(a), Y ~ Gamma(b), from the
+    gammas' logs (tiny shapes give no 0 / 0)."""
+    L = _lnp()
+    lx, ly = self._s_gamma(n, a, log=True), self._s_gamma(n, b, log=True)
+    return 1.0 / (1.0 + L.exp(ly - lx))
+
+
+# Kernel distributions (_DISTS) given array parameters: composed samplers
+# (name -> constraints of the parameters (one or several each, checked in
+# order, NumPy's messages), kind, sampler of flat parameters); the
+# parameters are bound and broadcast as _COMPOSITE's.
+_ARRAY_DISTS = {
+    "gamma": (("ge0", "ge0"), "f", lambda self, n, k, sc: self._s_gamma(n, k) * sc),
+    "standard_gamma": (("ge0",), "f", lambda self, n, k: self._s_gamma(n, k)),
+    "chisquare": (("gt0",), "f", lambda self, n, df: 2.0 * self._s_gamma(n, df / 2)),
+    "beta": (("gt0", "gt0"), "f", _beta),
+    "poisson": ((("lammax", "ge0nan"),), "i", lambda self, n, lam: self._s_poisson(n, lam)),
+    "binomial": (("ge0", "prob"), "i", lambda self, n, N, p: self._s_binomial(n, N, p)),
+}
+
 # Distributions composed of native draws and native array ops: name ->
 # (parameters, their constraints, kind of the result, sampler of flat
 # parameters).  Parameters may be arrays (broadcast as NumPy's).
@@ -331,6 +361,9 @@ class _Native:
                 return _as_scalar_of(to_numpy(self._generate(op, (), dtype, params, host=True)), proto)
             return self._generate(op, _shape(size), dtype, params)
         std = _STD.get(name)
+        if std is None and name in _ARRAY_DISTS:
+            cons, kind, sampler = _ARRAY_DISTS[name]
+            return self._composite(name, args, kwargs, (spec, cons, kind, sampler))
         if std is None:
             return self._fallback(name, args, kwargs)
         return self._std_transform(name, std, vals, size)
@@ -742,12 +775,13 @@ class _Native:
         dfden), as NumPy's."""
         return self._s_ncchisq(n, dfnum, nonc) * dfden / (2.0 * self._s_gamma(n, dfden / 2) * dfnum)
 
-    def _composite(self, name, args, kwargs):
-        """_COMPOSITE[name] with NumPy's binding, checks, broadcasting,
-        result dtype and scalar type."""
+    def _composite(self, name, args, kwargs, entry=None):
+        """_COMPOSITE[name] (or entry: parameters, constraints, kind, a
+        sampler method's name or a function of self) with NumPy's binding,
+        checks, broadcasting, result dtype and scalar type."""
         from ._creation import asarray
         L = _lnp()
-        spec, cons, kind, sampler = _COMPOSITE[name]
+        spec, cons, kind, sampler = entry or _COMPOSITE[name]
         vals, size = _bind(self._prefix + name, spec, args, kwargs)
         scalar = all(_is_scalar(v) for v in vals)
         if name == "hypergeometric":
@@ -758,17 +792,21 @@ class _Native:
                     raise ValueError("both ngood and nbad must be less than %d" % 10 ** 9)
             if _any(vals[0] + vals[1] < vals[2]):
                 raise ValueError("ngood + nbad < nsample")
+        elif name == "binomial":
+            vals = [_int_param(vals[0]), _py(vals[1]) if scalar else asarray(vals[1], dtype=_np.float64)]
         else:
             vals = [_py(v) if scalar else asarray(v, dtype=_np.float64) for v in vals]
-        for (pname, _), c, v in zip(spec, cons, vals):
-            if c is not None and _any(_CONS[c][0](v)):
-                raise ValueError(_CONS[c][1].replace("%s", pname))
+        for (pname, _), cs, v in zip(spec, cons, vals):
+            for c in (cs,) if cs is None or isinstance(cs, str) else cs:
+                if c is not None and _any(_CONS[c][0](v)):
+                    raise ValueError(_CONS[c][1].replace("%s", pname))
         shape = (() if size is None else _shape(size)) if scalar else _bshape([_np.shape(v) for v in vals], size)
         n = 1
         for d in shape:
             n *= d
         flat = [L.broadcast_to(v, shape).ravel() if _vec(v) else float(v) for v in vals]
-        r = getattr(self, sampler)(n, *flat).astype(_np.float64 if kind == "f" else _np.int64).reshape(shape)
+        draw = getattr(self, sampler) if isinstance(sampler, str) else (lambda *a: sampler(self, *a))
+        r = draw(n, *flat).astype(_np.float64 if kind == "f" else _np.int64).reshape(shape)
         if scalar and size is None:
             return _as_scalar_of(to_numpy(r), 0.0 if kind == "f" else 0)
         return r
@@ -1081,7 +1119,11 @@ class Generator(_Native):
 
     def standard_gamma(self, shape, size=None, dtype=_np.float64, out=None):
         if not _is_scalar(shape):
-            return self._fallback("standard_gamma", (shape, size, dtype, out), {})
+            dt = _np.dtype(dtype) if dtype in (_np.float64, _np.float32, "d", "f", float) else None
+            if out is not None or dt is None:
+                return self._fallback("standard_gamma", (shape, size, dtype, out), {})
+            r = self._dist("standard_gamma", (shape,), {"size": size})
+            return r if dt == _np.float64 else r.astype(dt)
         return self._std("standard_gamma", (shape,), size, dtype, out,
                          lambda: self._check.standard_gamma(_py(shape), dtype=dtype))
 
