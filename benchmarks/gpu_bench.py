@@ -447,7 +447,9 @@ def parse_args(argv):
                        ("matmul", "matrix order of both matmul cases"),
                        ("jacobi", "grid order of jacobi"),
                        ("channel_flow", "grid order of channel_flow"),
-                       ("small_add", "elements of small_add")]:
+                       ("small_add", "elements of small_add")] + [
+                          (k, "matrix order of %s (its square: fft_1d's length)" % k)
+                          for k in ("fft_1d", "fft_rows", "fft_cols", "rfft_rows", "fft2")]:
         flag = "--%s-n" % name.replace("_", "-")
         extra = ["--cf-n"] if name == "channel_flow" else []
         ap.add_argument(flag, *extra, dest=name + "_n", type=int, default=None, metavar="N",

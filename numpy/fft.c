@@ -9,7 +9,8 @@
  * the input dtype, the axis whole in its tiles, every tile written) is
  * read in place, except by a complex-to-real transform, which may
  * overwrite its input.  The result is a store tiled and placed as the
- * lines.  A multi-dimensional transform is a sequence of these (the
+ * lines.  A real transform (R2C, C2R) along another axis than the last
+ * goes through a transposed copy instead (cuFFT's alignment).  A multi-dimensional transform is a sequence of these (the
  * Python layer, as NumPy's own fftn); one line (a 1-D array) is one task. */
 #include <stdlib.h>
 
@@ -43,6 +44,23 @@ lnp_status lnp_fft(const lnp_view *a, int axis, int kind, int64_t n, int cdtype,
   if (a->shape[axis] != lnp_fft_nin(&proto))
     return lnp_error(LNP_EVALUE, "fft: the axis has %lld elements, the transform reads %lld",
                      (long long)a->shape[axis], (long long)lnp_fft_nin(&proto));
+  if ((kind == LNP_FFT_R2C || kind == LNP_FFT_C2R) && axis != nd - 1) {
+    /* a real transform's lines post apart: cuFFT refuses the real lines'
+     * offsets that are not aligned as complex numbers, so the axis is
+     * moved last (a transposed copy) and the result is seen back through
+     * a transposed view */
+    int perm[LNP_MAXDIM], inv[LNP_MAXDIM];
+    for (int d = 0; d < nd - 1; d++) perm[d] = d < axis ? d : d + 1;
+    perm[nd - 1] = axis;
+    for (int d = 0; d < nd; d++) inv[perm[d]] = d;
+    lnp_view *mv = NULL, *r = NULL;
+    lnp_status st = lnp_view_transpose(a, perm, &mv);
+    if (!st) st = lnp_fft(mv, nd - 1, kind, n, cdtype, fct, &r);
+    if (!st) st = lnp_view_transpose(r, inv, res);
+    lnp_view_free(mv);
+    lnp_view_free(r);
+    return st;
+  }
   const int rdt = cdtype == LNP_COMPLEX64 ? LNP_FLOAT32 : LNP_FLOAT64;
   const int in_dt = kind == LNP_FFT_R2C ? rdt : cdtype, out_dt = kind == LNP_FFT_C2R ? rdt : cdtype;
   int64_t oshape[LNP_MAXDIM];
