@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 import pytest
 
-from conftest import AGAINST_NUMPY, REPO, lnp, subprocess_env
+from conftest import AGAINST_NUMPY, REPO, deferred, lnp, subprocess_env
 
 NRANKS = 1 if AGAINST_NUMPY else lnp._core.config()["nranks"]
 ours = pytest.mark.skipif(AGAINST_NUMPY, reason="legate.numpy's own generator")
@@ -1063,3 +1063,40 @@ def test_array_parameter_errors(call):
             call(ref)
         with pytest.raises(e.type, match=str(e.value).split(" ")[0]):
             call(gen)
+
+
+def test_shuffle_host_sequences(native):
+    """A list or a NumPy array is shuffled in place on the host by a native
+    permutation (no fallback); the same seed, the same order."""
+    for make in (lambda: list(range(50)), lambda: np.arange(150).reshape(50, 3)):
+        lnp.random.seed(5)
+        x = make()
+        lnp.random.shuffle(x)
+        lnp.random.seed(5)
+        y = make()
+        lnp.random.shuffle(y)
+        assert np.array_equal(np.asarray(x), np.asarray(y))
+        assert sorted(np.asarray(x).reshape(50, -1)[:, 0].tolist()) == sorted(np.asarray(make()).reshape(50, -1)[:, 0].tolist())
+    z = np.arange(12).reshape(3, 4)
+    lnp.random.default_rng(1).shuffle(z, axis=1)
+    assert (np.sort(z, axis=1) == np.arange(12).reshape(3, 4)).all()  # columns moved whole
+    assert (z - z[:, :1] == (z[0] - z[0, 0])[None]).all()
+
+
+@pytest.mark.parametrize("args,kw", [((np.arange(6).reshape(2, 3), 4), {}), ((np.arange(6).reshape(2, 3),), {}),
+                                     ((np.arange(6).reshape(2, 3), (2, 2)), {"axis": 1}),
+                                     ((np.arange(12).reshape(3, 4), 2), {"replace": False, "axis": 1}),
+                                     ((np.arange(6), 2), {"axis": 1})])
+def test_choice_nd_population(args, kw):
+    """Generator.choice of an N-D population: whole slices along axis, NumPy's
+    shapes and errors; RandomState.choice refuses it as NumPy's."""
+    try:
+        want = np.random.default_rng(0).choice(*args, **kw)
+    except Exception as e:
+        with pytest.raises(type(e)):
+            lnp.random.default_rng(0).choice(*args, **kw)
+        return
+    got = lnp.random.default_rng(0).choice(*[deferred(x) if isinstance(x, np.ndarray) else x for x in args], **kw)
+    assert np.shape(got) == np.shape(want) and np.asarray(got).dtype == want.dtype
+    with pytest.raises(ValueError):
+        lnp.random.RandomState(0).choice(np.ones((3, 3)), 2)

@@ -432,10 +432,22 @@ class _Native:
         return self._permute(x, axis)
 
     def shuffle(self, x, axis=0):
-        """In place along axis (views too); anything but our array: NumPy's."""
+        """In place along axis (views too); a list or a NumPy array on the
+        host by a native permutation; anything else NumPy's."""
         if isinstance(self, RandomState) and axis != 0:
             raise TypeError("shuffle() got an unexpected keyword argument 'axis'")
         if type(x) is not ndarray or x.ndim == 0:
+            if isinstance(x, (list, _np.ndarray)) and _np.ndim(x) > 0:
+                # host data stays on the host: a native permutation applied there
+                if isinstance(x, list):
+                    normalize_axis_index(axis, 1)  # NumPy's AxisError
+                    perm = to_numpy(self._perm(len(x)))
+                    x[:] = [x[i] for i in perm]
+                else:
+                    ax = normalize_axis_index(axis, x.ndim)
+                    perm = to_numpy(self._perm(x.shape[ax]))
+                    x[...] = _np.take(x, perm, axis=ax)
+                return None
             return self._fallback("shuffle", (x,), {} if axis == 0 else {"axis": axis})
         x[...] = self._permute(x, axis)
 
@@ -446,8 +458,9 @@ class _Native:
         with p the k smallest of E_i / p_i (E_i exponential draws,
         Efraimidis-Spirakis): their increasing order is distributed as
         NumPy's successive sampling (each next item with probability p_i
-        over what is left), the values differ.  N-D populations, an empty
-        one and non-integer scalars are NumPy's (the fallback)."""
+        over what is left), the values differ.  An N-D population
+        (Generator) gives whole slices along axis.  An empty one and
+        non-integer scalars are NumPy's (the fallback)."""
         from ._creation import asarray
         from ._sort import argsort
         L = _lnp()
@@ -455,8 +468,15 @@ class _Native:
         kw = {} if legacy else {"axis": axis, "shuffle": shuffle}
         pop_int = _np.ndim(a) == 0 and _is_scalar(a) and _np.issubdtype(_np.asarray(a).dtype, _np.integer)
         arr = None if pop_int or _np.ndim(a) == 0 else asarray(a)
-        n = int(a) if pop_int else (arr.shape[0] if arr is not None and arr.ndim == 1 else 0)
-        if (arr is None and not pop_int) or (arr is not None and arr.ndim != 1) or n <= 0 or axis != 0:
+        if legacy and arr is not None and arr.ndim != 1:
+            raise ValueError("a must be 1-dimensional")
+        ax = 0
+        if arr is not None and arr.ndim:
+            ax = normalize_axis_index(axis, arr.ndim)
+        elif axis != 0:
+            return self._fallback("choice", (a, size, replace, p), kw)
+        n = int(a) if pop_int else (arr.shape[ax] if arr is not None and arr.ndim else 0)
+        if (arr is None and not pop_int) or n <= 0:
             return self._fallback("choice", (a, size, replace, p), kw)
         shape = () if size is None else _shape(size)
         k = 1
@@ -493,7 +513,13 @@ class _Native:
         else:
             idx = self._perm(n)[:k]  # (shuffle=False: any order, as NumPy's)
         idx = idx.reshape(shape)
-        r = idx if pop_int else arr[idx]
+        if pop_int:
+            r = idx
+        elif arr.ndim == 1:
+            r = arr[idx]
+        else:  # N-D population (Generator): whole slices along axis
+            from ._indexfuncs import take
+            return take(arr, idx[()] if size is None else idx, axis=ax)
         return r[()] if size is None else r
 
     def bytes(self, length):
