@@ -27,6 +27,7 @@ from conftest import (
     AxisError,
     both,
     check,
+    deferred,
     is_lnp_array,
     lnp,
     param_dtypes,
@@ -402,3 +403,35 @@ def test_scan_fp_errors():
         warnings.simplefilter("error")
         with lnp.errstate(over="ignore"):
             check(lnp.cumsum(lnp.array(a)), np.array([1e308] + [np.inf] * 8))
+
+
+@pytest.mark.parametrize("ufunc", ["add", "subtract"])
+@pytest.mark.parametrize("n,m", [(10, 100), (1000, 3000)])
+@pytest.mark.parametrize("b_kind", ["array", "scalar"])
+def test_ufunc_at_scatter_add(ufunc, n, m, b_kind, native):
+    """np.add.at / np.subtract.at on a deferred 1-D float64 array: every
+    repeated index counted (a weighted bincount), negative indices, NumPy's
+    IndexError out of range."""
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal(n)
+    idx = rng.integers(-n, n, m)
+    b = rng.standard_normal(m) if b_kind == "array" else 2.5
+    want = a.copy()
+    getattr(np, ufunc).at(want, idx, b)
+    got = deferred(a)
+    getattr(lnp, ufunc).at(got, deferred(idx) if m > 100 else idx, b)
+    check(got, want, approx=True)
+
+
+def test_ufunc_at_errors():
+    with pytest.raises(IndexError):
+        np.add.at(np.zeros(10), [1, 10], 1.0)
+    with pytest.raises(IndexError):
+        lnp.add.at(deferred(np.zeros(10)), [1, 10], 1.0)
+
+
+def test_bincount_mixed_eager_deferred(native):
+    x = np.arange(100000) % 7
+    w = np.ones(100000)
+    check(lnp.bincount(deferred(x), weights=w), np.bincount(x, weights=w), approx=True)
+    check(lnp.bincount(x[:10], weights=deferred(w[:10])), np.bincount(x[:10], weights=w[:10]), approx=True)

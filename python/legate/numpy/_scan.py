@@ -9,7 +9,7 @@ import numpy as _np
 from ._runtime import core as _core
 from . import _fpe
 from ._dtypes import dt_num, normalize_axis_index
-from ._array import _deferred, wrap_result, to_numpy
+from ._array import _deferred, as_core, wrap_result, to_numpy
 from ._reduction import _as_array, _is_eager, _check_out_type, _stand, _write_out
 
 # the ufuncs whose accumulate can scan natively: associative, with a seed
@@ -146,6 +146,11 @@ def bincount(x, weights=None, minlength=0):
     xs = ghost((min(xa.size, 1),) if one else xa.shape, xa.dtype)
     ws = None if wa is None else ghost(xs.shape if one else wa.shape, wa.dtype)
     r0 = _np.bincount(xs, ws, minlength)
+    # one operand deferred, the other small and host-held: both deferred
+    if dt_num(xa.dtype) is not None and xa._arr is None:
+        xa = _deferred(as_core(xa))
+    if wa is not None and wa._arr is None and dt_num(wa.dtype) is not None:
+        wa = _deferred(as_core(wa))
     if (xa._arr is None or (wa is not None and wa._arr is None) or dt_num(xa.dtype) is None):
         return _fallback(_np.bincount, "bincount", xa, {"weights": wa, "minlength": minlength})
     if xa.size == 0:
