@@ -41,7 +41,9 @@ NUMPY_IMPL = (
     "polyfit",
     # transposes, reshapes and a 2-D dot (einsum's pairwise contractions)
     "tensordot",
-) + tuple(n for n in ("trapz", "trapezoid") if hasattr(_np, n))
+    # polynomials over eigvals, convolve and division; dtype helpers
+    "poly", "roots", "polydiv", "common_type", "isfortran", "mintypecode",
+) + tuple(n for n in ("trapz", "trapezoid", "asfarray") if hasattr(_np, n))
 
 # functions whose arrays NumPy's code makes itself (mask_indices(n, f): an
 # (n, n) array of ones): always rebound, so that a large one is deferred
