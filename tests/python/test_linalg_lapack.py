@@ -263,3 +263,36 @@ def test_eig_native(native):
     from legate.numpy import coverage
     rows = dict(coverage.report()["linalg"])
     assert rows["eig"] and rows["eigvals"]
+
+
+NUMPY2_LINALG = [
+    ("cross", lambda a, v: (v, v[::-1])), ("diagonal", lambda a, v: (a,)),
+    ("matmul", lambda a, v: (a, np.swapaxes(a, -1, -2))), ("matrix_norm", lambda a, v: (a,)),
+    ("matrix_transpose", lambda a, v: (a,)), ("outer", lambda a, v: (v, v)), ("svdvals", lambda a, v: (a,)),
+    ("tensordot", lambda a, v: (a[0], a[0])), ("trace", lambda a, v: (a,)), ("vecdot", lambda a, v: (a, a)),
+    ("vector_norm", lambda a, v: (a,))]
+
+
+@pytest.mark.skipif(not hasattr(np.linalg, "vecdot"), reason="NumPy 2's np.linalg additions")
+@pytest.mark.parametrize("name,args", NUMPY2_LINALG)
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.int64])
+def test_numpy2_linalg_additions(name, args, dtype, native):
+    a = (np.arange(24.0).reshape(2, 3, 4) % 5 - 2).astype(dtype)
+    if dtype == np.complex128:
+        a = a + 1j * (np.arange(24.0).reshape(2, 3, 4) % 3)
+    v = np.arange(3.0).astype(dtype)
+    ops = args(a, v)
+    if name == "svdvals" and dtype == np.int64:
+        ops = (ops[0].astype(np.float64),)
+    want = getattr(np.linalg, name)(*ops)
+    got = getattr(lnp.linalg, name)(*[deferred(x) for x in ops])
+    _close(got, np.asarray(want), dtype)
+
+
+@pytest.mark.skipif(not hasattr(np.linalg, "vecdot"), reason="NumPy 2's np.linalg additions")
+def test_numpy2_linalg_additions_errors():
+    for f in (lambda m: m.linalg.matrix_transpose(m.ones(3)), lambda m: m.linalg.vecdot(m.ones(3), m.ones(4))):
+        with pytest.raises(ValueError):
+            f(np)
+        with pytest.raises(ValueError):
+            f(lnp)

@@ -330,10 +330,39 @@ class _Umath:
         return self._lstsq("lstsq", a, b, rcond, **kwargs)
 
 
+def matrix_transpose(x, /):
+    """NumPy 2's np.linalg.matrix_transpose: the last two axes swapped (a
+    view)."""
+    from ._creation import asarray
+    from ._manip import swapaxes
+    x = asarray(x)
+    if x.ndim < 2:
+        raise ValueError("Input array must be at least 2-dimensional, but it is %d" % x.ndim)
+    return swapaxes(x, -1, -2)
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """NumPy 2's np.linalg.vecdot: sum(conj(x1) * x2) along axis, the
+    operands broadcast, in their result dtype."""
+    from ._creation import asarray
+    from ._ufunc import conjugate, multiply
+    a, b = asarray(x1), asarray(x2)
+    if a.ndim == 0 or b.ndim == 0 or a.shape[axis] != b.shape[axis]:
+        from ._ufunc import ghost
+        _np.linalg.vecdot(ghost(a.shape, a.dtype), ghost(b.shape, b.dtype), axis=axis)
+        raise ValueError("vecdot: operands do not match")  # NumPy raised above
+    dt = _np.result_type(a.dtype, b.dtype)
+    return multiply(conjugate(a) if a.dtype.kind == "c" else a, b).sum(axis=axis, dtype=dt)
+
+
 FUNCTIONS = {f.__name__: f for f in (cholesky, inv, solve, slogdet, det, eigh, eigvalsh, svd)}
+# NumPy 2's array-API additions
+FUNCTIONS.update({f.__name__: f for f in (matrix_transpose, vecdot) if hasattr(_np.linalg, f.__name__)})
 # NumPy's own Python code over the functions above (qr, lstsq, eig and
-# eigvals over _Umath's gufuncs)
-NUMPY_CODE = ("pinv", "matrix_rank", "cond", "tensorsolve", "tensorinv", "qr", "lstsq", "eig", "eigvals")
+# eigvals over _Umath's gufuncs; NumPy 2's array-API additions over ours)
+NUMPY_CODE = ("pinv", "matrix_rank", "cond", "tensorsolve", "tensorinv", "qr", "lstsq", "eig", "eigvals") + tuple(
+    n for n in ("cross", "diagonal", "matmul", "matrix_norm", "outer", "svdvals", "tensordot", "trace",
+                "vector_norm") if hasattr(_np.linalg, n))
 
 
 def lazy_numpy_code(name):
