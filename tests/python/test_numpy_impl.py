@@ -261,3 +261,27 @@ def test_polynomials_and_helpers(name, args, native):
         assert bool(got) == bool(want)
     else:
         check(got, want, approx=True)
+
+
+@pytest.mark.skipif(not NUMPY2, reason="NumPy 2's array-API additions")
+@pytest.mark.parametrize("call", [
+    lambda m, a, v: m.astype(a, np.float32), lambda m, a, v: m.astype(a, np.int64, copy=False),
+    lambda m, a, v: m.concat([a, a], axis=1), lambda m, a, v: m.concat([a[0], v]),
+    lambda m, a, v: m.cumulative_sum(v, include_initial=True), lambda m, a, v: m.cumulative_sum(a, axis=1),
+    lambda m, a, v: m.cumulative_prod(v + 1, include_initial=True), lambda m, a, v: m.unstack(a, axis=1),
+    lambda m, a, v: m.matrix_transpose(a), lambda m, a, v: m.vecdot(a, a),
+    lambda m, a, v: m.matvec(a, a[0]), lambda m, a, v: m.vecmat(a[:, 0], a),
+    lambda m, a, v: m.cumulative_sum(a), lambda m, a, v: m.matvec(a, v[:3]),
+    lambda m, a, v: m.astype(a, np.float32, device="gpu")])
+def test_numpy2_additions(call, native):
+    a = values(np.float64, (4, 5))
+    v = values(np.float64, (5,), seed=1)
+    both(lambda m, x, y: call(m, x, y), a, v)
+
+
+@pytest.mark.skipif(not NUMPY2, reason="NumPy 2's array-API additions")
+def test_device_and_to_device():
+    x = lnp.ones(100000)
+    assert x.device == "cpu" and x.to_device("cpu") is x
+    with pytest.raises(ValueError):
+        x.to_device("gpu")

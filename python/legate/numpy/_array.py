@@ -18,7 +18,7 @@ import numpy as _np
 
 from ._runtime import EAGER_MAX, core as _core, warn_fallback
 from . import _fpe
-from ._dtypes import DTYPES, dt_num
+from ._dtypes import DTYPES, dt_num, NUMPY2
 
 _NPND = _np.ndarray
 _new = object.__new__
@@ -364,6 +364,19 @@ class ndarray:
             return _c_strides(arr.shape, itemsize)
         # the view's strides in its store, laid out as NumPy's memory
         return tuple(s * itemsize for s in arr.elem_strides)
+
+    if NUMPY2:
+        @property
+        def device(self):
+            """NumPy 2's array-API device: "cpu" (the runtime places the data)."""
+            return "cpu"
+
+        def to_device(self, device, /, *, stream=None):
+            if stream is not None:
+                raise ValueError("The stream argument in to_device() is not supported")
+            if device != "cpu":
+                raise ValueError("Unsupported device: %s. Only 'cpu' is accepted." % (device,))
+            return self
 
     @property
     def base(self):

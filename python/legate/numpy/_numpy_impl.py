@@ -43,7 +43,8 @@ NUMPY_IMPL = (
     "tensordot",
     # polynomials over eigvals, convolve and division; dtype helpers
     "poly", "roots", "polydiv", "common_type", "isfortran", "mintypecode",
-) + tuple(n for n in ("trapz", "trapezoid", "asfarray") if hasattr(_np, n))
+) + tuple(n for n in ("trapz", "trapezoid", "asfarray", "cumulative_sum", "cumulative_prod", "unstack")
+          if hasattr(_np, n))
 
 # functions whose arrays NumPy's code makes itself (mask_indices(n, f): an
 # (n, n) array of ones): always rebound, so that a large one is deferred
