@@ -435,3 +435,23 @@ def test_bincount_mixed_eager_deferred(native):
     w = np.ones(100000)
     check(lnp.bincount(deferred(x), weights=w), np.bincount(x, weights=w), approx=True)
     check(lnp.bincount(x[:10], weights=deferred(w[:10])), np.bincount(x[:10], weights=w[:10]), approx=True)
+
+
+@pytest.mark.parametrize("ufunc", ["add", "multiply", "maximum", "minimum", "logical_or"])
+@pytest.mark.parametrize("dtype", [np.float64, np.int8, np.int64, np.bool_])
+@pytest.mark.parametrize("shape,indices,axis", [((10,), [0, 3, 3, 7], 0), ((10,), [4, 1, 2], 0),
+                                                ((3, 8), [0, 2, 5], 1), ((6, 4), [1, 5], 0),
+                                                ((10,), [0, 12], 0), ((10,), [-1], 0)])
+def test_ufunc_reduceat(ufunc, dtype, shape, indices, axis, native):
+    """ufunc.reduceat natively (a reduce per segment): NumPy's values,
+    dtypes (int8 sums in int64) and IndexError."""
+    x = values(dtype, shape)
+    if not any(i < 0 or i >= shape[axis] for i in indices):
+        both(lambda m, a: getattr(m, ufunc).reduceat(a, indices, axis=axis), x)
+        check(getattr(lnp, ufunc).reduceat(deferred(x), indices, axis=axis),
+              getattr(np, ufunc).reduceat(x, indices, axis=axis))
+    else:
+        with pytest.raises(IndexError):
+            getattr(np, ufunc).reduceat(x, indices, axis=axis)
+        with pytest.raises(IndexError):
+            getattr(lnp, ufunc).reduceat(deferred(x), indices, axis=axis)

@@ -490,6 +490,9 @@ class ufunc:
         return ufunc_accumulate(self, array, axis, dtype, out)
 
     def reduceat(self, *args, **kwargs):
+        r = _reduceat(self, *args, **kwargs)
+        if r is not None:
+            return r
         from ._fallback import call_numpy
         return call_numpy(self._npuf.reduceat, self.__name__ + ".reduceat",
                           args, kwargs)
@@ -504,6 +507,57 @@ class ufunc:
 
     def resolve_dtypes(self, *args, **kwargs):
         return self._npuf.resolve_dtypes(*args, **kwargs)
+
+
+# the most segments a reduceat takes natively (a reduce per segment), and
+# the ufuncs whose reduce is native (associative ones)
+_REDUCEAT_MAX = 256
+_REDUCEAT_NATIVE = frozenset(("add", "multiply", "maximum", "minimum", "fmax", "fmin", "logical_and",
+                              "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"))
+
+
+def _reduceat(uf, array, indices, axis=0, dtype=None, out=None):
+    """ufunc.reduceat of a deferred array with at most _REDUCEAT_MAX
+    indices: a native reduce of each segment [i_k, i_k+1) along axis, the
+    element at i_k where the next index is not larger (NumPy's rule),
+    concatenated; NumPy's result dtype and IndexError.  None where this
+    does not apply (the caller takes NumPy's)."""
+    from ._array import ndarray, to_numpy, wrap_result
+    from ._dtypes import normalize_axis_index
+    from ._manip import concatenate
+    if type(array) is ndarray and array._arr is None and out is None:  # host data: NumPy's own
+        return wrap_result(uf._npuf.reduceat(array._np, to_numpy(indices) if type(indices) is ndarray
+                                             else indices, axis=axis, dtype=dtype))
+    if type(array) is not ndarray or array._arr is None or array.ndim == 0 or \
+            uf.__name__ not in _REDUCEAT_NATIVE:
+        return None
+    idx = _np.asarray(to_numpy(indices) if type(indices) is ndarray else indices)
+    if idx.ndim != 1 or idx.dtype.kind not in "iu" or not 0 < idx.shape[0] <= _REDUCEAT_MAX:
+        return None
+    try:  # NumPy's result dtype and argument errors, on one element
+        res_dt = uf._npuf.reduceat(_np.zeros((1,) * array.ndim, array.dtype), [0], axis=axis,
+                                   dtype=dtype).dtype
+    except Exception:
+        return None
+    ax = normalize_axis_index(axis, array.ndim)
+    n = array.shape[ax]
+    for i in idx:
+        if not 0 <= i < n:
+            raise IndexError("index %d out-of-bounds in %s.reduceat [0, %d)" % (i, uf.__name__, n))
+    pieces = []
+    head = (slice(None),) * ax
+    for k, start in enumerate(idx.tolist()):
+        stop = idx[k + 1] if k + 1 < idx.shape[0] else n
+        if start < stop:
+            pieces.append(uf.reduce(array[head + (slice(start, stop),)], axis=ax, dtype=res_dt, keepdims=True))
+        else:
+            pieces.append(array[head + (slice(start, start + 1),)].astype(res_dt))
+    r = concatenate(pieces, axis=ax)
+    if out is not None:
+        from ._manip import copyto
+        copyto(out, r)
+        return out
+    return r
 
 
 def _scatter_add(a, indices, b, negate):
