@@ -10,8 +10,9 @@
  * read in place, except by a complex-to-real transform, which may
  * overwrite its input.  The result is a store tiled and placed as the
  * lines.  A real transform (R2C, C2R) along another axis than the last
- * goes through a transposed copy instead (cuFFT's alignment).  A multi-dimensional transform is a sequence of these (the
- * Python layer, as NumPy's own fftn); one line (a 1-D array) is one task. */
+ * goes through a transposed copy instead (cuFFT's alignment).  A
+ * multi-dimensional transform is a sequence of these (the Python layer,
+ * as NumPy's own fftn); one line (a 1-D array) is one task. */
 #include <stdlib.h>
 
 #include "launch.h"
