@@ -485,9 +485,10 @@ def test_frombuffer_native():
 
 
 @pytest.mark.parametrize("make", [
-    lambda m, **k: m.empty(5, **k), lambda m, **k: m.zeros(5, **k), lambda m, **k: m.ones(5, **k),
+    # (empty's values are arbitrary: its shape and dtype through zeros_like)
+    lambda m, **k: m.zeros_like(m.empty(5, **k)), lambda m, **k: m.zeros(5, **k), lambda m, **k: m.ones(5, **k),
     lambda m, **k: m.full(5, 2.0, **k), lambda m, **k: m.zeros_like(np.ones(3), **k),
-    lambda m, **k: m.ones_like(np.ones(3), **k), lambda m, **k: m.empty_like(np.ones(3), **k),
+    lambda m, **k: m.ones_like(np.ones(3), **k), lambda m, **k: m.zeros_like(m.empty_like(np.ones(3), **k)),
     lambda m, **k: m.full_like(np.ones(3), 7, **k), lambda m, **k: m.arange(4, **k),
     lambda m, **k: m.linspace(0, 1, 5, **k), lambda m, **k: m.eye(3, **k)])
 def test_device_keyword(make):
