@@ -6,7 +6,7 @@ Only the names the installed NumPy has are exported (FUNCTIONS)."""
 
 import numpy as _np
 
-from ._linalg_lapack import matrix_transpose, vecdot as _vecdot
+from ._linalg_lapack import matrix_transpose, vecdot
 
 
 def astype(x, dtype, /, *, copy=True, device=None):
@@ -19,10 +19,6 @@ def astype(x, dtype, /, *, copy=True, device=None):
 def concat(arrays, /, axis=0, out=None, *, dtype=None, casting="same_kind"):
     from ._manip import concatenate
     return concatenate(arrays, axis, out=out, dtype=dtype, casting=casting)
-
-
-def vecdot(x1, x2, /, *, axis=-1):
-    return _vecdot(x1, x2, axis=axis)
 
 
 def matvec(x1, x2, /):
