@@ -482,6 +482,26 @@ DI void fold_status_thread(const Params &p, const int64_t *sd, int nds, char *co
 {
   if constexpr (fold_fpe<OP, DT>()) {
     if (!p.fp || all_finite<DT>(res)) return;
+    if constexpr (op_tree(OP) == TREE_NO) {
+      /* a fold of a non-associative op (subtract, divide, power ...; also
+       * an in-place a = a / b of one element, which runs as a fold): a
+       * step's class depends on its operands (x / 0 is divide-by-zero, not
+       * overflow), so the steps are replayed in order with the elementwise
+       * classification */
+      unsigned f = 0;
+      CT<DT> acc = prior;
+      const int aux = f2aux<OP, DT>(p, inner ? FM_FOLD : FM_ELEM);
+      s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t) {
+        for (int64_t i = 0; i < (inner ? n : 1); i++) {
+          const CT<DT> x = ld<DT>(r[2] + i * ist2);
+          const CT<DT> y = rt<DT>(f2<OP, DT>(acc, x, aux));
+          f |= fpc_op<OP, DT>(acc, x, y);
+          acc = y;
+        }
+      });
+      fp_put<OP>(p, f);
+      return;
+    }
     bool nan = false, inf = false;
     note_class<DT>(prior, nan, inf);
     s_walk<NOPS>(sd, nds, q, idx, [&](char *const *r, int64_t) {

@@ -6,6 +6,7 @@
 #include "../codelets/codelets.h"
 #include "../codelets/op_info.h"
 #include "../data-interfaces/nd_interface.h"
+#include "reduce_plan.h"
 
 int lnp_op_count(void) { return LNP_NOPS; }
 
@@ -18,6 +19,7 @@ int lnp_op_describe(int op, lnp_op_row *row)
   row->nin = o->nin;
   row->kind = o->kind;
   row->ureduce = o->ureduce;
+  row->ordered = lnp_reduce_is_ordered(op);
   return 0;
 }
 

@@ -419,6 +419,8 @@ typedef struct lnp_op_row {
   int nin;
   char kind;   /* S P A C W G R */
   int ureduce; /* the ufunc's .reduce runs natively */
+  int ordered; /* ... as NumPy's reduce of an op without identity: from the
+                  first element, the rest folded in order (lnp_reduce) */
 } lnp_op_row;
 int lnp_op_count(void);
 int lnp_op_describe(int op, lnp_op_row *row); /* 0, or -1 out of range */

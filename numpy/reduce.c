@@ -21,6 +21,15 @@ static int is_reduce_op(int op)
   return o && (o->kind == 'S' || o->kind == 'P') && o->nin == 2 && o->identity != LNP_ID_NONE;
 }
 
+/* A binary op without a seed whose loop folds (subtract, divide, power,
+ * fmax ...): NumPy's reduce starts from the first element and folds the
+ * rest in order, a[0] - a[1] - a[2] ... */
+int lnp_reduce_is_ordered(int op)
+{
+  const lnp_op_info *o = lnp_op_get(op);
+  return o && o->kind == 'S' && o->nin == 2 && o->identity == LNP_ID_NONE && o->fold != 'N';
+}
+
 /* Identity, as a float64/int64 seed converted to the dtype. */
 lnp_status lnp_reduce_identity(int op, int dtype, lnp_scalar *out)
 {
@@ -225,9 +234,91 @@ static lnp_status reduce_float16_in_float32(int op, const lnp_view *out, const l
   return st;
 }
 
+/* The ordered fold of src along one axis into out (NumPy's reduce of an op
+ * without identity): out = src[0] (cast), then each segment of src[1:]
+ * along the axis (its tile boundaries) folded into out in turn.  The
+ * segments' accumulate tasks all write out, so StarPU runs them in
+ * submission order: a chain along the axis, parallel over the kept dims;
+ * within a task the loop folds a run in order (the CPU's and the GPU's
+ * sequential fold path). */
+static lnp_status reduce_in_order(int op, const lnp_view *out, const lnp_view *src, int axis, int dtype)
+{
+  const int ndim = src->ndim;
+  lnp_key k[LNP_MAXDIM];
+  for (int d = 0; d < ndim; d++) k[d] = (lnp_key){LNP_KEY_SLICE, 0, src->shape[d], 1, src->shape[d]};
+  const int64_t n = src->shape[axis];
+  k[axis] = (lnp_key){LNP_KEY_INT, 0, 0, 0, 0};
+  lnp_view *first = NULL, *rest = NULL, *cast = NULL;
+  lnp_status st = lnp_view_index(src, ndim, k, &first);
+  if (!st) st = lnp_launch_copy(out, first);
+  lnp_view_free(first);
+  if (st || n == 1) return st;
+  k[axis] = (lnp_key){LNP_KEY_SLICE, 1, n, 1, n - 1};
+  st = lnp_view_index(src, ndim, k, &rest);
+  if (!st && rest->store->dtype != dtype) {
+    st = lnp_materialize(rest, dtype, &cast);
+    lnp_view_free(rest);
+    rest = cast;
+  }
+  unsigned char reduced[LNP_MAXDIM] = {0};
+  reduced[axis] = 1;
+  lnp_rplan p;
+  if (!st) st = lnp_rplan_init(&p, rest, reduced);
+  if (st) { lnp_view_free(rest); return st; }
+  int32_t c[LNP_MAXDIM] = {0};
+  for (size_t s = 0; s < p.nseg && !st; s++, lnp_rplan_next(&p, c)) {
+    lnp_view *slab = NULL, *ob = NULL;
+    int64_t base;
+    st = lnp_rplan_segment(&p, rest, c, NULL, 0, NULL, &slab, NULL, &base);
+    if (!st) st = lnp_view_expand(out, ndim, slab->shape, reduced, &ob);
+    if (!st) st = lnp_reduce_accumulate(op, dtype, ob, slab);
+    lnp_view_free(ob);
+    lnp_view_free(slab);
+  }
+  lnp_rplan_free(&p);
+  lnp_view_free(rest);
+  return st;
+}
+
+/* A reduce of an op without identity over naxes axes: one axis at a time
+ * (NumPy allows several only for reorderable ones, fmax/fmin, whose result
+ * does not depend on the order); no axis: a copy. */
+static lnp_status reduce_ordered(int op, const lnp_view *out, const lnp_view *src, int naxes, const int *axes,
+                                 const unsigned char *reduced, int dtype)
+{
+  if (naxes == 0) return lnp_launch_copy(out, src);
+  for (int d = 0; d < src->ndim; d++)
+    if (reduced[d] && src->shape[d] == 0)
+      return lnp_error(LNP_EVALUE, "zero-size array to reduction operation %s which has no identity",
+                       lnp_op_name(op));
+  if (naxes == 1) return reduce_in_order(op, out, src, axes[0], dtype);
+  /* the last reduced axis first into a temporary, then the others */
+  int last = -1;
+  for (int d = 0; d < src->ndim; d++)
+    if (reduced[d]) last = d;
+  int64_t tshape[LNP_MAXDIM];
+  int tn = 0, taxes[LNP_MAXDIM], ta = 0;
+  for (int d = 0; d < src->ndim; d++) {
+    if (d == last) continue;
+    if (reduced[d]) taxes[ta++] = tn;
+    tshape[tn++] = src->shape[d];
+  }
+  lnp_store *ts;
+  lnp_status st = lnp_store_create(&ts, tn, tshape, dtype);
+  if (st) return st;
+  lnp_view *t = lnp_view_new(ts);
+  lnp_store_release(ts);
+  if (!t) return lnp_error(LNP_ENOMEM, "out of memory");
+  st = reduce_in_order(op, t, src, last, dtype);
+  if (!st) st = lnp_reduce(op, out, t, ta, taxes, dtype);
+  lnp_view_free(t);
+  return st;
+}
+
 lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxes, const int *axes, int dtype)
 {
-  if (!is_reduce_op(op)) return lnp_error(LNP_EVALUE, "%s is not a reduction", lnp_op_name(op));
+  const int ordered = lnp_reduce_is_ordered(op);
+  if (!is_reduce_op(op) && !ordered) return lnp_error(LNP_EVALUE, "%s is not a reduction", lnp_op_name(op));
   if (!lnp_loop_supported(op, dtype, dtype))
     return lnp_error(LNP_ETYPE, "ufunc '%s' reduction not supported for dtype %s", lnp_op_name(op), lnp_dtype_name(dtype));
   if (out->store->dtype != dtype) return lnp_error(LNP_ETYPE, "reduction output must have the accumulation dtype");
@@ -243,6 +334,7 @@ lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxe
   const lnp_op_info *o = lnp_op_get(op);
   if (dtype == LNP_FLOAT16 && (o->fold == 'S' || o->fold == 'E'))
     return reduce_float16_in_float32(op, out, src, naxes, axes);
+  if (ordered) return reduce_ordered(op, out, src, naxes, axes, reduced, dtype);
   lnp_scalar ident;
   st = lnp_reduce_identity(op, dtype, &ident);
   if (st) return st;

@@ -32,6 +32,9 @@ lnp_status lnp_rplan_segment(const lnp_rplan *p, const lnp_view *src, const int3
                              int nparts, lnp_view *const *parts, lnp_view **slab, lnp_view **slots, int64_t *base);
 /* Advance segment counter c over the reduced dims. */
 void lnp_rplan_next(const lnp_rplan *p, int32_t *c);
+/* An op lnp_reduce folds in order from the first element (no identity:
+ * subtract, divide, power ...), as NumPy's reduce does. */
+int lnp_reduce_is_ordered(int op);
 /* One accumulate launch: out_b = op(out_b, src), out_b broadcast (stride
  * 0) along the reduced dims and initialised. */
 lnp_status lnp_reduce_accumulate(int op, int dtype, const lnp_view *out_b, const lnp_view *src);

@@ -575,7 +575,8 @@ static PyObject *py_fp_take(PyObject *self, PyObject *args)
 }
 
 /* The op catalogue's rows the Python layer builds its ufunc objects from:
- * (OP name, NumPy ufunc name or None, nin, kind, ufunc.reduce native). */
+ * (OP name, NumPy ufunc name or None, nin, kind, ufunc.reduce native,
+ * reduce native as an ordered fold). */
 static PyObject *py_op_table(PyObject *self, PyObject *noargs)
 {
   (void)self;
@@ -586,7 +587,8 @@ static PyObject *py_op_table(PyObject *self, PyObject *noargs)
   for (int op = 0; op < n; op++) {
     lnp_op_row r;
     lnp_op_describe(op, &r);
-    PyObject *row = Py_BuildValue("(sziCO)", r.upper, r.ufunc, r.nin, (int)r.kind, r.ureduce ? Py_True : Py_False);
+    PyObject *row = Py_BuildValue("(sziCOO)", r.upper, r.ufunc, r.nin, (int)r.kind, r.ureduce ? Py_True : Py_False,
+                                  r.ordered ? Py_True : Py_False);
     if (!row) {
       Py_DECREF(rows);
       return NULL;
@@ -597,7 +599,7 @@ static PyObject *py_op_table(PyObject *self, PyObject *noargs)
 }
 
 static PyMethodDef module_methods[] = {
-  {"op_table", py_op_table, METH_NOARGS, "The op catalogue: (OP, ufunc, nin, kind, reducible) per op."},
+  {"op_table", py_op_table, METH_NOARGS, "The op catalogue: (OP, ufunc, nin, kind, reducible, ordered reduce) per op."},
   {"init", (PyCFunction)(void (*)(void))py_init, METH_VARARGS | METH_KEYWORDS, "Start the runtime."},
   {"shutdown", py_shutdown, METH_NOARGS, "Wait for all tasks and stop the runtime."},
   {"wait", py_wait, METH_NOARGS, "Wait for all submitted tasks."},

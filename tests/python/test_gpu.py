@@ -70,7 +70,7 @@ def _fp_run(m, kind):
     import warnings
 
     z = m.ones(N, dtype=np.float64)
-    z[N - 1] = {"divide": 0.0, "invalid": -1.0, "overflow": 1e300, "cast": 1e300, "int": 0.0}.get(kind, 2.0)
+    z[N - 1] = {"divide": 0.0, "inplace": 0.0, "fold": 0.0, "invalid": -1.0, "overflow": 1e300, "cast": 1e300, "int": 0.0}.get(kind, 2.0)
     fns = {
         "divide": lambda: 1.0 / z,
         "invalid": lambda: m.sqrt(z),
@@ -79,6 +79,9 @@ def _fp_run(m, kind):
         "cast": lambda: z.astype(np.float32),
         "int": lambda: m.ones(N, dtype=np.int64) // z.astype(np.int64),
         "none": lambda: m.sqrt(z) / z,
+        # an in-place op on one element runs as a fold (output = output / z)
+        "inplace": lambda: _divide_last_in_place(m, z),
+        "fold": lambda: m.divide.reduce(z),
     }
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
@@ -86,7 +89,14 @@ def _fp_run(m, kind):
     return out, sorted(str(w.message) for w in rec)
 
 
-@pytest.mark.parametrize("kind", ["divide", "invalid", "overflow", "reduce", "cast", "int", "none"])
+def _divide_last_in_place(m, z):
+    x = m.ones(N, dtype=np.float64)
+    v = x[N - 1:]
+    v /= z[N - 1:]
+    return x
+
+
+@pytest.mark.parametrize("kind", ["divide", "invalid", "overflow", "reduce", "cast", "int", "none", "inplace", "fold"])
 def test_floating_point_status_of_cuda_tasks(kind):
     """GPU kernels derive NumPy's floating-point flags (a GPU has no status
     registers) and report them through mapped host memory: the same

@@ -399,3 +399,58 @@ def test_extremum_with_initial_natively(fn, dtype, axis, initial):
             getattr(deferred(x), fn)(axis=axis, initial=initial, keepdims=axis == -1)
         return
     check(getattr(deferred(x), fn)(axis=axis, initial=initial, keepdims=axis == -1), want)
+
+
+ORDERED = ["subtract", "divide", "floor_divide", "remainder", "fmod", "copysign", "heaviside", "float_power",
+           "lcm", "right_shift", "power", "arctan2"]
+
+
+@pytest.mark.parametrize("ufunc", ORDERED)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.uint8, np.float16, np.complex128])
+@pytest.mark.parametrize("shape,axis", [((37,), 0), ((37,), None), ((9, 11), 0), ((9, 11), -1), ((3, 4, 5), 1),
+                                        ((1, 5), 0), ((0, 3), 1), ((0, 3), 0), ((), None)])
+def test_reduce_without_identity(ufunc, dtype, shape, axis, native, monkeypatch):
+    """ufunc.reduce of ops without identity (subtract, divide, ...) natively:
+    NumPy's fold from the first element, a[0] - a[1] - a[2] ..., chained
+    over the tiles along the axis (was the fallback); NumPy's dtypes and
+    errors (no identity on an empty axis, an unsupported loop).  Where
+    NumPy's own reduce is not that fold (power and arctan2 of its AVX512
+    loops: a[0] ** a[-1]) or we have no kernel, NumPy's result through the
+    fallback."""
+    from conftest import deferred
+    from legate.numpy import _reduction
+    uf = getattr(np, ufunc)
+    x = values(dtype, shape, "unit" if ufunc in ("power", "float_power") else "default", 1)
+    if np.dtype(dtype).kind in "fc" and ufunc not in ("power", "float_power"):
+        x = x + 1  # nonzero divisors
+    try:
+        with np.errstate(all="ignore"):
+            want = uf.reduce(x, axis=axis)
+            res_dt = np.result_type(want)
+    except Exception as e:  # noqa: BLE001
+        try:
+            res_dt = uf.reduce(np.ones(2, dtype)).dtype
+        except Exception:  # noqa: BLE001
+            res_dt = None
+        if res_dt is not None and not _reduction._numpy_folds_in_order(uf, res_dt):
+            monkeypatch.undo()
+        with pytest.raises(type(e)):
+            getattr(lnp, ufunc).reduce(deferred(x), axis=axis)
+        return
+    if not _reduction._numpy_folds_in_order(uf, res_dt):
+        monkeypatch.undo()  # NumPy's own reduce: the fallback is the right path
+    with np.errstate(all="ignore"):
+        got = getattr(lnp, ufunc).reduce(deferred(x), axis=axis)
+    check(got, want, approx=np.dtype(dtype).kind in "fc", rtol=4e-3 if dtype == np.float16 else None)
+
+
+def test_reduce_without_identity_is_ordered(native):
+    """The fold runs in order across tiles: 100 - 1 - 2 - ... is not
+    100 - (1 + 2 + ...) reassociated in floats, and divide's chain too."""
+    from conftest import deferred
+    x = np.concatenate([[1e16], np.ones(40)])
+    check(lnp.subtract.reduce(deferred(x)), np.subtract.reduce(x))  # 1e16 - 1 - 1 ... stays 1e16
+    y = np.array([2.0 ** 60] + [2.0] * 40)
+    check(lnp.divide.reduce(deferred(y)), np.divide.reduce(y))
+    z = np.arange(1, 22, dtype=np.int64).reshape(3, 7)
+    check(lnp.subtract.reduce(deferred(z), axis=1), np.subtract.reduce(z, axis=1))

@@ -111,6 +111,11 @@ def _reduce_core(op, name, arr, axis, dtype_res, keepdims, out, identity_ok):
     fpe = _fpe.begin("reduce")
     try:
         _core.reduce(op, res, arr, axes, n)
+    except TypeError:
+        # no kernel for this op and dtype (checked before any task):
+        # NumPy's reduce, by the caller
+        fpe = False
+        raise _NoKernel from None
     finally:
         _fpe.end(fpe)
     if keepdims:
@@ -119,6 +124,39 @@ def _reduce_core(op, name, arr, axis, dtype_res, keepdims, out, identity_ok):
         _check_out(out, res.shape)
         return _write_out(res, out)
     return _deferred_result(res)
+
+
+class _NoKernel(Exception):
+    pass
+
+
+# NumPy's reduce of an op without identity is the fold from the first
+# element, a[0] op a[1] op a[2] ..., except where its SIMD inner loop reads
+# the aliased accumulator once (power and arctan2 of AVX512 builds give
+# a[0] op a[-1]); the native ordered fold is taken only where NumPy's own
+# reduce of a probe agrees with the fold of its elements one by one.
+_folds_in_order = {}
+
+
+def _numpy_folds_in_order(npuf, dt):
+    key = (npuf, dt)
+    r = _folds_in_order.get(key)
+    if r is None:
+        x = (_np.arange(24) % 3 + 1).astype(dt)
+        if dt.kind in "fc":
+            x = (1.1 + (_np.arange(24) % 5) / 8).astype(dt)
+        with _np.errstate(all="ignore"):
+            try:
+                got = npuf.reduce(x)
+                want = x[0]
+                for v in x[1:]:
+                    want = npuf(want, v)
+                # (float16: NumPy keeps a float32 sum through a run)
+                r = bool(_np.allclose(got, want, rtol=1e-2 if dt.itemsize == 2 else 1e-3, equal_nan=True))
+            except Exception:
+                r = False
+        _folds_in_order[key] = r
+    return r
 
 
 # (ufunc, dtype number, ndim, axis, dtype, keepdims) -> result dtype; only
@@ -187,8 +225,28 @@ def ufunc_reduce(uf, array, axis=0, dtype=None, out=None, keepdims=False,
         return call_numpy(npuf.reduce, uf.__name__ + ".reduce", (a,),
                           _fallback_kwargs(axis=axis, dtype=dtype, keepdims=keepdims))
     identity_ok = uf._npuf.identity is not None
-    return _reduce_core(uf._redop, uf.__name__, arr, axis, res_dt, keepdims,
-                        out, identity_ok)
+    if not uf._redop_seeded:
+        if not _numpy_folds_in_order(npuf, res_dt):
+            return _reduce_fallback(uf, a, axis, dtype, out, keepdims)
+        if uf.__name__ == "power" and res_dt.kind == "i" and a.size > 0 and a.ndim > 0:
+            # NumPy's check of the exponents a[1:] along the axis
+            ax = normalize_axis_tuple(axis, a.ndim)[0]
+            exps = a[(slice(None),) * ax + (slice(1, None),)]
+            if exps.size > 0 and int(amin(exps)) < 0:
+                raise ValueError("Integers to negative integer powers are not allowed.")
+    try:
+        return _reduce_core(uf._redop, uf.__name__, arr, axis, res_dt, keepdims,
+                            out, identity_ok)
+    except _NoKernel:
+        return _reduce_fallback(uf, a, axis, dtype, out, keepdims)
+
+
+def _reduce_fallback(uf, a, axis, dtype, out, keepdims):
+    from ._fallback import call_numpy
+    kw = _fallback_kwargs(axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+    if out is None:
+        kw.pop("out", None)
+    return call_numpy(uf._npuf.reduce, uf.__name__ + ".reduce", (a,), kw)
 
 
 def _reduction(ufname, npfunc):

@@ -24,13 +24,19 @@ _PY_SCALARS = frozenset((int, float, complex, bool))
 
 # The ufuncs that run natively and their kinds, from the op catalogue
 # (codelets/op_table.h): ufunc name -> (OP name, kind: S same, P predicate,
-# A absolute (complex -> real)), and the ufuncs whose .reduce is native.
+# A absolute (complex -> real)), and the ufuncs whose .reduce is native:
+# with a seed, or as an ordered fold from the first element where NumPy's
+# ufunc has no identity either (subtract, divide, power ...; hypot's
+# NumPy identity 0 would be missing on empty axes).
 _NATIVE = {}
 _REDUCIBLE = set()
-for _opname, _ufname, _nin, _kind, _ureduce in _core.op_table():
+_SEEDED = set()
+for _opname, _ufname, _nin, _kind, _ureduce, _ordered in _core.op_table():
     if _ufname is not None:
         _NATIVE[_ufname] = (_opname, _kind)
         if _ureduce:
+            _SEEDED.add(_ufname)
+        if _ureduce or (_ordered and getattr(getattr(_np, _ufname, None), "identity", 0) is None):
             _REDUCIBLE.add(_ufname)
 _REDUCIBLE = frozenset(_REDUCIBLE)
 
@@ -108,6 +114,7 @@ class ufunc:
             self._redop = self._op
         else:
             self._redop = None
+        self._redop_seeded = npuf.__name__ in _SEEDED
         self._pair = _PAIRS.get(npuf.__name__) if _NPUFUNC_OK(npuf) else None
 
     def __repr__(self):
