@@ -331,18 +331,17 @@ def test_native_calls_do_not_fall_back():
 
 
 @ours
-def test_fallback_follows_seed():
-    # array parameters of wald and Generator.f still take NumPy
+def test_array_parameters_of_every_distribution_native(native):
+    # wald and Generator.f with array parameters (were the fallback): the
+    # same seed, the same values
     lnp.random.seed(4)
-    with pytest.warns(RuntimeWarning, match="wald"):
-        a = lnp.random.wald([1.0, 2.0, 3.0], 2.0, size=(5, 3))
+    a = lnp.random.wald([1.0, 2.0, 3.0], 2.0, size=(5, 3))
     lnp.random.seed(4)
     b = lnp.random.wald([1.0, 2.0, 3.0], 2.0, size=(5, 3))
     assert np.array_equal(np.asarray(a), np.asarray(b)) and a.shape == (5, 3)
-    rng = lnp.random.default_rng(3)
-    with pytest.warns(RuntimeWarning, match="random.Generator.f"):
-        g = np.asarray(rng.f([1.0, 2.0], 3.0, size=(4, 2)))
+    g = np.asarray(lnp.random.default_rng(3).f([1.0, 2.0], 3.0, size=(4, 2)))
     assert g.shape == (4, 2) and (g > 0).all()
+    assert np.array_equal(g, np.asarray(lnp.random.default_rng(3).f([1.0, 2.0], 3.0, size=(4, 2))))
 
 
 @ours
@@ -1030,7 +1029,14 @@ ARRAY_PARAM_MOMENTS = [
     ("beta", (2.5, 0.5), 2.5 / 3, 2.5 * 0.5 / (9 * 4.0)), ("beta", (0.2, 0.3), 0.4, 0.06 / (0.25 * 1.5)),
     ("poisson", (3.5,), 3.5, 3.5), ("poisson", (40.0,), 40.0, 40.0),
     ("binomial", (20, 0.3), 6.0, 4.2), ("binomial", (500, 0.7), 350.0, 105.0),
+    ("f", (5.0, 10.0), 1.25, 2600 / 1920), ("wald", (1.0, 2.0), 1.0, 0.5), ("pareto", (6.0,), 0.2, 0.06),
+    ("weibull", (2.0,), 0.886226925452758, 1 - math.pi / 4), ("power", (4.0,), 0.8, 4 / 150),
+    ("triangular", (-1.0, 0.0, 3.0), 2 / 3, 13 / 18), ("standard_t", (10.0,), 0.0, 1.25),
+    ("geometric", (0.3,), 1 / 0.3, 0.7 / 0.09), ("negative_binomial", (5.5, 0.5), 5.5, 11.0),
+    ("logseries", (0.6,), -0.6 / (0.4 * math.log(0.4)),
+     -0.6 * (0.6 + math.log(0.4)) / (0.16 * math.log(0.4) ** 2)),
 ]
+_INT_DISTS = ("poisson", "binomial", "geometric", "negative_binomial", "logseries")
 
 
 @ours
@@ -1042,7 +1048,7 @@ def test_array_parameter_moments(name, params, mean, var, native):
     for gen in (lnp.random.RandomState(77), lnp.random.default_rng(77)):
         arrs = [lnp.full(NC, p, dtype=np.int64 if isinstance(p, int) else np.float64) for p in params]
         x = getattr(gen, name)(*arrs)
-        assert x.shape == (NC,) and x.dtype == (np.int64 if name in ("poisson", "binomial") else np.float64)
+        assert x.shape == (NC,) and x.dtype == (np.int64 if name in _INT_DISTS else np.float64)
         m, v = _moments(x)
         assert abs(m - mean) < 6 * math.sqrt(var / NC), (m, mean)
         assert abs(v - var) < VAR_TOL * var, (v, var)
@@ -1055,7 +1061,15 @@ def test_array_parameter_moments(name, params, mean, var, native):
     lambda g: g.poisson(np.array([-1.0])), lambda g: g.poisson(np.array([np.nan])),
     lambda g: g.poisson(np.array([1e19])), lambda g: g.binomial(np.array([-1]), 0.5),
     lambda g: g.binomial(np.array([3.0]), 0.5), lambda g: g.binomial(np.array([3]), np.array([1.5])),
-    lambda g: g.gamma(np.ones(3), size=(2,))])
+    lambda g: g.gamma(np.ones(3), size=(2,)),
+    lambda g: g.f(np.array([0.0]), 1.0), lambda g: g.f(1.0, np.array([-1.0])), lambda g: g.wald(1.0, np.array([0.0])),
+    lambda g: g.pareto(np.array([0.0])), lambda g: g.pareto(np.array([-0.0])), lambda g: g.weibull(np.array([-1.0])),
+    lambda g: g.weibull(np.array([-0.0])), lambda g: g.power(np.array([0.0])),
+    lambda g: g.triangular(np.array([2.0]), 1.0, 3.0), lambda g: g.triangular(0.0, np.array([4.0]), 3.0),
+    lambda g: g.triangular(np.array([1.0]), 1.0, 1.0), lambda g: g.standard_t(np.array([0.0])),
+    lambda g: g.geometric(np.array([0.0])), lambda g: g.geometric(np.array([np.nan])),
+    lambda g: g.negative_binomial(np.array([0.0]), 0.5), lambda g: g.negative_binomial(1.0, np.array([1.5])),
+    lambda g: g.logseries(np.array([1.0])), lambda g: g.logseries(np.array([np.nan]))])
 def test_array_parameter_errors(call):
     for ref, gen in [(np.random.RandomState(0), lnp.random.RandomState(0)),
                      (np.random.default_rng(0), lnp.random.default_rng(0))]:

@@ -458,3 +458,16 @@ def test_ufunc_reduceat(ufunc, dtype, shape, indices, axis, native):
             getattr(np, ufunc).reduceat(x, indices, axis=axis)
         with pytest.raises(IndexError):
             getattr(lnp, ufunc).reduceat(deferred(x), indices, axis=axis)
+
+
+@pytest.mark.parametrize("ufunc", ["subtract", "divide", "floor_divide"])
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.float32])
+@pytest.mark.parametrize("shape,indices,axis", [((10,), [0, 3, 3, 7], 0), ((10,), [4, 1, 2], 0),
+                                                ((3, 8), [0, 2, 5], 1), ((6, 4), [1, 5], 0)])
+def test_ufunc_reduceat_without_identity(ufunc, dtype, shape, indices, axis, native):
+    """reduceat of ops without identity: each segment's ordered fold
+    (a[i] - a[i+1] - ...) natively."""
+    x = values(dtype, shape) + 1
+    with np.errstate(all="ignore"):
+        check(getattr(lnp, ufunc).reduceat(deferred(x), indices, axis=axis),
+              getattr(np, ufunc).reduceat(x, indices, axis=axis), approx=True)

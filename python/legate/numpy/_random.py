@@ -24,10 +24,9 @@ is a vectorized rejection or sequential-search loop over the pending
 elements (_until): which are pending depends only on values, so these too
 are the same in every mode (floats to an ulp: small arrays run NumPy's
 libm, the kernels their own).  Values differ from NumPy's streams, the
-distributions are NumPy's.  Array parameters of gamma, standard_gamma,
-chisquare, beta, poisson and binomial use those samplers (_ARRAY_DISTS);
-the other array-parameter forms run through NumPy (the fallback, with its
-warning) on a NumPy generator seeded from the same seed.
+distributions are NumPy's.  Array parameters of the kernel distributions
+other than the location/scale families use those samplers or elementwise
+transforms of standard draws (_ARRAY_DISTS).
 """
 
 import math
@@ -262,7 +261,8 @@ def _int_param(v):
 
 # NumPy's parameter constraints: the bad values, the message
 _CONS = {
-    "ge0": (lambda x: x < 0, "%s < 0"),
+    # NumPy's CONS_NON_NEGATIVE is the sign bit of a non-NaN: -0.0 too
+    "ge0": (lambda x: _lnp().signbit(x) & (x == x), "%s < 0"),
     "gt0": (lambda x: x <= 0, "%s <= 0"),
     "ge1": (lambda x: _lnp().logical_not(x >= 1), "%s < 1 or %s is NaN"),
     "gt1": (lambda x: _lnp().logical_not(x > 1), "%s <= 1 or %s is NaN"),
@@ -273,6 +273,9 @@ _CONS.update({
     "lammax": (lambda x: _lnp().logical_not(x <= _POISSON_LAM_MAX), "lam value too large"),
     "ge0nan": (lambda x: (x < 0) | (x != x), "%s < 0 or %s contains NaNs"),
     "prob": (lambda x: _lnp().logical_not((x >= 0) & (x <= 1)), "%s < 0, %s > 1 or %s contains NaNs"),
+    "prob_gt0": (lambda x: _lnp().logical_not((x > 0) & (x <= 1)), "%s <= 0, %s > 1 or %s contains NaNs"),
+    "prob_lt1": (lambda x: _lnp().logical_not((x >= 0) & (x < 1)), "%s < 0, %s >= 1 or %s contains NaNs"),
+    "notnan": (lambda x: x != x, "%s must not be NaN"),
 })
 
 
@@ -282,6 +285,79 @@ def _beta(self, n, a, b):
     L = _lnp()
     lx, ly = self._s_gamma(n, a, log=True), self._s_gamma(n, b, log=True)
     return 1.0 / (1.0 + L.exp(ly - lx))
+
+
+def _f(self, n, dfnum, dfden):
+    """F(dfnum, dfden): the ratio of two chi-squares over their degrees
+    of freedom (NumPy's)."""
+    return (self._s_gamma(n, dfnum / 2) * dfden) / (self._s_gamma(n, dfden / 2) * dfnum)
+
+
+def _wald(self, n, mean, scale):
+    """Inverse Gaussian (NumPy's algorithm: Michael, Schucany and Haas):
+    a root of the squared normal, the other root where a uniform says."""
+    L = _lnp()
+    y = self._d("standard_normal", n)
+    y = mean * y * y
+    x = mean + (mean / (2 * scale)) * (y - L.sqrt(4 * scale * y + y * y))
+    u = self._d("random_sample", n)
+    return L.where(u <= mean / (mean + x), x, mean * mean / x)
+
+
+def _triangular(self, n, left, mode, right):
+    """Inversion of the triangular distribution's cdf (NumPy's)."""
+    L = _lnp()
+    base = right - left
+    lb = mode - left
+    u = self._d("random_sample", n)
+    return L.where(u <= lb / base, left + L.sqrt(u * lb * base), right - L.sqrt((1.0 - u) * (right - mode) * base))
+
+
+def _standard_t(self, n, df):
+    """A normal over the root of a chi-square by its degrees of freedom."""
+    L = _lnp()
+    z = self._d("standard_normal", n)
+    return L.sqrt(df / 2) * z / L.sqrt(self._s_gamma(n, df / 2))
+
+
+def _geometric(self, n, p):
+    """Inversion: ceil(E / -log1p(-p)) of a standard exponential E, at
+    least 1 (p = 1 gives 1)."""
+    L = _lnp()
+    e = self._d("standard_exponential", n)
+    with _np.errstate(divide="ignore"):  # p = 1: log1p(-1) = -inf
+        return L.maximum(L.ceil(-e / L.log1p(-p)), 1.0)
+
+
+def _weibull(self, n, a):
+    """E ** (1 / a) of a standard exponential; a = 0 gives 0."""
+    L = _lnp()
+    nz = a != 0
+    return L.where(nz, self._d("standard_exponential", n) ** (1.0 / L.where(nz, a, 1.0)), 0.0)
+
+
+def _negative_binomial(self, n, k, p):
+    """A Poisson of a Gamma(k) scaled by (1 - p) / p (NumPy's mixture)."""
+    return self._s_poisson(n, self._s_gamma(n, k) * ((1.0 - p) / p))
+
+
+def _logseries(self, n, p):
+    """Kemp's algorithm (NumPy's), vectorized over the pending elements."""
+    L = _lnp()
+    out = L.zeros(n)
+
+    def step(m, p, r):
+        v = self._d("random_sample", m)
+        u = self._d("random_sample", m)
+        q = -L.expm1(r * u)
+        k = L.floor(1.0 + L.log(v) / L.log(q))
+        small = v <= q * q
+        # v >= p: 1; v <= q^2: k unless k < 1 or v == 0 (drawn again); else 1 or 2
+        val = L.where(v >= p, 1.0, L.where(small, k, L.where(v >= q, 1.0, 2.0)))
+        done = (v >= p) | L.logical_not(small) | ((k >= 1) & (v != 0))
+        return done, val, [p, r]
+    with _np.errstate(divide="ignore", invalid="ignore"):
+        return self._until(out, L.arange(n), [p, L.log1p(-p) if _vec(p) else math.log1p(-p)], step)
 
 
 # Kernel distributions (_DISTS) given array parameters: composed samplers
@@ -295,6 +371,16 @@ _ARRAY_DISTS = {
     "beta": (("gt0", "gt0"), "f", _beta),
     "poisson": ((("lammax", "ge0nan"),), "i", lambda self, n, lam: self._s_poisson(n, lam)),
     "binomial": (("ge0", "prob"), "i", lambda self, n, N, p: self._s_binomial(n, N, p)),
+    "f": (("gt0", "gt0"), "f", _f),
+    "wald": (("gt0", "gt0"), "f", _wald),
+    "pareto": (("gt0",), "f", lambda self, n, a: _lnp().expm1(self._d("standard_exponential", n) / a)),
+    "weibull": (("ge0",), "f", lambda self, n, a: _weibull(self, n, a)),
+    "power": (("gt0",), "f", lambda self, n, a: (-_lnp().expm1(-self._d("standard_exponential", n))) ** (1.0 / a)),
+    "triangular": ((None, None, None), "f", _triangular),
+    "standard_t": (("gt0",), "f", _standard_t),
+    "geometric": (("prob_gt0",), "i", _geometric),
+    "negative_binomial": (("gt0", "prob"), "i", _negative_binomial),
+    "logseries": (("prob_lt1",), "i", _logseries),
 }
 
 # Distributions composed of native draws and native array ops: name ->
@@ -822,6 +908,13 @@ class _Native:
             vals = [_int_param(vals[0]), _py(vals[1]) if scalar else asarray(vals[1], dtype=_np.float64)]
         else:
             vals = [_py(v) if scalar else asarray(v, dtype=_np.float64) for v in vals]
+        if name == "triangular":  # NumPy's checks across the parameters
+            for bad, msg in ((vals[0] > vals[1], "left > mode"), (vals[1] > vals[2], "mode > right"),
+                             (vals[0] == vals[2], "left == right")):
+                if _any(bad):
+                    raise ValueError(msg)
+        elif name == "negative_binomial" and not isinstance(self, RandomState):
+            cons = (("gt0", "notnan"), "prob_gt0")  # Generator's
         for (pname, _), cs, v in zip(spec, cons, vals):
             for c in (cs,) if cs is None or isinstance(cs, str) else cs:
                 if c is not None and _any(_CONS[c][0](v)):

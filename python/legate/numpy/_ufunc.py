@@ -516,11 +516,8 @@ class ufunc:
         return self._npuf.resolve_dtypes(*args, **kwargs)
 
 
-# the most segments a reduceat takes natively (a reduce per segment), and
-# the ufuncs whose reduce is native (associative ones)
+# the most segments a reduceat takes natively (a reduce per segment)
 _REDUCEAT_MAX = 256
-_REDUCEAT_NATIVE = frozenset(("add", "multiply", "maximum", "minimum", "fmax", "fmin", "logical_and",
-                              "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"))
 
 
 def _reduceat(uf, array, indices, axis=0, dtype=None, out=None):
@@ -535,8 +532,7 @@ def _reduceat(uf, array, indices, axis=0, dtype=None, out=None):
     if type(array) is ndarray and array._arr is None and out is None:  # host data: NumPy's own
         return wrap_result(uf._npuf.reduceat(array._np, to_numpy(indices) if type(indices) is ndarray
                                              else indices, axis=axis, dtype=dtype))
-    if type(array) is not ndarray or array._arr is None or array.ndim == 0 or \
-            uf.__name__ not in _REDUCEAT_NATIVE:
+    if type(array) is not ndarray or array._arr is None or array.ndim == 0 or uf._redop is None:
         return None
     idx = _np.asarray(to_numpy(indices) if type(indices) is ndarray else indices)
     if idx.ndim != 1 or idx.dtype.kind not in "iu" or not 0 < idx.shape[0] <= _REDUCEAT_MAX:
@@ -546,6 +542,10 @@ def _reduceat(uf, array, indices, axis=0, dtype=None, out=None):
                                    dtype=dtype).dtype
     except Exception:
         return None
+    if not uf._redop_seeded:
+        from ._reduction import _numpy_folds_in_order
+        if not _numpy_folds_in_order(uf._npuf, res_dt):
+            return None
     ax = normalize_axis_index(axis, array.ndim)
     n = array.shape[ax]
     for i in idx:
