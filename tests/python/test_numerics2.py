@@ -156,7 +156,8 @@ def test_ediff1d_errors(fn):
 # ---------------------------------------------------------------- nan quantiles
 
 NATIVE_METHODS = ["linear", "lower", "higher", "nearest", "midpoint", "interpolated_inverted_cdf",
-                  "hazen", "weibull", "median_unbiased", "normal_unbiased"]
+                  "hazen", "weibull", "median_unbiased", "normal_unbiased", "inverted_cdf",
+                  "averaged_inverted_cdf", "closest_observation"]
 
 
 def _with_nans(dtype, shape):
@@ -256,14 +257,6 @@ def test_nan_reducers_empty():
                    lambda m, a: m.nanquantile(a, 0.5, axis=1),
                    lambda m, a: m.nanpercentile(a, [50, 60])):
             native(fn, np.zeros((0, 3)))
-
-
-@legate_only
-@pytest.mark.parametrize("method", ["inverted_cdf", "averaged_inverted_cdf",
-                                    "closest_observation"])
-def test_nanquantile_other_methods_fall_back(method):
-    a = _with_nans(np.float64, (4, 6))
-    assert _fell_back(lambda m, v: m.nanquantile(v, 0.4, axis=1, method=method), a)
 
 
 # ---------------------------------------------------------------- convolve / correlate

@@ -544,6 +544,11 @@ def copyto(dst, src, casting="same_kind", where=True):
         if type(dst) is ndarray and _all_eager([src], where):
             _np.copyto(dst._np, to_numpy(src), casting=casting, where=to_numpy(where))
             return
+        if type(dst) is _NPND:
+            # a NumPy destination (NumPy's own code calling np.copyto): the
+            # values have to come to the host anyway, no fallback to warn of
+            _np.copyto(dst, to_numpy(src), casting=casting, where=to_numpy(where))
+            return
         from ._fallback import call_numpy
         return call_numpy(_np.copyto, "copyto", (dst, src),
                           {"casting": casting, "where": where}, mutates_first=True)

@@ -29,7 +29,7 @@ import numpy as _np
 from ._array import ndarray, _NoValue, _deferred, as_operand, from_numpy_core, wrap_result
 from . import _fallback
 from ._fallback import convert, wrap
-from ._dtypes import normalize_axis_tuple
+from ._dtypes import normalize_axis_tuple, NUMPY2
 from ._numpy_impl import _deferred_inside
 
 SHORT_MAX = 64  # convolve/correlate: the longest shorter operand done natively
@@ -176,6 +176,11 @@ _METHODS = {
     "weibull": ("ab", 0, 0),
     "median_unbiased": ("ab", 1 / 3.0, 1 / 3.0),
     "normal_unbiased": ("ab", 3 / 8.0, 3 / 8.0),
+    # the discontinuous ones (H&F 1-3): an index from n q - 1 (- 0.5),
+    # or its two neighbours averaged where it is whole
+    "inverted_cdf": ("disc", 1.0, False),
+    "closest_observation": ("disc", 1.5, True),
+    "averaged_inverted_cdf": ("avg", None, None),
 }
 
 
@@ -209,6 +214,18 @@ def _nanq(L, a, q, axis, out, keepdims, method, rdt, first_line_dtype=False):
     with _np.errstate(all="ignore"):
         if kind == "ab":
             v = n * qq + (alpha + qq * (1 - alpha - beta)) - 1
+        elif kind in ("disc", "avg"):
+            # NumPy's _discret_interpolation_to_boundaries: the lower index
+            # where the fraction is 0 (closest_observation: and the index
+            # even; NumPy 2's fix: odd, the even order statistic 1-based),
+            # else the upper one
+            v = n * qq - (1.0 if kind == "avg" else alpha)
+            if kind == "disc":
+                fl = L.floor(v)
+                at = v == fl
+                if beta:
+                    at = at & (fl % 2 == (1 if NUMPY2 else 0))
+                v = L.where(at, fl, fl + 1)
         else:
             v = (n - 1) * qq
             if kind == "lower":
@@ -220,7 +237,7 @@ def _nanq(L, a, q, axis, out, keepdims, method, rdt, first_line_dtype=False):
             elif kind == "midpoint":
                 v = 0.5 * (L.floor(v) + L.ceil(v))
         last = L.maximum(cnt - 1, 0)[..., None]
-        if kind in ("lower", "higher", "nearest"):
+        if kind in ("lower", "higher", "nearest", "disc"):
             idx = L.clip(v, 0, None).astype(_np.intp)
             idx = L.minimum(idx, last)
             r = L.take_along_axis(s, idx, axis=-1)
@@ -237,6 +254,8 @@ def _nanq(L, a, q, axis, out, keepdims, method, rdt, first_line_dtype=False):
             gamma = v - L.where(above, -1.0, L.where(below, 0.0, prev))
             if kind == "midpoint":
                 gamma = L.where(v % 1 == 0, 0.0, 0.5)
+            elif kind == "avg":
+                gamma = L.where(gamma == 0, 0.5, 1.0)
             wdt = _np.result_type(rdt, _np.float64) if rdt.kind != "f" else rdt
             lo = L.take_along_axis(s, pi, axis=-1).astype(wdt)
             hi = L.take_along_axis(s, ni, axis=-1).astype(wdt)

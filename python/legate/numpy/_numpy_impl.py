@@ -100,9 +100,42 @@ def rebound(func):
             w = getattr(v, "__wrapped__", None)
             if isinstance(w, types.FunctionType) and w.__globals__ is mod:
                 ns[k] = copy(w)
+    for k, v in _HELPERS.items():
+        if k in ns:
+            ns[k] = v
+
+    def ours(v):
+        # a module-level table of this module's functions (function_base's
+        # _QuantileMethods: dicts of lambdas) is copied with them rebound
+        if isinstance(v, types.FunctionType) and v.__globals__ is mod:
+            return copy(v)
+        if type(v) is dict:
+            w = {k2: ours(x) for k2, x in v.items()}
+            return w if any(w[k2] is not v[k2] for k2 in v) else v
+        return v
+    for k, v in mod.items():
+        if type(v) is dict and not k.startswith("__"):
+            ns[k] = ours(v)
     f = copy(inner)
     _cache[id(inner)] = f
     return f
+
+
+def _get_gamma_mask(shape, default_value, conditioned_value, where):
+    """function_base's helper of the discontinuous quantile methods as one
+    select: NumPy's makes np.full(shape) (a small host-held array, the
+    shape of the result) and np.copyto's into it where a deferred
+    condition holds, a trip to the host."""
+    from ._creation import empty
+    from ._linalg import where as select
+    dt = _np.result_type(default_value)
+    out = empty(shape, dt)
+    out[...] = select(where, conditioned_value, default_value)
+    return out
+
+
+# private helpers of NumPy's modules replaced in the rebound namespaces
+_HELPERS = {"_get_gamma_mask": _get_gamma_mask}
 
 
 # reductions that NumPy's code calls with its _NoValue for "not given"
