@@ -8,7 +8,7 @@ A program is drawn by Hypothesis: a pool of arrays (0-d to 6-D, empty, size
 1 and odd sizes, all 14 dtypes, small exact values), then steps that add to
 the pool or write into it:
   unary / binary ufuncs (broadcasting, scalars, out=, where=), reductions
-  (axis, keepdims, dtype), views (slices with steps and negative steps,
+  (axis, keepdims, dtype), ufunc.reduce, views (slices with steps and negative steps,
   integer and None indices, transposes, reshapes, broadcast_to), advanced
   keys (index arrays with repeats and negatives, masks) in gets, sets and
   in-place updates, copies and
@@ -49,6 +49,11 @@ BINARY = ["add", "subtract", "multiply", "true_divide", "floor_divide", "remaind
           "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "equal", "not_equal", "less",
           "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_xor"]
 REDUCTIONS = ["sum", "prod", "max", "min", "mean", "any", "all", "argmax", "argmin"]
+# ufunc.reduce of binary ufuncs, with and without identity (the ones
+# without fold in order from the first element: a[0] - a[1] - ...)
+UREDUCE = ["add", "multiply", "maximum", "minimum", "subtract", "true_divide", "floor_divide",
+           "remainder", "fmod", "power", "arctan2", "hypot", "copysign", "bitwise_xor",
+           "logical_xor", "fmax", "fmin", "left_shift"]
 INPLACE = ["iadd", "isub", "imul", "itruediv", "ifloordiv", "imod", "iand", "ior", "ixor", "ipow"]
 
 # tolerance per result kind: the transcendental functions come from glibc
@@ -129,6 +134,7 @@ def step_strategy(npool):
                   st.sampled_from(["arr", "arr", "int", "float", "bool"]), st.booleans()),
         st.tuples(st.just("reduce"), st.sampled_from(REDUCTIONS), idx, st.integers(-7, 6),
                   st.booleans(), st.booleans()),
+        st.tuples(st.just("ureduce"), st.sampled_from(UREDUCE), idx, st.integers(-3, 2), st.booleans()),
         st.tuples(st.just("view"), idx, st.data()),
         st.tuples(st.just("transpose"), idx, st.randoms(use_true_random=False)),
         st.tuples(st.just("reshape"), idx, st.sampled_from(["ravel", "flat", "split", "expand"])),
@@ -250,6 +256,9 @@ def step_function(step, shape_of, note):
         if name not in ("argmax", "argmin"):
             kw["keepdims"] = keepdims
         return (lambda m, x: getattr(m, name)(x, **kw)), (i,)
+    if kind == "ureduce":
+        _, name, i, axis, keepdims = step
+        return (lambda m, x: getattr(m, name).reduce(x, axis=axis, keepdims=keepdims)), (i,)
     if kind == "view":
         _, i, data = step
         key = data.draw(index_keys(shape_of(i)))

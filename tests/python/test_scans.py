@@ -426,6 +426,47 @@ def test_ufunc_at_scatter_add(ufunc, n, m, b_kind, native):
     check(got, want, approx=True)
 
 
+@pytest.mark.parametrize("ufunc", ["add", "subtract", "multiply", "maximum", "minimum", "divide",
+                                   "power", "bitwise_or", "negative", "floor_divide"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.int8, np.uint16, np.complex128])
+@pytest.mark.parametrize("case", ["1d", "2d_tuple", "2d_rows", "view", "mask", "repeats"])
+def test_ufunc_at_general(ufunc, dtype, case, native, monkeypatch):
+    """ufunc.at natively for any ufunc, dtype and key (was the fallback
+    beyond add/subtract of 1-D float64): repeated indices applied one
+    after another in order (NumPy's unbuffered semantics, exact), keys
+    with slices and masks, a view as the target; NumPy's errors."""
+    rng = np.random.default_rng(3)
+    a = (rng.integers(1, 5, (9, 7)) * (1 if np.dtype(dtype).kind in "iu" else 0.5)).astype(dtype)
+    key = {"1d": (rng.integers(-63, 63, 40),), "2d_tuple": (rng.integers(-9, 9, 12), rng.integers(0, 7, 12)),
+           "2d_rows": (np.array([0, 3, 3, 8, -1]),), "view": (slice(None), np.array([1, 1, 4])),
+           "mask": (rng.integers(0, 2, 9).astype(bool),), "repeats": (np.full(200, 5),)}[case]
+    target = a.ravel() if case in ("1d", "repeats") else a
+    unary = ufunc == "negative"
+    bshape = np.empty(target.shape)[key].shape
+    b = None if unary else (rng.integers(1, 3, bshape) * (1 if np.dtype(dtype).kind in "iu" else 0.5)).astype(dtype)
+    if case == "repeats" and ufunc in ("multiply", "power", "divide", "floor_divide", "maximum", "minimum",
+                                       "bitwise_or", "negative"):
+        monkeypatch.undo()  # 200 occurrences of one position: NumPy's (the fallback)
+    want = target.copy()
+    args = (key if len(key) > 1 else key[0],) + (() if unary else (b,))
+    try:
+        with np.errstate(all="ignore"):
+            getattr(np, ufunc).at(want, *args)
+    except Exception as e:  # noqa: BLE001
+        monkeypatch.undo()
+        with pytest.raises(type(e)):
+            getattr(lnp, ufunc).at(deferred(target), *args)
+        return
+    got = deferred(target)
+    if case == "view":
+        big = deferred(np.zeros((9, 9), dtype))
+        big[:, 1:8] = got
+        got = big[:, 1:8]
+    with np.errstate(all="ignore"):
+        getattr(lnp, ufunc).at(got, *((key if len(key) > 1 else key[0],) + (() if unary else (deferred(b),))))
+    check(got, want, approx=np.dtype(dtype).kind in "fc")
+
+
 def test_ufunc_at_errors():
     with pytest.raises(IndexError):
         np.add.at(np.zeros(10), [1, 10], 1.0)

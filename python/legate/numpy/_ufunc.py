@@ -505,9 +505,10 @@ class ufunc:
                           args, kwargs)
 
     def at(self, *args, **kwargs):
-        if not kwargs and len(args) == 3 and self.__name__ in ("add", "subtract") \
-                and _scatter_add(args[0], args[1], args[2], self.__name__ == "subtract"):
-            return None
+        if not kwargs and len(args) in (2, 3):
+            from ._ufunc_at import ufunc_at
+            if ufunc_at(self, *args):
+                return None
         from ._fallback import call_numpy
         return call_numpy(self._npuf.at, self.__name__ + ".at", args, kwargs,
                           mutates_first=True)
@@ -565,50 +566,6 @@ def _reduceat(uf, array, indices, axis=0, dtype=None, out=None):
         copyto(out, r)
         return out
     return r
-
-
-def _scatter_add(a, indices, b, negate):
-    """np.add.at / np.subtract.at on a deferred 1-D float64 array with
-    integer indices: the values summed per index by a weighted bincount
-    (native, every repeated index counted), then added.  False where this
-    does not apply (the caller takes NumPy's)."""
-    from ._array import ndarray
-    from ._creation import asarray
-    if type(a) is not ndarray or a._arr is None or a.ndim != 1 or a.dtype != _np.float64:
-        return False
-    if isinstance(indices, tuple):
-        if len(indices) != 1:
-            return False
-        indices = indices[0]
-    if isinstance(indices, (slice, type(Ellipsis))) or indices is None:
-        return False
-    idx = asarray(indices)
-    bv = b if type(b) is ndarray else _np.asarray(b)
-    if idx.dtype.kind not in "iu" or not _np.can_cast(bv.dtype, _np.float64, "same_kind"):
-        return False
-    try:
-        shape = _np.broadcast_shapes(idx.shape, bv.shape)
-    except ValueError:
-        return False
-    if shape != idx.shape:
-        return False
-    n = a.shape[0]
-    flat = idx.ravel().astype(_np.int64)
-    out_of_range = (flat < -n) | (flat >= n)
-    if bool(out_of_range.any()):
-        first = int(flat[out_of_range][0])
-        raise IndexError("index %d is out of bounds for axis 0 with size %d" % (first, n))
-    from ._linalg import where
-    from ._manip import broadcast_to
-    from ._scan import bincount
-    flat = where(flat < 0, flat + n, flat)
-    w = broadcast_to(asarray(bv, dtype=_np.float64), shape).ravel()
-    s = bincount(flat, weights=w, minlength=n)
-    if negate:
-        a -= s
-    else:
-        a += s
-    return True
 
 
 _extremes_cache = {}
