@@ -109,7 +109,7 @@ def _matmul_stacked(a, b, out):
         res = zeros(shape, dt)
     elif b2.ndim == 2 and a2.shape[:-2] == stack:
         # a stack times one matrix: the stack's rows times it, one product
-        res = reshape(matmul(reshape(a2, (-1, k)), b2), shape)
+        res = reshape(matmul(reshape(a2, (count * m, k)), b2), shape)  # (k may be 0)
     elif m * k * n <= 4096 and count * m * k * n <= _STACK_BROADCAST_MAX:
         prod = a2[..., :, :, None] * b2[..., None, :, :]
         if dt == _np.float16:  # NumPy's float16 matmul accumulates in float32
