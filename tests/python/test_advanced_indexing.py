@@ -443,3 +443,20 @@ def test_deferred_paths_are_native(monkeypatch):
         after = sum(_core.task_counts().get(k, 0) for k in ("cpu", "cuda"))
         if _core.config().get("nranks", 1) == 1:  # (another rank may own every tile)
             assert after > before
+
+
+@pytest.mark.parametrize("shape,key,vshape", [
+    ((2, 0), (np.array([], int), np.array([], bool)), (2, 0)),
+    ((1, 1), (slice(None, 0), np.array([], int)), (2, 0, 1)),
+    ((1, 1), (np.array([], int),), (2, 0, 1)),
+    ((1, 1), (slice(None, 0), np.array([], int)), (3,)),
+    ((3, 2), ([0, 1],), (5, 2, 2)),
+    ((3, 2), ([0, 1],), (1, 2, 2))])
+def test_setitem_value_leading_dims_on_empty_result(shape, key, vshape):
+    """An advanced key with an empty result takes a value with extra
+    leading dims (NumPy's map iterator checks only the trailing ones);
+    a non-empty result refuses them (the fuzzer found the first case)."""
+    def f(m, x):
+        x[key] = m.asarray(np.zeros(vshape, x.dtype))
+        return x
+    both(f, np.ones(shape))

@@ -398,6 +398,10 @@ def setitem(self, key, value):
     vs = tuple(val.shape)
     while len(vs) > len(rshape) and vs[0] == 1:
         vs = vs[1:]
+    if len(vs) > len(rshape) and 0 in rshape:
+        # NumPy's map iterator over an empty result ignores a value's extra
+        # leading dims (only its trailing ones must broadcast)
+        vs = vs[len(vs) - len(rshape):]
     try:
         if len(vs) > len(rshape) or _np.broadcast_shapes(vs, rshape) != tuple(rshape):
             raise ValueError
