@@ -2,7 +2,12 @@
  * (i, j, k) block with C(i,j) in RW so the k steps of one block chain up
  * while different blocks run in parallel.  Operands whose tiling does not
  * line up with C's rows/columns and the k blocking are re-tiled by a copy
- * first (O(n^2) against the O(n^3) product). */
+ * first (O(n^2) against the O(n^3) product), so the blocking follows the
+ * large operand's own row panels where it has them (a tall-skinny X in
+ * X @ w or v @ X is used in place: a copy of it would cost more than the
+ * product).  When there are more k blocks than C blocks (v @ X: one C
+ * block, many k blocks) the k products go to partial results, all in
+ * parallel, summed by the reduction's tree instead of a serial chain. */
 #include <stdlib.h>
 #include <string.h>
 #include "launch.h"
@@ -26,6 +31,23 @@ static int64_t *even_bounds(int64_t n, int64_t chunk, int32_t *nt)
 static int bounds_equal(const lnp_store *s, int d, int32_t nt, const int64_t *b)
 {
   return s->ntiles[d] == nt && !memcmp(s->bounds[d], b, sizeof(int64_t) * ((size_t)nt + 1));
+}
+
+/* v's row panels (its store's bounds along dim 0) when v is a whole 2-D
+ * store of row panels (one tile across) of dtype whose panels all have at
+ * least min_rows rows, else NULL (*nt untouched). */
+static int64_t *panel_bounds(const lnp_view *v, int dtype, int64_t min_rows, int32_t *nt)
+{
+  const lnp_store *s = v->store;
+  if (s->dtype != dtype || !lnp_view_is_identity(v) || s->ndim != 2 || s->ntiles[1] != 1 || s->ntiles[0] < 2)
+    return NULL;
+  for (int32_t t = 0; t < s->ntiles[0]; t++)
+    if (s->bounds[0][t + 1] - s->bounds[0][t] < min_rows) return NULL;
+  int64_t *b = malloc(sizeof(int64_t) * ((size_t)s->ntiles[0] + 1));
+  if (!b) return NULL;
+  memcpy(b, s->bounds[0], sizeof(int64_t) * ((size_t)s->ntiles[0] + 1));
+  *nt = s->ntiles[0];
+  return b;
 }
 
 /* A store with exactly the requested 2-D tiling holding v's values as dtype. */
@@ -69,6 +91,26 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
     return st;
   lnp_runtime_activate();
   if (k == 0) { lnp_scalar z; memset(&z, 0, sizeof z); return lnp_fill(out, odt, z); }
+  /* X^T @ B, X a whole store of row panels and B narrow (X.T @ v): as
+   * (B^T @ X)^T, so that X is read in place as the k blocks of a v @ X
+   * product rather than copied into the transposed blocking */
+  if (!lnp_runtime_test_mode() && m > 4 * n && !lnp_view_is_identity(a)) {
+    const int perm[2] = {1, 0};
+    lnp_view *x = NULL, *bt = NULL, *ot = NULL;
+    int32_t nt;
+    int64_t *pb = NULL;
+    st = lnp_view_transpose(a, perm, &x);
+    if (!st && (pb = panel_bounds(x, odt == LNP_FLOAT16 ? LNP_FLOAT32 : odt, 256, &nt)) != NULL) {
+      free(pb);
+      st = lnp_view_transpose(b, perm, &bt);
+      if (!st) st = lnp_view_transpose(out, perm, &ot);
+      if (!st) st = lnp_matmul(ot, bt, x);
+      lnp_view_free(x); lnp_view_free(bt); lnp_view_free(ot);
+      return st;
+    }
+    lnp_view_free(x);
+    if (st) return st;
+  }
   /* float16 is multiplied and accumulated in float32, as NumPy's float16
    * dot and matmul loops do (float sums of float products, rounded once):
    * the k blocks chain in a float32 C, so the result does not depend on how
@@ -76,15 +118,13 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
    * BLAS and cuBLAS compute it.  C is rounded to float16 at the end. */
   const int dt = odt == LNP_FLOAT16 ? LNP_FLOAT32 : odt;
 
-  /* C blocks: out's own tiling when it is a whole store, else square-ish
-   * blocks in a temporary that is copied into out at the end */
   /* Block size: 512 feeds one CPU core's BLAS for ~0.3 s; a GPU needs
    * GEMMs of thousands (cuBLAS reaches its peak near 8192), and with GPUs
    * the default tiles (one per GPU, at least 16M elements) are already such
    * blocks. */
   const int cublas_dt = dt == LNP_FLOAT32 || dt == LNP_FLOAT64 || dt == LNP_COMPLEX64 || dt == LNP_COMPLEX128;
   int64_t blk = lnp_runtime_test_mode() ? 3 : (lnp_codelets_gpu_only() && cublas_dt) ? 8192 : 512;
-  lnp_view *c = NULL, *aa = NULL, *bb = NULL;
+  lnp_view *c = NULL, *aa = NULL, *bb = NULL, *part = NULL;
   int32_t ntm, ntn, ntk;
   int64_t *bm = NULL, *bn = NULL, *bk = NULL;
   /* On several GPUs B's row tiles (one per GPU) are the k blocks, so B is
@@ -101,15 +141,26 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
       if (bk) memcpy(bk, bs->bounds[0], sizeof(int64_t) * ((size_t)ntk + 1));
     }
   }
+  /* a B of row panels (v @ X) is used in place: its panels are the k blocks */
+  if (!bk && !lnp_runtime_test_mode() && n > 4 * m) bk = panel_bounds(b, dt, 256, &ntk);
   if (!bk) bk = even_bounds(k, blk, &ntk);
-  if (dt == odt && lnp_view_is_identity(out)) {
+  /* C blocks: out's own tiling when it is a whole store, else square-ish
+   * blocks in a temporary that is copied into out at the end; an A of row
+   * panels larger than C (X @ w) gives the row blocks */
+  int64_t *apan = (!lnp_runtime_test_mode() && k > 4 * n) ? panel_bounds(a, dt, 256, &ntm) : NULL;
+  if (dt == odt && lnp_view_is_identity(out) &&
+      (!apan || (out->store->ntiles[1] == 1 && bounds_equal(out->store, 0, ntm, apan)))) {
     c = lnp_view_copy(out);
     ntm = out->store->ntiles[0]; ntn = out->store->ntiles[1];
     bm = malloc(sizeof(int64_t) * ((size_t)ntm + 1)); bn = malloc(sizeof(int64_t) * ((size_t)ntn + 1));
+    if (!c || !bm || !bn) { st = lnp_error(LNP_ENOMEM, "out of memory"); free(apan); goto done; }
     memcpy(bm, out->store->bounds[0], sizeof(int64_t) * ((size_t)ntm + 1));
     memcpy(bn, out->store->bounds[1], sizeof(int64_t) * ((size_t)ntn + 1));
+    free(apan);
   } else {
-    bm = even_bounds(m, blk, &ntm); bn = even_bounds(n, blk, &ntn);
+    bm = apan ? apan : even_bounds(m, blk, &ntm);
+    bn = even_bounds(n, blk, &ntn);
+    if (!bm || !bn) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
     lnp_store *cs;
     int32_t nt[2] = {ntm, ntn};
     int64_t *bb2[2] = {bm, bn};
@@ -122,6 +173,37 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
   st = retile(a, dt, ntm, bm, ntk, bk, &aa);
   if (!st) st = retile(b, dt, ntk, bk, ntn, bn, &bb);
   if (st) goto done;
+  /* more k blocks than C blocks: each k product into its own slot of a
+   * partial store (ntk, m, n), placed with the larger operand's tile it
+   * reads, then summed over the slots by the reduction's tree */
+  if (ntk > 1 && (int64_t)ntm * ntn < ntk) {
+    const int from_b = n > m;
+    const lnp_store *src = from_b ? bb->store : aa->store;
+    size_t total = (size_t)ntk * (size_t)ntm * (size_t)ntn, t = 0;
+    size_t *src_tile = malloc(sizeof(size_t) * total);
+    int64_t *b0 = malloc(sizeof(int64_t) * ((size_t)ntk + 1));
+    if (!src_tile || !b0) st = lnp_error(LNP_ENOMEM, "out of memory");
+    for (int32_t kk = 0; kk < ntk && !st; kk++)
+      for (int32_t i = 0; i < ntm; i++)
+        for (int32_t j = 0; j < ntn; j++, t++) {
+          int32_t ti[2] = {from_b ? kk : i, from_b ? j : kk};
+          src_tile[t] = lnp_store_tile_index(src, ti);
+        }
+    lnp_store *ps = NULL;
+    if (!st) {
+      for (int32_t kk = 0; kk <= ntk; kk++) b0[kk] = kk;
+      const int64_t pshape[3] = {ntk, m, n};
+      const int32_t pnt[3] = {ntk, ntm, ntn};
+      int64_t *pb[3] = {b0, bm, bn};
+      st = lnp_store_create_placed(&ps, 3, pshape, dt, pnt, pb, src, src_tile);
+    }
+    free(src_tile);
+    free(b0);
+    if (st) goto done;
+    part = lnp_view_new(ps);
+    lnp_store_release(ps);
+    if (!part) { st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+  }
   LNP_PROFILE_BEGIN_OP("matmul");
   for (int32_t i = 0; i < ntm && !st; i++)
     for (int32_t j = 0; j < ntn && !st; j++) {
@@ -135,7 +217,7 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
         int32_t bt[2] = {kk, j};
         if (bb->store->storage->home[lnp_store_tile_index(bb->store, bt)] == home) { k0 = kk; break; }
       }
-      const int node = lnp_sched_gpu_node(home);
+      const int node = part ? -1 : lnp_sched_gpu_node(home);
       for (int32_t step = 0; step < ntk; step++) {
         const int32_t kk = (k0 + step) % ntk;
         int32_t at[2] = {i, kk}, bt[2] = {kk, j};
@@ -148,17 +230,24 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
          * that write it (retile copies) go first */
         if (step > 0 && node >= 0 && !lnp_mpi_enabled() && !(st = lnp_batch_flush()))
           starpu_data_prefetch_on_node(bb->store->storage->tiles[bti], (unsigned)node, 1);
-        *desc = (lnp_matmul_desc){.dtype = dt, .beta_zero = step == 0,
+        *desc = (lnp_matmul_desc){.dtype = dt, .beta_zero = step == 0 || part != NULL,
                                   .m = bm[i + 1] - bm[i], .n = bn[j + 1] - bn[j], .k = bk[kk + 1] - bk[kk]};
+        lnp_store *cst = part ? part->store : c->store;
+        int32_t pt[3] = {kk, i, j};
+        const size_t oti = part ? lnp_store_tile_index(cst, pt) : cti;
         struct starpu_data_descr descrs[3] = {
-            {.handle = c->store->storage->tiles[cti], .mode = step == 0 ? STARPU_W : STARPU_RW},
+            {.handle = cst->storage->tiles[oti], .mode = desc->beta_zero ? STARPU_W : STARPU_RW},
             {.handle = aa->store->storage->tiles[ati], .mode = STARPU_R},
             {.handle = bb->store->storage->tiles[bti], .mode = STARPU_R}};
         st = lnp_submit(&lnp_cl_matmul, descrs, 3, desc, sizeof *desc, "matmul");
-        c->store->storage->written[cti] = 1;
+        cst->storage->written[oti] = 1;
         if (st) break;
       }
     }
+  if (!st && part) {
+    const int axis0 = 0;
+    st = lnp_reduce(LNP_OP_ADD, c, part, 1, &axis0, dt);
+  }
   if (!st && c->store != out->store) {
     lnp_operand src = {.view = c, .dtype = dt};
     st = lnp_copy(out, &src);
@@ -166,6 +255,6 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
     st = lnp_launch_sync_after(out);
 done:
   free(bm); free(bn); free(bk);
-  lnp_view_free(c); lnp_view_free(aa); lnp_view_free(bb);
+  lnp_view_free(c); lnp_view_free(aa); lnp_view_free(bb); lnp_view_free(part);
   return st;
 }

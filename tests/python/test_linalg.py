@@ -4,6 +4,8 @@ shape-mismatch errors."""
 
 import operator
 
+import os
+
 import numpy as np
 import pytest
 
@@ -211,3 +213,35 @@ def test_matmul_of_reshape_alias(shape, perm, flat):
     check(lnp.dot(t, lnp.array(other)), want)
     check(lnp.matmul(t, deferred(other)), want)
     check(lnp.dot(deferred(other.T.copy()), t.T), want.T)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.complex128, np.float16])
+@pytest.mark.parametrize("form", ["X@w", "v@X", "XT@v", "XT@Y", "X@W", "out"])
+def test_tall_skinny_products(dtype, form):
+    """The regression products: a tall-skinny X (several row panels in
+    default mode) times a vector or a narrow matrix, a vector times X and
+    X.T times a vector: X read in place (its panels as the row or k
+    blocks, X.T @ v as (v @ X)), the k products summed by a tree."""
+    rng = np.random.default_rng(11)
+    rows = 1001 if os.environ.get("LEGATE_NUMPY_TEST", "0") not in ("", "0") else 100003
+    X = (rng.integers(-3, 4, (rows, 8)) * (0.5 if np.dtype(dtype).kind in "fc" else 1)).astype(dtype)
+    w = rng.integers(-2, 3, 8).astype(dtype)
+    v = rng.integers(-2, 3, rows).astype(dtype)
+    Y = rng.integers(-2, 3, (rows, 3)).astype(dtype)
+    W = rng.integers(-2, 3, (8, 5)).astype(dtype)
+    LX, Lw, Lv, LY, LW = (lnp.array(t) for t in (X, w, v, Y, W))
+    if form == "out":
+        want = np.empty(8, dtype)
+        np.matmul(v, X, out=want)
+        got = lnp.empty(8, dtype)
+        lnp.matmul(Lv, LX, out=got)
+    else:
+        want, got = {"X@w": (X @ w, LX @ Lw), "v@X": (v @ X, Lv @ LX), "XT@v": (X.T @ v, LX.T @ Lv),
+                     "XT@Y": (X.T @ Y, LX.T @ LY), "X@W": (X @ W, LX @ LW)}[form]
+    got = np.asarray(got)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    # small integers: exact in every dtype but float16, whose sums of
+    # 10^5 terms round (NumPy accumulates them in float32 too)
+    tol = 2e-2 if dtype == np.float16 else 0
+    np.testing.assert_allclose(got.astype(np.complex128), want.astype(np.complex128), rtol=tol,
+                               atol=tol * float(np.abs(want.astype(np.complex128)).max(initial=1)))
