@@ -416,6 +416,12 @@ class ufunc:
             target = out_arr
         else:
             target = _core.empty(shape, dt_num(out_dt) if out_np is not None else dt_out)
+        if (NUMPY2 and op == _OP_POWER and loop_dt.char in "fd" and inputs[1][0] == "s"
+                and _np.ndim(inputs[1][1]) == 0 and inputs[1][1] == 0.5):
+            # NumPy 2's float32/64 power loop takes a scalar exponent 0.5 as
+            # sqrt (-inf ** 0.5 is nan, -0.0 ** 0.5 is -0.0), under power's name
+            op = _OP_SQRT
+            cin = cin[:1]
         fpe = _fpe.begin(self.__name__)
         try:
             _core.ewise(op, target, cin, dt_in, dt_out)
@@ -452,13 +458,15 @@ class ufunc:
         if casting != "same_kind":
             kw["casting"] = casting
         with _np.errstate(all="ignore"):
-            r = self._npuf(*standins, **kw)
-            res_dt = r.dtype
             if out_spec is not None:
-                # NumPy's casting check of the output (raises UFuncTypeError)
+                # NumPy's casting check of the output (raises UFuncTypeError),
+                # first: NumPy checks it before the loop runs (and raises,
+                # e.g. power's negative integer exponents)
                 odt, ond = out_spec
                 nd = max([_np.ndim(s) for s in standins] + [ond])
                 self._npuf(*standins, out=_np.empty((1,) * nd, dtype=odt), **kw)
+            r = self._npuf(*standins, **kw)
+            res_dt = r.dtype
         kind = self._kind
         if kind == "S":
             loop_dt = res_dt
@@ -623,6 +631,7 @@ def _NPUFUNC_OK(npuf):
 
 
 _OP_POWER = _core.OP_POWER
+_OP_SQRT = _core.OP_SQRT
 
 _ufuncs = {}
 
@@ -833,6 +842,53 @@ def _pos(self):
 ndarray.__pos__ = _pos
 
 
+def _fast_power(a, e, inplace):
+    """NumPy's fast_scalar_power for the ** operator on a deferred array
+    (its result, None where it does not apply).  NumPy 2: an exact Python
+    int 2 (square, any numeric array), -1 or float 0.5 (reciprocal, sqrt:
+    float and complex arrays).  NumPy 1.x: any integer or float scalar or 0-d array;
+    float/complex arrays take positive, reciprocal, ones, sqrt and square
+    for 1, -1, 0, 0.5 and 2; other arrays square for 2, in place in their
+    own dtype, else in float64 for a float exponent.  It shows: sqrt's
+    -inf ** 0.5 is nan where pow gives inf, and NumPy 1.x's
+    int8_array **= 2.0 squares in place where power refuses the cast."""
+    k = _np.dtype(a.dtype).kind
+    if NUMPY2:
+        t = type(e)
+        if t is int and e == 2 and k in "biufc":
+            op = square                                                      # noqa: F821
+        elif k in "fc" and ((t is int and e == -1) or (t is float and e == 0.5)):
+            op = reciprocal if t is int else sqrt                            # noqa: F821
+        else:
+            return None
+        return op(a, out=a) if inplace else op(a)
+    if isinstance(e, (bool, int, _np.integer)):
+        if not -2 ** 63 <= int(e) < 2 ** 63:
+            return None
+        x, fk = float(e), "i"
+    elif isinstance(e, (float, _np.floating)):
+        x, fk = float(e), "f"
+    elif isinstance(e, (ndarray, _NPND)) and e.ndim == 0 and _np.dtype(e.dtype).kind in "iuf":
+        x, fk = float(e), ("f" if _np.dtype(e.dtype).kind == "f" else "i")
+    else:
+        return None
+    if k in "fc":
+        if x == 0.0:
+            from ._creation import empty
+            r = a if inplace else empty(a.shape, a.dtype)
+            r[...] = 1
+            return r
+        op = {1.0: positive, -1.0: reciprocal, 0.5: sqrt, 2.0: square}.get(x)  # noqa: F821
+        if op is None:
+            return None
+        return op(a, out=a) if inplace else op(a)
+    if x != 2.0 or k not in "iub":
+        return None
+    if inplace:
+        return square(a, out=a)                                             # noqa: F821
+    return square(a.astype(_np.float64) if fk == "f" and k != "b" else a)  # noqa: F821
+
+
 def _pow(self, other, mod=None):
     if mod is not None:
         from ._fallback import call_numpy
@@ -846,6 +902,10 @@ def _pow(self, other, mod=None):
                 return wrap_result(a ** b)
         elif t is float or t is int:
             return wrap_result(a ** other)
+    elif not self._scalar:
+        r = _fast_power(self, other, False)
+        if r is not None:
+            return r
     return power(self, other)                                         # noqa: F821
 
 
@@ -858,7 +918,18 @@ def _rpow(self, other, mod=None):
 
 ndarray.__pow__ = _pow
 ndarray.__rpow__ = _rpow
-ndarray.__ipow__ = _make_ibinop(_opm.ipow, power)                     # noqa: F821
+_ipow_generic = _make_ibinop(_opm.ipow, power)                        # noqa: F821
+
+
+def _ipow(self, other):
+    if self._np is None and not self._scalar:
+        r = _fast_power(self, other, True)
+        if r is not None:
+            return self
+    return _ipow_generic(self, other)
+
+
+ndarray.__ipow__ = _ipow
 
 
 def _divmod(self, other):
