@@ -34,12 +34,12 @@ static int bounds_equal(const lnp_store *s, int d, int32_t nt, const int64_t *b)
 }
 
 /* v's row panels (its store's bounds along dim 0) when v is a whole 2-D
- * store of row panels (one tile across) of dtype whose panels all have at
- * least min_rows rows, else NULL (*nt untouched). */
+ * store of row panels (one tile across, or one tile: a GPU's) of dtype
+ * whose panels all have at least min_rows rows, else NULL (*nt untouched). */
 static int64_t *panel_bounds(const lnp_view *v, int dtype, int64_t min_rows, int32_t *nt)
 {
   const lnp_store *s = v->store;
-  if (s->dtype != dtype || !lnp_view_is_identity(v) || s->ndim != 2 || s->ntiles[1] != 1 || s->ntiles[0] < 2)
+  if (s->dtype != dtype || !lnp_view_is_identity(v) || s->ndim != 2 || s->ntiles[1] != 1)
     return NULL;
   for (int32_t t = 0; t < s->ntiles[0]; t++)
     if (s->bounds[0][t + 1] - s->bounds[0][t] < min_rows) return NULL;
@@ -127,10 +127,10 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
   lnp_view *c = NULL, *aa = NULL, *bb = NULL, *part = NULL;
   int32_t ntm, ntn, ntk;
   int64_t *bm = NULL, *bn = NULL, *bk = NULL;
-  /* On several GPUs B's row tiles (one per GPU) are the k blocks, so B is
+  /* On GPUs B's row tiles (one per GPU; B whole on one) are the k blocks, so B is
    * not re-tiled into one panel that every GPU would then fetch whole */
   const lnp_store *bs = b->store;
-  if (blk == 8192 && lnp_view_is_identity(b) && bs->ntiles[0] > 1 && bs->ntiles[1] == 1 &&
+  if (blk == 8192 && lnp_view_is_identity(b) && bs->ntiles[1] == 1 &&
       bs->storage->home[0] >= 0) {
     int64_t min_rows = k;
     for (int32_t t = 0; t < bs->ntiles[0]; t++)
