@@ -73,6 +73,9 @@ if not AGAINST_NUMPY:
     _cfg = _lnp_core.config()
     if _cfg.get("nranks", 1) > 1:
         gc.set_threshold(50 + 400 * _cfg["rank"], 5, 5)
+    NRANKS = _cfg.get("nranks", 1)
+else:
+    NRANKS = 1
 
 legate_only = pytest.mark.skipif(
     AGAINST_NUMPY, reason="checks legate.numpy-specific behaviour"

@@ -417,8 +417,10 @@ def test_reduce_without_identity(ufunc, dtype, shape, axis, native, monkeypatch)
     NumPy's own reduce is not that fold (power and arctan2 of its AVX512
     loops: a[0] ** a[-1]) or we have no kernel, NumPy's result through the
     fallback."""
-    from conftest import deferred
+    from conftest import deferred, NRANKS
     from legate.numpy import _reduction
+    if NRANKS > 1 and dtype not in (np.float64, np.int64):
+        pytest.skip("a sample under several ranks (every host read is a collective)")
     uf = getattr(np, ufunc)
     x = values(dtype, shape, "unit" if ufunc in ("power", "float_power") else "default", 1)
     if np.dtype(dtype).kind in "fc" and ufunc not in ("power", "float_power"):
