@@ -130,17 +130,8 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
   /* On GPUs B's row tiles (one per GPU; B whole on one) are the k blocks, so B is
    * not re-tiled into one panel that every GPU would then fetch whole */
   const lnp_store *bs = b->store;
-  if (blk == 8192 && lnp_view_is_identity(b) && bs->ntiles[1] == 1 &&
-      bs->storage->home[0] >= 0) {
-    int64_t min_rows = k;
-    for (int32_t t = 0; t < bs->ntiles[0]; t++)
-      if (bs->bounds[0][t + 1] - bs->bounds[0][t] < min_rows) min_rows = bs->bounds[0][t + 1] - bs->bounds[0][t];
-    if (min_rows >= 1024 && bs->ntiles[0] <= 64) {
-      ntk = bs->ntiles[0];
-      bk = malloc(sizeof(int64_t) * ((size_t)ntk + 1));
-      if (bk) memcpy(bk, bs->bounds[0], sizeof(int64_t) * ((size_t)ntk + 1));
-    }
-  }
+  if (blk == 8192 && bs->ntiles[0] <= 64 && bs->storage->home[0] >= 0)
+    bk = panel_bounds(b, bs->dtype, 1024, &ntk);
   /* a B of row panels (v @ X) is used in place: its panels are the k blocks */
   if (!bk && !lnp_runtime_test_mode() && n > 4 * m) bk = panel_bounds(b, dt, 256, &ntk);
   if (!bk) bk = even_bounds(k, blk, &ntk);

@@ -22,7 +22,7 @@ static int is_reduce_op(int op)
 }
 
 /* A binary op without a seed whose loop folds (subtract, divide, power,
- * fmax ...): NumPy's reduce starts from the first element and folds the
+ * floor_divide ...): NumPy's reduce starts from the first element and folds the
  * rest in order, a[0] - a[1] - a[2] ... */
 int lnp_reduce_is_ordered(int op)
 {
@@ -280,39 +280,19 @@ static lnp_status reduce_in_order(int op, const lnp_view *out, const lnp_view *s
   return st;
 }
 
-/* A reduce of an op without identity over naxes axes: one axis at a time
- * (NumPy allows several only for reorderable ones, fmax/fmin, whose result
- * does not depend on the order); no axis: a copy. */
+/* A reduce of an op without identity: over one axis the ordered fold, over
+ * none a copy; NumPy refuses more (such ops are not reorderable). */
 static lnp_status reduce_ordered(int op, const lnp_view *out, const lnp_view *src, int naxes, const int *axes,
-                                 const unsigned char *reduced, int dtype)
+                                 int dtype)
 {
   if (naxes == 0) return lnp_launch_copy(out, src);
-  for (int d = 0; d < src->ndim; d++)
-    if (reduced[d] && src->shape[d] == 0)
-      return lnp_error(LNP_EVALUE, "zero-size array to reduction operation %s which has no identity",
-                       lnp_op_name(op));
-  if (naxes == 1) return reduce_in_order(op, out, src, axes[0], dtype);
-  /* the last reduced axis first into a temporary, then the others */
-  int last = -1;
-  for (int d = 0; d < src->ndim; d++)
-    if (reduced[d]) last = d;
-  int64_t tshape[LNP_MAXDIM];
-  int tn = 0, taxes[LNP_MAXDIM], ta = 0;
-  for (int d = 0; d < src->ndim; d++) {
-    if (d == last) continue;
-    if (reduced[d]) taxes[ta++] = tn;
-    tshape[tn++] = src->shape[d];
-  }
-  lnp_store *ts;
-  lnp_status st = lnp_store_create(&ts, tn, tshape, dtype);
-  if (st) return st;
-  lnp_view *t = lnp_view_new(ts);
-  lnp_store_release(ts);
-  if (!t) return lnp_error(LNP_ENOMEM, "out of memory");
-  st = reduce_in_order(op, t, src, last, dtype);
-  if (!st) st = lnp_reduce(op, out, t, ta, taxes, dtype);
-  lnp_view_free(t);
-  return st;
+  if (naxes > 1)
+    return lnp_error(LNP_EVALUE, "reduction operation '%s' is not reorderable, so at most one axis may be specified",
+                     lnp_op_name(op));
+  if (src->shape[axes[0]] == 0)
+    return lnp_error(LNP_EVALUE, "zero-size array to reduction operation %s which has no identity",
+                     lnp_op_name(op));
+  return reduce_in_order(op, out, src, axes[0], dtype);
 }
 
 lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxes, const int *axes, int dtype)
@@ -334,7 +314,7 @@ lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxe
   const lnp_op_info *o = lnp_op_get(op);
   if (dtype == LNP_FLOAT16 && (o->fold == 'S' || o->fold == 'E'))
     return reduce_float16_in_float32(op, out, src, naxes, axes);
-  if (ordered) return reduce_ordered(op, out, src, naxes, axes, reduced, dtype);
+  if (ordered) return reduce_ordered(op, out, src, naxes, axes, dtype);
   lnp_scalar ident;
   st = lnp_reduce_identity(op, dtype, &ident);
   if (st) return st;
