@@ -40,7 +40,12 @@ typedef struct lnp_config {
  * started, test mode and the tasks in flight are the engine's state
  * (engine_state.c, the bottom of the engine), which every layer may read. */
 lnp_status lnp_runtime_init(const lnp_config *cfg);
+/* quiesce (wait for every task and thread; afterwards only the quiescing
+ * thread may operate) then finish (stop StarPU and MPI): runtime.c */
 void lnp_runtime_shutdown(void);
+void lnp_runtime_quiesce(void);
+void lnp_runtime_finish(void);
+int lnp_runtime_quiesced(void);
 int lnp_runtime_initialized(void);
 int64_t lnp_runtime_tile_elems(void);
 /* elements per tile of the default tiling of an array of nelem elements of

@@ -355,25 +355,31 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   return LNP_OK;
 }
 
-/* The end of the runtime, from Python's atexit, with the GIL held.  Other
- * Python threads (daemon threads still running legate.numpy code when the
- * main thread ends) run whenever this thread waits: from the start the
- * bindings park any thread that begins an operation (lnp_runtime_stopping),
- * and the loop below waits until every thread that was inside a wait
- * (lnp_block_begin .. end) has left it and no task is left.  The last steps
- * (StarPU's shutdown) run without releasing the GIL, so no other thread can
- * touch a handle meanwhile: a daemon thread submitting while StarPU shut
- * down used to abort on an unregistered handle, or keep the wait below
- * from ever returning. */
-void lnp_runtime_shutdown(void)
+/* The end of the runtime in two steps.  lnp_runtime_quiesce, from Python's
+ * atexit with the GIL held: other Python threads (daemon threads still
+ * running legate.numpy code when the main thread ends) run whenever this
+ * thread waits: from the start the bindings park any thread that begins an
+ * operation (lnp_runtime_stopping), and the loop below waits until every
+ * thread that was inside a wait (lnp_block_begin .. end) has left it and no
+ * task is left.  A daemon thread submitting while StarPU shut down used to
+ * abort on an unregistered handle, or keep the wait below from ever
+ * returning.  Only the thread that quiesced may operate afterwards.
+ *
+ * lnp_runtime_finish stops StarPU.  A single process runs it from a C-level
+ * Py_AtExit, after the interpreter's module teardown: objects held by the
+ * program's globals are destroyed there, and their __del__ methods compute
+ * with NumPy, so with us too.  Under MPI it follows the quiesce at once: the
+ * ranks agreed to end at this point (rank_exit.c), and work after it, which
+ * no rank could agree on, must not leave one rank waiting for another. */
+static int lnp_quiesced = 0;
+
+int lnp_runtime_quiesced(void) { return lnp_quiesced; }
+
+void lnp_runtime_quiesce(void)
 {
-  if (!lnp_runtime_initialized()) return;
+  if (!lnp_runtime_initialized() || lnp_quiesced) return;
   /* tasks wait for messages no rank will send: waiting for them would hang */
-  if (lnp_spmd_diverged()) {
-    lnp_spmd_check_fini(); /* the ranks end together */
-    lnp_engine_set_initialized(0);
-    return;
-  }
+  if (lnp_spmd_diverged()) return;
   lnp_engine_set_stopping(1);
   /* under MPI every rank must end at the same point of the program, or
    * the job is aborted (rank_exit.c) instead of hanging */
@@ -390,6 +396,26 @@ void lnp_runtime_shutdown(void)
     usleep(1000);
     lnp_block_end(t);
   }
+  lnp_quiesced = 1;
+}
+
+/* Without the GIL's hooks when the interpreter is gone (at_exit): no other
+ * thread can enter the library then, and the tasks left are the module
+ * teardown's. */
+void lnp_runtime_finish(void)
+{
+  if (!lnp_runtime_initialized()) return;
+  if (lnp_spmd_diverged()) {
+    lnp_spmd_check_fini(); /* the ranks end together */
+    lnp_engine_set_initialized(0);
+    return;
+  }
+  (void)lnp_batch_flush();
+  lnp_tile_pool_drain();
+  lnp_runtime_activate();
+  void *t = lnp_block_begin();
+  starpu_task_wait_for_all();
+  lnp_block_end(t);
   lnp_runtime_activate();
   lnp_engine_set_initialized(0);
   lnp_codelets_shutdown();
@@ -397,6 +423,13 @@ void lnp_runtime_shutdown(void)
   lnp_spmd_check_fini();
   if (lnp_mpi_enabled()) lnp_mpi_stop();
   else starpu_shutdown();
+  lnp_quiesced = 0;
+}
+
+void lnp_runtime_shutdown(void)
+{
+  lnp_runtime_quiesce();
+  lnp_runtime_finish();
 }
 
 /* Waking a thread blocked in starpu_task_wait_for_all took 16-18 us after

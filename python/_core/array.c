@@ -41,6 +41,8 @@ static void park_thread(void)
 int lnp_py_check_runtime(void)
 {
   if (lnp_runtime_initialized() && !lnp_runtime_stopping()) return 0;
+  /* the module teardown after the atexit handlers (runtime.c) */
+  if (lnp_runtime_initialized() && lnp_runtime_quiesced() && PyThread_get_thread_ident() == shutdown_thread) return 0;
   if (lnp_runtime_forked()) {
     PyErr_SetString(PyExc_RuntimeError,
                     "legate.numpy cannot be used in a process forked after it started: StarPU's worker threads do not "

@@ -19,14 +19,30 @@ static PyObject *py_init(PyObject *self, PyObject *args, PyObject *kw)
   Py_RETURN_NONE;
 }
 
-/* With the GIL held throughout (the engine releases it at its waits:
- * lnp_block_begin), so that the last steps of the shutdown run while no
- * other thread can enter the library. */
+/* StarPU stops after the interpreter's module teardown (runtime.c): the
+ * interpreter is gone, so nothing may call back into Python. */
+static void finish_at_exit(void)
+{
+  lnp_set_blocking_hooks(NULL, NULL);
+  lnp_set_garbage_collector(NULL);
+  lnp_runtime_finish();
+}
+
+/* From the atexit handler, with the GIL held throughout (the engine releases
+ * it at its waits: lnp_block_begin), so that no other thread can enter the
+ * library once the wait ends.  A single process keeps the runtime for the
+ * module teardown that follows; under MPI it stops here. */
 static PyObject *py_shutdown(PyObject *self, PyObject *unused)
 {
   (void)self; (void)unused;
   lnp_py_mark_shutdown_thread();
-  lnp_runtime_shutdown();
+  lnp_runtime_quiesce();
+  if (lnp_mpi_enabled()) lnp_runtime_finish();
+  else {
+    static int registered = 0;
+    if (!registered && Py_AtExit(finish_at_exit) == 0) registered = 1;
+    if (!registered) lnp_runtime_finish();
+  }
   Py_RETURN_NONE;
 }
 

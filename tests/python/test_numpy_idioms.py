@@ -75,10 +75,20 @@ class Cycle:
     def __del__(self):
         print("del", int(self.a.sum()), float(np.mean(self.a[:10])))
 
+class Held:
+    # held by a module global: destroyed in the module teardown, after the
+    # atexit handlers
+    def __init__(self):
+        self.a = np.arange(N, dtype=np.float64)
+
+    def __del__(self):
+        print("held", float((self.a * 2).sum()), float(np.sqrt(self.a)[4]), flush=True)
+
 c = Cycle()
 del c
 b = np.ones(N)
 weakref.finalize(b, lambda a=np.arange(N): print("finalize", int(a[-1])))
+held = Held()
 """
 
 
@@ -87,7 +97,9 @@ weakref.finalize(b, lambda a=np.arange(N): print("finalize", int(a[-1])))
 def test_del_of_a_garbage_cycle_at_exit_computes():
     """Python collects the program's garbage cycles after the atexit
     handlers: their __del__ met "legate.numpy runtime is not running" (NumPy
-    computes).  The runtime's exit handler collects them first."""
+    computes).  The runtime's exit handler collects them first.  Objects
+    held by module globals are destroyed later still, in the module
+    teardown: StarPU stops after it (a C-level Py_AtExit)."""
     import subprocess
     import sys
     from conftest import subprocess_env
@@ -99,6 +111,7 @@ def test_del_of_a_garbage_cycle_at_exit_computes():
     total = N * (N - 1) // 2
     assert "del %d 4.5" % total in r.stdout, r.stdout
     assert "finalize %d" % (N - 1) in r.stdout, r.stdout
+    assert "held %.1f 2.0" % (2.0 * total) in r.stdout, r.stdout + r.stderr
 
 
 # ---- found by the differential fuzzer (tests/fuzz/fuzz_numpy.py) ----------

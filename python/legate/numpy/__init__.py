@@ -11,6 +11,9 @@ to NumPy (with a once-per-name RuntimeWarning).
 import os as _os
 import sys as _sys
 
+from . import _teardown
+_teardown.install(globals())
+
 # StarPU's workers use every core; the OpenBLAS thread pool NumPy starts on
 # import would spin-wait beside them (a third of all CPU samples in a GPU run
 # on 16 cores).  Only effective when numpy is not imported yet; bin/legate

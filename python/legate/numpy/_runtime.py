@@ -47,13 +47,17 @@ AFTER_SHUTDOWN = []
 
 def _shutdown(collect=__import__("gc").collect, shutdown=core.shutdown):
     # Python collects the program's garbage cycles only after the atexit
-    # handlers, when the runtime has stopped: their __del__ methods (and
-    # weakref.finalize callbacks) would meet "runtime is not running" where
-    # NumPy still computes.  They run here first, while it works.
+    # handlers: they run here first, while every thread may still compute.
+    # A single process keeps the runtime for the module teardown after this
+    # (core.shutdown waits for every task and thread, StarPU stops from a
+    # C-level Py_AtExit: runtime.c), where what the program's globals held
+    # is destroyed; under MPI it stops here.
     collect()
     shutdown()
     for fn in AFTER_SHUTDOWN:
         fn()
+    from . import _teardown
+    _teardown.at_exit()
 
 
 atexit.register(_shutdown)
