@@ -108,7 +108,7 @@ static void lnp_batch_run(void *descr[], void *cl_arg, lnp_loop_run_fn run, lnp_
   for (int s = 0; s < (int)head.nsub;) {
     const int n = fuse ? lnp_fuse_group_at(loops, (int)head.nsub, s, dead, (int)nbt, fuse_min, g) : 1;
     if (n >= 2) {
-      const int rc = fuse(g, ptrs);
+      const int rc = cuda && lnp_codelets_inject_fault() ? -2 : fuse(g, ptrs);
       if (rc == -2) {
         lnp_codelets_report("a fused kernel of %d loops failed to launch", n);
         goto out;

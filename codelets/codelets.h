@@ -48,6 +48,10 @@ extern struct starpu_codelet lnp_cl_merge;
 extern struct starpu_codelet lnp_cl_search;
 /* lnp_cl_linalg: LAPACK drivers on whole matrices (linalg.h). */
 extern struct starpu_codelet lnp_cl_linalg;
+/* lnp_cl_potrf, lnp_cl_chol_tile: the tiled Cholesky's tile kernels
+ * (cholesky.h). */
+extern struct starpu_codelet lnp_cl_potrf;
+extern struct starpu_codelet lnp_cl_chol_tile;
 /* lnp_cl_fft: one-dimensional FFTs of a tile's lines (fft.h). */
 extern struct starpu_codelet lnp_cl_fft;
 
@@ -112,6 +116,11 @@ int lnp_codelets_gpu_only(void);
 double lnp_codelets_task_cost_us(struct starpu_task *task);
 /* Record a task's failure (the first one wins until taken), printf-style. */
 void lnp_codelets_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Fault injection for the tests: LEGATE_NUMPY_INJECT_FAULT=cuda:N makes
+ * the Nth CUDA loop launch (from 1: a loop task or a fused group) fail as
+ * a kernel launch failure does (nothing written, the failure reported);
+ * this returns 1 for that launch. */
+int lnp_codelets_inject_fault(void);
 /* 1 and the message if a task failed since the last call (then cleared). */
 int lnp_codelets_take_error(char *buf, size_t size);
 /* The host loops' floating-point status per slot (loop.h's

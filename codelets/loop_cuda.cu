@@ -679,6 +679,7 @@ extern "C" int lnp_loop_cuda_worker_init(void)
 #ifndef LNP_LOOP_CUDA_NO_STARPU
 /* codelets.c: a task's failure becomes a RuntimeError at the next wait */
 extern "C" void lnp_codelets_report(const char *fmt, ...);
+extern "C" int lnp_codelets_inject_fault(void);
 
 extern "C" void lnp_loop_cuda_run(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t arg_size)
 {
@@ -695,7 +696,7 @@ extern "C" void lnp_loop_cuda_run(void *descr[], unsigned nb, const lnp_loop_des
   for (unsigned i = 0; i < nb; i++) ptrs[i] = LNP_ND_GET_PTR(descr[i]);
   /* no allocation in a task: the worker's scratch comes from
    * lnp_loop_cuda_worker_init (without it, no split reductions) */
-  const int rc = launch_desc(d, ptrs, (int)nb, (void *)starpu_cuda_get_local_stream(), false);
+  const int rc = lnp_codelets_inject_fault() ? -2 : launch_desc(d, ptrs, (int)nb, (void *)starpu_cuda_get_local_stream(), false);
   if (rc != 0)
     lnp_codelets_report("%s CUDA %s loop task (%s -> %s)%s", rc == -1 ? "invalid" : "failed", lnp_op_name(d->op),
                         lnp_dtype_name(d->dtype_in), lnp_dtype_name(d->dtype_out),

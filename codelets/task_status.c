@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "loop.h"
@@ -51,6 +52,21 @@ int lnp_codelets_take_error(char *buf, size_t size)
   lnp_task_err_set = 0;
   pthread_mutex_unlock(&lnp_task_err_mutex);
   return had;
+}
+
+/* read once (the first CUDA loop task); -1: no injection, the common case
+ * costs one relaxed load */
+static _Atomic long lnp_fault_at = 0, lnp_fault_count = 0;
+
+int lnp_codelets_inject_fault(void)
+{
+  long at = atomic_load_explicit(&lnp_fault_at, memory_order_relaxed);
+  if (at == 0) {
+    const char *e = getenv("LEGATE_NUMPY_INJECT_FAULT");
+    at = e && !strncmp(e, "cuda:", 5) && atol(e + 5) > 0 ? atol(e + 5) : -1;
+    atomic_store(&lnp_fault_at, at);
+  }
+  return at > 0 && atomic_fetch_add(&lnp_fault_count, 1) + 1 == at;
 }
 
 /* tasks run, per kind of worker (for tests and the profile summary) */

@@ -356,6 +356,11 @@ lnp_status lnp_searchsorted(const lnp_view *a, const lnp_view *v, int right, lnp
  * (v,) info]; batch dims flattened (the caller reshapes). */
 lnp_status lnp_linalg(int op, int dtype, const lnp_view *a, const lnp_view *b, int flag, double rcond,
                       lnp_view **outs, int *nout);
+/* The Cholesky factor L (A = L L^H, zeros above the diagonal) of one n x n
+ * matrix as a task graph over nb x nb tiles (cholesky.c), computed in
+ * dtype; info: one int64, the first row where A is not positive definite
+ * (+1), else 0. */
+lnp_status lnp_cholesky_tiled(const lnp_view *a, int dtype, int64_t nb, lnp_view **L, lnp_view **info);
 /* One-dimensional FFTs of a along axis (fft.c; codelets/fft.h's kinds):
  * a's axis holds the elements the transform reads (n, or n/2 + 1 for
  * C2R; the caller pads or crops), of any dtype (cast to the transform's

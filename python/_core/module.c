@@ -450,6 +450,31 @@ static PyObject *py_linalg(PyObject *self, PyObject *args)
   return t;
 }
 
+static PyObject *py_cholesky_tiled(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *a;
+  int dtype;
+  long long nb;
+  if (!PyArg_ParseTuple(args, "OiL", &a, &dtype, &nb) || check_runtime()) return NULL;
+  const lnp_view *av = lnp_py_view(a);
+  if (!av) return NULL;
+  lnp_view *L = NULL, *info = NULL;
+  lnp_status st = lnp_cholesky_tiled(av, dtype, (int64_t)nb, &L, &info);
+  if (st) return lnp_py_raise(st);
+  PyObject *l = lnp_py_wrap(L);
+  if (!l) {
+    lnp_view_free(info);
+    return NULL;
+  }
+  PyObject *i = lnp_py_wrap(info);
+  if (!i) {
+    Py_DECREF(l);
+    return NULL;
+  }
+  return Py_BuildValue("(NN)", l, i);
+}
+
 static PyObject *py_fft(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -645,6 +670,7 @@ static PyMethodDef module_methods[] = {
   {"fft", py_fft, METH_VARARGS, "fft(a, axis, kind, n, complex dtype, fct) -> new array: 1-D FFTs along axis (codelets/fft.h)"},
   {"fft_available", py_fft_available, METH_NOARGS, "fft_available() -> whether FFTW or cuFFT serves the workers"},
   {"linalg", py_linalg, METH_VARARGS, "linalg(op, dtype, a, b or None, flag[, rcond]) -> tuple of new arrays: LAPACK on whole matrices (codelets/linalg.h)"},
+  {"cholesky_tiled", py_cholesky_tiled, METH_VARARGS, "cholesky_tiled(a, dtype, nb) -> (L, info): the Cholesky factor of one matrix as a task graph over nb x nb tiles (numpy/cholesky.c)"},
   {"searchsorted", py_searchsorted, METH_VARARGS, "searchsorted(a, v, right) -> new int64 array of v's shape: insertion points of v in the sorted 1-D a (a's dtype)"},
   {"gather", py_gather, METH_VARARGS, "gather(src, off, R[, checked]) -> new (len(off), R) array: rows off[i] of R elements of src in C order; checked (R 1): negative offsets count from the end and (array or None, bad count, first bad row) is returned"},
   {"scatter", py_scatter, METH_VARARGS, "scatter(dst, off, vals): rows off[i] of R elements of dst (C order) = vals[i] (vals (len(off), R))"},

@@ -183,6 +183,80 @@ def test_arrays_larger_than_gpu_memory_are_evicted_to_host():
     assert "ok" in proc.stdout
 
 
+LOW_LIMIT_PROGRAM = textwrap.dedent(
+    """
+    import numpy
+    import legate.numpy as np
+    n = 1 << 25                      # 256 MiB of float64 per array: 4x the limit
+    x = numpy.random.default_rng(5).random(n)
+    cases = {
+        "chain": lambda m, a: float(((a * 2.0 + 1.0) * a).sum()),
+        "sort": lambda m, a: float(m.sort(a)[[0, n // 2, -1]].sum()),
+        "cumsum": lambda m, a: float(m.cumsum(a)[-1]),
+        "matmul": lambda m, a: float((a[: 2048 * 2048].reshape(2048, 2048) @ a[: 2048].copy()).sum()),
+        "fft": lambda m, a: float(abs(m.fft.fft(a[: 1 << 22])).sum()),
+        "axis0": lambda m, a: float(a.reshape(-1, 32).sum(axis=0).max()),
+    }
+    for name, f in cases.items():
+        want = f(numpy, x)
+        try:
+            got = f(np, np.array(x))
+            print("CASE", name, "ok" if abs(got - want) <= 1e-6 * abs(want) else "WRONG %r %r" % (got, want), flush=True)
+        except (MemoryError, RuntimeError) as e:
+            print("CASE", name, type(e).__name__, str(e)[:120].replace(" ", "_"), flush=True)
+    print("RESULT", float(np.arange(1000.0).sum()) == 499500.0, flush=True)
+    """
+)
+
+
+def test_low_cuda_memory_limit():
+    """STARPU_LIMIT_CUDA_MEM far below the arrays: each operation either
+    gives NumPy's result (tiles sized to the limit, evicted to the host) or
+    raises MemoryError/RuntimeError; never a hang, an abort or a wrong
+    value, and the runtime works afterwards."""
+    env = subprocess_env(STARPU_LIMIT_CUDA_MEM="64", STARPU_NCUDA="1", LEGATE_NUMPY_TEST="0")
+    env.pop("LEGATE_NUMPY_TILE_ELEMS", None)
+    proc = subprocess.run([sys.executable, "-c", LOW_LIMIT_PROGRAM], env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    cases = [line.split()[1:] for line in proc.stdout.splitlines() if line.startswith("CASE")]
+    assert len(cases) == 6, proc.stdout
+    assert not [c for c in cases if c[1] == "WRONG"], proc.stdout
+    assert "RESULT True" in proc.stdout, proc.stdout
+    print(proc.stdout)
+
+
+FAULT_PROGRAM = textwrap.dedent(
+    """
+    import legate.numpy as np
+    n = 1 << 22
+    a = np.arange(n, dtype=np.float64)
+    try:
+        for i in range(8):
+            a = a + 1.0
+        print("SUM", float(a.sum()), flush=True)
+    except RuntimeError as e:
+        print("RUNTIMEERROR", "launch" in str(e), flush=True)
+    b = np.arange(n, dtype=np.float64) * 2.0
+    print("RESULT", float(b.sum()) == float(n) * (n - 1), float((b + 1.0)[:3].sum()) == 9.0, flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("fuse", ["0", "1"])
+def test_injected_cuda_launch_failure_is_runtimeerror(fuse):
+    """A CUDA kernel launch that fails (injected: LEGATE_NUMPY_INJECT_FAULT,
+    codelets.h) raises RuntimeError at the next synchronisation, once, and
+    later operations compute correctly."""
+    env = subprocess_env(LEGATE_NUMPY_INJECT_FAULT="cuda:3", LEGATE_NUMPY_FUSE=fuse, STARPU_NCUDA="1",
+                         LEGATE_NUMPY_TEST="0")
+    env.pop("LEGATE_NUMPY_TILE_ELEMS", None)
+    proc = subprocess.run([sys.executable, "-c", FAULT_PROGRAM], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert "RUNTIMEERROR True" in proc.stdout, proc.stdout + proc.stderr[-3000:]
+    assert "RESULT True True" in proc.stdout, proc.stdout
+
+
 RANDOM_PROGRAM = textwrap.dedent(
     """
     import sys

@@ -101,6 +101,36 @@ def test_eigh_and_cholesky_residuals(dtype, uplo):
     assert np.all(np.triu(low, 1) == 0)
 
 
+TEST_MODE = __import__("os").environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
+# matrices of several tiles of the tiled Cholesky (numpy/cholesky.c): tiles
+# of 3 in test mode, of 512 (CPUs) or 1024 (GPUs) otherwise
+TILED_N = [7, 10, 23] if TEST_MODE else [2050]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", TILED_N)
+def test_tiled_cholesky(n, dtype):
+    """One large matrix is factored as a task graph of POTRF/TRSM/SYRK/GEMM
+    tile tasks: NumPy's L (zeros above the diagonal, only A's lower triangle
+    read), dtype and LinAlgError, also where a later tile fails."""
+    a = _matrix((n, n), dtype, spd=True, seed=n)
+    if np.dtype(dtype).kind in "iu":
+        a = (a + a.T) // 2 + 3 * n * np.eye(n, dtype=dtype)
+    up = np.triu(np.full((n, n), 1e3), 1).astype(dtype)   # ignored, as by NumPy
+    if not AGAINST_NUMPY:
+        from legate.numpy import _linalg_lapack
+        assert _linalg_lapack._cholesky_tile(deferred(a)) > 0
+    _close(lnp.linalg.cholesky(deferred(a + up)), np.linalg.cholesky(a + up), dtype)
+    bad = a.copy()
+    bad[n - 2, n - 2] = -bad[n - 2, n - 2]
+    with pytest.raises(np.linalg.LinAlgError, match="not positive definite"):
+        np.linalg.cholesky(bad)
+    with pytest.raises(np.linalg.LinAlgError, match="not positive definite"):
+        lnp.linalg.cholesky(deferred(bad))
+    if hasattr(np, "matrix_transpose"):  # NumPy 2's upper=
+        _close(lnp.linalg.cholesky(deferred(a), upper=True), np.linalg.cholesky(a, upper=True), dtype)
+
+
 @pytest.mark.parametrize("case", ["singular-inv", "singular-solve", "not-pd", "nonsquare", "1-d", "float16",
                                   "uplo", "solve-shape"])
 def test_errors_like_numpy(case):

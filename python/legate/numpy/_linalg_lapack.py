@@ -12,6 +12,8 @@ as NumPy's call returns only when it is done).  Empty matrices, eager
 arrays and what is not implemented here (svd with hermitian=True) are
 NumPy's own calls."""
 
+import os as _os
+
 import numpy as _np
 
 from ._runtime import core as _core
@@ -94,9 +96,38 @@ def cholesky(a, /, *, upper=False):
     t, r = _types(x)
     if _empty(x):
         return _numpy("cholesky", x, **kw)
+    nb = _cholesky_tile(x)
+    if nb:
+        L, info = (_deferred(o) for o in _core.cholesky_tiled(as_core(x), dt_num(t), nb))
+        _check(info, "Matrix is not positive definite")
+        if upper:
+            L = L.T.conj() if t.kind == "c" else L.T.copy()
+        return L.astype(r, copy=False)
     out, info = _run(_CHOLESKY, t, x, flag=1 if upper else 0)
     _check(info, "Matrix is not positive definite")
     return out.reshape(x.shape).astype(r, copy=False)
+
+
+def _cholesky_tile(x):
+    """The tile size of the tiled factorization of one matrix (numpy/
+    cholesky.c), or 0 for LAPACK's call on the whole matrix (stacks, and
+    matrices of fewer than two tiles).  GPUs take larger tiles (a GEMM of
+    1024^2 tiles keeps one busy); at most 64 tiles a side (~45,000 tasks).
+    Test mode: tiles of 3 (every path multi-tile), at most 16 a side.
+    LEGATE_NUMPY_CHOLESKY_TILE sets it."""
+    if x.ndim != 2:
+        return 0
+    n = x.shape[0]
+    cfg = _core.config()
+    if cfg["test_mode"]:
+        nb, most = 3, 16
+    else:
+        nb, most = _CHOLESKY_TILE or (1024 if cfg["ncuda"] > 0 else 512), 64
+    nb = max(nb, -(-n // most))
+    return nb if n >= 2 * nb else 0
+
+
+_CHOLESKY_TILE = int(_os.environ.get("LEGATE_NUMPY_CHOLESKY_TILE", "0") or 0)
 
 
 def inv(a):
