@@ -1,4 +1,5 @@
-"""The regression products side by side: X @ w, v @ X and X.T @ v for a
+"""The regression products side by side: X @ w, v @ X and X.T @ v (and the
+column sums X.sum(axis=0), a reduction along the long axis) for a
 tall-skinny float32 X (default 5,000,000 x 32), NumPy and legate.numpy (and
 CuPy with --gpu), best of --repeat runs after one warm-up, with the spread.
 
@@ -44,7 +45,7 @@ def main():
         return ts[0], ts[-1]
     print("%-8s %22s %22s %7s" % ("product", pname, "legate", "ratio"))
     for name, f in [("X @ w", lambda m: m[0] @ m[1]), ("v @ X", lambda m: m[2] @ m[0]),
-                    ("X.T @ v", lambda m: m[0].T @ m[2])]:
+                    ("X.T @ v", lambda m: m[0].T @ m[2]), ("X.sum(0)", lambda m: m[0].sum(axis=0))]:
         a = best(lambda: f(P), sync_peer)
         b = best(lambda: f(L), lambda r: float(lnp.sum(r)))
         print("%-8s %9.2f ms (-%6.2f) %9.2f ms (-%6.2f) %6.2fx" % (name, a[0] * 1e3, a[1] * 1e3, b[0] * 1e3,

@@ -191,6 +191,21 @@ def setup_fft(np, p, full_sync=False):
     return fn
 
 
+def setup_cholesky(np, p, full_sync=False):
+    """np.linalg.cholesky of an n x n symmetric positive definite matrix
+    (made untimed: a diagonally dominant one from a cosine pattern); the
+    summary a strided sample of L."""
+    n = p["n"]
+    i = np.arange(n * n, dtype=np.float64).reshape(n, n)
+    a = np.cos(i * 0.37) + np.cos(i.T * 0.37) + 2.0 * n * np.eye(n)
+    a = a.astype(p.get("dtype", "float64"))
+    _sync(np, a, True)
+
+    def fn():
+        return (_sync(np, np.linalg.cholesky(a), full_sync),)
+    return fn
+
+
 def _sync_any(np, x, full):
     """_sync for 1-D results too: a strided sample touches every tile."""
     if full or x.ndim != 1:
@@ -365,6 +380,14 @@ for _kind in ("fft_1d", "fft_rows", "fft_cols", "rfft_rows", "fft2"):
         "setup": setup_fft,
         "rtol": 1e-9,
     })
+CASES.append({
+    "name": "cholesky",
+    "label": lambda p: "np.linalg.cholesky %dx%d f64" % (p["n"], p["n"]),
+    "full": {"n": 8192},
+    "quick": {"n": 1024},
+    "setup": setup_cholesky,
+    "rtol": 1e-9,
+})
 CASES.append({
     "name": "random_2^28",
     "label": lambda p: "np.random.random(%d)" % p["n"],

@@ -203,9 +203,8 @@ static void lnp_batch_cuda(void *descr[], void *cl_arg)
  * as lnp_cl_loop's do. */
 static int lnp_batch_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
 {
-  (void)task;
   (void)nimpl;
-  return lnp_codelets_is_cuda_worker(workerid) || !lnp_codelets_gpu_only();
+  return lnp_codelets_may_run(workerid, task, 1);
 }
 #endif
 

@@ -55,7 +55,7 @@ static int lnp_bincount_can_execute(unsigned workerid, struct starpu_task *task,
 {
   (void)task;
   (void)nimpl;
-  return lnp_codelets_may_run(workerid, 1);
+  return lnp_codelets_may_run(workerid, task, 1);
 }
 #endif
 

@@ -1,5 +1,6 @@
 /* The tile kernels of the tiled Cholesky factorization (cholesky.h): two
- * codelets, lnp_cl_potrf (CPU: LAPACK's potrf) and lnp_cl_chol_tile (TRSM,
+ * codelets, lnp_cl_potrf (LAPACK's potrf; on GPUs cuSOLVER's, in
+ * cholesky_cuda.cu) and lnp_cl_chol_tile (TRSM,
  * SYRK/HERK, GEMM and ZERO on CPUs through CBLAS, on GPUs through cuBLAS on
  * the worker's stream), each with a history-based perfmodel per op, dtype
  * and tile size, so the scheduler knows a GPU GEMM from a CPU one. */
@@ -201,6 +202,15 @@ static void tile_cuda(void *descr[], void *cl_arg)
   }
   if (rc != CUBLAS_STATUS_SUCCESS) lnp_codelets_report("cuBLAS Cholesky tile op %d failed (status %d)", d->op, (int)rc);
 }
+
+
+static int chol_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
+{
+  (void)nimpl;
+  return lnp_codelets_may_run(workerid, task, 1);
+}
+/* cholesky_cuda.cu: cuSOLVER */
+void lnp_potrf_cuda(void *descr[], void *cl_arg);
 #endif
 
 static uint32_t chol_footprint(struct starpu_task *task)
@@ -215,7 +225,13 @@ static struct starpu_perfmodel lnp_potrf_model = {
 static struct starpu_perfmodel lnp_chol_tile_model = {
     .type = STARPU_HISTORY_BASED, .symbol = "lnp_chol_tile", .footprint = chol_footprint};
 
-struct starpu_codelet lnp_cl_potrf = {.where = STARPU_CPU,
+struct starpu_codelet lnp_cl_potrf = {
+#ifdef LNP_HAVE_CUDA
+                                      .where = STARPU_CPU | STARPU_CUDA,
+                                      .can_execute = chol_can_execute,
+                                      .cuda_funcs = {lnp_potrf_cuda},
+                                      .cuda_flags = {STARPU_CUDA_ASYNC},
+#endif
                                       .cpu_funcs = {potrf_cpu},
                                       /* variable: info is W for the first tile */
                                       .nbuffers = STARPU_VARIABLE_NBUFFERS,
@@ -225,6 +241,7 @@ struct starpu_codelet lnp_cl_potrf = {.where = STARPU_CPU,
 struct starpu_codelet lnp_cl_chol_tile = {
 #ifdef LNP_HAVE_CUDA
     .where = STARPU_CPU | STARPU_CUDA,
+    .can_execute = chol_can_execute,
     .cuda_funcs = {tile_cuda},
     .cuda_flags = {STARPU_CUDA_ASYNC},
 #endif

@@ -31,7 +31,7 @@ static int lnp_fft_can_execute(unsigned workerid, struct starpu_task *task, unsi
 {
   (void)task, (void)nimpl;
   if (!lnp_codelets_is_cuda_worker(workerid) && !lnp_fft_cpu_available()) return 0;
-  return lnp_codelets_may_run(workerid, 1);
+  return lnp_codelets_may_run(workerid, task, 1);
 }
 
 struct starpu_codelet lnp_cl_fft = {

@@ -325,8 +325,7 @@ static struct starpu_perfmodel lnp_index_model = {
 static int lnp_index_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
 {
   (void)nimpl;
-  const int cuda_ok = lnp_index_cuda_supported(task->cl_arg);
-  return lnp_codelets_is_cuda_worker(workerid) ? cuda_ok : !(lnp_codelets_gpu_only() && cuda_ok);
+  return lnp_codelets_may_run(workerid, task, lnp_index_cuda_supported(task->cl_arg));
 }
 #endif
 

@@ -59,8 +59,9 @@ uint32_t lnp_loop_desc_footprint(const lnp_loop_desc *d)
 
 static uint32_t lnp_loop_footprint(struct starpu_task *task) { return lnp_loop_desc_footprint(task->cl_arg); }
 
-int lnp_codelets_may_run(unsigned workerid, int cuda_ok)
+int lnp_codelets_may_run(unsigned workerid, struct starpu_task *task, int cuda_ok)
 {
+  cuda_ok = cuda_ok && lnp_codelets_fits_gpu(task);
   return lnp_codelets_is_cuda_worker(workerid) ? cuda_ok : !(lnp_codelets_gpu_only() && cuda_ok);
 }
 
@@ -80,7 +81,7 @@ static int lnp_loop_can_execute(unsigned workerid, struct starpu_task *task, uns
   const lnp_loop_desc *d = task->cl_arg;
   const int cuda_ok = lnp_loop_desc_valid(d, task->cl_arg_size, STARPU_TASK_GET_NBUFFERS(task)) &&
                       lnp_loop_cuda_supported(d);
-  return lnp_codelets_may_run(workerid, cuda_ok);
+  return lnp_codelets_may_run(workerid, task, cuda_ok);
 }
 
 void lnp_loop_cuda_counted_run(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t arg_size)

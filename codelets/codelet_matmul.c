@@ -212,7 +212,7 @@ static int lnp_matmul_can_execute(unsigned workerid, struct starpu_task *task, u
   lnp_matmul_desc md;
   const int cuda_ok = lnp_matmul_get_desc(task, &md) == 0 && lnp_matmul_cuda_dtype(md.dtype) &&
                       md.m <= INT_MAX && md.n <= INT_MAX && md.k <= INT_MAX;
-  return lnp_codelets_is_cuda_worker(workerid) ? cuda_ok : !(lnp_codelets_gpu_only() && cuda_ok);
+  return lnp_codelets_may_run(workerid, task, cuda_ok);
 }
 
 /* Row-major C(m,n) = A(m,k) B(k,n) is column-major C^T = B^T A^T: cuBLAS

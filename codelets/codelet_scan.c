@@ -56,7 +56,7 @@ static int lnp_scan_can_execute(unsigned workerid, struct starpu_task *task, uns
   const lnp_loop_desc *d = task->cl_arg;
   const int cuda_ok =
       lnp_loop_desc_valid(d, task->cl_arg_size, STARPU_TASK_GET_NBUFFERS(task)) && lnp_scan_cuda_supported(d);
-  return lnp_codelets_may_run(workerid, cuda_ok);
+  return lnp_codelets_may_run(workerid, task, cuda_ok);
 }
 
 static void lnp_scan_cuda(void *descr[], void *cl_arg)

@@ -87,18 +87,18 @@ static int cuda_dtype(const lnp_sort_desc *sd)
 static int lnp_sort_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
 {
   (void)nimpl;
-  return lnp_codelets_may_run(workerid, cuda_dtype(task->cl_arg));
+  return lnp_codelets_may_run(workerid, task, cuda_dtype(task->cl_arg));
 }
 static int lnp_merge_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
 {
   (void)nimpl;
   const lnp_sort_desc *sd = task->cl_arg;
-  return lnp_codelets_may_run(workerid, sd->nruns == 1);
+  return lnp_codelets_may_run(workerid, task, sd->nruns == 1);
 }
 static int lnp_search_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
 {
   (void)nimpl;
-  return lnp_codelets_may_run(workerid, cuda_dtype(task->cl_arg));
+  return lnp_codelets_may_run(workerid, task, cuda_dtype(task->cl_arg));
 }
 #define LNP_SORT_CL(NAME, CPU, CUDA, CAN, MODEL)                                           \
   struct starpu_codelet NAME = {                                                           \

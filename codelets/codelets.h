@@ -92,7 +92,14 @@ uint32_t lnp_loop_desc_footprint(const lnp_loop_desc *d);
 /* can_execute of a codelet whose task a CUDA worker may run (cuda_ok):
  * CUDA workers take it if cuda_ok, CPU workers unless GPU-only placement
  * keeps it off them. */
-int lnp_codelets_may_run(unsigned workerid, int cuda_ok);
+int lnp_codelets_may_run(unsigned workerid, struct starpu_task *task, int cuda_ok);
+/* Whether a task's buffers fit the memory StarPU may use on a GPU (with
+ * room to spare: STARPU_LIMIT_CUDA_MEM or the device's): a task that
+ * cannot would wait forever for a GPU allocation (a sort of one 256 MiB
+ * line under a 64 MiB limit hung); such a task runs on a CPU worker.  The
+ * bound is set at start-up (0: no bound). */
+int lnp_codelets_fits_gpu(struct starpu_task *task);
+void lnp_codelets_set_gpu_task_bytes(size_t bytes);
 /* 1 for a CUDA worker (combined CPU workers are not). */
 int lnp_codelets_is_cuda_worker(unsigned workerid);
 /* task_status.c: the GPU-only placement set by lnp_codelets_init, and the

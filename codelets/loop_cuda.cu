@@ -467,6 +467,36 @@ int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, 
       nd = nd2;
       nsd = 0;
     }
+    /* A fold along one outer dim with few outputs (an axis-0 sum of a
+     * tall matrix: k_seq ran one thread per output down millions of rows):
+     * the dim moves last, as the outputs' run, and is cut into chunks over
+     * many threads (k_colsplit), the partials folded in order by
+     * k_combine. */
+    bool colsplit = false;
+    if (can_block && kind != 'R' && binary && clean && nsd == 1 && nd >= 2 && !isS[nd - 1]) {
+      int sdim = 0;
+      int64_t outs = 1;
+      for (int dd = 0; dd < nd; dd++) {
+        if (isS[dd]) sdim = dd;
+        else outs *= ext[dd];
+      }
+      if (outs * 64 <= (int64_t)nsm * LNPC_COLSPLIT_THREADS && ext[sdim] >= LNPC_COLSPLIT_MIN_RUN) {
+        const int64_t e0 = ext[sdim], m0 = mult[sdim];
+        int64_t s0[4];
+        for (int k = 0; k < nops; k++) s0[k] = stb[sdim][k];
+        for (int dd = sdim; dd < nd - 1; dd++) {
+          ext[dd] = ext[dd + 1];
+          mult[dd] = mult[dd + 1];
+          isS[dd] = isS[dd + 1];
+          for (int k = 0; k < nops; k++) stb[dd][k] = stb[dd + 1][k];
+        }
+        ext[nd - 1] = e0;
+        mult[nd - 1] = m0;
+        isS[nd - 1] = true;
+        for (int k = 0; k < nops; k++) stb[nd - 1][k] = s0[k];
+        colsplit = true;
+      }
+    }
     bool inner_s = nd > 0 && isS[nd - 1];
     int64_t inner_n = 1, inner_mult = 0, inner_st[4] = {0, 0, 0, 0};
     if (inner_s) {
@@ -514,9 +544,29 @@ int plan_and_launch(const lnp_loop_desc *d, void *const *bufptrs, launch_fn fn, 
         }
       }
     }
+    if (colsplit) { /* chunks of the run, a power of two, each >= 64 elements */
+      if (!scr_looked) {
+        scr = scratch_for(stream, dev, may_alloc);
+        scr_looked = true;
+        L.p.scratch = scr.ptr;
+      }
+      int64_t c = 1;
+      while (c * 2 * nP <= (int64_t)nsm * LNPC_COLSPLIT_THREADS && c * 2 * 64 <= inner_n &&
+             c * 2 <= LNPC_MAX_CHUNKS && (size_t)(c * 2 * nP * psize) <= scr.size)
+        c *= 2;
+      if (scr.ptr && c > 1) {
+        mode = LM_COLSPLIT;
+        nch = c;
+        tpb = LNPC_BLOCK;
+        pbytes = ((size_t)(nP * nch * psize) + 255) & ~(size_t)255;
+      } else {
+        colsplit = false;
+      }
+    }
     if (mode == LM_SEQ && nP <= (int64_t)nsm * 2 * LNPC_CP_LANES) tpb = LNPC_CP_LANES;
-    if (contig) mode |= LM_CONTIG;
-    const int64_t nblk = block ? nP * nch
+    if (contig && !colsplit) mode |= LM_CONTIG;
+    const int64_t nblk = colsplit ? (nP * nch + tpb - 1) / tpb
+                         : block ? nP * nch
                          : seqp ? (nP + tpb - 1) / tpb
                                 : (nP + (int64_t)tpb * LNPC_ITEMS - 1) / ((int64_t)tpb * LNPC_ITEMS);
 

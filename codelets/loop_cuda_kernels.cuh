@@ -137,6 +137,20 @@ template <int OP, int DT, int ODT> void launch(const Params &p, unsigned grid, i
       return;
     }
   }
+  if constexpr (op_kind(OP) != 'C' && op_kind(OP) != 'R' && block_ok(OP, DT) && has_seq<OP, DT, ODT>()) {
+    if ((mode & ~LM_FLAGS) == LM_COLSPLIT) { /* chunks of strided runs, then one block per output */
+      k_colsplit<OP, DT><<<grid, LNPC_BLOCK, 0, s>>>(p);
+      Params p2 = p;
+      int64_t b = 0;
+      for (int i = 0; i < p.npieces; i++) {
+        p2.blk0[i] = b;
+        b += p.w[p.off[i] + R_NP];
+      }
+      p2.blk0[p.npieces] = b;
+      k_combine<OP, DT><<<(unsigned)b, LNPC_RED_BLOCK, 0, s>>>(p2);
+      return;
+    }
+  }
   if constexpr (op_kind(OP) != 'C' && has_seq<OP, DT, ODT>()) {
     if (mode == LM_SEQ) {
       k_seq<OP, DT, ODT><<<grid, tpb, tpb == LNPC_CP_LANES ? LNPC_CP_BYTES : 0, s>>>(p);

@@ -36,6 +36,8 @@
 #define LNPC_MAXW 448         /* int64 words of piece records per launch */
 #define LNPC_BLOCK_MIN_RUN 512 /* runs at least this long go to k_block */
 #define LNPC_MAX_CHUNKS 8192  /* blocks (partials) per run of a split reduction */
+#define LNPC_COLSPLIT_THREADS 2048 /* threads per SM a column split aims at (k_colsplit) */
+#define LNPC_COLSPLIT_MIN_RUN 4096 /* outer runs at least this long are split */
 #define LNPC_MAX_TILE_CHUNKS 65536 /* warps (partials) per run of a k_pwtile split */
 
 namespace lnpc {
@@ -59,7 +61,7 @@ struct Params {
 /* launch modes: k_thread (elementwise, tpb threads a block), k_block (one
  * block per run), k_block over chunks of runs writing partials + k_combine,
  * k_seq (one thread per output of pieces with S dims, tpb a block) */
-enum { LM_THREAD = 0, LM_BLOCK = 1, LM_SPLIT = 2, LM_SEQ = 3, LM_CONTIG = 16 /* | k_block: contiguous runs */ };
+enum { LM_THREAD = 0, LM_BLOCK = 1, LM_SPLIT = 2, LM_SEQ = 3, LM_COLSPLIT = 4, LM_CONTIG = 16 /* | k_block: contiguous runs */ };
 /* | LM_SPLIT of contiguous pairwise sums: k_pwtile (a warp a chunk) instead
  * of k_block, its loads' cache hints (0..2) in the bits at LM_LDV_SHIFT */
 enum { LM_PWTILE = 32, LM_LDV_SHIFT = 6, LM_FLAGS = LM_CONTIG | LM_PWTILE | (3 << LM_LDV_SHIFT) };
@@ -85,6 +87,7 @@ namespace {
 using lnpc::launch_fn;
 using lnpc::Params;
 using lnpc::LM_BLOCK;
+using lnpc::LM_COLSPLIT;
 using lnpc::LM_CONTIG;
 using lnpc::LM_FLAGS;
 using lnpc::LM_LDV_SHIFT;

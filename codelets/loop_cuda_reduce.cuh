@@ -745,6 +745,35 @@ __global__ void __launch_bounds__(LNPC_RED_BLOCK, 2) k_pwtile(const __grid_const
   }
 }
 
+/* A fold along a strided run with few outputs (the run was an outer dim:
+ * an axis-0 sum of a tall matrix, loop_cuda.cu's column split): thread u
+ * folds chunk c = u / nP of output e = u % nP's run in order into a
+ * partial, so the outputs of a chunk are consecutive threads (a warp reads
+ * consecutive elements of a row), and k_combine folds the nch partials of
+ * each output in order.  blk0 counts blocks of LNPC_BLOCK threads. */
+template <int OP, int DT>
+__global__ void __launch_bounds__(LNPC_BLOCK) k_colsplit(const __grid_constant__ Params p)
+{
+  constexpr int NOPS = kops<OP>();
+  typedef PartT<OP, DT> V;
+  const int pc = find_piece(p);
+  const int64_t *w = p.w + p.off[pc];
+  const int64_t nP = w[R_NP], nch = w[R_NCH];
+  const int64_t u = ((int64_t)blockIdx.x - p.blk0[pc]) * blockDim.x + threadIdx.x;
+  if (u >= nP * nch) return;
+  const int64_t c = u / nP, e = u - c * nP;
+  char *q[NOPS];
+  int64_t idx;
+  locate<NOPS>(p, w, e, q, idx);
+  const int64_t n = w[R_INN], lo = n * c / nch, hi = n * (c + 1) / nch, s2 = w[R_IST + 2];
+  const CombOp<OP, DT> comb{f2aux<OP, DT>(p, FM_FOLD)};
+  const char *a = q[2] + lo * s2;
+  V acc = ld<DT>(a);
+#pragma unroll 4
+  for (int64_t i = 1; i < hi - lo; i++) acc = comb(acc, (V)ld<DT>(a + i * s2));
+  ((V *)(p.scratch + w[R_PART]))[e * nch + c] = acc;
+}
+
 /* After a split k_block: one block per output folds its nch partials in
  * order (each thread a contiguous span as a complete binary tree, then a
  * tree over the threads: for pairwise sums, nch a power of two, exactly

@@ -54,6 +54,23 @@ int lnp_codelets_take_error(char *buf, size_t size)
   return had;
 }
 
+static size_t lnp_gpu_task_bytes = 0;
+
+void lnp_codelets_set_gpu_task_bytes(size_t bytes) { lnp_gpu_task_bytes = bytes; }
+
+int lnp_codelets_fits_gpu(struct starpu_task *task)
+{
+  if (!lnp_gpu_task_bytes || !task) return 1;
+  size_t total = 0;
+  const unsigned nb = STARPU_TASK_GET_NBUFFERS(task);
+  for (unsigned i = 0; i < nb; i++) {
+    starpu_data_handle_t h = STARPU_TASK_GET_HANDLE(task, i);
+    if (h) total += starpu_data_get_size(h);
+    if (total > lnp_gpu_task_bytes) return 0;
+  }
+  return 1;
+}
+
 /* read once (the first CUDA loop task); -1: no injection, the common case
  * costs one relaxed load */
 static _Atomic long lnp_fault_at = 0, lnp_fault_count = 0;

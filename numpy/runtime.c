@@ -341,6 +341,9 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   lnp_engine_set_stopping(0);
   lnp_engine_set_initialized(1);
   lnp_engine_watch_fork();
+  /* a task needing more than half of a GPU's memory at once runs on a CPU
+   * worker (with the rest taken by other tiles it could wait forever) */
+  lnp_codelets_set_gpu_task_bytes((size_t)(lnp_gpu_memory() / 2));
   lnp_batch_init(lnp_gpu_memory());
   lnp_tile_pool_init(lnp_gpu_memory());
   lnp_host_memory_init(starpu_cuda_worker_get_count() > 0);
