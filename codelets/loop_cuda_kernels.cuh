@@ -104,6 +104,19 @@ template <int OP, int DT> void launch_pwtile(const Params &p, unsigned units, in
   else k_pwtile<OP, DT, 0><<<grid, LNPC_RED_BLOCK, 0, s>>>(p);
 }
 
+/* after the chunks of a split: the same pieces, one block per output */
+template <int OP, int DT> void launch_combine(const Params &p, cudaStream_t s)
+{
+  Params p2 = p;
+  int64_t b = 0;
+  for (int i = 0; i < p.npieces; i++) {
+    p2.blk0[i] = b;
+    b += p.w[p.off[i] + R_NP];
+  }
+  p2.blk0[p.npieces] = b;
+  k_combine<OP, DT><<<(unsigned)b, LNPC_RED_BLOCK, 0, s>>>(p2);
+}
+
 template <int OP, int DT, int ODT> void launch(const Params &p, unsigned grid, int mode, int tpb, cudaStream_t s)
 {
   if constexpr (op_kind(OP) != 'C' && block_ok(OP, DT)) {
@@ -124,30 +137,14 @@ template <int OP, int DT, int ODT> void launch(const Params &p, unsigned grid, i
         if (contig) k_block<OP, DT, true><<<grid < cap ? grid : cap, LNPC_RED_BLOCK, 0, s>>>(p);
         else k_block<OP, DT, false><<<grid < cap ? grid : cap, LNPC_RED_BLOCK, 0, s>>>(p);
       }
-      if (mode == LM_SPLIT) { /* the same pieces, one block per output */
-        Params p2 = p;
-        int64_t b = 0;
-        for (int i = 0; i < p.npieces; i++) {
-          p2.blk0[i] = b;
-          b += p.w[p.off[i] + R_NP];
-        }
-        p2.blk0[p.npieces] = b;
-        k_combine<OP, DT><<<(unsigned)b, LNPC_RED_BLOCK, 0, s>>>(p2);
-      }
+      if (mode == LM_SPLIT) launch_combine<OP, DT>(p, s);
       return;
     }
   }
   if constexpr (op_kind(OP) != 'C' && op_kind(OP) != 'R' && block_ok(OP, DT) && has_seq<OP, DT, ODT>()) {
     if ((mode & ~LM_FLAGS) == LM_COLSPLIT) { /* chunks of strided runs, then one block per output */
       k_colsplit<OP, DT><<<grid, LNPC_BLOCK, 0, s>>>(p);
-      Params p2 = p;
-      int64_t b = 0;
-      for (int i = 0; i < p.npieces; i++) {
-        p2.blk0[i] = b;
-        b += p.w[p.off[i] + R_NP];
-      }
-      p2.blk0[p.npieces] = b;
-      k_combine<OP, DT><<<(unsigned)b, LNPC_RED_BLOCK, 0, s>>>(p2);
+      launch_combine<OP, DT>(p, s);
       return;
     }
   }
