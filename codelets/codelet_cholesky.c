@@ -24,11 +24,6 @@
 #include "../data-interfaces/nd_interface.h"
 #include "cholesky.h"
 
-static size_t chol_itemsize(int dt)
-{
-  return dt == LNP_FLOAT32 ? 4 : dt == LNP_FLOAT64 || dt == LNP_COMPLEX64 ? 8 : 16;
-}
-
 /* a tile's leading dimension in elements: its row stride (the tiles are
  * 2-D tiles of the factorization's own store) */
 static int tile_ld(void *descr, int64_t m, int64_t n)
@@ -63,7 +58,7 @@ static void potrf_cpu(void *descr[], void *cl_arg)
   lnp_codelets_report("potrf: built without LAPACKE");
   if (*info == 0) *info = -1;
 #endif
-  const size_t isz = chol_itemsize(d->dtype);
+  const size_t isz = lnp_dtype_size(d->dtype);
   for (int i = 0; i < n; i++) /* NumPy's L has zeros above the diagonal */
     memset(A + ((size_t)i * ld + i + 1) * isz, 0, (size_t)(n - i - 1) * isz);
 }
@@ -73,7 +68,7 @@ static void tile_cpu(void *descr[], void *cl_arg)
   const lnp_chol_desc *d = cl_arg;
   lnp_codelets_count_loops(0, 1);
   const int m = (int)d->m, n = (int)d->n, k = (int)d->k;
-  const size_t isz = chol_itemsize(d->dtype);
+  const size_t isz = lnp_dtype_size(d->dtype);
   const float complex c1f = 1.0f, cm1f = -1.0f;
   const double complex c1 = 1.0, cm1 = -1.0;
   switch (d->op) {
@@ -146,7 +141,7 @@ static void tile_cuda(void *descr[], void *cl_arg)
   switch (d->op) {
   case LNP_CHOL_ZERO: {
     const int ld = tile_ld(descr[0], m, n);
-    const size_t isz = chol_itemsize(d->dtype);
+    const size_t isz = lnp_dtype_size(d->dtype);
     if (cudaMemset2DAsync(LNP_ND_GET_PTR(descr[0]), (size_t)ld * isz, 0, (size_t)n * isz, (size_t)m,
                           starpu_cuda_get_local_stream()) != cudaSuccess) {
       (void)cudaGetLastError();
