@@ -1,5 +1,6 @@
 /* The tile kernels of the tiled Cholesky factorization (cholesky.h): two
- * codelets, lnp_cl_potrf (LAPACK's potrf, CPU workers) and lnp_cl_chol_tile (TRSM,
+ * codelets, lnp_cl_potrf (LAPACK's potrf; on GPUs cuSOLVER's, in
+ * cholesky_cuda.cu) and lnp_cl_chol_tile (TRSM,
  * SYRK/HERK, GEMM and ZERO on CPUs through CBLAS, on GPUs through cuBLAS on
  * the worker's stream), each with a history-based perfmodel per op, dtype
  * and tile size, so the scheduler knows a GPU GEMM from a CPU one. */
@@ -203,6 +204,8 @@ static int chol_can_execute(unsigned workerid, struct starpu_task *task, unsigne
   (void)nimpl;
   return lnp_codelets_may_run(workerid, task, 1);
 }
+/* cholesky_cuda.cu: cuSOLVER */
+void lnp_potrf_cuda(void *descr[], void *cl_arg);
 #endif
 
 static uint32_t chol_footprint(struct starpu_task *task)
@@ -217,10 +220,15 @@ static struct starpu_perfmodel lnp_potrf_model = {
 static struct starpu_perfmodel lnp_chol_tile_model = {
     .type = STARPU_HISTORY_BASED, .symbol = "lnp_chol_tile", .footprint = chol_footprint};
 
-/* On the CPU workers only: with GPUs the diagonal tile goes to the host
- * and back each step (cuSOLVER's potrf is the next step, see
- * docs/design.md) */
-struct starpu_codelet lnp_cl_potrf = {.where = STARPU_CPU,
+/* on GPUs too: a CPU-only POTRF sends the diagonal tile to the host and
+ * back at every step of the factorization */
+struct starpu_codelet lnp_cl_potrf = {
+#ifdef LNP_HAVE_CUDA
+                                      .where = STARPU_CPU | STARPU_CUDA,
+                                      .can_execute = chol_can_execute,
+                                      .cuda_funcs = {lnp_potrf_cuda},
+                                      .cuda_flags = {STARPU_CUDA_ASYNC},
+#endif
                                       .cpu_funcs = {potrf_cpu},
                                       /* variable: info is W for the first tile */
                                       .nbuffers = STARPU_VARIABLE_NBUFFERS,

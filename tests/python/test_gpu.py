@@ -273,7 +273,7 @@ def test_low_cuda_memory_limit():
     env.pop("LEGATE_NUMPY_TILE_ELEMS", None)
     try:
         proc = subprocess.run([sys.executable, "-c", LOW_LIMIT_PROGRAM], env=env,
-                              capture_output=True, text=True, timeout=240)
+                              capture_output=True, text=True, timeout=120)
     except subprocess.TimeoutExpired as e:
         pytest.fail("hung; output so far: %s" % (e.stdout or b"")[-2000:])
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
