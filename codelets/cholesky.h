@@ -17,14 +17,19 @@
  *  LNP_CHOL_SYRK   Aik (R), Aii (RW: Aii - Aik Aik^H, lower part)
  *  LNP_CHOL_GEMM   Aik (R), Ajk (R), Aij (RW: Aij - Aik Ajk^H)
  *  LNP_CHOL_ZERO   Aij (W: zeros)
+ * and the tiled LU's (lu.h), on the same codelet lnp_cl_chol_tile:
+ *  LNP_LU_TRSM_L   Lkk (R: unit lower part), Bkj (RW: L_kk^-1 Bkj)
+ *  LNP_LU_TRSM_U   Ukk (R: upper part), Bk (RW: U_kk^-1 Bk)
+ *  LNP_LU_GEMM     Aik (R), Bkj (R), Cij (RW: Cij - Aik Bkj)
  * m, n: the written tile's rows and columns; k: the inner dimension (SYRK,
- * GEMM); row0: the written tile's first row in the matrix (POTRF's info). */
+ * GEMMs); row0: the written tile's first row in the matrix (POTRF's info). */
 #ifndef LNP_CHOLESKY_H
 #define LNP_CHOLESKY_H
 
 #include <stdint.h>
 
-enum { LNP_CHOL_POTRF, LNP_CHOL_TRSM, LNP_CHOL_SYRK, LNP_CHOL_GEMM, LNP_CHOL_ZERO };
+enum { LNP_CHOL_POTRF, LNP_CHOL_TRSM, LNP_CHOL_SYRK, LNP_CHOL_GEMM, LNP_CHOL_ZERO, LNP_LU_TRSM_L, LNP_LU_TRSM_U,
+       LNP_LU_GEMM };
 
 typedef struct lnp_chol_desc {
   int32_t op, dtype; /* dtype: float32, float64, complex64, complex128 */

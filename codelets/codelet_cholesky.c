@@ -1,4 +1,5 @@
-/* The tile kernels of the tiled Cholesky factorization (cholesky.h): two
+/* The tile kernels of the tiled Cholesky factorization (cholesky.h), whose
+ * tile codelet also runs the tiled LU's TRSM and GEMM (lu.h): two
  * codelets, lnp_cl_potrf (LAPACK's potrf; on GPUs cuSOLVER's, in
  * cholesky_cuda.cu) and lnp_cl_chol_tile (TRSM,
  * SYRK/HERK, GEMM and ZERO on CPUs through CBLAS, on GPUs through cuBLAS on
@@ -115,6 +116,33 @@ static void tile_cpu(void *descr[], void *cl_arg)
     }
     break;
   }
+  case LNP_LU_TRSM_L:
+  case LNP_LU_TRSM_U: { /* B = L^-1 B (unit lower) or U^-1 B: row-major, left side */
+    const void *T = LNP_ND_GET_PTR(descr[0]);
+    void *B = LNP_ND_GET_PTR(descr[1]);
+    const int ldt = tile_ld(descr[0], m, m), ldb = tile_ld(descr[1], m, n);
+    const CBLAS_UPLO ul = d->op == LNP_LU_TRSM_L ? CblasLower : CblasUpper;
+    const CBLAS_DIAG dg = d->op == LNP_LU_TRSM_L ? CblasUnit : CblasNonUnit;
+    switch (d->dtype) {
+    case LNP_FLOAT32: cblas_strsm(CblasRowMajor, CblasLeft, ul, CblasNoTrans, dg, m, n, 1.0f, T, ldt, B, ldb); break;
+    case LNP_FLOAT64: cblas_dtrsm(CblasRowMajor, CblasLeft, ul, CblasNoTrans, dg, m, n, 1.0, T, ldt, B, ldb); break;
+    case LNP_COMPLEX64: cblas_ctrsm(CblasRowMajor, CblasLeft, ul, CblasNoTrans, dg, m, n, &c1f, T, ldt, B, ldb); break;
+    default: cblas_ztrsm(CblasRowMajor, CblasLeft, ul, CblasNoTrans, dg, m, n, &c1, T, ldt, B, ldb); break;
+    }
+    break;
+  }
+  case LNP_LU_GEMM: { /* C = C - A B */
+    const void *A = LNP_ND_GET_PTR(descr[0]), *B = LNP_ND_GET_PTR(descr[1]);
+    void *C = LNP_ND_GET_PTR(descr[2]);
+    const int lda = tile_ld(descr[0], m, k), ldb = tile_ld(descr[1], k, n), ldc = tile_ld(descr[2], m, n);
+    switch (d->dtype) {
+    case LNP_FLOAT32: cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, -1.0f, A, lda, B, ldb, 1.0f, C, ldc); break;
+    case LNP_FLOAT64: cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, -1.0, A, lda, B, ldb, 1.0, C, ldc); break;
+    case LNP_COMPLEX64: cblas_cgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, &cm1f, A, lda, B, ldb, &c1f, C, ldc); break;
+    default: cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, &cm1, A, lda, B, ldb, &c1, C, ldc); break;
+    }
+    break;
+  }
   default:
     lnp_codelets_report("invalid Cholesky tile task (op %d)", d->op);
   }
@@ -188,6 +216,36 @@ static void tile_cuda(void *descr[], void *cl_arg)
     case LNP_FLOAT64: rc = cublasDgemm(h, opc, N, n, m, k, &dm1, B, ldb, A, lda, &d1, C, ldc); break;
     case LNP_COMPLEX64: rc = cublasCgemm(h, opc, N, n, m, k, &cm1, B, ldb, A, lda, &c1, C, ldc); break;
     default: rc = cublasZgemm(h, opc, N, n, m, k, &zm1, B, ldb, A, lda, &z1, C, ldc); break;
+    }
+    break;
+  }
+  case LNP_LU_TRSM_L:
+  case LNP_LU_TRSM_U: { /* (T^-1 B)^T = B^T T^-T: right side, T's buffer read column-major is T^T */
+    const void *T = LNP_ND_GET_PTR(descr[0]);
+    void *B = LNP_ND_GET_PTR(descr[1]);
+    const int ldt = tile_ld(descr[0], m, m), ldb = tile_ld(descr[1], m, n);
+    const cublasSideMode_t s = CUBLAS_SIDE_RIGHT;
+    const cublasFillMode_t u = d->op == LNP_LU_TRSM_L ? CUBLAS_FILL_MODE_UPPER : CUBLAS_FILL_MODE_LOWER;
+    const cublasDiagType_t dg = d->op == LNP_LU_TRSM_L ? CUBLAS_DIAG_UNIT : CUBLAS_DIAG_NON_UNIT;
+    const cublasOperation_t N = CUBLAS_OP_N;
+    switch (d->dtype) {
+    case LNP_FLOAT32: rc = cublasStrsm(h, s, u, N, dg, n, m, &f1, T, ldt, B, ldb); break;
+    case LNP_FLOAT64: rc = cublasDtrsm(h, s, u, N, dg, n, m, &d1, T, ldt, B, ldb); break;
+    case LNP_COMPLEX64: rc = cublasCtrsm(h, s, u, N, dg, n, m, &c1, T, ldt, B, ldb); break;
+    default: rc = cublasZtrsm(h, s, u, N, dg, n, m, &z1, T, ldt, B, ldb); break;
+    }
+    break;
+  }
+  case LNP_LU_GEMM: { /* (C - A B)^T = C^T - B^T A^T */
+    const void *A = LNP_ND_GET_PTR(descr[0]), *B = LNP_ND_GET_PTR(descr[1]);
+    void *C = LNP_ND_GET_PTR(descr[2]);
+    const int lda = tile_ld(descr[0], m, k), ldb = tile_ld(descr[1], k, n), ldc = tile_ld(descr[2], m, n);
+    const cublasOperation_t N = CUBLAS_OP_N;
+    switch (d->dtype) {
+    case LNP_FLOAT32: rc = cublasSgemm(h, N, N, n, m, k, &fm1, B, ldb, A, lda, &f1, C, ldc); break;
+    case LNP_FLOAT64: rc = cublasDgemm(h, N, N, n, m, k, &dm1, B, ldb, A, lda, &d1, C, ldc); break;
+    case LNP_COMPLEX64: rc = cublasCgemm(h, N, N, n, m, k, &cm1, B, ldb, A, lda, &c1, C, ldc); break;
+    default: rc = cublasZgemm(h, N, N, n, m, k, &zm1, B, ldb, A, lda, &z1, C, ldc); break;
     }
     break;
   }

@@ -52,6 +52,10 @@ extern struct starpu_codelet lnp_cl_linalg;
  * (cholesky.h). */
 extern struct starpu_codelet lnp_cl_potrf;
 extern struct starpu_codelet lnp_cl_chol_tile;
+/* lnp_cl_getrf_panel, lnp_cl_laswp: the tiled LU's panel factorization
+ * and row interchanges (lu.h; its TRSM and GEMM run on lnp_cl_chol_tile). */
+extern struct starpu_codelet lnp_cl_getrf_panel;
+extern struct starpu_codelet lnp_cl_laswp;
 /* lnp_cl_fft: one-dimensional FFTs of a tile's lines (fft.h). */
 extern struct starpu_codelet lnp_cl_fft;
 

@@ -43,6 +43,23 @@
 #define LNP_FALSE1(a) ((void)(a), false)
 #define LNP_TRUE1(a) ((void)(a), true)
 
+/* float16 computes in float with float32's semantics (its kind is f),
+ * except for the ops listed as LNP_HALF_OWN_<OP>, whose NumPy float16 loop
+ * differs from the float32 one (their LNP_E_<OP>_h below); the CPU loops
+ * (loop_cpu.h) and the CUDA kernels (loop_cuda_ops.cuh) both choose by
+ * LNP_HALF_EK(OP): h for those, f for the others (the preprocessor's test
+ * for a defined name: a listed name expands to two arguments, which shifts
+ * h into the second place). */
+#define LNP_CAT_(a, b) a##b
+#define LNP_CAT(a, b) LNP_CAT_(a, b)
+#define LNP_HALF_OWN_MAXIMUM ~, h
+#define LNP_HALF_OWN_MINIMUM ~, h
+#define LNP_HALF_OWN_SPACING ~, h
+#define LNP_HALF_OWN_NEXTAFTER ~, h
+#define LNP_SECOND_(a, b, ...) b
+#define LNP_SECOND(...) LNP_SECOND_(__VA_ARGS__)
+#define LNP_HALF_EK(OP) LNP_SECOND(LNP_HALF_OWN_##OP, f, ~)
+
 #define LNP_LOG10E 0.434294481903251827651128918916605082
 #define LNP_LOG2E 1.442695040888963407359924681001892137
 #define LNP_LOGE2 0.693147180559945309417232121458176568
@@ -128,6 +145,52 @@ LNP_INST_R2(logaddexp2, LNP_LOGADDEXP2_BODY)
     return LNP_M2(nextafter, a, LNP_M2(copysign, LNP_INF_OF(R), a)) - a;      \
   }
 LNP_INST_R1(spacing, LNP_SPACING_BODY)
+/* NumPy's float16 spacing (npy_half_spacing), on the float that holds the
+ * half exactly: always positive (for a negative power of two the gap
+ * below it), invalid for inf and NaN, overflow (+inf) at 65504 only; the
+ * flags come from real operations (inf times a zero known only at run
+ * time, a product past FLT_MAX) so that the CPU's status flags see them;
+ * NumPy's NaN is positive (x86's default NaN is not, and GCC turns
+ * fabs(x * y) into fabs(x) * fabs(y)) */
+#define LNP_SPACING_H_BODY(R)                                                 \
+  {                                                                           \
+    if (LNP_ISNAN(a) || LNP_ISINF(a)) {                                       \
+      const R inv = LNP_INF_OF(R) * ((R)(a != a) * (R)(a == a));              \
+      return inv != inv ? LNP_NAN_OF(R) : inv;                                \
+    }                                                                         \
+    if (a == (R)65504) return a * (R)1e35f;                                   \
+    const R m = LNP_M(fabs, a);                                               \
+    if (m < (R)6.103515625e-05f) return (R)5.9604644775390625e-08f;           \
+    int e;                                                                    \
+    const R f = LNP_M2(frexp, m, &e);                                         \
+    const int k = e - 1 - 10 - (a < 0 && f == (R)0.5);                        \
+    return LNP_M2(ldexp, (R)1, k < -24 ? -24 : k);                            \
+  }
+LNP_INST_R1(spacing_h, LNP_SPACING_H_BODY)
+/* NumPy's float16 nextafter (npy_half_nextafter): one half ulp towards b,
+ * NaN (no flag) for a NaN operand, a when a == b (so -0.0 towards +0.0 is
+ * -0.0), the smallest subnormal with b's sign from zero, overflow (+-inf)
+ * past 65504; the magnitude steps exactly in float */
+#define LNP_NEXTAFTER_H_BODY(R)                                               \
+  {                                                                           \
+    if (LNP_ISNAN(a) || LNP_ISNAN(b)) return LNP_NAN_OF(R);                   \
+    if (a == b) return a;                                                     \
+    const R tiny = (R)5.9604644775390625e-08f;                                \
+    if (a == 0) return b < 0 ? -tiny : tiny;                                  \
+    const R m = LNP_M(fabs, a);                                               \
+    const int away = (a > 0) == (b > a);                                      \
+    if (LNP_ISINF(a)) return LNP_M2(copysign, (R)65504, a);                   \
+    if (away && m == (R)65504) return a * (R)1e35f;                           \
+    R step = tiny;                                                            \
+    if (m >= (R)6.103515625e-05f) {                                           \
+      int e;                                                                  \
+      const R f = LNP_M2(frexp, m, &e);                                       \
+      const int k = e - 1 - 10 - (!away && f == (R)0.5);                      \
+      step = LNP_M2(ldexp, (R)1, k < -24 ? -24 : k);                          \
+    }                                                                         \
+    return LNP_M2(copysign, away ? m + step : m - step, a);                   \
+  }
+LNP_INST_R2(nextafter_h, LNP_NEXTAFTER_H_BODY)
 /* frexp's two parts (exponent 0 for 0, inf and NaN, as glibc and NumPy) */
 #define LNP_FREXP_MANT_BODY(R) { int e; return LNP_M2(frexp, a, &e); }
 #define LNP_FREXP_EXP_BODY(R)                                                 \
@@ -421,6 +484,7 @@ LNP_INST_C1(log1p, LNP_CLOG1P_BODY)
 #define LNP_E_RAD2DEG_f(a) ((a) * ((LNP_TY(a))180 / (LNP_TY(a))LNP_PI))
 #define LNP_E_DEGREES_f LNP_E_RAD2DEG_f
 #define LNP_E_SPACING_f(a) LNP_R1(spacing, a)
+#define LNP_E_SPACING_h(a) LNP_R1(spacing_h, a)
 /* modf's fractional part (its integral part is trunc): signed as a, 0 for
  * an infinity */
 #define LNP_E_MODF_FRAC_f(a) LNP_M2(copysign, LNP_ISINF(a) ? (LNP_TY(a))0 : (a) - LNP_M(trunc, a), a)
@@ -541,6 +605,7 @@ LNP_INST_C1(log1p, LNP_CLOG1P_BODY)
 #define LNP_E_LOGADDEXP2_f(a, b) LNP_R2(logaddexp2, a, b)
 #define LNP_E_COPYSIGN_f(a, b) LNP_M2(copysign, a, b)
 #define LNP_E_NEXTAFTER_f(a, b) LNP_M2(nextafter, a, b)
+#define LNP_E_NEXTAFTER_h(a, b) LNP_R2(nextafter_h, a, b)
 #define LNP_E_LDEXP_f(a, b) LNP_R2(ldexp, a, b)
 #define LNP_E_FLOAT_POWER_f LNP_E_POWER_f
 #define LNP_E_FLOAT_POWER_c LNP_E_POWER_c

@@ -149,21 +149,10 @@ static inline lnp_half lnp_c128_to_h(double _Complex z) { return lnp_d2h(creal(z
 #define LNP_AT_f(T) T
 #define LNP_AT_c(T) __typeof__(LNP_RE((T)0))
 
-#define LNP_CAT_(a, b) a##b
-#define LNP_CAT(a, b) LNP_CAT_(a, b)
 /* PFX##ek, the element-kind variant of a macro family. */
 #define LNP_EKM(PFX, K) LNP_CAT(PFX, LNP_EK_##K)
-/* The element operation of OP for dtype kind K.  float16 computes in float
- * (LNP_EK_h is f), except for the ops listed as LNP_HALF_OWN_<OP>, whose
- * NumPy float16 loop differs from the float32 one (elem.h defines their
- * LNP_E_<OP>_h).  LNP_HALF_EK(OP) is h for those, f for the others (the
- * preprocessor's test for a defined name: a listed name expands to two
- * arguments, which shifts h into the second place). */
-#define LNP_HALF_OWN_MAXIMUM ~, h
-#define LNP_HALF_OWN_MINIMUM ~, h
-#define LNP_SECOND_(a, b, ...) b
-#define LNP_SECOND(...) LNP_SECOND_(__VA_ARGS__)
-#define LNP_HALF_EK(OP) LNP_SECOND(LNP_HALF_OWN_##OP, f, ~)
+/* The element operation of OP for dtype kind K (float16: LNP_HALF_EK,
+ * elem.h). */
 #define LNP_EKO_b(OP) b
 #define LNP_EKO_i(OP) i
 #define LNP_EKO_u(OP) u

@@ -402,6 +402,12 @@ template <int OP, int DT> DI unsigned fpc_op(CT<DT> a, CT<DT> b, CT<DT> r)
         if (b == (CT<DT>)-1 && a == cuda::std::numeric_limits<CT<DT>>::min()) return 2u;
     }
     return ((void)a, (void)b, (void)r, 0u);
+  } else if constexpr (dt_kind(DT) == 'h' && (OP == LNP_OP_SPACING || OP == LNP_OP_NEXTAFTER)) {
+    /* npy_half_spacing and npy_half_nextafter (elem.h's _h ops): overflow
+     * past 65504, invalid for the spacing of inf and NaN, nothing else */
+    (void)b;
+    if (!lnp_isfinite(a)) return OP == LNP_OP_SPACING ? (unsigned)LNP_FP_INVALID : 0u;
+    return lnp_isinf(rt<DT>(r)) ? (unsigned)LNP_FP_OVERFLOW : 0u;
   } else if constexpr (K == 'f') {
     if constexpr (OP == LNP_OP_SPACING) {
       if (lnp_isinf(a)) return 0u; /* NumPy's quiet NaN */

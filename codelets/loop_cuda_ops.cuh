@@ -294,7 +294,8 @@ template <bool MAX, class R> DI R fminmax_c(R x, R y, int bits)
 template <int> constexpr bool dependent_false = false;
 
 #define LNPC_EK_CALL(NAME, ARGS)                                               \
-  if constexpr (K == 'b') return LNP_E_##NAME##_b ARGS;                        \
+  if constexpr (K == 'h') return LNP_CAT(LNP_E_##NAME##_, LNP_HALF_EK(NAME)) ARGS; \
+  else if constexpr (K == 'b') return LNP_E_##NAME##_b ARGS;                   \
   else if constexpr (K == 'i') return LNP_E_##NAME##_i ARGS;                   \
   else if constexpr (K == 'u') return LNP_E_##NAME##_u ARGS;                   \
   else if constexpr (K == 'f') return LNP_E_##NAME##_f ARGS;                   \
@@ -335,7 +336,7 @@ template <int> constexpr bool dependent_false = false;
 #define LNPC_F1(NAME, UF, NIN, KIND, ...) LNPC_BRANCH(LNPC_F1_, UN, NAME, KIND, NIN, (a))
 template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f1(CT<DT> a, int lnp_aux)
 {
-  constexpr char K = dt_ek(DT);
+  constexpr char K = dt_kind(DT); /* h: LNPC_EK_CALL picks by LNP_HALF_EK */
   (void)lnp_aux;
   if constexpr (false) {
   }
@@ -346,7 +347,7 @@ template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f1(CT<DT> a, int 
 #define LNPC_F2(NAME, UF, NIN, KIND, ...) LNPC_BRANCH(LNPC_F2_, BI, NAME, KIND, NIN, (a, b))
 template <int OP, int DT, int ODT = out_dt(OP, DT)> DI CT<ODT> f2(CT<DT> a, CT<DT> b, int lnp_aux)
 {
-  constexpr char K = dt_ek(DT);
+  constexpr char K = dt_kind(DT); /* h: LNPC_EK_CALL picks by LNP_HALF_EK */
   (void)lnp_aux;
   if constexpr (false) {
   }

@@ -127,7 +127,7 @@
   X(RADIANS,        radians,        1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 1)                 \
   X(RAD2DEG,        rad2deg,        1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 1)                 \
   X(DEGREES,        degrees,        1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 1)                 \
-  X(SPACING,        spacing,        1, S,  umath,  F3264,   F3264,   NONE,  NO,      NONE,    0, 0, 0, 1)                 \
+  X(SPACING,        spacing,        1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 1)                 \
   /* the parts of modf (with trunc) and frexp (the exponent as a float, cast                                          \
    * to int32 by the Python layer) */                                                                                 \
   X(MODF_FRAC,      _,              1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
@@ -135,7 +135,7 @@
   X(FREXP_EXP,      _,              1, S,  umath,  FLT,     FLT,     NONE,  NO,      NONE,    0, 0, 0, 0)                 \
   X(LOGADDEXP2,     logaddexp2,     2, S,  umath,  FLT,     FLT,     ROUND, NO,      LOWEST,  1, 0, F, 1)                 \
   X(COPYSIGN,       copysign,       2, S,  umath,  FLT,     FLT,     ROUND, NO,      NONE,    0, 0, 0, 0)                 \
-  X(NEXTAFTER,      nextafter,      2, S,  umath,  F3264,   F3264,   ROUND, NO,      NONE,    0, 0, 0, 1)                 \
+  X(NEXTAFTER,      nextafter,      2, S,  umath,  FLT,     FLT,     ROUND, NO,      NONE,    0, 0, 0, 1)                 \
   X(LDEXP,          ldexp,          2, S,  umath,  FLT,     FLT,     ROUND, NO,      NONE,    0, 0, 0, 1)                 \
   X(FLOAT_POWER,    float_power,    2, S,  umath,  INEXACT, INEXACT, ROUND, NO,      NONE,    0, 0, F, 1)                 \
   X(HEAVISIDE,      heaviside,      2, S,  umath,  FLT,     FLT,     ROUND, NO,      NONE,    0, 0, 0, 0)                 \

@@ -361,6 +361,14 @@ lnp_status lnp_linalg(int op, int dtype, const lnp_view *a, const lnp_view *b, i
  * dtype; info: one int64, the first row where A is not positive definite
  * (+1), else 0. */
 lnp_status lnp_cholesky_tiled(const lnp_view *a, int dtype, int64_t nb, lnp_view **L, lnp_view **info);
+/* The LU factorization with partial pivoting of one n x n matrix as a task
+ * graph over nb x nb tiles (lu.c), computed in dtype: lu holds the unit
+ * lower L (below the diagonal) and U, ipiv (n int64) the row each row was
+ * interchanged with, in order (LAPACK's, 0-based), info one int64, the
+ * first zero pivot's row + 1, else 0; with b (n x nrhs), x = A^-1 b (NULL
+ * x_out: not kept). */
+lnp_status lnp_lu_tiled(const lnp_view *a, const lnp_view *b, int dtype, int64_t nb, lnp_view **lu,
+                        lnp_view **ipiv, lnp_view **info, lnp_view **x);
 /* One-dimensional FFTs of a along axis (fft.c; codelets/fft.h's kinds):
  * a's axis holds the elements the transform reads (n, or n/2 + 1 for
  * C2R; the caller pads or crops), of any dtype (cast to the transform's

@@ -475,6 +475,32 @@ static PyObject *py_cholesky_tiled(PyObject *self, PyObject *args)
   return Py_BuildValue("(NN)", l, i);
 }
 
+static PyObject *py_lu_tiled(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *a, *b;
+  int dtype;
+  long long nb;
+  if (!PyArg_ParseTuple(args, "OOiL", &a, &b, &dtype, &nb) || check_runtime()) return NULL;
+  const lnp_view *av = lnp_py_view(a), *bv = b == Py_None ? NULL : lnp_py_view(b);
+  if (!av || (b != Py_None && !bv)) return NULL;
+  lnp_view *outs[4] = {NULL, NULL, NULL, NULL};
+  lnp_status st = lnp_lu_tiled(av, bv, dtype, (int64_t)nb, &outs[0], &outs[1], &outs[2], &outs[3]);
+  if (st) return lnp_py_raise(st);
+  PyObject *t = PyTuple_New(4);
+  for (int i = 0; t && i < 4; i++) {
+    PyObject *o = outs[i] ? lnp_py_wrap(outs[i]) : (Py_INCREF(Py_None), Py_None);
+    outs[i] = NULL;
+    if (!o) {
+      for (int j = i + 1; j < 4; j++) lnp_view_free(outs[j]);
+      Py_DECREF(t);
+      return NULL;
+    }
+    PyTuple_SET_ITEM(t, i, o);
+  }
+  return t;
+}
+
 static PyObject *py_fft(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -671,6 +697,7 @@ static PyMethodDef module_methods[] = {
   {"fft_available", py_fft_available, METH_NOARGS, "fft_available() -> whether FFTW or cuFFT serves the workers"},
   {"linalg", py_linalg, METH_VARARGS, "linalg(op, dtype, a, b or None, flag[, rcond]) -> tuple of new arrays: LAPACK on whole matrices (codelets/linalg.h)"},
   {"cholesky_tiled", py_cholesky_tiled, METH_VARARGS, "cholesky_tiled(a, dtype, nb) -> (L, info): the Cholesky factor of one matrix as a task graph over nb x nb tiles (numpy/cholesky.c)"},
+  {"lu_tiled", py_lu_tiled, METH_VARARGS, "lu_tiled(a, b or None, dtype, nb) -> (lu, ipiv, info, x or None): LU with partial pivoting of one matrix (and the solution of a x = b) as a task graph over nb x nb tiles (numpy/lu.c)"},
   {"searchsorted", py_searchsorted, METH_VARARGS, "searchsorted(a, v, right) -> new int64 array of v's shape: insertion points of v in the sorted 1-D a (a's dtype)"},
   {"gather", py_gather, METH_VARARGS, "gather(src, off, R[, checked]) -> new (len(off), R) array: rows off[i] of R elements of src in C order; checked (R 1): negative offsets count from the end and (array or None, bad count, first bad row) is returned"},
   {"scatter", py_scatter, METH_VARARGS, "scatter(dst, off, vals): rows off[i] of R elements of dst (C order) = vals[i] (vals (len(off), R))"},

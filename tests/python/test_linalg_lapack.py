@@ -119,7 +119,7 @@ def test_tiled_cholesky(n, dtype):
     up = np.triu(np.full((n, n), 1e3), 1).astype(dtype)   # ignored, as by NumPy
     if not AGAINST_NUMPY:
         from legate.numpy import _linalg_lapack
-        assert _linalg_lapack._cholesky_tile(deferred(a)) > 0
+        assert _linalg_lapack._factor_tile(deferred(a)) > 0
     _close(lnp.linalg.cholesky(deferred(a + up)), np.linalg.cholesky(a + up), dtype)
     bad = a.copy()
     bad[n - 2, n - 2] = -bad[n - 2, n - 2]
@@ -129,6 +129,47 @@ def test_tiled_cholesky(n, dtype):
         lnp.linalg.cholesky(deferred(bad))
     if hasattr(np, "matrix_transpose"):  # NumPy 2's upper=
         _close(lnp.linalg.cholesky(deferred(a), upper=True), np.linalg.cholesky(a, upper=True), dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", TILED_N)
+def test_tiled_lu(n, dtype):
+    """solve, inv, det and slogdet of one large matrix go through the tiled
+    LU with partial pivoting (numpy/lu.c: getrf panels, row interchanges,
+    TRSM and GEMM tiles; the solve's interchanges and substitutions on B's
+    tiles, B of one and of several tile columns): NumPy's values and
+    dtypes; a matrix whose rows are shuffled needs the pivoting; a zero
+    column gives LinAlgError, det 0 and slogdet (0, -inf) as NumPy's."""
+    rng = np.random.default_rng(n)
+    a = _matrix((n, n), np.complex128 if np.dtype(dtype).kind == "c" else np.float64, seed=n)
+    a = (a + 2 * np.sqrt(n) * np.eye(n))[rng.permutation(n)]
+    a = (np.round(a) if np.dtype(dtype).kind in "iu" else a / (2 * np.sqrt(n))).astype(dtype)
+    if not AGAINST_NUMPY:
+        from legate.numpy import _linalg_lapack
+        assert _linalg_lapack._factor_tile(deferred(a)) > 0
+    b = _matrix((n,), dtype, seed=1)
+    wide = 7 if TEST_MODE else 600  # more columns than a tile: several tile columns of B
+    bm = _matrix((n, wide), dtype, seed=2)
+    _close(lnp.linalg.solve(deferred(a), deferred(b)), np.linalg.solve(a, b), dtype)
+    _close(lnp.linalg.solve(deferred(a), deferred(bm)), np.linalg.solve(a, bm), dtype)
+    _close(lnp.linalg.inv(deferred(a)), np.linalg.inv(a), dtype)
+    sign, logdet = lnp.linalg.slogdet(deferred(a))
+    wsign, wlogdet = np.linalg.slogdet(a)
+    _close(sign, wsign, dtype)
+    _close(logdet, wlogdet, dtype)
+    if TEST_MODE or np.dtype(dtype).kind not in "iu":
+        _close(lnp.linalg.det(deferred(a)), np.linalg.det(a), dtype)
+    sing = a.copy()
+    sing[:, n - 2] = 0
+    for f in (lambda m, x: m.linalg.solve(x, b), lambda m, x: m.linalg.inv(x)):
+        with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+            f(np, sing)
+        with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+            f(lnp, deferred(sing))
+    assert complex(lnp.linalg.det(deferred(sing))) == complex(np.linalg.det(sing)) == 0.0
+    sign, logdet = lnp.linalg.slogdet(deferred(sing))
+    assert complex(sign) == 0.0 and float(logdet) == -np.inf
+    assert sign.dtype == np.linalg.slogdet(sing)[0].dtype
 
 
 @pytest.mark.parametrize("case", ["singular-inv", "singular-solve", "not-pd", "nonsquare", "1-d", "float16",

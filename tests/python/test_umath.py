@@ -228,3 +228,39 @@ def test_two_output_ufuncs_out_aliases_input(name):
     assert r[0] is la[0]
     check(r[0], exp[0])
     check(r[1], exp[1])
+
+
+# float16's own boundaries: zeros, the smallest subnormal and normal, powers
+# of two (spacing below them differs), the largest finite value
+HALF_SPECIAL = np.array([0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.0, 65504.0, -65504.0,
+                         65472.0, 2.0 ** -24, -(2.0 ** -24), 2.0 ** -14, -(2.0 ** -14), 2.0 ** -13,
+                         -(2.0 ** -13), 3 * 2.0 ** -20, np.inf, -np.inf, np.nan, 1000.0, -7.25],
+                        dtype=np.float16)
+
+
+def test_float16_spacing_and_nextafter():
+    """NumPy's float16 loops (npy_half_spacing, npy_half_nextafter), natively:
+    spacing is positive for negative values and raises invalid at inf and
+    NaN and overflow at 65504 only; nextafter moves one half ulp (never
+    the float32 one), keeps -0.0 towards +0.0 and overflows past 65504;
+    values bit for bit (zeros' signs too) and warnings as NumPy's."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*natively", category=RuntimeWarning)
+        want, wwarn, got, gwarn = _run(lambda m, x: m.spacing(x), HALF_SPECIAL)
+        _compare(want, got, False)
+        _same_warnings(gwarn, wwarn)
+        a = np.repeat(HALF_SPECIAL, HALF_SPECIAL.size)
+        b = np.tile(HALF_SPECIAL, HALF_SPECIAL.size)
+        want, wwarn, got, gwarn = _run(lambda m, x, y: m.nextafter(x, y), a, b)
+        _compare(want, got, False)
+        _same_warnings(gwarn, wwarn)
+        # every finite half towards both infinities: the whole ladder
+        ladder = np.arange(0, 0x7c00, dtype=np.uint16).view(np.float16)
+        for towards in (np.inf, -np.inf):
+            for x in (ladder, -ladder):
+                want, wwarn, got, gwarn = _run(lambda m, p, q: m.nextafter(p, q), x,
+                                               np.full(x.shape, towards, np.float16))
+                _compare(want, got, False)
+                _same_warnings(gwarn, wwarn)
+        want, _, got, _ = _run(lambda m, x: m.spacing(x), np.concatenate([ladder, -ladder]))
+        _compare(want, got, False)

@@ -96,7 +96,7 @@ def cholesky(a, /, *, upper=False):
     t, r = _types(x)
     if _empty(x):
         return _numpy("cholesky", x, **kw)
-    nb = _cholesky_tile(x)
+    nb = _factor_tile(x)
     if nb:
         L, info = (_deferred(o) for o in _core.cholesky_tiled(as_core(x), dt_num(t), nb))
         _check(info, "Matrix is not positive definite")
@@ -108,13 +108,14 @@ def cholesky(a, /, *, upper=False):
     return out.reshape(x.shape).astype(r, copy=False)
 
 
-def _cholesky_tile(x):
-    """The tile size of the tiled factorization of one matrix (numpy/
-    cholesky.c), or 0 for LAPACK's call on the whole matrix (stacks, and
-    matrices of fewer than two tiles).  GPUs take larger tiles (a GEMM of
-    1024^2 tiles keeps one busy); at most 64 tiles a side (~45,000 tasks).
-    Test mode: tiles of 3 (every path multi-tile), at most 16 a side.
-    LEGATE_NUMPY_CHOLESKY_TILE sets it."""
+def _factor_tile(x):
+    """The tile size of the tiled factorizations of one matrix (Cholesky:
+    numpy/cholesky.c, LU: numpy/lu.c), or 0 for LAPACK's call on the whole
+    matrix (stacks, and matrices of fewer than two tiles).  GPUs take
+    larger tiles (a GEMM of 1024^2 tiles keeps one busy); at most 64 tiles
+    a side (~45,000 tasks).  Test mode: tiles of 3 (every path multi-tile),
+    at most 16 a side.  LEGATE_NUMPY_LINALG_TILE (or its older name
+    LEGATE_NUMPY_CHOLESKY_TILE) sets it."""
     if x.ndim != 2:
         return 0
     n = x.shape[0]
@@ -122,12 +123,40 @@ def _cholesky_tile(x):
     if cfg["test_mode"]:
         nb, most = 3, 16
     else:
-        nb, most = _CHOLESKY_TILE or (1024 if cfg["ncuda"] > 0 else 512), 64
+        nb, most = _LINALG_TILE or (1024 if cfg["ncuda"] > 0 else 512), 64
     nb = max(nb, -(-n // most))
     return nb if n >= 2 * nb else 0
 
 
-_CHOLESKY_TILE = int(_os.environ.get("LEGATE_NUMPY_CHOLESKY_TILE", "0") or 0)
+_LINALG_TILE = int(_os.environ.get("LEGATE_NUMPY_LINALG_TILE", "")
+                   or _os.environ.get("LEGATE_NUMPY_CHOLESKY_TILE", "0") or 0)
+
+
+def _lu_tiled(x, t, b=None):
+    """(lu, ipiv, info, x) of the tiled LU of 2-D x in dtype t (numpy/lu.c),
+    x = A^-1 b when b is given, else None; None where x takes LAPACK's
+    call on the whole matrix."""
+    nb = _factor_tile(x)
+    if not nb:
+        return None
+    res = _core.lu_tiled(as_core(x), None if b is None else as_core(b), dt_num(t), nb)
+    return tuple(None if o is None else _deferred(o) for o in res)
+
+
+def _lu_slogdet(lu, ipiv, t):
+    """sign and log|det| from a tiled LU: the product of U's diagonal and
+    the interchanges' parity, as NumPy's (sign 0 and -inf when singular)."""
+    from ._creation import arange
+    from ._ufunc import absolute, log
+    d = lu.diagonal()
+    swaps = int((ipiv != arange(ipiv.shape[0])).sum())
+    ad = absolute(d)
+    with _np.errstate(divide="ignore", invalid="ignore"):
+        logdet = log(ad).sum()
+    if bool((ad == 0).any()):  # a deferred zero of dtype t (|d| is never negative)
+        return (ad < 0).sum().astype(t), logdet
+    unit = d / ad if t.kind == "c" else (d > 0).astype(t) - (d < 0).astype(t)
+    return unit.prod() * (-1 if swaps % 2 else 1), logdet
 
 
 def inv(a):
@@ -138,6 +167,11 @@ def inv(a):
     t, r = _types(x)
     if _empty(x):
         return _numpy("inv", x)
+    if _factor_tile(x):
+        from ._creation import eye
+        res = _lu_tiled(x, t, eye(x.shape[0], dtype=t))
+        _check(res[2], "Singular matrix")
+        return res[3].astype(r, copy=False)
     out, info = _run(_INV, t, x)
     _check(info, "Singular matrix")
     return out.reshape(x.shape).astype(r, copy=False)
@@ -171,6 +205,11 @@ def solve(a, b):
     if xs.size == 0 or ys.size == 0:
         return _numpy("solve", _np.zeros(xs.shape, x.dtype), _np.zeros(ys.shape if not vector else
                                                                       batch + (n,), y.dtype))
+    res = _lu_tiled(xs, t, ys) if xs.ndim == 2 else None
+    if res is not None:
+        _check(res[2], "Singular matrix")
+        out = res[3].astype(r, copy=False)
+        return out[..., 0] if vector else out
     out, info = _run(_SOLVE, t, xs, ys)
     _check(info, "Singular matrix")
     out = out.reshape(ys.shape).astype(r, copy=False)
@@ -185,7 +224,8 @@ def slogdet(a):
     t, r = _types(x)
     if _empty(x):
         return _numpy("slogdet", x)
-    sign, logdet = _run(_SLOGDET, t, x)
+    res = _lu_tiled(x, t)
+    sign, logdet = _lu_slogdet(res[0], res[1], t) if res is not None else _run(_SLOGDET, t, x)
     real = _np.dtype(r.char.lower()) if r.kind == "c" else r
     sign = sign.reshape(x.shape[:-2]).astype(r, copy=False)
     logdet = logdet.reshape(x.shape[:-2]).astype(real, copy=False)
@@ -203,7 +243,8 @@ def det(a):
     t, r = _types(x)
     if _empty(x):
         return _numpy("det", x)
-    sign, logdet = _run(_SLOGDET, t, x)
+    res = _lu_tiled(x, t)
+    sign, logdet = _lu_slogdet(res[0], res[1], t) if res is not None else _run(_SLOGDET, t, x)
     d = (sign * exp(logdet)).reshape(x.shape[:-2]).astype(r, copy=False)
     return _deferred_result(d._arr) if x.ndim == 2 else d
 
