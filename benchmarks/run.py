@@ -206,6 +206,28 @@ def setup_cholesky(np, p, full_sync=False):
     return fn
 
 
+def setup_solve(np, p, full_sync=False):
+    """np.linalg.solve of an n x n general matrix (rows shuffled: the LU
+    must pivot) with one right-hand side, or np.linalg.inv / det; made
+    untimed from a cosine pattern with a dominant diagonal."""
+    n = p["n"]
+    i = np.arange(n * n, dtype=np.float64).reshape(n, n)
+    a = np.cos(i * 0.37) + 0.5 * np.sin(i.T * 0.11) + 4.0 * np.sqrt(n) * np.eye(n)
+    a = a[(np.arange(n) * 7919) % n]
+    b = np.cos(np.arange(n, dtype=np.float64))
+    _sync(np, a, True)
+    fn_name = p.get("fn", "solve")
+
+    def fn():
+        if fn_name == "solve":
+            x = np.linalg.solve(a, b)
+            return (float(np.sum(x[::97])),)
+        if fn_name == "det":
+            return (float(np.linalg.slogdet(a)[1]),)
+        return (_sync(np, np.linalg.inv(a), full_sync),)
+    return fn
+
+
 def _sync_any(np, x, full):
     """_sync for 1-D results too: a strided sample touches every tile."""
     if full or x.ndim != 1:
@@ -388,6 +410,16 @@ CASES.append({
     "setup": setup_cholesky,
     "rtol": 1e-9,
 })
+for _fn in ("solve", "inv", "det"):
+    CASES.append({
+        "name": _fn,
+        "label": (lambda f: lambda p: "np.linalg.%s %dx%d f64" % (
+            {"det": "slogdet"}.get(f, f), p["n"], p["n"]))(_fn),
+        "full": {"n": 4096, "fn": _fn},
+        "quick": {"n": 1024, "fn": _fn},
+        "setup": setup_solve,
+        "rtol": 1e-8,
+    })
 CASES.append({
     "name": "random_2^28",
     "label": lambda p: "np.random.random(%d)" % p["n"],
