@@ -504,6 +504,47 @@ def test_ufunc_reduceat(ufunc, dtype, shape, indices, axis, native):
             getattr(lnp, ufunc).reduceat(deferred(x), indices, axis=axis)
 
 
+@pytest.mark.parametrize("ufunc", ["add", "multiply", "maximum", "minimum", "logical_or", "bitwise_and"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int8, np.uint16, np.bool_, np.complex128])
+@pytest.mark.parametrize("axis", [0, 1])
+def test_ufunc_reduceat_many_segments(ufunc, dtype, axis, native, monkeypatch):
+    """More than _REDUCEAT_MAX (256; 8 here, so that test mode's tiny tiles
+    stay quick) segments: one native reduce over the segments gathered
+    into a block padded with a value that changes no segment (add's -0.0
+    keeps a segment of -0.0 negative; maximum's -inf keeps NaN): NumPy's
+    values and dtypes, unsorted indices (a segment whose next index is
+    not larger is its first element) included."""
+    if not AGAINST_NUMPY:
+        from legate.numpy import _ufunc
+        monkeypatch.setattr(_ufunc, "_REDUCEAT_MAX", 8)
+    if np.dtype(dtype).kind == "c" and ufunc in ("maximum", "minimum"):
+        pytest.skip("complex extremes: NumPy's reduceat (no padding value)")
+    if ufunc == "bitwise_and" and np.dtype(dtype).kind in "fc":
+        pytest.skip("no float bitwise_and")
+    rng = np.random.default_rng(3)
+    n = 60
+    x = values(dtype, (n, 3) if axis == 0 else (3, n))
+    if np.dtype(dtype).kind == "f":
+        x[(slice(0, 4),) if axis == 0 else (slice(None), slice(0, 4))] = -0.0
+        x[(5,) if axis == 0 else (slice(None), 5)] = np.nan
+    idx = np.concatenate([[0, 1, 2], np.sort(rng.integers(0, n, 25)), rng.integers(0, n, 5)])
+    with np.errstate(all="ignore"):
+        check(getattr(lnp, ufunc).reduceat(deferred(x), idx, axis=axis),
+              getattr(np, ufunc).reduceat(x, idx, axis=axis), approx=np.dtype(dtype).kind in "fc")
+
+
+def test_ufunc_reduceat_many_segments_one_long():
+    """Many segments and one long one: the padded block would be too large,
+    so NumPy computes (same values)."""
+    x = values(np.float64, (5000,))
+    idx = np.concatenate([np.arange(300), [4999]])  # a block of 301 x 4700 > 4 x 5000 and 2^20
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*natively", category=RuntimeWarning)
+        check(lnp.add.reduceat(deferred(x), idx), np.add.reduceat(x, idx), approx=True)
+    with pytest.raises(IndexError):
+        lnp.add.reduceat(deferred(x), np.append(idx, 5000))
+
+
 @pytest.mark.parametrize("ufunc", ["subtract", "divide", "floor_divide"])
 @pytest.mark.parametrize("dtype", [np.float64, np.int64, np.float32])
 @pytest.mark.parametrize("shape,indices,axis", [((10,), [0, 3, 3, 7], 0), ((10,), [4, 1, 2], 0),

@@ -544,7 +544,9 @@ def _reduceat(uf, array, indices, axis=0, dtype=None, out=None):
     if type(array) is not ndarray or array._arr is None or array.ndim == 0 or uf._redop is None:
         return None
     idx = _np.asarray(to_numpy(indices) if type(indices) is ndarray else indices)
-    if idx.ndim != 1 or idx.dtype.kind not in "iu" or not 0 < idx.shape[0] <= _REDUCEAT_MAX:
+    if idx.ndim != 1 or idx.dtype.kind not in "iu" or idx.shape[0] == 0:
+        return None
+    if idx.shape[0] > _REDUCEAT_MAX and _reduceat_pad(uf, array.dtype) is None:
         return None
     try:  # NumPy's result dtype and argument errors, on one element
         res_dt = uf._npuf.reduceat(_np.zeros((1,) * array.ndim, array.dtype), [0], axis=axis,
@@ -557,9 +559,18 @@ def _reduceat(uf, array, indices, axis=0, dtype=None, out=None):
             return None
     ax = normalize_axis_index(axis, array.ndim)
     n = array.shape[ax]
-    for i in idx:
-        if not 0 <= i < n:
-            raise IndexError("index %d out-of-bounds in %s.reduceat [0, %d)" % (i, uf.__name__, n))
+    bad = idx[(idx < 0) | (idx >= n)]
+    if bad.size:
+        raise IndexError("index %d out-of-bounds in %s.reduceat [0, %d)" % (bad[0], uf.__name__, n))
+    if idx.shape[0] > _REDUCEAT_MAX:
+        r = _reduceat_padded(uf, array, idx.astype(_np.int64), ax, res_dt)
+        if r is None:
+            return None
+        if out is not None:
+            from ._manip import copyto
+            copyto(out, r)
+            return out
+        return r
     pieces = []
     head = (slice(None),) * ax
     for k, start in enumerate(idx.tolist()):
@@ -574,6 +585,63 @@ def _reduceat(uf, array, indices, axis=0, dtype=None, out=None):
         copyto(out, r)
         return out
     return r
+
+
+# a padded reduceat gathers at most this many times the reduced axis (and at
+# least this many elements may always be gathered)
+_REDUCEAT_PAD_FACTOR = 4
+_REDUCEAT_PAD_MIN = 1 << 20
+
+
+def _reduceat_pad(uf, dt):
+    """The value that leaves a segment's reduce unchanged when appended to
+    it (a ufunc with an identity: add's is -0.0 for floats, so a segment of
+    -0.0 stays -0.0; maximum/minimum the dtype's extremes), or None."""
+    if not uf._redop_seeded:
+        return None
+    name = uf.__name__
+    if name == "add":
+        return _np.array(-0.0 if dt.kind in "fc" else 0).astype(dt)
+    if name in ("maximum", "minimum"):
+        if dt.kind == "c":
+            return None  # no least complex value that NumPy's order keeps
+        if dt.kind == "f":
+            return _np.array(-_np.inf if name == "maximum" else _np.inf, dtype=dt)
+        if dt.kind == "b":
+            return _np.array(name == "minimum")
+        return _extremes(dt)[0 if name == "maximum" else -1]
+    ident = uf._npuf.identity
+    if ident is None:
+        return None
+    with _np.errstate(all="ignore"):
+        return _np.array(ident).astype(dt)
+
+
+def _reduceat_padded(uf, array, idx, ax, res_dt):
+    """reduceat with many segments in one native reduce: segment k, the
+    elements [i_k, i_k+1) along axis ax (one element where the next index
+    is not larger), gathered into row k of an (nseg, L) block padded with
+    _reduceat_pad to the longest segment's length L, then reduced along L.
+    None when the block would exceed _REDUCEAT_PAD_FACTOR times the axis
+    (a few long segments among many short ones): NumPy's."""
+    from ._creation import arange, asarray
+    from ._indexfuncs import take
+    from ._linalg import where
+    n = array.shape[ax]
+    nseg = idx.shape[0]
+    stops = _np.append(idx[1:], n)
+    lens = _np.maximum(stops - idx, 1)
+    L = int(lens.max())
+    if nseg * L > max(_REDUCEAT_PAD_FACTOR * n, _REDUCEAT_PAD_MIN):
+        return None
+    pad = _reduceat_pad(uf, array.dtype)
+    j = arange(L, dtype=_np.int64)
+    gidx = minimum(asarray(idx)[:, None] + j, n - 1)
+    mask = j < asarray(lens)[:, None]
+    g = take(array, gidx.reshape(-1), axis=ax)
+    g = g.reshape(array.shape[:ax] + (nseg, L) + array.shape[ax + 1:])
+    mask = mask.reshape((nseg, L) + (1,) * (array.ndim - ax - 1))
+    return uf.reduce(where(mask, g, pad), axis=ax + 1, dtype=res_dt)
 
 
 _extremes_cache = {}
