@@ -2,8 +2,8 @@
  * cuSOLVER on the worker's stream: the column-major upper factorization of
  * the row-major tile (its row-major lower L), then one kernel that zeroes
  * the tile above the diagonal and folds cuSOLVER's device info into the
- * factorization's info.  A handle and a workspace per worker thread (each
- * CUDA worker drives one device), grown when a larger tile needs it. */
+ * factorization's info, with the worker thread's handle and workspace
+ * (cusolver_workspace.cuh). */
 #include <cuda_runtime.h>
 #include <cusolverDn.h>
 #include <cstdint>
@@ -12,18 +12,11 @@
 #include "cholesky.h"
 #include "../data-interfaces/nd_interface.h"
 #include "../data-interfaces/dtypes.h"
+#include "cusolver_workspace.cuh"
 
-extern "C" void lnp_codelets_report(const char *fmt, ...);
 extern "C" void lnp_codelets_count_loops(int cuda, uint64_t n);
 
 namespace {
-struct Solver {
-  cusolverDnHandle_t h = nullptr;
-  void *work = nullptr;
-  size_t bytes = 0;
-};
-thread_local Solver solver;
-
 __global__ void k_potrf_finish(char *A, int64_t ld, int64_t n, int isz, const int *dinfo, int64_t *info,
                                int64_t row0)
 {
@@ -45,13 +38,9 @@ extern "C" void lnp_potrf_cuda(void *descr[], void *cl_arg)
   const lnp_chol_desc *d = (const lnp_chol_desc *)cl_arg;
   lnp_codelets_count_loops(1, 1);
   cudaStream_t s = starpu_cuda_get_local_stream();
-  Solver &S = solver;
-  if (!S.h && cusolverDnCreate(&S.h) != CUSOLVER_STATUS_SUCCESS) {
-    S.h = nullptr;
-    lnp_codelets_report("cuSOLVER: no handle for a Cholesky tile");
-    return;
-  }
-  cusolverDnSetStream(S.h, s);
+  LnpSolver *SP = lnp_solver_handle(s, "a Cholesky tile");
+  if (!SP) return;
+  LnpSolver &S = *SP;
   const int n = (int)d->n;
   const int64_t ld64 = LNP_ND_GET_NDIM(descr[0]) == 2 ? LNP_ND_GET_STRIDES(descr[0])[0] : d->n;
   const int ld = (int)(ld64 > n ? ld64 : n);
@@ -67,22 +56,12 @@ extern "C" void lnp_potrf_cuda(void *descr[], void *cl_arg)
   case LNP_COMPLEX64: rc = cusolverDnCpotrf_bufferSize(S.h, up, n, (cuComplex *)A, ld, &lwork); break;
   default: rc = cusolverDnZpotrf_bufferSize(S.h, up, n, (cuDoubleComplex *)A, ld, &lwork); break;
   }
-  const size_t wbytes = ((size_t)lwork * (size_t)isz + 255) & ~(size_t)255, need = wbytes + 256;
-  if (rc == CUSOLVER_STATUS_SUCCESS && need > S.bytes) {
-    if (S.work) {
-      cudaStreamSynchronize(s); /* an earlier tile's factorization may still use it */
-      cudaFree(S.work);
-    }
-    S.bytes = cudaMalloc(&S.work, need) == cudaSuccess ? need : 0;
-    if (!S.bytes) {
-      S.work = nullptr;
-      (void)cudaGetLastError();
-    }
-  }
-  if (rc != CUSOLVER_STATUS_SUCCESS || !S.work) {
-    lnp_codelets_report("cuSOLVER: no workspace for a Cholesky tile of %d (status %d)", n, (int)rc);
+  const size_t wbytes = lnp_align256((size_t)lwork * (size_t)isz);
+  if (rc != CUSOLVER_STATUS_SUCCESS) {
+    lnp_codelets_report("cuSOLVER: potrf's workspace size for a tile of %d (status %d)", n, (int)rc);
     return;
   }
+  if (!lnp_solver_reserve(S, s, wbytes + 256, "a Cholesky tile")) return;
   int *dinfo = (int *)((char *)S.work + wbytes);
   switch (d->dtype) {
   case LNP_FLOAT32: rc = cusolverDnSpotrf(S.h, up, n, (float *)A, ld, (float *)S.work, lwork, dinfo); break;

@@ -1,5 +1,6 @@
 /* The panel factorization and the row interchanges of the tiled LU
- * (lu.h), on CPU workers: LAPACK's getrf on the panel gathered into one
+ * (lu.h; the CUDA versions, cuSOLVER's getrf and a kernel, in lu_cuda.cu),
+ * on CPU workers: LAPACK's getrf on the panel gathered into one
  * column-major buffer (getrf's pivot search reads the whole column, and
  * its recursive panel algorithm wants it contiguous), and the panel's
  * interchanges applied row by row to a tile column of the matrix or of
@@ -139,13 +140,36 @@ static struct starpu_perfmodel lnp_getrf_panel_model = {
 static struct starpu_perfmodel lnp_laswp_model = {
     .type = STARPU_HISTORY_BASED, .symbol = "lnp_laswp", .footprint = lu_footprint};
 
-struct starpu_codelet lnp_cl_getrf_panel = {.where = STARPU_CPU,
+#ifdef LNP_HAVE_CUDA
+static int lu_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
+{
+  (void)nimpl;
+  return lnp_codelets_may_run(workerid, task, 1);
+}
+/* lu_cuda.cu */
+void lnp_getrf_panel_cuda(void *descr[], void *cl_arg);
+void lnp_laswp_cuda(void *descr[], void *cl_arg);
+#endif
+
+struct starpu_codelet lnp_cl_getrf_panel = {
+#ifdef LNP_HAVE_CUDA
+                                            .where = STARPU_CPU | STARPU_CUDA,
+                                            .can_execute = lu_can_execute,
+                                            .cuda_funcs = {lnp_getrf_panel_cuda},
+                                            .cuda_flags = {STARPU_CUDA_ASYNC},
+#endif
                                             .cpu_funcs = {getrf_panel_cpu},
                                             .nbuffers = STARPU_VARIABLE_NBUFFERS,
                                             .model = &lnp_getrf_panel_model,
                                             .name = "lnp_getrf_panel"};
 
-struct starpu_codelet lnp_cl_laswp = {.where = STARPU_CPU,
+struct starpu_codelet lnp_cl_laswp = {
+#ifdef LNP_HAVE_CUDA
+                                      .where = STARPU_CPU | STARPU_CUDA,
+                                      .can_execute = lu_can_execute,
+                                      .cuda_funcs = {lnp_laswp_cuda},
+                                      .cuda_flags = {STARPU_CUDA_ASYNC},
+#endif
                                       .cpu_funcs = {laswp_cpu},
                                       .nbuffers = STARPU_VARIABLE_NBUFFERS,
                                       .model = &lnp_laswp_model,

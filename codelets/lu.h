@@ -1,5 +1,5 @@
 /* The tile kernels of the tiled LU factorization with partial pivoting
- * (codelet_lu.c; the task graph: numpy/lu.c), right-looking as LAPACK's
+ * (codelet_lu.c, on GPUs lu_cuda.cu; the task graph: numpy/lu.c), right-looking as LAPACK's
  * getrf: at step k the panel, tile column k from the diagonal down, is
  * factored by one task (LAPACK's getrf on the panel gathered into one
  * column-major buffer: the pivot search needs the whole column), its row
@@ -23,6 +23,10 @@
 #define LNP_LU_H
 
 #include <stdint.h>
+
+/* the most tiles in a tile column (the CUDA kernels take the column's
+ * tile pointers as kernel parameters) */
+#define LNP_LU_MAX_TILES 64
 
 typedef struct lnp_lu_desc {
   int32_t dtype, ntiles; /* dtype: float32, float64, complex64, complex128; ntiles: the tiles of the column */

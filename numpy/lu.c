@@ -60,7 +60,8 @@ lnp_status lnp_lu_tiled(const lnp_view *a, const lnp_view *b, int dtype, int64_t
     return lnp_error(LNP_ETYPE, "lu: dtype %d is not a LAPACK type", dtype);
   const int64_t n = a->shape[0], T64 = (n + nb - 1) / nb;
   const int64_t nrhs = b ? b->shape[1] : 0, C64 = b ? (nrhs + nb - 1) / nb : 0;
-  if (T64 > 46340 || C64 > 46340) return lnp_error(LNP_EVALUE, "lu: too many tiles");
+  if (T64 > LNP_LU_MAX_TILES || C64 > 46340)
+    return lnp_error(LNP_EVALUE, "lu: more than %d tiles a side", LNP_LU_MAX_TILES);
   const int T = (int)T64, C = (int)C64;
   int64_t *bnd = malloc(sizeof(int64_t) * (size_t)(T + 1)), *cbnd = malloc(sizeof(int64_t) * (size_t)(C + 1));
   if (!bnd || !cbnd) {
