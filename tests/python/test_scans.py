@@ -447,9 +447,13 @@ def test_ufunc_at_general(ufunc, dtype, case, native, monkeypatch):
     unary = ufunc == "negative"
     bshape = np.empty(target.shape)[key].shape
     b = None if unary else (rng.integers(1, 3, bshape) * (1 if np.dtype(dtype).kind in "iu" else 0.5)).astype(dtype)
-    if case == "repeats" and ufunc in ("multiply", "power", "divide", "floor_divide", "maximum", "minimum",
-                                       "bitwise_or", "negative"):
-        monkeypatch.undo()  # 200 occurrences of one position: NumPy's (the fallback)
+    # 200 occurrences of one position: a fold of the values natively where
+    # it is exact; NumPy's (the fallback) where each occurrence rounds (or
+    # floors, or overflows) in turn
+    fallback = case == "repeats" and (ufunc in ("power", "divide", "floor_divide") or
+                                      (ufunc == "multiply" and np.dtype(dtype).kind in "fc"))
+    if fallback:
+        monkeypatch.undo()
     want = target.copy()
     args = (key if len(key) > 1 else key[0],) + (() if unary else (b,))
     try:
@@ -465,9 +469,65 @@ def test_ufunc_at_general(ufunc, dtype, case, native, monkeypatch):
         big = deferred(np.zeros((9, 9), dtype))
         big[:, 1:8] = got
         got = big[:, 1:8]
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        if fallback:
+            warnings.filterwarnings("ignore", message=".*natively", category=RuntimeWarning)
         getattr(lnp, ufunc).at(got, *((key if len(key) > 1 else key[0],) + (() if unary else (deferred(b),))))
     check(got, want, approx=np.dtype(dtype).kind in "fc")
+
+
+def _at_pool(dtype):
+    """Values for ufunc.at folds: signed zeros, NaN and infinities for
+    floats (their ties and NaN rules), small integers."""
+    dt = np.dtype(dtype)
+    if dt.kind == "b":
+        return np.array([True, False])
+    if dt.kind in "iu":
+        return np.array([0, 1, 2, 3, 6, 12, 5] + ([-1, -6, -4] if dt.kind == "i" else [255, 4, 9]), dt)
+    parts = [-0.0, 0.0, -0.0, 0.0, 1.5, -2.0, np.nan, np.inf, -np.inf]
+    if dt.kind == "f":
+        return np.array(parts, dt)
+    return np.array([complex(r, i) for r in parts[2:8] for i in (-0.0, 0.0, 1.0, np.nan)], dt)
+
+
+@pytest.mark.parametrize("ufunc", ["maximum", "minimum", "fmax", "fmin", "bitwise_or", "bitwise_and",
+                                   "bitwise_xor", "logical_or", "logical_xor", "gcd", "negative", "absolute",
+                                   "logical_not"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.int8, np.uint16, np.bool_])
+def test_ufunc_at_many_repeats_exact(ufunc, dtype, native):
+    """More than 64 (_MAX_ROUNDS) occurrences of a position for ufuncs
+    whose repetition is exact natively: the values folded per position then
+    applied once (selections, bitwise and logical operations, gcd), a unary
+    ufunc applied by the parity of the count or once; NumPy's sequential
+    result bit for bit (which of -0.0 and 0.0 is kept, NaN), scalar values
+    and NumPy's errors."""
+    rng = np.random.default_rng(5)
+    pool = _at_pool(dtype)
+    # position 0 occurs 70 times; ties and NaN first at positions 1-4
+    a = rng.choice(pool, 12)
+    idx = np.concatenate([np.zeros(70, np.int64), [1, 1, 2, 2, 2, 3, 4, 4], rng.integers(0, 12, 16)])
+    b = rng.choice(pool, idx.size)
+    if np.dtype(dtype).kind in "fc":
+        a[1:5] = np.array([-0.0, 0.0, np.nan, 1.0]).astype(dtype)
+        b[70:78] = np.array([0.0, -0.0, -0.0, 0.0, -0.0, 1.0, np.nan, 2.0]).astype(dtype)
+    order = rng.permutation(idx.size)
+    idx, b = idx[order], b[order]
+    unary = getattr(np, ufunc).nin == 1
+    for val in [None] if unary else [b, pool[1]]:
+        args = (idx,) if unary else (idx, val)
+        want = a.copy()
+        try:
+            with np.errstate(all="ignore"):
+                getattr(np, ufunc).at(want, *args)
+        except Exception as e:  # noqa: BLE001
+            with pytest.raises(type(e)):
+                getattr(lnp, ufunc).at(deferred(a), *args)
+            return
+        got = deferred(a)
+        with np.errstate(all="ignore"):
+            getattr(lnp, ufunc).at(got, idx, *(() if unary else (deferred(val) if val is b else val,)))
+        check(got, want)
+        assert np.asarray(got).tobytes() == want.tobytes(), (np.asarray(got), want)
 
 
 def test_ufunc_at_errors():
