@@ -120,7 +120,7 @@ def setup_matmul(np, p, full_sync=False):
     _sync(np, a, True), _sync(np, b, True)
 
     def fn():
-        c = a @ b
+        c = np.einsum(p["einsum"], a, b) if "einsum" in p else a @ b
         return (_sync(np, c, full_sync),)
     return fn
 
@@ -345,6 +345,14 @@ CASES = [
         "label": lambda p: "a @ b %dx%d f64" % (p["n"], p["n"]),
         "full": {"n": 2048},
         "quick": {"n": 256},
+        "setup": setup_matmul,
+        "rtol": 1e-9,
+    },
+    {
+        "name": "einsum",
+        "label": lambda p: "einsum('%s') %dx%d f64" % (p["einsum"], p["n"], p["n"]),
+        "full": {"n": 2048, "einsum": "ij,jk->ik"},
+        "quick": {"n": 256, "einsum": "ij,jk->ik"},
         "setup": setup_matmul,
         "rtol": 1e-9,
     },

@@ -56,6 +56,8 @@ extern struct starpu_codelet lnp_cl_chol_tile;
  * and row interchanges (lu.h; its TRSM and GEMM run on lnp_cl_chol_tile). */
 extern struct starpu_codelet lnp_cl_getrf_panel;
 extern struct starpu_codelet lnp_cl_laswp;
+/* lnp_cl_qr_tile: the tiled QR's tile kernels (qr.h). */
+extern struct starpu_codelet lnp_cl_qr_tile;
 /* lnp_cl_fft: one-dimensional FFTs of a tile's lines (fft.h). */
 extern struct starpu_codelet lnp_cl_fft;
 

@@ -211,18 +211,19 @@ LNP_INST_R1(frexpe, LNP_FREXP_EXP_BODY)
 LNP_INST_R2(ldexp, LNP_LDEXP_BODY)
 
 /* ---- integer gcd/lcm: NumPy's npy_gcd/npy_lcm, of absolute values
- * (|MIN| wraps to MIN, as NumPy's), lcm's product wrapping ---- */
+ * (|MIN| wraps to MIN, as NumPy's), lcm's product wrapping; gcd runs in
+ * the unsigned type as NumPy's npy_gcdu, so that |MIN| is 2^(bits-1):
+ * gcd(6, MIN) is 2, gcd(MIN, 0) MIN ---- */
 #define LNP_IABS(a) (((a) < (LNP_TY(a))1 && (a) != 0) ? LNP_WNEG(a) : (a)) /* no a < 0: unsigned */
 #define LNP_GCD_BODY(T)                                                       \
   {                                                                           \
-    a = LNP_IABS(a);                                                          \
-    b = LNP_IABS(b);                                                          \
-    while (a != 0) {                                                          \
-      const T c = a;                                                          \
-      a = (T)(b % a);                                                         \
-      b = c;                                                                  \
+    LNP_TY(LNP_UW(a)) ua = LNP_UW(LNP_IABS(a)), ub = LNP_UW(LNP_IABS(b));     \
+    while (ua != 0) {                                                         \
+      const LNP_TY(ua) c = ua;                                                \
+      ua = ub % ua;                                                           \
+      ub = c;                                                                 \
     }                                                                         \
-    return b;                                                                 \
+    return (T)ub;                                                             \
   }
 LNP_INST_I2(gcd, LNP_GCD_BODY)
 #define LNP_LCM_BODY(T)                                                       \

@@ -125,8 +125,13 @@ LNP_GEEV_CPLX(z, double, lapack_complex_double)
         T dummy[1];                                                                \
         T *u = uv ? (T *)buf[3] + b * (int64_t)m * ucols : dummy;                  \
         T *vt = uv ? (T *)buf[4] + b * (int64_t)vrows * n : dummy;                 \
-        info = LAPACKE_##P##gesdd(LAPACK_ROW_MAJOR, uv ? (full ? 'A' : 'S') : 'N', m, n, A, n, \
-                                  (R *)buf[1] + b * (int64_t)mn, u, ucols, vt, n); \
+        /* A read column-major is A^T = U2 S V2^H, so A = conj(V2) S U2^T:     \
+         * gesdd's VT (V2^H, column-major) is U's row-major memory and its U  \
+         * is V^H's -- no transposed copies (LAPACKE's row-major ones made    \
+         * OpenBLAS's complex gemv read past their end) */                    \
+        info = LAPACKE_##P##gesdd(LAPACK_COL_MAJOR, uv ? (full ? 'A' : 'S') : 'N', n, m, A, n, \
+                                  (R *)buf[1] + b * (int64_t)mn, uv ? vt : dummy, uv ? n : 1, \
+                                  uv ? u : dummy, uv ? ucols : 1);                \
         break;                                                                     \
       }                                                                            \
       case LNP_LA_QR:                                                              \

@@ -40,12 +40,21 @@ static size_t nd_nbytes(const lnp_nd_interface *nd)
 
 /* Bytes StarPU allocates for a replica: never 0 (an empty or size-0 tile
  * still gets a valid, distinct pointer). */
+/* Bytes allocated for a tile: its elements and lnp_nd_pad_bytes more, since
+ * OpenBLAS 0.3.21's complex gemv kernel (zgemv_n, Haswell) reads past a
+ * matrix's last column (valgrind: into the next column), which faulted
+ * where a tile ended at a page boundary (complex LAPACK tile kernels:
+ * tplqt, gesdd).  get_alloc_size
+ * says the same, so StarPU's memory accounting and allocation cache agree
+ * with the allocations, and so does our host-memory budget
+ * (numpy/store.c: a tile counted short let StarPU's allocation under
+ * STARPU_LIMIT_CPU_MEM wait for ever instead of our MemoryError). */
 static size_t nd_alloc_bytes(const lnp_nd_interface *nd)
 {
   size_t n = nd_nbytes(nd);
   if (n == 0)
     n = nd->elemsize ? nd->elemsize : 1;
-  return n;
+  return n + lnp_nd_pad_bytes(nd->ndim, nd->ndim >= 2 ? LNP_ND_SHAPE(nd)[nd->ndim - 1] : 0, nd->elemsize, nd_nbytes(nd));
 }
 
 static void nd_compact_strides(lnp_nd_interface *nd)

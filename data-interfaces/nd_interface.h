@@ -31,6 +31,19 @@ extern "C" {
  * id): dims[0 .. cap) is the shape, dims[cap .. 2 cap) the strides.  A
  * class-2 interface is 96 bytes.  A struct of this type declared whole
  * (stack copies, lnp_nd_init) has room for every class. */
+/* Bytes allocated past a tile's elements (nbytes) on every node
+ * (nd_interface.c): LNP_ND_TAIL_PAD, and for a tile of 2 dims or more at
+ * least one more row (ncols: its last dim; never more than the tile), since OpenBLAS 0.3.21's complex gemv kernel reads
+ * up to a column past a column-major matrix's end (a row of our row-major
+ * tiles). */
+#define LNP_ND_TAIL_PAD 256
+static inline size_t lnp_nd_pad_bytes(int ndim, int64_t ncols, size_t elemsize, size_t nbytes)
+{
+  if (ndim < 2 || ncols <= 0 || nbytes == 0) return LNP_ND_TAIL_PAD;
+  const size_t row = (uint64_t)ncols > nbytes / (elemsize ? elemsize : 1) ? nbytes : (size_t)ncols * elemsize;
+  return row > LNP_ND_TAIL_PAD ? row : LNP_ND_TAIL_PAD;
+}
+
 typedef struct lnp_nd_interface {
   enum starpu_data_interface_id id;
   int32_t cap;          /* dims this interface has room for (its class) */

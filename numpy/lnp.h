@@ -369,6 +369,13 @@ lnp_status lnp_cholesky_tiled(const lnp_view *a, int dtype, int64_t nb, lnp_view
  * x_out: not kept). */
 lnp_status lnp_lu_tiled(const lnp_view *a, const lnp_view *b, int dtype, int64_t nb, lnp_view **lu,
                         lnp_view **ipiv, lnp_view **info, lnp_view **x);
+/* The least-squares solve of a x = b (a m x n, m >= n, of full rank; b
+ * m x nrhs) through the tiled QR of a (qr.c) over nb x nb tiles, T's inner
+ * block ib, computed in dtype: r holds R in its first n rows (upper
+ * triangle; Householder vectors below), x is Q^H b with its first n rows
+ * replaced by the solution (the other rows give the residuals). */
+lnp_status lnp_qr_solve_tiled(const lnp_view *a, const lnp_view *b, int dtype, int64_t nb, int64_t ib, lnp_view **r,
+                              lnp_view **x);
 /* One-dimensional FFTs of a along axis (fft.c; codelets/fft.h's kinds):
  * a's axis holds the elements the transform reads (n, or n/2 + 1 for
  * C2R; the caller pads or crops), of any dtype (cast to the transform's

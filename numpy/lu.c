@@ -13,19 +13,11 @@
 #include <string.h>
 
 #include "launch.h"
+#include "tiled.h"
 #include "store_internal.h"
 #include "../codelets/codelets.h"
 #include "../codelets/cholesky.h"
 #include "../codelets/lu.h"
-
-static lnp_status submit_blas(int op, int dtype, int64_t m, int64_t n, int64_t k, struct starpu_data_descr *dd,
-                              int nbuf)
-{
-  lnp_chol_desc *d = malloc(sizeof *d);
-  if (!d) return lnp_error(LNP_ENOMEM, "out of memory");
-  *d = (lnp_chol_desc){.op = op, .dtype = dtype, .m = m, .n = n, .k = k};
-  return lnp_submit(&lnp_cl_chol_tile, dd, nbuf, d, sizeof *d, op == LNP_LU_GEMM ? "lu_gemm" : "lu_trsm");
-}
 
 static lnp_status submit_lu(struct starpu_codelet *cl, int dtype, int ntiles, int64_t m, int64_t n, int64_t row0,
                             struct starpu_data_descr *dd, int nbuf)
@@ -34,19 +26,6 @@ static lnp_status submit_lu(struct starpu_codelet *cl, int dtype, int ntiles, in
   if (!d) return lnp_error(LNP_ENOMEM, "out of memory");
   *d = (lnp_lu_desc){.dtype = dtype, .ntiles = ntiles, .m = m, .n = n, .row0 = row0};
   return lnp_submit(cl, dd, nbuf, d, sizeof *d, cl == &lnp_cl_laswp ? "laswp" : "getrf_panel");
-}
-
-/* a tiled store of shape (rows, cols) with tile bounds rb, cb (NULL for one
- * tile along that dim) and its view */
-static lnp_status tiled_view(lnp_view **out, int ndim, const int64_t *shape, int dtype, const int32_t *nt,
-                             int64_t **bounds)
-{
-  lnp_store *s = NULL;
-  lnp_status st = lnp_store_create_tiled(&s, ndim, shape, dtype, nt, bounds);
-  if (st) return st;
-  *out = lnp_view_new(s);
-  lnp_store_release(s);
-  return *out ? LNP_OK : lnp_error(LNP_ENOMEM, "out of memory");
 }
 
 lnp_status lnp_lu_tiled(const lnp_view *a, const lnp_view *b, int dtype, int64_t nb, lnp_view **lu_out,
@@ -77,10 +56,10 @@ lnp_status lnp_lu_tiled(const lnp_view *a, const lnp_view *b, int dtype, int64_t
     int64_t *bounds[2] = {bnd, bnd}, *bounds1[1] = {bnd}, b1[2] = {0, 1}, *boundsi[1] = {b1};
     int64_t *boundsb[2] = {bnd, cbnd};
     const int64_t shape1[1] = {n}, shapei[1] = {1};
-    lnp_status st = tiled_view(&A, 2, a->shape, dtype, nt, bounds);
-    if (!st) st = tiled_view(&piv, 1, shape1, LNP_INT64, nt1, bounds1);
-    if (!st) st = tiled_view(&info, 1, shapei, LNP_INT64, one, boundsi);
-    if (!st && b) st = tiled_view(&X, 2, b->shape, dtype, ntb, boundsb);
+    lnp_status st = lnp_tiled_view(&A, 2, a->shape, dtype, nt, bounds);
+    if (!st) st = lnp_tiled_view(&piv, 1, shape1, LNP_INT64, nt1, bounds1);
+    if (!st) st = lnp_tiled_view(&info, 1, shapei, LNP_INT64, one, boundsi);
+    if (!st && b) st = lnp_tiled_view(&X, 2, b->shape, dtype, ntb, boundsb);
     if (!st) st = lnp_launch_copy(A, a);
     if (!st && b) st = lnp_launch_copy(X, b);
     if (st) {
@@ -119,12 +98,12 @@ lnp_status lnp_lu_tiled(const lnp_view *a, const lnp_view *b, int dtype, int64_t
     }
     for (int j = k + 1; j < T && !st; j++) {
       struct starpu_data_descr d2[2] = {{TILE(k, k), STARPU_R}, {TILE(k, j), STARPU_RW}};
-      st = submit_blas(LNP_LU_TRSM_L, dtype, EXT(k), EXT(j), 0, d2, 2);
+      st = lnp_tiled_blas(LNP_LU_TRSM_L, dtype, EXT(k), EXT(j), 0, d2, 2);
     }
     for (int i = k + 1; i < T && !st; i++)
       for (int j = k + 1; j < T && !st; j++) {
         struct starpu_data_descr d3[3] = {{TILE(i, k), STARPU_R}, {TILE(k, j), STARPU_R}, {TILE(i, j), STARPU_RW}};
-        st = submit_blas(LNP_LU_GEMM, dtype, EXT(i), EXT(j), EXT(k), d3, 3);
+        st = lnp_tiled_blas(LNP_LU_GEMM, dtype, EXT(i), EXT(j), EXT(k), d3, 3);
       }
   }
   /* getrs on each tile column c of B: P B, then L^-1, then U^-1 */
@@ -136,18 +115,18 @@ lnp_status lnp_lu_tiled(const lnp_view *a, const lnp_view *b, int dtype, int64_t
     }
     for (int k = 0; k < T && !st; k++) {
       struct starpu_data_descr d2[2] = {{TILE(k, k), STARPU_R}, {XT(k, c), STARPU_RW}};
-      st = submit_blas(LNP_LU_TRSM_L, dtype, EXT(k), CEXT(c), 0, d2, 2);
+      st = lnp_tiled_blas(LNP_LU_TRSM_L, dtype, EXT(k), CEXT(c), 0, d2, 2);
       for (int i = k + 1; i < T && !st; i++) {
         struct starpu_data_descr d3[3] = {{TILE(i, k), STARPU_R}, {XT(k, c), STARPU_R}, {XT(i, c), STARPU_RW}};
-        st = submit_blas(LNP_LU_GEMM, dtype, EXT(i), CEXT(c), EXT(k), d3, 3);
+        st = lnp_tiled_blas(LNP_LU_GEMM, dtype, EXT(i), CEXT(c), EXT(k), d3, 3);
       }
     }
     for (int k = T - 1; k >= 0 && !st; k--) {
       struct starpu_data_descr d2[2] = {{TILE(k, k), STARPU_R}, {XT(k, c), STARPU_RW}};
-      st = submit_blas(LNP_LU_TRSM_U, dtype, EXT(k), CEXT(c), 0, d2, 2);
+      st = lnp_tiled_blas(LNP_LU_TRSM_U, dtype, EXT(k), CEXT(c), 0, d2, 2);
       for (int i = 0; i < k && !st; i++) {
         struct starpu_data_descr d3[3] = {{TILE(i, k), STARPU_R}, {XT(k, c), STARPU_R}, {XT(i, c), STARPU_RW}};
-        st = submit_blas(LNP_LU_GEMM, dtype, EXT(i), CEXT(c), EXT(k), d3, 3);
+        st = lnp_tiled_blas(LNP_LU_GEMM, dtype, EXT(i), CEXT(c), EXT(k), d3, 3);
       }
     }
   }

@@ -130,7 +130,9 @@ lnp_status lnp_store_create_placed(lnp_store **out, int ndim, const int64_t *sha
    * refused, make room (pooled tiles, tiles released while tasks used
    * them) and ask again; still refused: MemoryError, nothing registered.
    * Under MPI this rank holds about its share. */
-  const int64_t bytes = nelem * (int64_t)itemsize / lnp_mpi_size();
+  const int64_t pad = (int64_t)lnp_nd_pad_bytes(ndim, ndim >= 2 ? shape[ndim - 1] : 0, itemsize,
+                                                (size_t)nelem * itemsize); /* a bound per tile */
+  const int64_t bytes = (nelem * (int64_t)itemsize + (int64_t)total * pad) / lnp_mpi_size();
   if (lnp_host_memory_reserve(bytes, (int64_t)total, dtype)) {
     lnp_tile_pool_flush();
     lnp_runtime_settle();
@@ -173,7 +175,7 @@ lnp_status lnp_store_create_placed(lnp_store **out, int ndim, const int64_t *sha
     if (tiles[t]) lnp_mpi_retag_tile(tiles[t]);
     else {
       lnp_nd_register(&tiles[t], -1, 0, ndim, tshape, NULL, itemsize, dtype);
-      lnp_host_memory_commit((int64_t)starpu_data_get_size(tiles[t]));
+      lnp_host_memory_commit((int64_t)starpu_data_get_alloc_size(tiles[t]));
       lnp_sched_set_home(tiles[t], home[t]);
       lnp_mpi_register_tile(tiles[t], owner[t]);
     }

@@ -102,7 +102,7 @@ static pool_bucket *find(const pool_key *k)
  * committed (host_memory.c) */
 static void unregister_tile(starpu_data_handle_t h)
 {
-  lnp_host_memory_release((int64_t)starpu_data_get_size(h));
+  lnp_host_memory_release((int64_t)starpu_data_get_alloc_size(h));
   starpu_data_unregister_submit(h);
 }
 

@@ -501,6 +501,31 @@ static PyObject *py_lu_tiled(PyObject *self, PyObject *args)
   return t;
 }
 
+static PyObject *py_qr_solve_tiled(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *a, *b;
+  int dtype;
+  long long nb, ib;
+  if (!PyArg_ParseTuple(args, "OOiLL", &a, &b, &dtype, &nb, &ib) || check_runtime()) return NULL;
+  const lnp_view *av = lnp_py_view(a), *bv = lnp_py_view(b);
+  if (!av || !bv) return NULL;
+  lnp_view *r = NULL, *x = NULL;
+  lnp_status st = lnp_qr_solve_tiled(av, bv, dtype, (int64_t)nb, (int64_t)ib, &r, &x);
+  if (st) return lnp_py_raise(st);
+  PyObject *ro = lnp_py_wrap(r);
+  if (!ro) {
+    lnp_view_free(x);
+    return NULL;
+  }
+  PyObject *xo = lnp_py_wrap(x);
+  if (!xo) {
+    Py_DECREF(ro);
+    return NULL;
+  }
+  return Py_BuildValue("(NN)", ro, xo);
+}
+
 static PyObject *py_fft(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -698,6 +723,7 @@ static PyMethodDef module_methods[] = {
   {"linalg", py_linalg, METH_VARARGS, "linalg(op, dtype, a, b or None, flag[, rcond]) -> tuple of new arrays: LAPACK on whole matrices (codelets/linalg.h)"},
   {"cholesky_tiled", py_cholesky_tiled, METH_VARARGS, "cholesky_tiled(a, dtype, nb) -> (L, info): the Cholesky factor of one matrix as a task graph over nb x nb tiles (numpy/cholesky.c)"},
   {"lu_tiled", py_lu_tiled, METH_VARARGS, "lu_tiled(a, b or None, dtype, nb) -> (lu, ipiv, info, x or None): LU with partial pivoting of one matrix (and the solution of a x = b) as a task graph over nb x nb tiles (numpy/lu.c)"},
+  {"qr_solve_tiled", py_qr_solve_tiled, METH_VARARGS, "qr_solve_tiled(a, b, dtype, nb, ib) -> (r, x): least squares through the tiled QR of a (m >= n, full rank) over nb x nb tiles (numpy/qr.c)"},
   {"searchsorted", py_searchsorted, METH_VARARGS, "searchsorted(a, v, right) -> new int64 array of v's shape: insertion points of v in the sorted 1-D a (a's dtype)"},
   {"gather", py_gather, METH_VARARGS, "gather(src, off, R[, checked]) -> new (len(off), R) array: rows off[i] of R elements of src in C order; checked (R 1): negative offsets count from the end and (array or None, bad count, first bad row) is returned"},
   {"scatter", py_scatter, METH_VARARGS, "scatter(dst, off, vals): rows off[i] of R elements of dst (C order) = vals[i] (vals (len(off), R))"},

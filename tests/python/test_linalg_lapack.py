@@ -271,6 +271,39 @@ def test_lstsq(dtype, shape, bshape):
     _close(got[3], want[3], dtype)
 
 
+TILED_QR = [(23, 10), (10, 10), (40, 7)] if TEST_MODE else [(3000, 1100), (1100, 1100)]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.complex64])
+@pytest.mark.parametrize("shape", TILED_QR)
+def test_lstsq_tiled_qr(dtype, shape):
+    """A full-rank matrix of at least two column tiles: lstsq through the
+    tiled QR (numpy/qr.c: GEQRT/GEMQRT/TPQRT/TPMQRT tiles, Q^H b, the R
+    solve by tiles): NumPy's x, residuals, rank and singular values, for one
+    and for several right-hand sides (more than a tile of them); a
+    rank-deficient matrix keeps gelsd's minimum-norm solution."""
+    m, n = shape
+    a = _matrix(shape, dtype, seed=m)
+    if not AGAINST_NUMPY:
+        from legate.numpy import _linalg_lapack
+        assert _linalg_lapack._tile_for(n) and n >= 2 * _linalg_lapack._tile_for(n)
+    for bshape in ((m,), (m, 7 if TEST_MODE else 600)):
+        b = _matrix(bshape, dtype, seed=1)
+        want = np.linalg.lstsq(a, b, rcond=None)
+        got = lnp.linalg.lstsq(deferred(a), deferred(b), rcond=None)
+        _close(got[0], want[0], dtype)
+        _close(got[1], want[1], dtype)
+        assert int(got[2]) == int(want[2]) and type(got[2]) is type(want[2])
+        _close(got[3], want[3], dtype)
+    low = a.copy()
+    low[:, 3] = low[:, 1]  # rank n - 1
+    b = _matrix((m,), dtype, seed=2)
+    want = np.linalg.lstsq(low, b, rcond=None)
+    got = lnp.linalg.lstsq(deferred(low), deferred(b), rcond=None)
+    assert int(got[2]) == int(want[2]) == n - 1
+    _close(got[0], want[0], dtype)
+
+
 def test_polyfit_over_lstsq():
     x = np.linspace(-2, 3, 40)
     y = 3 * x ** 3 - x + 0.5 + np.sin(7 * x) * 0.01

@@ -136,8 +136,9 @@ def test_binary_special_values_and_warnings(name):
     a = np.repeat(SPECIAL, len(SPECIAL))
     b = np.tile(SPECIAL, len(SPECIAL))
     if name in ("gcd", "lcm"):
-        a = np.array([-12, 0, 18, -7, np.iinfo(np.int64).min, 5, 0, 100, 6])
-        b = np.array([18, 0, -12, 0, 0, 25, 9, 75, -4])
+        mn = np.iinfo(np.int64).min  # |MIN| is 2^63 in NumPy's unsigned gcd: gcd(6, MIN) = 2
+        a = np.array([-12, 0, 18, -7, mn, 5, 0, 100, 6, 6, mn, mn, mn + 2])
+        b = np.array([18, 0, -12, 0, 0, 25, 9, 75, -4, mn, 6, mn, 6])
     elif name == "ldexp":
         b = (np.arange(a.size) % 41 - 20).astype(np.int64) * 60
     elif name == "fmod":

@@ -116,9 +116,11 @@ def _factor_tile(x):
     a side (~45,000 tasks).  Test mode: tiles of 3 (every path multi-tile),
     at most 16 a side.  LEGATE_NUMPY_LINALG_TILE (or its older name
     LEGATE_NUMPY_CHOLESKY_TILE) sets it."""
-    if x.ndim != 2:
-        return 0
-    n = x.shape[0]
+    return _tile_for(x.shape[0]) if x.ndim == 2 else 0
+
+
+def _tile_for(n):
+    """_factor_tile of an n x n matrix."""
     cfg = _core.config()
     if cfg["test_mode"]:
         nb, most = 3, 16
@@ -379,6 +381,9 @@ class _Umath:
         m, n = a.shape[-2:]
         k = b.shape[-1]
         bp = b.astype(t) if m >= n else concatenate([b.astype(t), zeros(b.shape[:-2] + (n - m, k), t)], axis=-2)
+        tiled = self._lstsq_tiled(a, bp, t, float(rcond)) if a.ndim == 2 and m >= n else None
+        if tiled is not None:
+            return tiled
         out, s, rank, info = _run(_LSTSQ, t, a.astype(t, copy=False), bp, rcond=float(rcond))
         _check(info, "SVD did not converge in Linear Least Squares")
         batch = a.shape[:-2]
@@ -391,6 +396,38 @@ class _Umath:
             resids = zeros(batch + (k,), real)
         r = to_numpy(rank).astype(_np.int32).reshape(batch)
         return x, resids, (r[()] if r.ndim == 0 else r), s.reshape(batch + (min(m, n),))
+
+    def _lstsq_tiled(self, a, b, t, rcond):
+        """(x, residuals, rank, s) of one m x n matrix (m >= n) of at least
+        two column tiles through the tiled QR (numpy/qr.c): x = R^-1
+        (Q^H b)[:n], the residuals the squares of (Q^H b)[n:], s the
+        singular values of R (A's), and the rank by gelsd's rule (s >
+        rcond * s[0], machine precision for rcond < 0).  None when A is
+        rank-deficient (gelsd's minimum-norm solution is another), too
+        tall for the flat tree's task count, or small: the LAPACK task."""
+        from ._diag import triu
+        from ._ufunc import absolute
+        m, n = a.shape
+        nb = _tile_for(n)
+        if not nb or n < 2 * nb or -(-(m - n) // nb) > 512:
+            return None
+        rr, xx = _core.qr_solve_tiled(as_core(a.astype(t, copy=False)), as_core(b), dt_num(t), nb,
+                                      min(32, nb))
+        r, x = _deferred(rr), _deferred(xx)
+        real = _np.dtype(t.char.lower()) if t.kind == "c" else t
+        sv, info = _run(_SVD, t, triu(r[:n]), flag=0)
+        _check(info, "SVD did not converge in Linear Least Squares")
+        sv = sv.reshape((n,))
+        host = to_numpy(sv)
+        tol = (rcond if rcond >= 0 else _np.finfo(real).eps) * host[0]
+        rank = int((host > tol).sum())
+        if rank < n:
+            return None
+        resids = (absolute(x[n:]) ** 2).sum(axis=0) if m > n else None
+        if resids is None:
+            from ._creation import zeros
+            resids = zeros((b.shape[-1],), real)
+        return x[:n], resids, _np.int32(rank), sv
 
     def lstsq_m(self, a, b, rcond, **kwargs):
         return self._lstsq("lstsq_m", a, b, rcond, **kwargs)
