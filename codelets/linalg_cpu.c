@@ -147,11 +147,28 @@ LNP_GEEV_CPLX(z, double, lapack_complex_double)
         break;                                                                     \
       }                                                                            \
       case LNP_LA_LSTSQ: {                                                         \
+        /* column-major copies of our own, a column longer than LAPACK      \
+         * reads: LAPACKE's row-major ones end where OpenBLAS 0.3.21's      \
+         * complex gemv reads past them (nd_interface.h) */                 \
         lapack_int rank = 0;                                                       \
         const lapack_int mx = m > n ? m : n;                                       \
-        info = LAPACKE_##P##gelsd(LAPACK_ROW_MAJOR, m, n, k, A, n,                 \
-                                  (T *)buf[1] + b * (int64_t)mx * k, k,            \
+        T *Bm = (T *)buf[1] + b * (int64_t)mx * k;                                 \
+        T *ac = malloc(sizeof(T) * ((size_t)m * n + (size_t)mx + 64));             \
+        T *bc = malloc(sizeof(T) * ((size_t)mx * k + (size_t)mx + 64));            \
+        if (!ac || !bc) {                                                          \
+          free(ac), free(bc);                                                      \
+          info = LAPACK_WORK_MEMORY_ERROR;                                         \
+          break;                                                                   \
+        }                                                                          \
+        for (lapack_int i = 0; i < m; i++)                                         \
+          for (lapack_int j = 0; j < n; j++) ac[(int64_t)j * m + i] = A[(int64_t)i * n + j]; \
+        for (lapack_int i = 0; i < mx; i++)                                        \
+          for (lapack_int j = 0; j < k; j++) bc[(int64_t)j * mx + i] = Bm[(int64_t)i * k + j]; \
+        info = LAPACKE_##P##gelsd(LAPACK_COL_MAJOR, m, n, k, ac, m > 0 ? m : 1, bc, mx > 0 ? mx : 1, \
                                   (R *)buf[2] + b * (int64_t)mn, (R)d->rcond, &rank); \
+        for (lapack_int i = 0; i < mx; i++)                                        \
+          for (lapack_int j = 0; j < k; j++) Bm[(int64_t)i * k + j] = bc[(int64_t)j * mx + i]; \
+        free(ac), free(bc);                                                        \
         ((int64_t *)buf[3])[b] = rank;                                             \
         break;                                                                     \
       }                                                                            \
