@@ -104,15 +104,19 @@ static void tile_cpu(void *descr[], void *cl_arg)
     }
     break;
   }
-  case LNP_CHOL_GEMM: { /* C = C - A B^H */
+  case LNP_CHOL_GEMM:
+  case LNP_LU_GEMM: { /* C = C - A B^H; LU's C = C - A B */
     const void *A = LNP_ND_GET_PTR(descr[0]), *B = LNP_ND_GET_PTR(descr[1]);
     void *C = LNP_ND_GET_PTR(descr[2]);
-    const int lda = tile_ld(descr[0], m, k), ldb = tile_ld(descr[1], n, k), ldc = tile_ld(descr[2], m, n);
+    const int lu = d->op == LNP_LU_GEMM;
+    const int lda = tile_ld(descr[0], m, k), ldb = lu ? tile_ld(descr[1], k, n) : tile_ld(descr[1], n, k),
+              ldc = tile_ld(descr[2], m, n);
+    const CBLAS_TRANSPOSE tb = lu ? CblasNoTrans : CblasTrans, cb = lu ? CblasNoTrans : CblasConjTrans;
     switch (d->dtype) {
-    case LNP_FLOAT32: cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, -1.0f, A, lda, B, ldb, 1.0f, C, ldc); break;
-    case LNP_FLOAT64: cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, -1.0, A, lda, B, ldb, 1.0, C, ldc); break;
-    case LNP_COMPLEX64: cblas_cgemm(CblasRowMajor, CblasNoTrans, CblasConjTrans, m, n, k, &cm1f, A, lda, B, ldb, &c1f, C, ldc); break;
-    default: cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasConjTrans, m, n, k, &cm1, A, lda, B, ldb, &c1, C, ldc); break;
+    case LNP_FLOAT32: cblas_sgemm(CblasRowMajor, CblasNoTrans, tb, m, n, k, -1.0f, A, lda, B, ldb, 1.0f, C, ldc); break;
+    case LNP_FLOAT64: cblas_dgemm(CblasRowMajor, CblasNoTrans, tb, m, n, k, -1.0, A, lda, B, ldb, 1.0, C, ldc); break;
+    case LNP_COMPLEX64: cblas_cgemm(CblasRowMajor, CblasNoTrans, cb, m, n, k, &cm1f, A, lda, B, ldb, &c1f, C, ldc); break;
+    default: cblas_zgemm(CblasRowMajor, CblasNoTrans, cb, m, n, k, &cm1, A, lda, B, ldb, &c1, C, ldc); break;
     }
     break;
   }
@@ -128,18 +132,6 @@ static void tile_cpu(void *descr[], void *cl_arg)
     case LNP_FLOAT64: cblas_dtrsm(CblasRowMajor, CblasLeft, ul, CblasNoTrans, dg, m, n, 1.0, T, ldt, B, ldb); break;
     case LNP_COMPLEX64: cblas_ctrsm(CblasRowMajor, CblasLeft, ul, CblasNoTrans, dg, m, n, &c1f, T, ldt, B, ldb); break;
     default: cblas_ztrsm(CblasRowMajor, CblasLeft, ul, CblasNoTrans, dg, m, n, &c1, T, ldt, B, ldb); break;
-    }
-    break;
-  }
-  case LNP_LU_GEMM: { /* C = C - A B */
-    const void *A = LNP_ND_GET_PTR(descr[0]), *B = LNP_ND_GET_PTR(descr[1]);
-    void *C = LNP_ND_GET_PTR(descr[2]);
-    const int lda = tile_ld(descr[0], m, k), ldb = tile_ld(descr[1], k, n), ldc = tile_ld(descr[2], m, n);
-    switch (d->dtype) {
-    case LNP_FLOAT32: cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, -1.0f, A, lda, B, ldb, 1.0f, C, ldc); break;
-    case LNP_FLOAT64: cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, -1.0, A, lda, B, ldb, 1.0, C, ldc); break;
-    case LNP_COMPLEX64: cblas_cgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, &cm1f, A, lda, B, ldb, &c1f, C, ldc); break;
-    default: cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, &cm1, A, lda, B, ldb, &c1, C, ldc); break;
     }
     break;
   }
@@ -206,16 +198,19 @@ static void tile_cuda(void *descr[], void *cl_arg)
     }
     break;
   }
-  case LNP_CHOL_GEMM: {
+  case LNP_CHOL_GEMM:
+  case LNP_LU_GEMM: { /* (C - A B^H)^T = C^T - conj(B) A^T; LU's (C - A B)^T = C^T - B^T A^T */
     const void *A = LNP_ND_GET_PTR(descr[0]), *B = LNP_ND_GET_PTR(descr[1]);
     void *C = LNP_ND_GET_PTR(descr[2]);
-    const int lda = tile_ld(descr[0], m, k), ldb = tile_ld(descr[1], n, k), ldc = tile_ld(descr[2], m, n);
-    const cublasOperation_t N = CUBLAS_OP_N;
+    const int lu = d->op == LNP_LU_GEMM;
+    const int lda = tile_ld(descr[0], m, k), ldb = lu ? tile_ld(descr[1], k, n) : tile_ld(descr[1], n, k),
+              ldc = tile_ld(descr[2], m, n);
+    const cublasOperation_t N = CUBLAS_OP_N, ob = lu ? N : opc;
     switch (d->dtype) {
-    case LNP_FLOAT32: rc = cublasSgemm(h, opc, N, n, m, k, &fm1, B, ldb, A, lda, &f1, C, ldc); break;
-    case LNP_FLOAT64: rc = cublasDgemm(h, opc, N, n, m, k, &dm1, B, ldb, A, lda, &d1, C, ldc); break;
-    case LNP_COMPLEX64: rc = cublasCgemm(h, opc, N, n, m, k, &cm1, B, ldb, A, lda, &c1, C, ldc); break;
-    default: rc = cublasZgemm(h, opc, N, n, m, k, &zm1, B, ldb, A, lda, &z1, C, ldc); break;
+    case LNP_FLOAT32: rc = cublasSgemm(h, ob, N, n, m, k, &fm1, B, ldb, A, lda, &f1, C, ldc); break;
+    case LNP_FLOAT64: rc = cublasDgemm(h, ob, N, n, m, k, &dm1, B, ldb, A, lda, &d1, C, ldc); break;
+    case LNP_COMPLEX64: rc = cublasCgemm(h, ob, N, n, m, k, &cm1, B, ldb, A, lda, &c1, C, ldc); break;
+    default: rc = cublasZgemm(h, ob, N, n, m, k, &zm1, B, ldb, A, lda, &z1, C, ldc); break;
     }
     break;
   }
@@ -233,19 +228,6 @@ static void tile_cuda(void *descr[], void *cl_arg)
     case LNP_FLOAT64: rc = cublasDtrsm(h, s, u, N, dg, n, m, &d1, T, ldt, B, ldb); break;
     case LNP_COMPLEX64: rc = cublasCtrsm(h, s, u, N, dg, n, m, &c1, T, ldt, B, ldb); break;
     default: rc = cublasZtrsm(h, s, u, N, dg, n, m, &z1, T, ldt, B, ldb); break;
-    }
-    break;
-  }
-  case LNP_LU_GEMM: { /* (C - A B)^T = C^T - B^T A^T */
-    const void *A = LNP_ND_GET_PTR(descr[0]), *B = LNP_ND_GET_PTR(descr[1]);
-    void *C = LNP_ND_GET_PTR(descr[2]);
-    const int lda = tile_ld(descr[0], m, k), ldb = tile_ld(descr[1], k, n), ldc = tile_ld(descr[2], m, n);
-    const cublasOperation_t N = CUBLAS_OP_N;
-    switch (d->dtype) {
-    case LNP_FLOAT32: rc = cublasSgemm(h, N, N, n, m, k, &fm1, B, ldb, A, lda, &f1, C, ldc); break;
-    case LNP_FLOAT64: rc = cublasDgemm(h, N, N, n, m, k, &dm1, B, ldb, A, lda, &d1, C, ldc); break;
-    case LNP_COMPLEX64: rc = cublasCgemm(h, N, N, n, m, k, &cm1, B, ldb, A, lda, &c1, C, ldc); break;
-    default: rc = cublasZgemm(h, N, N, n, m, k, &zm1, B, ldb, A, lda, &z1, C, ldc); break;
     }
     break;
   }
