@@ -192,6 +192,18 @@ def test_errors_like_numpy(case):
         calls[case](lnp, deferred)
 
 
+@pytest.mark.parametrize("n", [7, 300])
+def test_det_overflow_warns_as_numpy(n):
+    """det = sign * exp(logdet) overflows as NumPy's: inf and its warning
+    under det's name (the tiled LU for the large matrix)."""
+    a = np.eye(n) * 1e200 if n == 7 else np.eye(n) * 1e3
+    with pytest.warns(RuntimeWarning, match="overflow encountered in det"):
+        want = np.linalg.det(a)
+    with pytest.warns(RuntimeWarning, match="overflow encountered in det"):
+        got = float(lnp.linalg.det(deferred(a)))
+    assert got == want == np.inf
+
+
 def test_singular_det_and_slogdet():
     sing = np.array([[1.0, 2.0], [2.0, 4.0]])
     assert float(lnp.linalg.det(deferred(sing))) == 0.0
