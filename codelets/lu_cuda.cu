@@ -116,11 +116,12 @@ extern "C" void lnp_getrf_panel_cuda(void *descr[], void *cl_arg)
   const int M = (int)m, N = (int)n;
   int lwork = 0;
   cusolverStatus_t rc;
-  switch (d->dtype) { /* the sizes only: no matrix is read */
-  case LNP_FLOAT32: rc = cusolverDnSgetrf_bufferSize(S.h, M, N, nullptr, M, &lwork); break;
-  case LNP_FLOAT64: rc = cusolverDnDgetrf_bufferSize(S.h, M, N, nullptr, M, &lwork); break;
-  case LNP_COMPLEX64: rc = cusolverDnCgetrf_bufferSize(S.h, M, N, nullptr, M, &lwork); break;
-  default: rc = cusolverDnZgetrf_bufferSize(S.h, M, N, nullptr, M, &lwork); break;
+  void *any = c.ptr[0]; /* the sizes only: no matrix is read, but a device pointer is passed */
+  switch (d->dtype) {
+  case LNP_FLOAT32: rc = cusolverDnSgetrf_bufferSize(S.h, M, N, (float *)any, M, &lwork); break;
+  case LNP_FLOAT64: rc = cusolverDnDgetrf_bufferSize(S.h, M, N, (double *)any, M, &lwork); break;
+  case LNP_COMPLEX64: rc = cusolverDnCgetrf_bufferSize(S.h, M, N, (cuComplex *)any, M, &lwork); break;
+  default: rc = cusolverDnZgetrf_bufferSize(S.h, M, N, (cuDoubleComplex *)any, M, &lwork); break;
   }
   if (rc != CUSOLVER_STATUS_SUCCESS) {
     lnp_codelets_report("cuSOLVER: getrf's workspace size for a panel of %d x %d (status %d)", M, N, (int)rc);
