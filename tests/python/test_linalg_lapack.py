@@ -204,6 +204,20 @@ def test_det_overflow_warns_as_numpy(n):
     assert got == want == np.inf
 
 
+def test_complex_svd_of_a_large_matrix():
+    """A 1100 x 1100 complex128 SVD segfaulted: OpenBLAS 0.3.21's complex
+    gemv reads up to a column past a matrix, which faulted where LAPACKE's
+    transposed copy ended at a page boundary (the task now runs gesdd on
+    the transposed view; tiles carry a row of slack)."""
+    rng = np.random.default_rng(11)
+    a = rng.standard_normal((1100, 1100)) + 1j * rng.standard_normal((1100, 1100))
+    s = lnp.linalg.svd(deferred(a), compute_uv=False)
+    _close(s, np.linalg.svd(a, compute_uv=False), np.complex128)
+    u, s, vh = (np.asarray(x) for x in lnp.linalg.svd(deferred(a[:, :700])))
+    assert u.shape == (1100, 1100) and vh.shape == (700, 700)
+    np.testing.assert_allclose((u[:, :700] * s) @ vh, a[:, :700], atol=1e-10)
+
+
 def test_singular_det_and_slogdet():
     sing = np.array([[1.0, 2.0], [2.0, 4.0]])
     assert float(lnp.linalg.det(deferred(sing))) == 0.0
