@@ -616,3 +616,22 @@ def test_ufunc_reduceat_without_identity(ufunc, dtype, shape, indices, axis, nat
     with np.errstate(all="ignore"):
         check(getattr(lnp, ufunc).reduceat(deferred(x), indices, axis=axis),
               getattr(np, ufunc).reduceat(x, indices, axis=axis), approx=True)
+
+
+@pytest.mark.parametrize("name", ["add", "subtract"])
+def test_add_at_many_repeats_keeps_negative_zero(name, native):
+    """add.at/subtract.at beyond 64 repeats sum per position with a bincount,
+    which starts from +0.0: where every value is -0.0 the result is NumPy's
+    sequential -0.0 (or +0.0 for subtract), zeros' signs included."""
+    a = np.array([-0.0, 0.0, -0.0, 1.0, -0.0])
+    idx = np.repeat(np.arange(5), 70)
+    v = np.full(idx.size, -0.0)
+    v[idx == 3] = 1.0
+    v[idx == 4] = 0.0
+    want = a.copy()
+    getattr(np, name).at(want, idx, v)
+    got = deferred(a)
+    getattr(lnp, name).at(got, idx, v)
+    got = np.asarray(got)
+    np.testing.assert_array_equal(got, want)
+    assert np.array_equal(np.signbit(got), np.signbit(want))

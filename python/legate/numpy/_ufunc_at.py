@@ -142,6 +142,11 @@ def _segment_sums(L, a, sid, sv, new, negate):
                 1j * L.bincount(sid, weights=sv.imag, minlength=size)[uid]
         else:
             tot = L.bincount(sid, weights=sv.astype(_np.float64), minlength=size)[uid]
+            # a bincount starts from +0.0: where every value is -0.0 the
+            # sequential sum (and the difference) is NumPy's -0.0
+            others = L.bincount(sid, weights=L.logical_not((sv == 0) & L.signbit(sv)).astype(_np.float64),
+                                minlength=size)[uid]
+            tot = L.where(others == 0, -0.0, tot)
     c = L.unravel_index(uid, a.shape)
     cur = a[c]
     a[c] = (cur - tot if negate else cur + tot).astype(a.dtype, copy=False)
