@@ -209,13 +209,14 @@ def test_complex_svd_of_a_large_matrix():
     gemv reads up to a column past a matrix, which faulted where LAPACKE's
     transposed copy ended at a page boundary (the task now runs gesdd on
     the transposed view; tiles carry a row of slack)."""
+    n, k = (90, 60) if TEST_MODE else (1100, 700)  # test mode's tiles of 3 make a large gather slow
     rng = np.random.default_rng(11)
-    a = rng.standard_normal((1100, 1100)) + 1j * rng.standard_normal((1100, 1100))
+    a = rng.standard_normal((n, n)) + 1j * rng.standard_normal((n, n))
     s = lnp.linalg.svd(deferred(a), compute_uv=False)
     _close(s, np.linalg.svd(a, compute_uv=False), np.complex128)
-    u, s, vh = (np.asarray(x) for x in lnp.linalg.svd(deferred(a[:, :700])))
-    assert u.shape == (1100, 1100) and vh.shape == (700, 700)
-    np.testing.assert_allclose((u[:, :700] * s) @ vh, a[:, :700], atol=1e-10)
+    u, s, vh = (np.asarray(x) for x in lnp.linalg.svd(deferred(a[:, :k])))
+    assert u.shape == (n, n) and vh.shape == (k, k)
+    np.testing.assert_allclose((u[:, :k] * s) @ vh, a[:, :k], atol=1e-10)
 
 
 def test_singular_det_and_slogdet():
@@ -303,7 +304,9 @@ def _check_lstsq(a, b, dtype):
     _close(got[3], want[3], dtype)
 
 
-TILED_QR = [(23, 10), (10, 10), (40, 7)] if TEST_MODE else [(3000, 1100), (1100, 1100)]
+# default mode: two column tiles and a bit (tiles of 1024 with GPUs, 512 without)
+_QR_N = 2 * (1024 if not AGAINST_NUMPY and lnp._core.config()["ncuda"] > 0 else 512) + 76
+TILED_QR = [(23, 10), (10, 10), (40, 7)] if TEST_MODE else [(3000, _QR_N), (_QR_N, _QR_N)]
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.complex64])
