@@ -113,22 +113,8 @@ lnp_status lnp_lu_tiled(const lnp_view *a, const lnp_view *b, int dtype, int64_t
       for (int i = k; i < T; i++) dd[1 + i - k] = (struct starpu_data_descr){XT(i, c), STARPU_RW};
       st = submit_lu(&lnp_cl_laswp, dtype, T - k, n - bnd[k], CEXT(c), bnd[k], dd, T - k + 1);
     }
-    for (int k = 0; k < T && !st; k++) {
-      struct starpu_data_descr d2[2] = {{TILE(k, k), STARPU_R}, {XT(k, c), STARPU_RW}};
-      st = lnp_tiled_blas(LNP_LU_TRSM_L, dtype, EXT(k), CEXT(c), 0, d2, 2);
-      for (int i = k + 1; i < T && !st; i++) {
-        struct starpu_data_descr d3[3] = {{TILE(i, k), STARPU_R}, {XT(k, c), STARPU_R}, {XT(i, c), STARPU_RW}};
-        st = lnp_tiled_blas(LNP_LU_GEMM, dtype, EXT(i), CEXT(c), EXT(k), d3, 3);
-      }
-    }
-    for (int k = T - 1; k >= 0 && !st; k--) {
-      struct starpu_data_descr d2[2] = {{TILE(k, k), STARPU_R}, {XT(k, c), STARPU_RW}};
-      st = lnp_tiled_blas(LNP_LU_TRSM_U, dtype, EXT(k), CEXT(c), 0, d2, 2);
-      for (int i = 0; i < k && !st; i++) {
-        struct starpu_data_descr d3[3] = {{TILE(i, k), STARPU_R}, {XT(k, c), STARPU_R}, {XT(i, c), STARPU_RW}};
-        st = lnp_tiled_blas(LNP_LU_GEMM, dtype, EXT(i), CEXT(c), EXT(k), d3, 3);
-      }
-    }
+    if (!st) st = lnp_tiled_trsolve(LNP_LU_TRSM_L, dtype, t, T, tx, C, c, T, bnd, CEXT(c));
+    if (!st) st = lnp_tiled_trsolve(LNP_LU_TRSM_U, dtype, t, T, tx, C, c, T, bnd, CEXT(c));
   }
 #undef TILE
 #undef XT

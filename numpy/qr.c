@@ -95,15 +95,7 @@ lnp_status lnp_qr_solve_tiled(const lnp_view *a, const lnp_view *b, int dtype, i
     }
   }
   /* R X = (Q^H B)[:n]: the backward substitution on B's first NT row tiles */
-  for (int c = 0; c < C && !st; c++)
-    for (int k = NT - 1; k >= 0 && !st; k--) {
-      struct starpu_data_descr d2[2] = {{AT(k, k), STARPU_R}, {XT(k, c), STARPU_RW}};
-      st = lnp_tiled_blas(LNP_LU_TRSM_U, dtype, CEXT(k), BEXT(c), 0, d2, 2);
-      for (int i = 0; i < k && !st; i++) {
-        struct starpu_data_descr d3[3] = {{AT(i, k), STARPU_R}, {XT(k, c), STARPU_R}, {XT(i, c), STARPU_RW}};
-        st = lnp_tiled_blas(LNP_LU_GEMM, dtype, CEXT(i), BEXT(c), CEXT(k), d3, 3);
-      }
-    }
+  for (int c = 0; c < C && !st; c++) st = lnp_tiled_trsolve(LNP_LU_TRSM_U, dtype, ta, NT, tx, C, c, NT, cb, BEXT(c));
 #undef AT
 #undef TT
 #undef XT
