@@ -273,7 +273,13 @@ static void test_lazy_tiles(void)
     lnp_nd_interface *nd = main_iface(h);
     CHECK(nd->ptr != 0, "lazy tile allocated on MAIN_RAM (ndim %d)", nd->ndim);
     CHECK(check_iface(nd, 10.0 * t + 1.0) == 0, "lazy tile values ndim %d", nd->ndim);
-    CHECK(nd->allocsize == lnp_nd_nelems(nd) * sizeof(double), "allocsize %zu", nd->allocsize);
+    /* the elements and their slack (nd_interface.h lnp_nd_pad_bytes), which
+     * StarPU's get_alloc_size reports alike */
+    const size_t data = lnp_nd_nelems(nd) * sizeof(double);
+    const size_t want = data + lnp_nd_pad_bytes(nd->ndim, nd->ndim >= 2 ? LNP_ND_SHAPE(nd)[nd->ndim - 1] : 0,
+                                                sizeof(double), data);
+    CHECK(nd->allocsize == want, "allocsize %zu (want %zu)", nd->allocsize, want);
+    CHECK(starpu_data_get_alloc_size(h) == want, "get_alloc_size %zu", starpu_data_get_alloc_size(h));
     CHECK(starpu_data_handle_to_pointer(h, STARPU_MAIN_RAM) == (void *)nd->ptr, "to_pointer");
     int64_t s = 1, okstride = 1;
     for (int d = nd->ndim - 1; d >= 0; d--) {
