@@ -42,8 +42,7 @@ extern "C" void lnp_potrf_cuda(void *descr[], void *cl_arg)
   if (!SP) return;
   LnpSolver &S = *SP;
   const int n = (int)d->n;
-  const int64_t ld64 = LNP_ND_GET_NDIM(descr[0]) == 2 ? LNP_ND_GET_STRIDES(descr[0])[0] : d->n;
-  const int ld = (int)(ld64 > n ? ld64 : n);
+  const int ld = (int)lnp_nd_row_ld(descr[0], d->n);
   void *A = LNP_ND_GET_PTR(descr[0]);
   int64_t *info = (int64_t *)LNP_ND_GET_PTR(descr[1]);
   const cublasFillMode_t up = CUBLAS_FILL_MODE_UPPER;

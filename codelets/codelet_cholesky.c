@@ -26,13 +26,12 @@
 #include "../data-interfaces/nd_interface.h"
 #include "cholesky.h"
 
-/* a tile's leading dimension in elements: its row stride (the tiles are
- * 2-D tiles of the factorization's own store) */
+/* a tile's leading dimension (the tiles are 2-D tiles of the
+ * factorization's own store; m is the caller's record of its rows) */
 static int tile_ld(void *descr, int64_t m, int64_t n)
 {
   (void)m;
-  const int64_t s = LNP_ND_GET_NDIM(descr) == 2 ? LNP_ND_GET_STRIDES(descr)[0] : n;
-  return (int)(s > n ? s : n > 0 ? n : 1);
+  return (int)lnp_nd_row_ld(descr, n);
 }
 
 /* ---- CPU ------------------------------------------------------------ */

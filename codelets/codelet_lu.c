@@ -24,11 +24,7 @@
 
 /* a tile's rows and its row stride in elements */
 static int64_t tile_rows(void *descr) { return LNP_ND_GET_NDIM(descr) >= 1 ? LNP_ND_GET_SHAPE(descr)[0] : 1; }
-static int64_t tile_ld(void *descr, int64_t n)
-{
-  const int64_t s = LNP_ND_GET_NDIM(descr) == 2 ? LNP_ND_GET_STRIDES(descr)[0] : n;
-  return s > n ? s : n;
-}
+static int64_t tile_ld(void *descr, int64_t n) { return lnp_nd_row_ld(descr, n); }
 
 static void getrf_panel_cpu(void *descr[], void *cl_arg)
 {

@@ -22,11 +22,7 @@
 /* a row-major tile's rows, columns and row stride (at least its columns) */
 static lapack_int rows_of(void *t) { return (lapack_int)(LNP_ND_GET_NDIM(t) >= 1 ? LNP_ND_GET_SHAPE(t)[0] : 1); }
 static lapack_int cols_of(void *t) { return (lapack_int)(LNP_ND_GET_NDIM(t) == 2 ? LNP_ND_GET_SHAPE(t)[1] : 1); }
-static lapack_int ld_of(void *t)
-{
-  const int64_t n = cols_of(t), s = LNP_ND_GET_NDIM(t) == 2 ? LNP_ND_GET_STRIDES(t)[0] : n;
-  return (lapack_int)(s > n ? s : n > 0 ? n : 1);
-}
+static lapack_int ld_of(void *t) { return (lapack_int)lnp_nd_row_ld(t, cols_of(t)); }
 static lapack_int max3(lapack_int a, lapack_int b, lapack_int c) { return a > b ? (a > c ? a : c) : (b > c ? b : c); }
 
 /* LAPACK's LQ tile kernels, called directly (column-major, no LAPACKE

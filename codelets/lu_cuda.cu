@@ -79,8 +79,7 @@ bool column_of(void *descr[], int nt, int64_t n, Column &c)
   c.ntiles = nt;
   for (int t = 0; t < nt; t++) {
     c.ptr[t] = (char *)LNP_ND_GET_PTR(descr[t]);
-    const int64_t s = LNP_ND_GET_NDIM(descr[t]) == 2 ? LNP_ND_GET_STRIDES(descr[t])[0] : n;
-    c.ld[t] = s > n ? s : n;
+    c.ld[t] = lnp_nd_row_ld(descr[t], n);
   }
   c.rows0 = LNP_ND_GET_SHAPE(descr[0])[0];
   return c.rows0 > 0;

@@ -88,6 +88,13 @@ int64_t lnp_nd_allocated_bytes(unsigned node);
 #define LNP_ND_GET_SHAPE(iface) LNP_ND_SHAPE((lnp_nd_interface *)(iface))
 #define LNP_ND_GET_STRIDES(iface) LNP_ND_STRIDES((lnp_nd_interface *)(iface))
 #define LNP_ND_GET_ELEMSIZE(iface) (((lnp_nd_interface *)(iface))->elemsize)
+/* A C-ordered tile's row stride in elements and at least ncols (1 for an
+ * empty row): the leading dimension BLAS, LAPACK and cuSOLVER get. */
+static inline int64_t lnp_nd_row_ld(void *iface, int64_t ncols)
+{
+  const int64_t s = LNP_ND_GET_NDIM(iface) == 2 ? LNP_ND_GET_STRIDES(iface)[0] : ncols;
+  return s > ncols ? s : ncols > 0 ? ncols : 1;
+}
 
 #ifdef __cplusplus
 }
