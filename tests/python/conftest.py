@@ -21,8 +21,10 @@ Helpers (import them with ``from conftest import ...``):
 * ``ALL_DTYPES`` (14 dtypes), ``dtype_id``.
 """
 
+import contextlib
 import math
 import os
+import re
 import sys
 import tempfile
 import warnings
@@ -76,6 +78,24 @@ if not AGAINST_NUMPY:
     NRANKS = _cfg.get("nranks", 1)
 else:
     NRANKS = 1
+
+@contextlib.contextmanager
+def fp_warns(match):
+    """pytest.warns(RuntimeWarning, match=match) for a floating-point
+    warning of deferred work. Under several ranks a rank warns only for the
+    tasks it ran (docs/design.md, "MPI" under floating-point errors), so
+    there the warning may be missing, but no other RuntimeWarning may come."""
+    if NRANKS == 1:
+        with pytest.warns(RuntimeWarning, match=match):
+            yield
+        return
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        yield
+    for w in rec:
+        if issubclass(w.category, RuntimeWarning):
+            assert re.search(match, str(w.message)), str(w.message)
+
 
 legate_only = pytest.mark.skipif(
     AGAINST_NUMPY, reason="checks legate.numpy-specific behaviour"
