@@ -113,6 +113,21 @@ def setup_sum(np, p, full_sync=False):
     return fn
 
 
+def setup_ufunc(np, p, full_sync=False):
+    """np.<ufunc>(a, out=c) over a 1-D array of 2^k values of p's dtype in
+    the function's domain (NumPy's SIMD loops against ours)."""
+    n = p["n"]
+    a = (np.arange(n, dtype=np.float64) % 1000 / 100.0).astype(p["dtype"])
+    c = np.empty_like(a)
+    _sync_any(np, a, True), _sync_any(np, c, True)
+    f = getattr(np, p["ufunc"])
+
+    def fn():
+        f(a, out=c)
+        return (_sync_any(np, c, full_sync),)
+    return fn
+
+
 def setup_matmul(np, p, full_sync=False):
     n = p["n"]
     a = _matrix(np, n, 0.5, 1.0) / n
@@ -356,6 +371,17 @@ CASES = [
         "setup": setup_matmul,
         "rtol": 1e-9,
     },
+] + [
+    {
+        "name": "%s_%s" % (_uf, {"float64": "f64", "float32": "f32"}[_dt]),
+        "label": (lambda uf, dt: lambda p: "np.%s(a, out=c) 2^%d %s" % (uf, p["n"].bit_length() - 1, dt))(_uf, _dt),
+        "full": {"n": 2 ** 24, "ufunc": _uf, "dtype": _dt},
+        "quick": {"n": 2 ** 20, "ufunc": _uf, "dtype": _dt},
+        "setup": setup_ufunc,
+        "rtol": 1e-6 if _dt == "float32" else 1e-14,
+    }
+    for _uf, _dt in (("exp", "float64"), ("exp", "float32"), ("sin", "float64"), ("sin", "float32"),
+                     ("log", "float64"))
 ] + [_scan_case(d, ax) for d in ("float64", "int64") for ax in (None, 0, 1)] + [
     {
         "name": "bincount",

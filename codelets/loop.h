@@ -124,6 +124,19 @@ void lnp_loop_fp_record(int slot, unsigned flags);
 /* The calling thread's floating-point status as LNP_FP_* bits, cleared. */
 unsigned lnp_loop_fp_take_thread(void);
 
+/* NumPy's own inner loop of a ufunc for one dtype (its
+ * PyUFuncGenericFunction: inputs then outputs in args, npy_intp counts
+ * and byte steps, the loop's data).  Registered for an op of kind S and
+ * a dtype (the Python layer takes them from NumPy's ufunc objects at
+ * start-up), the host loops call it instead of elem.h's element function
+ * for that pair, except to accumulate into one element (a reduction's
+ * run): NumPy's SIMD loops (SVML's exp, log, sin, ... under AVX-512) are
+ * faster than libm's scalar calls and their results are NumPy's to the
+ * bit.  fn NULL unregisters.  Returns 0, or -1 for a pair that is not of
+ * kind S or has no loop of ours. */
+typedef void (*lnp_numpy_loop_fn)(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
+int lnp_loop_use_numpy(int op, int dtype, lnp_numpy_loop_fn fn, void *data);
+
 /* Run a loop descriptor on the host.  bufptrs[i] is the base address of task
  * buffer i (a compact C-order tile).  nthreads > 1 splits the work with
  * OpenMP.  Returns 0, or -1 for an unsupported op/dtype combination. */

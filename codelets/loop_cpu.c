@@ -513,6 +513,48 @@ static int lnp_real_of(int dt)
   return dt == LNP_COMPLEX64 ? LNP_FLOAT32 : dt == LNP_COMPLEX128 ? LNP_FLOAT64 : dt;
 }
 
+/* NumPy's inner loops registered for (op, dtype) (loop.h
+ * lnp_loop_use_numpy); written at start-up before tasks run, read by
+ * every worker */
+typedef struct lnp_numpy_loop {
+  lnp_numpy_loop_fn fn;
+  void *data;
+} lnp_numpy_loop;
+static lnp_numpy_loop lnp_numpy_loops[LNP_NOPS][LNP_NTYPES];
+
+/* An S-kind op through NumPy's loop: its operand order (inputs, then the
+ * output) and types; a run of several elements accumulated into one (a
+ * reduction) stays ours: NumPy's loops fold such runs in their own orders (pairwise
+ * sums, the AVX-512 power's), which our reductions do not follow. */
+static void lnp_loop_via_numpy(LNP_LOOP_PARAMS)
+{
+  const lnp_numpy_loop *l = &lnp_numpy_loops[d->op][d->dtype_in];
+  if (s[0] == 0 && n > 1) {
+    lnp_table[d->op][d->dtype_in](args, n, s, d, idx0, idxs);
+    return;
+  }
+  const int nin = lnp_op_get(d->op)->nin;
+  char *a[LNP_MAXOPS];
+  intptr_t st[LNP_MAXOPS];
+  for (int k = 0; k < nin; k++) {
+    a[k] = args[1 + k];
+    st[k] = (intptr_t)s[1 + k];
+  }
+  a[nin] = args[0];
+  st[nin] = (intptr_t)s[0];
+  const intptr_t dim = (intptr_t)n;
+  l->fn(a, &dim, st, l->data);
+}
+
+int lnp_loop_use_numpy(int op, int dtype, lnp_numpy_loop_fn fn, void *data)
+{
+  const lnp_op_info *o = lnp_op_get(op);
+  if (!o || o->kind != 'S' || dtype < 0 || dtype >= LNP_NTYPES || !lnp_table[op][dtype]) return -1;
+  lnp_numpy_loops[op][dtype].data = data;
+  lnp_numpy_loops[op][dtype].fn = fn;
+  return 0;
+}
+
 /* The inner loop for (op, dtypes), or NULL. */
 static lnp_inner_fn lnp_select(int op, int din, int dout)
 {
@@ -524,7 +566,9 @@ static lnp_inner_fn lnp_select(int op, int din, int dout)
   case 'C': return lnp_cast_table[din];
   case 'P': return dout == LNP_BOOL ? lnp_table[op][din] : NULL;
   case 'A': return dout == lnp_real_of(din) ? lnp_table[op][din] : NULL;
-  default: return dout == din ? lnp_table[op][din] : NULL;
+  default:
+    if (dout != din) return NULL;
+    return lnp_numpy_loops[op][din].fn && lnp_table[op][din] ? lnp_loop_via_numpy : lnp_table[op][din];
   }
 }
 

@@ -2,7 +2,10 @@
  * catalogue (codelets/op_table.h), task and fusion counters, placement and
  * memory figures.  python/_core reaches the kernels' layer only through
  * these (lnp.h). */
+#include <string.h>
+
 #include "lnp.h"
+#include "../codelets/loop.h"
 #include "../codelets/codelets.h"
 #include "../codelets/op_info.h"
 #include "../data-interfaces/nd_interface.h"
@@ -21,6 +24,13 @@ int lnp_op_describe(int op, lnp_op_row *row)
   row->ureduce = o->ureduce;
   row->ordered = lnp_reduce_is_ordered(op);
   return 0;
+}
+
+int lnp_op_use_numpy_loop(int op, int dtype, void *fn, void *data)
+{
+  lnp_numpy_loop_fn f;
+  memcpy(&f, &fn, sizeof f); /* an object pointer to a function pointer, as dlsym's */
+  return lnp_loop_use_numpy(op, dtype, fn ? f : NULL, data);
 }
 
 void lnp_stats_task_counts(uint64_t *cpu, uint64_t *cuda) { lnp_codelets_task_counts(cpu, cuda); }

@@ -38,6 +38,8 @@ TILE_ELEMS = _env_int("LEGATE_NUMPY_TILE_ELEMS", 0)
 EAGER_MAX = 0 if TEST_MODE else max(0, _env_int("LEGATE_NUMPY_EAGER_MAX", 65536))
 
 core.init(test_mode=TEST_MODE, verbose=VERBOSE, tile_elems=TILE_ELEMS)
+# before any task runs: the CPU workers read the loop table unlocked
+__import__("legate.numpy._numpy_loops", fromlist=["install"]).install(core)
 
 
 # called after the runtime stopped (every task has ended), e.g. _fpe's
