@@ -39,6 +39,10 @@ sys.path.insert(0, os.path.join(REPO, "examples"))
 import channel_flow   # noqa: E402  (examples/, found through sys.path above)
 import jacobi         # noqa: E402
 import black_scholes  # noqa: E402
+import linear_regression  # noqa: E402
+import logistic_regression  # noqa: E402
+import kmeans         # noqa: E402
+import cg             # noqa: E402
 
 # Stride of the sampled reduction that ends timed regions whose result is an
 # array (a + b, a @ b): a sum over x[::S, ::S] reads one element in every
@@ -69,6 +73,44 @@ def setup_channel_flow(np, p):
 def setup_jacobi(np, p):
     def fn():
         return _summary_values(jacobi.summarize(np, jacobi.run(np, p["n"], p["iters"])))
+    return fn
+
+
+def setup_linreg(np, p):
+    """The data made before the clock; the fit and its summary timed."""
+    X, y = linear_regression.make_data(np, p["n"], p["d"], p["dtype"])
+    _sync_any(np, X, True)
+
+    def fn():
+        return _summary_values(linear_regression.summarize(np, (X, y, linear_regression.fit(np, X, y, p["iters"]))))
+    return fn
+
+
+def setup_logreg(np, p):
+    X, y = logistic_regression.make_data(np, p["n"], p["d"], p["dtype"])
+    _sync_any(np, X, True)
+
+    def fn():
+        w = logistic_regression.fit(np, X, y, p["iters"])
+        return _summary_values(logistic_regression.summarize(np, (X, y, w)))
+    return fn
+
+
+def setup_kmeans(np, p):
+    X = kmeans.make_points(np, p["n"], p["d"], p["k"])
+    _sync_any(np, X, True)
+
+    def fn():
+        return _summary_values(kmeans.summarize(np, (X, kmeans.fit(np, X, p["k"], p["iters"]))))
+    return fn
+
+
+def setup_cg(np, p):
+    b = cg.rhs(np, p["n"])
+    _sync_any(np, b, True)
+
+    def fn():
+        return _summary_values(cg.summarize(np, (b, cg.solve(np, b, p["iters"]))))
     return fn
 
 
@@ -382,6 +424,39 @@ CASES = [
     }
     for _uf, _dt in (("exp", "float64"), ("exp", "float32"), ("sin", "float64"), ("sin", "float32"),
                      ("log", "float64"))
+] + [
+    {
+        "name": "linreg",
+        "label": lambda p: "linear regression GD %dx%d %s, %d steps" % (p["n"], p["d"], p["dtype"], p["iters"]),
+        "full": {"n": 5_000_000, "d": 32, "dtype": "float32", "iters": 20},
+        "quick": {"n": 100_000, "d": 8, "dtype": "float32", "iters": 5},
+        "setup": setup_linreg,
+        "rtol": 1e-3,
+    },
+    {
+        "name": "logreg",
+        "label": lambda p: "logistic regression GD %dx%d %s, %d steps" % (p["n"], p["d"], p["dtype"], p["iters"]),
+        "full": {"n": 5_000_000, "d": 32, "dtype": "float32", "iters": 20},
+        "quick": {"n": 100_000, "d": 8, "dtype": "float32", "iters": 5},
+        "setup": setup_logreg,
+        "rtol": 1e-3,
+    },
+    {
+        "name": "kmeans",
+        "label": lambda p: "k-means %d points d=%d k=%d, %d iterations" % (p["n"], p["d"], p["k"], p["iters"]),
+        "full": {"n": 2_000_000, "d": 8, "k": 16, "iters": 10},
+        "quick": {"n": 100_000, "d": 8, "k": 16, "iters": 3},
+        "setup": setup_kmeans,
+        "rtol": 1e-9,
+    },
+    {
+        "name": "cg",
+        "label": lambda p: "CG 2-D Poisson %dx%d, %d iterations" % (p["n"], p["n"], p["iters"]),
+        "full": {"n": 2000, "iters": 100},
+        "quick": {"n": 200, "iters": 20},
+        "setup": setup_cg,
+        "rtol": 1e-7,
+    },
 ] + [_scan_case(d, ax) for d in ("float64", "int64") for ax in (None, 0, 1)] + [
     {
         "name": "bincount",
