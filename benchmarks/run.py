@@ -159,7 +159,7 @@ def setup_ufunc(np, p, full_sync=False):
     """np.<ufunc>(a, out=c) over a 1-D array of 2^k values of p's dtype in
     the function's domain (NumPy's SIMD loops against ours)."""
     n = p["n"]
-    a = (np.arange(n, dtype=np.float64) % 1000 / 100.0).astype(p["dtype"])
+    a = ((np.arange(n, dtype=np.float64) % 1000 + 1) / 100.0).astype(p["dtype"])
     c = np.empty_like(a)
     _sync_any(np, a, True), _sync_any(np, c, True)
     f = getattr(np, p["ufunc"])
@@ -428,18 +428,18 @@ CASES = [
     {
         "name": "linreg",
         "label": lambda p: "linear regression GD %dx%d %s, %d steps" % (p["n"], p["d"], p["dtype"], p["iters"]),
-        "full": {"n": 5_000_000, "d": 32, "dtype": "float32", "iters": 20},
-        "quick": {"n": 100_000, "d": 8, "dtype": "float32", "iters": 5},
+        "full": {"n": 5_000_000, "d": 32, "dtype": "float64", "iters": 20},
+        "quick": {"n": 100_000, "d": 8, "dtype": "float64", "iters": 5},
         "setup": setup_linreg,
-        "rtol": 1e-3,
+        "rtol": 1e-8,
     },
     {
         "name": "logreg",
         "label": lambda p: "logistic regression GD %dx%d %s, %d steps" % (p["n"], p["d"], p["dtype"], p["iters"]),
-        "full": {"n": 5_000_000, "d": 32, "dtype": "float32", "iters": 20},
-        "quick": {"n": 100_000, "d": 8, "dtype": "float32", "iters": 5},
+        "full": {"n": 5_000_000, "d": 32, "dtype": "float64", "iters": 20},
+        "quick": {"n": 100_000, "d": 8, "dtype": "float64", "iters": 5},
         "setup": setup_logreg,
-        "rtol": 1e-3,
+        "rtol": 1e-8,
     },
     {
         "name": "kmeans",

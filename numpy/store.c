@@ -130,8 +130,20 @@ lnp_status lnp_store_create_placed(lnp_store **out, int ndim, const int64_t *sha
    * refused, make room (pooled tiles, tiles released while tasks used
    * them) and ask again; still refused: MemoryError, nothing registered.
    * Under MPI this rank holds about its share. */
-  const int64_t pad = (int64_t)lnp_nd_pad_bytes(ndim, ndim >= 2 ? shape[ndim - 1] : 0, itemsize,
-                                                (size_t)nelem * itemsize); /* a bound per tile */
+  /* a bound of each tile's slack: the largest tile's (its last extent and
+   * its bytes; the store's own row was a bound too, 16 MB a tile for the
+   * 16 x 512 tiles of a 16 x 2M operand, and a k-means product was refused
+   * 60 GB) */
+  int64_t tile_elems = 1, last = 0;
+  for (int d = 0; d < ndim; d++) {
+    int64_t ext = 0;
+    for (int32_t t = 0; t < ntiles[d]; t++)
+      if (bounds[d][t + 1] - bounds[d][t] > ext) ext = bounds[d][t + 1] - bounds[d][t];
+    tile_elems = ext && tile_elems > INT64_MAX / ext ? INT64_MAX : tile_elems * ext; /* empty stores' huge dims */
+    if (d == ndim - 1) last = ext;
+  }
+  const int64_t pad = (int64_t)lnp_nd_pad_bytes(ndim, ndim >= 2 ? last : 0, itemsize,
+                                                (size_t)tile_elems * itemsize);
   const int64_t bytes = (nelem * (int64_t)itemsize + (int64_t)total * pad) / lnp_mpi_size();
   if (lnp_host_memory_reserve(bytes, (int64_t)total, dtype)) {
     lnp_tile_pool_flush();

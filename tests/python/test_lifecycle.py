@@ -331,6 +331,23 @@ def test_starpu_cpu_memory_limit_is_memoryerror():
     assert result(r) == ["True"], r.stdout
 
 
+def test_memory_estimate_of_many_narrow_tiles():
+    """A store's reservation counts each tile's slack by the tile's row, not
+    the whole array's: the 16 x 512 blocks a k-means product (16 x 400,000
+    @ 400,000 x 8) cuts its transposed operand into were counted 3.2 MB of
+    slack each (2.5 GB in all) and refused under a 512 MB limit (and 60 GB
+    at 2M points without one)."""
+    r = ok(run("""
+        a = np.ones((400000, 16))
+        x = np.ones((400000, 8))
+        try:
+            print("RESULT", float((a.T @ x).sum()), flush=True)
+        except MemoryError as e:
+            print("RESULT MemoryError", e, flush=True)
+        """, env={"STARPU_LIMIT_CPU_MEM": "512", "LEGATE_NUMPY_TEST": "0"}, timeout=120))
+    assert result(r) == [str(400000.0 * 16 * 8)], r.stdout
+
+
 SHAPES = """
 import numpy
 import legate.numpy as lnp
