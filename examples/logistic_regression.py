@@ -17,7 +17,7 @@ mismatch, 3 when legate.numpy cannot be imported.
 import sys
 
 import example_util  # examples/, next to this file
-from linear_regression import features
+from linear_regression import add_arguments, compare, features  # the same data and options
 
 
 def make_data(np, n, d, dtype="float64"):
@@ -52,24 +52,9 @@ def summarize(np, result):
     return {"loss": float(loss), "accuracy": float(np.mean((z > 0) == (y > 0.5))), "w_sum": float(np.sum(w))}
 
 
-def compare(ref, res, rtol=1e-8):
-    import numpy
-    a, b = numpy.asarray(ref[2]), numpy.asarray(res[2])
-    if not numpy.allclose(a, b, rtol=rtol, atol=rtol):
-        return ["weights differ by %.3e" % numpy.max(numpy.abs(a - b))]
-    return []
-
-
 def report(label, summary, elapsed):
     print("[%s] loss=%.10g  accuracy=%.6f  w_sum=%.10g  time=%.4f s"
           % (label, summary["loss"], summary["accuracy"], summary["w_sum"], elapsed))
-
-
-def add_arguments(ap):
-    pos = example_util.positive_int
-    ap.add_argument("--n", type=pos, default=200000, help="samples")
-    ap.add_argument("--d", type=pos, default=16, help="features")
-    ap.add_argument("--iters", type=example_util.nonneg_int, default=30, help="gradient steps")
 
 
 def main(argv=None):
