@@ -100,6 +100,21 @@ int lnp_matmul_host(const lnp_matmul_desc *md, void *C, const void *A, const voi
   if (blas) {
     const int M = (int)m, N = (int)n, K = (int)k;
     const int lda = (int)sa[0], ldb = (int)sb[0], ldc = (int)sc[0];
+    /* a row or a column of C: gemv, as NumPy's matmul does for vectors
+     * (OpenBLAS 0.3.21's gemm packs the panel first, twice the memory
+     * traffic: v @ X and X.T @ v of a tall X ran at half NumPy's speed) */
+    if ((m == 1 || n == 1) && (dt == LNP_FLOAT32 || dt == LNP_FLOAT64)) {
+      const enum CBLAS_TRANSPOSE tr = m == 1 ? CblasTrans : CblasNoTrans;
+      /* m == 1: C^T = B^T A^T (B is K x N); else C = A B with B a column */
+      const int rows = m == 1 ? K : M, cols = m == 1 ? N : K, ld = m == 1 ? ldb : lda;
+      const void *mat = m == 1 ? B : A, *vec = m == 1 ? A : B;
+      const int incx = m == 1 ? (int)sa[1] : ldb, incy = m == 1 ? (int)sc[1] : ldc;
+      if (dt == LNP_FLOAT32)
+        cblas_sgemv(CblasRowMajor, tr, rows, cols, 1.0f, mat, ld, vec, incx, md->beta_zero ? 0.0f : 1.0f, C, incy);
+      else
+        cblas_dgemv(CblasRowMajor, tr, rows, cols, 1.0, mat, ld, vec, incx, md->beta_zero ? 0.0 : 1.0, C, incy);
+      return 0;
+    }
     switch (dt) {
     case LNP_FLOAT32:
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, A, lda, B, ldb,
