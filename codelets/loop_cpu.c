@@ -568,7 +568,8 @@ static lnp_inner_fn lnp_select(int op, int din, int dout)
   case 'A': return dout == lnp_real_of(din) ? lnp_table[op][din] : NULL;
   default:
     if (dout != din) return NULL;
-    return lnp_numpy_loops[op][din].fn && lnp_table[op][din] ? lnp_loop_via_numpy : lnp_table[op][din];
+    /* registered only where a loop of ours exists (lnp_loop_use_numpy) */
+    return lnp_numpy_loops[op][din].fn ? lnp_loop_via_numpy : lnp_table[op][din];
   }
 }
 

@@ -44,7 +44,7 @@ int lnp_py_check_runtime(void);
 void lnp_py_mark_shutdown_thread(void);
 /* profile_* functions of the module (profile.c) */
 extern PyMethodDef lnp_py_profile_methods[];
-/* use_numpy_loop / drop_numpy_loop (numpy_loops.c) */
+/* use_numpy_loop (numpy_loops.c) */
 extern PyMethodDef lnp_py_numpy_loop_methods[];
 
 #endif

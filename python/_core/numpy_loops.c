@@ -47,18 +47,8 @@ static PyObject *py_use_numpy_loop(PyObject *self, PyObject *args)
   Py_RETURN_FALSE;
 }
 
-/* use_numpy_loop(op, dtype, None, ...): back to our own loop */
-static PyObject *py_drop_numpy_loop(PyObject *self, PyObject *args)
-{
-  (void)self;
-  int op, dtype;
-  if (!PyArg_ParseTuple(args, "ii", &op, &dtype)) return NULL;
-  return PyBool_FromLong(lnp_op_use_numpy_loop(op, dtype, NULL, NULL) == 0);
-}
-
 PyMethodDef lnp_py_numpy_loop_methods[] = {
   {"use_numpy_loop", py_use_numpy_loop, METH_VARARGS,
    "use_numpy_loop(op, dtype, ufunc, type(ufunc), typenums) -> whether the CPU workers now run NumPy's loop"},
-  {"drop_numpy_loop", py_drop_numpy_loop, METH_VARARGS, "drop_numpy_loop(op, dtype): the CPU workers' own loop again"},
   {NULL, NULL, 0, NULL},
 };
