@@ -28,9 +28,9 @@
 
 typedef void (*lnp_loop_run_fn)(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t arg_size);
 
-/* Fusion (fuse.h): LEGATE_NUMPY_FUSE=0 turns it off, "all" also fuses on
- * CPU workers (the tests: the host interpreter is the GPU kernel's
- * reference); LEGATE_NUMPY_FUSE_MIN: the fewest elements a group covers. */
+/* Fusion (fuse.h): LEGATE_NUMPY_FUSE=0 turns it off; CPU workers run
+ * groups through the block executor (fuse_cpu.c), CUDA workers through
+ * NVRTC kernels; LEGATE_NUMPY_FUSE_MIN: the fewest elements a group covers. */
 static int fuse_mode = 1; /* lnp_fuse_mode() */
 static int64_t fuse_min = 1;
 static pthread_once_t fuse_once = PTHREAD_ONCE_INIT;
@@ -53,11 +53,7 @@ void lnp_codelets_fuse_counts(uint64_t *groups, uint64_t *loops, uint64_t *elide
  * (no NVRTC, compile failure), -2 on a failure after a partial run. */
 typedef int (*lnp_fuse_run_fn)(const lnp_fuse_group *g, void *const *bufptrs);
 
-static int fuse_host(const lnp_fuse_group *g, void *const *bufptrs)
-{
-  lnp_fuse_run_host(g, bufptrs);
-  return 0;
-}
+static int fuse_cpu(const lnp_fuse_group *g, void *const *bufptrs) { return lnp_fuse_run_cpu(g, bufptrs); }
 
 /* Parse the batch's loops, then run them in order: fused groups through
  * fuse (when given), the others with run(); a malformed argument (never
@@ -103,6 +99,7 @@ static void lnp_batch_run(void *descr[], void *cl_arg, lnp_loop_run_fn run, lnp_
     ptrs = malloc(sizeof(void *) * (nbt ? nbt : 1));
     g = malloc(sizeof *g);
     if (!ptrs || !g) goto oom;
+    g->host = !cuda; /* a CPU worker fuses every elementwise float op it has a loop for */
     for (unsigned i = 0; i < nbt; i++) ptrs[i] = LNP_ND_GET_PTR(descr[i]);
   }
   for (int s = 0; s < (int)head.nsub;) {
@@ -145,7 +142,7 @@ out:
 static void lnp_batch_cpu(void *descr[], void *cl_arg)
 {
   pthread_once(&fuse_once, fuse_config);
-  lnp_batch_run(descr, cl_arg, lnp_loop_cpu_run, fuse_mode == 2 ? fuse_host : NULL, 0);
+  lnp_batch_run(descr, cl_arg, lnp_loop_cpu_run, fuse_mode ? fuse_cpu : NULL, 0);
 }
 
 #ifdef LNP_HAVE_CUDA

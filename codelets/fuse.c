@@ -86,11 +86,21 @@ static int tile_box(int np, int nd, const int64_t shape[][LNP_FUSE_MAXDIM], cons
   return vol == box;
 }
 
+int lnp_fuse_op_ok_host(int op, int dtype_in, int dtype_out)
+{
+  const int fin = dtype_in == LNP_FLOAT32 || dtype_in == LNP_FLOAT64;
+  const int fout = dtype_out == LNP_FLOAT32 || dtype_out == LNP_FLOAT64;
+  const lnp_op_info *o = lnp_op_get(op);
+  if (!fin || !fout || !o || (o->kind != 'S' && o->kind != 'A' && o->kind != 'C')) return 0;
+  if (o->kind != 'C' && dtype_in != dtype_out) return 0;
+  return lnp_loop_cpu_inner(op, dtype_in, dtype_out) != NULL;
+}
+
 /* A loop that may join a group at all: a fusable op, well formed. */
-static int loop_ok(const lnp_fuse_loop *L)
+static int loop_ok(const lnp_fuse_group *g, const lnp_fuse_loop *L)
 {
   const lnp_loop_desc *d = L->desc;
-  if (!d || !lnp_fuse_op_ok(d->op, d->dtype_in, d->dtype_out)) return 0;
+  if (!d || !(g->host ? lnp_fuse_op_ok_host : lnp_fuse_op_ok)(d->op, d->dtype_in, d->dtype_out)) return 0;
   const int nin = lnp_op_get(d->op)->nin;
   return d->nops == nin + 1 && nin >= 1 && nin <= 2;
 }
@@ -296,7 +306,7 @@ static void finish(lnp_fuse_group *g, const lnp_fuse_loop *loops, int nloops, co
 int lnp_fuse_begin(lnp_fuse_group *g, const lnp_fuse_loop *L, int first)
 {
   loop_dims ld;
-  if (!loop_ok(L) || !dims_of(L->desc, &ld, g->shape, g->origin)) return 0;
+  if (!loop_ok(g, L) || !dims_of(L->desc, &ld, g->shape, g->origin)) return 0;
   g->first = first;
   g->nloops = 0;
   g->ndim = ld.nd;
@@ -369,7 +379,7 @@ int lnp_fuse_extend(lnp_fuse_group *g, const lnp_fuse_loop *L)
 {
   loop_dims ld;
   int64_t shape[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM], origin[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM];
-  if (!loop_ok(L) || !dims_of(L->desc, &ld, shape, origin) || ld.nd != g->ndim) return 0;
+  if (!loop_ok(g, L) || !dims_of(L->desc, &ld, shape, origin) || ld.nd != g->ndim) return 0;
   const lnp_loop_desc *d = L->desc;
   /* pieces cut differently (a halo row of another GPU's tile is a piece
    * of its own): a loop of one piece over the same box is cut like the

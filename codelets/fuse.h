@@ -87,6 +87,9 @@ typedef struct lnp_fuse_inst {
 } lnp_fuse_inst;
 
 typedef struct lnp_fuse_group {
+  int host;              /* planned for the CPU executor (lnp_fuse_run_cpu): every elementwise
+                          * float op with a host loop joins (lnp_fuse_op_ok_host); set by the
+                          * caller before lnp_fuse_begin or lnp_fuse_group_at */
   int first, nloops;     /* the loops [first, first + nloops) of the batch */
   int ndim, npieces;     /* kept dims (>= 1) and pieces */
   int64_t shape[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM];
@@ -98,14 +101,21 @@ typedef struct lnp_fuse_group {
   lnp_fuse_acc acc[LNP_FUSE_MAXACC];
 } lnp_fuse_group;
 
-/* LEGATE_NUMPY_FUSE: 0 off, 1 (default) on CUDA workers, 2 ("all") on
- * every worker, the CPU ones through lnp_fuse_run_host (the tests).  Read
- * by the planner at submission (numpy/batch.c) and by the batch codelet. */
+/* LEGATE_NUMPY_FUSE: 0 off, 1 (default) wherever loops are batched (CUDA
+ * workers; CPU workers in a process without GPUs), 2 ("all") also on CPU
+ * workers beside GPUs.  CPU workers run groups through lnp_fuse_run_cpu.
+ * Read by the planner at submission (numpy/batch.c) and by the batch
+ * codelet. */
 int lnp_fuse_mode(void);
 
 /* 1 if op with these dtypes may be fused (plain IEEE float32/float64
  * arithmetic, copies and casts between them). */
 int lnp_fuse_op_ok(int op, int dtype_in, int dtype_out);
+
+/* The same for the CPU executor: op has a host inner loop of kind S (one
+ * or two operands), A or C, and both dtypes are float32/float64 (exp, log,
+ * power... through NumPy's own loops where those are registered). */
+int lnp_fuse_op_ok_host(int op, int dtype_in, int dtype_out);
 
 /* The group that starts at loop `first` of the batch's nloops loops.
  * dead[i] (nbufs entries, may be NULL) is 1 when batch buffer i is
@@ -127,6 +137,13 @@ int lnp_fuse_extend(lnp_fuse_group *g, const lnp_fuse_loop *L);
  * element by element: the reference the GPU kernel is tested against, and
  * what CPU workers run when fusion is forced on them (LEGATE_NUMPY_FUSE=all). */
 void lnp_fuse_run_host(const lnp_fuse_group *g, void *const *bufptrs);
+
+/* Run a group on a CPU worker, block by block: each op runs over a block
+ * of a row (a few KB, in cache) through its host inner loop
+ * (lnp_loop_cpu_inner), reading loads in place and writing a block buffer;
+ * then the block's stores.  Returns 0, or -1 when nothing ran (an op
+ * without a host loop, out of memory): run the loops one by one. */
+int lnp_fuse_run_cpu(const lnp_fuse_group *g, void *const *bufptrs);
 
 /* The CUDA source of a group's kernel (extern "C" lnp_fused(params, piece)),
  * NUL-terminated in buf; returns its length, or the size needed when it does

@@ -137,6 +137,17 @@ unsigned lnp_loop_fp_take_thread(void);
 typedef void (*lnp_numpy_loop_fn)(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
 int lnp_loop_use_numpy(int op, int dtype, lnp_numpy_loop_fn fn, void *data);
 
+/* The host inner loop of an elementwise op of kind S, A or C for these
+ * dtypes (lnp_loop_execute's, NumPy's own where registered): n elements,
+ * args[0] the output then the inputs, byte strides s[] (0: one value for
+ * all); d gives the op and dtypes (a descriptor without pieces will do).
+ * The CPU fusion executor (fuse_cpu.c) runs a group's ops block by block
+ * through them, so fused results are the unfused loops' to the bit.  NULL
+ * when there is none. */
+typedef void (*lnp_cpu_inner_fn)(char **args, int64_t n, const int64_t *s, const lnp_loop_desc *d, int64_t idx0,
+                                 int64_t idxs);
+lnp_cpu_inner_fn lnp_loop_cpu_inner(int op, int dtype_in, int dtype_out);
+
 /* Run a loop descriptor on the host.  bufptrs[i] is the base address of task
  * buffer i (a compact C-order tile).  nthreads > 1 splits the work with
  * OpenMP.  Returns 0, or -1 for an unsupported op/dtype combination. */

@@ -31,8 +31,7 @@
 
 #define LNP_MAXOPS 4 /* outputs + inputs of any op (WHERE, ARG*_COMBINE) */
 
-typedef void (*lnp_inner_fn)(char **args, int64_t n, const int64_t *s,
-                             const lnp_loop_desc *d, int64_t idx0, int64_t idxs);
+typedef lnp_cpu_inner_fn lnp_inner_fn; /* loop.h */
 
 #define LNP_LOOP_PARAMS                                                        \
   char **args, int64_t n, const int64_t *s, const lnp_loop_desc *d,           \
@@ -571,6 +570,13 @@ static lnp_inner_fn lnp_select(int op, int din, int dout)
     /* registered only where a loop of ours exists (lnp_loop_use_numpy) */
     return lnp_numpy_loops[op][din].fn ? lnp_loop_via_numpy : lnp_table[op][din];
   }
+}
+
+lnp_cpu_inner_fn lnp_loop_cpu_inner(int op, int dtype_in, int dtype_out)
+{
+  const lnp_op_info *o = lnp_op_get(op);
+  if (!o || (o->kind != 'S' && o->kind != 'A' && o->kind != 'C')) return NULL;
+  return lnp_select(op, dtype_in, dtype_out);
 }
 
 int lnp_loop_supported(int op, int dtype_in, int dtype_out)

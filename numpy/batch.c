@@ -42,12 +42,20 @@
  * never back up through lnp_submit. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lnp.h"
 #include "profile.h"
 #include "../codelets/codelets.h"
 #include "../codelets/fuse.h"
 #include "../scheduler/locality.h"
+
+/* batches pending at once on CPU workers (keys by box: one per tile of
+ * the arrays a chain works on, test mode's tiny tiles included), and how
+ * many slots a box's lookup probes */
+#define LNP_BATCH_BOXES 2048
+#define LNP_BATCH_PROBES 16
+#define LNP_BATCH_SIG_BITS 512
 
 typedef struct batch_loop {
   lnp_loop_desc *desc;
@@ -71,7 +79,17 @@ typedef struct batch {
    * when batches happen to be submitted */
   lnp_fuse_group *G;
   int open_start;
+  /* keys by box (CPU workers): the box of iteration space this batch's
+   * loops cover, and when it was last given a loop */
+  int key_nd;      /* the box's dims + 1; 0: never keyed */
+  int64_t key_lo[LNP_MAXDIM], key_hi[LNP_MAXDIM];
+  uint64_t last_use;
+  /* the handles of bufs, one bit each of LNP_BATCH_SIG_BITS (a filter:
+   * most batches are told apart from a handle without scanning bufs) */
+  uint64_t sig[LNP_BATCH_SIG_BITS / 64];
+  int active_at;   /* index in B.active while the batch holds loops, else -1 */
 } batch;
+
 
 static struct {
   int enabled;     /* batching on */
@@ -79,9 +97,14 @@ static struct {
   int early;       /* submit when the GPUs are (nearly) idle */
   long early_inflight; /* ... i.e. at most this many tasks of ours in flight */
   int by_home;     /* key = the written tile's home GPU (several GPUs) */
+  int by_box;      /* key = the box a loop task covers (CPU workers) */
+  uint64_t uses;   /* loops offered (by_box's clock) */
   uint64_t max_bytes;
   batch *b;        /* one per key */
   int nkeys;
+  int *active;     /* the batches that hold loops (B.b indices) */
+  int nactive;
+  int host;        /* plans are for the CPU executor */
   struct held_tile { starpu_data_handle_t h; int home, owner; } *unreg; /* released tiles held until the batches using them are in */
   int nunreg, unreg_cap;
   int plan;        /* plan fusion groups */
@@ -97,6 +120,7 @@ static void batch_free_all(void)
     free(B.b[k].G);
   }
   free(B.b);
+  free(B.active);
   free(B.unreg);
   memset(&B, 0, sizeof B);
 }
@@ -112,26 +136,45 @@ void lnp_batch_init(uint64_t gpu_mem_bytes)
   /* by default with GPUs (GPU-only placement): with two H200s a 16384^2
    * Jacobi sweep took 1.96 ms batched (a batch per GPU, fused, halo copies
    * outside the batches) against 3.8 ms unbatched */
-  if (n < 0 && !(ncuda >= 1 && lnp_codelets_gpu_only())) return;
+  /* and on CPU workers alone, where the batches fuse (fuse_cpu.c):
+   * consecutive loops over the same tile go to one batch (keys by box), so
+   * that a chain of elementwise ops runs as one pass over each tile */
+  const int cpu_only = ncuda == 0 && starpu_cpu_worker_get_count() > 0;
+  if (n < 0 && !(ncuda >= 1 && lnp_codelets_gpu_only()) && !(cpu_only && lnp_fuse_mode())) return;
   /* LEGATE_NUMPY_BATCH_KEYS: keys by tile on CPU workers (tests) */
   const char *keys = getenv("LEGATE_NUMPY_BATCH_KEYS");
   long fake_keys = ncuda == 0 && keys && *keys ? strtol(keys, NULL, 10) : 0;
   if (fake_keys > 64) fake_keys = 64;
   B.by_home = ncuda > 1;
-  B.nkeys = B.by_home ? (int)ncuda : fake_keys > 1 ? (int)fake_keys : 1;
+  B.by_box = cpu_only && fake_keys <= 1 && lnp_fuse_mode();
+  B.nkeys = B.by_home ? (int)ncuda : fake_keys > 1 ? (int)fake_keys : B.by_box ? LNP_BATCH_BOXES : 1;
   B.b = calloc((size_t)B.nkeys, sizeof *B.b);
-  if (!B.b) return;
+  B.active = malloc(sizeof *B.active * (size_t)B.nkeys);
+  if (!B.b || !B.active) {
+    batch_free_all();
+    return;
+  }
+  for (int k = 0; k < B.nkeys; k++) B.b[k].active_at = -1;
   B.enabled = 1;
   B.max_loops = n > 1 ? (int)(n < 4096 ? n : 4096) : 16;
-  B.early = ncuda > 0;
-  B.early_inflight = ncuda > 1 ? (long)ncuda : 1;
-  /* every tile of a batch is on the GPU at once: stay well inside its memory */
-  B.max_bytes = gpu_mem_bytes ? gpu_mem_bytes / 8 : UINT64_MAX;
+  /* submit while the workers have little to do (CPU: fewer tasks of ours
+   * in flight than workers) */
+  B.early = ncuda > 0 || B.by_box;
+  B.early_inflight = ncuda > 1 ? (long)ncuda : ncuda == 1 ? 1 : (long)starpu_cpu_worker_get_count();
+  /* every tile of a batch is on the GPU at once: stay well inside its
+   * memory.  On CPU workers, the tiles all pending batches hold (their
+   * dead temporaries' too, which go back to the tile pool only once their
+   * batch is submitted) stay within half the pool's default size (1/64 of
+   * RAM): beyond, new stores got fresh memory, and first-touch page faults
+   * cost more than the fusion saved. */
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  B.max_bytes = gpu_mem_bytes            ? gpu_mem_bytes / 8
+                : ncuda == 0 && pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page / 64
+                                                      : UINT64_MAX;
   /* plan groups where the batch codelet fuses them */
-  const int fmode = lnp_fuse_mode();
-  B.plan = fmode == 2 || (fmode == 1 && ncuda > 0);
-  for (int k = 0; k < B.nkeys && B.plan; k++)
-    if (!(B.b[k].G = malloc(sizeof *B.b[k].G))) B.plan = 0;
+  /* (each batch's plan is allocated with its first loop) */
+  B.plan = lnp_fuse_mode() != 0;
+  B.host = ncuda == 0; /* planned for the CPU executor: every elementwise float op joins */
   B.hard_cap = B.max_loops * 4;
 }
 
@@ -154,9 +197,90 @@ static void *grow(void *p, int *cap, int need, size_t elem)
   return q;
 }
 
-/* The batch's key for a loop task, or -1 when it cannot join one. */
-static int batch_key(const struct starpu_data_descr *descrs, int nbufs)
+/* Keep B.active in step with whether bt (if one of B.b) holds loops. */
+static void sync_active(batch *bt)
 {
+  if (bt < B.b || bt >= B.b + B.nkeys) return; /* submit_before's part */
+  if (bt->nloops > 0 && bt->active_at < 0) {
+    bt->active_at = B.nactive;
+    B.active[B.nactive++] = (int)(bt - B.b);
+  } else if (bt->nloops == 0 && bt->active_at >= 0) {
+    const int last = B.active[--B.nactive];
+    B.active[bt->active_at] = last;
+    B.b[last].active_at = bt->active_at;
+    bt->active_at = -1;
+  }
+}
+
+static unsigned sig_bit(starpu_data_handle_t h)
+{
+  return (unsigned)(((uintptr_t)h >> 4) * 0x9E3779B97F4A7C15ull >> 32) % LNP_BATCH_SIG_BITS;
+}
+
+static int sig_has(const batch *bt, starpu_data_handle_t h)
+{
+  const unsigned b = sig_bit(h);
+  return (bt->sig[b / 64] >> (b % 64)) & 1;
+}
+
+static lnp_status flush_one(batch *bt);
+
+/* The batch of the box a loop task covers (the bounding box of its
+ * pieces: launch.c makes a task per output tile, so the loops of a chain
+ * over arrays tiled alike give their tasks for one tile the same box): the
+ * batch that has it, else an empty one, else the least recently used one,
+ * flushed first.  -1 on an error (*st set). */
+static int box_key(const lnp_loop_desc *d, lnp_status *st)
+{
+  int64_t lo[LNP_MAXDIM], hi[LNP_MAXDIM];
+  const int nd = d->ndim > 0 ? d->ndim : 0;
+  for (int j = 0; j < nd; j++) {
+    for (int p = 0; p < d->npieces; p++) {
+      const int64_t *w = lnp_loop_piece(d, p);
+      if (p == 0 || w[nd + j] < lo[j]) lo[j] = w[nd + j];
+      if (p == 0 || w[nd + j] + w[j] > hi[j]) hi[j] = w[nd + j] + w[j];
+    }
+  }
+  uint64_t hsh = (uint64_t)nd;
+  for (int j = 0; j < nd; j++) hsh = (hsh * 0x100000001B3ull ^ (uint64_t)lo[j]) * 0x100000001B3ull ^ (uint64_t)hi[j];
+  const int start = (int)(hsh % (uint64_t)B.nkeys);
+  int take = -1, lru = -1;
+  for (int i = 0; i < LNP_BATCH_PROBES; i++) {
+    const int k = (start + i) % B.nkeys;
+    batch *bt = &B.b[k];
+    if (bt->key_nd == nd + 1 && !memcmp(bt->key_lo, lo, sizeof lo[0] * (size_t)nd) &&
+        !memcmp(bt->key_hi, hi, sizeof hi[0] * (size_t)nd)) {
+      take = k; /* this box's batch, pending or not */
+      break;
+    }
+    if (bt->key_nd == 0) { /* never used: the box has no batch further on */
+      if (take < 0 || B.b[take].nloops > 0) take = k;
+      break;
+    }
+    if (bt->nloops == 0 && (take < 0 || B.b[take].nloops > 0)) take = k;
+    if (bt->nloops > 0 && (lru < 0 || bt->last_use < B.b[lru].last_use)) lru = k;
+  }
+  if (take < 0) { /* every probed batch is pending for another box */
+    take = lru;
+    if ((*st = flush_one(&B.b[take]))) return -1;
+  }
+  batch *bt = &B.b[take];
+  if (bt->nloops == 0) {
+    bt->key_nd = nd + 1;
+    memcpy(bt->key_lo, lo, sizeof lo[0] * (size_t)nd);
+    memcpy(bt->key_hi, hi, sizeof hi[0] * (size_t)nd);
+  }
+  return take;
+}
+
+/* The batch's key for a loop task, or -1 when it cannot join one. */
+static int batch_key(const struct starpu_data_descr *descrs, int nbufs, const lnp_loop_desc *d, lnp_status *st)
+{
+  if (B.by_box) {
+    const int k = box_key(d, st);
+    if (k >= 0) B.b[k].last_use = ++B.uses;
+    return k;
+  }
   if (!B.by_home && B.nkeys <= 1) return 0;
   for (int i = 0; i < nbufs; i++) {
     if (!(descrs[i].mode & STARPU_W)) continue;
@@ -173,9 +297,9 @@ static int batch_key(const struct starpu_data_descr *descrs, int nbufs)
 /* 1 if a pending batch other than `self` uses handle h */
 static int used_elsewhere(starpu_data_handle_t h, const batch *self)
 {
-  for (int k = 0; k < B.nkeys; k++) {
-    const batch *bt = &B.b[k];
-    if (bt == self) continue;
+  for (int a = 0; a < B.nactive; a++) {
+    const batch *bt = &B.b[B.active[a]];
+    if (bt == self || !sig_has(bt, h)) continue;
     for (int i = 0; i < bt->nbufs; i++)
       if (bt->bufs[i].handle == h) return 1;
   }
@@ -258,6 +382,8 @@ static lnp_status flush_one(batch *bt)
     }
   }
   bt->nbufs = 0;
+  memset(bt->sig, 0, sizeof bt->sig);
+  sync_active(bt);
   /* the tiles released meanwhile: after the batches that used them */
   release_unregs();
   return st;
@@ -266,8 +392,8 @@ static lnp_status flush_one(batch *bt)
 lnp_status lnp_batch_flush(void)
 {
   lnp_status st = LNP_OK;
-  for (int k = 0; k < B.nkeys; k++) {
-    const lnp_status s1 = flush_one(&B.b[k]);
+  while (B.nactive > 0) {
+    const lnp_status s1 = flush_one(&B.b[B.active[B.nactive - 1]]);
     if (!st) st = s1;
   }
   return st;
@@ -301,6 +427,8 @@ static int batch_add(batch *bt, batch_loop l, int plan)
     int j = 0;
     while (j < bt->nbufs && bt->bufs[j].handle != l.descrs[i].handle) j++;
     if (j == bt->nbufs) {
+      const unsigned b = sig_bit(l.descrs[i].handle);
+      bt->sig[b / 64] |= (uint64_t)1 << (b % 64);
       bt->bufs[bt->nbufs++] = l.descrs[i];
       bt->bytes += starpu_data_get_size(l.descrs[i].handle);
     } else if (!(bt->bufs[j].mode & STARPU_W)) {
@@ -311,7 +439,11 @@ static int batch_add(batch *bt, batch_loop l, int plan)
   }
   const int idx = bt->nloops;
   bt->loops[bt->nloops++] = l;
-  if (plan) {
+  sync_active(bt);
+  if (plan && !bt->G && (bt->G = malloc(sizeof *bt->G))) bt->G->host = B.host;
+  if (plan && !bt->G) {
+    bt->open_start = idx + 1; /* out of memory: no group */
+  } else if (plan) {
     const lnp_fuse_loop fl = {l.desc, l.map, (uint32_t)l.nbuf};
     if (bt->open_start < idx && lnp_fuse_extend(bt->G, &fl)) {
       /* the open group goes on */
@@ -339,14 +471,17 @@ static lnp_status submit_before(batch *bt, int upto)
     if (!batch_add(&first, all[k], 0)) st = lnp_error(LNP_ENOMEM, "out of memory");
   bt->nloops = 0;
   bt->nbufs = 0;
+  memset(bt->sig, 0, sizeof bt->sig);
   bt->bytes = 0;
   bt->open_start = 0;
   for (int k = upto; k < n; k++)
     if (!batch_add(bt, all[k], B.plan) && !st) st = lnp_error(LNP_ENOMEM, "out of memory");
+  sync_active(bt);
   const lnp_status s1 = flush_one(&first);
   if (!st) st = s1;
   free(first.loops);
   free(first.bufs);
+  free(first.G);
   free(all);
   return st;
 }
@@ -355,7 +490,7 @@ static lnp_status submit_before(batch *bt, int upto)
 static int conflicts(const batch *bt, const struct starpu_data_descr *descrs, int nbufs)
 {
   for (int i = 0; i < nbufs; i++)
-    for (int j = 0; j < bt->nbufs; j++)
+    for (int j = 0; j < bt->nbufs && sig_has(bt, descrs[i].handle); j++)
       if (bt->bufs[j].handle == descrs[i].handle && ((bt->bufs[j].mode | descrs[i].mode) & STARPU_W)) return 1;
   return 0;
 }
@@ -367,8 +502,11 @@ void lnp_batch_alone(int on) { B.alone += on ? 1 : -1; }
 static lnp_status flush_conflicting(const struct starpu_data_descr *descrs, int nbufs, int skip)
 {
   lnp_status st = LNP_OK;
-  for (int k = 0; k < B.nkeys && !st; k++)
-    if (k != skip && B.b[k].nloops && conflicts(&B.b[k], descrs, nbufs)) st = flush_one(&B.b[k]);
+  /* downwards: a flushed batch leaves B.active, the last one taking its place */
+  for (int a = B.nactive - 1; a >= 0 && !st; a--) {
+    const int k = B.active[a];
+    if (k != skip && conflicts(&B.b[k], descrs, nbufs)) st = flush_one(&B.b[k]);
+  }
   return st;
 }
 
@@ -387,7 +525,7 @@ int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *d
   for (int i = 0; i < nbufs; i++)
     if (descrs[i].mode & ~(enum starpu_data_access_mode)STARPU_RW) return 0;
   if (!lnp_loop_batchable(arg, arg_size, nbufs)) return 0;
-  const int key = batch_key(descrs, nbufs);
+  const int key = batch_key(descrs, nbufs, arg, st);
   if (key < 0) return 0;
   batch *bt = &B.b[key];
   /* program order between batches: what this loop depends on, or what
@@ -406,12 +544,20 @@ int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *d
    * 668 us against a 537 us kernel) */
   int reads = 0;
   for (int i = 0; i < nbufs && !reads; i++) reads = (descrs[i].mode & STARPU_R) != 0;
-  if (bt->nloops >= B.max_loops || bt->bytes >= B.max_bytes ||
+  /* by box: the bytes all pending batches hold (B.max_bytes above) */
+  uint64_t held = bt->bytes;
+  for (int a = 0; B.by_box && a < B.nactive; a++)
+    if (&B.b[B.active[a]] != bt) held += B.b[B.active[a]].bytes;
+  if (held >= B.max_bytes) {
+    *st = flush_one(bt);
+    return 1;
+  }
+  if (bt->nloops >= B.max_loops ||
       (B.early && reads && lnp_runtime_inflight() <= B.early_inflight)) {
     const int open = B.plan ? bt->open_start : bt->nloops;
     if (open >= bt->nloops) *st = flush_one(bt);
     else if (open > 0) *st = submit_before(bt, open);
-    else if (bt->nloops >= B.hard_cap || bt->bytes >= B.max_bytes) *st = flush_one(bt);
+    else if (bt->nloops >= B.hard_cap) *st = flush_one(bt);
     /* else: one open group, still growing: held */
   }
   return 1;

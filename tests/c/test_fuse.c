@@ -128,22 +128,28 @@ static void fill(batch_t *b, void **bufs, int specials)
   }
 }
 
-/* Run the batch both ways; returns the group sizes found (sizes[k]) */
-static int run_both(batch_t *b, int specials, int *sizes, int *elided, const char *name)
+/* Run the batch loop by loop, and with its groups (planned for the GPU,
+ * or for the CPU executor when host) run by the host interpreter (GPU
+ * plans) and by the CPU executor; returns the group sizes found
+ * (sizes[k]) */
+static int run_both(batch_t *b, int specials, int host, int *sizes, int *elided, const char *name)
 {
-  void *ref[MAXBUF], *fus[MAXBUF];
+  void *ref[MAXBUF], *fus[MAXBUF], *cpu[MAXBUF];
   for (int i = 0; i < b->nbuf; i++) {
     ref[i] = calloc((size_t)b->nelem[i], esz(b->dtype[i]));
     fus[i] = calloc((size_t)b->nelem[i], esz(b->dtype[i]));
+    cpu[i] = calloc((size_t)b->nelem[i], esz(b->dtype[i]));
   }
   fill(b, ref, specials);
   fill(b, fus, specials);
+  fill(b, cpu, specials);
   for (int s = 0; s < b->nloops; s++) {
     void *local[4];
     for (uint32_t k = 0; k < b->loops[s].nbuf; k++) local[k] = ref[b->map[s][k]];
     CHECK(lnp_loop_execute(b->desc[s], local, 1) == 0, "%s: loop %d runs", name, s);
   }
-  lnp_fuse_group *g = malloc(sizeof *g);
+  lnp_fuse_group *g = calloc(1, sizeof *g);
+  g->host = host;
   int ngroups = 0;
   *elided = 0;
   for (int s = 0; s < b->nloops;) {
@@ -151,6 +157,12 @@ static int run_both(batch_t *b, int specials, int *sizes, int *elided, const cha
     sizes[ngroups++] = n;
     if (n >= 2) {
       CHECK(g->first == s && g->nloops == n, "%s: group bounds", name);
+      CHECK(lnp_fuse_run_cpu(g, cpu) == 0, "%s: the CPU executor runs the group", name);
+      if (host) {
+        *elided += g->elided;
+        s += n;
+        continue;
+      }
       lnp_fuse_run_host(g, fus);
       *elided += g->elided;
       /* the kernel's source and parameters exist for every group */
@@ -171,27 +183,37 @@ static int run_both(batch_t *b, int specials, int *sizes, int *elided, const cha
       void *local[4];
       for (uint32_t k = 0; k < b->loops[s].nbuf; k++) local[k] = fus[b->map[s][k]];
       lnp_loop_execute(b->desc[s], local, 1);
+      for (uint32_t k = 0; k < b->loops[s].nbuf; k++) local[k] = cpu[b->map[s][k]];
+      lnp_loop_execute(b->desc[s], local, 1);
     }
     s += n;
   }
   free(g);
   for (int i = 0; i < b->nbuf; i++) {
-    if (!b->dead[i])
-      CHECK(!memcmp(ref[i], fus[i], (size_t)b->nelem[i] * esz(b->dtype[i])), "%s: buffer %d identical", name, i);
+    const size_t bytes = (size_t)b->nelem[i] * esz(b->dtype[i]);
+    if (!b->dead[i] && !host) CHECK(!memcmp(ref[i], fus[i], bytes), "%s: buffer %d identical", name, i);
+    if (!b->dead[i]) CHECK(!memcmp(ref[i], cpu[i], bytes), "%s: buffer %d identical (CPU executor)", name, i);
     free(ref[i]);
     free(fus[i]);
+    free(cpu[i]);
   }
   return ngroups;
 }
 
-static void expect_groups(batch_t *b, int specials, const int *want, int nwant, int want_elided, const char *name)
+static void expect_groups_as(batch_t *b, int specials, int host, const int *want, int nwant, int want_elided,
+                             const char *name)
 {
   int sizes[MAXLOOP], elided;
-  const int n = run_both(b, specials, sizes, &elided, name);
+  const int n = run_both(b, specials, host, sizes, &elided, name);
   int same = n == nwant;
   for (int i = 0; same && i < n; i++) same = sizes[i] == want[i];
   CHECK(same, "%s: %d groups (first %d), want %d (first %d)", name, n, sizes[0], nwant, want[0]);
   CHECK(elided == want_elided, "%s: %d stores dropped, want %d", name, elided, want_elided);
+}
+
+static void expect_groups(batch_t *b, int specials, const int *want, int nwant, int want_elided, const char *name)
+{
+  expect_groups_as(b, specials, 0, want, nwant, want_elided, name);
 }
 
 /* p[1:-1,1:-1] = ((pn[1:-1,2:] + pn[1:-1,:-2]) * dy2 + (pn[2:,1:-1] + pn[:-2,1:-1]) * dx2) / k - c * b[1:-1,1:-1] */
@@ -264,6 +286,9 @@ static void test_mixed(void)
    * again later in the batch: stored; in the last group t2, t3 dropped */
   const int want[3] = {5, 1, 5};
   expect_groups(&b, 1, want, 3, 4, "float32 casts and NaNs");
+  /* on the CPU exp joins: one group, t0, t1, t5 and the last t2, t3 dropped */
+  const int want_host[1] = {11};
+  expect_groups_as(&b, 1, 1, want_host, 1, 5, "float32 casts and NaNs, CPU plan");
   free_batch(&b);
 }
 
@@ -351,6 +376,42 @@ static void test_boundaries(void)
   free_batch(&b);
 }
 
+/* The CPU executor's blocks: rows longer than a block (remainders), a
+ * transposed read, float32 and float64, ops with NumPy-style loops (exp,
+ * log, power, arctan2) and scalars on either side; rows that merge (a
+ * contiguous box) and rows that do not (a column range). */
+static void test_cpu_blocks(void)
+{
+  const int64_t r = 3, c = 1300, sh[1][2] = {{r, c}}, shT[1][2] = {{c, r}}, part[1][2] = {{r, c - 7}};
+  const int D = LNP_FLOAT64, F = LNP_FLOAT32;
+  for (int variant = 0; variant < 3; variant++) {
+    batch_t b = {0};
+    const int A = buffer(&b, D, r * c, 0), Bt = buffer(&b, D, r * c, 0), Xf = buffer(&b, F, r * c, 0);
+    const int t0 = buffer(&b, D, r * c, 1), t1 = buffer(&b, D, r * c, 1), t2 = buffer(&b, D, r * c, 1);
+    const int O = buffer(&b, D, r * c, 0), Of = buffer(&b, F, r * c, 0), t3 = buffer(&b, F, r * c, 1);
+    if (variant == 2) { /* a transposed read of Bt, the output C ordered */
+      loop(&b, LNP_OP_EXP, D, D, 1, shT, T(t0, 0, r, 1), T(A, 0, 1, c), S(0));
+      loop(&b, LNP_OP_ADD, D, D, 1, shT, T(O, 0, r, 1), T(t0, 0, r, 1), T(Bt, 0, 1, c));
+      const int want[1] = {2};
+      expect_groups_as(&b, 1, 1, want, 1, 1, "CPU blocks, transposed");
+      free_batch(&b);
+      continue;
+    }
+    const int64_t(*s)[2] = variant == 0 ? sh : part;
+    loop(&b, LNP_OP_EXP, D, D, 1, s, T(t0, 0, c, 1), T(A, 0, c, 1), S(0));
+    loop(&b, LNP_OP_LOG, D, D, 1, s, T(t1, 0, c, 1), T(Bt, 0, c, 1), S(0));
+    loop(&b, LNP_OP_POWER, D, D, 1, s, T(t2, 0, c, 1), S(1.5), T(t0, 0, c, 1));
+    loop(&b, LNP_OP_ARCTAN2, D, D, 1, s, T(t0, 0, c, 1), T(t2, 0, c, 1), T(t1, 0, c, 1));
+    loop(&b, LNP_OP_SUBTRACT, D, D, 1, s, T(O, 0, c, 1), T(t0, 0, c, 1), S(0.25));
+    loop(&b, LNP_OP_COPY, D, F, 1, s, T(t3, 0, c, 1), T(O, 0, c, 1), S(0));
+    loop(&b, LNP_OP_MULTIPLY, F, F, 1, s, T(Of, 0, c, 1), T(t3, 0, c, 1), T(Xf, 0, c, 1));
+    loop(&b, LNP_OP_SIN, F, F, 1, s, T(Of, 0, c, 1), T(Of, 0, c, 1), S(0));
+    const int want[1] = {8};
+    expect_groups_as(&b, 1, 1, want, 1, 4, variant == 0 ? "CPU blocks, rows merged" : "CPU blocks, a column range");
+    free_batch(&b);
+  }
+}
+
 int main(void)
 {
   test_poisson(1);
@@ -360,6 +421,7 @@ int main(void)
   test_pieces();
   test_cuts();
   test_boundaries();
+  test_cpu_blocks();
   printf("test_fuse: %d fused kernels compiled by NVRTC\n", nvrtc_compiles);
   return check_report();
 }

@@ -91,6 +91,51 @@ def test_fused_on_cpu_workers_matches_numpy(test_mode):
          LEGATE_NUMPY_TEST=test_mode, STARPU_NCUDA="0")
 
 
+@pytest.mark.parametrize("test_mode", ["0", "1"])
+def test_fused_by_default_on_cpu_workers(test_mode):
+    # without GPUs, loops are batched by the box they cover and the batches
+    # fused by default (codelets/fuse_cpu.c)
+    _run("fused", 5 if test_mode == "1" else 300, LEGATE_NUMPY_TEST=test_mode, STARPU_NCUDA="0")
+
+
+CHAIN = textwrap.dedent(
+    """
+    import sys
+    import numpy
+    import legate.numpy as np
+    from legate.numpy import _core
+
+    def chain(m, a, b):
+        return m.exp(a) * 0.5 - b * b + m.sqrt(b)   # 6 loops, all elementwise
+
+    n = int(sys.argv[1])
+    a = np.arange(n, dtype=np.float64) / 7.0
+    b = a + 1.0
+    float(b.sum())
+    tiles = a._arr.ntiles
+    c0 = _core.task_counts()
+    c = chain(np, a, b)
+    got = numpy.asarray(c)
+    c1 = _core.task_counts()
+    d = {k: c1[k] - c0[k] for k in ("fused_groups", "fused_loops", "fused_elided")}
+    print("tiles", tiles, d)
+    # one task per tile runs the whole chain; the 5 temporaries never stored
+    assert d["fused_groups"] == tiles and d["fused_loops"] == 6 * tiles, (tiles, d)
+    assert d["fused_elided"] == 5 * tiles, (tiles, d)
+    an = numpy.arange(n, dtype=numpy.float64) / 7.0
+    want = chain(numpy, an, an + 1.0)
+    assert got.dtype == want.dtype and numpy.array_equal(got, want), numpy.abs(got - want).max()
+    """
+)
+
+
+@pytest.mark.parametrize("test_mode,n", [("0", 1 << 20), ("1", 1000)])
+def test_fused_chain_runs_one_task_per_tile(test_mode, n):
+    r = subprocess.run([sys.executable, "-c", CHAIN, str(n)], capture_output=True, text=True, timeout=600,
+                       env=subprocess_env(LEGATE_NUMPY_TEST=test_mode, STARPU_NCUDA="0"))
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 def test_fusion_off_fuses_nothing():
     _run("none", 300, LEGATE_NUMPY_BATCH="16", LEGATE_NUMPY_FUSE="0", LEGATE_NUMPY_TEST="0")
 

@@ -1,0 +1,179 @@
+/* A fused group (fuse.h) run by a CPU worker.
+ *
+ * The loops of a chain such as Black-Scholes' or a Jacobi sweep each read
+ * and write whole arrays: NumPy makes a temporary per operator, and a pass
+ * over memory per operator is what bounds them.  Here the group's program
+ * runs over one block of a row at a time (LNP_FUSE_CPU_BLOCK elements):
+ * every op of the program over the block, its result in a small buffer of
+ * its own that stays in the core's cache, then the block's stores.  Each
+ * input element is read from memory once and each live output written
+ * once; dead temporaries are never written.
+ *
+ * Each op runs through its host inner loop (lnp_loop_cpu_inner: ours, or
+ * NumPy's own SIMD loop where one is registered), the same function the
+ * unfused loop calls, so results are the unfused loops' to the bit, NaN
+ * payloads included; only the cut into calls differs, which none of these
+ * elementwise loops depends on.  Loads are read in place (their pointer
+ * and stride go to the op); a scalar is a stride-0 operand.
+ *
+ * Order: a tile the group writes is accessed only at the mapping of its
+ * write (fuse.c's rule), so the elements a block reads of it are the ones
+ * the same block writes, and every op of a block runs before its stores.
+ *
+ * Floating-point status is taken around each op, for its own loop's slot,
+ * as the unfused loops report it. */
+#include <fenv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuse.h"
+#include "op_info.h"
+
+/* Elements of a block: a float64 op result is 16 KB, so a program of a
+ * dozen ops keeps its blocks in L2; 512 ran a 7-op chain slower (a call
+ * and a status test per op and block). */
+#define LNP_FUSE_CPU_BLOCK 2048
+
+/* The status an op raised, cleared: clearing costs far more than testing
+ * (the x87 environment is rewritten), and most ops raise nothing. */
+static unsigned take_fp(void)
+{
+  return fetestexcept(FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW | FE_INVALID) ? lnp_loop_fp_take_thread() : 0u;
+}
+
+/* A value for the current block: a byte address and a byte stride. */
+typedef struct cpu_val {
+  char *p;
+  int64_t s;
+} cpu_val;
+
+static int64_t elem_size(int dtype) { return dtype == LNP_FLOAT64 ? 8 : 4; }
+
+/* Store m elements of v to q (byte stride qs), elements of sz bytes. */
+static void store_block(char *q, int64_t qs, cpu_val v, int64_t m, int64_t sz)
+{
+  if (qs == sz && v.s == sz) {
+    memmove(q, v.p, (size_t)(m * sz));
+  } else if (sz == 8) {
+    for (int64_t k = 0; k < m; k++) memcpy(q + k * qs, v.p + k * v.s, 8);
+  } else {
+    for (int64_t k = 0; k < m; k++) memcpy(q + k * qs, v.p + k * v.s, 4);
+  }
+}
+
+int lnp_fuse_run_cpu(const lnp_fuse_group *g, void *const *bufptrs)
+{
+  const int ni = g->ninst, na = g->nacc;
+  lnp_cpu_inner_fn fn[LNP_FUSE_MAXINST];
+  unsigned char fpe[LNP_FUSE_MAXINST];
+  unsigned fp[LNP_FUSE_MAXINST];
+  union {
+    double f64;
+    float f32;
+  } sc[LNP_FUSE_MAXINST];
+  int nbuf = 0, slot[LNP_FUSE_MAXINST];
+  for (int i = 0; i < ni; i++) {
+    const lnp_fuse_inst *in = &g->inst[i];
+    fn[i] = NULL;
+    fpe[i] = 0;
+    fp[i] = 0;
+    slot[i] = -1;
+    if (in->kind == LNP_FI_SCALAR) {
+      if (in->dtype == LNP_FLOAT64) sc[i].f64 = in->scalar;
+      else sc[i].f32 = (float)in->scalar; /* exact: a float32 widened */
+    } else if (in->kind == LNP_FI_OP) {
+      if (!(fn[i] = lnp_loop_cpu_inner(in->op, in->dtype_in, in->dtype))) return -1;
+      fpe[i] = lnp_op_get(in->op)->fpe;
+      slot[i] = nbuf++;
+    }
+  }
+  /* the ops' descriptors (no pieces: the inner loops read op and dtypes) */
+  lnp_loop_desc *desc = calloc((size_t)(nbuf ? nbuf : 1), sizeof *desc);
+  char *blocks = malloc((size_t)(nbuf ? nbuf : 1) * LNP_FUSE_CPU_BLOCK * 8);
+  if (!desc || !blocks) {
+    free(desc);
+    free(blocks);
+    return -1;
+  }
+  for (int i = 0; i < ni; i++) {
+    const lnp_fuse_inst *in = &g->inst[i];
+    if (slot[i] < 0) continue;
+    lnp_loop_desc *d = &desc[slot[i]];
+    d->op = in->op;
+    d->dtype_in = in->dtype_in;
+    d->dtype_out = in->dtype;
+    d->nops = lnp_op_nops(in->op);
+    d->fp_slot = in->fp_slot;
+  }
+  lnp_loop_fp_take_thread(); /* earlier work's status is not the group's */
+  cpu_val v[LNP_FUSE_MAXINST];
+  for (int p = 0; p < g->npieces; p++) {
+    /* the piece's dims, merged where every access runs on contiguously */
+    int64_t ext[LNP_FUSE_MAXDIM], str[LNP_FUSE_MAXACC][LNP_FUSE_MAXDIM];
+    int nd = 0, empty = 0;
+    for (int j = 0; j < g->ndim; j++) {
+      const int64_t e = g->shape[p][j];
+      empty |= e == 0;
+      int merge = nd > 0;
+      for (int a = 0; a < na && merge; a++) merge = str[a][nd - 1] == g->acc[a].map.str[p][j] * e;
+      if (merge) {
+        ext[nd - 1] *= e;
+        for (int a = 0; a < na; a++) str[a][nd - 1] = g->acc[a].map.str[p][j];
+      } else {
+        ext[nd] = e;
+        for (int a = 0; a < na; a++) str[a][nd] = g->acc[a].map.str[p][j];
+        nd++;
+      }
+    }
+    if (empty) continue;
+    const int last = nd - 1;
+    int64_t idx[LNP_FUSE_MAXDIM] = {0}, rows = 1;
+    for (int j = 0; j < last; j++) rows *= ext[j];
+    char *row[LNP_FUSE_MAXACC];
+    int64_t sz[LNP_FUSE_MAXACC], step[LNP_FUSE_MAXACC];
+    for (int a = 0; a < na; a++) {
+      sz[a] = elem_size(g->acc[a].dtype);
+      step[a] = str[a][last] * sz[a];
+    }
+    for (int64_t r = 0; r < rows; r++) {
+      for (int a = 0; a < na; a++) {
+        int64_t e = g->acc[a].map.off[p];
+        for (int j = 0; j < last; j++) e += idx[j] * str[a][j];
+        row[a] = (char *)bufptrs[g->acc[a].map.buf[p]] + e * sz[a];
+      }
+      for (int64_t j0 = 0; j0 < ext[last]; j0 += LNP_FUSE_CPU_BLOCK) {
+        const int64_t m = ext[last] - j0 < LNP_FUSE_CPU_BLOCK ? ext[last] - j0 : LNP_FUSE_CPU_BLOCK;
+        for (int i = 0; i < ni; i++) {
+          const lnp_fuse_inst *in = &g->inst[i];
+          if (in->kind == LNP_FI_LOAD) {
+            v[i].p = row[in->a] + j0 * step[in->a];
+            v[i].s = step[in->a];
+          } else if (in->kind == LNP_FI_SCALAR) {
+            v[i].p = (char *)&sc[i];
+            v[i].s = 0;
+          } else {
+            char *args[3] = {blocks + (size_t)slot[i] * LNP_FUSE_CPU_BLOCK * 8, v[in->a].p,
+                             in->b >= 0 ? v[in->b].p : NULL};
+            const int64_t s[3] = {elem_size(in->dtype), v[in->a].s, in->b >= 0 ? v[in->b].s : 0};
+            fn[i](args, m, s, &desc[slot[i]], 0, 0);
+            if (fpe[i]) fp[i] |= take_fp();
+            v[i].p = args[0];
+            v[i].s = s[0];
+          }
+        }
+        for (int a = 0; a < na; a++)
+          if (g->acc[a].store && !g->acc[a].drop)
+            store_block(row[a] + j0 * step[a], step[a], v[g->acc[a].value], m, sz[a]);
+      }
+      for (int j = last - 1; j >= 0; j--) { /* next row, C order */
+        if (++idx[j] < ext[j]) break;
+        idx[j] = 0;
+      }
+    }
+  }
+  for (int i = 0; i < ni; i++)
+    if (fpe[i] && fp[i]) lnp_loop_fp_record(g->inst[i].fp_slot, fp[i]);
+  free(desc);
+  free(blocks);
+  return 0;
+}
