@@ -25,6 +25,7 @@
 #include "../data-interfaces/nd_interface.h"
 #include "codelets.h"
 #include "fuse.h"
+#include "scratch.h"
 
 typedef void (*lnp_loop_run_fn)(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t arg_size);
 
@@ -74,7 +75,8 @@ static void lnp_batch_run(void *descr[], void *cl_arg, lnp_loop_run_fn run, lnp_
   const uint8_t *dead = (const uint8_t *)p;
   if ((size_t)(end - p) < lnp_batch_pad8(nbt)) goto bad;
   p += lnp_batch_pad8(nbt);
-  loops = malloc(sizeof *loops * (head.nsub ? head.nsub : 1));
+  lnp_scratch_begin(); /* worker memory without malloc (scratch.h) */
+  loops = lnp_scratch_alloc(sizeof *loops * (head.nsub ? head.nsub : 1), 0);
   if (!loops) goto oom;
   uint32_t maxbuf = 0;
   for (uint32_t s = 0; s < head.nsub; s++) {
@@ -93,11 +95,11 @@ static void lnp_batch_run(void *descr[], void *cl_arg, lnp_loop_run_fn run, lnp_
     loops[s] = (lnp_fuse_loop){d, map, sub.nbuf};
     if (sub.nbuf > maxbuf) maxbuf = sub.nbuf;
   }
-  sb = malloc(sizeof(void *) * (maxbuf ? maxbuf : 1));
+  sb = lnp_scratch_alloc(sizeof(void *) * (maxbuf ? maxbuf : 1), 0);
   if (!sb) goto oom;
   if (fuse) {
-    ptrs = malloc(sizeof(void *) * (nbt ? nbt : 1));
-    g = malloc(sizeof *g);
+    ptrs = lnp_scratch_alloc(sizeof(void *) * (nbt ? nbt : 1), 0);
+    g = lnp_scratch_alloc(sizeof *g, 0);
     if (!ptrs || !g) goto oom;
     g->host = !cuda; /* a CPU worker fuses every elementwise float op it has a loop for */
     for (unsigned i = 0; i < nbt; i++) ptrs[i] = LNP_ND_GET_PTR(descr[i]);
@@ -133,10 +135,7 @@ oom:
 bad:
   lnp_codelets_report("malformed batch task argument");
 out:
-  free(loops);
-  free(sb);
-  free(ptrs);
-  free(g);
+  (void)loops; /* scratch: released by the next batch's begin */
 }
 
 static void lnp_batch_cpu(void *descr[], void *cl_arg)

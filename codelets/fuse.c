@@ -91,9 +91,15 @@ int lnp_fuse_op_ok_host(int op, int dtype_in, int dtype_out)
   const int fin = dtype_in == LNP_FLOAT32 || dtype_in == LNP_FLOAT64;
   const int fout = dtype_out == LNP_FLOAT32 || dtype_out == LNP_FLOAT64;
   const lnp_op_info *o = lnp_op_get(op);
-  if (!fin || !fout || !o || (o->kind != 'S' && o->kind != 'A' && o->kind != 'C')) return 0;
-  if (o->kind != 'C' && dtype_in != dtype_out) return 0;
-  return lnp_loop_cpu_inner(op, dtype_in, dtype_out) != NULL;
+  if (!fin || !o) return 0;
+  switch (o->kind) {
+  case 'P': return dtype_out == LNP_BOOL && o->nin <= 2 && lnp_loop_cpu_inner(op, dtype_in, dtype_out) != NULL;
+  case 'C': return fout && lnp_loop_cpu_inner(op, dtype_in, dtype_out) != NULL;
+  case 'S':
+  case 'A':
+  case 'W': return dtype_in == dtype_out && lnp_loop_cpu_inner(op, dtype_in, dtype_out) != NULL;
+  default: return 0;
+  }
 }
 
 /* A loop that may join a group at all: a fusable op, well formed. */
@@ -102,7 +108,7 @@ static int loop_ok(const lnp_fuse_group *g, const lnp_fuse_loop *L)
   const lnp_loop_desc *d = L->desc;
   if (!d || !(g->host ? lnp_fuse_op_ok_host : lnp_fuse_op_ok)(d->op, d->dtype_in, d->dtype_out)) return 0;
   const int nin = lnp_op_get(d->op)->nin;
-  return d->nops == nin + 1 && nin >= 1 && nin <= 2;
+  return d->nops == nin + 1 && nin >= 1 && nin <= (g->host ? 3 : 2);
 }
 
 /* Operand k of a loop in every piece: 1 and its map for a tile, 0 and the
@@ -194,7 +200,7 @@ static int scalar_value(lnp_fuse_group *g, const lnp_scalar *s, int dtype)
     if (g->inst[i].kind == LNP_FI_SCALAR && g->inst[i].dtype == dtype && !memcmp(&g->inst[i].scalar, &v, sizeof v))
       return i;
   if (g->ninst >= LNP_FUSE_MAXINST) return -1;
-  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_SCALAR, 0, dtype, dtype, -1, -1, v, 0};
+  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_SCALAR, 0, dtype, dtype, -1, -1, v, 0, -1};
   return g->ninst++;
 }
 
@@ -216,7 +222,7 @@ static int read_value(lnp_fuse_group *g, const lnp_fuse_map *m, int dtype)
   }
   if (g->nacc >= LNP_FUSE_MAXACC || g->ninst >= LNP_FUSE_MAXINST) return -1;
   g->acc[g->nacc] = (lnp_fuse_acc){0, 0, dtype, g->ninst, *m};
-  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_LOAD, 0, dtype, dtype, g->nacc, -1, 0.0, 0};
+  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_LOAD, 0, dtype, dtype, g->nacc, -1, 0.0, 0, -1};
   g->nacc++;
   return g->ninst++;
 }
@@ -248,17 +254,20 @@ static int add_loop(lnp_fuse_group *g, const lnp_fuse_loop *L, const loop_dims *
 {
   const lnp_loop_desc *d = L->desc;
   const int nin = d->nops - 1, np = g->npieces;
-  int vin[2] = {-1, -1};
+  const int where = lnp_op_get(d->op)->kind == 'W';
+  int vin[3] = {-1, -1, -1};
   for (int k = 1; k <= nin; k++) {
     lnp_fuse_map m;
     int sc = -1;
+    const int dt = where && k == 1 ? LNP_BOOL : d->dtype_in; /* WHERE's condition */
     const int r = operand_map(L, ld, np, k, &m, &sc);
-    if (r < 0) return 0;
-    vin[k - 1] = r == 0 ? scalar_value(g, &d->scalars[sc], d->dtype_in) : read_value(g, &m, d->dtype_in);
+    if (r < 0 || (r == 0 && dt == LNP_BOOL)) return 0;
+    vin[k - 1] = r == 0 ? scalar_value(g, &d->scalars[sc], dt) : read_value(g, &m, dt);
     if (vin[k - 1] < 0) return 0;
   }
   if (g->ninst >= LNP_FUSE_MAXINST) return 0;
-  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_OP, d->op, d->dtype_out, d->dtype_in, vin[0], vin[1], 0.0, d->fp_slot};
+  g->inst[g->ninst] = (lnp_fuse_inst){LNP_FI_OP, d->op, d->dtype_out, d->dtype_in, vin[0], vin[1], 0.0, d->fp_slot,
+                                      vin[2]};
   const int v = g->ninst++;
   lnp_fuse_map m;
   int sc = -1;
@@ -386,20 +395,16 @@ int lnp_fuse_extend(lnp_fuse_group *g, const lnp_fuse_loop *L)
    * group, a group of one piece like the loop */
   int64_t cut_buf[(sizeof(lnp_loop_desc) + sizeof(int64_t) * (2 * LNP_MAXDIM + 4 * (2 + LNP_MAXDIM)) *
                    LNP_FUSE_MAXPIECES) / sizeof(int64_t) + 1];
-  lnp_fuse_group *saved = NULL;
+  lnp_fuse_group saved_copy, *saved = NULL; /* on the stack: workers plan too, without malloc (scratch.h) */
   lnp_fuse_loop cut = *L;
   if (!same_shape(g, shape, &ld, d->npieces)) {
     const lnp_loop_desc *c = d->nops <= 4 ? cut_like(g, d, &ld, shape, cut_buf) : NULL;
     if (c) {
       cut.desc = c; /* the loop now has the group's pieces */
-    } else if ((saved = malloc(sizeof *saved))) {
-      memcpy(saved, g, sizeof *saved);
-      if (!cut_group(g, d->npieces, shape, origin)) {
-        free(saved);
-        return 0;
-      }
     } else {
-      return 0;
+      saved = &saved_copy;
+      memcpy(saved, g, sizeof *saved);
+      if (!cut_group(g, d->npieces, shape, origin)) return 0;
     }
   }
   const int ninst = g->ninst, nacc = g->nacc;
@@ -408,7 +413,6 @@ int lnp_fuse_extend(lnp_fuse_group *g, const lnp_fuse_loop *L)
   if (!add_loop(g, &cut, &ld, &upd, &old)) {
     if (saved) {
       memcpy(g, saved, sizeof *g);
-      free(saved);
       return 0;
     }
     g->ninst = ninst;
@@ -416,7 +420,6 @@ int lnp_fuse_extend(lnp_fuse_group *g, const lnp_fuse_loop *L)
     if (upd >= 0) g->acc[upd].value = old;
     return 0;
   }
-  free(saved);
   g->nloops++;
   return 1;
 }

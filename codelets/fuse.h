@@ -84,6 +84,7 @@ typedef struct lnp_fuse_inst {
   int32_t a, b;   /* LNP_FI_OP: operand values (b = -1 for unary ops); LNP_FI_LOAD: the access */
   double scalar;  /* LNP_FI_SCALAR (a float32 scalar widened exactly) */
   int32_t fp_slot; /* LNP_FI_OP: its loop's (loop.h), for the host run's floating-point status */
+  int32_t c;      /* LNP_FI_OP of three operands (WHERE's y, CPU groups only) */
 } lnp_fuse_inst;
 
 typedef struct lnp_fuse_group {
@@ -113,8 +114,9 @@ int lnp_fuse_mode(void);
 int lnp_fuse_op_ok(int op, int dtype_in, int dtype_out);
 
 /* The same for the CPU executor: op has a host inner loop of kind S (one
- * or two operands), A or C, and both dtypes are float32/float64 (exp, log,
- * power... through NumPy's own loops where those are registered). */
+ * or two operands), A or C over float32/float64 (exp, log, power...
+ * through NumPy's own loops where those are registered), a comparison of
+ * them (kind P: a bool value) or a WHERE choosing between them. */
 int lnp_fuse_op_ok_host(int op, int dtype_in, int dtype_out);
 
 /* The group that starts at loop `first` of the batch's nloops loops.

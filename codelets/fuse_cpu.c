@@ -28,6 +28,7 @@
 
 #include "fuse.h"
 #include "op_info.h"
+#include "scratch.h"
 
 /* Elements of a block: a float64 op result is 16 KB, so a program of a
  * dozen ops keeps its blocks in L2; 512 ran a 7-op chain slower (a call
@@ -41,23 +42,31 @@ static unsigned take_fp(void)
   return fetestexcept(FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW | FE_INVALID) ? lnp_loop_fp_take_thread() : 0u;
 }
 
+/* An op's block buffer, with a gap after it: NumPy's loops take buffers
+ * that touch as overlapping (nomemoverlap compares one past the end) and
+ * then leave their SIMD paths for scalar libm calls (exp: 4x slower). */
+#define LNP_FUSE_CPU_SLOT (LNP_FUSE_CPU_BLOCK * 8 + 64)
+
 /* A value for the current block: a byte address and a byte stride. */
 typedef struct cpu_val {
   char *p;
   int64_t s;
 } cpu_val;
 
-static int64_t elem_size(int dtype) { return dtype == LNP_FLOAT64 ? 8 : 4; }
+static int64_t elem_size(int dtype) { return (int64_t)lnp_dtype_size(dtype); }
 
-/* Store m elements of v to q (byte stride qs), elements of sz bytes. */
+/* Store m elements of v to q (byte stride qs), elements of sz bytes
+ * (float64, float32 or bool). */
 static void store_block(char *q, int64_t qs, cpu_val v, int64_t m, int64_t sz)
 {
   if (qs == sz && v.s == sz) {
     memmove(q, v.p, (size_t)(m * sz));
   } else if (sz == 8) {
     for (int64_t k = 0; k < m; k++) memcpy(q + k * qs, v.p + k * v.s, 8);
-  } else {
+  } else if (sz == 4) {
     for (int64_t k = 0; k < m; k++) memcpy(q + k * qs, v.p + k * v.s, 4);
+  } else {
+    for (int64_t k = 0; k < m; k++) q[k * qs] = v.p[k * v.s];
   }
 }
 
@@ -88,11 +97,11 @@ int lnp_fuse_run_cpu(const lnp_fuse_group *g, void *const *bufptrs)
     }
   }
   /* the ops' descriptors (no pieces: the inner loops read op and dtypes) */
-  lnp_loop_desc *desc = calloc((size_t)(nbuf ? nbuf : 1), sizeof *desc);
-  char *blocks = malloc((size_t)(nbuf ? nbuf : 1) * LNP_FUSE_CPU_BLOCK * 8);
+  const lnp_scratch_mark mark = lnp_scratch_here();
+  lnp_loop_desc *desc = lnp_scratch_alloc((size_t)(nbuf ? nbuf : 1) * sizeof *desc, 1);
+  char *blocks = lnp_scratch_alloc((size_t)(nbuf ? nbuf : 1) * LNP_FUSE_CPU_SLOT, 0);
   if (!desc || !blocks) {
-    free(desc);
-    free(blocks);
+    lnp_scratch_release(mark);
     return -1;
   }
   for (int i = 0; i < ni; i++) {
@@ -104,6 +113,22 @@ int lnp_fuse_run_cpu(const lnp_fuse_group *g, void *const *bufptrs)
     d->dtype_out = in->dtype;
     d->nops = lnp_op_nops(in->op);
     d->fp_slot = in->fp_slot;
+  }
+  /* an op whose value a store keeps writes it there itself (no copy from
+   * its block) when no load reads that tile: a load of it (the same
+   * elements: fuse.c's rule) may still be needed by a later op */
+  int direct[LNP_FUSE_MAXINST], stored_by_op[LNP_FUSE_MAXACC];
+  for (int i = 0; i < ni; i++) direct[i] = -1;
+  for (int a = 0; a < na; a++) {
+    const lnp_fuse_acc *st = &g->acc[a];
+    stored_by_op[a] = 0;
+    if (!st->store || st->drop || g->inst[st->value].kind != LNP_FI_OP || direct[st->value] >= 0) continue;
+    int loaded = 0;
+    for (int b = 0; b < na && !loaded; b++)
+      for (int p = 0; p < g->npieces && !loaded && !g->acc[b].store; p++) loaded = g->acc[b].map.buf[p] == st->map.buf[p];
+    if (loaded) continue;
+    direct[st->value] = a;
+    stored_by_op[a] = 1;
   }
   lnp_loop_fp_take_thread(); /* earlier work's status is not the group's */
   cpu_val v[LNP_FUSE_MAXINST];
@@ -152,9 +177,12 @@ int lnp_fuse_run_cpu(const lnp_fuse_group *g, void *const *bufptrs)
             v[i].p = (char *)&sc[i];
             v[i].s = 0;
           } else {
-            char *args[3] = {blocks + (size_t)slot[i] * LNP_FUSE_CPU_BLOCK * 8, v[in->a].p,
-                             in->b >= 0 ? v[in->b].p : NULL};
-            const int64_t s[3] = {elem_size(in->dtype), v[in->a].s, in->b >= 0 ? v[in->b].s : 0};
+            const int three = desc[slot[i]].nops == 4; /* WHERE */
+            const int da = direct[i];
+            char *args[4] = {da >= 0 ? row[da] + j0 * step[da] : blocks + (size_t)slot[i] * LNP_FUSE_CPU_SLOT,
+                             v[in->a].p, in->b >= 0 ? v[in->b].p : NULL, three ? v[in->c].p : NULL};
+            const int64_t s[4] = {da >= 0 ? step[da] : elem_size(in->dtype), v[in->a].s,
+                                  in->b >= 0 ? v[in->b].s : 0, three ? v[in->c].s : 0};
             fn[i](args, m, s, &desc[slot[i]], 0, 0);
             if (fpe[i]) fp[i] |= take_fp();
             v[i].p = args[0];
@@ -162,7 +190,7 @@ int lnp_fuse_run_cpu(const lnp_fuse_group *g, void *const *bufptrs)
           }
         }
         for (int a = 0; a < na; a++)
-          if (g->acc[a].store && !g->acc[a].drop)
+          if (g->acc[a].store && !g->acc[a].drop && !stored_by_op[a])
             store_block(row[a] + j0 * step[a], step[a], v[g->acc[a].value], m, sz[a]);
       }
       for (int j = last - 1; j >= 0; j--) { /* next row, C order */
@@ -173,7 +201,6 @@ int lnp_fuse_run_cpu(const lnp_fuse_group *g, void *const *bufptrs)
   }
   for (int i = 0; i < ni; i++)
     if (fpe[i] && fp[i]) lnp_loop_fp_record(g->inst[i].fp_slot, fp[i]);
-  free(desc);
-  free(blocks);
+  lnp_scratch_release(mark);
   return 0;
 }

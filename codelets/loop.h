@@ -137,7 +137,7 @@ unsigned lnp_loop_fp_take_thread(void);
 typedef void (*lnp_numpy_loop_fn)(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
 int lnp_loop_use_numpy(int op, int dtype, lnp_numpy_loop_fn fn, void *data);
 
-/* The host inner loop of an elementwise op of kind S, A or C for these
+/* The host inner loop of an elementwise op of kind S, A, C, P or W for these
  * dtypes (lnp_loop_execute's, NumPy's own where registered): n elements,
  * args[0] the output then the inputs, byte strides s[] (0: one value for
  * all); d gives the op and dtypes (a descriptor without pieces will do).

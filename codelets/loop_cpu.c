@@ -575,7 +575,7 @@ static lnp_inner_fn lnp_select(int op, int din, int dout)
 lnp_cpu_inner_fn lnp_loop_cpu_inner(int op, int dtype_in, int dtype_out)
 {
   const lnp_op_info *o = lnp_op_get(op);
-  if (!o || (o->kind != 'S' && o->kind != 'A' && o->kind != 'C')) return NULL;
+  if (!o || !o->kind || !strchr("SACPW", o->kind)) return NULL;
   return lnp_select(op, dtype_in, dtype_out);
 }
 

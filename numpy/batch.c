@@ -30,12 +30,23 @@
  * (W: a loop overwrites it whole before any loop reads it), read first (R,
  * or RW when a later loop writes it), RW first (RW).
  *
- * By default with CUDA workers (GPU-only placement; a batch per GPU), one
- * process, no trace (a trace names every loop); LEGATE_NUMPY_BATCH=0 turns
- * it off, N >= 2 sets the size and also batches on CPU workers (no early
- * submission then: the tests use it to run every op through batches, and
- * LEGATE_NUMPY_BATCH_KEYS=K spreads CPU loops over K batches by tile, to
- * exercise the ordering between batches).
+ * By default with CUDA workers (GPU-only placement; a batch per GPU) and
+ * on CPU workers alone (a batch per box: below), one process, no trace (a
+ * trace names every loop); LEGATE_NUMPY_BATCH=0 turns it off, N >= 2 sets
+ * the size (and batches on CPU workers beside GPUs: the tests use it to run
+ * every op through batches; LEGATE_NUMPY_BATCH_KEYS=K spreads CPU loops
+ * over K batches by tile, to exercise the ordering between batches).
+ *
+ * CPU workers alone: batches are keyed by the box of iteration space a
+ * loop task covers (launch.c makes one task per output tile, so the tasks
+ * of a chain of elementwise ops over arrays tiled alike have the same box
+ * for the same tile), and CPU workers run a batch's fused groups through
+ * the block executor (codelets/fuse_cpu.c): a chain runs as one task per
+ * tile that reads its inputs once.  Up to LNP_BATCH_BOXES batches pend at
+ * once (test mode's tiny tiles make hundreds), found by a hashed probe;
+ * each keeps a bit signature of its handles so that the conflict and
+ * release checks skip the batches a tile is not in.  The tiles all
+ * pending batches hold stay under 1/64 of RAM.
  *
  * In the engine: lnp_submit (submit.c) offers loops here; batches and the
  * tasks of lnp_batch_alone go out through lnp_submit_direct (distributed.c),

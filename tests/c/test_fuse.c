@@ -50,9 +50,9 @@ typedef struct {
 static opnd T(int buf, int64_t off, int64_t s0, int64_t s1) { return (opnd){{buf, buf}, {off, off}, {{s0, s1}, {s0, s1}}, 0}; }
 static opnd S(double v) { return (opnd){{-1, -1}, {0, 0}, {{0, 0}, {0, 0}}, v}; }
 
-/* Append a loop over npieces pieces of shape[p] (2-D), operands out, a, b. */
-static void loop(batch_t *b, int op, int din, int dout, int npieces, const int64_t shape[][2], opnd out, opnd a,
-                 opnd bb)
+/* Append a loop over npieces pieces of shape[p] (2-D), operands ops[]
+ * (the output first). */
+static void loop_ops(batch_t *b, int op, int din, int dout, int npieces, const int64_t shape[][2], const opnd *ops)
 {
   const int nops = op == LNP_OP_COPY ? 2 : lnp_op_nops(op);
   lnp_loop_desc *d = calloc(1, lnp_loop_desc_size(2, nops, npieces));
@@ -62,7 +62,6 @@ static void loop(batch_t *b, int op, int din, int dout, int npieces, const int64
   d->ndim = 2;
   d->nops = nops;
   d->npieces = npieces;
-  opnd ops[3] = {out, a, bb};
   uint32_t *map = b->map[b->nloops];
   int nlocal = 0, nsc = 0;
   for (int k = 0; k < nops; k++) {
@@ -95,6 +94,14 @@ static void loop(batch_t *b, int op, int din, int dout, int npieces, const int64
   b->nloops++;
 }
 
+/* Append a loop with operands out, a, b. */
+static void loop(batch_t *b, int op, int din, int dout, int npieces, const int64_t shape[][2], opnd out, opnd a,
+                 opnd bb)
+{
+  const opnd ops[3] = {out, a, bb};
+  loop_ops(b, op, din, dout, npieces, shape, ops);
+}
+
 /* Where the last loop's pieces start (launch.c's cuts; loop() leaves 0). */
 static void origins(batch_t *b, const int64_t org[][2])
 {
@@ -110,7 +117,7 @@ static void free_batch(batch_t *b)
   for (int i = 0; i < b->nloops; i++) free(b->desc[i]);
 }
 
-static size_t esz(int dt) { return dt == LNP_FLOAT64 ? 8 : 4; }
+static size_t esz(int dt) { return dt == LNP_FLOAT64 ? 8 : dt == LNP_BOOL ? 1 : 4; }
 
 /* deterministic values, some NaN and negative zero when asked */
 static void fill(batch_t *b, void **bufs, int specials)
@@ -122,7 +129,8 @@ static void fill(batch_t *b, void **bufs, int specials)
       double v = ((x >> 8) % 20001) / 1000.0 - 10.0;
       if (specials && (x >> 20) % 17 == 0) v = NAN;
       if (specials && (x >> 20) % 19 == 0) v = -0.0;
-      if (b->dtype[i] == LNP_FLOAT64) ((double *)bufs[i])[e] = v;
+      if (b->dtype[i] == LNP_BOOL) ((unsigned char *)bufs[i])[e] = (unsigned char)((x >> 9) & 1);
+      else if (b->dtype[i] == LNP_FLOAT64) ((double *)bufs[i])[e] = v;
       else ((float *)bufs[i])[e] = (float)v;
     }
   }
@@ -408,6 +416,21 @@ static void test_cpu_blocks(void)
     loop(&b, LNP_OP_SIN, F, F, 1, s, T(Of, 0, c, 1), T(Of, 0, c, 1), S(0));
     const int want[1] = {8};
     expect_groups_as(&b, 1, 1, want, 1, 4, variant == 0 ? "CPU blocks, rows merged" : "CPU blocks, a column range");
+    free_batch(&b);
+  }
+  /* comparisons and where: a bool value in the group (Black-Scholes' cnd:
+   * where(d > 0, 1 - w, w)), its mask live or dead */
+  for (int live = 0; live < 2; live++) {
+    batch_t b = {0};
+    const int A = buffer(&b, D, r * c, 0), W = buffer(&b, D, r * c, 0), O = buffer(&b, D, r * c, 0);
+    const int m = buffer(&b, LNP_BOOL, r * c, !live), t = buffer(&b, D, r * c, 1);
+    loop(&b, LNP_OP_GREATER, D, LNP_BOOL, 1, sh, T(m, 0, c, 1), T(A, 0, c, 1), S(0.0));
+    loop(&b, LNP_OP_SUBTRACT, D, D, 1, sh, T(t, 0, c, 1), S(1.0), T(W, 0, c, 1));
+    const opnd w[4] = {T(O, 0, c, 1), T(m, 0, c, 1), T(t, 0, c, 1), T(W, 0, c, 1)};
+    loop_ops(&b, LNP_OP_WHERE, D, D, 1, sh, w);
+    loop(&b, LNP_OP_MULTIPLY, D, D, 1, sh, T(O, 0, c, 1), T(O, 0, c, 1), T(A, 0, c, 1));
+    const int want[1] = {4};
+    expect_groups_as(&b, 1, 1, want, 1, live ? 1 : 2, live ? "CPU where, mask live" : "CPU where, mask dead");
     free_batch(&b);
   }
 }
