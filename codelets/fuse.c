@@ -384,6 +384,93 @@ static int cut_group(lnp_fuse_group *g, int np, const int64_t shape[][LNP_FUSE_M
   return 1;
 }
 
+/* Pieces cut differently on both sides (a stencil's first op cut at two
+ * shifted tile boundaries, the next at one): when the group's pieces and
+ * the loop's tile boxes of the same extents, both are re-cut to their
+ * intersections (at most LNP_FUSE_MAXPIECES): the loop into buf (as
+ * cut_like), the group's accesses in place (as cut_group).  NULL, g
+ * unchanged, if they do not. */
+static const lnp_loop_desc *refine(lnp_fuse_group *g, const lnp_loop_desc *d, const loop_dims *ld,
+                                   const int64_t shape[][LNP_FUSE_MAXDIM], const int64_t origin[][LNP_FUSE_MAXDIM],
+                                   void *buf)
+{
+  const int nd = g->ndim, gp = g->npieces, lp = d->npieces;
+  int64_t glo[LNP_FUSE_MAXDIM], llo[LNP_FUSE_MAXDIM], ext[LNP_FUSE_MAXDIM];
+  if (ld->nd != nd) return NULL;
+  for (int k = 0; k < nd; k++) {
+    int64_t a = g->origin[0][k], b = g->origin[0][k] + g->shape[0][k];
+    for (int p = 1; p < gp; p++) {
+      if (g->origin[p][k] < a) a = g->origin[p][k];
+      if (g->origin[p][k] + g->shape[p][k] > b) b = g->origin[p][k] + g->shape[p][k];
+    }
+    ext[k] = b - a;
+  }
+  if (!tile_box(gp, nd, g->shape, g->origin, ext, glo) || !tile_box(lp, nd, shape, origin, ext, llo)) return NULL;
+  int n = 0, gi[LNP_FUSE_MAXPIECES], li[LNP_FUSE_MAXPIECES];
+  int64_t ro[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM], rs[LNP_FUSE_MAXPIECES][LNP_FUSE_MAXDIM]; /* box-relative */
+  for (int p = 0; p < gp; p++)
+    for (int q = 0; q < lp; q++) {
+      int64_t lo[LNP_FUSE_MAXDIM], ex[LNP_FUSE_MAXDIM];
+      int empty = 0;
+      for (int k = 0; k < nd && !empty; k++) {
+        const int64_t ga = g->origin[p][k] - glo[k], la = origin[q][k] - llo[k];
+        const int64_t a = ga > la ? ga : la;
+        const int64_t gb = ga + g->shape[p][k], lb = la + shape[q][k];
+        const int64_t b = gb < lb ? gb : lb;
+        empty = b <= a;
+        lo[k] = a;
+        ex[k] = b - a;
+      }
+      if (empty) continue;
+      if (n == LNP_FUSE_MAXPIECES) return NULL;
+      gi[n] = p;
+      li[n] = q;
+      memcpy(ro[n], lo, sizeof lo);
+      memcpy(rs[n], ex, sizeof ex);
+      n++;
+    }
+  /* the loop, cut like the intersections */
+  lnp_loop_desc *c = buf;
+  memcpy(c, d, sizeof *d);
+  c->npieces = n;
+  const size_t pw = lnp_piece_words(d->ndim, d->nops);
+  for (int r = 0; r < n; r++) {
+    int64_t *w = lnp_loop_piece(c, r);
+    memcpy(w, lnp_loop_piece(d, li[r]), pw * sizeof *w);
+    for (int k = 0; k < nd; k++) {
+      const int j = ld->keep[k];
+      if (j < 0) continue; /* the pseudo dim: extent 1 */
+      const int64_t delta = ro[r][k] + llo[k] - origin[li[r]][k];
+      w[j] = rs[r][k];
+      w[d->ndim + j] += delta;
+      for (int op = 0; op < d->nops; op++) {
+        int64_t *o = lnp_piece_operand(w, d->ndim, op);
+        if (o[0] >= 0) o[1] += delta * o[2 + j];
+      }
+    }
+  }
+  /* the group's accesses, each new piece from the old piece it lies in */
+  for (int i = 0; i < g->nacc; i++) {
+    const lnp_fuse_map old = g->acc[i].map;
+    lnp_fuse_map *m = &g->acc[i].map;
+    for (int r = 0; r < n; r++) {
+      const int p = gi[r];
+      int64_t off = old.off[p];
+      for (int k = 0; k < nd; k++) off += (ro[r][k] + glo[k] - g->origin[p][k]) * old.str[p][k];
+      m->buf[r] = old.buf[p];
+      m->off[r] = off;
+      memcpy(m->str[r], old.str[p], sizeof m->str[r]);
+    }
+  }
+  for (int r = 0; r < n; r++)
+    for (int k = 0; k < LNP_FUSE_MAXDIM; k++) {
+      g->shape[r][k] = k < nd ? rs[r][k] : 0;
+      g->origin[r][k] = k < nd ? ro[r][k] + glo[k] : 0;
+    }
+  g->npieces = n;
+  return c;
+}
+
 int lnp_fuse_extend(lnp_fuse_group *g, const lnp_fuse_loop *L)
 {
   loop_dims ld;
@@ -404,7 +491,11 @@ int lnp_fuse_extend(lnp_fuse_group *g, const lnp_fuse_loop *L)
     } else {
       saved = &saved_copy;
       memcpy(saved, g, sizeof *saved);
-      if (!cut_group(g, d->npieces, shape, origin)) return 0;
+      if (!cut_group(g, d->npieces, shape, origin)) {
+        c = d->nops <= 4 ? refine(g, d, &ld, shape, origin, cut_buf) : NULL;
+        if (!c) return 0;
+        cut.desc = c;
+      }
     }
   }
   const int ninst = g->ninst, nacc = g->nacc;

@@ -332,7 +332,7 @@ static void test_cuts(void)
   const int64_t n = 7, whole[1][2] = {{n, n}}, rows[2][2] = {{n - 1, n}, {1, n}};
   const int64_t org[2][2] = {{0, 0}, {n - 1, 0}}, half[1][2] = {{n, n - 2}};
   const int D = LNP_FLOAT64;
-  for (int order = 0; order < 3; order++) {
+  for (int order = 0; order < 4; order++) {
     batch_t b = {0};
     const int A = buffer(&b, D, n * n, 0), H = buffer(&b, D, n, 0), C = buffer(&b, D, n * n, 0);
     const int Tt = buffer(&b, D, n * n, 1), T2 = buffer(&b, D, n * n, 1), O = buffer(&b, D, n * n, 0);
@@ -355,6 +355,18 @@ static void test_cuts(void)
       loop(&b, LNP_OP_SUBTRACT, D, D, 1, whole, T(O, 0, n, 1), T(T2, 0, n, 1), S(1.0));
       const int want[1] = {3};
       expect_groups(&b, 1, want, 1, 2, "halo piece second");
+    } else if (order == 3) { /* both cut in two, at different rows: re-cut to three pieces */
+      const int64_t rows4[2][2] = {{n - 3, n}, {3, n}}, org4[2][2] = {{0, 0}, {n - 3, 0}};
+      const opnd t4_rows = {{Tt, Tt}, {0, (n - 3) * n}, {{n, 1}, {n, 1}}, 0};
+      const opnd c4_rows = {{C, C}, {0, (n - 3) * n}, {{n, 1}, {n, 1}}, 0};
+      const opnd o4_rows = {{O, O}, {0, (n - 3) * n}, {{n, 1}, {n, 1}}, 0};
+      loop(&b, LNP_OP_ADD, D, D, 2, rows, t_rows, up, a_rows);
+      origins(&b, org);
+      loop(&b, LNP_OP_MULTIPLY, D, D, 2, rows4, o4_rows, t4_rows, c4_rows);
+      origins(&b, org4);
+      const int want[1] = {2};
+      expect_groups(&b, 1, want, 1, 1, "both cut, differently");
+      expect_groups_as(&b, 1, 1, want, 1, 1, "both cut, differently, CPU plan");
     } else { /* a loop of one piece over another box: no fusion across it */
       loop(&b, LNP_OP_ADD, D, D, 2, rows, t_rows, up, a_rows);
       origins(&b, org);
