@@ -43,12 +43,15 @@ import linear_regression  # noqa: E402
 import logistic_regression  # noqa: E402
 import kmeans         # noqa: E402
 import cg             # noqa: E402
+sys.path.insert(0, HERE)
+import peers          # noqa: E402  (benchmarks/peers.py: Dask and numexpr)
 
 # Stride of the sampled reduction that ends timed regions whose result is an
 # array (a + b, a @ b): a sum over x[::S, ::S] reads one element in every
 # S x S block, so it depends on every tile that is at least S wide, at a cost
 # that is negligible next to the operation itself. --full-sync sums everything.
 SYNC_STRIDE = 16
+peers.SYNC_STRIDE = SYNC_STRIDE
 
 
 # ---------------------------------------------------------------------------
@@ -556,6 +559,10 @@ MODULES = {
 def load_modules(labels):
     loaded = []
     for label in labels:
+        if label in peers.PEERS:        # benchmarks/peers.py: per-case programs
+            if peers.available(label):
+                loaded.append((label, None))
+            continue
         try:
             mod = importlib.import_module(MODULES[label])
         except Exception as exc:  # noqa: BLE001 - any import failure
@@ -573,10 +580,15 @@ def load_modules(labels):
 # Timing.
 # ---------------------------------------------------------------------------
 
-def time_case(case, params, np, repeat, full_sync):
-    """Warm up once, then time `repeat` runs; returns (times, summary)."""
+def time_case(case, params, np, repeat, full_sync, peer=None):
+    """Warm up once, then time `repeat` runs; returns (times, summary), or
+    None for a peer without a version of the case."""
     setup = case["setup"]
-    if setup in (setup_add, setup_sum, setup_matmul, setup_random, setup_cumsum, setup_bincount,
+    if peer is not None:
+        fn = peers.setup(peer, case["name"], params, full_sync)
+        if fn is None:
+            return None
+    elif setup in (setup_add, setup_sum, setup_matmul, setup_random, setup_cumsum, setup_bincount,
                  setup_index):
         fn = setup(np, params, full_sync=full_sync)
     else:
@@ -666,7 +678,8 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=3,
                     help="timed runs per case after one warm-up (default 3)")
     ap.add_argument("--modules", default="numpy,legate",
-                    help="comma-separated modules to time (default numpy,legate)")
+                    help="comma-separated modules to time (default numpy,legate; also dask, "
+                         "numexpr: benchmarks/peers.py, for the cases they have)")
     ap.add_argument("--full-sync", action="store_true",
                     help="end array-result regions (add, matmul) with a full "
                          "np.sum instead of a strided sample")
@@ -681,8 +694,8 @@ def main(argv=None):
         ap.error("--repeat must be at least 1")
     labels = [m.strip() for m in args.modules.split(",") if m.strip()]
     for l in labels:
-        if l not in MODULES:
-            ap.error("unknown module %r (known: %s)" % (l, ", ".join(MODULES)))
+        if l not in MODULES and l not in peers.PEERS:
+            ap.error("unknown module %r (known: %s)" % (l, ", ".join(list(MODULES) + list(peers.PEERS))))
     if "numpy" in labels:                       # numpy first: the reference
         labels.remove("numpy")
         labels.insert(0, "numpy")
@@ -719,7 +732,11 @@ def main(argv=None):
                "error": {}}
         for label, mod in modules:
             try:
-                times, summary = time_case(case, params, mod, args.repeat, args.full_sync)
+                timed = time_case(case, params, mod, args.repeat, args.full_sync,
+                                  peer=label if label in peers.PEERS else None)
+                if timed is None:
+                    continue
+                times, summary = timed
             except Exception as exc:  # noqa: BLE001 - report, go on with the others
                 row["error"][label] = "%s: %s" % (type(exc).__name__, exc)
                 print("%s with %s failed: %s" % (case["name"], label, row["error"][label]),

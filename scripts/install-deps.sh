@@ -6,14 +6,16 @@
 #  - StarPU 1.3.10 built from Debian's source package with FxT, MPI, 128 CPUs,
 #    8 CUDA devices and CUDA when a toolkit is present (patched for CUDA 12/13),
 #    into a cached prefix that later runs reuse,
-#  - optionally (--venv) a virtualenv with NumPy 2.x from PyPI.
+#  - optionally (--venv) a virtualenv with NumPy 2.x from PyPI,
+#  - optionally (--peers) Dask and numexpr, the CPU peers of
+#    benchmarks/run.py (--modules numpy,legate,dask,numexpr).
 # Idempotent: a second run only checks.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cache=${LEGATE_NUMPY_CACHE:-$HOME/.cache/legate-numpy}
-want_venv=0
-for a in "$@"; do case $a in --venv) want_venv=1;; esac; done
+want_venv=0 want_peers=0
+for a in "$@"; do case $a in --venv) want_venv=1;; --peers) want_peers=1;; esac; done
 SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
 
 pkgs="build-essential cmake pkg-config gfortran patch dpkg-dev
@@ -21,6 +23,7 @@ pkgs="build-essential cmake pkg-config gfortran patch dpkg-dev
   libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-openmpi-dev librandom123-dev
   python3-dev python3-numpy python3-pytest python3-hypothesis python3-venv python3-pip
   pajeng chromium fonts-dejavu-core"
+[ $want_peers = 1 ] && pkgs="$pkgs python3-dask python3-numexpr"
 missing=$(dpkg-query -W -f='${Package} ${Status}\n' $pkgs 2>/dev/null | awk '$NF!="installed"{print $1}' || true)
 # dpkg-query prints nothing for never-seen packages: compare counts too
 nseen=$(dpkg-query -W -f='${Package} ${Status}\n' $pkgs 2>/dev/null | awk '$NF=="installed"' | wc -l || true)
