@@ -102,11 +102,51 @@ int lnp_fuse_op_ok_host(int op, int dtype_in, int dtype_out)
   }
 }
 
+/* The CPU executor runs a row (dims merged where every operand runs on
+ * contiguously) in blocks, an inner loop call per op and block: rows
+ * shorter than this in a large piece cost more in calls than fusion saves
+ * (kmeans' (n, 16) distances: 16 elements a call) and stay unfused. */
+#define LNP_FUSE_HOST_MIN_ROW 256
+#define LNP_FUSE_HOST_SMALL 16384
+
+static int rows_long_enough(const lnp_loop_desc *d)
+{
+  if (d->nops > 4 || d->ndim > LNP_MAXDIM) return 0;
+  for (int p = 0; p < d->npieces; p++) {
+    int64_t *w = lnp_loop_piece(d, p);
+    int64_t ext[LNP_MAXDIM], st[LNP_MAXDIM][4], total = 1;
+    int nd = 0;
+    for (int dd = 0; dd < d->ndim; dd++) { /* merged as the loops merge them (loop_cpu.c) */
+      const int64_t e = w[dd];
+      total *= e;
+      if (e == 1) continue;
+      int64_t sk[4];
+      for (int k = 0; k < d->nops; k++) {
+        const int64_t *o = lnp_piece_operand(w, d->ndim, k);
+        sk[k] = o[0] >= 0 ? o[2 + dd] : 0;
+      }
+      int merge = nd > 0;
+      for (int k = 0; k < d->nops && merge; k++) merge = st[nd - 1][k] == sk[k] * e;
+      if (merge) {
+        ext[nd - 1] *= e;
+      } else {
+        ext[nd] = e;
+        nd++;
+      }
+      memcpy(st[nd - 1], sk, sizeof sk);
+    }
+    const int64_t inner = nd ? ext[nd - 1] : 1;
+    if (inner < LNP_FUSE_HOST_MIN_ROW && total > LNP_FUSE_HOST_SMALL) return 0;
+  }
+  return 1;
+}
+
 /* A loop that may join a group at all: a fusable op, well formed. */
 static int loop_ok(const lnp_fuse_group *g, const lnp_fuse_loop *L)
 {
   const lnp_loop_desc *d = L->desc;
   if (!d || !(g->host ? lnp_fuse_op_ok_host : lnp_fuse_op_ok)(d->op, d->dtype_in, d->dtype_out)) return 0;
+  if (g->host && !rows_long_enough(d)) return 0;
   const int nin = lnp_op_get(d->op)->nin;
   return d->nops == nin + 1 && nin >= 1 && nin <= (g->host ? 3 : 2);
 }

@@ -275,6 +275,9 @@ int lnp_batch_offer(struct starpu_codelet *cl, const struct starpu_data_descr *d
 /* Submit the pending batches, if any.  Called before anything that must
  * see the tiles' values or order after the pending loops. */
 lnp_status lnp_batch_flush(void);
+/* Before a task that does not join a batch: the pending batches it
+ * conflicts with submitted (by box), or all of them. */
+lnp_status lnp_batch_before(const struct starpu_data_descr *descrs, int nbufs);
 /* Tasks submitted between lnp_batch_alone(1) and lnp_batch_alone(0) (the
  * halo copies between GPUs) go out at once as tasks of their own, after
  * only the pending batches they conflict with: a halo copy inside a

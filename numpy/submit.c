@@ -12,8 +12,9 @@ lnp_status lnp_submit(struct starpu_codelet *cl, struct starpu_data_descr *descr
 {
   lnp_status st;
   if (lnp_batch_offer(cl, descrs, nbufs, arg, arg_size, name, &st)) return st;
-  /* anything else goes after the pending batch */
-  if (!st) st = lnp_batch_flush();
+  /* anything else goes after the pending batches it depends on or
+   * overwrites (batch.c) */
+  if (!st) st = lnp_batch_before(descrs, nbufs);
   if (st) {
     free(arg);
     return st;
