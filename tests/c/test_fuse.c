@@ -430,6 +430,19 @@ static void test_cpu_blocks(void)
     expect_groups_as(&b, 1, 1, want, 1, 4, variant == 0 ? "CPU blocks, rows merged" : "CPU blocks, a column range");
     free_batch(&b);
   }
+  /* in-place writes: x += t writes x directly (its old values read by
+   * that op only); y = x, then x *= 2: y must keep the old values */
+  for (int variant = 0; variant < 2; variant++) {
+    batch_t b = {0};
+    const int X = buffer(&b, D, r * c, 0), Y = buffer(&b, D, r * c, 0), t = buffer(&b, D, r * c, 1);
+    loop(&b, LNP_OP_EXP, D, D, 1, sh, T(t, 0, c, 1), T(Y, 0, c, 1), S(0));
+    if (variant) loop(&b, LNP_OP_COPY, D, D, 1, sh, T(Y, 0, c, 1), T(X, 0, c, 1), S(0));
+    loop(&b, LNP_OP_ADD, D, D, 1, sh, T(X, 0, c, 1), T(X, 0, c, 1), T(t, 0, c, 1));
+    loop(&b, LNP_OP_MULTIPLY, D, D, 1, sh, T(X, 0, c, 1), T(X, 0, c, 1), S(2.0));
+    const int want[1] = {variant ? 4 : 3};
+    expect_groups_as(&b, 1, 1, want, 1, 1, variant ? "CPU in place, old values stored" : "CPU in place");
+    free_batch(&b);
+  }
   /* comparisons and where: a bool value in the group (Black-Scholes' cnd:
    * where(d > 0, 1 - w, w)), its mask live or dead */
   for (int live = 0; live < 2; live++) {
