@@ -211,10 +211,13 @@ static void *grow(void *p, int *cap, int need, size_t elem)
   return q;
 }
 
+/* 1 if bt is one of B.b (not submit_before's part) */
+static int member(const batch *bt) { return bt >= B.b && bt < B.b + B.nkeys; }
+
 /* Keep B.active in step with whether bt (if one of B.b) holds loops. */
 static void sync_active(batch *bt)
 {
-  if (bt < B.b || bt >= B.b + B.nkeys) return; /* submit_before's part */
+  if (!member(bt)) return;
   if (bt->nloops > 0 && bt->active_at < 0) {
     bt->active_at = B.nactive;
     B.active[B.nactive++] = (int)(bt - B.b);
@@ -226,10 +229,10 @@ static void sync_active(batch *bt)
   }
 }
 
-static unsigned sig_bit(starpu_data_handle_t h)
-{
-  return (unsigned)(((uintptr_t)h >> 4) * 0x9E3779B97F4A7C15ull >> 32) % LNP_BATCH_SIG_BITS;
-}
+/* a handle's hash (the signature bit, the count table's slot) */
+static uint64_t handle_hash(starpu_data_handle_t h) { return ((uintptr_t)h >> 4) * 0x9E3779B97F4A7C15ull; }
+
+static unsigned sig_bit(starpu_data_handle_t h) { return (unsigned)((handle_hash(h) >> 32) % LNP_BATCH_SIG_BITS); }
 
 static int sig_has(const batch *bt, starpu_data_handle_t h)
 {
@@ -244,8 +247,6 @@ static int batch_has(const batch *bt, starpu_data_handle_t h)
     if (bt->bufs[i].handle == h) return 1;
   return 0;
 }
-
-static int member(const batch *bt) { return bt >= B.b && bt < B.b + B.nkeys; }
 
 /* How many pending batches (of B.b) hold each handle: an open-addressing
  * table, so that the release and conflict checks need not scan hundreds
@@ -267,7 +268,7 @@ static void hc_free(void)
 
 static size_t hc_find(starpu_data_handle_t h)
 {
-  size_t i = (size_t)(((uintptr_t)h >> 4) * 0x9E3779B97F4A7C15ull) & (HC.cap - 1);
+  size_t i = (size_t)handle_hash(h) & (HC.cap - 1);
   while (HC.h[i] && HC.h[i] != h) i = (i + 1) & (HC.cap - 1);
   return i;
 }
