@@ -70,8 +70,11 @@ static void src_map_init(src_map *m, const lnp_index_desc *d, void *descr[])
     m->mul = g->step[0];
   } else {
     if (g->vndim != g->sndim) return;
+    /* the view's rows must be the store's whole rows: a[:, :1] of a
+     * (3, 2) store is not its first three elements */
     for (int k = 0; k < g->sndim; k++) {
       if (g->sdim[k] != k || g->step[k] != 1 || g->origin[k] != 0 || (k > 0 && g->ntiles[k] != 1)) return;
+      if (k > 0 && lnp_index_bounds(d)[g->boff[k] + 1] != g->vshape[k]) return;
       if (k > 0) inner *= g->vshape[k];
     }
     if (g->ntiles[0] > 1 && lnp_index_bounds(d)[g->boff[0] + g->ntiles[0]] != g->vshape[0]) return;

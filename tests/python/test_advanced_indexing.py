@@ -120,6 +120,18 @@ def test_views_as_sources_and_targets(nofb):
     both(lambda m, x: x.T[[5, 0]], a)
     both(lambda m, x: x[1:7:2, ::-1][:, [0, 5, 5]], a)
     both(lambda m, x: x[2][[1, 4]], a)
+    # rows narrower than the store's (the fuzzer: a[[2, 1], :1] read the
+    # store's first elements as if the view's rows were whole)
+    both(lambda m, x: x[[5, 2, 0], :1], a)
+    both(lambda m, x: x[:, :4][[7, 1]], a)
+    both(lambda m, x: x[x[:, 0] > 20, :2], a)
+    b = values(np.int32, (4, 3, 5))
+    both(lambda m, x: x[[3, 0], :, 1:], b)
+    both(lambda m, x: x[..., :2][[2, 0, 2]], b)
+    for shape in ((3, 2), (7, 2), (9, 3), (5, 3, 2)):  # rows of one tile
+        c = values(np.float64, shape)
+        both(lambda m, x: x[[2, 1, 0], :1], c)
+        both(lambda m, x: x[[-1, 0], 1:], c)
 
     def set_view(m, x):
         v = x[1::2, ::-1]
