@@ -433,6 +433,11 @@ def execute(program, log=None):
         floor = max([floor] + [RTOL.get(np.asarray(r).dtype.char, 0.0)
                                for r in (rn if isinstance(rn, tuple) else (rn,))])
         if kind not in ("inplace", "setitem"):
+            if isinstance(rn, np.ndarray) and rn.flags.owndata and not rn.flags.c_contiguous:
+                # a new array is C-ordered here (NumPy's order='K' result
+                # of transposed operands is F-ordered, and its ravel a copy
+                # where ours is a view: "a copy only if needed")
+                rn = np.ascontiguousarray(rn)
             pn.append(rn)
             pl.append(rl)
     for q, (x, y) in enumerate(zip(pn, pl)):
