@@ -34,6 +34,18 @@ typedef struct lnp_matmul_desc {
 
 extern struct starpu_codelet lnp_cl_loop;
 extern struct starpu_codelet lnp_cl_matmul;
+/* lnp_cl_panel_mv: v @ X (trans) or X @ w over a tall X's row panels, a
+ * task per tile of the vector side (codelet_panel_mv.c); buffers C, the
+ * vector, then the panels whose first rows are pstart[0..npanels]. */
+typedef struct lnp_panel_mv_desc {
+  int32_t dtype; /* float32 or float64 */
+  int32_t trans; /* 1: C(1 x cols) = v[r0:r1] @ X[r0:r1]; 0: y[r0:r1] = X[r0:r1] @ w */
+  int64_t cols;  /* X's columns */
+  int64_t r0, r1;
+  int32_t npanels, pad;
+  int64_t pstart[]; /* npanels + 1 */
+} lnp_panel_mv_desc;
+extern struct starpu_codelet lnp_cl_panel_mv;
 /* lnp_cl_scan: a scan along one dimension (scan.h); buffers and cl_arg as
  * lnp_cl_loop's. */
 extern struct starpu_codelet lnp_cl_scan;

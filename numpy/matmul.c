@@ -73,6 +73,135 @@ static lnp_status retile(const lnp_view *v, int dtype, int32_t nt0, int64_t *b0,
   return LNP_OK;
 }
 
+/* v @ X and X @ w (X.T @ v arrives as v @ X) with X a whole store of row
+ * panels, float32/64, where no CUDA worker runs: a lnp_cl_panel_mv task
+ * per tile of the vector side (v's own tiles, or y's), each over the
+ * panels its rows cover, so that neither v nor X is copied and the tasks
+ * are as many as v's tiles, not X's panels; v @ X then sums the tasks'
+ * partial rows by the reduction's tree.  Returns 1 when it took the
+ * product (its status in *st), 0 to leave it to the blocked path. */
+static int panel_products(const lnp_view *out, const lnp_view *a, const lnp_view *b, int dt, lnp_status *st)
+{
+  if (starpu_cuda_worker_get_count() > 0 || (dt != LNP_FLOAT32 && dt != LNP_FLOAT64)) return 0;
+  const int64_t m = a->shape[0], n = b->shape[1];
+  const int trans = m == 1 && n > 1 ? 1 : n == 1 && m > 1 ? 0 : -1;
+  if (trans < 0) return 0;
+  const lnp_view *x = trans ? b : a, *vec = trans ? a : b;
+  int32_t npan;
+  int64_t *pb = panel_bounds(x, dt, lnp_runtime_test_mode() ? 1 : 256, &npan);
+  if (!pb) return 0;
+  free(pb);
+  const lnp_store *xs = x->store;
+  const int64_t rows = x->shape[0], cols = x->shape[1];
+  lnp_view *vv = NULL, *y = NULL, *part = NULL;
+  int64_t *sb = NULL, one[2] = {0, 1};
+  *st = LNP_OK;
+  /* the vector side's segments of X's rows: the tiles of seg (a store),
+   * along its dim sdim, the task's vector tile (v) or output tile (y) */
+  const lnp_store *seg = NULL;
+  int sdim = 0;
+  if (trans) {
+    if (vec->sdim[0] == -1 && vec->sdim[1] == 0 && vec->step[1] == 1 && vec->origin[0] == 0 &&
+        vec->store->ndim == 1 && vec->store->shape[0] == rows && vec->store->dtype == dt) {
+      seg = vec->store;
+    } else {
+      int32_t nt;
+      const int64_t chunk = lnp_runtime_test_mode() ? 3 : lnp_runtime_tile_target(rows, lnp_dtype_size(dt));
+      if (!(sb = even_bounds(rows, chunk, &nt))) { *st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+      if ((*st = retile(vec, dt, 1, one, nt, sb, &vv))) goto done;
+      seg = vv->store;
+      sdim = 1;
+    }
+  } else {
+    int64_t kb[2] = {0, cols};
+    if ((*st = retile(vec, dt, 1, kb, 1, one, &vv))) goto done;
+    if (lnp_view_is_identity(out) && out->store->dtype == dt && out->store->ntiles[1] == 1) {
+      y = lnp_view_copy(out);
+    } else {
+      lnp_store *ys;
+      const int64_t yshape[2] = {rows, 1};
+      if (!(*st = lnp_store_create(&ys, 2, yshape, dt))) {
+        y = lnp_view_new(ys);
+        lnp_store_release(ys);
+      }
+    }
+    if (!*st && !y) *st = lnp_error(LNP_ENOMEM, "out of memory");
+    if (*st) goto done;
+    seg = y->store;
+  }
+  const int32_t nseg = seg->ntiles[sdim];
+  const int64_t *segb = seg->bounds[sdim];
+  if (trans) {
+    /* a partial row per segment, placed with its vector tile */
+    size_t *src_tile = malloc(sizeof(size_t) * (size_t)nseg);
+    int64_t *b0 = malloc(sizeof(int64_t) * ((size_t)nseg + 1)), b2[2] = {0, cols};
+    if (!src_tile || !b0) *st = lnp_error(LNP_ENOMEM, "out of memory");
+    for (int32_t t = 0; !*st && t <= nseg; t++) {
+      b0[t] = t;
+      if (t < nseg) src_tile[t] = (size_t)t;
+    }
+    lnp_store *ps = NULL;
+    const int64_t pshape[3] = {nseg, 1, cols};
+    const int32_t pnt[3] = {nseg, 1, 1};
+    int64_t *pbs[3] = {b0, one, b2};
+    if (!*st) *st = lnp_store_create_placed(&ps, 3, pshape, dt, pnt, pbs, seg, src_tile);
+    free(src_tile);
+    free(b0);
+    if (*st) goto done;
+    part = lnp_view_new(ps);
+    lnp_store_release(ps);
+    if (!part) { *st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+  }
+  LNP_PROFILE_BEGIN_OP("matmul");
+  for (int32_t t = 0; t < nseg && !*st; t++) {
+    const int64_t r0 = segb[t], r1 = segb[t + 1];
+    const int32_t p0 = r1 > r0 ? lnp_store_find_tile(xs, 0, r0) : 0;
+    const int32_t p1 = r1 > r0 ? lnp_store_find_tile(xs, 0, r1 - 1) + 1 : 0;
+    const int32_t np = p1 - p0;
+    const size_t dsz = sizeof(lnp_panel_mv_desc) + sizeof(int64_t) * ((size_t)np + 1);
+    lnp_panel_mv_desc *d = calloc(1, dsz);
+    struct starpu_data_descr *descrs = malloc(sizeof *descrs * ((size_t)np + 2));
+    if (!d || !descrs) {
+      free(d);
+      free(descrs);
+      *st = lnp_error(LNP_ENOMEM, "out of memory");
+      break;
+    }
+    *d = (lnp_panel_mv_desc){.dtype = dt, .trans = trans, .cols = cols, .r0 = r0, .r1 = r1, .npanels = np};
+    for (int32_t p = 0; p <= np; p++) d->pstart[p] = xs->bounds[0][p0 + p];
+    /* the written tile (a partial row, or y's tile), the vector's tile
+     * (v's, or w whole), the panels */
+    const lnp_store *cs = trans ? part->store : y->store;
+    const size_t ct = (size_t)t, vt = trans ? (size_t)t : 0;
+    const lnp_store *vs = trans ? seg : vv->store;
+    lnp_tile_ensure_written(vs, vt);
+    descrs[0] = (struct starpu_data_descr){cs->storage->tiles[ct], STARPU_W};
+    descrs[1] = (struct starpu_data_descr){vs->storage->tiles[vt], STARPU_R};
+    for (int32_t p = 0; p < np; p++) {
+      lnp_tile_ensure_written(xs, (size_t)(p0 + p));
+      descrs[2 + p] = (struct starpu_data_descr){xs->storage->tiles[p0 + p], STARPU_R};
+    }
+    cs->storage->written[ct] = 1;
+    *st = lnp_submit(&lnp_cl_panel_mv, descrs, np + 2, d, dsz, "matmul");
+    free(descrs);
+  }
+  if (!*st && trans) {
+    const int axis0 = 0;
+    *st = lnp_reduce(LNP_OP_ADD, out, part, 1, &axis0, dt);
+  } else if (!*st && y->store != out->store) {
+    lnp_operand src = {.view = y, .dtype = dt};
+    *st = lnp_copy(out, &src);
+  } else if (!*st) {
+    *st = lnp_launch_sync_after(out);
+  }
+done:
+  free(sb);
+  lnp_view_free(vv);
+  lnp_view_free(y);
+  lnp_view_free(part);
+  return 1;
+}
+
 lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
 {
   if (a->ndim != 2 || b->ndim != 2 || out->ndim != 2) return lnp_error(LNP_EVALUE, "matmul: operands must be 2-D");
@@ -94,13 +223,14 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
   /* X^T @ B, X a whole store of row panels and B narrow (X.T @ v): as
    * (B^T @ X)^T, so that X is read in place as the k blocks of a v @ X
    * product rather than copied into the transposed blocking */
-  if (!lnp_runtime_test_mode() && m > 4 * n && !lnp_view_is_identity(a)) {
+  if (m > (lnp_runtime_test_mode() ? n : 4 * n) && !lnp_view_is_identity(a)) { /* (test mode: X of 3 columns) */
     const int perm[2] = {1, 0};
     lnp_view *x = NULL, *bt = NULL, *ot = NULL;
     int32_t nt;
     int64_t *pb = NULL;
     st = lnp_view_transpose(a, perm, &x);
-    if (!st && (pb = panel_bounds(x, odt == LNP_FLOAT16 ? LNP_FLOAT32 : odt, 256, &nt)) != NULL) {
+    if (!st && (pb = panel_bounds(x, odt == LNP_FLOAT16 ? LNP_FLOAT32 : odt, lnp_runtime_test_mode() ? 1 : 256,
+                                  &nt)) != NULL) {
       free(pb);
       st = lnp_view_transpose(b, perm, &bt);
       if (!st) st = lnp_view_transpose(out, perm, &ot);
@@ -117,6 +247,7 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
    * k is split; A and B become float32 in the re-tiling copy (exactly), so
    * BLAS and cuBLAS compute it.  C is rounded to float16 at the end. */
   const int dt = odt == LNP_FLOAT16 ? LNP_FLOAT32 : odt;
+  if (panel_products(out, a, b, dt, &st)) return st;
 
   /* Block size: 512 feeds one CPU core's BLAS for ~0.3 s; a GPU needs
    * GEMMs of thousands (cuBLAS reaches its peak near 8192), and with GPUs

@@ -245,3 +245,45 @@ def test_tall_skinny_products(dtype, form):
     tol = 2e-2 if dtype == np.float16 else 0
     np.testing.assert_allclose(got.astype(np.complex128), want.astype(np.complex128), rtol=tol,
                                atol=tol * float(np.abs(want.astype(np.complex128)).max(initial=1)))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("form", ["X@w", "v@X", "XT@v", "view@X", "X@w-out", "v@X-out", "dot", "XT@view"])
+def test_panel_products(dtype, form):
+    """v @ X, X.T @ v and X @ w over a tall X of row panels one tile across
+    (3 columns: so also in test mode, tiles of 3 x 3): a task per tile of
+    the vector side over the panels its rows cover, panels straddling two
+    vector tiles, vectors that are views (copied into segments first) and
+    outputs that are views.  Small integers: exact sums."""
+    test_mode = os.environ.get("LEGATE_NUMPY_TEST", "0") not in ("", "0")
+    rows, cols = (101, 3) if test_mode else (300007, 5)
+    rng = np.random.default_rng(5)
+    X = rng.integers(-3, 4, (rows, cols)).astype(dtype)
+    w = rng.integers(-2, 3, cols).astype(dtype)
+    v = rng.integers(-2, 3, rows + 2).astype(dtype)
+    LX, Lw, Lv = lnp.array(X), lnp.array(w), lnp.array(v)
+    if form == "X@w":
+        want, got = X @ w, LX @ Lw
+    elif form == "v@X":
+        want, got = v[:rows] @ X, lnp.array(v[:rows]) @ LX
+    elif form == "XT@v":
+        want, got = X.T @ v[:rows], LX.T @ lnp.array(v[:rows])
+    elif form == "view@X":
+        want, got = v[2:] @ X, Lv[2:] @ LX
+    elif form == "XT@view":
+        want, got = X.T @ v[1:-1], LX.T @ Lv[1:-1]
+    elif form == "X@w-out":
+        want = np.zeros(2 * rows, dtype)
+        np.matmul(X, w, out=want[::2])
+        got = lnp.zeros(2 * rows, dtype)
+        lnp.matmul(LX, Lw, out=got[::2])
+    elif form == "v@X-out":
+        want = np.zeros((2, cols), dtype)
+        np.matmul(v[:rows], X, out=want[1])
+        got = lnp.zeros((2, cols), dtype)
+        lnp.matmul(lnp.array(v[:rows]), LX, out=got[1])
+    else:
+        want, got = np.dot(X, w), lnp.dot(LX, Lw)
+    got = np.asarray(got)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got, want)
