@@ -132,10 +132,15 @@ unsigned lnp_loop_fp_take_thread(void);
  * for that pair, except to accumulate into one element (a reduction's
  * run): NumPy's SIMD loops (SVML's exp, log, sin, ... under AVX-512) are
  * faster than libm's scalar calls and their results are NumPy's to the
- * bit.  fn NULL unregisters.  Returns 0, or -1 for a pair that is not of
- * kind S or has no loop of ours. */
+ * bit.  fn NULL unregisters.  exact: our element function gives the same
+ * values (IEEE arithmetic: add, multiply, sqrt, ...), so runs shorter than
+ * LNP_NUMPY_LOOP_MIN_RUN keep ours: NumPy's call (dispatch, overlap checks)
+ * costs more than a few dozen elements, and a column sum's rows are such
+ * runs.  Returns 0, or -1 for a pair that is not of kind S or has no loop
+ * of ours. */
 typedef void (*lnp_numpy_loop_fn)(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
-int lnp_loop_use_numpy(int op, int dtype, lnp_numpy_loop_fn fn, void *data);
+int lnp_loop_use_numpy(int op, int dtype, lnp_numpy_loop_fn fn, void *data, int exact);
+#define LNP_NUMPY_LOOP_MIN_RUN 128
 
 /* The host inner loop of an elementwise op of kind S, A, C, P or W for these
  * dtypes (lnp_loop_execute's, NumPy's own where registered): n elements,

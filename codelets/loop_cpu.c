@@ -518,6 +518,7 @@ static int lnp_real_of(int dt)
 typedef struct lnp_numpy_loop {
   lnp_numpy_loop_fn fn;
   void *data;
+  int exact; /* our loop's values are the same: short runs keep ours */
 } lnp_numpy_loop;
 static lnp_numpy_loop lnp_numpy_loops[LNP_NOPS][LNP_NTYPES];
 
@@ -528,7 +529,7 @@ static lnp_numpy_loop lnp_numpy_loops[LNP_NOPS][LNP_NTYPES];
 static void lnp_loop_via_numpy(LNP_LOOP_PARAMS)
 {
   const lnp_numpy_loop *l = &lnp_numpy_loops[d->op][d->dtype_in];
-  if (s[0] == 0 && n > 1) {
+  if ((s[0] == 0 && n > 1) || (l->exact && n < LNP_NUMPY_LOOP_MIN_RUN)) {
     lnp_table[d->op][d->dtype_in](args, n, s, d, idx0, idxs);
     return;
   }
@@ -545,12 +546,13 @@ static void lnp_loop_via_numpy(LNP_LOOP_PARAMS)
   l->fn(a, &dim, st, l->data);
 }
 
-int lnp_loop_use_numpy(int op, int dtype, lnp_numpy_loop_fn fn, void *data)
+int lnp_loop_use_numpy(int op, int dtype, lnp_numpy_loop_fn fn, void *data, int exact)
 {
   const lnp_op_info *o = lnp_op_get(op);
   if (!o || o->kind != 'S' || dtype < 0 || dtype >= LNP_NTYPES || !lnp_table[op][dtype]) return -1;
   lnp_numpy_loops[op][dtype].data = data;
   lnp_numpy_loops[op][dtype].fn = fn;
+  lnp_numpy_loops[op][dtype].exact = exact;
   return 0;
 }
 

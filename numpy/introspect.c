@@ -26,11 +26,11 @@ int lnp_op_describe(int op, lnp_op_row *row)
   return 0;
 }
 
-int lnp_op_use_numpy_loop(int op, int dtype, void *fn, void *data)
+int lnp_op_use_numpy_loop(int op, int dtype, void *fn, void *data, int exact)
 {
   lnp_numpy_loop_fn f;
   memcpy(&f, &fn, sizeof f); /* an object pointer to a function pointer, as dlsym's */
-  return lnp_loop_use_numpy(op, dtype, fn ? f : NULL, data);
+  return lnp_loop_use_numpy(op, dtype, fn ? f : NULL, data, exact);
 }
 
 void lnp_stats_task_counts(uint64_t *cpu, uint64_t *cuda) { lnp_codelets_task_counts(cpu, cuda); }

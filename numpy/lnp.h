@@ -455,9 +455,10 @@ int lnp_op_describe(int op, lnp_op_row *row); /* 0, or -1 out of range */
 int lnp_op_find(const char *lower_name);      /* "arange" -> its op, or -1 */
 /* NumPy's inner loop (a PyUFuncGenericFunction and its data) for op's
  * dtype on the CPU workers (codelets/loop.h lnp_loop_use_numpy); fn NULL:
- * ours again.  0, or -1 where op is not an S-kind op with a loop of ours
- * for the dtype. */
-int lnp_op_use_numpy_loop(int op, int dtype, void *fn, void *data);
+ * ours again.  exact: our loop gives the same values (IEEE arithmetic), so
+ * short runs keep ours (NumPy's call costs more than their elements).  0,
+ * or -1 where op is not an S-kind op with a loop of ours for the dtype. */
+int lnp_op_use_numpy_loop(int op, int dtype, void *fn, void *data, int exact);
 /* Tasks of our codelets executed per worker kind; fused groups, the loops
  * they ran and the stores they elided; whether tasks a GPU can run stay
  * off the CPU workers; bytes of tiles in this process's host memory. */

@@ -18,13 +18,14 @@ typedef struct {
   const char *types;
 } np_ufunc_head;
 
-/* use_numpy_loop(op, dtype, ufunc, ufunc_type, typenums) -> bool */
+/* use_numpy_loop(op, dtype, ufunc, ufunc_type, typenums, exact=False) -> bool */
 static PyObject *py_use_numpy_loop(PyObject *self, PyObject *args)
 {
   (void)self;
-  int op, dtype;
+  int op, dtype, exact = 0;
   PyObject *uf, *uftype, *typenums;
-  if (!PyArg_ParseTuple(args, "iiOOO!", &op, &dtype, &uf, &uftype, &PyTuple_Type, &typenums)) return NULL;
+  if (!PyArg_ParseTuple(args, "iiOOO!|p", &op, &dtype, &uf, &uftype, &PyTuple_Type, &typenums, &exact))
+    return NULL;
   if (!PyType_Check(uftype) || !PyObject_TypeCheck(uf, (PyTypeObject *)uftype)) {
     PyErr_SetString(PyExc_TypeError, "use_numpy_loop: not a NumPy ufunc");
     return NULL;
@@ -43,12 +44,12 @@ static PyObject *py_use_numpy_loop(PyObject *self, PyObject *args)
   }
   for (int i = 0; i < u->ntypes; i++)
     if (u->functions[i] && !memcmp(u->types + (size_t)i * (size_t)nargs, want, (size_t)nargs))
-      return PyBool_FromLong(lnp_op_use_numpy_loop(op, dtype, u->functions[i], u->data ? u->data[i] : NULL) == 0);
+      return PyBool_FromLong(lnp_op_use_numpy_loop(op, dtype, u->functions[i], u->data ? u->data[i] : NULL, exact) == 0);
   Py_RETURN_FALSE;
 }
 
 PyMethodDef lnp_py_numpy_loop_methods[] = {
   {"use_numpy_loop", py_use_numpy_loop, METH_VARARGS,
-   "use_numpy_loop(op, dtype, ufunc, type(ufunc), typenums) -> whether the CPU workers now run NumPy's loop"},
+   "use_numpy_loop(op, dtype, ufunc, type(ufunc), typenums, exact=False) -> whether the CPU workers now run NumPy's loop (exact: ours gives the same values, short runs keep it)"},
   {NULL, NULL, 0, NULL},
 };

@@ -44,4 +44,5 @@ def install(core):
         for dt in DTYPES if uf in UFUNCS else ARITH_DTYPES:
             num = _np.dtype(dt).num
             ours = getattr(core, "DT_" + dt.upper())
-            INSTALLED[(uf, dt)] = core.use_numpy_loop(op, ours, npuf, uftype, (num,) * (nin + 1))
+            INSTALLED[(uf, dt)] = core.use_numpy_loop(op, ours, npuf, uftype, (num,) * (nin + 1),
+                                                      uf in ARITH_UFUNCS)
