@@ -34,18 +34,23 @@ typedef struct lnp_matmul_desc {
 
 extern struct starpu_codelet lnp_cl_loop;
 extern struct starpu_codelet lnp_cl_matmul;
-/* lnp_cl_panel_mv: v @ X (trans) or X @ w over a tall X's row panels, a
- * task per tile of the vector side (codelet_panel_mv.c); buffers C, the
- * vector, then the panels whose first rows are pstart[0..npanels]. */
-typedef struct lnp_panel_mv_desc {
+/* lnp_cl_panel: products over the row panels of tall operands, a task per
+ * panel of one operand over the other's panels its rows cover
+ * (codelet_panel.c).  T: C(m x n) = P[r0:r1]^T @ Q[r0:r1], buffers C, the
+ * task's own panel (P's, or Q's: own_is_q), the other's panels; N:
+ * Y[r0:r1] = X[r0:r1] @ W (X: k = m columns), buffers Y's tile, W, X's
+ * panels.  pstart: the other operand's panels' first rows (npanels + 1). */
+enum { LNP_PANEL_T = 0, LNP_PANEL_N = 1 };
+typedef struct lnp_panel_desc {
   int32_t dtype; /* float32 or float64 */
-  int32_t trans; /* 1: C(1 x cols) = v[r0:r1] @ X[r0:r1]; 0: y[r0:r1] = X[r0:r1] @ w */
-  int64_t cols;  /* X's columns */
+  int32_t mode;  /* LNP_PANEL_T or LNP_PANEL_N */
+  int32_t own_is_q;
+  int32_t npanels;
+  int64_t m, n;
   int64_t r0, r1;
-  int32_t npanels, pad;
-  int64_t pstart[]; /* npanels + 1 */
-} lnp_panel_mv_desc;
-extern struct starpu_codelet lnp_cl_panel_mv;
+  int64_t pstart[];
+} lnp_panel_desc;
+extern struct starpu_codelet lnp_cl_panel;
 /* lnp_cl_scan: a scan along one dimension (scan.h); buffers and cl_arg as
  * lnp_cl_loop's. */
 extern struct starpu_codelet lnp_cl_scan;

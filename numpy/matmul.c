@@ -73,93 +73,127 @@ static lnp_status retile(const lnp_view *v, int dtype, int32_t nt0, int64_t *b0,
   return LNP_OK;
 }
 
-/* v @ X and X @ w (X.T @ v arrives as v @ X) with X a whole store of row
- * panels, float32/64, where no CUDA worker runs: a lnp_cl_panel_mv task
- * per tile of the vector side (v's own tiles, or y's), each over the
- * panels its rows cover, so that neither v nor X is copied and the tasks
- * are as many as v's tiles, not X's panels; v @ X then sums the tasks'
- * partial rows by the reduction's tree.  Returns 1 when it took the
+/* The store whose row tiles are the panels of v, a (rows x cols) view,
+ * when v is one: a whole 2-D store of dtype one tile across, or a column
+ * (rows x 1) of a whole 1-D store.  NULL otherwise. */
+static const lnp_store *panel_store(const lnp_view *v, int dtype)
+{
+  const lnp_store *s = v->store;
+  if (s->dtype != dtype || v->ndim != 2) return NULL;
+  if (lnp_view_is_identity(v)) return s->ndim == 2 && s->ntiles[1] == 1 ? s : NULL;
+  if (s->ndim == 1 && v->shape[1] == 1 && v->sdim[0] == 0 && v->step[0] == 1 && s->shape[0] == v->shape[0])
+    return s; /* (v->sdim[1] is -1: the column's new axis) */
+  return NULL;
+}
+
+/* Products with a tall operand cut into row panels, float32/64, where no
+ * CUDA worker runs (lnp_cl_panel):
+ *  T  C = P^T @ Q with P (k x m) and Q (k x n) both tall, C small: v @ X,
+ *     X.T @ v, X.T @ Y, onehot.T @ X.  A task per panel of the operand
+ *     with fewer panels, over the other's panels its rows cover, into a
+ *     partial C; the partials summed by the reduction's tree.  An operand
+ *     that is not a panel store (a view) is first copied into the other's
+ *     panels.
+ *  N  Y = X @ W with X (M x k) tall and W small: X @ w, X @ C.T.  A task
+ *     per tile of Y over X's panels its rows cover, W whole.
+ * Neither operand is re-tiled into k blocks and the tasks are as many as
+ * the panels: before, onehot.T @ X of 2M points was 3,907 blocks of 512
+ * (copies, products and a tree: 16K tasks).  Returns 1 when it took the
  * product (its status in *st), 0 to leave it to the blocked path. */
 static int panel_products(const lnp_view *out, const lnp_view *a, const lnp_view *b, int dt, lnp_status *st)
 {
   if (starpu_cuda_worker_get_count() > 0 || (dt != LNP_FLOAT32 && dt != LNP_FLOAT64)) return 0;
-  const int64_t m = a->shape[0], n = b->shape[1];
-  const int trans = m == 1 && n > 1 ? 1 : n == 1 && m > 1 ? 0 : -1;
-  if (trans < 0) return 0;
-  const lnp_view *x = trans ? b : a, *vec = trans ? a : b;
-  int32_t npan;
-  int64_t *pb = panel_bounds(x, dt, lnp_runtime_test_mode() ? 1 : 256, &npan);
-  if (!pb) return 0;
-  free(pb);
-  const lnp_store *xs = x->store;
-  const int64_t rows = x->shape[0], cols = x->shape[1];
-  lnp_view *vv = NULL, *y = NULL, *part = NULL;
-  int64_t *sb = NULL, one[2] = {0, 1};
+  const int64_t M = a->shape[0], K = a->shape[1], N = b->shape[1];
+  const int64_t small = (int64_t)1 << 16; /* elements of C (T) or W (N) */
+  const int64_t min_rows = lnp_runtime_test_mode() ? 1 : 256;
+  const int perm[2] = {1, 0};
+  lnp_view *at = NULL, *cp = NULL, *w = NULL, *y = NULL, *part = NULL;
   *st = LNP_OK;
-  /* the vector side's segments of X's rows: the tiles of seg (a store),
-   * along its dim sdim, the task's vector tile (v) or output tile (y) */
-  const lnp_store *seg = NULL;
-  int sdim = 0;
-  if (trans) {
-    if (vec->sdim[0] == -1 && vec->sdim[1] == 0 && vec->step[1] == 1 && vec->origin[0] == 0 &&
-        vec->store->ndim == 1 && vec->store->shape[0] == rows && vec->store->dtype == dt) {
-      seg = vec->store;
-    } else {
-      int32_t nt;
-      const int64_t chunk = lnp_runtime_test_mode() ? 3 : lnp_runtime_tile_target(rows, lnp_dtype_size(dt));
-      if (!(sb = even_bounds(rows, chunk, &nt))) { *st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
-      if ((*st = retile(vec, dt, 1, one, nt, sb, &vv))) goto done;
-      seg = vv->store;
-      sdim = 1;
+  int mode = -1;
+  const lnp_store *ps = NULL, *qs = NULL, *xs = NULL;
+  int32_t npan;
+  int64_t *pb;
+  if (M * N <= small && K >= 2 * (M > N ? M : N)) {
+    if ((*st = lnp_view_transpose(a, perm, &at))) return 1;
+    ps = panel_store(at, dt);
+    qs = panel_store(b, dt);
+    if (ps || qs) mode = LNP_PANEL_T;
+  }
+  if (mode < 0 && K * N <= small && M >= 2 * K && (pb = panel_bounds(a, dt, min_rows, &npan)) != NULL) {
+    free(pb);
+    xs = a->store;
+    mode = LNP_PANEL_N;
+  }
+  if (mode < 0) {
+    lnp_view_free(at);
+    return 0;
+  }
+  if (mode == LNP_PANEL_T) {
+    /* the operand that is not a panel store copied into the other's panels */
+    const lnp_store *have = ps ? ps : qs;
+    const lnp_view *copy_of = ps ? (qs ? NULL : b) : at;
+    if (copy_of) {
+      int64_t cb[2] = {0, copy_of->shape[1]};
+      if ((*st = retile(copy_of, dt, have->ntiles[0], have->bounds[0], 1, cb, &cp))) goto done;
+      if (ps) qs = cp->store;
+      else ps = cp->store;
     }
   } else {
-    int64_t kb[2] = {0, cols};
-    if ((*st = retile(vec, dt, 1, kb, 1, one, &vv))) goto done;
+    /* Y: out, or a store of Y's rows, one tile across (else the blocked
+     * path: Y wide enough to be cut across) */
     if (lnp_view_is_identity(out) && out->store->dtype == dt && out->store->ntiles[1] == 1) {
       y = lnp_view_copy(out);
     } else {
       lnp_store *ys;
-      const int64_t yshape[2] = {rows, 1};
-      if (!(*st = lnp_store_create(&ys, 2, yshape, dt))) {
-        y = lnp_view_new(ys);
-        lnp_store_release(ys);
-      }
+      const int64_t yshape[2] = {M, N};
+      if ((*st = lnp_store_create(&ys, 2, yshape, dt))) goto done;
+      y = lnp_view_new(ys);
+      lnp_store_release(ys);
     }
-    if (!*st && !y) *st = lnp_error(LNP_ENOMEM, "out of memory");
-    if (*st) goto done;
-    seg = y->store;
+    if (!y) { *st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
+    if (y->store->ntiles[1] != 1) {
+      lnp_view_free(y);
+      lnp_view_free(at);
+      return 0;
+    }
+    int64_t kb[2] = {0, K}, nb[2] = {0, N};
+    if ((*st = retile(b, dt, 1, kb, 1, nb, &w))) goto done;
   }
-  const int32_t nseg = seg->ntiles[sdim];
-  const int64_t *segb = seg->bounds[sdim];
-  if (trans) {
-    /* a partial row per segment, placed with its vector tile */
-    size_t *src_tile = malloc(sizeof(size_t) * (size_t)nseg);
-    int64_t *b0 = malloc(sizeof(int64_t) * ((size_t)nseg + 1)), b2[2] = {0, cols};
+  /* the tasks' own tiles (own), the other operand's panels (other) */
+  const int own_is_q = mode == LNP_PANEL_T && qs->ntiles[0] < ps->ntiles[0];
+  const lnp_store *own = mode == LNP_PANEL_N ? y->store : own_is_q ? qs : ps;
+  const lnp_store *other = mode == LNP_PANEL_N ? xs : own_is_q ? ps : qs;
+  const int32_t ntask = own->ntiles[0];
+  const int64_t m = mode == LNP_PANEL_N ? K : M, n = N;
+  if (mode == LNP_PANEL_T) {
+    /* a partial C per task, placed with its own tile */
+    size_t *src_tile = malloc(sizeof(size_t) * (size_t)ntask);
+    int64_t *b0 = malloc(sizeof(int64_t) * ((size_t)ntask + 1)), b1[2] = {0, m}, b2[2] = {0, n};
     if (!src_tile || !b0) *st = lnp_error(LNP_ENOMEM, "out of memory");
-    for (int32_t t = 0; !*st && t <= nseg; t++) {
+    for (int32_t t = 0; !*st && t <= ntask; t++) {
       b0[t] = t;
-      if (t < nseg) src_tile[t] = (size_t)t;
+      if (t < ntask) src_tile[t] = (size_t)t * (own->ndim == 2 ? (size_t)own->ntiles[1] : 1);
     }
-    lnp_store *ps = NULL;
-    const int64_t pshape[3] = {nseg, 1, cols};
-    const int32_t pnt[3] = {nseg, 1, 1};
-    int64_t *pbs[3] = {b0, one, b2};
-    if (!*st) *st = lnp_store_create_placed(&ps, 3, pshape, dt, pnt, pbs, seg, src_tile);
+    lnp_store *pst = NULL;
+    const int64_t pshape[3] = {ntask, m, n};
+    const int32_t pnt[3] = {ntask, 1, 1};
+    int64_t *pbs[3] = {b0, b1, b2};
+    if (!*st) *st = lnp_store_create_placed(&pst, 3, pshape, dt, pnt, pbs, own, src_tile);
     free(src_tile);
     free(b0);
     if (*st) goto done;
-    part = lnp_view_new(ps);
-    lnp_store_release(ps);
+    part = lnp_view_new(pst);
+    lnp_store_release(pst);
     if (!part) { *st = lnp_error(LNP_ENOMEM, "out of memory"); goto done; }
   }
   LNP_PROFILE_BEGIN_OP("matmul");
-  for (int32_t t = 0; t < nseg && !*st; t++) {
-    const int64_t r0 = segb[t], r1 = segb[t + 1];
-    const int32_t p0 = r1 > r0 ? lnp_store_find_tile(xs, 0, r0) : 0;
-    const int32_t p1 = r1 > r0 ? lnp_store_find_tile(xs, 0, r1 - 1) + 1 : 0;
+  for (int32_t t = 0; t < ntask && !*st; t++) {
+    const int64_t r0 = own->bounds[0][t], r1 = own->bounds[0][t + 1];
+    const int32_t p0 = r1 > r0 ? lnp_store_find_tile(other, 0, r0) : 0;
+    const int32_t p1 = r1 > r0 ? lnp_store_find_tile(other, 0, r1 - 1) + 1 : 0;
     const int32_t np = p1 - p0;
-    const size_t dsz = sizeof(lnp_panel_mv_desc) + sizeof(int64_t) * ((size_t)np + 1);
-    lnp_panel_mv_desc *d = calloc(1, dsz);
+    const size_t dsz = sizeof(lnp_panel_desc) + sizeof(int64_t) * ((size_t)np + 1);
+    lnp_panel_desc *d = calloc(1, dsz);
     struct starpu_data_descr *descrs = malloc(sizeof *descrs * ((size_t)np + 2));
     if (!d || !descrs) {
       free(d);
@@ -167,25 +201,28 @@ static int panel_products(const lnp_view *out, const lnp_view *a, const lnp_view
       *st = lnp_error(LNP_ENOMEM, "out of memory");
       break;
     }
-    *d = (lnp_panel_mv_desc){.dtype = dt, .trans = trans, .cols = cols, .r0 = r0, .r1 = r1, .npanels = np};
-    for (int32_t p = 0; p <= np; p++) d->pstart[p] = xs->bounds[0][p0 + p];
-    /* the written tile (a partial row, or y's tile), the vector's tile
-     * (v's, or w whole), the panels */
-    const lnp_store *cs = trans ? part->store : y->store;
-    const size_t ct = (size_t)t, vt = trans ? (size_t)t : 0;
-    const lnp_store *vs = trans ? seg : vv->store;
-    lnp_tile_ensure_written(vs, vt);
+    *d = (lnp_panel_desc){.dtype = dt, .mode = mode, .own_is_q = own_is_q, .npanels = np, .m = m, .n = n,
+                          .r0 = r0, .r1 = r1};
+    for (int32_t p = 0; p <= np; p++) d->pstart[p] = other->bounds[0][p0 + p];
+    /* the written tile (a partial C, or Y's tile), the task's own tile
+     * (T: P's or Q's panel; N: W), the other's panels */
+    const size_t ot = (size_t)t * (own->ndim == 2 ? (size_t)own->ntiles[1] : 1);
+    const lnp_store *cs = mode == LNP_PANEL_T ? part->store : y->store;
+    const lnp_store *rs = mode == LNP_PANEL_T ? own : w->store;
+    const size_t ct = mode == LNP_PANEL_T ? (size_t)t : ot, rt = mode == LNP_PANEL_T ? ot : 0;
+    lnp_tile_ensure_written(rs, rt);
     descrs[0] = (struct starpu_data_descr){cs->storage->tiles[ct], STARPU_W};
-    descrs[1] = (struct starpu_data_descr){vs->storage->tiles[vt], STARPU_R};
+    descrs[1] = (struct starpu_data_descr){rs->storage->tiles[rt], STARPU_R};
     for (int32_t p = 0; p < np; p++) {
-      lnp_tile_ensure_written(xs, (size_t)(p0 + p));
-      descrs[2 + p] = (struct starpu_data_descr){xs->storage->tiles[p0 + p], STARPU_R};
+      const size_t pt = (size_t)(p0 + p) * (other->ndim == 2 ? (size_t)other->ntiles[1] : 1);
+      lnp_tile_ensure_written(other, pt);
+      descrs[2 + p] = (struct starpu_data_descr){other->storage->tiles[pt], STARPU_R};
     }
     cs->storage->written[ct] = 1;
-    *st = lnp_submit(&lnp_cl_panel_mv, descrs, np + 2, d, dsz, "matmul");
+    *st = lnp_submit(&lnp_cl_panel, descrs, np + 2, d, dsz, "matmul");
     free(descrs);
   }
-  if (!*st && trans) {
+  if (!*st && mode == LNP_PANEL_T) {
     const int axis0 = 0;
     *st = lnp_reduce(LNP_OP_ADD, out, part, 1, &axis0, dt);
   } else if (!*st && y->store != out->store) {
@@ -195,8 +232,9 @@ static int panel_products(const lnp_view *out, const lnp_view *a, const lnp_view
     *st = lnp_launch_sync_after(out);
   }
 done:
-  free(sb);
-  lnp_view_free(vv);
+  lnp_view_free(at);
+  lnp_view_free(cp);
+  lnp_view_free(w);
   lnp_view_free(y);
   lnp_view_free(part);
   return 1;

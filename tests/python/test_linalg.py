@@ -248,13 +248,16 @@ def test_tall_skinny_products(dtype, form):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("form", ["X@w", "v@X", "XT@v", "view@X", "X@w-out", "v@X-out", "dot", "XT@view"])
+@pytest.mark.parametrize("form", ["X@w", "v@X", "XT@v", "view@X", "X@w-out", "v@X-out", "dot", "XT@view",
+                                  "PT@Q", "PT@Qview", "X@W", "X@W-out", "alias"])
 def test_panel_products(dtype, form):
-    """v @ X, X.T @ v and X @ w over a tall X of row panels one tile across
-    (3 columns: so also in test mode, tiles of 3 x 3): a task per tile of
-    the vector side over the panels its rows cover, panels straddling two
-    vector tiles, vectors that are views (copied into segments first) and
-    outputs that are views.  Small integers: exact sums."""
+    """Products over tall operands of row panels one tile across (3 columns
+    or fewer: so also in test mode, tiles of 3 x 3), a task per panel of
+    one operand over the other's panels its rows cover: v @ X, X.T @ v,
+    P.T @ Q (k-means' onehot.T @ X: panels of other heights in default
+    mode), X @ w and X @ W; panels straddling two of the other's, operands
+    that are views (copied into the other's panels first), outputs that are
+    views, a reshape alias.  Small integers: exact sums."""
     test_mode = os.environ.get("LEGATE_NUMPY_TEST", "0") not in ("", "0")
     rows, cols = (101, 3) if test_mode else (300007, 5)
     rng = np.random.default_rng(5)
@@ -282,6 +285,25 @@ def test_panel_products(dtype, form):
         np.matmul(v[:rows], X, out=want[1])
         got = lnp.zeros((2, cols), dtype)
         lnp.matmul(lnp.array(v[:rows]), LX, out=got[1])
+    elif form in ("PT@Q", "PT@Qview"):
+        P = rng.integers(0, 2, (rows, 2 if test_mode else 16)).astype(dtype)
+        if form == "PT@Q":
+            want, got = P.T @ X, lnp.array(P).T @ LX
+        else:
+            want, got = P.T @ X[::-1], lnp.array(P).T @ LX[::-1]
+    elif form in ("X@W", "X@W-out"):
+        W = rng.integers(-2, 3, (cols, 2 if test_mode else 4)).astype(dtype)
+        if form == "X@W":
+            want, got = X @ W, LX @ lnp.array(W)
+        else:
+            want = np.zeros((rows, 2 * W.shape[1]), dtype)
+            np.matmul(X, W, out=want[:, ::2])
+            got = lnp.zeros((rows, 2 * W.shape[1]), dtype)
+            lnp.matmul(LX, lnp.array(W), out=got[:, ::2])
+    elif form == "alias":
+        Z = X[: rows - rows % 4].reshape(-1, 4, cols)
+        LZ = lnp.array(Z).reshape(-1, cols)  # a store over the 3-D array's tiles
+        want, got = v[: Z.shape[0] * 4] @ Z.reshape(-1, cols), lnp.array(v[: Z.shape[0] * 4]) @ LZ
     else:
         want, got = np.dot(X, w), lnp.dot(LX, Lw)
     got = np.asarray(got)
