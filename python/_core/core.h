@@ -46,5 +46,7 @@ void lnp_py_mark_shutdown_thread(void);
 extern PyMethodDef lnp_py_profile_methods[];
 /* use_numpy_loop (numpy_loops.c) */
 extern PyMethodDef lnp_py_numpy_loop_methods[];
+/* eager_setup, eager_op: the eager fast paths of ndarray's operators (eager_ops.c) */
+extern PyMethodDef lnp_py_eager_methods[];
 
 #endif

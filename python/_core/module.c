@@ -773,6 +773,7 @@ PyMODINIT_FUNC PyInit__core(void)
   PyModule_AddObject(m, "Array", (PyObject *)&ArrayType);
   if (PyModule_AddFunctions(m, lnp_py_profile_methods) < 0) return NULL;
   if (PyModule_AddFunctions(m, lnp_py_numpy_loop_methods) < 0) return NULL;
+  if (PyModule_AddFunctions(m, lnp_py_eager_methods) < 0) return NULL;
   for (int dt = 0; dt < LNP_NTYPES; dt++) {
     char name[32] = "DT_";
     const char *src = lnp_dtype_name(dt);

@@ -1021,5 +1021,9 @@ for _name in ("ptp", "tostring", "itemset"):
         delattr(ndarray, _name)
 del _name
 
-# the operators (+, -, <, ...) and the ufunc-based methods are installed by
-# _ufunc at import time.
+# indexing of eager arrays in C (python/_core/eager_ops.c: the Python
+# methods above stay the slow path); the operators (+, -, <, ...) and the
+# ufunc-based methods are installed by _ufunc at import time, the same way.
+_core.eager_setup(ndarray, _NPND, wrap_result, EAGER_MAX)
+ndarray.__getitem__ = _core.eager_op(2, None, ndarray.__getitem__)
+ndarray.__setitem__ = _core.eager_op(3, None, ndarray.__setitem__)

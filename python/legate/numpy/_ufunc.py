@@ -876,8 +876,9 @@ for _dn, _opf, _iopf, _uf in (
     ("lshift", _opm.lshift, _opm.ilshift, left_shift),                # noqa: F821
     ("rshift", _opm.rshift, _opm.irshift, right_shift),               # noqa: F821
 ):
-    setattr(ndarray, "__%s__" % _dn, _make_binop(_opf, _uf))
-    setattr(ndarray, "__r%s__" % _dn, _make_rbinop(_opf, _uf))
+    # the eager fast path in C, these Python methods for the rest (_array.py)
+    setattr(ndarray, "__%s__" % _dn, _core.eager_op(0, _opf, _make_binop(_opf, _uf)))
+    setattr(ndarray, "__r%s__" % _dn, _core.eager_op(1, _opf, _make_rbinop(_opf, _uf)))
     setattr(ndarray, "__i%s__" % _dn, _make_ibinop(_iopf, _uf))
 
 for _dn, _opf, _uf in (
