@@ -54,7 +54,13 @@ void lnp_codelets_fuse_counts(uint64_t *groups, uint64_t *loops, uint64_t *elide
  * (no NVRTC, compile failure), -2 on a failure after a partial run. */
 typedef int (*lnp_fuse_run_fn)(const lnp_fuse_group *g, void *const *bufptrs);
 
-static int fuse_cpu(const lnp_fuse_group *g, void *const *bufptrs) { return lnp_fuse_run_cpu(g, bufptrs); }
+/* the OpenMP threads of the CPU batch task now running (lnp_batch_cpu) */
+static _Thread_local int batch_threads = 1;
+
+static int fuse_cpu(const lnp_fuse_group *g, void *const *bufptrs)
+{
+  return lnp_fuse_run_cpu(g, bufptrs, batch_threads);
+}
 
 /* Parse the batch's loops, then run them in order: fused groups through
  * fuse (when given), the others with run(); a malformed argument (never
@@ -141,6 +147,7 @@ out:
 static void lnp_batch_cpu(void *descr[], void *cl_arg)
 {
   pthread_once(&fuse_once, fuse_config);
+  batch_threads = lnp_cpu_task_threads();
   lnp_batch_run(descr, cl_arg, lnp_loop_cpu_run, fuse_mode ? fuse_cpu : NULL, 0);
 }
 

@@ -28,7 +28,7 @@ void lnp_loop_cpu_run(void *descr[], unsigned nb, const lnp_loop_desc *d, size_t
     return;
   }
   for (unsigned i = 0; i < nb; i++) ptrs[i] = LNP_ND_GET_PTR(descr[i]);
-  int nthreads = starpu_combined_worker_get_size();
+  int nthreads = lnp_cpu_task_threads();
   if (nthreads < 1) nthreads = 1;
   if (lnp_loop_execute(d, ptrs, nthreads) != 0)
     lnp_codelets_report("invalid %s loop task (%s -> %s)", lnp_op_name(d->op),

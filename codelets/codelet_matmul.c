@@ -195,6 +195,46 @@ static int lnp_matmul_get_desc(struct starpu_task *task, lnp_matmul_desc *md)
   return 0;
 }
 
+/* Multiply-adds a thread of a group worker takes at least (a parallel
+ * region and BLAS's packing cost a few microseconds). */
+#define LNP_MATMUL_PAR_MIN_FMA (1 << 20)
+
+/* lnp_matmul_host over nthreads OpenMP threads (a group worker's): C's rows
+ * (or its columns when it has fewer rows than threads) in contiguous
+ * blocks, each one single-threaded BLAS call; k is never split, so each
+ * element of C is the sum the one call would form. */
+int lnp_matmul_host_threads(const lnp_matmul_desc *md, void *C, const void *A, const void *B, const int64_t *sc,
+                            const int64_t *sa, const int64_t *sb, int nthreads)
+{
+  if (!md || md->m < 0 || md->n < 0 || md->k < 0) return -1;
+  if (!sc || !sa || !sb) nthreads = 1;
+  const double fma = (double)md->m * (double)md->n * (double)(md->k > 0 ? md->k : 1);
+  int nt = nthreads;
+  const double min_fma = (double)lnp_cpu_par_min(LNP_MATMUL_PAR_MIN_FMA);
+  if (fma < (double)nt * min_fma) nt = (int)(fma / min_fma);
+  const int by_rows = md->m >= nt || md->m >= md->n;
+  const int64_t span = by_rows ? md->m : md->n;
+  if (nt > span) nt = (int)span;
+  if (nt <= 1) return lnp_matmul_host(md, C, A, B, sc, sa, sb);
+  const int64_t isz = (int64_t)lnp_dtype_size(md->dtype);
+  int rc = 0;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static) reduction(| : rc)
+#endif
+  for (int t = 0; t < nt; t++) {
+    const int64_t lo = span * t / nt, hi = span * (t + 1) / nt;
+    lnp_matmul_desc part = *md;
+    if (by_rows) {
+      part.m = hi - lo;
+      rc |= lnp_matmul_host(&part, (char *)C + lo * sc[0] * isz, (const char *)A + lo * sa[0] * isz, B, sc, sa, sb);
+    } else {
+      part.n = hi - lo;
+      rc |= lnp_matmul_host(&part, (char *)C + lo * sc[1] * isz, A, (const char *)B + lo * sb[1] * isz, sc, sa, sb);
+    }
+  }
+  return rc ? -1 : 0;
+}
+
 static void lnp_matmul_cpu(void *descr[], void *cl_arg)
 {
   lnp_codelets_count_loops(0, 1);
@@ -209,8 +249,8 @@ static void lnp_matmul_cpu(void *descr[], void *cl_arg)
   lnp_mat_strides(descr[0], md->m, md->n, sc);
   lnp_mat_strides(descr[1], md->m, md->k, sa);
   lnp_mat_strides(descr[2], md->k, md->n, sb);
-  if (lnp_matmul_host(md, LNP_ND_GET_PTR(descr[0]), LNP_ND_GET_PTR(descr[1]),
-                      LNP_ND_GET_PTR(descr[2]), sc, sa, sb) != 0)
+  if (lnp_matmul_host_threads(md, LNP_ND_GET_PTR(descr[0]), LNP_ND_GET_PTR(descr[1]), LNP_ND_GET_PTR(descr[2]),
+                              sc, sa, sb, lnp_cpu_task_threads()) != 0)
     lnp_codelets_report("invalid matmul task (dtype %d)", md->dtype);
 }
 
@@ -306,6 +346,8 @@ struct starpu_codelet lnp_cl_matmul = {
     .cuda_flags = {STARPU_CUDA_ASYNC},
 #endif
     .cpu_funcs = {lnp_matmul_cpu},
+    .type = STARPU_FORKJOIN,
+    .max_parallelism = INT_MAX,
     /* C, A, B.  Variable so that each task gives its own modes (a fixed
      * count makes StarPU pin the first task's modes into the codelet): C is
      * STARPU_W when beta_zero (the old C is not fetched), else STARPU_RW. */

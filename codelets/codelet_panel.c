@@ -19,8 +19,8 @@
  * into X's 610 panels, 610 gemv tasks and a tree over 610 partial results,
  * and onehot.T @ X of 2M points 3,907 k blocks of 512 (copies of both
  * operands, products, a tree); now a task per panel of the coarser
- * operand.  CPU only (OpenBLAS, single-threaded inside a task): taken
- * where no CUDA worker runs. */
+ * operand.  CPU only (OpenBLAS, single-threaded; a group worker's threads
+ * split the task's rows): taken where no CUDA worker runs. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* StarPU's headers need the POSIX types under -std=c11 */
 #endif
@@ -28,6 +28,7 @@
 
 #include <cblas.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../data-interfaces/nd_interface.h"
@@ -102,41 +103,27 @@ static void gemm_n(int dt, int rows, int k, int n, const void *x, int ldx, const
 
 static int fits_int(int64_t v) { return v >= 0 && v <= INT_MAX; }
 
-static void lnp_panel_cpu(void *descr[], void *cl_arg)
+/* The task's rows [a, b) (within [r0, r1)): N writes Y's rows there; T
+ * sets c (m x n, row stride ldc) to their partial product (zero without
+ * rows).  Returns -1 on a panel layout BLAS can't take. */
+static int panel_rows(const lnp_panel_desc *d, void *descr[], int64_t a, int64_t b, char *c, int64_t ldc)
 {
-  const lnp_panel_desc *d = cl_arg;
-  lnp_codelets_count_loops(0, 1);
-  struct starpu_task *task = starpu_task_get_current();
-  if (!d || (int)STARPU_TASK_GET_NBUFFERS(task) != 2 + d->npanels || !fits_int(d->m) || !fits_int(d->n) ||
-      (d->dtype != LNP_FLOAT32 && d->dtype != LNP_FLOAT64)) {
-    lnp_codelets_report("invalid panel product task");
-    return;
-  }
   const size_t isz = d->dtype == LNP_FLOAT32 ? 4 : 8;
   const int m = (int)d->m, n = (int)d->n;
-  char *c = LNP_ND_GET_PTR(descr[0]);
   const char *own = LNP_ND_GET_PTR(descr[1]);
   /* T: own is P (m columns) or Q (n); N: own is W (m = k rows, n columns) */
   const int64_t own_cols = d->mode == LNP_PANEL_N ? n : d->own_is_q ? n : m;
   const int64_t other_cols = d->mode == LNP_PANEL_N ? m : d->own_is_q ? m : n;
-  const int64_t ldc = d->mode == LNP_PANEL_N ? row_stride(descr[0], n) : n;
   const int64_t ld_own = row_stride(descr[1], own_cols);
-  if (!unit_columns(descr[0]) || !unit_columns(descr[1]) || !fits_int(ldc) || !fits_int(ld_own)) {
-    lnp_codelets_report("invalid panel product task (tile layout)");
-    return;
-  }
   const int64_t *pstart = d->pstart;
   int first = 1;
   for (int32_t p = 0; p < d->npanels; p++) {
-    const int64_t lo = d->r0 > pstart[p] ? d->r0 : pstart[p];
-    const int64_t hi = d->r1 < pstart[p + 1] ? d->r1 : pstart[p + 1];
+    const int64_t lo = a > pstart[p] ? a : pstart[p];
+    const int64_t hi = b < pstart[p + 1] ? b : pstart[p + 1];
     if (hi <= lo) continue;
     const char *panel = LNP_ND_GET_PTR(descr[2 + p]);
     const int64_t ld = row_stride(descr[2 + p], other_cols);
-    if (!fits_int(hi - lo) || !fits_int(ld) || !unit_columns(descr[2 + p])) {
-      lnp_codelets_report("invalid panel product task (panel layout)");
-      return;
-    }
+    if (!fits_int(hi - lo) || !fits_int(ld) || !unit_columns(descr[2 + p])) return -1;
     const int rows = (int)(hi - lo);
     const char *o = panel + (size_t)(lo - pstart[p]) * (size_t)ld * isz;
     if (d->mode == LNP_PANEL_N) {
@@ -151,7 +138,72 @@ static void lnp_panel_cpu(void *descr[], void *cl_arg)
     first = 0;
   }
   if (first && d->mode == LNP_PANEL_T) /* no rows: the partial product is zero */
-    memset(c, 0, (size_t)m * (size_t)n * isz);
+    for (int i = 0; i < m; i++) memset(c + (size_t)i * (size_t)ldc * isz, 0, (size_t)n * isz);
+  return 0;
+}
+
+/* Multiply-adds a thread of a group worker takes at least */
+#define LNP_PANEL_PAR_MIN_FMA (1 << 20)
+
+static void lnp_panel_cpu(void *descr[], void *cl_arg)
+{
+  const lnp_panel_desc *d = cl_arg;
+  lnp_codelets_count_loops(0, 1);
+  struct starpu_task *task = starpu_task_get_current();
+  if (!d || (int)STARPU_TASK_GET_NBUFFERS(task) != 2 + d->npanels || !fits_int(d->m) || !fits_int(d->n) ||
+      (d->dtype != LNP_FLOAT32 && d->dtype != LNP_FLOAT64)) {
+    lnp_codelets_report("invalid panel product task");
+    return;
+  }
+  const size_t isz = d->dtype == LNP_FLOAT32 ? 4 : 8;
+  const int64_t m = d->m, n = d->n;
+  char *c = LNP_ND_GET_PTR(descr[0]);
+  const int64_t own_cols = d->mode == LNP_PANEL_N ? n : d->own_is_q ? n : m;
+  const int64_t ldc = d->mode == LNP_PANEL_N ? row_stride(descr[0], n) : n;
+  const int64_t ld_own = row_stride(descr[1], own_cols);
+  if (!unit_columns(descr[0]) || !unit_columns(descr[1]) || !fits_int(ldc) || !fits_int(ld_own)) {
+    lnp_codelets_report("invalid panel product task (tile layout)");
+    return;
+  }
+  /* a group worker's threads: contiguous row ranges; T: each its own
+   * partial C (the first thread's is the task's), added in thread order */
+  const int64_t rows = d->r1 - d->r0;
+  const double fma = (double)rows * (double)m * (double)n;
+  int nt = lnp_cpu_task_threads();
+  const double min_fma = (double)lnp_cpu_par_min(LNP_PANEL_PAR_MIN_FMA);
+  if (fma < (double)nt * min_fma) nt = (int)(fma / min_fma);
+  if (nt > rows) nt = (int)rows;
+  if (nt <= 1) {
+    if (panel_rows(d, descr, d->r0, d->r1, c, ldc)) lnp_codelets_report("invalid panel product task (panel layout)");
+    return;
+  }
+  const size_t cbytes = (size_t)m * (size_t)n * isz;
+  char *parts = d->mode == LNP_PANEL_T ? malloc(cbytes * (size_t)(nt - 1)) : NULL;
+  if (d->mode == LNP_PANEL_T && !parts) {
+    lnp_codelets_report("out of memory in a panel product task");
+    return;
+  }
+  int bad = 0;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static) reduction(| : bad)
+#endif
+  for (int t = 0; t < nt; t++) {
+    const int64_t a = d->r0 + rows * t / nt, b = d->r0 + rows * (t + 1) / nt;
+    char *ct = d->mode == LNP_PANEL_N || t == 0 ? c : parts + (size_t)(t - 1) * cbytes;
+    bad |= panel_rows(d, descr, a, b, ct, ldc);
+  }
+  if (bad) lnp_codelets_report("invalid panel product task (panel layout)");
+  else if (parts) {
+    const size_t cnt = (size_t)m * (size_t)n;
+    for (int t = 1; t < nt; t++) {
+      const char *pt = parts + (size_t)(t - 1) * cbytes;
+      if (d->dtype == LNP_FLOAT32)
+        for (size_t i = 0; i < cnt; i++) ((float *)c)[i] += ((const float *)pt)[i];
+      else
+        for (size_t i = 0; i < cnt; i++) ((double *)c)[i] += ((const double *)pt)[i];
+    }
+  }
+  free(parts);
 }
 
 static uint32_t lnp_panel_footprint(struct starpu_task *task)
@@ -171,6 +223,8 @@ static struct starpu_perfmodel lnp_panel_model = {
 struct starpu_codelet lnp_cl_panel = {
     .where = STARPU_CPU,
     .cpu_funcs = {lnp_panel_cpu},
+    .type = STARPU_FORKJOIN,
+    .max_parallelism = INT_MAX,
     .nbuffers = STARPU_VARIABLE_NBUFFERS,
     .model = &lnp_panel_model,
     .name = "lnp_panel",

@@ -29,7 +29,7 @@ static void lnp_scan_cpu(void *descr[], void *cl_arg)
     return;
   }
   for (unsigned i = 0; i < nb; i++) ptrs[i] = LNP_ND_GET_PTR(descr[i]);
-  int nthreads = starpu_combined_worker_get_size();
+  int nthreads = lnp_cpu_task_threads();
   if (nthreads < 1) nthreads = 1;
   if (lnp_scan_execute(d, ptrs, nthreads) != 0)
     lnp_codelets_report("invalid %s scan task (%s)", lnp_op_name(d->op), lnp_dtype_name(d->dtype_in));

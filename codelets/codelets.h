@@ -4,8 +4,8 @@
  *                 cast, fill, generator and reduction step.  Buffers: the
  *                 tiles the descriptor names (STARPU_VARIABLE_NBUFFERS, modes
  *                 given at submission); cl_arg: the lnp_loop_desc.
- *                 STARPU_FORKJOIN: runs with starpu_combined_worker_get_size()
- *                 OpenMP threads (1 on a plain worker).
+ *                 STARPU_FORKJOIN: runs with lnp_cpu_task_threads() OpenMP
+ *                 threads (1 on a plain worker).
  *  lnp_cl_matmul  C(m,n) = A(m,k) @ B(k,n) (+ C unless beta_zero) on tiles
  *                 (CUDA: cuBLAS for float32/64, complex64/128).
  *                 Buffers: C, A (STARPU_R), B (STARPU_R); the codelet leaves
@@ -13,7 +13,7 @@
  *                 C is not fetched), else STARPU_RW.  cl_arg: an
  *                 lnp_matmul_desc.  Strides are read from the tiles'
  *                 interfaces (any row stride; unit column stride for BLAS).  float32/64 and complex64/128 through
- *                 OpenBLAS (single-threaded inside a task), other dtypes by a
+ *                 OpenBLAS (single-threaded; a group worker splits C over its threads), other dtypes by a
  *                 generic loop (bool: or of ands, integers wrap, float16
  *                 accumulates in float within the tile).
  * Both have history-based perfmodels ("lnp_loop", "lnp_matmul") with
@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <starpu.h>
 
+#include "cpu_groups.h"
 #include "loop.h"
 
 typedef struct lnp_matmul_desc {
@@ -170,5 +171,8 @@ int lnp_matmul_supported(int dtype);
 int lnp_matmul_host(const lnp_matmul_desc *md, void *C, const void *A, const void *B,
                     const int64_t *c_strides, const int64_t *a_strides,
                     const int64_t *b_strides);
+/* the same over nthreads OpenMP threads: C's rows (or columns) split, k whole */
+int lnp_matmul_host_threads(const lnp_matmul_desc *md, void *C, const void *A, const void *B, const int64_t *sc,
+                            const int64_t *sa, const int64_t *sb, int nthreads);
 
 #endif

@@ -143,9 +143,12 @@ void lnp_fuse_run_host(const lnp_fuse_group *g, void *const *bufptrs);
 /* Run a group on a CPU worker, block by block: each op runs over a block
  * of a row (a few KB, in cache) through its host inner loop
  * (lnp_loop_cpu_inner), reading loads in place and writing a block buffer;
- * then the block's stores.  Returns 0, or -1 when nothing ran (an op
- * without a host loop, out of memory): run the loops one by one. */
-int lnp_fuse_run_cpu(const lnp_fuse_group *g, void *const *bufptrs);
+ * then the block's stores.  nthreads > 1 (a group worker's, see
+ * lnp_cpu_task_threads) splits a piece's blocks into that many contiguous
+ * ranges run by OpenMP threads.  Returns 0, or -1 when nothing ran (an op
+ * without a host loop, out of memory): run the loops one by one; -2 when a
+ * thread ran out of memory after others ran. */
+int lnp_fuse_run_cpu(const lnp_fuse_group *g, void *const *bufptrs, int nthreads);
 
 /* The CUDA source of a group's kernel (extern "C" lnp_fused(params, piece)),
  * NUL-terminated in buf; returns its length, or the size needed when it does

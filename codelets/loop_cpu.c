@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu_groups.h"
+
 #include "loop.h"
 #include "loop_cpu.h"
 #include "op_table.h"
@@ -768,7 +770,7 @@ int lnp_loop_execute(const lnp_loop_desc *d, void *const *bufptrs, int nthreads)
     if (nthreads > 1 && r.nd > 0) {
       int64_t total = 1;
       for (int dd = 0; dd < r.nd; dd++) total *= r.ext[dd];
-      if (total >= LNP_PAR_MIN_ELEMS) {
+      if (total >= lnp_cpu_par_min(LNP_PAR_MIN_ELEMS)) {
         for (int dd = 0; dd < r.nd; dd++) {
           int ok = 1;
           for (int k = 0; k < nout; k++) ok &= r.st[dd][k] != 0;

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu_groups.h"
+
 #include "loop_cpu.h"
 #include "op_table.h"
 #include "scan.h"
@@ -239,9 +241,9 @@ static unsigned scan_piece_run(const scan_piece *P, lnp_scan_line_fn line, lnp_s
     }
   const int64_t m = W.r < 0 ? 1 : P->ext[W.r];
   /* threads take lines, or column ranges of a single line of rows */
-  if (W.r >= 0 && nlines == 1 && nthreads > 1 && m * n >= 16384) W.nchunk = m < nthreads ? m : nthreads;
+  if (W.r >= 0 && nlines == 1 && nthreads > 1 && m * n >= lnp_cpu_par_min(16384)) W.nchunk = m < nthreads ? m : nthreads;
   const int64_t nwork = nlines * W.nchunk;
-  const int par = nthreads > 1 && nwork > 1 && nlines * m * n >= 16384;
+  const int par = nthreads > 1 && nwork > 1 && nlines * m * n >= lnp_cpu_par_min(16384);
   unsigned fp = 0;
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nthreads) if (par) reduction(| : fp)

@@ -35,6 +35,8 @@ int lnp_op_use_numpy_loop(int op, int dtype, void *fn, void *data, int exact)
 
 void lnp_stats_task_counts(uint64_t *cpu, uint64_t *cuda) { lnp_codelets_task_counts(cpu, cuda); }
 
+uint64_t lnp_stats_parallel_tasks(void) { return lnp_cpu_parallel_tasks(); }
+
 void lnp_stats_fuse_counts(uint64_t *groups, uint64_t *loops, uint64_t *elided)
 {
   lnp_codelets_fuse_counts(groups, loops, elided);

@@ -463,6 +463,9 @@ int lnp_op_use_numpy_loop(int op, int dtype, void *fn, void *data, int exact);
  * they ran and the stores they elided; whether tasks a GPU can run stay
  * off the CPU workers; bytes of tiles in this process's host memory. */
 void lnp_stats_task_counts(uint64_t *cpu, uint64_t *cuda);
+/* CPU kernels run with several OpenMP threads (a group's or a combined
+ * worker's) so far */
+uint64_t lnp_stats_parallel_tasks(void);
 void lnp_stats_fuse_counts(uint64_t *groups, uint64_t *loops, uint64_t *elided);
 int lnp_stats_gpu_only(void);
 int64_t lnp_stats_host_bytes(void);

@@ -235,13 +235,59 @@ void lnp_runtime_throttle(void)
     lnp_runtime_wait_loops_below(lnp_window_low);
 }
 
+/* OpenMP groups (bin/legate --omps N --ompthreads T, as
+ * LEGATE_NUMPY_OMPS / LEGATE_NUMPY_OMPTHREADS): N CPU workers that each
+ * lead T cores (codelets/cpu_groups.c).  Unless STARPU_NCPU says how many
+ * CPU workers in all (--cpus C as well gives N + C), there are N.  T
+ * defaults to the cores left to this process over N.  0 groups: off. */
+static int lnp_omp_groups = 0, lnp_omp_threads = 0;
+
+static lnp_status lnp_env_count(const char *name, int min, int *out)
+{
+  const char *e = getenv(name);
+  *out = 0;
+  if (!e || !*e) return LNP_OK;
+  char *end;
+  long v = strtol(e, &end, 10);
+  if (*end || v < min || v > 4096)
+    return lnp_error(LNP_EVALUE, "%s must be an integer from %d to 4096, got '%s'", name, min, e);
+  *out = (int)v;
+  return LNP_OK;
+}
+
+static lnp_status lnp_omp_groups_plan(int gpus)
+{
+  lnp_omp_groups = lnp_omp_threads = 0;
+  int n, t;
+  if (lnp_env_count("LEGATE_NUMPY_OMPS", 0, &n) != LNP_OK || lnp_env_count("LEGATE_NUMPY_OMPTHREADS", 1, &t) != LNP_OK)
+    return LNP_EVALUE;
+  if (n == 0) return LNP_OK;
+  if (t == 0) {
+    int rank = 0, size = 1;
+    lnp_local_ranks(&rank, &size);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN) / (size > 0 ? size : 1) - gpus;
+    t = cores / n > 1 ? (int)(cores / n) : 1;
+  }
+  lnp_omp_groups = n;
+  lnp_omp_threads = t;
+  const char *nc = getenv("STARPU_NCPU");
+  if (!nc || !*nc) {
+    char num[16];
+    snprintf(num, sizeof num, "%d", n);
+    setenv("STARPU_NCPU", num, 1);
+  }
+  return LNP_OK;
+}
+
 lnp_status lnp_runtime_init(const lnp_config *cfg)
 {
   if (lnp_runtime_initialized()) return LNP_OK;
   lnp_engine_set_test_mode(cfg->test_mode);
+  lnp_cpu_set_split_everything(cfg->test_mode);
   if (openblas_set_num_threads && !getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
   lnp_split_gpus_between_ranks();
   const int gpus = lnp_cuda_devices_planned();
+  if (lnp_omp_groups_plan(gpus) != LNP_OK) return LNP_EVALUE;
   lnp_tile_elems = cfg->tile_elems > 0 ? cfg->tile_elems : gpus > 0 ? LNP_GPU_TILE_ELEMS : LNP_DEFAULT_TILE_ELEMS;
   lnp_verbose = cfg->verbose;
   /* identical GPUs share one performance model (calibrated once, not per
@@ -338,6 +384,9 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   if (spin_env && *spin_env) lnp_wait_spin_ns = atol(spin_env) * 1000L;
   else lnp_wait_spin_ns = starpu_cuda_worker_get_count() > 0 && !lnp_mpi_enabled() && cores > 1 ? 2000000L : 0;
   lnp_window_setup();
+  if (lnp_cpu_groups_setup(lnp_omp_groups, lnp_omp_threads))
+    fprintf(stderr, "legate.numpy: warning: %d OpenMP groups of %d threads need more cores than this process has "
+                    "free beside its other workers; the groups share cores\n", lnp_omp_groups, lnp_omp_threads);
   lnp_engine_set_stopping(0);
   lnp_engine_set_initialized(1);
   lnp_engine_watch_fork();
@@ -498,5 +547,6 @@ char *lnp_runtime_describe(void)
     starpu_worker_get_name((int)w, name, sizeof name);
     used += (size_t)snprintf(buf + used, cap - used, "  worker %u: %s\n", w, name);
   }
+  used += (size_t)lnp_cpu_groups_describe(buf + used, cap - used);
   return buf;
 }

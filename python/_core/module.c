@@ -90,11 +90,12 @@ static PyObject *py_task_counts(PyObject *self, PyObject *unused)
   lnp_stats_fuse_counts(&fgroups, &floops, &felided);
   uint64_t reused = 0, pooled = 0;
   lnp_tile_pool_counts(&reused, &pooled);
-  return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K}", "cpu", (unsigned long long)cpu, "cuda",
+  return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K,s:K}", "cpu", (unsigned long long)cpu, "cuda",
                        (unsigned long long)cuda, "batches", (unsigned long long)batches, "batched",
                        (unsigned long long)batched, "fused_groups", (unsigned long long)fgroups, "fused_loops",
                        (unsigned long long)floops, "fused_elided", (unsigned long long)felided, "tiles_reused",
-                       (unsigned long long)reused, "tiles_pooled", (unsigned long long)pooled);
+                       (unsigned long long)reused, "tiles_pooled", (unsigned long long)pooled, "parallel",
+                       (unsigned long long)lnp_stats_parallel_tasks());
 }
 
 /* Bytes of tiles this process holds in host memory (StarPU allocations). */

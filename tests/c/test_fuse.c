@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../codelets/cpu_groups.h"
 #include "../../codelets/fuse.h"
 
 #include "check.h"
@@ -142,15 +143,17 @@ static void fill(batch_t *b, void **bufs, int specials)
  * (sizes[k]) */
 static int run_both(batch_t *b, int specials, int host, int *sizes, int *elided, const char *name)
 {
-  void *ref[MAXBUF], *fus[MAXBUF], *cpu[MAXBUF];
+  void *ref[MAXBUF], *fus[MAXBUF], *cpu[MAXBUF], *par[MAXBUF];
   for (int i = 0; i < b->nbuf; i++) {
     ref[i] = calloc((size_t)b->nelem[i], esz(b->dtype[i]));
     fus[i] = calloc((size_t)b->nelem[i], esz(b->dtype[i]));
     cpu[i] = calloc((size_t)b->nelem[i], esz(b->dtype[i]));
+    par[i] = calloc((size_t)b->nelem[i], esz(b->dtype[i]));
   }
   fill(b, ref, specials);
   fill(b, fus, specials);
   fill(b, cpu, specials);
+  fill(b, par, specials);
   for (int s = 0; s < b->nloops; s++) {
     void *local[4];
     for (uint32_t k = 0; k < b->loops[s].nbuf; k++) local[k] = ref[b->map[s][k]];
@@ -165,7 +168,11 @@ static int run_both(batch_t *b, int specials, int host, int *sizes, int *elided,
     sizes[ngroups++] = n;
     if (n >= 2) {
       CHECK(g->first == s && g->nloops == n, "%s: group bounds", name);
-      CHECK(lnp_fuse_run_cpu(g, cpu) == 0, "%s: the CPU executor runs the group", name);
+      CHECK(lnp_fuse_run_cpu(g, cpu, 1) == 0, "%s: the CPU executor runs the group", name);
+      /* a group worker's 3 threads, splitting even a few blocks */
+      lnp_cpu_set_split_everything(1);
+      CHECK(lnp_fuse_run_cpu(g, par, 3) == 0, "%s: the CPU executor runs the group on 3 threads", name);
+      lnp_cpu_set_split_everything(0);
       if (host) {
         *elided += g->elided;
         s += n;
@@ -193,6 +200,8 @@ static int run_both(batch_t *b, int specials, int host, int *sizes, int *elided,
       lnp_loop_execute(b->desc[s], local, 1);
       for (uint32_t k = 0; k < b->loops[s].nbuf; k++) local[k] = cpu[b->map[s][k]];
       lnp_loop_execute(b->desc[s], local, 1);
+      for (uint32_t k = 0; k < b->loops[s].nbuf; k++) local[k] = par[b->map[s][k]];
+      lnp_loop_execute(b->desc[s], local, 1);
     }
     s += n;
   }
@@ -201,9 +210,11 @@ static int run_both(batch_t *b, int specials, int host, int *sizes, int *elided,
     const size_t bytes = (size_t)b->nelem[i] * esz(b->dtype[i]);
     if (!b->dead[i] && !host) CHECK(!memcmp(ref[i], fus[i], bytes), "%s: buffer %d identical", name, i);
     if (!b->dead[i]) CHECK(!memcmp(ref[i], cpu[i], bytes), "%s: buffer %d identical (CPU executor)", name, i);
+    if (!b->dead[i]) CHECK(!memcmp(ref[i], par[i], bytes), "%s: buffer %d identical (CPU executor, 3 threads)", name, i);
     free(ref[i]);
     free(fus[i]);
     free(cpu[i]);
+    free(par[i]);
   }
   return ngroups;
 }
