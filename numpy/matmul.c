@@ -33,6 +33,14 @@ static int bounds_equal(const lnp_store *s, int d, int32_t nt, const int64_t *b)
   return s->ntiles[d] == nt && !memcmp(s->bounds[d], b, sizeof(int64_t) * ((size_t)nt + 1));
 }
 
+/* Whether each of s's row panels has at least min_rows rows. */
+static int panels_hold(const lnp_store *s, int64_t min_rows)
+{
+  for (int32_t t = 0; t < s->ntiles[0]; t++)
+    if (s->bounds[0][t + 1] - s->bounds[0][t] < min_rows) return 0;
+  return 1;
+}
+
 /* v's row panels (its store's bounds along dim 0) when v is a whole 2-D
  * store of row panels (one tile across, or one tile: a GPU's) of dtype
  * whose panels all have at least min_rows rows, else NULL (*nt untouched). */
@@ -41,8 +49,7 @@ static int64_t *panel_bounds(const lnp_view *v, int dtype, int64_t min_rows, int
   const lnp_store *s = v->store;
   if (s->dtype != dtype || !lnp_view_is_identity(v) || s->ndim != 2 || s->ntiles[1] != 1)
     return NULL;
-  for (int32_t t = 0; t < s->ntiles[0]; t++)
-    if (s->bounds[0][t + 1] - s->bounds[0][t] < min_rows) return NULL;
+  if (!panels_hold(s, min_rows)) return NULL;
   int64_t *b = malloc(sizeof(int64_t) * ((size_t)s->ntiles[0] + 1));
   if (!b) return NULL;
   memcpy(b, s->bounds[0], sizeof(int64_t) * ((size_t)s->ntiles[0] + 1));
@@ -111,19 +118,15 @@ static int panel_products(const lnp_view *out, const lnp_view *a, const lnp_view
   *st = LNP_OK;
   int mode = -1;
   const lnp_store *ps = NULL, *qs = NULL, *xs = NULL;
-  int32_t npan;
-  int64_t *pb;
   if (M * N <= small && K >= 2 * (M > N ? M : N)) {
     if ((*st = lnp_view_transpose(a, perm, &at))) return 1;
     ps = panel_store(at, dt);
     qs = panel_store(b, dt);
     if (ps || qs) mode = LNP_PANEL_T;
   }
-  if (mode < 0 && K * N <= small && M >= 2 * K && (pb = panel_bounds(a, dt, min_rows, &npan)) != NULL) {
-    free(pb);
-    xs = a->store;
+  if (mode < 0 && K * N <= small && M >= 2 * K && lnp_view_is_identity(a) && (xs = panel_store(a, dt)) != NULL &&
+      panels_hold(xs, min_rows))
     mode = LNP_PANEL_N;
-  }
   if (mode < 0) {
     lnp_view_free(at);
     return 0;
@@ -301,7 +304,9 @@ lnp_status lnp_matmul(const lnp_view *out, const lnp_view *a, const lnp_view *b)
   const lnp_store *bs = b->store;
   if (blk == 8192 && bs->ntiles[0] <= 64 && bs->storage->home[0] >= 0)
     bk = panel_bounds(b, bs->dtype, 1024, &ntk);
-  /* a B of row panels (v @ X) is used in place: its panels are the k blocks */
+  /* a B of row panels (v @ X) is used in place: its panels are the k blocks
+   * (what reaches here tall: products panel_products leaves, with GPUs or
+   * of other dtypes, or a C too large for one partial per panel) */
   if (!bk && !lnp_runtime_test_mode() && n > 4 * m) bk = panel_bounds(b, dt, 256, &ntk);
   if (!bk) bk = even_bounds(k, blk, &ntk);
   /* C blocks: out's own tiling when it is a whole store, else square-ish
