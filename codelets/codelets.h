@@ -52,6 +52,20 @@ typedef struct lnp_panel_desc {
   int64_t pstart[];
 } lnp_panel_desc;
 extern struct starpu_codelet lnp_cl_panel;
+/* lnp_cl_file: one tile (buffer 0: W when reading, RW when writing) read
+ * from or written to a raw C-order binary file (codelet_file.c).  The
+ * store's element 0 is at byte `offset`; the tile covers [origin,
+ * origin + extent) of the store's shape. */
+typedef struct lnp_file_desc {
+  int32_t write;    /* 1: tile -> file, 0: file -> tile */
+  int32_t itemsize; /* bytes per element, in the file as in the tile */
+  int32_t ndim;
+  int32_t pad;
+  int64_t offset;
+  int64_t shape[LNP_MAXDIM], origin[LNP_MAXDIM], extent[LNP_MAXDIM];
+  char path[]; /* NUL-terminated */
+} lnp_file_desc;
+extern struct starpu_codelet lnp_cl_file;
 /* lnp_cl_scan: a scan along one dimension (scan.h); buffers and cl_arg as
  * lnp_cl_loop's. */
 extern struct starpu_codelet lnp_cl_scan;

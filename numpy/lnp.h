@@ -328,6 +328,12 @@ lnp_status lnp_ewise(int op, const lnp_view *out, int nin, const lnp_operand *in
 lnp_status lnp_copy(const lnp_view *out, const lnp_operand *src);
 /* Create a new store-backed view holding a copy of v (dtype may differ). */
 lnp_status lnp_materialize(const lnp_view *v, int dtype, lnp_view **out);
+/* Raw C-order binary files by tiles (file_io.c): v's elements written at
+ * byte offset of path (which must exist), a task per tile; a new array of
+ * shape and dtype read from there.  The tasks' I/O errors come as
+ * "file: ..." task failures. */
+lnp_status lnp_file_write(const lnp_view *v, const char *path, int64_t offset);
+lnp_status lnp_file_read(lnp_view **out, int ndim, const int64_t *shape, int dtype, const char *path, int64_t offset);
 lnp_status lnp_fill(const lnp_view *out, int dtype, lnp_scalar value);
 lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxes,
                       const int *axes, int dtype);

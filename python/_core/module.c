@@ -3,6 +3,7 @@
  * call validates its arguments and turns lnp_status codes into NumPy's
  * exception classes. */
 #include "core.h"
+#include "../../numpy/collective.h"
 
 static PyObject *py_init(PyObject *self, PyObject *args, PyObject *kw)
 {
@@ -133,6 +134,54 @@ static PyObject *py_empty(PyObject *self, PyObject *args)
   int n = lnp_py_shape(shape_obj, shape);
   if (n < 0) return NULL;
   return new_array(n, shape, dt);
+}
+
+/* file_write(a, path, offset): a's elements in C order into the existing
+ * file at offset, a task per tile; file_read(shape, dtype, path, offset)
+ * -> new array read from there (numpy/file_io.c) */
+/* mpi_sum_int(v) -> v summed over the MPI ranks (a collective call: every
+ * rank makes it; without MPI, v) */
+static PyObject *py_mpi_sum_int(PyObject *self, PyObject *args)
+{
+  (void)self;
+  long long v;
+  if (!PyArg_ParseTuple(args, "L", &v) || check_runtime()) return NULL;
+  int64_t x = (int64_t)v;
+  lnp_status st = lnp_mpi_sum_i64(&x, 1); /* releases the GIL while it waits */
+  if (st) return lnp_py_raise(st);
+  return PyLong_FromLongLong((long long)x);
+}
+
+static PyObject *py_file_write(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *a;
+  const char *path;
+  long long offset;
+  if (!PyArg_ParseTuple(args, "OsL", &a, &path, &offset) || check_runtime()) return NULL;
+  const lnp_view *av = lnp_py_view(a);
+  if (!av) return NULL;
+  lnp_status st = lnp_file_write(av, path, (int64_t)offset);
+  if (st) return lnp_py_raise(st);
+  Py_RETURN_NONE;
+}
+
+static PyObject *py_file_read(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *shape_obj;
+  int dt;
+  const char *path;
+  long long offset;
+  if (!PyArg_ParseTuple(args, "OisL", &shape_obj, &dt, &path, &offset) || check_dtype(dt) || check_runtime())
+    return NULL;
+  int64_t shape[LNP_MAXDIM];
+  int n = lnp_py_shape(shape_obj, shape);
+  if (n < 0) return NULL;
+  lnp_view *v;
+  lnp_status st = lnp_file_read(&v, n, shape, dt, path, (int64_t)offset);
+  if (st) return lnp_py_raise(st);
+  return lnp_py_wrap(v);
 }
 
 static PyObject *py_full(PyObject *self, PyObject *args)
@@ -717,6 +766,9 @@ static PyMethodDef module_methods[] = {
   {"argreduce", py_argreduce, METH_VARARGS, "argreduce(op, out, src, axis_or_None)"},
   {"scan", py_scan, METH_VARARGS, "scan(op, src, axis, dtype_num) -> new array: inclusive scan along axis"},
   {"scan_supported", py_scan_supported, METH_VARARGS, "scan_supported(op, dtype_num): op scans natively in dtype"},
+  {"mpi_sum_int", py_mpi_sum_int, METH_VARARGS, "mpi_sum_int(v) -> v summed over the MPI ranks (collective; v without MPI)"},
+  {"file_write", py_file_write, METH_VARARGS, "file_write(a, path, offset): a's elements in C order into the existing file at byte offset, a task per tile"},
+  {"file_read", py_file_read, METH_VARARGS, "file_read(shape, dtype, path, offset) -> new array read in C order from the file at byte offset, a task per tile"},
   {"bincount", py_bincount, METH_VARARGS, "bincount(x, weights_or_None, nbins) -> new array (int64 counts or float64 sums)"},
   {"sort", py_sort, METH_VARARGS, "sort(a, axis, argsort) -> new array: a sorted along axis in NumPy's order, stably, or (argsort) the int64 indices"},
   {"fft", py_fft, METH_VARARGS, "fft(a, axis, kind, n, complex dtype, fct) -> new array: 1-D FFTs along axis (codelets/fft.h)"},

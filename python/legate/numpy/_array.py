@@ -580,7 +580,8 @@ class ndarray:
         return self._value().tostring(order)
 
     def tofile(self, fid, sep="", format="%s"):
-        return self._value().tofile(fid, sep, format)
+        from ._io import tofile
+        return tofile(self, fid, sep, format)
 
     def dumps(self):
         import pickle

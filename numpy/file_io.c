@@ -1,0 +1,87 @@
+/* Raw binary files by tiles (lnp_file_read / lnp_file_write): the data of
+ * a .npy file, ndarray.tofile and fromfile.  A task per tile
+ * (lnp_cl_file) reads or writes the tile's runs at their C-order offsets
+ * in the file; under MPI the rank owning the tile does it (the tile is
+ * the task's written buffer), so no array passes through one process. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "launch.h"
+#include "store_internal.h"
+#include "../codelets/codelets.h"
+
+static lnp_status file_tasks(const lnp_store *s, const char *path, int64_t offset, int write)
+{
+  const size_t plen = strlen(path) + 1;
+  lnp_status st = LNP_OK;
+  lnp_runtime_activate();
+  for (size_t t = 0; t < s->total_tiles && !st; t++) {
+    /* the tile's coordinates in the grid (C order, as lnp_store_tile_index) */
+    int32_t tc[LNP_MAXDIM];
+    size_t rem = t;
+    for (int k = s->ndim - 1; k >= 0; k--) {
+      tc[k] = (int32_t)(rem % (size_t)s->ntiles[k]);
+      rem /= (size_t)s->ntiles[k];
+    }
+    const size_t ti = lnp_store_tile_index(s, tc);
+    lnp_file_desc *d = calloc(1, sizeof *d + plen);
+    if (!d) return lnp_error(LNP_ENOMEM, "out of memory");
+    d->write = write;
+    d->itemsize = (int32_t)s->itemsize;
+    d->ndim = s->ndim;
+    d->offset = offset;
+    int64_t count = 1;
+    for (int k = 0; k < s->ndim; k++) {
+      d->shape[k] = s->shape[k];
+      d->origin[k] = s->bounds[k][tc[k]];
+      d->extent[k] = s->bounds[k][tc[k] + 1] - d->origin[k];
+      count *= d->extent[k];
+    }
+    memcpy(d->path, path, plen);
+    if (count == 0) {
+      free(d);
+      continue;
+    }
+    if (write) lnp_tile_ensure_written(s, ti);
+    /* STARPU_RW when writing the file too: the tile's owner (the rank that
+     * holds it) runs the task, without a transfer */
+    struct starpu_data_descr desc = {s->storage->tiles[ti], write ? STARPU_RW : STARPU_W};
+    if (!write) s->storage->written[ti] = 1;
+    st = lnp_submit(&lnp_cl_file, &desc, 1, d, sizeof *d + plen, write ? "tofile" : "fromfile");
+  }
+  return st;
+}
+
+lnp_status lnp_file_write(const lnp_view *v, const char *path, int64_t offset)
+{
+  lnp_view *m = NULL;
+  lnp_status st;
+  if (lnp_view_is_identity(v)) {
+    m = lnp_view_copy(v);
+    if (!m) return lnp_error(LNP_ENOMEM, "out of memory");
+  } else if ((st = lnp_materialize(v, v->store->dtype, &m)))
+    return st;
+  st = lnp_launch_sync_before(m);
+  if (!st) st = file_tasks(m->store, path, offset, 1);
+  lnp_view_free(m);
+  return st;
+}
+
+lnp_status lnp_file_read(lnp_view **out, int ndim, const int64_t *shape, int dtype, const char *path, int64_t offset)
+{
+  *out = NULL;
+  lnp_store *s;
+  lnp_status st = lnp_store_create(&s, ndim, shape, dtype);
+  if (st) return st;
+  lnp_view *v = lnp_view_new(s);
+  lnp_store_release(s);
+  if (!v) return lnp_error(LNP_ENOMEM, "out of memory");
+  st = file_tasks(v->store, path, offset, 0);
+  if (!st) st = lnp_launch_sync_after(v);
+  if (st) {
+    lnp_view_free(v);
+    return st;
+  }
+  *out = v;
+  return LNP_OK;
+}

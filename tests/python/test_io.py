@@ -1,0 +1,227 @@
+"""Files by tiles (python/legate/numpy/_io.py, numpy/file_io.c): np.save and
+np.load of .npy files, ndarray.tofile and np.fromfile in binary form,
+against NumPy both ways (files we write read by NumPy, NumPy's read by us),
+over dtypes, shapes, views, C and Fortran order; bad input raises NumPy's
+exception class and leaves no file that claims to be complete.
+
+In test mode (3-element tiles) every array is many tiles, each read or
+written by its own task at its own offsets."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from conftest import AGAINST_NUMPY, deferred, lnp, subprocess_env
+
+TEST_MODE = os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
+# large enough to be deferred in default mode (EAGER_MAX 65536), small
+# enough for test mode's 3-element tiles
+BIG = (40, 31) if TEST_MODE else (300, 257)
+
+DTYPES = [np.bool_, np.int8, np.uint16, np.int32, np.int64, np.float16, np.float32, np.float64,
+          np.complex64, np.complex128]
+
+
+def values(shape, dtype):
+    n = int(np.prod(shape))
+    x = np.arange(n) % 251 - 100
+    if np.dtype(dtype).kind == "b":
+        x = x % 3 == 0
+    elif np.dtype(dtype).kind == "u":
+        x = x + 100
+    elif np.dtype(dtype).kind == "c":
+        x = x + 1j * (x % 7)
+    elif np.dtype(dtype).kind == "f":
+        x = x / 4
+    return x.astype(dtype).reshape(shape)
+
+
+def is_deferred(a):
+    return AGAINST_NUMPY or (type(a) is lnp.ndarray and a._arr is not None)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_save_then_numpy_loads(tmp_path, dtype, native):
+    x = values(BIG, dtype)
+    a = deferred(x)
+    p = tmp_path / "a.npy"
+    lnp.save(p, a)
+    got = np.load(p)
+    assert got.dtype == x.dtype and got.shape == x.shape
+    np.testing.assert_array_equal(got, x)
+    assert sorted(os.listdir(tmp_path)) == ["a.npy"]  # no temporary left
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_numpy_saves_then_load(tmp_path, dtype):
+    x = values(BIG, dtype)
+    p = tmp_path / "a.npy"
+    np.save(p, x)
+    got = lnp.load(p)
+    assert is_deferred(got)
+    assert got.dtype == x.dtype and got.shape == x.shape
+    np.testing.assert_array_equal(np.asarray(got), x)
+
+
+@pytest.mark.parametrize("shape", [(70001,) if not TEST_MODE else (101,), (5, 4, 7), BIG, (2, 3, 4, 5)])
+@pytest.mark.parametrize("view", ["whole", "transposed", "strided", "slice"])
+def test_views_round_trip(tmp_path, shape, view, monkeypatch):
+    x = values(shape, np.float64)
+    a = deferred(x)
+    if view == "transposed":
+        a, x = a.T, x.T
+    elif view == "strided":
+        a, x = a[::2], x[::2]
+    elif view == "slice":
+        a, x = a[1:-1], x[1:-1]
+    p = tmp_path / "v.npy"
+    lnp.save(p, a)  # by tiles (a deferred array: never NumPy's save)
+    np.testing.assert_array_equal(np.load(p), x)
+    got = lnp.load(p)
+    assert got.shape == x.shape
+    if not AGAINST_NUMPY:
+        from legate.numpy._runtime import EAGER_MAX
+        if x.size >= max(EAGER_MAX, 1):
+            assert is_deferred(got)
+    np.testing.assert_array_equal(np.asarray(got), x)
+
+
+def test_fortran_order_file(tmp_path):
+    x = np.asfortranarray(values(BIG, np.int32))
+    p = tmp_path / "f.npy"
+    np.save(p, x)
+    got = lnp.load(p)
+    assert is_deferred(got) and got.shape == x.shape
+    np.testing.assert_array_equal(np.asarray(got), x)
+
+
+def test_name_gets_npy_suffix_as_numpy_does(tmp_path, native):
+    a = deferred(values(BIG, np.float32))
+    lnp.save(str(tmp_path / "plain"), a)
+    assert os.path.exists(tmp_path / "plain.npy")
+    np.testing.assert_array_equal(np.load(tmp_path / "plain.npy"), np.asarray(a))
+
+
+def test_mmap_mode_r_is_read_only(tmp_path):
+    x = values(BIG, np.float64)
+    p = tmp_path / "m.npy"
+    np.save(p, x)
+    got = lnp.load(p, mmap_mode="r")
+    np.testing.assert_array_equal(np.asarray(got), x)
+    with pytest.raises(ValueError):
+        got[0, 0] = 1.0
+
+
+def test_overwrite_existing_file(tmp_path, native):
+    p = tmp_path / "o.npy"
+    np.save(p, np.zeros(10))
+    x = values(BIG, np.int64)
+    lnp.save(p, deferred(x))
+    np.testing.assert_array_equal(np.load(p), x)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float64, np.complex64])
+def test_tofile_fromfile(tmp_path, dtype):
+    x = values(BIG, dtype)
+    p = tmp_path / "raw.bin"
+    deferred(x).tofile(str(p))
+    np.testing.assert_array_equal(np.fromfile(p, dtype=dtype), x.ravel())
+    got = lnp.fromfile(p, dtype=dtype)
+    assert got.dtype == x.dtype
+    np.testing.assert_array_equal(np.asarray(got), x.ravel())
+    isz = np.dtype(dtype).itemsize
+    got = lnp.fromfile(p, dtype=dtype, offset=3 * isz, count=x.size - 5)
+    np.testing.assert_array_equal(np.asarray(got), x.ravel()[3:x.size - 2])
+
+
+def test_text_tofile_is_numpys(tmp_path):
+    x = values((50,), np.int32)
+    p = tmp_path / "t.txt"
+    deferred(x).tofile(str(p), sep=",")
+    assert open(p).read() == ",".join(str(v) for v in x)
+
+
+# ---- bad input: NumPy's exception class, no file that claims to be complete
+
+
+def test_missing_file(tmp_path):
+    for mod in (np, lnp):
+        with pytest.raises(FileNotFoundError):
+            mod.load(tmp_path / "nope.npy")
+        with pytest.raises(FileNotFoundError):
+            mod.fromfile(tmp_path / "nope.bin")
+
+
+def test_save_into_missing_directory(tmp_path):
+    a = deferred(values(BIG, np.float64))
+    for mod, arr in ((np, np.asarray(a)), (lnp, a)):
+        with pytest.raises(FileNotFoundError):
+            mod.save(tmp_path / "no" / "dir.npy", arr)
+
+
+def test_truncated_file(tmp_path):
+    x = values(BIG, np.float64)
+    p = tmp_path / "t.npy"
+    np.save(p, x)
+    with open(p, "r+b") as f:
+        f.truncate(os.path.getsize(p) - 16)
+    with pytest.raises(ValueError):
+        np.load(p)
+    with pytest.raises(ValueError):
+        lnp.load(p)
+
+
+def test_malformed_header(tmp_path):
+    p = tmp_path / "h.npy"
+    np.save(p, values(BIG, np.float64))
+    data = bytearray(open(p, "rb").read())
+    i = data.find(b"'shape'")
+    data[i:i + 7] = b"'shapx'"
+    open(p, "wb").write(bytes(data))
+    with pytest.raises(ValueError):
+        np.load(p)
+    with pytest.raises(ValueError):
+        lnp.load(p)
+
+
+def test_object_arrays_need_allow_pickle(tmp_path):
+    p = tmp_path / "o.npy"
+    np.save(p, np.array([{"a": 1}, None], dtype=object))
+    with pytest.raises(ValueError):
+        lnp.load(p)
+    assert lnp.load(p, allow_pickle=True)[0] == {"a": 1}
+
+
+@pytest.mark.skipif(AGAINST_NUMPY, reason="our write path")
+def test_file_size_limit_raises_and_leaves_nothing(tmp_path):
+    """A write that fails part way (the file-size limit standing in for a
+    full disk: EFBIG like ENOSPC) raises OSError, as NumPy's save does, and
+    leaves neither the file nor its temporary."""
+    prog = textwrap.dedent(
+        f"""
+        import os, resource, signal
+        import numpy
+        import legate.numpy as np
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        a = np.arange(600_000, dtype=np.float64)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+        for mod, arr in ((numpy, numpy.asarray(a)), (np, a)):
+            try:
+                mod.save({str(tmp_path / 'big.npy')!r}, arr)
+                print("NO ERROR", mod.__name__)
+            except OSError as e:
+                print("OSERROR", mod.__name__, type(e).__name__)
+            for f in os.listdir({str(tmp_path)!r}):
+                os.unlink(os.path.join({str(tmp_path)!r}, f)) if mod is numpy else print("LEFT", f)
+        """
+    )
+    r = subprocess.run([sys.executable, "-c", prog], env=subprocess_env(), capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "OSERROR numpy" in r.stdout, r.stdout  # NumPy's own answer: OSError
+    assert "OSERROR legate.numpy" in r.stdout, r.stdout + r.stderr[-2000:]
+    assert "LEFT" not in r.stdout, r.stdout
