@@ -19,6 +19,8 @@ typedef enum lnp_status {
   LNP_ETYPE,    /* TypeError */
   LNP_ENOMEM,   /* MemoryError */
   LNP_ERUNTIME, /* RuntimeError: StarPU failure */
+  LNP_EOS,      /* OSError: a file */
+  LNP_EKEY,     /* KeyError: a name not in a file */
 } lnp_status;
 
 /* Set the thread's error and return its status (printf-style message). */
@@ -328,6 +330,22 @@ lnp_status lnp_ewise(int op, const lnp_view *out, int nin, const lnp_operand *in
 lnp_status lnp_copy(const lnp_view *out, const lnp_operand *src);
 /* Create a new store-backed view holding a copy of v (dtype may differ). */
 lnp_status lnp_materialize(const lnp_view *v, int dtype, lnp_view **out);
+/* HDF5 datasets (hdf5.c): what a dataset is, a new contiguous one (its
+ * data's file offset returned: the file tasks write there), a whole
+ * dataset read into host memory (chunked or filtered ones). */
+typedef struct lnp_h5_dataset {
+  int ndim;
+  int dtype;          /* -1: a type we have no dtype for */
+  int contiguous;     /* contiguous and unfiltered: offset is its data */
+  int64_t itemsize;
+  int64_t offset;     /* -1 when not contiguous or never written */
+  int64_t shape[LNP_MAXDIM];
+} lnp_h5_dataset;
+lnp_status lnp_h5_info(const char *path, const char *name, lnp_h5_dataset *info);
+lnp_status lnp_h5_create(const char *path, const char *name, int truncate, int ndim, const int64_t *shape, int dtype,
+                         int64_t *offset);
+lnp_status lnp_h5_read_host(const char *path, const char *name, int dtype, void *buf);
+int lnp_h5_available(void);
 /* Raw C-order binary files by tiles (file_io.c): v's elements written at
  * byte offset of path (which must exist), a task per tile; a new array of
  * shape and dtype read from there.  The tasks' I/O errors come as

@@ -9,6 +9,8 @@ PyObject *lnp_py_raise(lnp_status st)
   case LNP_EINDEX: cls = PyExc_IndexError; break;
   case LNP_ETYPE: cls = PyExc_TypeError; break;
   case LNP_ENOMEM: cls = PyExc_MemoryError; break;
+  case LNP_EOS: cls = PyExc_OSError; break;
+  case LNP_EKEY: cls = PyExc_KeyError; break;
   default: break;
   }
   PyErr_SetString(cls, lnp_error_message());

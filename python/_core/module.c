@@ -152,6 +152,60 @@ static PyObject *py_mpi_sum_int(PyObject *self, PyObject *args)
   return PyLong_FromLongLong((long long)x);
 }
 
+static PyObject *py_h5_available(PyObject *self, PyObject *unused)
+{
+  (void)self, (void)unused;
+  return PyBool_FromLong(lnp_h5_available());
+}
+
+/* h5_info(path, name) -> (shape, dtype or -1, contiguous, itemsize, offset) */
+static PyObject *py_h5_info(PyObject *self, PyObject *args)
+{
+  (void)self;
+  const char *path, *name;
+  if (!PyArg_ParseTuple(args, "ss", &path, &name)) return NULL;
+  lnp_h5_dataset info;
+  lnp_status st = lnp_h5_info(path, name, &info);
+  if (st) return lnp_py_raise(st);
+  PyObject *shape = PyTuple_New(info.ndim);
+  if (!shape) return NULL;
+  for (int k = 0; k < info.ndim; k++) PyTuple_SET_ITEM(shape, k, PyLong_FromLongLong((long long)info.shape[k]));
+  return Py_BuildValue("(NiiLL)", shape, info.dtype, info.contiguous, (long long)info.itemsize,
+                       (long long)info.offset);
+}
+
+/* h5_create(path, name, truncate, shape, dtype) -> the new contiguous
+ * dataset's data offset in the file (-1 when empty) */
+static PyObject *py_h5_create(PyObject *self, PyObject *args)
+{
+  (void)self;
+  const char *path, *name;
+  int truncate, dt;
+  PyObject *shape_obj;
+  if (!PyArg_ParseTuple(args, "sspOi", &path, &name, &truncate, &shape_obj, &dt) || check_dtype(dt)) return NULL;
+  int64_t shape[LNP_MAXDIM], off;
+  int n = lnp_py_shape(shape_obj, shape);
+  if (n < 0) return NULL;
+  lnp_status st = lnp_h5_create(path, name, truncate, n, shape, dt, &off);
+  if (st) return lnp_py_raise(st);
+  return PyLong_FromLongLong((long long)off);
+}
+
+/* h5_read_host(path, name, dtype, buffer): the whole dataset into a
+ * writable C-contiguous buffer of its size */
+static PyObject *py_h5_read_host(PyObject *self, PyObject *args)
+{
+  (void)self;
+  const char *path, *name;
+  int dt;
+  Py_buffer buf;
+  if (!PyArg_ParseTuple(args, "ssiw*", &path, &name, &dt, &buf)) return NULL;
+  lnp_status st = lnp_h5_read_host(path, name, dt, buf.buf);
+  PyBuffer_Release(&buf);
+  if (st) return lnp_py_raise(st);
+  Py_RETURN_NONE;
+}
+
 static PyObject *py_file_write(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -767,6 +821,10 @@ static PyMethodDef module_methods[] = {
   {"scan", py_scan, METH_VARARGS, "scan(op, src, axis, dtype_num) -> new array: inclusive scan along axis"},
   {"scan_supported", py_scan_supported, METH_VARARGS, "scan_supported(op, dtype_num): op scans natively in dtype"},
   {"mpi_sum_int", py_mpi_sum_int, METH_VARARGS, "mpi_sum_int(v) -> v summed over the MPI ranks (collective; v without MPI)"},
+  {"h5_available", py_h5_available, METH_NOARGS, "h5_available() -> whether legate.numpy was built with HDF5"},
+  {"h5_info", py_h5_info, METH_VARARGS, "h5_info(path, name) -> (shape, dtype or -1, contiguous, itemsize, data offset or -1)"},
+  {"h5_create", py_h5_create, METH_VARARGS, "h5_create(path, name, truncate, shape, dtype) -> data offset of the new contiguous dataset"},
+  {"h5_read_host", py_h5_read_host, METH_VARARGS, "h5_read_host(path, name, dtype, buffer): the whole dataset into the buffer (HDF5's own read)"},
   {"file_write", py_file_write, METH_VARARGS, "file_write(a, path, offset): a's elements in C order into the existing file at byte offset, a task per tile"},
   {"file_read", py_file_read, METH_VARARGS, "file_read(shape, dtype, path, offset) -> new array read in C order from the file at byte offset, a task per tile"},
   {"bincount", py_bincount, METH_VARARGS, "bincount(x, weights_or_None, nbins) -> new array (int64 counts or float64 sums)"},

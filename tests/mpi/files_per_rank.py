@@ -1,5 +1,5 @@
 """Files by tiles under several ranks: np.save / np.load and tofile /
-fromfile of a 256 MiB array, each rank reading and writing only its own
+fromfile and legate.numpy.io's HDF5 of a 256 MiB array, each rank reading and writing only its own
 tiles (run under several ranks, all on one file system):
 
    bin/legate --ranks-per-node R tests/mpi/files_per_rank.py PATH_PREFIX
@@ -7,7 +7,7 @@ tiles (run under several ranks, all on one file system):
 Checks on every rank: NumPy reads back what we wrote, we read back what
 NumPy's file holds, the tiles a rank holds after a load are its share, and
 its peak memory grows by less than 60% of what the program holds in one
-process (three arrays of 256 MiB: a rank never holds a whole one)."""
+process (four arrays of 256 MiB: a rank never holds a whole one)."""
 import os
 import resource
 import sys
@@ -37,6 +37,10 @@ problems = []
 a = np.arange(n, dtype=np.float64)  # no temporary
 np.save(prefix + ".npy", a)
 a.tofile(prefix + ".bin")
+h5 = _core.h5_available()
+if h5:
+    from legate.numpy import io
+    io.write_hdf5(prefix + ".h5", "x", a, mode="w")
 expect_sum = float(n * (n - 1) // 2)  # exact in float64
 del a
 _core.wait()
@@ -47,17 +51,18 @@ if m.shape != (n,) or m[12345] != 12345 or m[-1] != n - 1:
 del m
 b = np.load(prefix + ".npy")
 c = np.fromfile(prefix + ".bin", dtype=np.float64)
+d = io.read_hdf5(prefix + ".h5", "x") if h5 else b
 _core.wait()
-if float(b.sum()) != expect_sum or float(c.sum()) != expect_sum or not bool((b == c).all()):
+if float(b.sum()) != expect_sum or float(c.sum()) != expect_sum or not bool((b == c).all()) or not bool((b == d).all()):
     problems.append("values read differ")
 grew = rss_peak() - start
-held = 3 * total  # a, b and c in one process
+held = 4 * total  # a, b, c and d in one process
 if nranks > 1 and grew > 0.6 * held:
     problems.append(f"peak memory grew {grew / 2**20:.0f} MiB; one process holds {held / 2**20:.0f} MiB")
-del b, c
+del b, c, d
 _core.wait()
 if rank == 0:
-    for ext in (".npy", ".bin"):
+    for ext in (".npy", ".bin") + ((".h5",) if h5 else ()):
         os.unlink(prefix + ext)
 sys.stderr.write(f"rank {rank}/{nranks}: peak growth {grew / 2**20:.0f} MiB: "
                  f"{'; '.join(problems) or 'ok'}\n")

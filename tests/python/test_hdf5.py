@@ -1,0 +1,148 @@
+"""HDF5 datasets by tiles (legate.numpy.io, numpy/hdf5.c): files we write are
+read by h5py as the same dtypes and values, h5py's files (contiguous,
+chunked, compressed) are read by us, h5py-style File/Dataset indexing
+reads only the rows it needs; bad input raises h5py's exception classes."""
+
+import os
+
+import numpy as np
+import pytest
+
+from conftest import AGAINST_NUMPY, deferred
+
+pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="legate.numpy.io has no NumPy counterpart")
+try:
+    import h5py
+except (ImportError, ValueError) as e:  # Debian's h5py is built for NumPy 1.x: a NumPy 2 venv can't load it
+    pytest.skip("h5py unavailable: %s" % e, allow_module_level=True)
+
+if not AGAINST_NUMPY:
+    from legate.numpy import io as lio
+    import legate.numpy as lnp
+
+TEST_MODE = os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
+BIG = (40, 31) if TEST_MODE else (300, 257)
+DTYPES = [np.bool_, np.int8, np.uint16, np.int32, np.int64, np.float16, np.float32, np.float64,
+          np.complex64, np.complex128]
+
+
+def values(shape, dtype):
+    x = np.arange(int(np.prod(shape))) % 251 - 100
+    kind = np.dtype(dtype).kind
+    if kind == "b":
+        x = x % 3 == 0
+    elif kind == "u":
+        x = x + 100
+    elif kind == "c":
+        x = x + 1j * (x % 7)
+    elif kind == "f":
+        x = x / 4
+    return x.astype(dtype).reshape(shape)
+
+
+def is_deferred(a):
+    return type(a) is lnp.ndarray and a._arr is not None
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_write_then_h5py_reads(tmp_path, dtype):
+    x = values(BIG, dtype)
+    p = tmp_path / "w.h5"
+    lio.write_hdf5(p, "x", deferred(x))
+    with h5py.File(p, "r") as f:
+        got = f["x"][...]
+    assert got.dtype == x.dtype and got.shape == x.shape
+    np.testing.assert_array_equal(got, x)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_h5py_writes_then_read(tmp_path, dtype):
+    x = values(BIG, dtype)
+    p = tmp_path / "r.h5"
+    with h5py.File(p, "w") as f:
+        f.create_dataset("x", data=x)
+    got = lio.read_hdf5(p, "x")
+    assert is_deferred(got)
+    assert got.dtype == x.dtype and got.shape == x.shape
+    np.testing.assert_array_equal(np.asarray(got), x)
+
+
+@pytest.mark.parametrize("layout", ["chunked", "gzip", "contiguous"])
+def test_layouts(tmp_path, layout):
+    x = values(BIG, np.float64)
+    p = tmp_path / "l.h5"
+    kw = {"chunked": {"chunks": (7, 5)}, "gzip": {"chunks": True, "compression": "gzip"}, "contiguous": {}}[layout]
+    with h5py.File(p, "w") as f:
+        f.create_dataset("grp/x", data=x, **kw)
+    np.testing.assert_array_equal(np.asarray(lio.read_hdf5(p, "grp/x")), x)
+    with lio.File(p) as f:
+        np.testing.assert_array_equal(np.asarray(f["grp/x"][3:9]), x[3:9])
+
+
+def test_file_dataset_indexing(tmp_path):
+    x = values(BIG, np.int64)
+    p = tmp_path / "i.h5"
+    with lio.File(p, "w") as f:
+        d = f.create_dataset("a/b", data=deferred(x))
+        assert d.shape == x.shape and d.dtype == x.dtype and len(d) == x.shape[0]
+    with lio.File(p, "r") as f:
+        d = f["a/b"]
+        assert "a/b" in f and "nope" not in f
+        for key in [Ellipsis, slice(None), slice(5, 17), slice(-9, None), 7, -1, (slice(2, 30), 3),
+                    (4, slice(None, None, 2)), slice(20, 5), (slice(None, None, 3), 0)]:
+            np.testing.assert_array_equal(np.asarray(d[key]), x[key])
+        np.testing.assert_array_equal(np.asarray(d), x)
+    with h5py.File(p, "r") as f:
+        np.testing.assert_array_equal(f["a/b"][...], x)
+
+
+def test_several_datasets_and_append(tmp_path):
+    p = tmp_path / "s.h5"
+    x, y = values(BIG, np.float32), values((BIG[0] * 3,), np.uint16)
+    lio.write_hdf5(p, "x", deferred(x), mode="w")
+    lio.write_hdf5(p, "y", deferred(y))
+    lio.write_hdf5(p, "small", np.arange(5))
+    with h5py.File(p, "r") as f:
+        assert sorted(f.keys()) == ["small", "x", "y"]
+        np.testing.assert_array_equal(f["x"][...], x)
+        np.testing.assert_array_equal(f["y"][...], y)
+        np.testing.assert_array_equal(f["small"][...], np.arange(5))
+    lio.write_hdf5(p, "z", deferred(y), mode="w")  # a new file
+    with h5py.File(p, "r") as f:
+        assert list(f.keys()) == ["z"]
+
+
+def test_empty_and_zero_d(tmp_path):
+    p = tmp_path / "e.h5"
+    lio.write_hdf5(p, "e", lnp.zeros((0, 3)))
+    lio.write_hdf5(p, "s", lnp.array(2.5))
+    with h5py.File(p, "r") as f:
+        assert f["e"].shape == (0, 3)
+        assert f["s"][()] == 2.5
+    assert lio.read_hdf5(p, "e").shape == (0, 3)
+    assert float(lio.read_hdf5(p, "s")) == 2.5
+
+
+def test_bad_input(tmp_path):
+    p = tmp_path / "b.h5"
+    with pytest.raises(FileNotFoundError):
+        lio.read_hdf5(p, "x")
+    with pytest.raises(FileNotFoundError):
+        h5py.File(p, "r")
+    with pytest.raises(FileNotFoundError):
+        lio.File(p, "r")
+    lio.write_hdf5(p, "x", deferred(values(BIG, np.float64)))
+    with pytest.raises(KeyError):
+        lio.read_hdf5(p, "nope")
+    with h5py.File(p, "r") as f, pytest.raises(KeyError):
+        f["nope"]
+    with pytest.raises(ValueError):  # h5py: ValueError, name already exists
+        lio.write_hdf5(p, "x", deferred(values(BIG, np.float64)))
+    with pytest.raises(ValueError):
+        lio.File(p, "r").create_dataset("y", data=lnp.ones(3))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not hdf5")
+    with pytest.raises(OSError):
+        lio.read_hdf5(notes, "x")
+    with pytest.raises(TypeError):
+        lio.write_hdf5(p, "o", np.array(["a", "b"]))
