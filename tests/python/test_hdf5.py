@@ -17,8 +17,10 @@ except (ImportError, ValueError) as e:  # Debian's h5py is built for NumPy 1.x: 
     pytest.skip("h5py unavailable: %s" % e, allow_module_level=True)
 
 if not AGAINST_NUMPY:
-    from legate.numpy import io as lio
+    from legate.numpy import io as lio, _core
     import legate.numpy as lnp
+    if not _core.h5_available():
+        pytest.skip("legate.numpy was built without HDF5", allow_module_level=True)
 
 TEST_MODE = os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
 BIG = (40, 31) if TEST_MODE else (300, 257)
