@@ -163,16 +163,20 @@ def test_save_into_missing_directory(tmp_path):
             mod.save(tmp_path / "no" / "dir.npy", arr)
 
 
+def both_load_raise(exc, path):
+    """NumPy's load and ours both raise exc on path."""
+    for mod in (np, lnp):
+        with pytest.raises(exc):
+            mod.load(path)
+
+
 def test_truncated_file(tmp_path):
     x = values(BIG, np.float64)
     p = tmp_path / "t.npy"
     np.save(p, x)
     with open(p, "r+b") as f:
         f.truncate(os.path.getsize(p) - 16)
-    with pytest.raises(ValueError):
-        np.load(p)
-    with pytest.raises(ValueError):
-        lnp.load(p)
+    both_load_raise(ValueError, p)
 
 
 def test_malformed_header(tmp_path):
@@ -182,10 +186,7 @@ def test_malformed_header(tmp_path):
     i = data.find(b"'shape'")
     data[i:i + 7] = b"'shapx'"
     open(p, "wb").write(bytes(data))
-    with pytest.raises(ValueError):
-        np.load(p)
-    with pytest.raises(ValueError):
-        lnp.load(p)
+    both_load_raise(ValueError, p)
 
 
 def test_object_arrays_need_allow_pickle(tmp_path):
