@@ -78,27 +78,11 @@ static struct starpu_perfmodel lnp_search_model = {
     .type = STARPU_HISTORY_BASED, .symbol = "lnp_search", .footprint = lnp_sort_footprint};
 
 #ifdef LNP_HAVE_CUDA
-/* CUDA: every dtype but complex (no radix key of its three words there);
- * a merge of one run (a copy).  The rest runs on the CPU workers. */
-static int cuda_dtype(const lnp_sort_desc *sd)
-{
-  return sd->dtype != LNP_COMPLEX64 && sd->dtype != LNP_COMPLEX128;
-}
+/* CUDA: every task (sort_cuda.cu), where its buffers fit the GPU */
 static int lnp_sort_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
 {
   (void)nimpl;
-  return lnp_codelets_may_run(workerid, task, cuda_dtype(task->cl_arg));
-}
-static int lnp_merge_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
-{
-  (void)nimpl;
-  const lnp_sort_desc *sd = task->cl_arg;
-  return lnp_codelets_may_run(workerid, task, sd->nruns == 1);
-}
-static int lnp_search_can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
-{
-  (void)nimpl;
-  return lnp_codelets_may_run(workerid, task, cuda_dtype(task->cl_arg));
+  return lnp_codelets_may_run(workerid, task, 1);
 }
 #define LNP_SORT_CL(NAME, CPU, CUDA, CAN, MODEL)                                           \
   struct starpu_codelet NAME = {                                                           \
@@ -106,8 +90,8 @@ static int lnp_search_can_execute(unsigned workerid, struct starpu_task *task, u
       .cuda_flags = {STARPU_CUDA_ASYNC}, .cpu_funcs = {CPU},                               \
       .nbuffers = STARPU_VARIABLE_NBUFFERS, .model = &MODEL, .name = #NAME}
 LNP_SORT_CL(lnp_cl_sort, lnp_sort_cpu, lnp_sort_cuda, lnp_sort_can_execute, lnp_sort_model);
-LNP_SORT_CL(lnp_cl_merge, lnp_merge_cpu, lnp_merge_cuda, lnp_merge_can_execute, lnp_merge_model);
-LNP_SORT_CL(lnp_cl_search, lnp_search_cpu, lnp_search_cuda, lnp_search_can_execute, lnp_search_model);
+LNP_SORT_CL(lnp_cl_merge, lnp_merge_cpu, lnp_merge_cuda, lnp_sort_can_execute, lnp_merge_model);
+LNP_SORT_CL(lnp_cl_search, lnp_search_cpu, lnp_search_cuda, lnp_sort_can_execute, lnp_search_model);
 #else
 #define LNP_SORT_CL(NAME, CPU, CUDA, CAN, MODEL)                                           \
   struct starpu_codelet NAME = {.where = STARPU_CPU, .cpu_funcs = {CPU},                   \

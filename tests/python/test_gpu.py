@@ -194,6 +194,69 @@ def test_matrix_vector_on_gpu():
     check(v @ a, v_np @ a_np)
 
 
+def _sort_values(dtype, special, n):
+    """n values of dtype with many ties; special: -0.0 beside 0.0, NaNs
+    (also negative and of another payload), infinities; for complex
+    dtypes every NaN class of NumPy's order."""
+    rng = np.random.default_rng(5)
+    dt = np.dtype(dtype)
+    if dt.kind == "b":
+        return rng.integers(0, 2, n).astype(dt)
+    if dt.kind in "iu":
+        return rng.integers(0, 50, n).astype(dt) if dt.kind == "u" else (rng.integers(-25, 25, n)).astype(dt)
+    x = np.round(rng.standard_normal(n) * 8).astype(dt.type(0).real.dtype)
+    if special:
+        neg_nan = np.copysign(np.float64("nan"), -1.0)
+        other_nan = np.frombuffer(np.uint64(0x7ff0000000000123).tobytes(), np.float64)[0]
+        specials = np.array([-0.0, 0.0, np.nan, neg_nan, other_nan, np.inf, -np.inf], np.float64)
+        with np.errstate(invalid="ignore"):  # NaN payloads cast to float16
+            x[rng.integers(0, n, n // 3)] = specials[rng.integers(0, 7, n // 3)].astype(x.dtype)
+    if dt.kind != "c":
+        return x.astype(dt)
+    y = np.round(rng.standard_normal(n) * 2).astype(x.dtype)
+    if special:
+        y[rng.integers(0, n, n // 5)] = np.nan
+    return _complex(x, y, dt)
+
+
+def _complex(re, im, dt):
+    z = np.empty(re.shape, dt)
+    z.real, z.imag = re, im
+    return z
+
+
+@pytest.mark.parametrize("special", [False, True], ids=["plain", "special"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16, np.int64, np.int8, np.uint16, np.bool_,
+                                   np.complex64, np.complex128])
+def test_sort_runs_on_cuda_workers(dtype, special):
+    """sort/argsort of one line and of the lines of a matrix along either
+    axis on the CUDA workers: CUB on the values (special values through
+    canonical keys), complex values through their keys, merges of several
+    runs (test mode's runs of 3) by rank; NumPy's stable order exactly."""
+    if special and np.dtype(dtype).kind not in "fc":
+        pytest.skip("no special values")
+    n = N
+    x_np = _sort_values(dtype, special, n)
+    m_np = x_np[: (n // 37) * 37].reshape(-1, 37)
+    x, m = lnp.array(x_np), lnp.array(m_np)
+    before = _core.task_counts()
+    got = [np.asarray(lnp.sort(x)), np.asarray(lnp.argsort(x, kind="stable")),
+           np.asarray(lnp.sort(m, axis=1)), np.asarray(lnp.argsort(m, axis=0, kind="stable"))]
+    d = _delta(before)
+    want = [np.sort(x_np, kind="stable"), np.argsort(x_np, kind="stable"),
+            np.sort(m_np, axis=1, kind="stable"), np.argsort(m_np, axis=0, kind="stable")]
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype and g.shape == w.shape
+        if w.dtype.kind in "fc":
+            # NaNs compare by position; -0.0 and 0.0 equal (NumPy keeps
+            # their order: so must we, seen through the argsorts)
+            np.testing.assert_array_equal(np.isnan(g), np.isnan(w))
+            np.testing.assert_array_equal(np.where(np.isnan(g), 0, g), np.where(np.isnan(w), 0, w))
+        else:
+            np.testing.assert_array_equal(g, w)
+    assert d["cuda"] >= 4 and d["cpu"] == 0, d
+
+
 def test_cpu_only_ops_still_run_beside_gpus():
     """Ops without a CUDA kernel (complex arcsin) run on CPU workers."""
     z_np = (np.arange(N) % 7).astype(np.complex128) * (0.1 + 0.05j)
