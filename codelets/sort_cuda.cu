@@ -5,11 +5,12 @@
  *          line, DeviceSegmentedSort's stable sort for several; with the
  *          indices as values for an argsort): CUB's keys of these types
  *          are our invertible keys (sort_key.h), so its order is NumPy's
- *          stable one.  Special values (-0.0, negative NaNs, NaNs of
- *          several payloads: CUB orders them by their bits) are counted
- *          first, one read and a round trip to the host; a line that has
- *          any is sorted as the payload of canonical keys (-0.0 = 0.0,
- *          NaNs equal), as an argsort sorts its indices.  bool and
+ *          stable one, but for -0.0 (ordered by its bits in the radix
+ *          sort of long segments) and NaNs (the merge sort of short
+ *          segments compares values with <): those are counted first,
+ *          one read and a round trip to the host, and a tile that has any
+ *          is sorted as the payload of canonical keys (-0.0 = 0.0, NaNs
+ *          equal), as an argsort sorts its indices.  bool and
  *          float16 are turned into unsigned keys in place and back.
  *          Complex values: their canonical keys (class, real key,
  *          imaginary key; the line's number above the class) sorted by
@@ -197,7 +198,10 @@ __global__ void k_canon(T *v, KT *k, int64_t n, bool from)
   }
 }
 
-/* the special values of a float line (Keys<'f'>::special) counted */
+/* the values of a float line CUB does not sort in NumPy's order,
+ * counted: -0.0 (its radix sort of large segments puts it below 0.0) and
+ * every NaN (its merge sort of small segments compares the values with
+ * <, so a NaN stays where it was) */
 template <class T, class KT>
 __global__ void k_count_special(const T *v, int64_t n, unsigned long long *count)
 {
@@ -205,7 +209,8 @@ __global__ void k_count_special(const T *v, int64_t n, unsigned long long *count
   for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
     KT b;
     memcpy(&b, &v[i], sizeof b);
-    c += Keys<'f'>::special(b);
+    const KT m2 = (KT)(b << 1);
+    c += (m2 == 0 && b != 0) || m2 > LNP_SK_INF2(KT);
   }
   if (c) atomicAdd(count, c);
 }
