@@ -20,6 +20,8 @@ _teardown.install(globals())
 # sets it for the whole program.
 if "numpy" not in _sys.modules:
     _os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from . import _blas_env
+    _blas_env.apply()  # OpenBLAS's kernels by the CPU's flags (a VM's masked model: SSE3 ones)
 
 import numpy as _numpy  # noqa: E402
 
