@@ -209,12 +209,9 @@ int lnp_matmul_host_threads(const lnp_matmul_desc *md, void *C, const void *A, c
   if (!md || md->m < 0 || md->n < 0 || md->k < 0) return -1;
   if (!sc || !sa || !sb) nthreads = 1;
   const double fma = (double)md->m * (double)md->n * (double)(md->k > 0 ? md->k : 1);
-  int nt = nthreads;
-  const double min_fma = (double)lnp_cpu_par_min(LNP_MATMUL_PAR_MIN_FMA);
-  if (fma < (double)nt * min_fma) nt = (int)(fma / min_fma);
-  const int by_rows = md->m >= nt || md->m >= md->n;
+  int nt = lnp_cpu_split(nthreads, fma, LNP_MATMUL_PAR_MIN_FMA, md->m > md->n ? md->m : md->n);
+  const int by_rows = md->m >= nt || md->m >= md->n; /* (then nt <= span) */
   const int64_t span = by_rows ? md->m : md->n;
-  if (nt > span) nt = (int)span;
   if (nt <= 1) return lnp_matmul_host(md, C, A, B, sc, sa, sb);
   const int64_t isz = (int64_t)lnp_dtype_size(md->dtype);
   int rc = 0;

@@ -169,10 +169,7 @@ static void lnp_panel_cpu(void *descr[], void *cl_arg)
    * partial C (the first thread's is the task's), added in thread order */
   const int64_t rows = d->r1 - d->r0;
   const double fma = (double)rows * (double)m * (double)n;
-  int nt = lnp_cpu_task_threads();
-  const double min_fma = (double)lnp_cpu_par_min(LNP_PANEL_PAR_MIN_FMA);
-  if (fma < (double)nt * min_fma) nt = (int)(fma / min_fma);
-  if (nt > rows) nt = (int)rows;
+  const int nt = lnp_cpu_split(lnp_cpu_task_threads(), fma, LNP_PANEL_PAR_MIN_FMA, rows);
   if (nt <= 1) {
     if (panel_rows(d, descr, d->r0, d->r1, c, ldc)) lnp_codelets_report("invalid panel product task (panel layout)");
     return;

@@ -28,7 +28,6 @@
 static int lnp_group_threads[STARPU_NMAXWORKERS]; /* 0: not a group */
 static cpu_set_t lnp_group_cpus[STARPU_NMAXWORKERS];
 static int lnp_group_bind = 0;     /* 1: widen the worker's affinity */
-static int lnp_group_count = 0;
 static int lnp_group_shared = 0;   /* 1: groups share cores (oversubscribed) */
 static _Atomic unsigned long long lnp_parallel_tasks = 0;
 static _Thread_local int lnp_group_widened = 0;
@@ -36,7 +35,7 @@ static _Thread_local int lnp_group_widened = 0;
 int lnp_cpu_groups_setup(int ngroups, int threads)
 {
   memset(lnp_group_threads, 0, sizeof lnp_group_threads);
-  lnp_group_count = lnp_group_shared = 0;
+  lnp_group_shared = 0;
   if (ngroups <= 0 || threads <= 1) return 0;
   int ids[STARPU_NMAXWORKERS];
   const int ncpu = starpu_worker_get_ids_by_type(STARPU_CPU_WORKER, ids, STARPU_NMAXWORKERS);
@@ -72,7 +71,6 @@ int lnp_cpu_groups_setup(int ngroups, int threads)
     }
     lnp_group_threads[w] = threads;
   }
-  lnp_group_count = ngroups;
   return lnp_group_shared;
 }
 
@@ -104,6 +102,15 @@ static int lnp_par_every_size = 0;
 void lnp_cpu_set_split_everything(int on) { lnp_par_every_size = on; }
 
 int64_t lnp_cpu_par_min(int64_t normal) { return lnp_par_every_size ? 1 : normal; }
+
+int lnp_cpu_split(int nthreads, double work, int64_t min_work, int64_t parts)
+{
+  const double min = (double)lnp_cpu_par_min(min_work);
+  int nt = nthreads;
+  if (work < (double)nt * min) nt = (int)(work / min);
+  if (nt > parts) nt = (int)parts;
+  return nt < 1 ? 1 : nt;
+}
 
 int lnp_cpu_task_threads(void)
 {

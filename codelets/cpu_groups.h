@@ -21,5 +21,9 @@ unsigned long long lnp_cpu_parallel_tasks(void);
  * mode: the split paths run on tiny tiles too). */
 int64_t lnp_cpu_par_min(int64_t normal);
 void lnp_cpu_set_split_everything(int on);
+/* The threads a kernel with nthreads available uses for `work` (elements,
+ * blocks, multiply-adds) cut into at most `parts` pieces: each thread gets
+ * at least lnp_cpu_par_min(min_work); at least 1. */
+int lnp_cpu_split(int nthreads, double work, int64_t min_work, int64_t parts);
 
 #endif

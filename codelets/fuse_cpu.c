@@ -245,9 +245,7 @@ int lnp_fuse_run_cpu(const lnp_fuse_group *g, void *const *bufptrs, int nthreads
     }
     P->nblk = (P->ext[nd - 1] + LNP_FUSE_CPU_BLOCK - 1) / LNP_FUSE_CPU_BLOCK;
     const int64_t total = rows * P->nblk;
-    int nt = nthreads;
-    const int64_t min_blocks = lnp_cpu_par_min(LNP_FUSE_CPU_PAR_MIN_BLOCKS);
-    if ((int64_t)nt * min_blocks > total) nt = (int)(total / min_blocks);
+    const int nt = lnp_cpu_split(nthreads, (double)total, LNP_FUSE_CPU_PAR_MIN_BLOCKS, total);
     if (nt <= 1) {
       run_blocks(P, 0, total, blocks, fp);
       continue;
