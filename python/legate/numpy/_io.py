@@ -58,39 +58,71 @@ def _task_error(exc):
     return exc
 
 
+def _on_rank0(step, what):
+    """step() on rank 0 alone; its failure raised on every rank (a
+    collective call under MPI), else its integer result returned on every
+    rank."""
+    rank, nranks = _ranks()
+    value, failed = 0, None
+    if rank == 0:
+        try:
+            value = step() or 0
+        except Exception as e:  # noqa: BLE001 (every rank must reach the collective)
+            failed = e
+    if nranks > 1:
+        if _collective_failed(failed is not None):
+            raise failed or OSError("%s failed on rank 0" % what)
+        return _core.mpi_sum_int(value if rank == 0 else 0)
+    if failed is not None:
+        raise failed
+    return value
+
+
+def _write_tiles(arr, path, offset, what):
+    """Every rank's tasks writing its tiles of arr (a _core.Array) at offset
+    of path; the failure of any rank (a file task's as OSError) returned on
+    every rank, or None."""
+    err = None
+    try:
+        _core.file_write(arr, path, offset)
+        _core.wait()
+    except Exception as e:  # noqa: BLE001 (every rank must reach the collective)
+        err = _task_error(e)
+    if _ranks()[1] > 1 and _collective_failed(err is not None):
+        err = err or OSError("%s failed on another rank" % what)
+    return err
+
+
+def _unlink(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 def _write_data(arr, path, offset, header=None):
     """arr's elements at offset of a new file written as tmp then renamed to
     path (header: bytes to put first)."""
-    rank, nranks = _ranks()
     tmp = path + ".lnp-partial"
-    failed = None
-    if rank == 0:
+
+    def create():
         try:
             with open(tmp, "wb") as f:  # the tiles' writes extend it
                 if header:
                     f.write(header)
-        except OSError as e:
-            failed = e
-    if nranks > 1 and _collective_failed(failed is not None):
-        failed = failed or OSError("writing %s failed on rank 0" % path)
-    if failed is None:
-        try:
-            _core.file_write(arr._arr, tmp, offset)
-            _core.wait()
-        except Exception as e:  # noqa: BLE001 (every rank must reach the collective)
-            failed = _task_error(e)
-            if isinstance(failed, OSError):  # name the file the user asked for
-                failed = OSError(str(failed).replace(tmp, path))
-        if nranks > 1 and _collective_failed(failed is not None):
-            failed = failed or OSError("writing %s failed on another rank" % path)
+        except OSError:
+            _unlink(tmp)
+            raise
+    _on_rank0(create, "writing %s" % path)
+    failed = _write_tiles(arr._arr, tmp, offset, "writing %s" % path)
+    if isinstance(failed, OSError):  # name the file the user asked for
+        failed = OSError(str(failed).replace(tmp, path))
+    rank, nranks = _ranks()
     if rank == 0:
         if failed is None:
             os.replace(tmp, path)
         else:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            _unlink(tmp)
     if nranks > 1:
         _core.mpi_sum_int(0)  # the file is in place for every rank
     if failed is not None:

@@ -83,30 +83,13 @@ def write_hdf5(path, dataset, array, mode="a"):
     if dt_num(dtype) is None or dtype.hasobject or not _io._native(dtype):
         raise TypeError("write_hdf5: no HDF5 type for dtype %s" % dtype)
     shape = tuple(_np.shape(array))
-    rank, nranks = _io._ranks()
-    offset, failed = -1, None
-    if rank == 0:
-        try:
-            offset = _core.h5_create(path, dataset, mode == "w", shape, dt_num(dtype))
-        except Exception as e:  # noqa: BLE001 (every rank must reach the collective)
-            failed = e
-    if nranks > 1:
-        if _io._collective_failed(failed is not None):
-            raise failed or OSError("creating dataset %s in %s failed on rank 0" % (dataset, path))
-        offset = _core.mpi_sum_int(offset if rank == 0 else 0)
-    elif failed is not None:
-        raise failed
+    offset = _io._on_rank0(lambda: _core.h5_create(path, dataset, mode == "w", shape, dt_num(dtype)),
+                           "creating dataset %s in %s" % (dataset, path))
     if offset < 0:  # an empty dataset: nothing to write
         return
+    rank, nranks = _io._ranks()
     if a is not None and a._arr is not None:
-        try:
-            _core.file_write(a._arr, path, offset)
-            _core.wait()
-            err = None
-        except Exception as e:  # noqa: BLE001
-            err = _io._task_error(e)
-        if nranks > 1 and _io._collective_failed(err is not None):
-            raise err or OSError("writing dataset %s of %s failed on another rank" % (dataset, path))
+        err = _io._write_tiles(a._arr, path, offset, "writing dataset %s of %s" % (dataset, path))
         if err is not None:
             raise err
     elif rank == 0:  # a host-held (small) array: one write
