@@ -16,14 +16,14 @@ static lnp_status file_tasks(const lnp_store *s, const char *path, int64_t offse
   lnp_status st = LNP_OK;
   lnp_runtime_activate();
   for (size_t t = 0; t < s->total_tiles && !st; t++) {
-    /* the tile's coordinates in the grid (C order, as lnp_store_tile_index) */
+    /* the tile's coordinates in the grid (t is their C-order index, as
+     * lnp_store_tile_index numbers tiles) */
     int32_t tc[LNP_MAXDIM];
     size_t rem = t;
     for (int k = s->ndim - 1; k >= 0; k--) {
       tc[k] = (int32_t)(rem % (size_t)s->ntiles[k]);
       rem /= (size_t)s->ntiles[k];
     }
-    const size_t ti = lnp_store_tile_index(s, tc);
     lnp_file_desc *d = calloc(1, sizeof *d + plen);
     if (!d) return lnp_error(LNP_ENOMEM, "out of memory");
     d->write = write;
@@ -42,11 +42,11 @@ static lnp_status file_tasks(const lnp_store *s, const char *path, int64_t offse
       free(d);
       continue;
     }
-    if (write) lnp_tile_ensure_written(s, ti);
+    if (write) lnp_tile_ensure_written(s, t);
     /* STARPU_RW when writing the file too: the tile's owner (the rank that
      * holds it) runs the task, without a transfer */
-    struct starpu_data_descr desc = {s->storage->tiles[ti], write ? STARPU_RW : STARPU_W};
-    if (!write) s->storage->written[ti] = 1;
+    struct starpu_data_descr desc = {s->storage->tiles[t], write ? STARPU_RW : STARPU_W};
+    if (!write) s->storage->written[t] = 1;
     st = lnp_submit(&lnp_cl_file, &desc, 1, d, sizeof *d + plen, write ? "tofile" : "fromfile");
   }
   return st;

@@ -240,7 +240,6 @@ void lnp_runtime_throttle(void)
  * lead T cores (codelets/cpu_groups.c).  Unless STARPU_NCPU says how many
  * CPU workers in all (--cpus C as well gives N + C), there are N.  T
  * defaults to the cores left to this process over N.  0 groups: off. */
-static int lnp_omp_groups = 0, lnp_omp_threads = 0;
 
 static lnp_status lnp_env_count(const char *name, int min, int *out)
 {
@@ -255,9 +254,9 @@ static lnp_status lnp_env_count(const char *name, int min, int *out)
   return LNP_OK;
 }
 
-static lnp_status lnp_omp_groups_plan(int gpus)
+static lnp_status lnp_omp_groups_plan(int gpus, int *groups, int *threads)
 {
-  lnp_omp_groups = lnp_omp_threads = 0;
+  *groups = *threads = 0;
   int n, t;
   if (lnp_env_count("LEGATE_NUMPY_OMPS", 0, &n) != LNP_OK || lnp_env_count("LEGATE_NUMPY_OMPTHREADS", 1, &t) != LNP_OK)
     return LNP_EVALUE;
@@ -268,8 +267,8 @@ static lnp_status lnp_omp_groups_plan(int gpus)
     long cores = sysconf(_SC_NPROCESSORS_ONLN) / (size > 0 ? size : 1) - gpus;
     t = cores / n > 1 ? (int)(cores / n) : 1;
   }
-  lnp_omp_groups = n;
-  lnp_omp_threads = t;
+  *groups = n;
+  *threads = t;
   const char *nc = getenv("STARPU_NCPU");
   if (!nc || !*nc) {
     char num[16];
@@ -287,7 +286,8 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   if (openblas_set_num_threads && !getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
   lnp_split_gpus_between_ranks();
   const int gpus = lnp_cuda_devices_planned();
-  if (lnp_omp_groups_plan(gpus) != LNP_OK) return LNP_EVALUE;
+  int omp_groups, omp_threads;
+  if (lnp_omp_groups_plan(gpus, &omp_groups, &omp_threads) != LNP_OK) return LNP_EVALUE;
   lnp_tile_elems = cfg->tile_elems > 0 ? cfg->tile_elems : gpus > 0 ? LNP_GPU_TILE_ELEMS : LNP_DEFAULT_TILE_ELEMS;
   lnp_verbose = cfg->verbose;
   /* identical GPUs share one performance model (calibrated once, not per
@@ -384,9 +384,9 @@ lnp_status lnp_runtime_init(const lnp_config *cfg)
   if (spin_env && *spin_env) lnp_wait_spin_ns = atol(spin_env) * 1000L;
   else lnp_wait_spin_ns = starpu_cuda_worker_get_count() > 0 && !lnp_mpi_enabled() && cores > 1 ? 2000000L : 0;
   lnp_window_setup();
-  if (lnp_cpu_groups_setup(lnp_omp_groups, lnp_omp_threads))
+  if (lnp_cpu_groups_setup(omp_groups, omp_threads))
     fprintf(stderr, "legate.numpy: warning: %d OpenMP groups of %d threads need more cores than this process has "
-                    "free beside its other workers; the groups share cores\n", lnp_omp_groups, lnp_omp_threads);
+                    "free beside its other workers; the groups share cores\n", omp_groups, omp_threads);
   lnp_engine_set_stopping(0);
   lnp_engine_set_initialized(1);
   lnp_engine_watch_fork();
