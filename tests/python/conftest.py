@@ -495,6 +495,55 @@ def subprocess_env(**extra):
     return env
 
 
+# Tests that only run single-process children (driver settings, scheduling
+# policies): under several ranks each rank would run the same children at
+# once on the same cores, adding time and nothing of MPI's.
+children_only = pytest.mark.skipif(NRANKS > 1, reason="runs single-process children; ranks add nothing")
+
+
+# Files under several ranks: a program under MPI names one file on all its
+# ranks, but pytest's tmp_path is each rank's own (each rank runs its own
+# pytest session), so the file tests take shared_tmp_path, one directory per
+# test whose path every rank agrees on (rank 0's random token, summed over
+# the ranks), and write their NumPy-made inputs with on_one_rank.
+_SHARED_TMP = []
+
+
+@pytest.fixture
+def shared_tmp_path(request):
+    """A fresh directory per test, the same path on every rank."""
+    if NRANKS <= 1:
+        return request.getfixturevalue("tmp_path")
+    if not _SHARED_TMP:  # the first test that asks, on every rank alike
+        import pathlib
+        import random
+        token = _lnp_core.mpi_sum_int(random.randrange(1 << 30) if _cfg["rank"] == 0 else 0)
+        _SHARED_TMP.append(pathlib.Path(tempfile.gettempdir()) / ("lnp-pytest-shared-%d" % token))
+    d = _SHARED_TMP[0] / re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.nodeid)[-120:]
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def on_one_rank(fn, *args, **kwargs):
+    """fn(*args, **kwargs) (a test writing a shared file with NumPy or
+    h5py) on rank 0 alone while the other ranks wait for it to finish."""
+    if NRANKS <= 1:
+        return fn(*args, **kwargs)
+    try:
+        if _cfg["rank"] == 0:
+            fn(*args, **kwargs)
+    finally:
+        _lnp_core.mpi_sum_int(0)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _SHARED_TMP:
+        import shutil
+        _lnp_core.mpi_sum_int(0)  # every rank done with the files
+        if _cfg["rank"] == 0:
+            shutil.rmtree(_SHARED_TMP[0], ignore_errors=True)
+
+
 def pytest_report_header(config):
     target = "plain NumPy (LNP_TESTS_AGAINST_NUMPY=1)" if AGAINST_NUMPY else (
         "legate.numpy from " + os.path.dirname(getattr(lnp, "__file__", "?") or "?")

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pytest
 
-from conftest import AGAINST_NUMPY, deferred
+from conftest import AGAINST_NUMPY, deferred, on_one_rank
 
 pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="legate.numpy.io has no NumPy counterpart")
 try:
@@ -26,6 +26,20 @@ TEST_MODE = os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
 BIG = (40, 31) if TEST_MODE else (300, 257)
 DTYPES = [np.bool_, np.int8, np.uint16, np.int32, np.int64, np.float16, np.float32, np.float64,
           np.complex64, np.complex128]
+
+
+@pytest.fixture
+def tmp_path(shared_tmp_path):
+    """Under several ranks, one directory for all (conftest.shared_tmp_path)."""
+    return shared_tmp_path
+
+
+def h5py_writes(p, name, x, **kw):
+    """A new file p holding dataset name written by h5py (by one rank)."""
+    def write():
+        with h5py.File(p, "w") as f:
+            f.create_dataset(name, data=x, **kw)
+    on_one_rank(write)
 
 
 def values(shape, dtype):
@@ -61,8 +75,7 @@ def test_write_then_h5py_reads(tmp_path, dtype):
 def test_h5py_writes_then_read(tmp_path, dtype):
     x = values(BIG, dtype)
     p = tmp_path / "r.h5"
-    with h5py.File(p, "w") as f:
-        f.create_dataset("x", data=x)
+    h5py_writes(p, "x", x)
     got = lio.read_hdf5(p, "x")
     assert is_deferred(got)
     assert got.dtype == x.dtype and got.shape == x.shape
@@ -74,8 +87,7 @@ def test_layouts(tmp_path, layout):
     x = values(BIG, np.float64)
     p = tmp_path / "l.h5"
     kw = {"chunked": {"chunks": (7, 5)}, "gzip": {"chunks": True, "compression": "gzip"}, "contiguous": {}}[layout]
-    with h5py.File(p, "w") as f:
-        f.create_dataset("grp/x", data=x, **kw)
+    h5py_writes(p, "grp/x", x, **kw)
     np.testing.assert_array_equal(np.asarray(lio.read_hdf5(p, "grp/x")), x)
     with lio.File(p) as f:
         np.testing.assert_array_equal(np.asarray(f["grp/x"][3:9]), x[3:9])
@@ -143,7 +155,7 @@ def test_bad_input(tmp_path):
     with pytest.raises(ValueError):
         lio.File(p, "r").create_dataset("y", data=lnp.ones(3))
     notes = tmp_path / "notes.txt"
-    notes.write_text("not hdf5")
+    on_one_rank(notes.write_text, "not hdf5")
     with pytest.raises(OSError):
         lio.read_hdf5(notes, "x")
     with pytest.raises(TypeError):

@@ -15,7 +15,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from conftest import AGAINST_NUMPY, deferred, lnp, subprocess_env
+from conftest import AGAINST_NUMPY, deferred, lnp, on_one_rank, subprocess_env
 
 TEST_MODE = os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
 # large enough to be deferred in default mode (EAGER_MAX 65536), small
@@ -24,6 +24,12 @@ BIG = (40, 31) if TEST_MODE else (300, 257)
 
 DTYPES = [np.bool_, np.int8, np.uint16, np.int32, np.int64, np.float16, np.float32, np.float64,
           np.complex64, np.complex128]
+
+
+@pytest.fixture
+def tmp_path(shared_tmp_path):
+    """Under several ranks, one directory for all (conftest.shared_tmp_path)."""
+    return shared_tmp_path
 
 
 def values(shape, dtype):
@@ -60,7 +66,7 @@ def test_save_then_numpy_loads(tmp_path, dtype, native):
 def test_numpy_saves_then_load(tmp_path, dtype):
     x = values(BIG, dtype)
     p = tmp_path / "a.npy"
-    np.save(p, x)
+    on_one_rank(np.save, p, x)
     got = lnp.load(p)
     assert is_deferred(got)
     assert got.dtype == x.dtype and got.shape == x.shape
@@ -93,7 +99,7 @@ def test_views_round_trip(tmp_path, shape, view, monkeypatch):
 def test_fortran_order_file(tmp_path):
     x = np.asfortranarray(values(BIG, np.int32))
     p = tmp_path / "f.npy"
-    np.save(p, x)
+    on_one_rank(np.save, p, x)
     got = lnp.load(p)
     assert is_deferred(got) and got.shape == x.shape
     np.testing.assert_array_equal(np.asarray(got), x)
@@ -109,7 +115,7 @@ def test_name_gets_npy_suffix_as_numpy_does(tmp_path, native):
 def test_mmap_mode_r_is_read_only(tmp_path):
     x = values(BIG, np.float64)
     p = tmp_path / "m.npy"
-    np.save(p, x)
+    on_one_rank(np.save, p, x)
     got = lnp.load(p, mmap_mode="r")
     np.testing.assert_array_equal(np.asarray(got), x)
     with pytest.raises(ValueError):
@@ -118,7 +124,7 @@ def test_mmap_mode_r_is_read_only(tmp_path):
 
 def test_overwrite_existing_file(tmp_path, native):
     p = tmp_path / "o.npy"
-    np.save(p, np.zeros(10))
+    on_one_rank(np.save, p, np.zeros(10))
     x = values(BIG, np.int64)
     lnp.save(p, deferred(x))
     np.testing.assert_array_equal(np.load(p), x)
@@ -173,35 +179,35 @@ def both_load_raise(exc, path):
 def test_truncated_file(tmp_path):
     x = values(BIG, np.float64)
     p = tmp_path / "t.npy"
-    np.save(p, x)
-    with open(p, "r+b") as f:
-        f.truncate(os.path.getsize(p) - 16)
+    on_one_rank(np.save, p, x)
+    on_one_rank(os.truncate, p, os.path.getsize(p) - 16)
     both_load_raise(ValueError, p)
 
 
 def test_malformed_header(tmp_path):
     p = tmp_path / "h.npy"
-    np.save(p, values(BIG, np.float64))
+    on_one_rank(np.save, p, values(BIG, np.float64))
     data = bytearray(open(p, "rb").read())
     i = data.find(b"'shape'")
     data[i:i + 7] = b"'shapx'"
-    open(p, "wb").write(bytes(data))
+    on_one_rank(p.write_bytes, bytes(data))
     both_load_raise(ValueError, p)
 
 
 def test_object_arrays_need_allow_pickle(tmp_path):
     p = tmp_path / "o.npy"
-    np.save(p, np.array([{"a": 1}, None], dtype=object))
+    on_one_rank(np.save, p, np.array([{"a": 1}, None], dtype=object))
     with pytest.raises(ValueError):
         lnp.load(p)
     assert lnp.load(p, allow_pickle=True)[0] == {"a": 1}
 
 
 @pytest.mark.skipif(AGAINST_NUMPY, reason="our write path")
-def test_file_size_limit_raises_and_leaves_nothing(tmp_path):
+def test_file_size_limit_raises_and_leaves_nothing(tmp_path_factory):
     """A write that fails part way (the file-size limit standing in for a
     full disk: EFBIG like ENOSPC) raises OSError, as NumPy's save does, and
     leaves neither the file nor its temporary."""
+    tmp_path = tmp_path_factory.mktemp("fsize")  # each rank's own single-process child
     prog = textwrap.dedent(
         f"""
         import os, resource, signal

@@ -15,9 +15,9 @@ import textwrap
 
 import pytest
 
-from conftest import AGAINST_NUMPY, subprocess_env
+from conftest import AGAINST_NUMPY, children_only, subprocess_env
 
-pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="legate.numpy's driver settings")
+pytestmark = [pytest.mark.skipif(AGAINST_NUMPY, reason="legate.numpy's driver settings"), children_only]
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 

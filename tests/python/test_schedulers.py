@@ -8,7 +8,9 @@ import textwrap
 
 import pytest
 
-from conftest import AGAINST_NUMPY, subprocess_env
+from conftest import AGAINST_NUMPY, children_only, subprocess_env
+
+pytestmark = children_only
 
 PROGRAM = textwrap.dedent(
     """

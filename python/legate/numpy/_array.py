@@ -590,8 +590,13 @@ class ndarray:
     def dump(self, file):
         import pickle
         if isinstance(file, str) or hasattr(file, "__fspath__"):
-            with open(file, "wb") as f:
-                pickle.dump(self, f, protocol=2)
+            from ._io import _numpy_writes
+            data = pickle.dumps(self, protocol=2)  # every rank (a gather), one writes
+
+            def write():
+                with open(file, "wb") as f:
+                    f.write(data)
+            _numpy_writes(file, write)
         else:
             pickle.dump(self, file, protocol=2)
 

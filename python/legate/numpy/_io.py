@@ -58,20 +58,47 @@ def _task_error(exc):
     return exc
 
 
+# the classes a step on rank 0 may fail with that the other ranks raise too
+# (an OSError as the subclass its errno makes); anything else as RuntimeError
+_RANK0_CLASSES = (KeyError, ValueError, TypeError, OSError, RuntimeError)
+
+
+def _rank0_failure(failed, what):
+    """Rank 0's failure (failed there, None on the others) for every rank:
+    the same class and errno, with a message naming what failed (a
+    collective call)."""
+    n = len(_RANK0_CLASSES)
+    code = 0
+    if failed is not None:
+        cls = next((i for i, c in enumerate(_RANK0_CLASSES) if isinstance(failed, c)), n - 1)
+        err = getattr(failed, "errno", None)
+        code = 1 + cls + n * (err if isinstance(err, int) and err > 0 else 0)
+    code = _core.mpi_sum_int(code)
+    if failed is not None or code == 0:
+        return failed
+    cls, err = _RANK0_CLASSES[(code - 1) % n], (code - 1) // n
+    if cls is OSError and err:  # OSError(errno, ...) is FileNotFoundError for ENOENT, ...
+        return OSError(err, "%s on rank 0 (%s)" % (os.strerror(err), what))
+    return cls("%s failed on rank 0" % what)
+
+
 def _on_rank0(step, what):
     """step() on rank 0 alone; its failure raised on every rank (a
     collective call under MPI), else its integer result returned on every
     rank."""
     rank, nranks = _ranks()
     value, failed = 0, None
+    if nranks > 1:  # every rank's earlier uses of the file are over (HDF5 locks it)
+        _core.mpi_sum_int(0)
     if rank == 0:
         try:
             value = step() or 0
         except Exception as e:  # noqa: BLE001 (every rank must reach the collective)
             failed = e
     if nranks > 1:
-        if _collective_failed(failed is not None):
-            raise failed or OSError("%s failed on rank 0" % what)
+        failed = _rank0_failure(failed, what)
+        if failed is not None:
+            raise failed
         return _core.mpi_sum_int(value if rank == 0 else 0)
     if failed is not None:
         raise failed
@@ -135,10 +162,26 @@ def _deferred_native(arr):
             and not arr.dtype.hasobject and _native(arr.dtype))
 
 
+def _numpy_writes(file, write):
+    """write() (NumPy writing file): to a path, under several ranks, on rank
+    0 alone while the others wait, its failure raised on every rank: every
+    rank of a program names the same file, and writes of it from several
+    ranks at once truncate each other under a reader.  A file object is
+    each rank's own: each writes it."""
+    if _is_path(file) and _ranks()[1] > 1:
+        _on_rank0(write, "write")
+    else:
+        write()
+
+
 def save(file, arr, allow_pickle=True, fix_imports=True):
     if not (_is_path(file) and _deferred_native(arr)):
         from ._fallback import call_numpy
-        return call_numpy(_np.save, "save", (file, arr), {"allow_pickle": allow_pickle, "fix_imports": fix_imports})
+        if type(arr) is ndarray and _ranks()[1] > 1:
+            arr = arr._value()  # gathered by every rank (collective), written by one
+        _numpy_writes(file, lambda: call_numpy(_np.save, "save", (file, arr),
+                                               {"allow_pickle": allow_pickle, "fix_imports": fix_imports}))
+        return
     path = os.fsdecode(os.fspath(file))
     if not path.endswith(".npy"):
         path += ".npy"
@@ -220,7 +263,9 @@ def load(file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding="A
 def tofile(arr, fid, sep="", format="%s"):
     """ndarray.tofile: binary (sep "") to a path by tiles, else NumPy's."""
     if sep != "" or not _is_path(fid) or not _deferred_native(arr):
-        return arr._value().tofile(fid, sep, format)
+        value = arr._value()
+        _numpy_writes(fid, lambda: value.tofile(fid, sep, format))
+        return
     path = os.fsdecode(os.fspath(fid))
     _write_data(arr, path, 0)
 
