@@ -433,10 +433,13 @@ def execute(program, log=None):
         floor = max([floor] + [RTOL.get(np.asarray(r).dtype.char, 0.0)
                                for r in (rn if isinstance(rn, tuple) else (rn,))])
         if kind not in ("inplace", "setitem"):
-            if isinstance(rn, np.ndarray) and rn.flags.owndata and not rn.flags.c_contiguous:
-                # a new array is C-ordered here (NumPy's order='K' result
-                # of transposed operands is F-ordered, and its ravel a copy
-                # where ours is a view: "a copy only if needed")
+            if (isinstance(rn, np.ndarray) and rn.flags.owndata and not rn.flags.c_contiguous
+                    and getattr(rl, "flags", rn.flags).c_contiguous):
+                # ufuncs, casts, copies and reductions lay out a new array
+                # as NumPy does (_layout.py); the other operations make it
+                # C-ordered where NumPy's 'K' may not (np.where, sort,
+                # concatenate of transposed operands), so its ravel is a
+                # view here and a copy in NumPy ("a copy only if needed")
                 rn = np.ascontiguousarray(rn)
             pn.append(rn)
             pl.append(rl)

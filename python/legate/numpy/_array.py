@@ -111,13 +111,19 @@ def as_operand(x):
 
 
 def from_numpy_core(a):
-    """A new _core.Array holding a copy of the numpy array `a` (supported dtype)."""
+    """A new _core.Array holding a copy of the numpy array `a` (supported
+    dtype), in a's memory order (NumPy's 'K', as np.array(a) copies)."""
+    from . import _layout
     n = dt_num(a.dtype)
     dt = DTYPES[n]
+    perm = _layout.result_perm(a.shape, [a]) if a.ndim > 1 and not a.flags.c_contiguous else None
+    if perm is not None:
+        a = a.transpose(perm)  # C-ordered where a's order is a permutation's
     if a.dtype is not dt or not a.flags.c_contiguous:
         # (np.ascontiguousarray would make 0-d arrays 1-d)
         a = _np.array(a, dtype=dt, order="C", copy=True)
-    return _core.from_numpy(a, n)
+    store = _core.from_numpy(a, n)
+    return store if perm is None else _layout.owner_in_order(store, perm)
 
 
 def _promote(a):
@@ -675,10 +681,21 @@ class ndarray:
             return wrap_view(a.copy(order))
         if order not in ("C", "F", "A", "K"):
             _np.empty(0).copy(order=order)  # NumPy's ValueError
+        from . import _layout
         arr = self._arr
-        out = _core.empty(arr.shape, arr.dtype_num)
+        out = _layout.empty(arr.shape, arr.dtype_num, _layout.order_perm(order, arr.shape, [arr]))
         _core.copy(out, arr)
         return _deferred(out)
+
+    def _in_order(self, order):
+        """Whether this deferred array's layout is what `order` asks of an
+        array that need not be copied ('K' and 'A': any)."""
+        from ._flags import c_contiguous, f_contiguous
+        if order in ("C", "c"):
+            return c_contiguous(self._arr)
+        if order in ("F", "f"):
+            return f_contiguous(self._arr)
+        return True
 
     def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
         a = self._np
@@ -693,7 +710,7 @@ class ndarray:
             raise TypeError(
                 "Cannot cast array data from %r to %r according to the rule %r"
                 % (src_dt, dtype, casting))
-        if dtype == src_dt and not copy:
+        if dtype == src_dt and not copy and self._in_order(order):
             return self
         n = dt_num(dtype)
         if n is None:
@@ -701,7 +718,9 @@ class ndarray:
             return wrap_view(materialize(self._arr).astype(dtype))
         if src_dt.kind == "c" and dtype.kind in "iuf":
             _fpe.warn_complex_discard()
-        out = _core.empty(self._arr.shape, n)
+        from . import _layout
+        arr = self._arr
+        out = _layout.empty(arr.shape, n, _layout.order_perm(order, arr.shape, [arr]))
         fpe = _fpe.begin("cast")
         try:
             _core.copy(out, self._arr)

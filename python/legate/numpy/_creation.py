@@ -9,7 +9,8 @@ import os
 import numpy as _np
 
 from ._runtime import EAGER_MAX, core as _core
-from ._dtypes import dt_num, NUMPY2
+from ._dtypes import DTYPES, dt_num, NUMPY2
+from . import _layout
 from ._array import (ndarray, _NoValue, _deferred, _eager, wrap_result, wrap_view, view_source,
                      to_numpy, _NPND)
 
@@ -106,7 +107,7 @@ def _dtype(dtype, default=float):
 
 def _check_order(order):
     """NumPy's ValueError for an `order` its creation functions refuse
-    (only C and F; deferred arrays have no memory order to honour)."""
+    (only C and F)."""
     if order not in ("C", "F", None):
         _np.empty(0, dtype=bool, order=order)
 
@@ -140,7 +141,7 @@ def empty(shape, dtype=float, order="C", *, device=_NoValue, like=None):
     size = _check_size(shape, dtype)
     if not _deferrable(size, dtype):
         return _eager(_np.empty(shape, dtype=dtype, order=order))
-    return _deferred(_core.empty(shape, dt_num(dtype)))
+    return _deferred(_layout.empty(shape, dt_num(dtype), _layout.order_perm(order, shape)))
 
 
 def full(shape, fill_value, dtype=None, order="C", *, device=_NoValue, like=None):
@@ -156,23 +157,24 @@ def full(shape, fill_value, dtype=None, order="C", *, device=_NoValue, like=None
     size = _check_size(shape, dtype)
     if not _deferrable(size, dtype):
         return _eager(_np.full(shape, to_numpy(fill_value), dtype=dtype, order=order))
+    return _deferred(_filled(shape, dtype, fill_value, _layout.order_perm(order, shape)))
+
+
+def _filled(shape, dtype, fill_value, perm):
+    """A new _core.Array of shape and dtype laid out by perm holding
+    fill_value (a scalar or an array broadcast to shape)."""
     n = dt_num(dtype)
-    if type(fill_value) is ndarray and fill_value._arr is not None:
-        out = _core.empty(shape, n)
-        from ._indexing import assign
-        assign(out, fill_value)
-        return _deferred(out)
-    v = to_numpy(fill_value)
-    if _np.ndim(v) == 0:
-        # NumPy's own conversion of the value (copyto, casting='unsafe'; a
-        # Python int out of the dtype's range raises under NumPy 2)
-        t = _np.full((), v, dtype=dtype)
-        return _deferred(_core.full(shape, n, t))
-    v = _np.asarray(v)
-    out = _core.empty(shape, n)
+    if not (type(fill_value) is ndarray and fill_value._arr is not None):
+        fill_value = to_numpy(fill_value)
+        if _np.ndim(fill_value) == 0:
+            # NumPy's own conversion of the value (copyto, casting='unsafe';
+            # a Python int out of the dtype's range raises under NumPy 2)
+            return _layout.full(shape, n, _np.full((), fill_value, dtype=dtype), perm)
+        fill_value = _np.asarray(fill_value)
+    out = _layout.empty(shape, n, perm)
     from ._indexing import assign
-    assign(out, v)
-    return _deferred(out)
+    assign(out, fill_value)
+    return out
 
 
 def _constant(npfunc, shape, dtype, order):
@@ -184,7 +186,7 @@ def _constant(npfunc, shape, dtype, order):
     size = _check_size(shape, dtype)
     if not _deferrable(size, dtype):
         return _eager(npfunc(shape, dtype=dtype, order=order))
-    return _deferred(_core.full(shape, dt_num(dtype), npfunc((), dtype=dtype)))
+    return _deferred(_layout.full(shape, dt_num(dtype), npfunc((), dtype=dtype), _layout.order_perm(order, shape)))
 
 
 def zeros(shape, dtype=float, order="C", *, device=_NoValue, like=None):
@@ -197,38 +199,51 @@ def ones(shape, dtype=None, order="C", *, device=_NoValue, like=None):
     return _constant(_np.ones, shape, dtype, order)
 
 
-def _like_info(a, dtype, shape):
-    if type(a) is ndarray:
-        adt, ashape = a.dtype, a.shape
-    else:
-        a = _np.asarray(a)
-        adt, ashape = a.dtype, a.shape
-    return (adt if dtype is None else _np.dtype(dtype),
-            ashape if shape is None else shape)
+_UNSET = object()  # empty_like's fill
+
+
+def _like(npfunc, a, dtype, order, shape, fill=_UNSET):
+    """NumPy's *_like (npfunc: its function): the prototype's dtype and
+    shape unless given, and its memory order under 'K' (or 'A' when it is
+    Fortran-ordered), NumPy's rule (_layout)."""
+    check_copy_order(order)
+    proto = a._arr if type(a) is ndarray and a._arr is not None else (
+        a._np if type(a) is ndarray else _np.asarray(a))
+    dt = proto_dt = DTYPES[proto.dtype_num] if isinstance(proto, _core.Array) else proto.dtype
+    if dtype is not None:
+        dt = _np.dtype(dtype)
+    shp = tuple(proto.shape) if shape is None else normalize_shape(shape)
+    size = _check_size(shp, dt)
+    if not _deferrable(size, dt):
+        if isinstance(proto, _core.Array):  # NumPy's layout rule on a stand-in of its strides
+            proto = _np.lib.stride_tricks.as_strided(  # (never read: the *_like read the layout)
+                _np.zeros(1, proto_dt), tuple(proto.shape), tuple(s * proto_dt.itemsize for s in proto.elem_strides))
+        args = (fill,) if npfunc is _np.full_like else ()
+        return _eager(npfunc(proto, *args, dtype=dt, order=order, shape=shape))
+    perm = _layout.order_perm(order, shp, [proto] if len(shp) == proto.ndim else [])
+    if fill is _UNSET:
+        return _deferred(_layout.empty(shp, dt_num(dt), perm))
+    return _deferred(_filled(shp, dt, fill, perm))
 
 
 def empty_like(prototype, dtype=None, order="K", subok=True, shape=None, *, device=_NoValue):
     _check_device("empty_like", device)
-    dt, shp = _like_info(prototype, dtype, shape)
-    return empty(shp, dt)
+    return _like(_np.empty_like, prototype, dtype, order, shape)
 
 
 def zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=_NoValue):
     _check_device("zeros_like", device)
-    dt, shp = _like_info(a, dtype, shape)
-    return zeros(shp, dt)
+    return _like(_np.zeros_like, a, dtype, order, shape, 0)
 
 
 def ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=_NoValue):
     _check_device("ones_like", device)
-    dt, shp = _like_info(a, dtype, shape)
-    return ones(shp, dt)
+    return _like(_np.ones_like, a, dtype, order, shape, 1)
 
 
 def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=_NoValue):
     _check_device("full_like", device)
-    dt, shp = _like_info(a, dtype, shape)
-    return full(shp, fill_value, dt)
+    return _like(_np.full_like, a, dtype, order, shape, fill_value)
 
 
 # ---------------------------------------------------------------------------
@@ -415,7 +430,7 @@ def array(obj, dtype=None, *, copy=True, order="K", subok=True, ndmin=0, like=No
             if dtype is not None:
                 r = r.astype(dtype, copy=False)
         else:
-            r = obj.astype(obj.dtype if dtype is None else dtype, copy=bool(copy))
+            r = obj.astype(obj.dtype if dtype is None else dtype, order=order or "K", copy=bool(copy))
         if ndmin > r.ndim:
             r = r[(None,) * (ndmin - r.ndim)]
         return r
@@ -432,11 +447,21 @@ def asarray(a, dtype=None, order=None, *, like=None, **kwargs):
     if type(a) is ndarray:
         if a._arr is not None and a._scalar:  # as np.asarray(np.int64(5)): a new array
             return array(a, dtype)
+        order = order or "K"
+        if a._arr is None:
+            r = _np.asarray(a._np, dtype=dtype, order=order, **kwargs)
+            if r is a._np:
+                return a
+            return wrap_view(r) if _np.shares_memory(r, a._np) else wrap_result(r)
+        check_copy_order(order)
         if dtype is None or _np.dtype(dtype) == a.dtype:
             if kwargs.get("copy"):
-                return a.copy()
-            return a
-        return a.astype(dtype)
+                return a.copy(order)
+            if a._in_order(order):
+                return a
+            if kwargs.get("copy", True) is False:
+                raise ValueError("Unable to avoid copy while creating an array as requested.")
+        return a.astype(a.dtype if dtype is None else dtype, order=order)
     from ._fallback import convert
     r = _np.asarray(convert(a), dtype=dtype, order=order, **kwargs)
     if r is a or (type(a) is _NPND and r.base is not None and _np.shares_memory(r, a)):
@@ -465,19 +490,17 @@ def asanyarray(a, dtype=None, order=None, *, like=None, **kwargs):
 
 
 def ascontiguousarray(a, dtype=None, *, like=None):
-    r = asarray(a, dtype)
+    r = asarray(a, dtype, order="C")
     if r.ndim == 0:
         return r.reshape(1)
-    if r._np is not None and not r._np.flags.c_contiguous:
-        return wrap_view(_np.ascontiguousarray(r._np))
     return r
 
 
 def copy(a, order="K", subok=False):
     if type(a) is ndarray:
         check_copy_order(order)
-        return a.copy()
-    return array(a, copy=True)
+        return a.copy(order or "K")
+    return array(a, copy=True, order=order)
 
 
 def indices(dimensions, dtype=int, sparse=False):
@@ -506,15 +529,16 @@ def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
 
 
 def asfortranarray(a, dtype=None, *, like=None):
-    """The values of ``a`` (a deferred array has no memory order to change:
-    its flags report C order whatever was asked; docs/design.md)."""
-    return asarray(a, dtype=dtype)
+    r = asarray(a, dtype, order="F")
+    if r.ndim == 0:
+        return r.reshape(1)
+    return r
 
 
 def require(a, dtype=None, requirements=None, *, like=None):
-    """NumPy's require: a copy where the array does not own its data ('O')
-    or is read-only ('W'); orders ('C', 'F', 'A') have no meaning for a
-    deferred array's tiles; 'E' (ensure an array of this library) holds."""
+    """NumPy's require: a copy where the array does not own its data ('O'),
+    is read-only ('W') or is not in the memory order asked ('C', 'F'); 'A'
+    (aligned) and 'E' (ensure an array of this library) hold."""
     if requirements is None:
         reqs = set()
     else:
@@ -522,7 +546,7 @@ def require(a, dtype=None, requirements=None, *, like=None):
         _np.require(_np.zeros(1), None, requirements)
         reqs = {str(r).upper()[0] for r in ([requirements] if isinstance(requirements, str)
                                              else requirements)}
-    arr = asarray(a, dtype=dtype)
+    arr = asarray(a, dtype=dtype, order="C" if "C" in reqs else "F" if "F" in reqs else None)
     if ("O" in reqs and not arr.flags.owndata) or ("W" in reqs and not arr.flags.writeable):
         arr = arr.copy()
     return arr

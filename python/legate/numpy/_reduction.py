@@ -9,7 +9,7 @@ import warnings
 import numpy as _np
 
 from ._runtime import core as _core
-from . import _fpe
+from . import _fpe, _layout
 from ._dtypes import dt_num, normalize_axis_tuple, normalize_axis_index, DT_INT64
 from ._array import (as_operand, ndarray, _deferred, _deferred_result, wrap_result, to_numpy, materialize,
                      _NoValue, _NPND)
@@ -107,7 +107,7 @@ def _reduce_core(op, name, arr, axis, dtype_res, keepdims, out, identity_ok):
                                  "has no identity" % name)
     oshape = tuple(s for i, s in enumerate(shape) if i not in axes)
     n = dt_num(dtype_res)
-    res = _core.empty(oshape, n)
+    res = _layout.empty(oshape, n, _layout.reduction_perm(arr, axes))
     fpe = _fpe.begin("reduce")
     try:
         _core.reduce(op, res, arr, axes, n)
@@ -367,14 +367,15 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
         ret = sum(a, axis=axis, dtype=sdt, out=out, keepdims=keepdims)
         return true_divide(ret, count, out=ret, casting="unsafe")
     oshape = tuple(s for i, s in enumerate(arr.shape) if i not in axes)
-    s = _core.empty(oshape, dt_num(acc))
+    perm = _layout.reduction_perm(arr, axes)
+    s = _layout.empty(oshape, dt_num(acc), perm)
     fpe = _fpe.begin("reduce")
     try:
         _core.reduce(_core.OP_ADD, s, arr, axes, dt_num(acc))
     finally:
         _fpe.end(fpe)
     div_dt = _np.true_divide(_np.zeros(1, acc), count).dtype
-    q = _core.empty(oshape, dt_num(res_dt))
+    q = _layout.empty(oshape, dt_num(res_dt), perm)
     fpe = _fpe.begin("divide")
     try:
         _core.ewise(_core.OP_TRUE_DIVIDE, q, [s, _np.asarray(count, dtype=div_dt)],

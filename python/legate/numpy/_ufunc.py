@@ -12,7 +12,7 @@ import operator as _opm
 import numpy as _np
 
 from ._runtime import core as _core
-from . import _fpe
+from . import _fpe, _layout
 from ._dtypes import DTYPES, dt_num, NUMPY2
 from ._array import (ndarray, _deferred, _deferred_result, wrap_result,
                      materialize, from_numpy_core, to_numpy, _NPND, _NoValue, _MASKED)
@@ -207,8 +207,8 @@ class ufunc:
                 return wrap_result(r)
             return tuple(wrap_result(x) for x in r)
         if self._op is not None and self.nout == 1:
-            # subok and order only shape the result's type and memory layout
-            # (ours has one type and no layout to honour)
+            # subok only shapes the result's type (ours has one); order its
+            # memory layout (_layout)
             extra = set(kwargs) - {"out", "dtype", "casting"}
             if type(kwargs.get("subok", True)) is bool:
                 extra.discard("subok")
@@ -219,7 +219,7 @@ class ufunc:
             if not extra:
                 try:
                     return self._launch(args, out, kwargs.get("dtype", None),
-                                        kwargs.get("casting", "same_kind"))
+                                        kwargs.get("casting", "same_kind"), kwargs.get("order", "K"))
                 except _Fallback:
                     pass
         if self._pair is not None and set(kwargs) <= {"out"}:
@@ -254,7 +254,7 @@ class ufunc:
         return call_numpy(self._npuf, self.__name__, args, kwargs)
 
     # -- native launch ----------------------------------------------------------
-    def _launch(self, args, out, dtype, casting):
+    def _launch(self, args, out, dtype, casting, order="K"):
         standins = []
         inputs = []      # (kind, value): 'a' core Array, 'e' numpy N-d, 's' scalar
         shapes = []
@@ -415,7 +415,10 @@ class ufunc:
         if out_arr is not None:
             target = out_arr
         else:
-            target = _core.empty(shape, dt_num(out_dt) if out_np is not None else dt_out)
+            # NumPy's memory order for the result (its iterator's 'K': laid
+            # out as the operands are), which also lines up with their tiles
+            perm = _layout.order_perm(order, shape, [v for kind, v in inputs if kind != "s"])
+            target = _layout.empty(shape, dt_num(out_dt) if out_np is not None else dt_out, perm)
         if (NUMPY2 and op == _OP_POWER and loop_dt.char in "fd" and inputs[1][0] == "s"
                 and _np.ndim(inputs[1][1]) == 0 and inputs[1][1] == 0.5):
             # NumPy 2's float32/64 power loop takes a scalar exponent 0.5 as
