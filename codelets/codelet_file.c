@@ -39,6 +39,14 @@ static ssize_t io_all(int fd, int write, char *buf, size_t n, off_t at)
   return (ssize_t)done;
 }
 
+/* bytes this process's file tasks have read or written so far (the
+ * progress of a long read or write, polled by the Python layer) */
+static uint64_t file_bytes_moved;
+
+uint64_t lnp_codelets_file_bytes(void) { return __atomic_load_n(&file_bytes_moved, __ATOMIC_RELAXED); }
+
+void lnp_codelets_file_bytes_add(uint64_t n) { __atomic_fetch_add(&file_bytes_moved, n, __ATOMIC_RELAXED); }
+
 static void lnp_file_cpu(void *descr[], void *cl_arg)
 {
   const lnp_file_desc *d = cl_arg;
@@ -96,6 +104,7 @@ static void lnp_file_cpu(void *descr[], void *cl_arg)
       lnp_codelets_report("file: %s %s: %s", d->write ? "writing" : "reading", d->path, strerror(errno));
       break;
     }
+    lnp_codelets_file_bytes_add((uint64_t)got);
     if ((size_t)got < n) {
       lnp_codelets_report("file: reading %s: the file ends before the array's data does", d->path);
       break;

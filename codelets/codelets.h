@@ -66,6 +66,25 @@ typedef struct lnp_file_desc {
   char path[]; /* NUL-terminated */
 } lnp_file_desc;
 extern struct starpu_codelet lnp_cl_file;
+/* bytes the file tasks of this process have moved so far */
+uint64_t lnp_codelets_file_bytes(void);
+void lnp_codelets_file_bytes_add(uint64_t n);
+/* lnp_cl_chunks: the chunk files of a chunked directory (Zarr v2) one tile
+ * covers, read or written whole (codelet_chunks.c); the tile is the one
+ * buffer (W when reading, RW when writing, as lnp_cl_file's). */
+enum { LNP_CHUNKS_RAW = 0, LNP_CHUNKS_ZLIB = 1, LNP_CHUNKS_GZIP = 2 };
+typedef struct lnp_chunks_desc {
+  int32_t write;    /* 1: tile -> chunk files, 0: chunk files -> tile */
+  int32_t itemsize;
+  int32_t ndim;
+  int32_t codec;    /* LNP_CHUNKS_* */
+  int32_t level;    /* compression level when writing */
+  int32_t pad;
+  int64_t shape[LNP_MAXDIM], chunk[LNP_MAXDIM], origin[LNP_MAXDIM], extent[LNP_MAXDIM];
+  unsigned char fill[16]; /* an element's bytes: edge padding, missing chunks */
+  char dir[];             /* NUL-terminated */
+} lnp_chunks_desc;
+extern struct starpu_codelet lnp_cl_chunks;
 /* lnp_cl_scan: a scan along one dimension (scan.h); buffers and cl_arg as
  * lnp_cl_loop's. */
 extern struct starpu_codelet lnp_cl_scan;

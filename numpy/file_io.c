@@ -52,6 +52,8 @@ static lnp_status file_tasks(const lnp_store *s, const char *path, int64_t offse
   return st;
 }
 
+uint64_t lnp_file_bytes(void) { return lnp_codelets_file_bytes(); }
+
 lnp_status lnp_file_write(const lnp_view *v, const char *path, int64_t offset)
 {
   lnp_view *m = NULL;

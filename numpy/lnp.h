@@ -351,6 +351,16 @@ int lnp_h5_available(void);
  * shape and dtype read from there.  The tasks' I/O errors come as
  * "file: ..." task failures. */
 lnp_status lnp_file_write(const lnp_view *v, const char *path, int64_t offset);
+/* Bytes this process's file tasks have read or written so far (progress). */
+uint64_t lnp_file_bytes(void);
+/* Chunked directories (Zarr v2, numpy/chunks.c): v's elements into one file
+ * per chunk of dir (raw, zlib or gzip: LNP_CHUNKS_*; fill: an element's
+ * bytes for the edge chunks' padding), and a new array read from them
+ * (missing chunk files read as fill); a task per tile of chunks. */
+lnp_status lnp_chunks_write(const lnp_view *v, const char *dir, const int64_t *chunk, int codec, int level,
+                            const void *fill);
+lnp_status lnp_chunks_read(lnp_view **out, int ndim, const int64_t *shape, int dtype, const char *dir,
+                           const int64_t *chunk, int codec, const void *fill);
 lnp_status lnp_file_read(lnp_view **out, int ndim, const int64_t *shape, int dtype, const char *path, int64_t offset);
 lnp_status lnp_fill(const lnp_view *out, int dtype, lnp_scalar value);
 lnp_status lnp_reduce(int op, const lnp_view *out, const lnp_view *src, int naxes,

@@ -20,7 +20,7 @@ SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
 
 pkgs="build-essential cmake pkg-config gfortran patch dpkg-dev
   libhwloc-dev hwloc libfxt-dev libopenmpi-dev openmpi-bin
-  libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-openmpi-dev librandom123-dev python3-h5py
+  libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-openmpi-dev librandom123-dev zlib1g-dev python3-h5py python3-zarr
   python3-dev python3-numpy python3-pytest python3-hypothesis python3-venv python3-pip
   pajeng chromium fonts-dejavu-core"
 [ $want_peers = 1 ] && pkgs="$pkgs python3-dask python3-numexpr"

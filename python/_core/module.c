@@ -220,6 +220,72 @@ static PyObject *py_file_write(PyObject *self, PyObject *args)
   Py_RETURN_NONE;
 }
 
+/* the chunk extents (as many as the array's dims) and one element's fill
+ * bytes of a chunks_* call */
+static int chunk_args(PyObject *chunks_obj, int ndim, int64_t *chunk, Py_buffer *fill, int dt)
+{
+  int64_t c[LNP_MAXDIM];
+  int n = lnp_py_shape(chunks_obj, c);
+  if (n < 0) return -1;
+  if (n != ndim) {
+    PyErr_Format(PyExc_ValueError, "%d chunk extents for an array of %d dimensions", n, ndim);
+    return -1;
+  }
+  memcpy(chunk, c, sizeof(int64_t) * (size_t)(n ? n : 1));
+  if ((size_t)fill->len != lnp_dtype_size(dt)) {
+    PyErr_SetString(PyExc_ValueError, "the fill value must be one element's bytes");
+    return -1;
+  }
+  return 0;
+}
+
+static PyObject *py_chunks_write(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *a, *chunks_obj;
+  const char *dir;
+  int codec, level;
+  Py_buffer fill;
+  if (!PyArg_ParseTuple(args, "OsOiiy*", &a, &dir, &chunks_obj, &codec, &level, &fill)) return NULL;
+  PyObject *res = NULL;
+  const lnp_view *av = check_runtime() ? NULL : lnp_py_view(a);
+  int64_t chunk[LNP_MAXDIM];
+  if (av && !chunk_args(chunks_obj, av->ndim, chunk, &fill, av->store->dtype)) {
+    lnp_status st = lnp_chunks_write(av, dir, chunk, codec, level, fill.buf);
+    if (st) lnp_py_raise(st);
+    else res = Py_NewRef(Py_None);
+  }
+  PyBuffer_Release(&fill);
+  return res;
+}
+
+static PyObject *py_chunks_read(PyObject *self, PyObject *args)
+{
+  (void)self;
+  PyObject *shape_obj, *chunks_obj;
+  int dt, codec;
+  const char *dir;
+  Py_buffer fill;
+  if (!PyArg_ParseTuple(args, "OisOiy*", &shape_obj, &dt, &dir, &chunks_obj, &codec, &fill)) return NULL;
+  PyObject *res = NULL;
+  int64_t shape[LNP_MAXDIM], chunk[LNP_MAXDIM];
+  int n = check_dtype(dt) || check_runtime() ? -1 : lnp_py_shape(shape_obj, shape);
+  if (n >= 0 && !chunk_args(chunks_obj, n, chunk, &fill, dt)) {
+    lnp_view *v;
+    lnp_status st = lnp_chunks_read(&v, n, shape, dt, dir, chunk, codec, fill.buf);
+    res = st ? lnp_py_raise(st) : lnp_py_wrap(v);
+  }
+  PyBuffer_Release(&fill);
+  return res;
+}
+
+static PyObject *py_file_bytes(PyObject *self, PyObject *unused)
+{
+  (void)self;
+  (void)unused;
+  return PyLong_FromUnsignedLongLong((unsigned long long)lnp_file_bytes());
+}
+
 static PyObject *py_file_read(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -826,6 +892,9 @@ static PyMethodDef module_methods[] = {
   {"h5_create", py_h5_create, METH_VARARGS, "h5_create(path, name, truncate, shape, dtype) -> data offset of the new contiguous dataset"},
   {"h5_read_host", py_h5_read_host, METH_VARARGS, "h5_read_host(path, name, dtype, buffer): the whole dataset into the buffer (HDF5's own read)"},
   {"file_write", py_file_write, METH_VARARGS, "file_write(a, path, offset): a's elements in C order into the existing file at byte offset, a task per tile"},
+  {"chunks_write", py_chunks_write, METH_VARARGS, "chunks_write(a, dir, chunks, codec, level, fill): a's elements into a file per chunk of dir (Zarr v2), a task per tile of chunks"},
+  {"chunks_read", py_chunks_read, METH_VARARGS, "chunks_read(shape, dtype, dir, chunks, codec, fill) -> new array read from the chunk files of dir (missing ones: fill)"},
+  {"file_bytes", py_file_bytes, METH_NOARGS, "file_bytes() -> bytes this process's file tasks have read or written so far"},
   {"file_read", py_file_read, METH_VARARGS, "file_read(shape, dtype, path, offset) -> new array read in C order from the file at byte offset, a task per tile"},
   {"bincount", py_bincount, METH_VARARGS, "bincount(x, weights_or_None, nbins) -> new array (int64 counts or float64 sums)"},
   {"sort", py_sort, METH_VARARGS, "sort(a, axis, argsort) -> new array: a sorted along axis in NumPy's order, stably, or (argsort) the int64 indices"},

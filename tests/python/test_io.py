@@ -15,7 +15,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from conftest import AGAINST_NUMPY, deferred, lnp, on_one_rank, subprocess_env
+from conftest import AGAINST_NUMPY, children_only, deferred, lnp, on_one_rank, subprocess_env
 
 TEST_MODE = os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
 # large enough to be deferred in default mode (EAGER_MAX 65536), small
@@ -151,6 +151,74 @@ def test_text_tofile_is_numpys(tmp_path):
     assert open(p).read() == ",".join(str(v) for v in x)
 
 
+# ---- .npz archives (python/legate/numpy/_npz.py)
+
+
+def test_savez_then_numpy_loads(tmp_path):
+    import zipfile
+    x, y = values(BIG, np.float64), values((BIG[0] * 3,), np.int16)
+    a = deferred(x)
+    p = tmp_path / "z.npz"
+    lnp.savez(p, a, y=deferred(y), small=np.arange(5), s=2.5, t=a.T)
+    with zipfile.ZipFile(p) as z:
+        assert z.testzip() is None  # every member's CRC
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in z.infolist())
+    with np.load(p) as got:
+        assert sorted(got.files) == ["arr_0", "s", "small", "t", "y"]
+        np.testing.assert_array_equal(got["arr_0"], x)
+        np.testing.assert_array_equal(got["y"], y)
+        np.testing.assert_array_equal(got["t"], x.T)
+        np.testing.assert_array_equal(got["small"], np.arange(5))
+        assert got["s"] == 2.5
+    assert sorted(os.listdir(tmp_path)) == ["z.npz"]  # no temporary left
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_numpy_savez_then_load(tmp_path, compressed):
+    x, f = values(BIG, np.complex64), np.asfortranarray(values(BIG, np.int32))
+    p = tmp_path / "n.npz"
+    on_one_rank(np.savez_compressed if compressed else np.savez, p, x=x, f=f, small=np.arange(3))
+    with lnp.load(p) as got:
+        assert sorted(got.files) == ["f", "small", "x"] and "x" in got and len(got) == 3
+        gx, gf = got["x"], got.f.f
+        assert is_deferred(gx) and is_deferred(gf)
+        np.testing.assert_array_equal(np.asarray(gx), x)
+        np.testing.assert_array_equal(np.asarray(gf), f)
+        np.testing.assert_array_equal(np.asarray(got["small"]), np.arange(3))
+        with pytest.raises(KeyError):
+            got["nope"]
+
+
+def test_savez_compressed_then_numpy_loads(tmp_path):
+    x = values(BIG, np.float32)
+    p = tmp_path / "c.npz"
+    lnp.savez_compressed(str(tmp_path / "c"), x=deferred(x))  # NumPy's suffix rule too
+    with np.load(p) as got:
+        np.testing.assert_array_equal(got["x"], x)
+
+
+def test_savez_name_clash_and_missing_directory(tmp_path):
+    a = deferred(values(BIG, np.float64))
+    for mod, arr in ((np, np.asarray(a)), (lnp, a)):
+        with pytest.raises(ValueError):
+            mod.savez(tmp_path / "clash.npz", arr, arr_0=arr)
+        with pytest.raises(FileNotFoundError):
+            mod.savez(tmp_path / "no" / "dir.npz", arr)
+    assert os.listdir(tmp_path) == []
+
+
+def test_npz_object_member_needs_allow_pickle(tmp_path):
+    p = tmp_path / "o.npz"
+    on_one_rank(np.savez, p, o=np.array([{"a": 1}, None], dtype=object), x=values(BIG, np.float64))
+    for mod in (np, lnp):
+        with mod.load(p) as got:
+            np.testing.assert_array_equal(np.asarray(got["x"]), values(BIG, np.float64))
+            with pytest.raises(ValueError):
+                got["o"]
+        with mod.load(p, allow_pickle=True) as got:
+            assert got["o"][0] == {"a": 1}
+
+
 # ---- bad input: NumPy's exception class, no file that claims to be complete
 
 
@@ -232,3 +300,28 @@ def test_file_size_limit_raises_and_leaves_nothing(tmp_path_factory):
     assert "OSERROR numpy" in r.stdout, r.stdout  # NumPy's own answer: OSError
     assert "OSERROR legate.numpy" in r.stdout, r.stdout + r.stderr[-2000:]
     assert "LEFT" not in r.stdout, r.stdout
+
+
+@pytest.mark.skipif(AGAINST_NUMPY, reason="our progress bar")
+@children_only
+@pytest.mark.parametrize("flag", ["1", ""])
+def test_progress_bar(tmp_path_factory, flag):
+    """Long reads and writes draw a progress bar on stderr (forced here with
+    LEGATE_NUMPY_PROGRESS=1 and no delay; off on a pipe by default)."""
+    d = tmp_path_factory.mktemp("progress")
+    prog = textwrap.dedent(
+        f"""
+        import legate.numpy as np
+        a = np.arange(200_000, dtype=np.float64)
+        np.save({str(d / 'p.npy')!r}, a)
+        assert float(np.load({str(d / 'p.npy')!r}).sum()) == float(a.sum())
+        """
+    )
+    env = subprocess_env(LEGATE_NUMPY_PROGRESS=flag, LEGATE_NUMPY_PROGRESS_AFTER="0", LEGATE_NUMPY_TEST="0")
+    r = subprocess.run([sys.executable, "-c", prog], env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    if flag:
+        assert "writing %s: [" % (d / "p.npy") in r.stderr and "reading" in r.stderr, r.stderr
+        assert "100%" in r.stderr and "1.5 MiB" in r.stderr and r.stderr.endswith("\n"), r.stderr
+    else:
+        assert "writing" not in r.stderr, r.stderr

@@ -82,7 +82,7 @@ del _n
 
 from ._numerics2 import interp, ediff1d, nanmedian, nanpercentile, nanquantile, convolve, correlate, polymul  # noqa: E402,E501
 from ._einsum import einsum, einsum_path  # noqa: E402
-from ._io import save, load, fromfile  # noqa: E402  (files by tiles)
+from ._io import save, load, fromfile, savez, savez_compressed  # noqa: E402  (files by tiles)
 from ._numpy2 import FUNCTIONS as _NUMPY2_FUNCTIONS  # noqa: E402
 _g.update(_NUMPY2_FUNCTIONS)  # NumPy 2's astype, concat, vecdot, ... (as the installed NumPy has them)
 from ._sort import FUNCTIONS as _SORT_FUNCTIONS  # noqa: E402

@@ -20,7 +20,8 @@ import os
 import numpy as _np
 
 from ._runtime import core as _core, EAGER_MAX
-from ._dtypes import dt_num
+from ._dtypes import DTYPES, dt_num
+from . import _progress
 from ._array import ndarray, _deferred, wrap_result
 
 try:  # NumPy 2 keeps numpy.lib.format public
@@ -109,10 +110,25 @@ def _write_tiles(arr, path, offset, what):
     """Every rank's tasks writing its tiles of arr (a _core.Array) at offset
     of path; the failure of any rank (a file task's as OSError) returned on
     every rank, or None."""
+    return _tasks_everywhere(lambda: _core.file_write(arr, path, offset), _nbytes(arr), what)
+
+
+def _nbytes(arr):
+    n = DTYPES[arr.dtype_num].itemsize
+    for e in arr.shape:
+        n *= e
+    return n
+
+
+def _tasks_everywhere(submit, nbytes, what):
+    """submit() the file tasks of `nbytes` and wait for them (a progress
+    bar when long); the failure of any rank (a file task's as OSError)
+    returned on every rank, or None."""
     err = None
     try:
-        _core.file_write(arr, path, offset)
-        _core.wait()
+        start = _progress.mark()
+        submit()
+        _progress.wait(nbytes, what, start)
     except Exception as e:  # noqa: BLE001 (every rank must reach the collective)
         err = _task_error(e)
     if _ranks()[1] > 1 and _collective_failed(err is not None):
@@ -198,9 +214,12 @@ def save(file, arr, allow_pickle=True, fix_imports=True):
 
 def _npy_header(path):
     """(shape, fortran_order, dtype, data offset, file size) of a .npy file,
-    or None when it is something else (an .npz archive, a pickle)."""
+    "zip" for an .npz archive, or None when it is something else (a
+    pickle)."""
     with open(path, "rb") as f:
         magic = f.read(len(_fmt.MAGIC_PREFIX))
+        if magic.startswith(b"PK\x03\x04"):
+            return "zip"
         if magic != _fmt.MAGIC_PREFIX:
             return None
         f.seek(0)
@@ -222,12 +241,12 @@ def _read_data(path, shape, dtype, offset, size):
     if have < count:
         raise ValueError("Failed to read all data for array. Expected %s = %d elements, could only read %d "
                          "elements. (file seems not fully written?)" % (tuple(shape), count, have))
-    try:
-        r = _core.file_read(tuple(shape), dt_num(dtype), path, offset)
-        _core.wait()
-    except RuntimeError as e:
-        raise _task_error(e) from None
-    return _deferred(r)
+    got = []
+    failed = _tasks_everywhere(lambda: got.append(_core.file_read(tuple(shape), dt_num(dtype), path, offset)),
+                               count * dtype.itemsize, "reading %s" % path)
+    if failed is not None:  # (on every rank: one rank's failed read fails them all)
+        raise failed
+    return _deferred(got[0])
 
 
 def load(file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding="ASCII", **kw):
@@ -241,6 +260,9 @@ def load(file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding="A
         return fallback()
     path = os.fsdecode(os.fspath(file))
     info = _npy_header(path)  # FileNotFoundError / OSError as NumPy raises them
+    if info == "zip":  # an .npz archive: its members read when asked
+        from ._npz import NpzFile
+        return NpzFile(path, fallback(warn=False), allow_pickle)
     if info is None:
         return fallback()
     shape, fortran, dtype, offset, size = info
@@ -258,6 +280,26 @@ def load(file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding="A
     if mmap_mode == "r":  # NumPy's read-only memory map: read-only here too
         r.flags.writeable = False
     return r
+
+
+def _savez_pickle(kwds):
+    """NumPy 2.1's allow_pickle keyword of savez (an array's name before)."""
+    import inspect
+    if "allow_pickle" in inspect.signature(_np.savez).parameters:
+        return kwds.pop("allow_pickle", None)
+    return None
+
+
+def savez(file, *args, **kwds):
+    from ._npz import savez
+    pickle = _savez_pickle(kwds)
+    savez(file, args, kwds, allow_pickle=pickle)
+
+
+def savez_compressed(file, *args, **kwds):
+    from ._npz import savez
+    pickle = _savez_pickle(kwds)
+    savez(file, args, kwds, compress=True, allow_pickle=pickle)
 
 
 def tofile(arr, fid, sep="", format="%s"):

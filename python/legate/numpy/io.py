@@ -1,4 +1,5 @@
-"""legate.numpy.io: HDF5 datasets read and written by tiles.
+"""legate.numpy.io: HDF5 datasets and Zarr v2 arrays read and written by
+tiles (Zarr: _zarr.py; .npy/.npz and tofile/fromfile: the numpy namespace).
 
     from legate.numpy import io
     a = io.read_hdf5("data.h5", "x")            # a whole dataset
@@ -28,7 +29,9 @@ from ._dtypes import DTYPES, dt_num
 from ._array import ndarray, wrap_result
 from . import _io
 
-__all__ = ["read_hdf5", "write_hdf5", "File", "Dataset"]
+from ._zarr import read_zarr, write_zarr  # noqa: E402,F401  (Zarr v2 directories by tiles)
+
+__all__ = ["read_hdf5", "write_hdf5", "File", "Dataset", "read_zarr", "write_zarr"]
 
 
 def _path(p):
