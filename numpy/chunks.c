@@ -54,12 +54,6 @@ static lnp_status chunk_tasks(const lnp_store *s, const char *dir, const int64_t
   lnp_status st = LNP_OK;
   lnp_runtime_activate();
   for (size_t t = 0; t < s->total_tiles && !st; t++) {
-    int32_t tc[LNP_MAXDIM];
-    size_t rem = t; /* the tile's grid coordinates (t is their C-order index) */
-    for (int k = s->ndim - 1; k >= 0; k--) {
-      tc[k] = (int32_t)(rem % (size_t)s->ntiles[k]);
-      rem /= (size_t)s->ntiles[k];
-    }
     lnp_chunks_desc *d = calloc(1, sizeof *d + dlen);
     if (!d) return lnp_error(LNP_ENOMEM, "out of memory");
     d->write = write;
@@ -67,24 +61,17 @@ static lnp_status chunk_tasks(const lnp_store *s, const char *dir, const int64_t
     d->ndim = s->ndim;
     d->codec = codec;
     d->level = level;
-    int64_t count = 1;
     for (int k = 0; k < s->ndim; k++) {
       d->shape[k] = s->shape[k];
       d->chunk[k] = chunk[k];
-      d->origin[k] = s->bounds[k][tc[k]];
-      d->extent[k] = s->bounds[k][tc[k] + 1] - d->origin[k];
-      count *= d->extent[k];
     }
     memcpy(d->fill, fill, s->itemsize);
     memcpy(d->dir, dir, dlen);
-    if (count == 0) {
+    if (lnp_store_tile_box(s, t, d->origin, d->extent) == 0) {
       free(d);
       continue;
     }
-    if (write) lnp_tile_ensure_written(s, t);
-    struct starpu_data_descr desc = {s->storage->tiles[t], write ? STARPU_RW : STARPU_W};
-    if (!write) s->storage->written[t] = 1;
-    st = lnp_submit(&lnp_cl_chunks, &desc, 1, d, sizeof *d + dlen, write ? "write chunks" : "read chunks");
+    st = lnp_tile_io_submit(s, t, write, &lnp_cl_chunks, d, sizeof *d + dlen, write ? "write chunks" : "read chunks");
   }
   return st;
 }

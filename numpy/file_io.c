@@ -10,44 +10,34 @@
 #include "store_internal.h"
 #include "../codelets/codelets.h"
 
+lnp_status lnp_tile_io_submit(const lnp_store *s, size_t t, int write, struct starpu_codelet *cl, void *desc,
+                              size_t size, const char *name)
+{
+  if (write) lnp_tile_ensure_written(s, t);
+  struct starpu_data_descr d = {s->storage->tiles[t], write ? STARPU_RW : STARPU_W};
+  if (!write) s->storage->written[t] = 1;
+  return lnp_submit(cl, &d, 1, desc, size, name);
+}
+
 static lnp_status file_tasks(const lnp_store *s, const char *path, int64_t offset, int write)
 {
   const size_t plen = strlen(path) + 1;
   lnp_status st = LNP_OK;
   lnp_runtime_activate();
   for (size_t t = 0; t < s->total_tiles && !st; t++) {
-    /* the tile's coordinates in the grid (t is their C-order index, as
-     * lnp_store_tile_index numbers tiles) */
-    int32_t tc[LNP_MAXDIM];
-    size_t rem = t;
-    for (int k = s->ndim - 1; k >= 0; k--) {
-      tc[k] = (int32_t)(rem % (size_t)s->ntiles[k]);
-      rem /= (size_t)s->ntiles[k];
-    }
     lnp_file_desc *d = calloc(1, sizeof *d + plen);
     if (!d) return lnp_error(LNP_ENOMEM, "out of memory");
     d->write = write;
     d->itemsize = (int32_t)s->itemsize;
     d->ndim = s->ndim;
     d->offset = offset;
-    int64_t count = 1;
-    for (int k = 0; k < s->ndim; k++) {
-      d->shape[k] = s->shape[k];
-      d->origin[k] = s->bounds[k][tc[k]];
-      d->extent[k] = s->bounds[k][tc[k] + 1] - d->origin[k];
-      count *= d->extent[k];
-    }
+    for (int k = 0; k < s->ndim; k++) d->shape[k] = s->shape[k];
     memcpy(d->path, path, plen);
-    if (count == 0) {
+    if (lnp_store_tile_box(s, t, d->origin, d->extent) == 0) {
       free(d);
       continue;
     }
-    if (write) lnp_tile_ensure_written(s, t);
-    /* STARPU_RW when writing the file too: the tile's owner (the rank that
-     * holds it) runs the task, without a transfer */
-    struct starpu_data_descr desc = {s->storage->tiles[t], write ? STARPU_RW : STARPU_W};
-    if (!write) s->storage->written[t] = 1;
-    st = lnp_submit(&lnp_cl_file, &desc, 1, d, sizeof *d + plen, write ? "tofile" : "fromfile");
+    st = lnp_tile_io_submit(s, t, write, &lnp_cl_file, d, sizeof *d + plen, write ? "tofile" : "fromfile");
   }
   return st;
 }

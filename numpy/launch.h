@@ -50,6 +50,11 @@ int lnp_view_cuts(const lnp_view *v, int d, int64_t **cuts);
 /* Make sure a tile has a valid value before a task reads it (a never-written
  * tile of np.empty is filled with zeros). */
 void lnp_tile_ensure_written(const lnp_store *s, size_t tile);
+/* Submit a file task (lnp_cl_file, lnp_cl_chunks) on tile t of s with its
+ * descriptor (desc, size bytes, taken over): RW on the tile when it writes
+ * the file (the owner rank runs it, without a transfer), W when it reads. */
+lnp_status lnp_tile_io_submit(const lnp_store *s, size_t t, int write, struct starpu_codelet *cl, void *desc,
+                              size_t size, const char *name);
 
 /* Tiling of a new store laid over a view: the view's own tile boundaries
  * (a temporary made from views lines up with its key operand). */

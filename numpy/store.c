@@ -353,6 +353,19 @@ size_t lnp_store_tile_index(const lnp_store *s, const int32_t *tc)
   return idx;
 }
 
+int64_t lnp_store_tile_box(const lnp_store *s, size_t t, int64_t *origin, int64_t *extent)
+{
+  int64_t count = 1;
+  for (int k = s->ndim - 1; k >= 0; k--) { /* t is the C-order index of the tile's grid coordinates */
+    const size_t c = t % (size_t)s->ntiles[k];
+    t /= (size_t)s->ntiles[k];
+    origin[k] = s->bounds[k][c];
+    extent[k] = s->bounds[k][c + 1] - origin[k];
+    count *= extent[k];
+  }
+  return count;
+}
+
 int32_t lnp_store_find_tile(const lnp_store *s, int d, int64_t x)
 {
   const int64_t *b = s->bounds[d];

@@ -14,6 +14,8 @@ lnp_status lnp_store_alias(lnp_store **out, const lnp_store *src, int ndim, cons
 /* The default tiling of a new store of this shape (store.c): ntiles[d]
  * tiles of chunk[d] elements along dim d (the last one shorter). */
 void lnp_store_default_tiling(int ndim, const int64_t *shape, size_t itemsize, int32_t *ntiles, int64_t *chunk);
+/* Tile t's box (its origin and extents per dim); returns its element count. */
+int64_t lnp_store_tile_box(const lnp_store *s, size_t t, int64_t *origin, int64_t *extent);
 /* A store whose dim `axis` is whole in every tile (a transform or sort of
  * its lines per tile): the other dims tiled as the default tiling of an
  * array of lines, or, like non-NULL (a lines store along the same axis,

@@ -524,6 +524,29 @@ def shared_tmp_path(request):
     return d
 
 
+# The file tests' arrays (test_io, test_hdf5, test_zarr): deferred in
+# default mode (EAGER_MAX 65536), many tiles in test mode (3 elements each).
+FILE_BIG = (40, 31) if os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0") else (300, 257)
+FILE_DTYPES = [np.bool_, np.int8, np.uint16, np.int32, np.int64, np.float16, np.float32, np.float64,
+               np.complex64, np.complex128]
+
+
+def file_values(shape, dtype):
+    """Exact values of every dtype for a file test (both signs, fractions,
+    imaginary parts)."""
+    x = np.arange(int(np.prod(shape))) % 251 - 100
+    kind = np.dtype(dtype).kind
+    if kind == "b":
+        x = x % 3 == 0
+    elif kind == "u":
+        x = x + 100
+    elif kind == "c":
+        x = x + 1j * (x % 7)
+    elif kind == "f":
+        x = x / 4
+    return x.astype(dtype).reshape(shape)
+
+
 def on_one_rank(fn, *args, **kwargs):
     """fn(*args, **kwargs) (a test writing a shared file with NumPy or
     h5py) on rank 0 alone while the other ranks wait for it to finish."""

@@ -3,12 +3,11 @@ read by h5py as the same dtypes and values, h5py's files (contiguous,
 chunked, compressed) are read by us, h5py-style File/Dataset indexing
 reads only the rows it needs; bad input raises h5py's exception classes."""
 
-import os
 
 import numpy as np
 import pytest
 
-from conftest import AGAINST_NUMPY, deferred, on_one_rank
+from conftest import AGAINST_NUMPY, FILE_BIG, FILE_DTYPES, deferred, file_values, on_one_rank
 
 pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="legate.numpy.io has no NumPy counterpart")
 try:
@@ -21,11 +20,6 @@ if not AGAINST_NUMPY:
     import legate.numpy as lnp
     if not _core.h5_available():
         pytest.skip("legate.numpy was built without HDF5", allow_module_level=True)
-
-TEST_MODE = os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
-BIG = (40, 31) if TEST_MODE else (300, 257)
-DTYPES = [np.bool_, np.int8, np.uint16, np.int32, np.int64, np.float16, np.float32, np.float64,
-          np.complex64, np.complex128]
 
 
 @pytest.fixture
@@ -42,27 +36,13 @@ def h5py_writes(p, name, x, **kw):
     on_one_rank(write)
 
 
-def values(shape, dtype):
-    x = np.arange(int(np.prod(shape))) % 251 - 100
-    kind = np.dtype(dtype).kind
-    if kind == "b":
-        x = x % 3 == 0
-    elif kind == "u":
-        x = x + 100
-    elif kind == "c":
-        x = x + 1j * (x % 7)
-    elif kind == "f":
-        x = x / 4
-    return x.astype(dtype).reshape(shape)
-
-
 def is_deferred(a):
     return type(a) is lnp.ndarray and a._arr is not None
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("dtype", FILE_DTYPES)
 def test_write_then_h5py_reads(tmp_path, dtype):
-    x = values(BIG, dtype)
+    x = file_values(FILE_BIG, dtype)
     p = tmp_path / "w.h5"
     lio.write_hdf5(p, "x", deferred(x))
     with h5py.File(p, "r") as f:
@@ -71,9 +51,9 @@ def test_write_then_h5py_reads(tmp_path, dtype):
     np.testing.assert_array_equal(got, x)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("dtype", FILE_DTYPES)
 def test_h5py_writes_then_read(tmp_path, dtype):
-    x = values(BIG, dtype)
+    x = file_values(FILE_BIG, dtype)
     p = tmp_path / "r.h5"
     h5py_writes(p, "x", x)
     got = lio.read_hdf5(p, "x")
@@ -84,7 +64,7 @@ def test_h5py_writes_then_read(tmp_path, dtype):
 
 @pytest.mark.parametrize("layout", ["chunked", "gzip", "contiguous"])
 def test_layouts(tmp_path, layout):
-    x = values(BIG, np.float64)
+    x = file_values(FILE_BIG, np.float64)
     p = tmp_path / "l.h5"
     kw = {"chunked": {"chunks": (7, 5)}, "gzip": {"chunks": True, "compression": "gzip"}, "contiguous": {}}[layout]
     h5py_writes(p, "grp/x", x, **kw)
@@ -94,7 +74,7 @@ def test_layouts(tmp_path, layout):
 
 
 def test_file_dataset_indexing(tmp_path):
-    x = values(BIG, np.int64)
+    x = file_values(FILE_BIG, np.int64)
     p = tmp_path / "i.h5"
     with lio.File(p, "w") as f:
         d = f.create_dataset("a/b", data=deferred(x))
@@ -112,7 +92,7 @@ def test_file_dataset_indexing(tmp_path):
 
 def test_several_datasets_and_append(tmp_path):
     p = tmp_path / "s.h5"
-    x, y = values(BIG, np.float32), values((BIG[0] * 3,), np.uint16)
+    x, y = file_values(FILE_BIG, np.float32), file_values((FILE_BIG[0] * 3,), np.uint16)
     lio.write_hdf5(p, "x", deferred(x), mode="w")
     lio.write_hdf5(p, "y", deferred(y))
     lio.write_hdf5(p, "small", np.arange(5))
@@ -145,13 +125,13 @@ def test_bad_input(tmp_path):
         h5py.File(p, "r")
     with pytest.raises(FileNotFoundError):
         lio.File(p, "r")
-    lio.write_hdf5(p, "x", deferred(values(BIG, np.float64)))
+    lio.write_hdf5(p, "x", deferred(file_values(FILE_BIG, np.float64)))
     with pytest.raises(KeyError):
         lio.read_hdf5(p, "nope")
     with h5py.File(p, "r") as f, pytest.raises(KeyError):
         f["nope"]
     with pytest.raises(ValueError):  # h5py: ValueError, name already exists
-        lio.write_hdf5(p, "x", deferred(values(BIG, np.float64)))
+        lio.write_hdf5(p, "x", deferred(file_values(FILE_BIG, np.float64)))
     with pytest.raises(ValueError):
         lio.File(p, "r").create_dataset("y", data=lnp.ones(3))
     notes = tmp_path / "notes.txt"

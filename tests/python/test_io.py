@@ -15,15 +15,10 @@ import textwrap
 import numpy as np
 import pytest
 
-from conftest import AGAINST_NUMPY, children_only, deferred, lnp, on_one_rank, subprocess_env
+from conftest import (AGAINST_NUMPY, FILE_BIG, FILE_DTYPES, children_only, deferred, file_values, lnp,
+                      on_one_rank, subprocess_env)
 
 TEST_MODE = os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
-# large enough to be deferred in default mode (EAGER_MAX 65536), small
-# enough for test mode's 3-element tiles
-BIG = (40, 31) if TEST_MODE else (300, 257)
-
-DTYPES = [np.bool_, np.int8, np.uint16, np.int32, np.int64, np.float16, np.float32, np.float64,
-          np.complex64, np.complex128]
 
 
 @pytest.fixture
@@ -32,27 +27,13 @@ def tmp_path(shared_tmp_path):
     return shared_tmp_path
 
 
-def values(shape, dtype):
-    n = int(np.prod(shape))
-    x = np.arange(n) % 251 - 100
-    if np.dtype(dtype).kind == "b":
-        x = x % 3 == 0
-    elif np.dtype(dtype).kind == "u":
-        x = x + 100
-    elif np.dtype(dtype).kind == "c":
-        x = x + 1j * (x % 7)
-    elif np.dtype(dtype).kind == "f":
-        x = x / 4
-    return x.astype(dtype).reshape(shape)
-
-
 def is_deferred(a):
     return AGAINST_NUMPY or (type(a) is lnp.ndarray and a._arr is not None)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("dtype", FILE_DTYPES)
 def test_save_then_numpy_loads(tmp_path, dtype, native):
-    x = values(BIG, dtype)
+    x = file_values(FILE_BIG, dtype)
     a = deferred(x)
     p = tmp_path / "a.npy"
     lnp.save(p, a)
@@ -62,9 +43,9 @@ def test_save_then_numpy_loads(tmp_path, dtype, native):
     assert sorted(os.listdir(tmp_path)) == ["a.npy"]  # no temporary left
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("dtype", FILE_DTYPES)
 def test_numpy_saves_then_load(tmp_path, dtype):
-    x = values(BIG, dtype)
+    x = file_values(FILE_BIG, dtype)
     p = tmp_path / "a.npy"
     on_one_rank(np.save, p, x)
     got = lnp.load(p)
@@ -73,10 +54,10 @@ def test_numpy_saves_then_load(tmp_path, dtype):
     np.testing.assert_array_equal(np.asarray(got), x)
 
 
-@pytest.mark.parametrize("shape", [(70001,) if not TEST_MODE else (101,), (5, 4, 7), BIG, (2, 3, 4, 5)])
+@pytest.mark.parametrize("shape", [(70001,) if not TEST_MODE else (101,), (5, 4, 7), FILE_BIG, (2, 3, 4, 5)])
 @pytest.mark.parametrize("view", ["whole", "transposed", "strided", "slice"])
 def test_views_round_trip(tmp_path, shape, view, monkeypatch):
-    x = values(shape, np.float64)
+    x = file_values(shape, np.float64)
     a = deferred(x)
     if view == "transposed":
         a, x = a.T, x.T
@@ -97,7 +78,7 @@ def test_views_round_trip(tmp_path, shape, view, monkeypatch):
 
 
 def test_fortran_order_file(tmp_path):
-    x = np.asfortranarray(values(BIG, np.int32))
+    x = np.asfortranarray(file_values(FILE_BIG, np.int32))
     p = tmp_path / "f.npy"
     on_one_rank(np.save, p, x)
     got = lnp.load(p)
@@ -106,14 +87,14 @@ def test_fortran_order_file(tmp_path):
 
 
 def test_name_gets_npy_suffix_as_numpy_does(tmp_path, native):
-    a = deferred(values(BIG, np.float32))
+    a = deferred(file_values(FILE_BIG, np.float32))
     lnp.save(str(tmp_path / "plain"), a)
     assert os.path.exists(tmp_path / "plain.npy")
     np.testing.assert_array_equal(np.load(tmp_path / "plain.npy"), np.asarray(a))
 
 
 def test_mmap_mode_r_is_read_only(tmp_path):
-    x = values(BIG, np.float64)
+    x = file_values(FILE_BIG, np.float64)
     p = tmp_path / "m.npy"
     on_one_rank(np.save, p, x)
     got = lnp.load(p, mmap_mode="r")
@@ -125,14 +106,14 @@ def test_mmap_mode_r_is_read_only(tmp_path):
 def test_overwrite_existing_file(tmp_path, native):
     p = tmp_path / "o.npy"
     on_one_rank(np.save, p, np.zeros(10))
-    x = values(BIG, np.int64)
+    x = file_values(FILE_BIG, np.int64)
     lnp.save(p, deferred(x))
     np.testing.assert_array_equal(np.load(p), x)
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.float64, np.complex64])
 def test_tofile_fromfile(tmp_path, dtype):
-    x = values(BIG, dtype)
+    x = file_values(FILE_BIG, dtype)
     p = tmp_path / "raw.bin"
     deferred(x).tofile(str(p))
     np.testing.assert_array_equal(np.fromfile(p, dtype=dtype), x.ravel())
@@ -145,7 +126,7 @@ def test_tofile_fromfile(tmp_path, dtype):
 
 
 def test_text_tofile_is_numpys(tmp_path):
-    x = values((50,), np.int32)
+    x = file_values((50,), np.int32)
     p = tmp_path / "t.txt"
     deferred(x).tofile(str(p), sep=",")
     assert open(p).read() == ",".join(str(v) for v in x)
@@ -156,7 +137,7 @@ def test_text_tofile_is_numpys(tmp_path):
 
 def test_savez_then_numpy_loads(tmp_path):
     import zipfile
-    x, y = values(BIG, np.float64), values((BIG[0] * 3,), np.int16)
+    x, y = file_values(FILE_BIG, np.float64), file_values((FILE_BIG[0] * 3,), np.int16)
     a = deferred(x)
     p = tmp_path / "z.npz"
     lnp.savez(p, a, y=deferred(y), small=np.arange(5), s=2.5, t=a.T)
@@ -175,7 +156,7 @@ def test_savez_then_numpy_loads(tmp_path):
 
 @pytest.mark.parametrize("compressed", [False, True])
 def test_numpy_savez_then_load(tmp_path, compressed):
-    x, f = values(BIG, np.complex64), np.asfortranarray(values(BIG, np.int32))
+    x, f = file_values(FILE_BIG, np.complex64), np.asfortranarray(file_values(FILE_BIG, np.int32))
     p = tmp_path / "n.npz"
     on_one_rank(np.savez_compressed if compressed else np.savez, p, x=x, f=f, small=np.arange(3))
     with lnp.load(p) as got:
@@ -190,7 +171,7 @@ def test_numpy_savez_then_load(tmp_path, compressed):
 
 
 def test_savez_compressed_then_numpy_loads(tmp_path):
-    x = values(BIG, np.float32)
+    x = file_values(FILE_BIG, np.float32)
     p = tmp_path / "c.npz"
     lnp.savez_compressed(str(tmp_path / "c"), x=deferred(x))  # NumPy's suffix rule too
     with np.load(p) as got:
@@ -198,7 +179,7 @@ def test_savez_compressed_then_numpy_loads(tmp_path):
 
 
 def test_savez_name_clash_and_missing_directory(tmp_path):
-    a = deferred(values(BIG, np.float64))
+    a = deferred(file_values(FILE_BIG, np.float64))
     for mod, arr in ((np, np.asarray(a)), (lnp, a)):
         with pytest.raises(ValueError):
             mod.savez(tmp_path / "clash.npz", arr, arr_0=arr)
@@ -209,10 +190,10 @@ def test_savez_name_clash_and_missing_directory(tmp_path):
 
 def test_npz_object_member_needs_allow_pickle(tmp_path):
     p = tmp_path / "o.npz"
-    on_one_rank(np.savez, p, o=np.array([{"a": 1}, None], dtype=object), x=values(BIG, np.float64))
+    on_one_rank(np.savez, p, o=np.array([{"a": 1}, None], dtype=object), x=file_values(FILE_BIG, np.float64))
     for mod in (np, lnp):
         with mod.load(p) as got:
-            np.testing.assert_array_equal(np.asarray(got["x"]), values(BIG, np.float64))
+            np.testing.assert_array_equal(np.asarray(got["x"]), file_values(FILE_BIG, np.float64))
             with pytest.raises(ValueError):
                 got["o"]
         with mod.load(p, allow_pickle=True) as got:
@@ -231,7 +212,7 @@ def test_missing_file(tmp_path):
 
 
 def test_save_into_missing_directory(tmp_path):
-    a = deferred(values(BIG, np.float64))
+    a = deferred(file_values(FILE_BIG, np.float64))
     for mod, arr in ((np, np.asarray(a)), (lnp, a)):
         with pytest.raises(FileNotFoundError):
             mod.save(tmp_path / "no" / "dir.npy", arr)
@@ -245,7 +226,7 @@ def both_load_raise(exc, path):
 
 
 def test_truncated_file(tmp_path):
-    x = values(BIG, np.float64)
+    x = file_values(FILE_BIG, np.float64)
     p = tmp_path / "t.npy"
     on_one_rank(np.save, p, x)
     on_one_rank(os.truncate, p, os.path.getsize(p) - 16)
@@ -254,7 +235,7 @@ def test_truncated_file(tmp_path):
 
 def test_malformed_header(tmp_path):
     p = tmp_path / "h.npy"
-    on_one_rank(np.save, p, values(BIG, np.float64))
+    on_one_rank(np.save, p, file_values(FILE_BIG, np.float64))
     data = bytearray(open(p, "rb").read())
     i = data.find(b"'shape'")
     data[i:i + 7] = b"'shapx'"

@@ -11,7 +11,7 @@ import os
 import numpy as np
 import pytest
 
-from conftest import AGAINST_NUMPY, deferred, on_one_rank
+from conftest import AGAINST_NUMPY, FILE_BIG, FILE_DTYPES, deferred, file_values, on_one_rank
 
 pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="legate.numpy.io has no NumPy counterpart")
 try:
@@ -25,29 +25,12 @@ if not AGAINST_NUMPY:
     from legate.numpy import io as lio
 
 TEST_MODE = os.environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0")
-BIG = (40, 31) if TEST_MODE else (300, 257)
-DTYPES = [np.bool_, np.int8, np.uint16, np.int32, np.int64, np.float16, np.float32, np.float64,
-          np.complex64, np.complex128]
 
 
 @pytest.fixture
 def tmp_path(shared_tmp_path):
     """Under several ranks, one directory for all (conftest.shared_tmp_path)."""
     return shared_tmp_path
-
-
-def values(shape, dtype):
-    x = np.arange(int(np.prod(shape))) % 251 - 100
-    kind = np.dtype(dtype).kind
-    if kind == "b":
-        x = x % 3 == 0
-    elif kind == "u":
-        x = x + 100
-    elif kind == "c":
-        x = x + 1j * (x % 7)
-    elif kind == "f":
-        x = x / 4
-    return x.astype(dtype).reshape(shape)
 
 
 def is_deferred(a):
@@ -62,9 +45,9 @@ def zarr_writes(p, x, **kw):
     on_one_rank(write)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("dtype", FILE_DTYPES)
 def test_write_then_zarr_reads(tmp_path, dtype):
-    x = values(BIG, dtype)
+    x = file_values(FILE_BIG, dtype)
     p = tmp_path / "w.zarr"
     lio.write_zarr(p, deferred(x), chunks=(7, 9))
     z = zarr.open_array(str(p), mode="r")
@@ -74,10 +57,10 @@ def test_write_then_zarr_reads(tmp_path, dtype):
 
 
 @pytest.mark.parametrize("compressor", [None, "zlib", "gzip", {"id": "zlib", "level": 6}])
-@pytest.mark.parametrize("shape,chunks", [(BIG, (BIG[0], 5)), ((70001,) if not TEST_MODE else (101,), (1000,)),
+@pytest.mark.parametrize("shape,chunks", [(FILE_BIG, (FILE_BIG[0], 5)), ((70001,) if not TEST_MODE else (101,), (1000,)),
                                           ((5, 4, 7), (2, 3, 7)), ((), ()), ((0, 3), (4, 3))])
 def test_round_trip(tmp_path, compressor, shape, chunks):
-    x = values(shape, np.float64)
+    x = file_values(shape, np.float64)
     p = tmp_path / "r.zarr"
     a = deferred(x) if x.size else lnp.zeros(shape)
     lio.write_zarr(p, a, chunks=chunks, compressor=compressor)
@@ -92,7 +75,7 @@ def test_round_trip(tmp_path, compressor, shape, chunks):
 
 
 def test_views_and_host_arrays(tmp_path):
-    x = values(BIG, np.int32)
+    x = file_values(FILE_BIG, np.int32)
     for i, (a, want) in enumerate([(deferred(x).T, x.T), (deferred(x)[::2, 3:], x[::2, 3:]),
                                    (np.arange(12).reshape(3, 4), np.arange(12).reshape(3, 4))]):
         p = tmp_path / ("v%d.zarr" % i)
@@ -100,10 +83,10 @@ def test_views_and_host_arrays(tmp_path):
         np.testing.assert_array_equal(zarr.open_array(str(p), mode="r")[...], want)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("dtype", FILE_DTYPES)
 @pytest.mark.parametrize("codec", [None, "zlib", "gzip"])
 def test_zarr_writes_then_read(tmp_path, dtype, codec):
-    x = values(BIG, dtype)
+    x = file_values(FILE_BIG, dtype)
     p = tmp_path / "z.zarr"
     comp = {None: None, "zlib": numcodecs.Zlib(level=3), "gzip": numcodecs.GZip(level=5)}[codec]
     zarr_writes(p, x, chunks=(9, 8), compressor=comp)
@@ -117,9 +100,9 @@ def test_fill_value_of_chunks_never_written(tmp_path):
     p = tmp_path / "f.zarr"
 
     def write():
-        z = zarr.open_array(str(p), mode="w", shape=BIG, chunks=(8, 8), dtype="f8", fill_value=np.nan,
+        z = zarr.open_array(str(p), mode="w", shape=FILE_BIG, chunks=(8, 8), dtype="f8", fill_value=np.nan,
                             compressor=None)
-        z[: BIG[0] // 2, 3:] = 2.5
+        z[: FILE_BIG[0] // 2, 3:] = 2.5
     on_one_rank(write)
     want = zarr.open_array(str(p), mode="r")[...]
     assert np.isnan(want).any()
@@ -127,7 +110,7 @@ def test_fill_value_of_chunks_never_written(tmp_path):
 
 
 def test_blosc_through_the_zarr_package(tmp_path):
-    x = values(BIG, np.float32)
+    x = file_values(FILE_BIG, np.float32)
     p = tmp_path / "b.zarr"
     zarr_writes(p, x, chunks=(16, 16))  # zarr's default compressor: Blosc
     with pytest.warns(RuntimeWarning, match="read_zarr"):
@@ -137,8 +120,8 @@ def test_blosc_through_the_zarr_package(tmp_path):
 
 def test_replaces_an_existing_array(tmp_path):
     p = tmp_path / "o.zarr"
-    lio.write_zarr(p, deferred(values(BIG, np.float64)), chunks=(5, 5))
-    x = values((BIG[0] * 2,), np.int64)
+    lio.write_zarr(p, deferred(file_values(FILE_BIG, np.float64)), chunks=(5, 5))
+    x = file_values((FILE_BIG[0] * 2,), np.int64)
     lio.write_zarr(p, deferred(x), chunks=(7,), compressor="zlib")
     np.testing.assert_array_equal(zarr.open_array(str(p), mode="r")[...], x)
     assert all("." not in n for n in os.listdir(p) if n != ".zarray")  # the 2-D chunks are gone
@@ -153,12 +136,12 @@ def test_missing_and_not_zarr(tmp_path):
     with pytest.raises(ValueError):
         lio.read_zarr(tmp_path)  # a directory without .zarray
     with pytest.raises(FileNotFoundError):
-        lio.write_zarr(tmp_path / "no" / "dir.zarr", deferred(values(BIG, np.float64)))
+        lio.write_zarr(tmp_path / "no" / "dir.zarr", deferred(file_values(FILE_BIG, np.float64)))
     assert os.listdir(tmp_path) == []
 
 
 def test_bad_arguments(tmp_path):
-    a = deferred(values(BIG, np.float64))
+    a = deferred(file_values(FILE_BIG, np.float64))
     with pytest.raises(ValueError):
         lio.write_zarr(tmp_path / "a.zarr", a, chunks=(3,))
     with pytest.raises(ValueError):
@@ -172,7 +155,7 @@ def test_bad_arguments(tmp_path):
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage"])
 def test_damaged_chunk_raises_oserror(tmp_path, damage):
-    x = values(BIG, np.float64)
+    x = file_values(FILE_BIG, np.float64)
     p = tmp_path / "d.zarr"
     lio.write_zarr(p, deferred(x), chunks=(8, 8), compressor=None if damage == "truncate" else "zlib")
 
@@ -188,7 +171,7 @@ def test_damaged_chunk_raises_oserror(tmp_path, damage):
 
 def test_malformed_metadata(tmp_path):
     p = tmp_path / "m.zarr"
-    lio.write_zarr(p, deferred(values(BIG, np.float64)), chunks=(8, 8))
+    lio.write_zarr(p, deferred(file_values(FILE_BIG, np.float64)), chunks=(8, 8))
 
     def spoil():
         meta = json.loads((p / ".zarray").read_text())

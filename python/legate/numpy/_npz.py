@@ -22,7 +22,7 @@ import zlib
 
 import numpy as _np
 
-from ._runtime import core as _core, EAGER_MAX
+from ._runtime import EAGER_MAX
 from ._dtypes import dt_num
 from ._array import ndarray
 from . import _io

@@ -23,7 +23,7 @@ import numpy as _np
 from ._runtime import core as _core, EAGER_MAX
 from ._dtypes import DTYPES, dt_num
 from ._array import ndarray, _deferred, wrap_result, from_numpy_core, materialize
-from . import _io, _progress
+from . import _io
 
 _CODECS = {None: 0, "zlib": 1, "gzip": 2}  # codelets.h LNP_CHUNKS_*
 _CHUNK_TARGET = 1 << 20  # elements of a default chunk
