@@ -683,8 +683,9 @@ class ndarray:
             _np.empty(0).copy(order=order)  # NumPy's ValueError
         from . import _layout
         arr = self._arr
-        out = _layout.empty(arr.shape, arr.dtype_num, _layout.order_perm(order, arr.shape, [arr]))
-        _core.copy(out, arr)
+        perm = _layout.order_perm(order, arr.shape, [arr])
+        out = _layout.empty(arr.shape, arr.dtype_num, perm)
+        _core.copy(*_layout.store_order(perm, out, arr))
         return _deferred(out)
 
     def _in_order(self, order):
@@ -720,10 +721,11 @@ class ndarray:
             _fpe.warn_complex_discard()
         from . import _layout
         arr = self._arr
-        out = _layout.empty(arr.shape, n, _layout.order_perm(order, arr.shape, [arr]))
+        perm = _layout.order_perm(order, arr.shape, [arr])
+        out = _layout.empty(arr.shape, n, perm)
         fpe = _fpe.begin("cast")
         try:
-            _core.copy(out, self._arr)
+            _core.copy(*_layout.store_order(perm, out, arr))
         finally:
             _fpe.end(fpe)
         o = _deferred(out)

@@ -120,6 +120,15 @@ def order_perm(order, shape, arrays=()):
     return result_perm(shape, arrays)
 
 
+def store_order(perm, *arrays):
+    """arrays (_core.Array of one shape) seen through perm, so that a loop
+    over them walks a result laid out by perm in its store's order (an
+    elementwise operation does not depend on the order of the axes)."""
+    if perm is None:
+        return arrays
+    return tuple(a.transpose(perm) for a in arrays)
+
+
 def owner_in_order(store, perm):
     """store (a new C-ordered _core.Array of the permuted shape) seen as
     the array of the unpermuted shape, owning the data."""

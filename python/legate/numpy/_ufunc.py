@@ -412,6 +412,7 @@ class ufunc:
         dt_out = dt_num(res_dt)
         if dt_in is None or dt_out is None:
             raise _Fallback
+        perm = None
         if out_arr is not None:
             target = out_arr
         else:
@@ -425,9 +426,17 @@ class ufunc:
             # sqrt (-inf ** 0.5 is nan, -0.0 ** 0.5 is -0.0), under power's name
             op = _OP_SQRT
             cin = cin[:1]
+        loop_target = target
+        if out_arr is None and perm is not None:
+            # the loop walks the result's store in its own order: every
+            # operand seen through the same permutation (an elementwise
+            # result does not depend on the order of the axes)
+            loop_target, = _layout.store_order(perm, target)
+            cin = [_layout.store_order(perm, c if tuple(c.shape) == tuple(shape) else c.broadcast_to(shape))[0]
+                   if isinstance(c, _core.Array) else c for c in cin]
         fpe = _fpe.begin(self.__name__)
         try:
-            _core.ewise(op, target, cin, dt_in, dt_out)
+            _core.ewise(op, loop_target, cin, dt_in, dt_out)
         except TypeError:
             # no kernel for this (op, dtype): NumPy computes it
             _fpe.end(False)
