@@ -102,6 +102,26 @@ def reduction_perm(arr, axes):
     return k_perm(shape, [(shape, strides)])
 
 
+def reduction_walk(arr, axes):
+    """How to reduce _core.Array arr over axes walking it in its memory
+    order: (arr seen in that order, the reduced axes' places there, the
+    result's layout), or None where arr is C-ordered already.  The axes
+    reduced are the same ones, so a fold along one axis keeps its order."""
+    nd = arr.ndim
+    if nd < 2:
+        return None
+    st = arr.elem_strides
+    if _c_ordered(_operand_strides(nd, arr.shape, st)):
+        return None
+    p = k_perm(arr.shape, [(arr.shape, st)])
+    if p is None:
+        return None
+    kept = [a for a in range(nd) if a not in axes]
+    kperm = [kept.index(a) for a in p if a not in axes]
+    return (arr.transpose(p), tuple(sorted(p.index(a) for a in axes)),
+            None if kperm == sorted(kperm) else tuple(kperm))
+
+
 def order_perm(order, shape, arrays=()):
     """The layout NumPy's `order` ('C', 'F', 'A', 'K', None) gives a new
     array of `shape` made from `arrays`: a store permutation or None."""

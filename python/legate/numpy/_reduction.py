@@ -107,10 +107,20 @@ def _reduce_core(op, name, arr, axis, dtype_res, keepdims, out, identity_ok):
                                  "has no identity" % name)
     oshape = tuple(s for i, s in enumerate(shape) if i not in axes)
     n = dt_num(dtype_res)
-    res = _layout.empty(oshape, n, _layout.reduction_perm(arr, axes))
+    # sums of a permuted operand walk it in memory order (the pairwise sum
+    # along the contiguous axis); the other folds along it are serial
+    # chains, slower than folding rows elementwise, so they keep its order
+    walk = _layout.reduction_walk(arr, axes) if op == _core.OP_ADD else None
+    if walk is None:
+        res = _layout.empty(oshape, n, _layout.reduction_perm(arr, axes))
+        loop = (res, arr, axes)
+    else:  # a permuted operand walked in its memory order, the result laid out alike
+        src, saxes, kperm = walk
+        res = _layout.empty(oshape, n, kperm)
+        loop = (_layout.store_order(kperm, res)[0], src, saxes)
     fpe = _fpe.begin("reduce")
     try:
-        _core.reduce(op, res, arr, axes, n)
+        _core.reduce(op, loop[0], loop[1], loop[2], n)
     except TypeError:
         # no kernel for this op and dtype (checked before any task):
         # NumPy's reduce, by the caller
