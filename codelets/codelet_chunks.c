@@ -181,7 +181,8 @@ static void lnp_chunks_cpu(void *descr[], void *cl_arg)
   const size_t raw_n = (size_t)(cacc * isz);
   char *raw = malloc(raw_n ? raw_n : 1);
   const size_t dlen = strlen(d->dir);
-  char *name = malloc(dlen + 2 + (size_t)nd * 21 + 2);
+  const size_t name_cap = dlen + 2 + (size_t)nd * 21 + 2; /* dir, "/", a signed 64-bit index and "." per dim */
+  char *name = malloc(name_cap);
   if (!raw || !name) {
     free(raw);
     free(name);
@@ -192,9 +193,10 @@ static void lnp_chunks_cpu(void *descr[], void *cl_arg)
   for (int k = 0; k < nd; k++) ci[k] = lo[k];
   for (int64_t c = 0; c < nchunk; c++) {
     /* the chunk's file, its box in the array and in the tile */
-    char *p = name + sprintf(name, "%s/", d->dir);
-    if (nd == 0) sprintf(p, "0");
-    for (int k = 0; k < nd; k++) p += sprintf(p, k ? ".%lld" : "%lld", (long long)ci[k]);
+    size_t at = (size_t)snprintf(name, name_cap, "%s/", d->dir);
+    if (nd == 0) snprintf(name + at, name_cap - at, "0");
+    for (int k = 0; k < nd; k++)
+      at += (size_t)snprintf(name + at, name_cap - at, k ? ".%lld" : "%lld", (long long)ci[k]);
     int64_t ext[LNP_MAXDIM], moff = 0;
     for (int k = 0; k < nd; k++) {
       const int64_t a0 = ci[k] * d->chunk[k];
