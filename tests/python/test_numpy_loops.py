@@ -104,8 +104,25 @@ def test_binary_values_are_numpys_bits(name, dtype):
                  (g(deferred(x), s), f(x, s)),                       # a scalar
                  (g(s, deferred(y)), f(s, y)),
                  (g(deferred(m).T, deferred(y[:rows])), f(m.T, y[:rows]))]  # strided
-    for got, want in cases:
+        transposed_runs = _numpy_loop_per_run(f, m, y[:rows])
+    for got, want in cases[:-1]:
         _same_bits(got, want)
+    got, want = cases[-1]
+    try:
+        _same_bits(got, want)
+    except AssertionError:
+        _same_bits(got, transposed_runs)
+
+
+def _numpy_loop_per_run(f, m, y):
+    """f(m.T, y) as NumPy's loop gives it called on each column of m with
+    y's element broadcast (stride 0): the runs NumPy < 2.3 passed its loop
+    and our tiles pass it.  NumPy >= 2.3's buffered iterator copies y into a
+    contiguous buffer first, and its SIMD loops (power) give other last bits
+    for a contiguous operand than for a stride-0 one, so NumPy's own values
+    depend on its iterator (docs/design.md, "Values NumPy leaves open"); ours
+    must be one or the other, whole."""
+    return np.array([f(m[j], np.broadcast_to(y[j], m.shape[1])) for j in range(m.shape[0])]).T
 
 
 @legate_only
