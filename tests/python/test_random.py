@@ -315,8 +315,9 @@ def test_array_parameters():
     assert np.array_equal(g[:, 2], loc[:, 0])  # scale 0
     u = np.asarray(lnp.random.uniform([0.0, 5.0], [1.0, 6.0], size=(1000, 2)))
     assert (u[:, 0] >= 0).all() and (u[:, 0] < 1).all() and (u[:, 1] >= 5).all() and (u[:, 1] < 6).all()
-    big = lnp.random.exponential(lnp.full(70000, 2.0))
-    assert big.shape == (70000,) and abs(float(lnp.mean(big)) - 2.0) < 0.05
+    nb = 7000 if TEST_MODE else 70000  # deferred; test mode's tiles are 3 elements
+    big = lnp.random.exponential(lnp.full(nb, 2.0))
+    assert big.shape == (nb,) and abs(float(lnp.mean(big)) - 2.0) < max(0.05, 12 / math.sqrt(nb))
 
 
 @ours
@@ -395,6 +396,11 @@ if np._core.config().get("rank", 0) == 0:
 """
 
 
+# The tests that run their own processes in each mode (and rank count) do
+# the same work whatever mode the suite runs in: default-mode suites only
+subprocess_modes = pytest.mark.skipif(TEST_MODE, reason="runs its own processes in each mode")
+
+
 def _run_modes(env, ranks=1, dump=None):
     args = ["-c", MODES_PROGRAM] + ([dump] if dump else [])
     if ranks == 1:
@@ -433,6 +439,7 @@ def _same_arrays(a_path, b_path, atol=0):
 
 @ours
 @pytest.mark.skipif(NRANKS > 1, reason="runs its own processes")
+@subprocess_modes
 def test_same_bytes_in_every_mode(tmp_path):
     envs = [subprocess_env(LEGATE_NUMPY_TEST="0", LEGATE_NUMPY_EAGER_MAX="65536"),
             subprocess_env(LEGATE_NUMPY_TEST="1"),
@@ -452,6 +459,7 @@ def test_same_bytes_in_every_mode(tmp_path):
 
 @ours
 @pytest.mark.skipif(NRANKS > 1, reason="runs its own processes")
+@subprocess_modes
 def test_same_bytes_on_two_ranks():
     if subprocess.run(["which", "mpirun"], capture_output=True).returncode != 0:
         pytest.skip("no mpirun")
@@ -468,11 +476,16 @@ def test_same_bytes_on_two_ranks():
 # statistics (fixed seeds: deterministic)
 # ---------------------------------------------------------------------------
 
-# The distributions' statistics are checked on one process: an element's
-# value depends on the seed, the stream and its index only, never on the
-# ranks (test_same_bytes_on_two_ranks), and under MPI's test mode these
-# large draws cost minutes for nothing new.
-statistical = pytest.mark.skipif(NRANKS > 1, reason="statistics checked on one rank: values do not depend on the ranks")
+# The distributions' statistics are checked on one process with default
+# tiles: an element's value depends on the seed, the stream and its index
+# only, never on the ranks (test_same_bytes_on_two_ranks) nor the tiling
+# (test_new_calls_same_in_every_mode draws every distribution below, with
+# the parameters drawn here, eager, in test mode and as one tile, and finds
+# the same values), and under test mode's 3-element tiles these large
+# draws cost minutes (half the test-mode suite) for nothing new.
+statistical = pytest.mark.skipif(NRANKS > 1 or TEST_MODE,
+                                 reason="statistics checked on one process with default tiles: "
+                                        "values do not depend on the ranks or the tiling")
 
 
 N = 200000
@@ -682,16 +695,19 @@ def test_permutation_and_shuffle_of_arrays():
 
 
 def test_choice():
+    # test mode draws a tenth (3-element tiles): frequencies to 10 sigma
+    k = 10 if TEST_MODE else 1
+    atol = 0.01 * math.sqrt(k)
     lnp.random.seed(4)
-    c = np.asarray(lnp.random.choice(5, 200000))
+    c = np.asarray(lnp.random.choice(5, 200000 // k))
     assert c.dtype == np.int64 and c.min() == 0 and c.max() == 4
-    assert np.allclose(np.bincount(c) / c.size, 0.2, atol=0.01)
+    assert np.allclose(np.bincount(c) / c.size, 0.2, atol=atol)
     w = np.array([0.1, 0.2, 0.3, 0.4, 0.0])
-    d = np.asarray(lnp.random.choice(lnp.arange(5) * 10, (400, 500), p=w))
-    assert d.shape == (400, 500) and not (d == 40).any()
-    assert np.allclose(np.bincount(d.ravel() // 10, minlength=5) / d.size, w, atol=0.01)
-    u = np.asarray(lnp.random.choice(10 ** 6, 10 ** 5, replace=False))
-    assert np.unique(u).size == 10 ** 5 and u.max() < 10 ** 6
+    d = np.asarray(lnp.random.choice(lnp.arange(5) * 10, (400 // k, 500), p=w))
+    assert d.shape == (400 // k, 500) and not (d == 40).any()
+    assert np.allclose(np.bincount(d.ravel() // 10, minlength=5) / d.size, w, atol=atol)
+    u = np.asarray(lnp.random.choice(10 ** 6 // k, 10 ** 5 // k, replace=False))
+    assert np.unique(u).size == 10 ** 5 // k and u.max() < 10 ** 6 // k
     g = lnp.random.default_rng(1)
     s = np.asarray(g.choice(1000, 50, replace=False, shuffle=False))
     assert np.unique(s).size == 50 and s.max() < 1000
@@ -987,22 +1003,57 @@ def test_new_calls_same_seed_same_values(n):
     assert not np.array_equal(a, np.asarray(lnp.random.vonmises(0.5, 2.0, n)))
 
 
+def _stat_calls(m, g, n):
+    """Every draw of the statistical tests, n values each: those tests run
+    with default tiles only, this list in every mode."""
+    calls = [lambda name=name, args=args: getattr(m, name)(*args, size=n) for name, args, _, _ in MOMENTS]
+    calls += [lambda name=name, args=args, gen=gen: getattr(gen, name)(*args, size=n)
+              for name, args, _, _ in COMPOSITE_MOMENTS for gen in (m, g)]
+    calls += [lambda name=name, params=params, gen=gen:
+              getattr(gen, name)(*[np.full(n, p, dtype=np.int64 if isinstance(p, int) else np.float64)
+                                   for p in params]) for name, params, _, _ in ARRAY_PARAM_MOMENTS for gen in (m, g)]
+    for dt in (np.float64, np.float32):
+        calls += [lambda dt=dt: g.random(n, dtype=dt), lambda dt=dt: g.standard_normal(n, dtype=dt),
+                  lambda dt=dt: g.standard_exponential(n, dtype=dt)]
+    calls += [lambda: g.standard_gamma(3.0, n, dtype=np.float32), lambda: m.standard_cauchy(n),
+              lambda: g.integers(0, 3 * 2 ** 61, size=n, dtype=np.int64),
+              lambda: m.poisson(2.5, n), lambda: m.binomial(12, 0.35, n)]
+    calls += [lambda lo=lo, hi=hi, dt=dt: m.randint(lo, hi, size=n, dtype=dt)
+              for lo, hi, dt in [(0, 10, np.int64), (-50, 50, np.int8), (0, 7, np.uint16),
+                                 (10 ** 6, 10 ** 6 + 97, np.int64), (0, 2, bool)]]
+    calls += [lambda mu=mu, kappa=kappa: m.vonmises(mu, kappa, size=n)
+              for mu, kappa in [(0.5, 2.0), (-2.5, 8.0), (3.0, 0.5), (1.0, 1e-9), (0.0, 1e7)]]
+    calls += [lambda gen=gen, name=name, args=args: getattr(gen, name)(*args, size=n) for gen in (m, g)
+              for name, args in [("zipf", (2.5,)), ("hypergeometric", (60, 40, 30)),
+                                 ("hypergeometric", (70, 30, 85)), ("dirichlet", ([0.5, 2.0, 3.5],))]]
+    calls += [lambda gen=gen, k=k, p=p: gen.multinomial(k, p, size=n) for gen in (m, g)
+              for k, p in [(30, [0.1, 0.2, 0.3, 0.4]), (10 ** 6, [0.5, 0.3, 0.2]), (7, [1 / 50] * 50),
+                           (20, [0.0, 0.6, 0.0, 0.4])]]
+    calls += [lambda method=method: (m.multivariate_normal([1.0, -2.0, 0.5], COV3, size=n) if method is None else
+                                     g.multivariate_normal([1.0, -2.0, 0.5], COV3, size=n, method=method))
+              for method in (None, "svd", "eigh", "cholesky")]
+    return calls
+
+
 NEW_MODES_PROGRAM = r"""
 import sys
 import numpy as onp
 import legate.numpy as np
 sys.path.insert(0, sys.argv[2])
-from test_random import _new_calls
+from test_random import _new_calls, _stat_calls
 arrays = []
 for n in (7, 300):
     np.random.seed(99)
     arrays += [onp.asarray(c()) for c in _new_calls(np.random, np.random.default_rng(99), n)]
+    np.random.seed(98)
+    arrays += [onp.asarray(c()) for c in _stat_calls(np.random, np.random.default_rng(98), n)]
 onp.savez(sys.argv[1], *arrays)
 """
 
 
 @ours
 @pytest.mark.skipif(NRANKS > 1, reason="runs its own processes")
+@subprocess_modes
 def test_new_calls_same_in_every_mode(tmp_path):
     # rejection loops keep the same pending elements whatever the tiling:
     # the same values; floats to round-off (small arrays are NumPy's, whose

@@ -255,7 +255,7 @@ def test_non_associative_accumulate_falls_back():
 
 @pytest.mark.skipif(AGAINST_NUMPY, reason="checks legate.numpy's native path")
 def test_scans_run_natively():
-    x = lnp.array(values(np.float64, (70, 1000)))
+    x = lnp.array(values(np.float64, (70, 100 if TEST_MODE else 1000)))
     with warnings.catch_warnings():  # status an earlier test left unread is not this one's
         warnings.simplefilter("ignore")
         lnp.synchronize()
@@ -264,7 +264,7 @@ def test_scans_run_natively():
         for r in (lnp.cumsum(x), lnp.cumprod(x, axis=0), x.cumsum(1), lnp.nancumsum(x),
                   lnp.nancumprod(x, 0), lnp.maximum.accumulate(x), lnp.logical_or.accumulate(x > 0),
                   lnp.bitwise_xor.accumulate(x.astype(np.int32), axis=1),
-                  lnp.bincount(lnp.array(np.arange(70000) % 13))):
+                  lnp.bincount(lnp.array(np.arange(7000 if TEST_MODE else 70000) % 13))):
             assert is_lnp_array(r)
             assert r._arr is not None  # deferred: ran as tasks
 
@@ -538,8 +538,9 @@ def test_ufunc_at_errors():
 
 
 def test_bincount_mixed_eager_deferred(native):
-    x = np.arange(100000) % 7
-    w = np.ones(100000)
+    n = 1000 if TEST_MODE else 100000  # deferred either way
+    x = np.arange(n) % 7
+    w = np.ones(n)
     check(lnp.bincount(deferred(x), weights=w), np.bincount(x, weights=w), approx=True)
     check(lnp.bincount(x[:10], weights=deferred(w[:10])), np.bincount(x[:10], weights=w[:10]), approx=True)
 
