@@ -185,37 +185,90 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
 #define LNP_OUTSIDE(p, o, nbytes)                                              \
   ((uintptr_t)(p) < (uintptr_t)(o) || (uintptr_t)(p) >= (uintptr_t)(o) + (uintptr_t)(nbytes))
 #define LNP_NORND(x) (x)
-/* accumulation into one element: out and a are the same element (step 0) */
-#define LNP_RED_LOOP(OP, T, N, K, RND)                                         \
+/* accumulation into one element: out and a are the same element (step 0).
+ * A serial fold is one dependency chain (a compare and a select per
+ * element for max/min); where the op's tree column says any evaluation
+ * order gives the same bits (op_table.h) a contiguous run folds in
+ * LNP_FOLD_LANES independent chains, combined in lane order.  For floats
+ * the order still decides which of two equal zeros (+0, -0) or which NaN
+ * comes out, so a run whose result is a zero or a NaN folds again in
+ * order (LNP_LANES_SAFE). */
+#define LNP_FOLD_LANES 8
+#define LNP_LANES_ANY_b 1
+#define LNP_LANES_ANY_i 1
+#define LNP_LANES_ANY_u 1
+#define LNP_LANES_ANY_f 1
+#define LNP_LANES_ANY_h 0
+#define LNP_LANES_ANY_c 0
+#define LNP_LANES_INTLIKE_b 1
+#define LNP_LANES_INTLIKE_i 1
+#define LNP_LANES_INTLIKE_u 1
+#define LNP_LANES_INTLIKE_f 0
+#define LNP_LANES_INTLIKE_h 0
+#define LNP_LANES_INTLIKE_c 0
+#define LNP_LANES_BOOL_b 1
+#define LNP_LANES_BOOL_i 0
+#define LNP_LANES_BOOL_u 0
+#define LNP_LANES_BOOL_f 0
+#define LNP_LANES_BOOL_h 0
+#define LNP_LANES_BOOL_c 0
+#define LNP_LANES_NO_b 0
+#define LNP_LANES_NO_i 0
+#define LNP_LANES_NO_u 0
+#define LNP_LANES_NO_f 0
+#define LNP_LANES_NO_h 0
+#define LNP_LANES_NO_c 0
+#define LNP_LANES_SAFE_b(x) 1
+#define LNP_LANES_SAFE_i(x) 1
+#define LNP_LANES_SAFE_u(x) 1
+#define LNP_LANES_SAFE_f(x) ((x) != 0 && !LNP_ISNAN(x))
+#define LNP_LANES_SAFE_h(x) 0
+#define LNP_LANES_SAFE_c(x) 0
+#define LNP_RED_LOOP(OP, T, N, K, RND, TREE)                                   \
   if (so == 0 && sa == 0 && po == pa) {                                        \
     ct acc = LNP_LD_##K(*(const T *)po);                                       \
     if (sb == st) {                                                            \
       const T *b = (const T *)pb;                                              \
-      for (int64_t i = 0; i < n; i++) {                                        \
+      int64_t i = 0;                                                           \
+      if (LNP_LANES_##TREE##_##K && n >= 4 * LNP_FOLD_LANES) {                 \
+        ct l[LNP_FOLD_LANES];                                                  \
+        for (int k = 0; k < LNP_FOLD_LANES; k++) l[k] = LNP_LD_##K(b[k]);      \
+        for (i = LNP_FOLD_LANES; i + LNP_FOLD_LANES <= n; i += LNP_FOLD_LANES) \
+          for (int k = 0; k < LNP_FOLD_LANES; k++)                             \
+            l[k] = RND(LNP_ELEM(OP, K)(l[k], LNP_LD_##K(b[i + k])));           \
+        ct folded = acc;                                                       \
+        for (int k = 0; k < LNP_FOLD_LANES; k++)                               \
+          folded = RND(LNP_ELEM(OP, K)(folded, l[k]));                         \
+        if (LNP_LANES_SAFE_##K(folded))                                        \
+          acc = folded;                                                        \
+        else                                                                   \
+          i = 0;                                                               \
+      }                                                                        \
+      for (; i < n; i++) {                                                     \
         ct y = LNP_LD_##K(b[i]);                                               \
-        acc = RND(LNP_ELEM(OP, K)(acc, y));                             \
+        acc = RND(LNP_ELEM(OP, K)(acc, y));                                    \
       }                                                                        \
     } else {                                                                   \
       for (int64_t i = 0; i < n; i++) {                                        \
         ct y = LNP_LD_##K(LNP_CAT_LD(T, pb, i, sb));                           \
-        acc = RND(LNP_ELEM(OP, K)(acc, y));                             \
+        acc = RND(LNP_ELEM(OP, K)(acc, y));                                    \
       }                                                                        \
     }                                                                          \
     *(T *)po = LNP_ST_##K(acc);                                                \
     return;                                                                    \
   }
 /* float16 rounds after each step, except where NumPy accumulates in float */
-#define LNP_RED_ROUND(OP, T, N, K) LNP_RED_LOOP(OP, T, N, K, LNP_RND_##K)
-#define LNP_RED_EXACT(OP, T, N, K) LNP_RED_LOOP(OP, T, N, K, LNP_NORND)
-#define LNP_RED_NONE(OP, T, N, K)
-#define LNP_RED_PAIRWISE(OP, T, N, K)                                          \
+#define LNP_RED_ROUND(OP, T, N, K, TREE) LNP_RED_LOOP(OP, T, N, K, LNP_RND_##K, TREE)
+#define LNP_RED_EXACT(OP, T, N, K, TREE) LNP_RED_LOOP(OP, T, N, K, LNP_NORND, TREE)
+#define LNP_RED_NONE(OP, T, N, K, TREE)
+#define LNP_RED_PAIRWISE(OP, T, N, K, TREE)                                        \
   if (so == 0 && sa == 0 && po == pa) {                                        \
     ct acc = LNP_LD_##K(*(const T *)po);                                       \
     acc += lnp_pairwise_##N(pb, n, sb);                                        \
     *(T *)po = LNP_ST_##K(acc);                                                \
     return;                                                                    \
   }
-#define LNP_RED_CPAIRWISE(OP, T, N, K)                                         \
+#define LNP_RED_CPAIRWISE(OP, T, N, K, TREE)                                        \
   if (so == 0 && sa == 0 && po == pa) {                                        \
     lnp_rt_##N rr, ri;                                                         \
     lnp_cpairwise_##N(&rr, &ri, pb, 2 * n, sb / 2);                            \
@@ -235,7 +288,7 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
     ct x = XEXPR, y = YEXPR;                                                   \
     o[i] = STORE(LNP_ELEM(OP, K)(x, y));                                \
   }
-#define LNP_DEF_BINARY(OP, E, T, N, K, OT, STORE, RED)                         \
+#define LNP_DEF_BINARY(OP, E, T, N, K, OT, STORE, RED, TREE)                       \
   static void lnp_loop_##OP##_##N(LNP_LOOP_PARAMS)                             \
   {                                                                            \
     typedef LNP_CT_##K(T) ct;                                                  \
@@ -245,7 +298,7 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
     const int64_t so = s[0], sa = s[1], sb = s[2];                             \
     const int64_t st = (int64_t)sizeof(T), sot = (int64_t)sizeof(OT);          \
     (void)st;                                                                  \
-    RED(OP, T, N, K)                                                           \
+    RED(OP, T, N, K, TREE)                                                     \
     if (so == sot && sa == st && sb == st) {                                   \
       OT *o = (OT *)po;                                                        \
       const T *b = (const T *)pb;                                              \
@@ -381,28 +434,28 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
  * chooses how it accumulates a run).  LNP_IN_<set>_<K> (dtypes.h) says
  * whether a dtype is in the set.
  * ======================================================================== */
-#define LNP_RED_SUM(OP, T, N, K) LNP_RED_SUM_##K(OP, T, N, K)
+#define LNP_RED_SUM(OP, T, N, K, TREE) LNP_RED_SUM_##K(OP, T, N, K, TREE)
 #define LNP_FOLD_ROUND LNP_RED_ROUND
 #define LNP_FOLD_EXACT LNP_RED_EXACT
 #define LNP_FOLD_SUM LNP_RED_SUM
 #define LNP_FOLD_NONE LNP_RED_NONE
 
-#define LNP_SHAPE_S1(OP, E, T, N, K, FOLD) LNP_DEF_UNARY(OP, E, T, N, K, T, LNP_ST_##K)
-#define LNP_SHAPE_A1(OP, E, T, N, K, FOLD) LNP_DEF_UNARY(OP, E, T, N, K, LNP_AT_##K(T), LNP_ST_##K)
-#define LNP_SHAPE_P1(OP, E, T, N, K, FOLD) LNP_DEF_UNARY(OP, E, T, N, K, bool, LNP_STORE_AS_IS)
-#define LNP_SHAPE_S2(OP, E, T, N, K, FOLD) LNP_DEF_BINARY(OP, E, T, N, K, T, LNP_ST_##K, LNP_FOLD_##FOLD)
-#define LNP_SHAPE_P2(OP, E, T, N, K, FOLD) LNP_DEF_BINARY(OP, E, T, N, K, bool, LNP_STORE_AS_IS, LNP_RED_NONE)
-#define LNP_SHAPE_W3(OP, E, T, N, K, FOLD) LNP_DEF_WHERE(OP, E, T, N, K)
-#define LNP_SHAPE_G0(OP, E, T, N, K, FOLD) LNP_DEF_GEN(OP, E, T, N, K)
-#define LNP_SHAPE_R1(OP, E, T, N, K, FOLD) LNP_DEF_ARG(OP, E, T, N, K, LNP_ARGIDX_ACC)
-#define LNP_SHAPE_R2(OP, E, T, N, K, FOLD) LNP_DEF_ARG(OP, E, T, N, K, LNP_ARGIDX_COMBINE)
-#define LNP_SHAPE_C1(OP, E, T, N, K, FOLD) /* casts: below */
+#define LNP_SHAPE_S1(OP, E, T, N, K, FOLD, TREE) LNP_DEF_UNARY(OP, E, T, N, K, T, LNP_ST_##K)
+#define LNP_SHAPE_A1(OP, E, T, N, K, FOLD, TREE) LNP_DEF_UNARY(OP, E, T, N, K, LNP_AT_##K(T), LNP_ST_##K)
+#define LNP_SHAPE_P1(OP, E, T, N, K, FOLD, TREE) LNP_DEF_UNARY(OP, E, T, N, K, bool, LNP_STORE_AS_IS)
+#define LNP_SHAPE_S2(OP, E, T, N, K, FOLD, TREE) LNP_DEF_BINARY(OP, E, T, N, K, T, LNP_ST_##K, LNP_FOLD_##FOLD, TREE)
+#define LNP_SHAPE_P2(OP, E, T, N, K, FOLD, TREE) LNP_DEF_BINARY(OP, E, T, N, K, bool, LNP_STORE_AS_IS, LNP_RED_NONE, NO)
+#define LNP_SHAPE_W3(OP, E, T, N, K, FOLD, TREE) LNP_DEF_WHERE(OP, E, T, N, K)
+#define LNP_SHAPE_G0(OP, E, T, N, K, FOLD, TREE) LNP_DEF_GEN(OP, E, T, N, K)
+#define LNP_SHAPE_R1(OP, E, T, N, K, FOLD, TREE) LNP_DEF_ARG(OP, E, T, N, K, LNP_ARGIDX_ACC)
+#define LNP_SHAPE_R2(OP, E, T, N, K, FOLD, TREE) LNP_DEF_ARG(OP, E, T, N, K, LNP_ARGIDX_COMBINE)
+#define LNP_SHAPE_C1(OP, E, T, N, K, FOLD, TREE) /* casts: below */
 
 /* pass 1: the loops */
-#define LNP_DEF_DTYPE_LOOP(E, T, N, K, NAME, NIN, KIND, CPU, FOLD)             \
-  LNP_IF(LNP_IN_##CPU##_##K)(LNP_SHAPE_##KIND##NIN(NAME, E, T, N, K, FOLD))
-#define LNP_DEF_OP_LOOPS(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, ...)       \
-  LNP_FOR_ALL_ARGS(LNP_DEF_DTYPE_LOOP, NAME, NIN, KIND, CPU, FOLD)
+#define LNP_DEF_DTYPE_LOOP(E, T, N, K, NAME, NIN, KIND, CPU, FOLD, TREE)       \
+  LNP_IF(LNP_IN_##CPU##_##K)(LNP_SHAPE_##KIND##NIN(NAME, E, T, N, K, FOLD, TREE))
+#define LNP_DEF_OP_LOOPS(NAME, UF, NIN, KIND, UNIT, CPU, GPU, FOLD, TREE, ...) \
+  LNP_FOR_ALL_ARGS(LNP_DEF_DTYPE_LOOP, NAME, NIN, KIND, CPU, FOLD, TREE)
 LNP_OP_TABLE(LNP_DEF_OP_LOOPS)
 
 /* pass 2: the table [op][dtype] (dtype_in; dtype_out for generators) */
@@ -525,13 +578,24 @@ typedef struct lnp_numpy_loop {
 static lnp_numpy_loop lnp_numpy_loops[LNP_NOPS][LNP_NTYPES];
 
 /* An S-kind op through NumPy's loop: its operand order (inputs, then the
- * output) and types; a run of several elements accumulated into one (a
- * reduction) stays ours: NumPy's loops fold such runs in their own orders (pairwise
- * sums, the AVX-512 power's), which our reductions do not follow. */
+ * output) and types.  A run of several elements accumulated into one (a
+ * reduction) stays ours: NumPy's loops fold such runs in their own orders
+ * (pairwise sums, the AVX-512 power's), which our reductions do not follow;
+ * except the max/min family (exact, folding with rounding only for
+ * float16: the fold's order decides nothing but which of two equal zeros
+ * or which NaN comes out), whose NumPy folds are SIMD where ours is a
+ * compare-and-select chain, and give NumPy's own zero and NaN. */
+static int lnp_numpy_folds(const lnp_numpy_loop *l, int op, char *const *args, int64_t n, const int64_t *s)
+{
+  return l->exact && lnp_op_get(op)->fold == 'R' && s[1] == 0 && args[0] == args[1] &&
+         n >= LNP_NUMPY_LOOP_MIN_RUN;
+}
+
 static void lnp_loop_via_numpy(LNP_LOOP_PARAMS)
 {
   const lnp_numpy_loop *l = &lnp_numpy_loops[d->op][d->dtype_in];
-  if ((s[0] == 0 && n > 1) || (l->exact && n < LNP_NUMPY_LOOP_MIN_RUN)) {
+  if ((s[0] == 0 && n > 1 && !lnp_numpy_folds(l, d->op, args, n, s)) ||
+      (l->exact && n < LNP_NUMPY_LOOP_MIN_RUN)) {
     lnp_table[d->op][d->dtype_in](args, n, s, d, idx0, idxs);
     return;
   }

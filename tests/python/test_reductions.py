@@ -9,6 +9,7 @@ from conftest import (
     AxisError,
     both,
     check,
+    deferred,
     is_lnp_array,
     is_lnp_scalar_like,
     lnp,
@@ -456,3 +457,34 @@ def test_reduce_without_identity_is_ordered(native):
     check(lnp.divide.reduce(deferred(y)), np.divide.reduce(y))
     z = np.arange(1, 22, dtype=np.int64).reshape(3, 7)
     check(lnp.subtract.reduce(deferred(z), axis=1), np.subtract.reduce(z, axis=1))
+
+
+MAXMIN_RUNS = [(0.0, -0.0), (-0.0, 0.0), (np.nan, 1.0, -np.nan, 0.0), (3.0, -2.0, 7.5)]
+
+
+# one tile's runs (NumPy's loop) by default; many tiles in test mode
+RUN_LENGTHS = [30, 300] if __import__("os").environ.get("LEGATE_NUMPY_TEST", "") not in ("", "0") \
+    else [1000, 8000, 100000]
+
+
+@pytest.mark.parametrize("n", RUN_LENGTHS)
+@pytest.mark.parametrize("vals", MAXMIN_RUNS, ids=lambda v: ",".join(map(str, v)))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_min_of_long_runs(dtype, vals, n):
+    """A max/min along contiguous runs (NumPy's SIMD fold on CPU workers,
+    lanes on ours): NumPy's values, NaN wherever a NaN is.  Which of two
+    equal zeros comes out is the fold order's, NumPy's own differs between
+    versions and lengths: compared as equal (docs/design.md, "Values NumPy
+    leaves open")."""
+    rng = np.random.default_rng(n)
+    x = rng.choice(np.array(vals, dtype=dtype), n)
+    m = x.reshape(10, n // 10)
+    for f in ("max", "min"):
+        for a, kw in ((x, {}), (m, {"axis": 1}), (m.T, {"axis": 0})):
+            got = np.asarray(getattr(deferred(a), f)(**kw))
+            want = getattr(a, f)(**kw)
+            assert got.dtype == want.dtype and np.array_equal(got, want, equal_nan=True), (f, kw)
+    for uf in ("maximum", "minimum", "fmax", "fmin"):
+        got = np.asarray(getattr(lnp, uf).reduce(deferred(m), axis=1))
+        want = getattr(np, uf).reduce(m, axis=1)
+        assert np.array_equal(got, want, equal_nan=True), uf

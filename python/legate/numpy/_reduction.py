@@ -91,6 +91,16 @@ def _check_out(out, shape):
                          "output parameter has the wrong shape")
 
 
+_MAXMIN_OPS = (_core.OP_MAXIMUM, _core.OP_MINIMUM, _core.OP_FMAX, _core.OP_FMIN)
+
+
+def _walks_in_memory_order(op, dtype):
+    if op == _core.OP_ADD:
+        return True
+    dt = _np.dtype(dtype)
+    return op in _MAXMIN_OPS and (dt.kind in "iub" or dt.char in "fd")
+
+
 def _reduce_core(op, name, arr, axis, dtype_res, keepdims, out, identity_ok):
     """Launch a native reduction of _core.Array `arr` over `axis`."""
     ndim = arr.ndim
@@ -108,9 +118,11 @@ def _reduce_core(op, name, arr, axis, dtype_res, keepdims, out, identity_ok):
     oshape = tuple(s for i, s in enumerate(shape) if i not in axes)
     n = dt_num(dtype_res)
     # sums of a permuted operand walk it in memory order (the pairwise sum
-    # along the contiguous axis); the other folds along it are serial
-    # chains, slower than folding rows elementwise, so they keep its order
-    walk = _layout.reduction_walk(arr, axes) if op == _core.OP_ADD else None
+    # along the contiguous axis), and so do max/min of integers (folded in
+    # lanes) and float32/64 (NumPy's SIMD fold); the other folds along it
+    # are serial chains, slower than folding rows elementwise, so they keep
+    # its order
+    walk = _layout.reduction_walk(arr, axes) if _walks_in_memory_order(op, dtype_res) else None
     if walk is None:
         res = _layout.empty(oshape, n, _layout.reduction_perm(arr, axes))
         loop = (res, arr, axes)
