@@ -199,6 +199,73 @@ def _fft_case(kind):
             "rate": _gbs(lambda p: 32 * p["n"] ** 2), "target": 0.9, "ref": None, "rtol": 1e-6}
 
 
+def _scrambled(xp, n):
+    """n float64 values in [0, 1) in no order (a multiplicative hash of the
+    index), built alike by each module."""
+    i = xp.arange(n, dtype=xp.uint64)
+    return ((i * xp.uint64(2654435761)) % xp.uint64(1 << 32)).astype(xp.float64) / float(1 << 32)
+
+
+def _setup_sort(xp, p, kind):
+    """np.sort / np.argsort of n float64 values in no order."""
+    n = p["n"]
+    x = _scrambled(xp, n)
+    f = xp.sort if kind == "sort" else xp.argsort
+
+    def run():
+        return f(x)
+
+    def summary(r):
+        v = r if kind == "sort" else x[r]
+        return _elements(v, [0, n // 3, n - 1]) + [float(v[: n // 2].sum())]
+    return {"run": run, "summary": summary}
+
+
+def _spd(xp, n):
+    """A symmetric positive definite n x n float64 matrix."""
+    a = _matrix(xp, n, 0.5, 1.0) / n
+    return a @ a.T + xp.eye(n) * n
+
+
+def setup_cholesky(xp, p):
+    a = _spd(xp, p["n"])
+
+    def run():
+        return xp.linalg.cholesky(a)
+
+    def summary(c):
+        n = p["n"]
+        return [float(abs(c).sum())] + _elements(c, [(0, 0), (n // 2, n // 3), (n - 1, n - 1)])
+    return {"run": run, "summary": summary}
+
+
+def setup_solve(xp, p):
+    n = p["n"]
+    a = _matrix(xp, n, 0.5, 1.0) + xp.eye(n) * n
+    b = _vector(xp, n, 1.0, 0.5)
+
+    def run():
+        return xp.linalg.solve(a, b)
+
+    def summary(x):
+        return [float(x.sum())] + _elements(x, [0, n // 2, n - 1])
+    return {"run": run, "summary": summary}
+
+
+def setup_einsum(xp, p):
+    """A batched contraction: 'bij,bjk->bik', 64 batches of n x n."""
+    n = p["n"]
+    a = (_matrix(xp, n, 0.5, 1.0) / n)[None] * xp.ones((64, 1, 1))
+    b = _matrix(xp, n, -0.25, 2.0)[None] * xp.ones((64, 1, 1))
+
+    def run():
+        return xp.einsum("bij,bjk->bik", a, b)
+
+    def summary(c):
+        return [float(c.sum())] + _elements(c, [(0, 0, 0), (5, n // 2, n // 3), (63, n - 1, n - 1)])
+    return {"run": run, "summary": summary}
+
+
 def _gbs(nbytes):
     return lambda p, t: (nbytes(p) / t / 1e9, "GB/s")
 
@@ -237,7 +304,23 @@ CASES = [
      "label": lambda p: "c = a + b, %d f64" % p["n"],
      "rate": _gbs(lambda p: 3 * 8 * p["n"]), "target": 1.0,
      "ref": "CuPy 10.4 us", "rtol": 1e-9, "min_repeat": 200},
-] + [_fft_case(k) for k in ("fft_1d", "fft_rows", "fft_cols", "rfft_rows", "fft2")]
+] + [_fft_case(k) for k in ("fft_1d", "fft_rows", "fft_cols", "rfft_rows", "fft2")] + [
+    {"name": kind, "setup": lambda xp, p, kind=kind: _setup_sort(xp, p, kind), "base": 1 << 26, "dims": 1,
+     "min": 1024, "label": lambda p, kind=kind: "%s, %s f64" % (kind, _pow2(p["n"])),
+     "rate": _gbs(lambda p: 8 * p["n"]), "target": 0.9, "ref": None, "rtol": 1e-9}
+    for kind in ("sort", "argsort")] + [
+    {"name": "cholesky", "setup": setup_cholesky, "base": 16384, "dims": 2, "min": 16,
+     "label": lambda p: "linalg.cholesky, %dx%d f64" % (p["n"], p["n"]),
+     "rate": lambda p, t: (p["n"] ** 3 / 3.0 / t / 1e12, "TFLOP/s"), "target": 0.9, "ref": None, "rtol": 1e-6},
+    {"name": "solve", "setup": setup_solve, "base": 16384, "dims": 2, "min": 16,
+     "label": lambda p: "linalg.solve, %dx%d f64, one right side" % (p["n"], p["n"]),
+     "rate": lambda p, t: (2.0 * p["n"] ** 3 / 3.0 / t / 1e12, "TFLOP/s"), "target": 0.9, "ref": None,
+     "rtol": 1e-6},
+    {"name": "einsum", "setup": setup_einsum, "base": 1024, "dims": 2, "min": 8,
+     "label": lambda p: "einsum bij,bjk->bik, 64x%dx%d f64" % (p["n"], p["n"]),
+     "rate": lambda p, t: (64 * 2.0 * p["n"] ** 3 / t / 1e12, "TFLOP/s"), "target": 0.9, "ref": None,
+     "rtol": 1e-6},
+]
 CASE_NAMES = [c["name"] for c in CASES]
 ALIASES = {"matmul": ["matmul_f64", "matmul_f32"]}
 
@@ -449,7 +532,10 @@ def parse_args(argv):
                        ("channel_flow", "grid order of channel_flow"),
                        ("small_add", "elements of small_add")] + [
                           (k, "matrix order of %s (its square: fft_1d's length)" % k)
-                          for k in ("fft_1d", "fft_rows", "fft_cols", "rfft_rows", "fft2")]:
+                          for k in ("fft_1d", "fft_rows", "fft_cols", "rfft_rows", "fft2")] + [
+                          ("sort", "elements of sort"), ("argsort", "elements of argsort"),
+                          ("cholesky", "matrix order of cholesky"), ("solve", "matrix order of solve"),
+                          ("einsum", "matrix order of einsum's 64 batches")]:
         flag = "--%s-n" % name.replace("_", "-")
         extra = ["--cf-n"] if name == "channel_flow" else []
         ap.add_argument(flag, *extra, dest=name + "_n", type=int, default=None, metavar="N",
