@@ -490,3 +490,21 @@ def test_max_min_of_long_runs(dtype, vals, n):
         got = np.asarray(getattr(lnp, uf).reduce(deferred(m), axis=1))
         want = getattr(np, uf).reduce(m, axis=1)
         assert np.array_equal(got, want, equal_nan=True), uf
+
+
+@pytest.mark.parametrize("dtype", [np.bool_, np.int32, np.float64])
+@pytest.mark.parametrize("axis,keepdims", [(None, False), (None, True), (0, False), (1, True), ((0, 2), False)])
+def test_count_nonzero_deferred(dtype, axis, keepdims):
+    """count_nonzero of a deferred array (a mask counts itself, others
+    through != 0): NumPy's values, types and shapes."""
+    x = values(np.float64, (4, 5, 6)) if dtype is not np.bool_ else values(np.float64, (4, 5, 6)) > 0
+    x = x.astype(dtype)
+    x.flat[::3] = 0
+    kw = {"axis": axis} if axis is not None else {}
+    if keepdims:
+        kw["keepdims"] = True
+    got, want = lnp.count_nonzero(deferred(x), **kw), np.count_nonzero(x, **kw)
+    if axis is None and not keepdims:
+        assert type(got) is type(want) and got == want
+    else:
+        check(got, want)

@@ -561,7 +561,8 @@ def count_nonzero(a, axis=None, *, keepdims=False):
             kw["keepdims"] = True
         return wrap_result(_np.count_nonzero(a._np, **kw))
     from ._ufunc import not_equal
-    r = sum(not_equal(a, 0), axis=axis, dtype=_np.intp, keepdims=keepdims)
+    # a mask counts itself: no copy of it through != 0
+    r = sum(a if a.dtype == _np.bool_ else not_equal(a, 0), axis=axis, dtype=_np.intp, keepdims=keepdims)
     if axis is None and not keepdims:
         return _CNZ_TYPE(int(r))  # the whole array: a scalar, as NumPy
     return r
