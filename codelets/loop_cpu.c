@@ -193,7 +193,8 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
  * the order still decides which of two equal zeros (+0, -0) or which NaN
  * comes out, so a run whose result is a zero or a NaN folds again in
  * order (LNP_LANES_SAFE). */
-#define LNP_FOLD_LANES 8
+/* a cache line of lanes, at least 8: the compiler folds them as vectors */
+#define LNP_FOLD_LANES(T) (sizeof(T) >= 8 ? 8 : 64 / (int)sizeof(T))
 #define LNP_LANES_ANY_b 1
 #define LNP_LANES_ANY_i 1
 #define LNP_LANES_ANY_u 1
@@ -230,14 +231,14 @@ LNP_FOR_COMPLEX(LNP_DEF_CPAIRWISE)
     if (sb == st) {                                                            \
       const T *b = (const T *)pb;                                              \
       int64_t i = 0;                                                           \
-      if (LNP_LANES_##TREE##_##K && n >= 4 * LNP_FOLD_LANES) {                 \
-        ct l[LNP_FOLD_LANES];                                                  \
-        for (int k = 0; k < LNP_FOLD_LANES; k++) l[k] = LNP_LD_##K(b[k]);      \
-        for (i = LNP_FOLD_LANES; i + LNP_FOLD_LANES <= n; i += LNP_FOLD_LANES) \
-          for (int k = 0; k < LNP_FOLD_LANES; k++)                             \
+      if (LNP_LANES_##TREE##_##K && n >= 4 * LNP_FOLD_LANES(T)) {                 \
+        ct l[64];                                                              \
+        for (int k = 0; k < LNP_FOLD_LANES(T); k++) l[k] = LNP_LD_##K(b[k]);      \
+        for (i = LNP_FOLD_LANES(T); i + LNP_FOLD_LANES(T) <= n; i += LNP_FOLD_LANES(T)) \
+          for (int k = 0; k < LNP_FOLD_LANES(T); k++)                             \
             l[k] = RND(LNP_ELEM(OP, K)(l[k], LNP_LD_##K(b[i + k])));           \
         ct folded = acc;                                                       \
-        for (int k = 0; k < LNP_FOLD_LANES; k++)                               \
+        for (int k = 0; k < LNP_FOLD_LANES(T); k++)                               \
           folded = RND(LNP_ELEM(OP, K)(folded, l[k]));                         \
         if (LNP_LANES_SAFE_##K(folded))                                        \
           acc = folded;                                                        \

@@ -330,8 +330,9 @@ def _logical(name, ufname):
         arr = a._arr
         # validates the axis as NumPy does
         npfunc(_stand(a.dtype, arr.ndim), axis=axis, keepdims=keepdims)
-        return _reduce_core(getattr(_core, "OP_" + ufname.upper()), ufname, arr,
-                            axis, _np.dtype(bool), keepdims, out, True)
+        # over bools, or and and are max and min: their folds run in lanes
+        op = _core.OP_MAXIMUM if ufname == "logical_or" else _core.OP_MINIMUM
+        return _reduce_core(op, ufname, arr, axis, _np.dtype(bool), keepdims, out, True)
     f.__name__ = name
     return f
 
