@@ -10,7 +10,9 @@
  * encodings h5py uses (bool an enum of int8, complex a compound {r, i},
  * float16 a 2-byte IEEE type), so h5py reads them as the same dtypes.
  * Chunked or compressed datasets are read whole by HDF5 into host memory
- * (lnp_h5_read_host), a slower path the Python layer documents. */
+ * (lnp_h5_read_host), and written whole from it (lnp_h5_write_host: the
+ * filters need HDF5's own write), a slower path the Python layer
+ * documents. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -137,6 +139,62 @@ lnp_status lnp_h5_info(const char *path, const char *name, lnp_h5_dataset *info)
   return st;
 }
 
+/* The file to add dataset `name` to (truncate: a new file), the dataset
+ * not there yet; *f the open file (closed by the caller) or -1. */
+static lnp_status open_for_new_dataset(const char *path, const char *name, int truncate, hid_t *f)
+{
+  *f = -1;
+  if (!truncate) {
+    *f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (*f < 0 && access(path, F_OK) == 0)
+      return lnp_error(LNP_EOS, "Unable to open file (%s is not an HDF5 file, or cannot be written)", path);
+  }
+  if (*f < 0) *f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (*f < 0) return lnp_error(LNP_EOS, "Unable to create file %s", path);
+  if (H5Lexists(*f, name, H5P_DEFAULT) > 0)
+    return lnp_error(LNP_EVALUE, "Unable to create dataset (name already exists): %s", name);
+  return LNP_OK;
+}
+
+/* Dataset `name` of dtype and shape in the file opened for it, with the
+ * creation properties pl (intermediate groups made as h5py makes them);
+ * then write(d) if given; everything closed, the file too. */
+static lnp_status new_dataset(hid_t f, const char *path, const char *name, int ndim, const int64_t *shape,
+                              hid_t ty, hid_t pl, lnp_status (*then)(hid_t d, hid_t ty, void *arg), void *arg)
+{
+  hsize_t dims[LNP_MAXDIM];
+  for (int k = 0; k < ndim; k++) dims[k] = (hsize_t)shape[k];
+  hid_t sp = H5Screate_simple(ndim, dims, NULL);
+  hid_t lc = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lc, 1); /* "a/b/c" as h5py creates it */
+  hid_t d = H5Dcreate2(f, name, ty, sp, lc, pl, H5P_DEFAULT);
+  lnp_status st = d < 0 ? lnp_error(LNP_EVALUE, "Unable to create dataset %s in %s", name, path)
+                        : then ? then(d, ty, arg) : LNP_OK;
+  if (d >= 0) H5Dclose(d);
+  H5Pclose(lc);
+  H5Sclose(sp);
+  if (H5Fclose(f) < 0 && !st) st = lnp_error(LNP_EOS, "Unable to close file %s", path);
+  return st;
+}
+
+typedef struct {
+  int64_t n;
+  int64_t *offset;
+  const char *name;
+} contiguous_arg;
+
+static lnp_status take_offset(hid_t d, hid_t ty, void *p)
+{
+  (void)ty;
+  contiguous_arg *a = p;
+  const haddr_t off = H5Dget_offset(d);
+  if (off != HADDR_UNDEF) {
+    *a->offset = (int64_t)off;
+    return LNP_OK;
+  }
+  return a->n > 0 ? lnp_error(LNP_ERUNTIME, "HDF5 gave dataset %s no contiguous storage", a->name) : LNP_OK;
+}
+
 lnp_status lnp_h5_create(const char *path, const char *name, int truncate, int ndim, const int64_t *shape, int dtype,
                          int64_t *offset)
 {
@@ -144,51 +202,61 @@ lnp_status lnp_h5_create(const char *path, const char *name, int truncate, int n
   *offset = -1;
   hid_t ty = type_for(dtype);
   if (ty < 0) return lnp_error(LNP_ETYPE, "no HDF5 type for this dtype");
-  hid_t f = -1;
-  if (!truncate) {
-    f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
-    if (f < 0 && access(path, F_OK) == 0) {
-      H5Tclose(ty);
-      return lnp_error(LNP_EOS, "Unable to open file (%s is not an HDF5 file, or cannot be written)", path);
-    }
-  }
-  if (f < 0) f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (f < 0) {
+  hid_t f;
+  lnp_status st = open_for_new_dataset(path, name, truncate, &f);
+  if (st) {
+    if (f >= 0) H5Fclose(f);
     H5Tclose(ty);
-    return lnp_error(LNP_EOS, "Unable to create file %s", path);
+    return st;
   }
-  lnp_status st = LNP_OK;
-  if (H5Lexists(f, name, H5P_DEFAULT) > 0)
-    st = lnp_error(LNP_EVALUE, "Unable to create dataset (name already exists): %s", name);
-  hsize_t dims[LNP_MAXDIM];
-  for (int k = 0; k < ndim; k++) dims[k] = (hsize_t)shape[k];
-  hid_t sp = -1, pl = -1, lc = -1, d = -1;
-  if (!st) {
-    sp = H5Screate_simple(ndim, dims, NULL);
-    pl = H5Pcreate(H5P_DATASET_CREATE);
-    lc = H5Pcreate(H5P_LINK_CREATE);
-    H5Pset_create_intermediate_group(lc, 1); /* "a/b/c" as h5py creates it */
-    H5Pset_layout(pl, H5D_CONTIGUOUS);
-    H5Pset_alloc_time(pl, H5D_ALLOC_TIME_EARLY);
-    H5Pset_fill_time(pl, H5D_FILL_TIME_NEVER);
-    d = H5Dcreate2(f, name, ty, sp, lc, pl, H5P_DEFAULT);
-    if (d < 0) st = lnp_error(LNP_EVALUE, "Unable to create dataset %s in %s", name, path);
-  }
-  if (!st) {
-    const haddr_t off = H5Dget_offset(d);
-    if (off == HADDR_UNDEF) {
-      int64_t n = 1;
-      for (int k = 0; k < ndim; k++) n *= shape[k];
-      if (n > 0) st = lnp_error(LNP_ERUNTIME, "HDF5 gave dataset %s no contiguous storage", name);
-    } else
-      *offset = (int64_t)off;
-  }
-  if (d >= 0) H5Dclose(d);
-  if (lc >= 0) H5Pclose(lc);
-  if (pl >= 0) H5Pclose(pl);
-  if (sp >= 0) H5Sclose(sp);
+  hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_layout(pl, H5D_CONTIGUOUS);
+  H5Pset_alloc_time(pl, H5D_ALLOC_TIME_EARLY);
+  H5Pset_fill_time(pl, H5D_FILL_TIME_NEVER);
+  int64_t n = 1;
+  for (int k = 0; k < ndim; k++) n *= shape[k];
+  contiguous_arg a = {n, offset, name};
+  st = new_dataset(f, path, name, ndim, shape, ty, pl, take_offset, &a);
+  H5Pclose(pl);
   H5Tclose(ty);
-  if (H5Fclose(f) < 0 && !st) st = lnp_error(LNP_EOS, "Unable to close file %s", path);
+  return st;
+}
+
+static lnp_status write_whole(hid_t d, hid_t ty, void *buf)
+{
+  return H5Dwrite(d, ty, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0
+             ? lnp_error(LNP_EOS, "Unable to write dataset (a filter failed, or the disk is full)")
+             : LNP_OK;
+}
+
+lnp_status lnp_h5_write_host(const char *path, const char *name, int truncate, int ndim, const int64_t *shape,
+                             int dtype, const int64_t *chunks, int gzip, int shuffle, int fletcher32, const void *buf)
+{
+  quiet();
+  if (gzip >= 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0)
+    return lnp_error(LNP_EVALUE, "Compression filter \"gzip\" is unavailable");
+  hid_t ty = type_for(dtype);
+  if (ty < 0) return lnp_error(LNP_ETYPE, "no HDF5 type for this dtype");
+  hid_t f;
+  lnp_status st = open_for_new_dataset(path, name, truncate, &f);
+  if (st) {
+    if (f >= 0) H5Fclose(f);
+    H5Tclose(ty);
+    return st;
+  }
+  hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
+  if (ndim > 0) {
+    hsize_t cd[LNP_MAXDIM];
+    for (int k = 0; k < ndim; k++) cd[k] = (hsize_t)chunks[k];
+    H5Pset_chunk(pl, ndim, cd);
+    /* the filters in h5py's order: checksum of the compressed bytes last */
+    if (shuffle) H5Pset_shuffle(pl);
+    if (gzip >= 0) H5Pset_deflate(pl, (unsigned)gzip);
+    if (fletcher32) H5Pset_fletcher32(pl);
+  }
+  st = new_dataset(f, path, name, ndim, shape, ty, pl, write_whole, (void *)buf);
+  H5Pclose(pl);
+  H5Tclose(ty);
   return st;
 }
 
@@ -219,6 +287,13 @@ lnp_status lnp_h5_create(const char *path, const char *name, int truncate, int n
                          int64_t *offset)
 {
   (void)path, (void)name, (void)truncate, (void)ndim, (void)shape, (void)dtype, (void)offset;
+  return lnp_error(LNP_ERUNTIME, "legate.numpy was built without HDF5 (libhdf5-openmpi-dev)");
+}
+lnp_status lnp_h5_write_host(const char *path, const char *name, int truncate, int ndim, const int64_t *shape,
+                             int dtype, const int64_t *chunks, int gzip, int shuffle, int fletcher32, const void *buf)
+{
+  (void)path, (void)name, (void)truncate, (void)ndim, (void)shape, (void)dtype, (void)chunks, (void)gzip;
+  (void)shuffle, (void)fletcher32, (void)buf;
   return lnp_error(LNP_ERUNTIME, "legate.numpy was built without HDF5 (libhdf5-openmpi-dev)");
 }
 lnp_status lnp_h5_read_host(const char *path, const char *name, int dtype, void *buf)

@@ -345,6 +345,11 @@ lnp_status lnp_h5_info(const char *path, const char *name, lnp_h5_dataset *info)
 lnp_status lnp_h5_create(const char *path, const char *name, int truncate, int ndim, const int64_t *shape, int dtype,
                          int64_t *offset);
 lnp_status lnp_h5_read_host(const char *path, const char *name, int dtype, void *buf);
+/* A new chunked dataset (chunks: ndim lengths), filtered (gzip: deflate
+ * level 0..9, -1 none; shuffle; fletcher32), written whole from the
+ * C-ordered host buffer buf by HDF5. */
+lnp_status lnp_h5_write_host(const char *path, const char *name, int truncate, int ndim, const int64_t *shape,
+                             int dtype, const int64_t *chunks, int gzip, int shuffle, int fletcher32, const void *buf);
 int lnp_h5_available(void);
 /* Raw C-order binary files by tiles (file_io.c): v's elements written at
  * byte offset of path (which must exist), a task per tile; a new array of

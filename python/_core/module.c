@@ -206,6 +206,35 @@ static PyObject *py_h5_read_host(PyObject *self, PyObject *args)
   Py_RETURN_NONE;
 }
 
+/* h5_write_host(path, name, truncate, shape, dtype, chunks, gzip, shuffle,
+ * fletcher32, buffer): a new chunked, filtered dataset written whole from
+ * a C-contiguous buffer of its size */
+static PyObject *py_h5_write_host(PyObject *self, PyObject *args)
+{
+  (void)self;
+  const char *path, *name;
+  int truncate, dt, gzip, shuffle, fletcher32;
+  PyObject *shape_obj, *chunks_obj;
+  Py_buffer buf;
+  if (!PyArg_ParseTuple(args, "sspOiOippy*", &path, &name, &truncate, &shape_obj, &dt, &chunks_obj, &gzip, &shuffle,
+                        &fletcher32, &buf))
+    return NULL;
+  int64_t shape[LNP_MAXDIM], chunks[LNP_MAXDIM];
+  int n = check_dtype(dt) ? -1 : lnp_py_shape(shape_obj, shape);
+  int nc = n < 0 ? -1 : lnp_py_shape(chunks_obj, chunks);
+  if (nc >= 0 && nc != n) {
+    PyErr_SetString(PyExc_ValueError, "chunk shape must have the dataset's rank");
+    nc = -1;
+  }
+  lnp_status st = LNP_OK;
+  /* the GIL held: HDF5 (not thread-safe as Debian builds it) from one thread at a time */
+  if (nc >= 0) st = lnp_h5_write_host(path, name, truncate, n, shape, dt, chunks, gzip, shuffle, fletcher32, buf.buf);
+  PyBuffer_Release(&buf);
+  if (nc < 0) return NULL;
+  if (st) return lnp_py_raise(st);
+  Py_RETURN_NONE;
+}
+
 static PyObject *py_file_write(PyObject *self, PyObject *args)
 {
   (void)self;
@@ -891,6 +920,7 @@ static PyMethodDef module_methods[] = {
   {"h5_info", py_h5_info, METH_VARARGS, "h5_info(path, name) -> (shape, dtype or -1, contiguous, itemsize, data offset or -1)"},
   {"h5_create", py_h5_create, METH_VARARGS, "h5_create(path, name, truncate, shape, dtype) -> data offset of the new contiguous dataset"},
   {"h5_read_host", py_h5_read_host, METH_VARARGS, "h5_read_host(path, name, dtype, buffer): the whole dataset into the buffer (HDF5's own read)"},
+  {"h5_write_host", py_h5_write_host, METH_VARARGS, "h5_write_host(path, name, truncate, shape, dtype, chunks, gzip, shuffle, fletcher32, buffer): a new chunked, filtered dataset written whole by HDF5"},
   {"file_write", py_file_write, METH_VARARGS, "file_write(a, path, offset): a's elements in C order into the existing file at byte offset, a task per tile"},
   {"chunks_write", py_chunks_write, METH_VARARGS, "chunks_write(a, dir, chunks, codec, level, fill): a's elements into a file per chunk of dir (Zarr v2), a task per tile of chunks"},
   {"chunks_read", py_chunks_read, METH_VARARGS, "chunks_read(shape, dtype, dir, chunks, codec, fill) -> new array read from the chunk files of dir (missing ones: fill)"},

@@ -140,3 +140,56 @@ def test_bad_input(tmp_path):
         lio.read_hdf5(notes, "x")
     with pytest.raises(TypeError):
         lio.write_hdf5(p, "o", np.array(["a", "b"]))
+
+
+FILTERED = {"gzip": {"compression": "gzip"}, "gzip-level-chunks": {"chunks": (5, 3), "compression": 9},
+            "shuffle-fletcher32": {"compression": "gzip", "compression_opts": 1, "shuffle": True, "fletcher32": True},
+            "chunks-only": {"chunks": True}}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int32, np.bool_, np.complex64, np.float16])
+@pytest.mark.parametrize("kind", FILTERED, ids=list(FILTERED))
+def test_filtered_writes_are_h5pys(tmp_path, kind, dtype):
+    """h5py's chunks/compression/shuffle/fletcher32 on write_hdf5 and
+    create_dataset: the dataset h5py reads has those filters and our
+    values; we read it back too."""
+    x = file_values(FILE_BIG, dtype)
+    kw = FILTERED[kind]
+    p = tmp_path / "f.h5"
+    lio.write_hdf5(p, "a/x", deferred(x), **kw)
+    with lio.File(p, "a") as f:
+        f.create_dataset("y", data=deferred(x), **kw)
+
+    def check_with_h5py():
+        with h5py.File(p, "r") as f:
+            for name in ("a/x", "y"):
+                d = f[name]
+                assert d.chunks is not None
+                if "chunks" in kw and kw["chunks"] is not True:
+                    assert d.chunks == kw["chunks"]
+                assert d.compression == ("gzip" if "compression" in kw else None)
+                if "compression" in kw:
+                    level = kw.get("compression_opts", kw["compression"] if type(kw["compression"]) is int else 4)
+                    assert d.compression_opts == level
+                assert d.shuffle == kw.get("shuffle", False) and d.fletcher32 == kw.get("fletcher32", False)
+                assert d.dtype == x.dtype
+                np.testing.assert_array_equal(d[...], x)
+    on_one_rank(check_with_h5py)
+    np.testing.assert_array_equal(np.asarray(lio.read_hdf5(p, "a/x")), x)
+
+
+def test_filtered_writes_bad_input(tmp_path):
+    """h5py's exception classes for bad layout and filter arguments, and
+    no dataset left behind by them."""
+    p = tmp_path / "fb.h5"
+    x = deferred(file_values(FILE_BIG, np.float64))
+    for kw, exc in [({"compression": "lzf"}, ValueError), ({"compression": "gzip", "compression_opts": 12}, ValueError),
+                    ({"chunks": (3,)}, ValueError), ({"chunks": (FILE_BIG[0] + 1, 1)}, ValueError),
+                    ({"chunks": False, "compression": "gzip"}, ValueError), ({"compression": 1.5}, TypeError)]:
+        with pytest.raises(exc):
+            lio.write_hdf5(p, "x", x, **kw)
+    with pytest.raises(TypeError):  # h5py: scalar datasets take no chunks or filters
+        lio.write_hdf5(p, "s", np.float64(3), compression="gzip")
+    lio.write_hdf5(p, "x", x, compression="gzip")  # the name was never taken
+    with pytest.raises(ValueError):
+        lio.write_hdf5(p, "x", x, compression="gzip")

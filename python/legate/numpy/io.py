@@ -15,8 +15,10 @@ machinery, _io.py and numpy/file_io.c), on the rank that owns each tile,
 and HDF5 itself only reads and writes metadata, on the main thread
 (numpy/hdf5.c).  The datasets we create are contiguous, with h5py's type
 encodings, so h5py and other HDF5 readers read them.  A chunked or
-compressed dataset is read whole by HDF5 into host memory on each rank (a
-slower path: the host holds it once).  Under StarPU-MPI, rank 0 creates the
+compressed dataset is read whole by HDF5 into host memory on each rank,
+and one made with h5py's `chunks`/`compression`/`shuffle`/`fletcher32`
+is written whole from host memory on rank 0 (a slower path: the host
+holds it once).  Under StarPU-MPI, rank 0 creates the
 dataset; the ranks must share the file system.
 """
 
@@ -75,9 +77,61 @@ def read_hdf5(path, dataset):
     return _read_rows(path, dataset, shape, dtype, contiguous, offset, 0, shape[0] if shape else 0)
 
 
-def write_hdf5(path, dataset, array, mode="a"):
+def _guess_chunks(shape, itemsize):
+    """Chunks of about 1 MiB (at most 64 KiB elements' worth of rows kept
+    whole where they fit), as h5py's guess does: halve the largest
+    dimension until the chunk is small enough."""
+    chunks = [max(1, int(n)) for n in shape]
+    while int(_np.prod(chunks)) * itemsize > (1 << 20) and max(chunks) > 1:
+        k = chunks.index(max(chunks))
+        chunks[k] = (chunks[k] + 1) // 2
+    return tuple(chunks)
+
+
+def _filters(shape, itemsize, chunks, compression, compression_opts, shuffle, fletcher32):
+    """h5py's layout and filter arguments checked as h5py checks them:
+    (chunks, gzip level or -1, shuffle, fletcher32), or None for a
+    contiguous, unfiltered dataset."""
+    if compression is not None and not isinstance(compression, (str, int)) or isinstance(compression, bool):
+        raise TypeError("compression must be a filter name or a gzip level, got %r" % (compression,))
+    if isinstance(compression, int):  # h5py: an int is a gzip level
+        compression, compression_opts = "gzip", compression
+    if compression is not None and compression != "gzip":
+        raise ValueError('Compression filter "%s" is unavailable' % compression)
+    gzip = -1
+    if compression == "gzip":
+        gzip = 4 if compression_opts is None else compression_opts
+        if type(gzip) is not int or not 0 <= gzip <= 9:
+            raise ValueError("GZIP setting must be an integer from 0-9, not %r" % (compression_opts,))
+    elif compression_opts is not None:
+        raise ValueError("compression_opts given without compression")
+    if chunks in (None, False) and gzip < 0 and not shuffle and not fletcher32:
+        return None
+    if not shape:
+        raise TypeError("Scalar datasets don't support chunk/filter options")
+    if chunks is False:
+        raise ValueError("Chunked format required for given storage options")
+    if chunks in (None, True):
+        chunks = _guess_chunks(shape, itemsize)
+    else:
+        chunks = tuple(int(c) for c in chunks)
+        if len(chunks) != len(shape):
+            raise ValueError("Chunk shape must have the same rank as the dataset (%d), got %r"
+                             % (len(shape), chunks))
+        if any(c < 1 for c in chunks) or any(c > max(n, 1) for c, n in zip(chunks, shape)):
+            raise ValueError("Chunk shape must not be greater than data shape in any dimension. "
+                             "%r is not compatible with %r" % (chunks, shape))
+    return chunks, gzip, bool(shuffle), bool(fletcher32)
+
+
+def write_hdf5(path, dataset, array, mode="a", *, chunks=None, compression=None, compression_opts=None,
+               shuffle=False, fletcher32=False):
     """array as a new dataset of the HDF5 file `path` (mode "a": add to the
-    file, creating it if needed; "w": a new file)."""
+    file, creating it if needed; "w": a new file).  h5py's `chunks`,
+    `compression` ("gzip" or its level), `compression_opts`, `shuffle` and
+    `fletcher32` make a chunked, filtered dataset: HDF5 writes it whole
+    from host memory on rank 0 (its filters need its own write), a slower
+    path than the contiguous dataset's tile writes."""
     if mode not in ("a", "w"):
         raise ValueError("mode must be 'a' or 'w', got %r" % (mode,))
     path = _path(path)
@@ -86,6 +140,13 @@ def write_hdf5(path, dataset, array, mode="a"):
     if dt_num(dtype) is None or dtype.hasobject or not _io._native(dtype):
         raise TypeError("write_hdf5: no HDF5 type for dtype %s" % dtype)
     shape = tuple(_np.shape(array))
+    layout = _filters(shape, dtype.itemsize, chunks, compression, compression_opts, shuffle, fletcher32)
+    if layout is not None:
+        # every rank gathers the values (collective), rank 0 writes
+        data = _np.ascontiguousarray(_np.asarray(array), dtype=dtype)
+        _io._on_rank0(lambda: _core.h5_write_host(path, dataset, mode == "w", shape, dt_num(dtype), *layout, data),
+                      "writing dataset %s of %s" % (dataset, path))
+        return
     offset = _io._on_rank0(lambda: _core.h5_create(path, dataset, mode == "w", shape, dt_num(dtype)),
                            "creating dataset %s in %s" % (dataset, path))
     if offset < 0:  # an empty dataset: nothing to write
@@ -177,7 +238,8 @@ class File:
         except (KeyError, OSError):
             return False
 
-    def create_dataset(self, name, shape=None, dtype=None, data=None):
+    def create_dataset(self, name, shape=None, dtype=None, data=None, *, chunks=None, compression=None,
+                       compression_opts=None, shuffle=False, fletcher32=False):
         if self.mode == "r":
             raise ValueError("Unable to create dataset (no write intent on file)")
         if data is None:
@@ -187,7 +249,9 @@ class File:
             data = zeros(shape, dtype=dtype if dtype is not None else _np.float32)  # h5py's default dtype
         elif dtype is not None and _np.dtype(dtype) != data.dtype:
             data = data.astype(dtype)
-        write_hdf5(self.filename, name, data, mode="w" if self._fresh else "a")
+        write_hdf5(self.filename, name, data, mode="w" if self._fresh else "a", chunks=chunks,
+                   compression=compression, compression_opts=compression_opts, shuffle=shuffle,
+                   fletcher32=fletcher32)
         self._fresh = False
         return Dataset(self, name)
 
