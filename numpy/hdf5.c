@@ -156,6 +156,20 @@ static lnp_status open_for_new_dataset(const char *path, const char *name, int t
   return LNP_OK;
 }
 
+/* The HDF5 type of dtype (*ty) and the file opened for the new dataset
+ * (*f), both to close; nothing left open on an error. */
+static lnp_status begin_new_dataset(const char *path, const char *name, int truncate, int dtype, hid_t *ty, hid_t *f)
+{
+  *ty = type_for(dtype);
+  if (*ty < 0) return lnp_error(LNP_ETYPE, "no HDF5 type for this dtype");
+  lnp_status st = open_for_new_dataset(path, name, truncate, f);
+  if (st) {
+    if (*f >= 0) H5Fclose(*f);
+    H5Tclose(*ty);
+  }
+  return st;
+}
+
 /* Dataset `name` of dtype and shape in the file opened for it, with the
  * creation properties pl (intermediate groups made as h5py makes them);
  * then write(d) if given; everything closed, the file too. */
@@ -200,15 +214,9 @@ lnp_status lnp_h5_create(const char *path, const char *name, int truncate, int n
 {
   quiet();
   *offset = -1;
-  hid_t ty = type_for(dtype);
-  if (ty < 0) return lnp_error(LNP_ETYPE, "no HDF5 type for this dtype");
-  hid_t f;
-  lnp_status st = open_for_new_dataset(path, name, truncate, &f);
-  if (st) {
-    if (f >= 0) H5Fclose(f);
-    H5Tclose(ty);
-    return st;
-  }
+  hid_t ty, f;
+  lnp_status st = begin_new_dataset(path, name, truncate, dtype, &ty, &f);
+  if (st) return st;
   hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
   H5Pset_layout(pl, H5D_CONTIGUOUS);
   H5Pset_alloc_time(pl, H5D_ALLOC_TIME_EARLY);
@@ -235,15 +243,9 @@ lnp_status lnp_h5_write_host(const char *path, const char *name, int truncate, i
   quiet();
   if (gzip >= 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0)
     return lnp_error(LNP_EVALUE, "Compression filter \"gzip\" is unavailable");
-  hid_t ty = type_for(dtype);
-  if (ty < 0) return lnp_error(LNP_ETYPE, "no HDF5 type for this dtype");
-  hid_t f;
-  lnp_status st = open_for_new_dataset(path, name, truncate, &f);
-  if (st) {
-    if (f >= 0) H5Fclose(f);
-    H5Tclose(ty);
-    return st;
-  }
+  hid_t ty, f;
+  lnp_status st = begin_new_dataset(path, name, truncate, dtype, &ty, &f);
+  if (st) return st;
   hid_t pl = H5Pcreate(H5P_DATASET_CREATE);
   if (ndim > 0) {
     hsize_t cd[LNP_MAXDIM];
